@@ -1,0 +1,144 @@
+/**
+ * `terrarium run MODULE.wasm`: runs a module with exactly the folders and variables named on the
+ * command line, wiring the process's own stdio to the guest's.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import tty from 'node:tty';
+import { Filetype } from '../runtime/abi.ts';
+import { LoadError, loadCommand } from '../runtime/load.ts';
+import { type RunOutcome, startRun } from '../runtime/run.ts';
+import { ExitCode } from './exit-codes.ts';
+import { type RunArgs, UsageError, parseRunArgs } from './run-args.ts';
+
+const MiB = 1024 * 1024;
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+/** Writes all of `data` to host fd `fd`, waiting out EAGAIN on an inherited non-blocking fd. */
+function writeAll(fd: number, data: Uint8Array): void {
+  let off = 0;
+  while (off < data.length) {
+    try {
+      off += fs.writeSync(fd, data, off, data.length - off);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+      Atomics.wait(sleeper, 0, 0, 1); // the fd is non-blocking and full; there is nothing to wait on
+    }
+  }
+}
+
+/** The filetype the guest is told for host fd `fd`. */
+function stdioType(fd: number): number {
+  if (tty.isatty(fd)) return Filetype.character_device;
+  try {
+    const st = fs.fstatSync(fd);
+    return st.isFile() ? Filetype.regular_file : st.isCharacterDevice() ? Filetype.character_device : Filetype.unknown;
+  } catch {
+    return Filetype.unknown;
+  }
+}
+
+/** Resolves `--env` into the guest's exact environment. */
+function environment(a: RunArgs): [string, string][] {
+  const env = new Map<string, string>();
+  for (const e of a.env) {
+    if ('value' in e) env.set(e.name, e.value);
+    else if (process.env[e.name] !== undefined) env.set(e.name, process.env[e.name]!);
+  }
+  return [...env];
+}
+
+function checkDirs(a: RunArgs): void {
+  for (const d of a.dirs) {
+    const abs = path.resolve(d.hostPath);
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(abs);
+    } catch {
+      throw new UsageError(`--dir ${d.hostPath}: no such folder`);
+    }
+    if (!st.isDirectory()) throw new UsageError(`--dir ${d.hostPath}: not a folder`);
+    d.hostPath = abs;
+  }
+}
+
+function outcomeToExit(o: RunOutcome, a: RunArgs): number {
+  switch (o.kind) {
+    case 'exit':
+      return o.code;
+    case 'timeout':
+      process.stderr.write(`terrarium: time limit of ${a.timeoutSeconds} s reached; the app was stopped\n`);
+      return ExitCode.timeout;
+    case 'cancelled':
+      process.stderr.write('terrarium: interrupted\n');
+      return ExitCode.interrupted;
+    case 'trap':
+      process.stderr.write(o.memoryAtCap
+        ? `terrarium: the app ran out of memory (limit ${a.memoryMaxMiB} MiB) and crashed: ${o.message}\n`
+        : `terrarium: the app crashed (wasm trap: ${o.message})\n`);
+      return ExitCode.trap;
+    case 'crash':
+      process.stderr.write(`terrarium: internal error: ${o.message}\n`);
+      return ExitCode.internal;
+  }
+}
+
+/** Runs `terrarium run ARGV...`; resolves to the process exit code. */
+export async function runCommand(argv: string[]): Promise<number> {
+  const a = parseRunArgs(argv);
+  checkDirs(a);
+  let bytes: Uint8Array;
+  try {
+    bytes = fs.readFileSync(a.module);
+  } catch (err) {
+    throw new LoadError(`cannot read ${a.module}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  const memoryMaxBytes = a.memoryMaxMiB === undefined ? undefined : Math.floor(a.memoryMaxMiB * MiB);
+  const module = await loadCommand(bytes, memoryMaxBytes);
+  let brokenPipe = false;
+  const handle = startRun({
+    module,
+    args: [path.basename(a.module), ...a.args],
+    env: environment(a),
+    preopens: a.dirs,
+    stdioTypes: [stdioType(0), stdioType(1), stdioType(2)],
+    memoryMaxBytes,
+    timeoutMs: a.timeoutSeconds === undefined ? undefined : a.timeoutSeconds * 1000,
+    onOutput: (stream, data) => {
+      if (brokenPipe) return;
+      try {
+        writeAll(stream, data);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EPIPE') throw err;
+        brokenPipe = true;
+        handle.cancel();
+      }
+    },
+    onLog: (m) => process.stderr.write(`terrarium: ${m}\n`),
+  });
+  const onSigint = (): void => handle.cancel();
+  process.on('SIGINT', onSigint);
+  pumpStdin(handle);
+  const outcome = await handle.done;
+  process.off('SIGINT', onSigint);
+  if (brokenPipe) return ExitCode.brokenPipe;
+  return outcomeToExit(outcome, a);
+}
+
+/** Copies the process's stdin into the guest's, with backpressure, then ends it. */
+function pumpStdin(handle: ReturnType<typeof startRun>): void {
+  let stream: fs.ReadStream;
+  try {
+    fs.fstatSync(0);
+    stream = fs.createReadStream('', { fd: 0, autoClose: false, highWaterMark: 64 * 1024 });
+  } catch {
+    handle.endStdin();
+    return;
+  }
+  stream.on('data', (chunk) => {
+    stream.pause();
+    void handle.writeStdin(chunk as Buffer).then(() => stream.resume());
+  });
+  stream.on('end', () => handle.endStdin());
+  stream.on('error', () => handle.endStdin());
+}

@@ -1,0 +1,162 @@
+/**
+ * Descriptor metadata: `fd_fdstat_get`, `fd_fdstat_set_flags`, `fd_fdstat_set_rights`,
+ * `fd_filestat_get`, `fd_filestat_set_size`, `fd_filestat_set_times`, `fd_prestat_get`,
+ * `fd_prestat_dir_name`, `fd_readdir`.
+ */
+import fs from 'node:fs';
+import { Errno, Fdflags, Filetype, Layout, Preopentype, Rights } from '../abi.ts';
+import type { Provider, WasiContext } from '../context.ts';
+import { WasiError } from '../errors.ts';
+import { type DirListing, type Descriptor, filetypeOf } from '../fd-table.ts';
+import { writeFilestat, writeStreamFilestat } from '../filestat.ts';
+import { encodeUtf8 } from '../memory.ts';
+import { childPath } from '../path-resolve.ts';
+import { dirRef } from '../fd-table.ts';
+import { timesFor } from '../times.ts';
+
+const R = Rights;
+const FS = Layout.fdstat;
+const DE = Layout.dirent;
+const SETTABLE_FLAGS = Fdflags.append | Fdflags.nonblock;
+
+function rightsOf(v: bigint): number {
+  if (v < 0n || v >= 1n << 64n) throw new WasiError(Errno.inval, 'bad rights');
+  if (v >> 30n !== 0n) throw new WasiError(Errno.notcapable, 'unknown rights requested');
+  return Number(v);
+}
+
+/** Lists a directory descriptor, "." and ".." first, with inode numbers. */
+function list(d: Descriptor): DirListing {
+  const dir = dirRef(d);
+  const self = fs.fstatSync(d.hostFd, { bigint: true });
+  // At a preopen's root, ".." would describe a folder outside the grant: report the root itself.
+  const parent = d.preopen !== undefined ? self : fs.statSync(childPath(dir, '..'), { bigint: true });
+  const out: DirListing = { names: ['.', '..'], types: [Filetype.directory, Filetype.directory], inos: [self.ino, parent.ino] };
+  for (const e of fs.readdirSync(childPath(dir, '.'), { withFileTypes: true })) {
+    let ino = 0n;
+    let type: number = Filetype.unknown;
+    try {
+      const st = fs.lstatSync(childPath(dir, e.name), { bigint: true });
+      ino = st.ino;
+      type = filetypeOf(st);
+    } catch {
+      continue; // removed since the listing was read
+    }
+    out.names.push(e.name);
+    out.types.push(type);
+    out.inos.push(ino);
+  }
+  return out;
+}
+
+/** The descriptor metadata family. */
+export function fdMeta(ctx: WasiContext): Provider {
+  const { fds } = ctx;
+  return {
+    /** Writes the descriptor's filetype, flags and rights. */
+    fd_fdstat_get: (fd: number, out: number) => {
+      const d = fds.get(fd, 0);
+      ctx.mem.check(out, FS.size);
+      ctx.mem.u8.fill(0, out, out + FS.size);
+      ctx.mem.setU8(out + FS.fs_filetype, d.filetype);
+      ctx.mem.setU16(out + FS.fs_flags, d.fdflags);
+      ctx.mem.setU64(out + FS.fs_rights_base, d.rightsBase);
+      ctx.mem.setU64(out + FS.fs_rights_inheriting, d.rightsInheriting);
+      return 0;
+    },
+    /** Sets `append` and `nonblock`; the synchronous-I/O flags cannot be changed (`notsup`). */
+    fd_fdstat_set_flags: (fd: number, flags: number) => {
+      const d = fds.get(fd, R.fd_fdstat_set_flags);
+      if (flags & ~SETTABLE_FLAGS) throw new WasiError(flags & ~0x1f ? Errno.inval : Errno.notsup, 'unsupported fdflags');
+      d.fdflags = (d.fdflags & ~SETTABLE_FLAGS) | flags;
+      return 0;
+    },
+    /** Drops rights; asking for a right the descriptor lacks is `notcapable`. */
+    fd_fdstat_set_rights: (fd: number, base: bigint, inheriting: bigint) => {
+      const d = fds.get(fd, 0);
+      const b = rightsOf(base);
+      const i = rightsOf(inheriting);
+      if ((b & ~d.rightsBase) !== 0 || (i & ~d.rightsInheriting) !== 0) {
+        throw new WasiError(Errno.notcapable, 'rights can only be dropped');
+      }
+      d.rightsBase = b;
+      d.rightsInheriting = i;
+      return 0;
+    },
+    /** Writes the open file's attributes. */
+    fd_filestat_get: (fd: number, out: number) => {
+      const d = fds.get(fd, R.fd_filestat_get);
+      if (d.hostFd < 0) writeStreamFilestat(ctx.mem, out, d.filetype);
+      else writeFilestat(ctx.mem, out, fs.fstatSync(d.hostFd, { bigint: true }));
+      return 0;
+    },
+    /** Truncates or extends the open file to `size` bytes. */
+    fd_filestat_set_size: (fd: number, size: bigint) => {
+      const d = fds.get(fd, R.fd_filestat_set_size);
+      if (d.kind !== 'file') throw new WasiError(d.kind === 'dir' ? Errno.isdir : Errno.inval, 'not a file');
+      if (d.readOnly) throw new WasiError(Errno.notcapable, 'read-only grant');
+      if (size < 0n || size > BigInt(Number.MAX_SAFE_INTEGER)) throw new WasiError(Errno.fbig, 'size too large');
+      fs.ftruncateSync(d.hostFd, Number(size));
+      return 0;
+    },
+    /** Sets the open file's access and/or modification times. */
+    fd_filestat_set_times: (fd: number, atim: bigint, mtim: bigint, fstflags: number) => {
+      const d = fds.get(fd, R.fd_filestat_set_times);
+      if (d.readOnly) throw new WasiError(Errno.notcapable, 'read-only grant');
+      if (d.hostFd < 0) throw new WasiError(Errno.badf, 'not a file');
+      const [a, m] = timesFor(atim, mtim, fstflags, () => fs.fstatSync(d.hostFd, { bigint: true }));
+      fs.futimesSync(d.hostFd, a, m);
+      return 0;
+    },
+    /** Describes a preopened directory: its tag and the length of its guest name. */
+    fd_prestat_get: (fd: number, out: number) => {
+      const d = fds.get(fd, 0);
+      if (d.preopen === undefined) throw new WasiError(Errno.badf, 'not a preopened directory');
+      ctx.mem.check(out, Layout.prestat.size);
+      ctx.mem.setU32(out, 0);
+      ctx.mem.setU8(out + Layout.prestat.tag, Preopentype.dir);
+      ctx.mem.setU32(out + Layout.prestat.pr_name_len, encodeUtf8(d.preopen).length);
+      return 0;
+    },
+    /** Copies a preopened directory's guest name (not NUL-terminated) into `path`. */
+    fd_prestat_dir_name: (fd: number, path: number, len: number) => {
+      const d = fds.get(fd, 0);
+      if (d.preopen === undefined) throw new WasiError(Errno.badf, 'not a preopened directory');
+      const name = encodeUtf8(d.preopen);
+      if (len < name.length) throw new WasiError(Errno.nametoolong, 'buffer too small');
+      ctx.mem.write(path, name);
+      return 0;
+    },
+    /**
+     * Fills `buf` with dirents starting at `cookie` (0 = the start, which re-reads the directory);
+     * the last one may be cut short when the buffer is full, as the spec allows.
+     */
+    fd_readdir: (fd: number, buf: number, bufLen: number, cookie: bigint, bufused: number) => {
+      const d = fds.get(fd, R.fd_readdir);
+      if (d.kind !== 'dir') throw new WasiError(Errno.notdir, 'not a directory');
+      ctx.mem.check(buf, bufLen);
+      ctx.mem.check(bufused, 4);
+      if (cookie === 0n || d.listing === undefined) d.listing = list(d);
+      const L = d.listing;
+      const header = new Uint8Array(DE.size);
+      const hv = new DataView(header.buffer);
+      let used = 0;
+      for (let i = cookie > BigInt(L.names.length) ? L.names.length : Number(cookie); i < L.names.length; i++) {
+        if (used >= bufLen) break;
+        const name = encodeUtf8(L.names[i]!);
+        hv.setBigUint64(DE.d_next, BigInt(i + 1), true);
+        hv.setBigUint64(DE.d_ino, L.inos[i]!, true);
+        hv.setUint32(DE.d_namlen, name.length, true);
+        hv.setUint32(DE.d_type, L.types[i]!, true);
+        const h = Math.min(DE.size, bufLen - used);
+        ctx.mem.write(buf + used, header.subarray(0, h));
+        used += h;
+        const n = Math.min(name.length, bufLen - used);
+        ctx.mem.write(buf + used, name.subarray(0, n));
+        used += n;
+      }
+      ctx.mem.setU32(bufused, used);
+      return 0;
+    },
+  };
+}

@@ -1,0 +1,155 @@
+/**
+ * Descriptor I/O: `fd_read`, `fd_write`, `fd_pread`, `fd_pwrite`, `fd_seek`, `fd_tell`,
+ * `fd_close`, `fd_renumber`, `fd_advise`, `fd_allocate`, `fd_sync`, `fd_datasync`.
+ * Files are accessed positionally at an offset we keep, since Node has no lseek.
+ */
+import fs from 'node:fs';
+import { ADVICE_MAX, Errno, Fdflags, Rights, Whence } from '../abi.ts';
+import type { Provider, WasiContext } from '../context.ts';
+import { WasiError } from '../errors.ts';
+import type { Descriptor } from '../fd-table.ts';
+
+const R = Rights;
+/** Largest file offset accepted (2^63 - 1 does not fit a double; files never get near 2^53). */
+const MAX_OFFSET = Number.MAX_SAFE_INTEGER;
+
+function offsetOf(v: bigint): number {
+  if (v < 0n || v > BigInt(MAX_OFFSET)) throw new WasiError(Errno.inval, 'offset out of range');
+  return Number(v);
+}
+
+function readFile(d: Descriptor, bufs: Uint8Array[], at: number): number {
+  if (d.kind === 'dir') throw new WasiError(Errno.isdir, 'is a directory');
+  return fs.readvSync(d.hostFd, bufs, at);
+}
+
+function writeFile(d: Descriptor, bufs: Uint8Array[], at: number): number {
+  if (d.kind === 'dir') throw new WasiError(Errno.isdir, 'is a directory');
+  if (d.readOnly) throw new WasiError(Errno.notcapable, 'read-only grant');
+  return fs.writevSync(d.hostFd, bufs, at);
+}
+
+function total(bufs: Uint8Array[]): number {
+  let n = 0;
+  for (const b of bufs) n += b.length;
+  return n;
+}
+
+/** The descriptor I/O family. */
+export function fdIo(ctx: WasiContext): Provider {
+  const { fds } = ctx;
+  return {
+    /** Reads into the iovecs from the current offset, advancing it; writes the byte count. */
+    fd_read: (fd: number, iovs: number, iovsLen: number, nread: number) => {
+      const d = fds.get(fd, R.fd_read);
+      const bufs = ctx.mem.iovecs(iovs, iovsLen);
+      ctx.mem.check(nread, 4);
+      let n: number;
+      if (d.kind === 'stdio') {
+        n = d.stream === 0 ? ctx.stdio.read(bufs) : 0;
+      } else {
+        n = readFile(d, bufs, d.position);
+        d.position += n;
+      }
+      ctx.mem.setU32(nread, n);
+      return 0;
+    },
+    /** Writes the ciovecs at the current offset (or the end, with `append`); writes the count. */
+    fd_write: (fd: number, iovs: number, iovsLen: number, nwritten: number) => {
+      const d = fds.get(fd, R.fd_write);
+      const bufs = ctx.mem.iovecs(iovs, iovsLen);
+      ctx.mem.check(nwritten, 4);
+      let n: number;
+      if (d.kind === 'stdio') {
+        if (d.stream === 0) throw new WasiError(Errno.badf, 'stdin is not writable');
+        if (!ctx.stdio.write(d.stream!, bufs)) throw new WasiError(Errno.pipe, 'output closed');
+        n = total(bufs);
+      } else {
+        if (d.fdflags & Fdflags.append) d.position = fs.fstatSync(d.hostFd).size;
+        n = writeFile(d, bufs, d.position);
+        d.position += n;
+      }
+      ctx.mem.setU32(nwritten, n);
+      return 0;
+    },
+    /** Reads at `offset` without moving the descriptor's offset. */
+    fd_pread: (fd: number, iovs: number, iovsLen: number, offset: bigint, nread: number) => {
+      const d = fds.get(fd, R.fd_read | R.fd_seek);
+      const bufs = ctx.mem.iovecs(iovs, iovsLen);
+      ctx.mem.check(nread, 4);
+      ctx.mem.setU32(nread, readFile(d, bufs, offsetOf(offset)));
+      return 0;
+    },
+    /** Writes at `offset` without moving the descriptor's offset. */
+    fd_pwrite: (fd: number, iovs: number, iovsLen: number, offset: bigint, nwritten: number) => {
+      const d = fds.get(fd, R.fd_write | R.fd_seek);
+      const bufs = ctx.mem.iovecs(iovs, iovsLen);
+      ctx.mem.check(nwritten, 4);
+      ctx.mem.setU32(nwritten, writeFile(d, bufs, offsetOf(offset)));
+      return 0;
+    },
+    /** Moves the offset; `inval` if it would become negative. Writes the new offset. */
+    fd_seek: (fd: number, offset: bigint, whence: number, newOffset: number) => {
+      const needed = offset === 0n && whence === Whence.cur ? R.fd_tell : R.fd_seek;
+      const d = fds.get(fd, needed);
+      if (d.kind !== 'file') throw new WasiError(Errno.spipe, 'not seekable');
+      ctx.mem.check(newOffset, 8);
+      let base: number;
+      if (whence === Whence.set) base = 0;
+      else if (whence === Whence.cur) base = d.position;
+      else if (whence === Whence.end) base = fs.fstatSync(d.hostFd).size;
+      else throw new WasiError(Errno.inval, 'bad whence');
+      const next = BigInt(base) + offset;
+      if (next < 0n || next > BigInt(MAX_OFFSET)) throw new WasiError(Errno.inval, 'offset out of range');
+      d.position = Number(next);
+      ctx.mem.setU64(newOffset, next);
+      return 0;
+    },
+    /** Writes the current offset. */
+    fd_tell: (fd: number, out: number) => {
+      const d = fds.get(fd, R.fd_tell);
+      if (d.kind !== 'file') throw new WasiError(Errno.spipe, 'not seekable');
+      ctx.mem.setU64(out, d.position);
+      return 0;
+    },
+    /** Closes the descriptor. */
+    fd_close: (fd: number) => {
+      fds.close(fd);
+      return 0;
+    },
+    /** Moves descriptor `from` to number `to`, closing what `to` held; both must be open. */
+    fd_renumber: (from: number, to: number) => {
+      fds.renumber(from, to);
+      return 0;
+    },
+    /** Accepts an access-pattern hint (validated, then ignored). */
+    fd_advise: (fd: number, offset: bigint, len: bigint, advice: number) => {
+      const d = fds.get(fd, R.fd_advise);
+      if (advice > ADVICE_MAX || offset < 0n || len < 0n) throw new WasiError(Errno.inval, 'bad advice');
+      if (d.kind === 'dir') throw new WasiError(Errno.badf, 'is a directory');
+      return 0;
+    },
+    /** Ensures the file is at least `offset + len` bytes long (never shrinks it). */
+    fd_allocate: (fd: number, offset: bigint, len: bigint) => {
+      const d = fds.get(fd, R.fd_allocate);
+      if (d.kind !== 'file') throw new WasiError(d.kind === 'dir' ? Errno.isdir : Errno.badf, 'not a file');
+      if (d.readOnly) throw new WasiError(Errno.notcapable, 'read-only grant');
+      if (len <= 0n || offset < 0n) throw new WasiError(Errno.inval, 'bad range');
+      const end = offsetOf(offset + len);
+      if (fs.fstatSync(d.hostFd).size < end) fs.ftruncateSync(d.hostFd, end);
+      return 0;
+    },
+    /** Flushes the file's data and metadata to storage. */
+    fd_sync: (fd: number) => {
+      const d = fds.get(fd, R.fd_sync);
+      if (d.hostFd >= 0) fs.fsyncSync(d.hostFd);
+      return 0;
+    },
+    /** Flushes the file's data to storage. */
+    fd_datasync: (fd: number) => {
+      const d = fds.get(fd, R.fd_datasync);
+      if (d.hostFd >= 0) fs.fdatasyncSync(d.hostFd);
+      return 0;
+    },
+  };
+}

@@ -1,0 +1,246 @@
+/**
+ * Paths: `path_open`, `path_create_directory`, `path_filestat_get`, `path_filestat_set_times`,
+ * `path_link`, `path_readlink`, `path_remove_directory`, `path_rename`, `path_symlink`,
+ * `path_unlink_file`. Every path goes through the resolver (path-resolve.ts); the kernel only
+ * ever sees one checked name inside a directory the walk holds.
+ */
+import fs from 'node:fs';
+import {
+  Errno, Fdflags, Filetype, Lookupflags, Oflags, RIGHTS_DIRECTORY, RIGHTS_REGULAR_FILE, Rights,
+} from '../abi.ts';
+import type { Provider, WasiContext } from '../context.ts';
+import { WasiError } from '../errors.ts';
+import { type Descriptor, dirRef, filetypeOf } from '../fd-table.ts';
+import { writeFilestat } from '../filestat.ts';
+import { type DirRef, SYMLINK, childPath, isSymlink, resolve, verifySame } from '../path-resolve.ts';
+import { timesFor } from '../times.ts';
+
+const R = Rights;
+const C = fs.constants;
+const WRITE_RIGHTS = R.fd_write | R.fd_allocate | R.fd_filestat_set_size;
+const READ_RIGHTS = R.fd_read | R.fd_readdir;
+
+function bigRights(v: bigint): number {
+  if (v >> 30n !== 0n) throw new WasiError(Errno.notcapable, 'unknown rights requested');
+  return Number(v);
+}
+
+function mutating(d: Descriptor): void {
+  if (d.readOnly) throw new WasiError(Errno.notcapable, 'read-only grant');
+}
+
+function notDirAfterSlash(dir: DirRef, name: string): never {
+  const st = fs.lstatSync(childPath(dir, name));
+  throw new WasiError(st.isDirectory() ? Errno.isdir : Errno.notdir, 'trailing slash');
+}
+
+/** lstat of `name`, or SYMLINK when following and it is one. */
+function statProbe(follow: boolean) {
+  return (dir: DirRef, name: string, mustBeDir: boolean): fs.BigIntStats | typeof SYMLINK => {
+    const st = fs.lstatSync(childPath(dir, name), { bigint: true });
+    if (follow && st.isSymbolicLink()) return SYMLINK;
+    if (mustBeDir && !st.isDirectory()) throw new WasiError(Errno.notdir, 'not a directory');
+    return st;
+  };
+}
+
+/** The path family. */
+export function pathOps(ctx: WasiContext): Provider {
+  const { fds } = ctx;
+  const follows = (flags: number): boolean => (flags & Lookupflags.symlink_follow) !== 0;
+
+  return {
+    /**
+     * Opens or creates `path` relative to directory `fd`. The new descriptor gets the requested
+     * rights, which must be among the directory's inheriting rights (`notcapable` otherwise), less
+     * those that do not apply to the file's type.
+     */
+    path_open: (
+      fd: number, dirflags: number, pathPtr: number, pathLen: number, oflags: number,
+      baseBig: bigint, inheritingBig: bigint, fdflags: number, out: number,
+    ) => {
+      const base = bigRights(baseBig);
+      const inheriting = bigRights(inheritingBig);
+      let need = R.path_open;
+      if (oflags & Oflags.creat) need |= R.path_create_file;
+      if (oflags & Oflags.trunc) need |= R.path_filestat_set_size;
+      const dir = fds.dir(fd, need, base | inheriting);
+      if (oflags & (Oflags.creat | Oflags.trunc)) mutating(dir);
+      if (oflags & ~0xf) throw new WasiError(Errno.inval, 'bad oflags');
+      const path = ctx.mem.path(pathPtr, pathLen);
+      ctx.mem.check(out, 4);
+      const wantDir = (oflags & Oflags.directory) !== 0;
+      const write = (base & WRITE_RIGHTS) !== 0 || (oflags & Oflags.trunc) !== 0;
+      if (write) mutating(dir);
+      if (wantDir && write) throw new WasiError(Errno.isdir, 'cannot write a directory');
+      const read = (base & READ_RIGHTS) !== 0;
+      let flags = C.O_NOFOLLOW | (write ? (read ? C.O_RDWR : C.O_WRONLY) : C.O_RDONLY);
+      if (oflags & Oflags.creat) flags |= C.O_CREAT;
+      if (oflags & Oflags.excl) flags |= C.O_EXCL;
+      if (oflags & Oflags.trunc) flags |= C.O_TRUNC;
+      if (fdflags & Fdflags.dsync) flags |= C.O_DSYNC ?? 0;
+      if (fdflags & (Fdflags.sync | Fdflags.rsync)) flags |= C.O_SYNC ?? 0;
+
+      const opened = resolve(dirRef(dir), path, { follow: follows(dirflags) }, (at, name, mustBeDir) => {
+        const f = flags | (wantDir || mustBeDir ? C.O_DIRECTORY : 0);
+        try {
+          const hostFd = fs.openSync(childPath(at, name), f, 0o666);
+          verifySame(hostFd, at, name);
+          return { hostFd, hostPath: `${at.path}/${name}` };
+        } catch (err) {
+          const code = (err as NodeJS.ErrnoException).code;
+          if ((code === 'ELOOP' || code === 'ENOTDIR') && follows(dirflags) && isSymlink(at, name)) return SYMLINK;
+          throw err;
+        }
+      });
+      let st: fs.Stats;
+      try {
+        st = fs.fstatSync(opened.hostFd);
+      } catch (err) {
+        fs.closeSync(opened.hostFd);
+        throw err;
+      }
+      const filetype = filetypeOf(st);
+      const isDir = filetype === Filetype.directory;
+      const d: Descriptor = {
+        kind: isDir ? 'dir' : 'file',
+        hostFd: opened.hostFd,
+        filetype,
+        rightsBase: base & (isDir ? RIGHTS_DIRECTORY : RIGHTS_REGULAR_FILE),
+        rightsInheriting: inheriting & dir.rightsInheriting,
+        fdflags: fdflags & 0x1f,
+        position: 0,
+        readOnly: dir.readOnly,
+        hostPath: opened.hostPath,
+      };
+      ctx.mem.setU32(out, fds.add(d));
+      return 0;
+    },
+    /** Creates a directory. */
+    path_create_directory: (fd: number, p: number, len: number) => {
+      const dir = fds.dir(fd, R.path_create_directory);
+      mutating(dir);
+      resolve(dirRef(dir), ctx.mem.path(p, len), { follow: false }, (at, name) => fs.mkdirSync(childPath(at, name)));
+      return 0;
+    },
+    /** Writes the attributes of `path` (following a final symlink when asked). */
+    path_filestat_get: (fd: number, flags: number, p: number, len: number, out: number) => {
+      const dir = fds.dir(fd, R.path_filestat_get);
+      const path = ctx.mem.path(p, len);
+      ctx.mem.check(out, 64);
+      writeFilestat(ctx.mem, out, resolve(dirRef(dir), path, { follow: follows(flags) }, statProbe(follows(flags))));
+      return 0;
+    },
+    /** Sets the access and/or modification times of `path`. */
+    path_filestat_set_times: (
+      fd: number, flags: number, p: number, len: number, atim: bigint, mtim: bigint, fstflags: number,
+    ) => {
+      const dir = fds.dir(fd, R.path_filestat_set_times);
+      mutating(dir);
+      const path = ctx.mem.path(p, len);
+      resolve(dirRef(dir), path, { follow: follows(flags) }, (at, name, mustBeDir) => {
+        const st = statProbe(follows(flags))(at, name, mustBeDir);
+        if (st === SYMLINK) return SYMLINK;
+        const [a, m] = timesFor(atim, mtim, fstflags, () => st);
+        fs.lutimesSync(childPath(at, name), a, m);
+        return 0;
+      });
+      return 0;
+    },
+    /** Creates a hard link `newPath` (in `newFd`) to `oldPath` (in `oldFd`). */
+    path_link: (
+      oldFd: number, oldFlags: number, oldP: number, oldLen: number, newFd: number, newP: number, newLen: number,
+    ) => {
+      const from = fds.dir(oldFd, R.path_link_source);
+      const to = fds.dir(newFd, R.path_link_target);
+      mutating(from);
+      mutating(to);
+      const oldPath = ctx.mem.path(oldP, oldLen);
+      const newPath = ctx.mem.path(newP, newLen);
+      resolve(dirRef(from), oldPath, { follow: follows(oldFlags) }, (oa, on, oDir) => {
+        const st = statProbe(follows(oldFlags))(oa, on, oDir);
+        if (st === SYMLINK) return SYMLINK;
+        if (st.isDirectory()) throw new WasiError(Errno.perm, 'cannot hard-link a directory');
+        return resolve(dirRef(to), newPath, { follow: false }, (na, nn, nDir) => {
+          if (nDir) throw new WasiError(Errno.noent, 'trailing slash on a link name');
+          fs.linkSync(childPath(oa, on), childPath(na, nn));
+          return 0;
+        });
+      });
+      return 0;
+    },
+    /** Reads a symlink's target into `buf` (truncated to `bufLen`); writes the byte count. */
+    path_readlink: (fd: number, p: number, len: number, buf: number, bufLen: number, bufused: number) => {
+      const dir = fds.dir(fd, R.path_readlink);
+      const path = ctx.mem.path(p, len);
+      ctx.mem.check(buf, bufLen);
+      ctx.mem.check(bufused, 4);
+      const target = resolve(dirRef(dir), path, { follow: false }, (at, name) =>
+        fs.readlinkSync(childPath(at, name), { encoding: 'buffer' }));
+      const n = Math.min(target.length, bufLen);
+      ctx.mem.write(buf, target.subarray(0, n));
+      ctx.mem.setU32(bufused, n);
+      return 0;
+    },
+    /** Removes an empty directory. */
+    path_remove_directory: (fd: number, p: number, len: number) => {
+      const dir = fds.dir(fd, R.path_remove_directory);
+      mutating(dir);
+      resolve(dirRef(dir), ctx.mem.path(p, len), { follow: false }, (at, name) => {
+        if (name === '.') throw new WasiError(Errno.inval, 'cannot remove "."');
+        fs.rmdirSync(childPath(at, name));
+        return 0;
+      });
+      return 0;
+    },
+    /** Renames `oldPath` (in `fd`) to `newPath` (in `newFd`), replacing what is there. */
+    path_rename: (fd: number, oldP: number, oldLen: number, newFd: number, newP: number, newLen: number) => {
+      const from = fds.dir(fd, R.path_rename_source);
+      const to = fds.dir(newFd, R.path_rename_target);
+      mutating(from);
+      mutating(to);
+      const oldPath = ctx.mem.path(oldP, oldLen);
+      const newPath = ctx.mem.path(newP, newLen);
+      resolve(dirRef(from), oldPath, { follow: false }, (oa, on, oDir) => {
+        if (on === '.') throw new WasiError(Errno.inval, 'cannot rename "."');
+        if (oDir && !fs.lstatSync(childPath(oa, on)).isDirectory()) throw new WasiError(Errno.notdir, 'not a directory');
+        return resolve(dirRef(to), newPath, { follow: false }, (na, nn, nDir) => {
+          if (nn === '.') throw new WasiError(Errno.inval, 'cannot rename onto "."');
+          if (nDir && !fs.lstatSync(childPath(oa, on)).isDirectory()) throw new WasiError(Errno.notdir, 'not a directory');
+          fs.renameSync(childPath(oa, on), childPath(na, nn));
+          return 0;
+        });
+      });
+      return 0;
+    },
+    /** Creates a symlink `newPath` whose target is `oldPath`; absolute targets are refused. */
+    path_symlink: (oldP: number, oldLen: number, fd: number, newP: number, newLen: number) => {
+      const dir = fds.dir(fd, R.path_symlink);
+      mutating(dir);
+      const target = ctx.mem.path(oldP, oldLen);
+      const path = ctx.mem.path(newP, newLen);
+      if (target.length === 0) throw new WasiError(Errno.noent, 'empty symlink target');
+      if (target.startsWith('/') || (process.platform === 'win32' && /^[a-zA-Z]:|^\\/.test(target))) {
+        throw new WasiError(Errno.perm, 'symlinks to absolute paths are not allowed');
+      }
+      resolve(dirRef(dir), path, { follow: false }, (at, name, mustBeDir) => {
+        if (mustBeDir) throw new WasiError(Errno.noent, 'trailing slash on a symlink name');
+        fs.symlinkSync(target, childPath(at, name));
+        return 0;
+      });
+      return 0;
+    },
+    /** Removes a file or symlink (not a directory: `isdir`). */
+    path_unlink_file: (fd: number, p: number, len: number) => {
+      const dir = fds.dir(fd, R.path_unlink_file);
+      mutating(dir);
+      resolve(dirRef(dir), ctx.mem.path(p, len), { follow: false }, (at, name, mustBeDir) => {
+        if (name === '.') throw new WasiError(Errno.isdir, 'is a directory');
+        if (mustBeDir) notDirAfterSlash(at, name);
+        fs.unlinkSync(childPath(at, name));
+        return 0;
+      });
+      return 0;
+    },
+  };
+}

@@ -1,0 +1,113 @@
+import fs from 'node:fs';
+import { Errno, Filetype } from './abi.ts';
+import { WasiError } from './errors.ts';
+import type { DirRef } from './path-resolve.ts';
+
+/** Most descriptors a guest may hold open at once. */
+export const MAX_FDS = 1024;
+
+/** A cached directory listing for `fd_readdir`, indexed by cookie. */
+export interface DirListing {
+  names: string[];
+  types: number[];
+  inos: bigint[];
+}
+
+/** One entry of the guest's descriptor table. */
+export interface Descriptor {
+  /** 'stdio' descriptors carry bytes through the run's rings; the others hold a host fd. */
+  kind: 'file' | 'dir' | 'stdio';
+  /** Host fd, or -1 for stdio. */
+  hostFd: number;
+  filetype: number;
+  rightsBase: number;
+  rightsInheriting: number;
+  fdflags: number;
+  /** Our own file offset (Node has no lseek, so every access is positional). */
+  position: number;
+  /** Granted read-only: nothing reached through this descriptor may be changed. */
+  readOnly: boolean;
+  /** Host path it was opened by (messages only; never used to reach the file again on Linux). */
+  hostPath: string;
+  /** Guest name of a preopened directory. */
+  preopen?: string;
+  /** Which stdio stream (0, 1, 2) a 'stdio' descriptor is. */
+  stream?: number;
+  listing?: DirListing;
+}
+
+/** The directory handle the path resolver starts from for a 'dir' descriptor. */
+export function dirRef(d: Descriptor): DirRef {
+  return { fd: d.hostFd, path: d.hostPath };
+}
+
+/** The guest's descriptor table. Rights are checked when a descriptor is fetched (uvwasi). */
+export class FdTable {
+  private readonly slots: (Descriptor | undefined)[] = [];
+
+  /**
+   * The descriptor `fd`, which must hold every right in `base` (and `inheriting`):
+   * `badf` if it is not open, `notcapable` if it lacks a right.
+   */
+  get(fd: number, base: number, inheriting = 0): Descriptor {
+    const d = this.slots[fd];
+    if (d === undefined) throw new WasiError(Errno.badf, `bad file descriptor ${fd}`);
+    if ((d.rightsBase & base) !== base || (d.rightsInheriting & inheriting) !== inheriting) {
+      throw new WasiError(Errno.notcapable, `descriptor ${fd} lacks the right for this operation`);
+    }
+    return d;
+  }
+
+  /** The descriptor `fd` if it is a directory holding `base` rights; `notdir` otherwise. */
+  dir(fd: number, base: number, inheriting = 0): Descriptor {
+    const d = this.get(fd, 0);
+    if (d.kind !== 'dir') throw new WasiError(Errno.notdir, `descriptor ${fd} is not a directory`);
+    return this.get(fd, base, inheriting);
+  }
+
+  /** Places `d` at the lowest free number; `mfile` past MAX_FDS. */
+  add(d: Descriptor): number {
+    let fd = 0;
+    while (fd < this.slots.length && this.slots[fd] !== undefined) fd++;
+    if (fd >= MAX_FDS) {
+      if (d.hostFd >= 0) fs.closeSync(d.hostFd);
+      throw new WasiError(Errno.mfile, 'too many open files');
+    }
+    this.slots[fd] = d;
+    return fd;
+  }
+
+  /** Closes `fd` and its host fd. */
+  close(fd: number): void {
+    const d = this.get(fd, 0);
+    this.slots[fd] = undefined;
+    if (d.hostFd >= 0) fs.closeSync(d.hostFd);
+  }
+
+  /** Moves `from` onto `to` (which must be open), closing what `to` held. */
+  renumber(from: number, to: number): void {
+    const d = this.get(from, 0);
+    this.get(to, 0);
+    if (from === to) return;
+    this.close(to);
+    this.slots[to] = d;
+    this.slots[from] = undefined;
+  }
+
+  /** Closes every host fd (end of run). */
+  closeAll(): void {
+    for (const d of this.slots) if (d !== undefined && d.hostFd >= 0) fs.closeSync(d.hostFd);
+    this.slots.length = 0;
+  }
+}
+
+/** The WASI filetype of a host `fs.Stats`. */
+export function filetypeOf(st: fs.Stats | fs.BigIntStats): number {
+  if (st.isFile()) return Filetype.regular_file;
+  if (st.isDirectory()) return Filetype.directory;
+  if (st.isSymbolicLink()) return Filetype.symbolic_link;
+  if (st.isCharacterDevice()) return Filetype.character_device;
+  if (st.isBlockDevice()) return Filetype.block_device;
+  if (st.isSocket()) return Filetype.socket_stream;
+  return Filetype.unknown;
+}

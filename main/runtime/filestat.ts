@@ -1,0 +1,28 @@
+import type fs from 'node:fs';
+import { Layout } from './abi.ts';
+import { filetypeOf } from './fd-table.ts';
+import type { GuestMemory } from './memory.ts';
+
+const F = Layout.filestat;
+
+/** Writes a `filestat` struct for host stats `st` at `ptr`. */
+export function writeFilestat(mem: GuestMemory, ptr: number, st: fs.BigIntStats): void {
+  mem.check(ptr, F.bytes);
+  mem.setU64(ptr + F.dev, st.dev);
+  mem.setU64(ptr + F.ino, st.ino);
+  mem.setU8(ptr + F.filetype, filetypeOf(st));
+  mem.u8.fill(0, ptr + F.filetype + 1, ptr + F.nlink);
+  mem.setU64(ptr + F.nlink, st.nlink);
+  mem.setU64(ptr + F.size, st.size);
+  mem.setU64(ptr + F.atim, st.atimeNs);
+  mem.setU64(ptr + F.mtim, st.mtimeNs);
+  mem.setU64(ptr + F.ctim, st.ctimeNs);
+}
+
+/** Writes a `filestat` of a stream with no host file behind it (only the filetype is known). */
+export function writeStreamFilestat(mem: GuestMemory, ptr: number, filetype: number): void {
+  mem.check(ptr, F.bytes);
+  mem.u8.fill(0, ptr, ptr + F.bytes);
+  mem.setU8(ptr + F.filetype, filetype);
+  mem.setU64(ptr + F.nlink, 1n);
+}

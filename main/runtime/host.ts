@@ -1,0 +1,60 @@
+/**
+ * Builds the `wasi_snapshot_preview1` import object from the syscall families (uwasi's shape):
+ * each function is wrapped once so a thrown `WasiError` becomes its errno, any other host
+ * exception becomes `io` (and is reported), and `proc_exit` unwinds. Functions a module imports
+ * that preview1 does not define answer `nosys`.
+ */
+import { Errno } from './abi.ts';
+import type { Provider, WasiContext, WasiFunction } from './context.ts';
+import { ProcExit, WasiError, errnoFromNode } from './errors.ts';
+import { argsEnv } from './families/args-env.ts';
+import { clockRandom } from './families/clock-random.ts';
+import { fdMeta } from './families/fd-meta.ts';
+import { fdIo } from './families/fd.ts';
+import { pathOps } from './families/path.ts';
+import { poll } from './families/poll.ts';
+import { proc } from './families/proc.ts';
+import { sock } from './families/sock.ts';
+
+/** The module name of WASI preview 1 imports. */
+export const WASI_MODULE = 'wasi_snapshot_preview1';
+
+/** The 46 functions of `wasi_snapshot_preview1`, by family. */
+export function providers(ctx: WasiContext): Provider {
+  return {
+    ...argsEnv(ctx), ...clockRandom(ctx), ...fdIo(ctx), ...fdMeta(ctx), ...pathOps(ctx),
+    ...poll(ctx), ...proc(), ...sock(ctx),
+  };
+}
+
+function wrap(name: string, f: WasiFunction, report: (msg: string) => void): WasiFunction {
+  return (...args: unknown[]) => {
+    try {
+      return f(...args) ?? 0;
+    } catch (err) {
+      if (err instanceof WasiError) return err.errno;
+      if (err instanceof ProcExit) throw err;
+      const errno = errnoFromNode(err);
+      if (errno !== undefined) return errno;
+      report(`internal error in ${name}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+      return Errno.io;
+    }
+  };
+}
+
+/**
+ * The import object for `module`: every preview1 function it imports, wrapped; unknown
+ * preview1 names answer `nosys`.
+ */
+export function createImports(
+  ctx: WasiContext, module: WebAssembly.Module, report: (msg: string) => void,
+): WebAssembly.Imports {
+  const all = providers(ctx);
+  const wasi: Record<string, WasiFunction> = {};
+  for (const imp of WebAssembly.Module.imports(module)) {
+    if (imp.module !== WASI_MODULE || imp.kind !== 'function') continue;
+    const f = all[imp.name];
+    wasi[imp.name] = f ? wrap(imp.name, f, report) : () => Errno.nosys;
+  }
+  return { [WASI_MODULE]: wasi };
+}

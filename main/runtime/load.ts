@@ -1,0 +1,41 @@
+/**
+ * Turns module bytes into a compiled WASI command, or one clear reason why not: not wasm, a
+ * component, malformed, initial memory over the cap, imports something other than preview1
+ * functions, or lacks the `_start` and `memory` exports.
+ */
+import { WASI_MODULE } from './host.ts';
+import { ModuleLimitError, capMemory } from './module-limits.ts';
+
+const PAGE = 65536;
+
+/** Why a module cannot be run. */
+export class LoadError extends Error {}
+
+/** Compiles `bytes` as a WASI preview1 command, capping its memory at `memoryMaxBytes`. */
+export async function loadCommand(bytes: Uint8Array, memoryMaxBytes?: number): Promise<WebAssembly.Module> {
+  let prepared = bytes;
+  try {
+    const pages = memoryMaxBytes === undefined ? 65536 : Math.max(1, Math.floor(memoryMaxBytes / PAGE));
+    prepared = capMemory(bytes, pages);
+  } catch (err) {
+    if (err instanceof ModuleLimitError) throw new LoadError(err.message);
+    throw err;
+  }
+  let module: WebAssembly.Module;
+  try {
+    module = await WebAssembly.compile(prepared as Uint8Array<ArrayBuffer>);
+  } catch (err) {
+    throw new LoadError(`not a valid WebAssembly module: ${(err as Error).message.replace(/^WebAssembly\.compile\(\): /, '')}`);
+  }
+  for (const imp of WebAssembly.Module.imports(module)) {
+    if (imp.module !== WASI_MODULE || imp.kind !== 'function') {
+      throw new LoadError(`not a WASI command: it imports ${imp.kind} "${imp.module}.${imp.name}", which Terrarium does not provide`);
+    }
+  }
+  const exports = new Map(WebAssembly.Module.exports(module).map((e) => [e.name, e.kind]));
+  if (exports.get('_start') !== 'function') {
+    throw new LoadError('not a WASI command: it does not export a "_start" function (is it a library/reactor?)');
+  }
+  if (exports.get('memory') !== 'memory') throw new LoadError('not a WASI command: it does not export its "memory"');
+  return module;
+}

@@ -1,0 +1,101 @@
+import { Errno, Layout } from './abi.ts';
+import { WasiError } from './errors.ts';
+
+/** Most iovecs one call may pass (POSIX IOV_MAX). */
+export const MAX_IOVS = 1024;
+/** Longest path, in bytes, a guest may pass. */
+export const MAX_PATH_BYTES = 4096;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const utf8Encoder = new TextEncoder();
+
+/**
+ * Bounds-checked access to a guest's linear memory. Every pointer and length the guest passes goes
+ * through here: out-of-range access throws `WasiError(fault)`, never a host exception.
+ * Views are refreshed when the memory grows (growth detaches the old buffer).
+ */
+export class GuestMemory {
+  readonly memory: WebAssembly.Memory;
+  u8: Uint8Array;
+  view: DataView;
+
+  constructor(memory: WebAssembly.Memory) {
+    this.memory = memory;
+    this.u8 = new Uint8Array(memory.buffer);
+    this.view = new DataView(memory.buffer);
+  }
+
+  /** Throws `fault` unless [ptr, ptr+len) lies inside memory; refreshes stale views first. */
+  check(ptr: number, len: number): void {
+    const end = (ptr >>> 0) + (len >>> 0);
+    if (end <= this.u8.length) return;
+    this.refresh();
+    if (end > this.u8.length) throw new WasiError(Errno.fault, 'pointer out of bounds');
+  }
+
+  private refresh(): void {
+    if (this.u8.buffer !== this.memory.buffer || this.u8.length !== this.memory.buffer.byteLength) {
+      this.u8 = new Uint8Array(this.memory.buffer);
+      this.view = new DataView(this.memory.buffer);
+    }
+  }
+
+  u8At(ptr: number): number { this.check(ptr, 1); return this.u8[ptr >>> 0]!; }
+  u16At(ptr: number): number { this.check(ptr, 2); return this.view.getUint16(ptr >>> 0, true); }
+  u32At(ptr: number): number { this.check(ptr, 4); return this.view.getUint32(ptr >>> 0, true); }
+  u64At(ptr: number): bigint { this.check(ptr, 8); return this.view.getBigUint64(ptr >>> 0, true); }
+
+  setU8(ptr: number, v: number): void { this.check(ptr, 1); this.u8[ptr >>> 0] = v; }
+  setU16(ptr: number, v: number): void { this.check(ptr, 2); this.view.setUint16(ptr >>> 0, v, true); }
+  setU32(ptr: number, v: number): void { this.check(ptr, 4); this.view.setUint32(ptr >>> 0, v >>> 0, true); }
+  setU64(ptr: number, v: bigint | number): void {
+    this.check(ptr, 8);
+    this.view.setBigUint64(ptr >>> 0, typeof v === 'bigint' ? BigInt.asUintN(64, v) : BigInt(v), true);
+  }
+
+  /** A live view of guest bytes [ptr, ptr+len); valid until the guest runs again. */
+  bytes(ptr: number, len: number): Uint8Array {
+    this.check(ptr, len);
+    return this.u8.subarray(ptr >>> 0, (ptr >>> 0) + (len >>> 0));
+  }
+
+  /** Copies `data` into guest memory at `ptr`. */
+  write(ptr: number, data: Uint8Array): void {
+    this.check(ptr, data.length);
+    this.u8.set(data, ptr >>> 0);
+  }
+
+  /**
+   * Reads a path argument: capped at MAX_PATH_BYTES (`nametoolong`), strict UTF-8 (`ilseq`),
+   * no NUL byte (`inval`).
+   */
+  path(ptr: number, len: number): string {
+    if (len >>> 0 > MAX_PATH_BYTES) throw new WasiError(Errno.nametoolong, 'path too long');
+    const raw = this.bytes(ptr, len);
+    if (raw.includes(0)) throw new WasiError(Errno.inval, 'NUL byte in path');
+    try {
+      return utf8.decode(raw);
+    } catch {
+      throw new WasiError(Errno.ilseq, 'path is not valid UTF-8');
+    }
+  }
+
+  /** Reads an iovec/ciovec array (count capped at MAX_IOVS) as live views of the guest's buffers. */
+  iovecs(ptr: number, count: number): Uint8Array[] {
+    if (count >>> 0 > MAX_IOVS) throw new WasiError(Errno.inval, 'too many iovecs');
+    this.check(ptr, count * Layout.iovec.size);
+    const out: Uint8Array[] = [];
+    for (let i = 0; i < count; i++) {
+      const base = ptr + i * Layout.iovec.size;
+      const buf = this.view.getUint32(base, true);
+      const len = this.view.getUint32(base + 4, true);
+      out.push(this.bytes(buf, len));
+    }
+    return out;
+  }
+}
+
+/** Encodes a string as UTF-8. */
+export function encodeUtf8(s: string): Uint8Array {
+  return utf8Encoder.encode(s);
+}

@@ -1,0 +1,192 @@
+/**
+ * Path resolution: the sandbox (DESIGN §3.1, WASI "path-resolution.md").
+ *
+ * Every guest path is resolved one component at a time from a directory the guest holds. `..` pops
+ * a stack of directories we opened ourselves and never climbs above the starting one; symlinks are
+ * read and expanded here, inside the sandbox, and one whose target is absolute or climbs out is
+ * refused. The kernel is only ever asked to look up a single name inside a directory we hold.
+ *
+ * On Linux each step opens `/proc/self/fd/<dirfd>/<name>` with O_NOFOLLOW: the kernel jumps through
+ * the magic link to the directory the fd refers to, so this is openat() in all but name, and a
+ * directory swapped for a symlink after a step cannot redirect us. Elsewhere ("portable" mode) the
+ * walk checks each component with lstat and callers verify an opened fd against what the walk saw
+ * (fstat after open); see `verifySame`.
+ */
+import fs from 'node:fs';
+import nodePath from 'node:path';
+import { Errno } from './abi.ts';
+import { WasiError } from './errors.ts';
+import { checkWindowsComponent } from './windows-paths.ts';
+
+/** Most symlinks expanded while resolving one path (Linux's MAXSYMLINKS). */
+export const MAX_SYMLINKS = 40;
+
+const O_DIRECTORY = fs.constants.O_DIRECTORY ?? 0;
+const O_NOFOLLOW = fs.constants.O_NOFOLLOW ?? 0;
+
+/** Which resolution strategy this process uses. */
+export const resolverMode: 'linux-procfd' | 'portable' =
+  process.env.TERRARIUM_RESOLVER === 'portable' || !hasProcFd() ? 'portable' : 'linux-procfd';
+
+function hasProcFd(): boolean {
+  if (process.platform !== 'linux') return false;
+  try {
+    fs.accessSync('/proc/self/fd');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A directory the walk holds: an open fd (Linux) plus the host path it was reached by (used for
+ * messages, and for every system call in portable mode).
+ */
+export interface DirRef {
+  fd: number;
+  path: string;
+}
+
+/**
+ * The host path through which the kernel looks up `name` inside `dir`, and nothing else.
+ *
+ * Ambient Authority: the result is a host path; it is only ever built from a held directory and a
+ * single checked component.
+ */
+export function childPath(dir: DirRef, name: string): string {
+  return resolverMode === 'linux-procfd' ? `/proc/self/fd/${dir.fd}/${name}` : nodePath.join(dir.path, name);
+}
+
+/** Returned by a probe to say "the final component is a symlink: expand it and try again". */
+export const SYMLINK = Symbol('symlink');
+
+/** What a path operation does with the final component once the walk has reached it. */
+export type Probe<T> = (dir: DirRef, name: string, mustBeDir: boolean) => T | typeof SYMLINK;
+
+/** Options for one resolution. */
+export interface ResolveOptions {
+  /** Follow a symlink in the final component (lookupflags.symlink_follow, or an implied follow). */
+  follow: boolean;
+}
+
+function checkComponent(name: string): void {
+  if (process.platform === 'win32') {
+    const why = checkWindowsComponent(name);
+    if (why !== null) throw new WasiError(Errno.perm, `refused on Windows: ${why}`);
+  }
+}
+
+/** Splits a guest path into components; absolute paths and empty paths are refused. */
+export function splitPath(path: string): { parts: string[]; trailingSlash: boolean } {
+  if (path.length === 0) throw new WasiError(Errno.noent, 'empty path');
+  if (path.startsWith('/')) throw new WasiError(Errno.perm, 'absolute paths are not allowed');
+  const parts = path.split('/').filter((p) => p.length > 0);
+  return { parts, trailingSlash: path.endsWith('/') };
+}
+
+/**
+ * Resolves `path` relative to `start` and runs `probe` on the final (directory, name). `name` is a
+ * single component, or "." when the path names the directory itself. A trailing slash sets
+ * `mustBeDir` and makes the final component followed. Intermediate fds are closed before returning.
+ */
+export function resolve<T>(start: DirRef, path: string, opts: ResolveOptions, probe: Probe<T>): T {
+  const { parts, trailingSlash } = splitPath(path);
+  let mustBeDir = trailingSlash;
+  const follow = opts.follow || trailingSlash;
+  const pending = parts.reverse();
+  const stack: DirRef[] = [start];
+  let links = 0;
+  const top = (): DirRef => stack[stack.length - 1]!;
+  const expand = (dir: DirRef, name: string, isFinal: boolean): void => {
+    if (++links > MAX_SYMLINKS) throw new WasiError(Errno.loop, 'too many levels of symbolic links');
+    const target = fs.readlinkSync(childPath(dir, name), 'utf8');
+    if (target.length === 0) throw new WasiError(Errno.noent, 'empty symlink');
+    if (target.startsWith('/') || (process.platform === 'win32' && /^[a-zA-Z]:|^\\/.test(target))) {
+      throw new WasiError(Errno.perm, 'symlink to an absolute path leaves the sandbox');
+    }
+    const { parts: tp, trailingSlash: ts } = splitPath(target);
+    if (ts && isFinal) mustBeDir = true;
+    for (let i = tp.length - 1; i >= 0; i--) pending.push(tp[i]!);
+  };
+  try {
+    if (pending.length === 0) return runProbe(probe, start, '.', true);
+    for (;;) {
+      const name = pending.pop()!;
+      const last = pending.length === 0;
+      if (name === '..') {
+        if (stack.length === 1) throw new WasiError(Errno.perm, '".." would leave the sandbox');
+        closeDir(stack.pop()!);
+        if (last) return runProbe(probe, top(), '.', true);
+        continue;
+      }
+      if (name === '.') {
+        if (last) return runProbe(probe, top(), '.', true);
+        continue;
+      }
+      checkComponent(name);
+      if (last) {
+        if (!follow) return runProbe(probe, top(), name, mustBeDir);
+        const r = probe(top(), name, mustBeDir);
+        if (r !== SYMLINK) return r;
+        expand(top(), name, true);
+        continue;
+      }
+      const next = openChildDir(top(), name);
+      if (next === SYMLINK) expand(top(), name, false);
+      else stack.push(next);
+    }
+  } finally {
+    for (let i = stack.length - 1; i > 0; i--) closeDir(stack[i]!);
+  }
+}
+
+function runProbe<T>(probe: Probe<T>, dir: DirRef, name: string, mustBeDir: boolean): T {
+  const r = probe(dir, name, mustBeDir);
+  if (r === SYMLINK) throw new WasiError(Errno.loop, 'unexpected symlink');
+  return r;
+}
+
+/** Opens `name` inside `dir` as a directory without following a symlink; SYMLINK if it is one. */
+function openChildDir(dir: DirRef, name: string): DirRef | typeof SYMLINK {
+  const p = childPath(dir, name);
+  if (resolverMode === 'portable') {
+    const st = fs.lstatSync(p);
+    if (st.isSymbolicLink()) return SYMLINK;
+    if (!st.isDirectory()) throw new WasiError(Errno.notdir, 'not a directory');
+    return { fd: -1, path: p };
+  }
+  try {
+    return { fd: fs.openSync(p, fs.constants.O_RDONLY | O_DIRECTORY | O_NOFOLLOW), path: nodePath.join(dir.path, name) };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if ((code === 'ENOTDIR' || code === 'ELOOP') && isSymlink(dir, name)) return SYMLINK;
+    throw err;
+  }
+}
+
+/** True when `name` inside `dir` is a symlink (without following it). */
+export function isSymlink(dir: DirRef, name: string): boolean {
+  try {
+    return fs.lstatSync(childPath(dir, name)).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+function closeDir(d: DirRef): void {
+  if (d.fd >= 0) fs.closeSync(d.fd);
+}
+
+/**
+ * Portable mode's check after opening: the opened fd must be the file the walk resolved, else a
+ * concurrent swap redirected the open and it is refused.
+ */
+export function verifySame(fd: number, dir: DirRef, name: string): void {
+  if (resolverMode !== 'portable') return;
+  const a = fs.fstatSync(fd, { bigint: true });
+  const b = fs.lstatSync(childPath(dir, name), { bigint: true });
+  if (a.dev !== b.dev || a.ino !== b.ino) {
+    fs.closeSync(fd);
+    throw new WasiError(Errno.perm, 'the file changed while it was being opened');
+  }
+}

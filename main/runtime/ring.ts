@@ -1,0 +1,168 @@
+/**
+ * A single-producer, single-consumer byte ring in a SharedArrayBuffer, used for a run's stdio
+ * between the main thread and the worker. The worker side blocks with `Atomics.wait`; the main side
+ * never blocks and learns of progress with `Atomics.waitAsync` (DESIGN §3: nothing waits by polling).
+ * Indices are free-running 32-bit counters; the capacity is a power of two.
+ */
+
+const WRITE = 0;
+const READ = 1;
+const CLOSED = 2;
+/** Bumped on every write and on close: what a waiting reader sleeps on. */
+const SEQ_W = 3;
+/** Bumped on every read and on close: what a waiting writer sleeps on. */
+const SEQ_R = 4;
+const HEADER_BYTES = 32;
+
+/** The shareable state of a ring, sent to the worker in `workerData`. */
+export interface RingBuffers {
+  header: SharedArrayBuffer;
+  data: SharedArrayBuffer;
+}
+
+/** Allocates a ring of `capacity` bytes (rounded up to a power of two). */
+export function createRing(capacity: number): RingBuffers {
+  let cap = 1024;
+  while (cap < capacity) cap *= 2;
+  return { header: new SharedArrayBuffer(HEADER_BYTES), data: new SharedArrayBuffer(cap) };
+}
+
+/** One end of a ring. Either side may close it: the writer at end of data, the reader when gone. */
+export class Ring {
+  private readonly h: Int32Array;
+  private readonly d: Uint8Array;
+  private readonly mask: number;
+
+  constructor(buffers: RingBuffers) {
+    this.h = new Int32Array(buffers.header);
+    this.d = new Uint8Array(buffers.data);
+    this.mask = this.d.length - 1;
+  }
+
+  /** Bytes waiting to be read. */
+  available(): number {
+    return (Atomics.load(this.h, WRITE) - Atomics.load(this.h, READ)) | 0;
+  }
+
+  /** Free space for the writer. */
+  free(): number {
+    return this.d.length - this.available();
+  }
+
+  get closed(): boolean {
+    return Atomics.load(this.h, CLOSED) !== 0;
+  }
+
+  /** Marks the stream ended and wakes both sides. */
+  close(): void {
+    Atomics.store(this.h, CLOSED, 1);
+    Atomics.add(this.h, SEQ_W, 1);
+    Atomics.add(this.h, SEQ_R, 1);
+    Atomics.notify(this.h, SEQ_W);
+    Atomics.notify(this.h, SEQ_R);
+  }
+
+  /** Copies as much of `src` as fits without blocking; returns the count copied. */
+  tryWrite(src: Uint8Array): number {
+    const n = Math.min(src.length, this.free());
+    if (n === 0) return 0;
+    const w = Atomics.load(this.h, WRITE);
+    const at = w & this.mask;
+    const first = Math.min(n, this.d.length - at);
+    this.d.set(src.subarray(0, first), at);
+    if (first < n) this.d.set(src.subarray(first, n), 0);
+    Atomics.store(this.h, WRITE, (w + n) | 0);
+    Atomics.add(this.h, SEQ_W, 1);
+    Atomics.notify(this.h, SEQ_W);
+    return n;
+  }
+
+  /**
+   * Worker side: writes the concatenation of `parts` as one unit (total at most the capacity),
+   * blocking until it fits, then wakes the reader once. False if the reader closed the ring.
+   */
+  writeAll(parts: Uint8Array[], total: number): boolean {
+    for (;;) {
+      const seq = Atomics.load(this.h, SEQ_R);
+      if (this.closed) return false;
+      if (this.free() >= total) break;
+      Atomics.wait(this.h, SEQ_R, seq);
+    }
+    let w = Atomics.load(this.h, WRITE);
+    for (const src of parts) {
+      const at = w & this.mask;
+      const first = Math.min(src.length, this.d.length - at);
+      this.d.set(first === src.length ? src : src.subarray(0, first), at);
+      if (first < src.length) this.d.set(src.subarray(first), 0);
+      w = (w + src.length) | 0;
+    }
+    Atomics.store(this.h, WRITE, w);
+    Atomics.add(this.h, SEQ_W, 1);
+    Atomics.notify(this.h, SEQ_W);
+    return true;
+  }
+
+  /** Copies up to `dst.length` available bytes into `dst` without blocking; returns the count. */
+  tryRead(dst: Uint8Array): number {
+    const n = Math.min(dst.length, this.available());
+    if (n === 0) return 0;
+    const r = Atomics.load(this.h, READ);
+    const at = r & this.mask;
+    const first = Math.min(n, this.d.length - at);
+    dst.set(this.d.subarray(at, at + first), 0);
+    if (first < n) dst.set(this.d.subarray(0, n - first), first);
+    Atomics.store(this.h, READ, (r + n) | 0);
+    Atomics.add(this.h, SEQ_R, 1);
+    Atomics.notify(this.h, SEQ_R);
+    return n;
+  }
+
+  /**
+   * Worker side: writes all of `src`, blocking while the ring is full. Returns false if the reader
+   * closed the ring (nobody will read the rest).
+   */
+  writeBlocking(src: Uint8Array): boolean {
+    let off = 0;
+    while (off < src.length) {
+      const seq = Atomics.load(this.h, SEQ_R);
+      if (this.closed) return false;
+      const n = this.tryWrite(src.subarray(off));
+      if (n === 0) Atomics.wait(this.h, SEQ_R, seq);
+      off += n;
+    }
+    return true;
+  }
+
+  /**
+   * Worker side: waits until data is available or the ring is closed, at most `timeoutMs`
+   * (Infinity to wait for ever). Returns true when data is available.
+   */
+  waitReadable(timeoutMs: number): boolean {
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      const seq = Atomics.load(this.h, SEQ_W);
+      if (this.available() > 0) return true;
+      if (this.closed) return false;
+      const left = deadline - performance.now();
+      if (left <= 0) return false;
+      Atomics.wait(this.h, SEQ_W, seq, left === Infinity ? undefined : left);
+    }
+  }
+
+  /** Main side: resolves after the writer wrote or closed since `seq` (from `writeSeq()`). */
+  async waitWritten(seq: number): Promise<void> {
+    const r = Atomics.waitAsync(this.h, SEQ_W, seq);
+    if (r.async) await r.value;
+  }
+
+  /** Main side: resolves after the reader read or closed since `seq` (from `readSeq()`). */
+  async waitRead(seq: number): Promise<void> {
+    const r = Atomics.waitAsync(this.h, SEQ_R, seq);
+    if (r.async) await r.value;
+  }
+
+  /** The write sequence number, taken before checking for data, for `waitWritten`. */
+  writeSeq(): number { return Atomics.load(this.h, SEQ_W); }
+  /** The read sequence number, taken before checking for space, for `waitRead`. */
+  readSeq(): number { return Atomics.load(this.h, SEQ_R); }
+}

@@ -1,0 +1,146 @@
+/**
+ * Starting and supervising one run from the main thread: one worker per run, stdio through
+ * shared rings, a wall-clock limit, and cancellation. Knows nothing of SQLite or Electron.
+ */
+import { Worker } from 'node:worker_threads';
+import { Filetype } from './abi.ts';
+import { Ring, createRing } from './ring.ts';
+import { RecordReader } from './stdio.ts';
+import type { Preopen, WorkerConfig, WorkerMessage } from './worker-protocol.ts';
+
+export type { Preopen } from './worker-protocol.ts';
+
+/** What a run needs: the compiled command and the capabilities it is granted. */
+export interface RunSpec {
+  module: WebAssembly.Module;
+  /** argv, including argv[0]. */
+  args: string[];
+  /** Exactly the environment the guest sees. */
+  env: [string, string][];
+  preopens: Preopen[];
+  /** Filetypes reported for fds 0-2; character devices (a terminal) by default. */
+  stdioTypes?: [number, number, number];
+  memoryMaxBytes?: number;
+  /** Wall-clock limit; the run ends with outcome `timeout` after it. */
+  timeoutMs?: number;
+  /** Receives output in order; `data` is only valid during the call. */
+  onOutput: (stream: 1 | 2, data: Uint8Array) => void;
+  /** Diagnostics from the host (internal errors), not guest output. */
+  onLog?: (message: string) => void;
+}
+
+/** How a run ended. */
+export type RunOutcome =
+  | { kind: 'exit'; code: number }
+  | { kind: 'trap'; message: string; memoryAtCap: boolean }
+  | { kind: 'timeout' }
+  | { kind: 'cancelled' }
+  | { kind: 'crash'; message: string };
+
+/** A running guest. */
+export interface RunHandle {
+  /** Settles once the guest has ended and all its output has been delivered. */
+  readonly done: Promise<RunOutcome>;
+  /** Queues bytes for the guest's stdin; resolves when they are in the ring. */
+  writeStdin(data: Uint8Array): Promise<void>;
+  /** Ends the guest's stdin after what was queued. */
+  endStdin(): void;
+  /** Stops the run (outcome `cancelled`). */
+  cancel(): void;
+}
+
+const STDIN_RING = 256 * 1024;
+const OUTPUT_RING = 1024 * 1024;
+const YIELD_EVERY = 1024 * 1024;
+const workerUrl = new URL('./worker.ts', import.meta.url);
+
+/** Starts `spec` in a new worker thread. */
+export function startRun(spec: RunSpec): RunHandle {
+  const stdinBufs = createRing(STDIN_RING);
+  const outBufs = createRing(OUTPUT_RING);
+  const stdin = new Ring(stdinBufs);
+  const out = new Ring(outBufs);
+  const config: WorkerConfig = {
+    module: spec.module,
+    args: spec.args,
+    env: spec.env.map(([k, v]) => `${k}=${v}`),
+    preopens: spec.preopens,
+    stdioTypes: spec.stdioTypes ?? [Filetype.character_device, Filetype.character_device, Filetype.character_device],
+    stdin: stdinBufs,
+    output: outBufs,
+    memoryMaxBytes: spec.memoryMaxBytes,
+  };
+  const worker = new Worker(workerUrl, { workerData: config, stdout: false, stderr: false });
+  let ended: RunOutcome | undefined;
+  let settle!: (o: RunOutcome) => void;
+  const done = new Promise<RunOutcome>((r) => { settle = r; });
+  let timer: NodeJS.Timeout | undefined;
+
+  const drained = drain(out, spec.onOutput);
+  const finish = (o: RunOutcome): void => {
+    if (ended) return;
+    ended = o;
+    if (timer) clearTimeout(timer);
+    out.close();
+    stdin.close();
+    void worker.terminate();
+    void drained.then(() => settle(o));
+  };
+  worker.on('message', (m: WorkerMessage) => {
+    if (m.type === 'log') spec.onLog?.(m.message);
+    else if (m.type === 'exit') finish({ kind: 'exit', code: m.code });
+    else finish({ kind: 'trap', message: m.message, memoryAtCap: m.memoryAtCap });
+  });
+  worker.on('error', (err) => finish({ kind: 'crash', message: err.message }));
+  worker.on('exit', () => finish({ kind: 'crash', message: 'the run ended unexpectedly' }));
+  if (spec.timeoutMs !== undefined) timer = setTimeout(() => finish({ kind: 'timeout' }), spec.timeoutMs);
+
+  let stdinChain = Promise.resolve();
+  return {
+    done,
+    writeStdin(data) {
+      stdinChain = stdinChain.then(() => feed(stdin, data));
+      return stdinChain;
+    },
+    endStdin() {
+      stdinChain = stdinChain.then(() => stdin.close());
+    },
+    cancel() {
+      finish({ kind: 'cancelled' });
+    },
+  };
+}
+
+async function feed(ring: Ring, data: Uint8Array): Promise<void> {
+  let off = 0;
+  while (off < data.length && !ring.closed) {
+    const seq = ring.readSeq();
+    const n = ring.tryWrite(data.subarray(off));
+    off += n;
+    if (n === 0) await ring.waitRead(seq);
+  }
+}
+
+/** Delivers the output ring's records until it is closed and empty. */
+async function drain(ring: Ring, onOutput: RunSpec['onOutput']): Promise<void> {
+  const reader = new RecordReader();
+  const buf = new Uint8Array(256 * 1024);
+  const emit = (stream: number, data: Uint8Array): void => onOutput(stream === 2 ? 2 : 1, data);
+  let sinceYield = 0;
+  for (;;) {
+    const seq = ring.writeSeq();
+    const n = ring.tryRead(buf);
+    if (n > 0) {
+      reader.feed(buf.subarray(0, n), emit);
+      // A flooding guest must not starve the event loop (timers, cancel, other runs).
+      sinceYield += n;
+      if (sinceYield >= YIELD_EVERY) {
+        sinceYield = 0;
+        await new Promise((r) => setImmediate(r));
+      }
+      continue;
+    }
+    if (ring.closed) return;
+    await ring.waitWritten(seq);
+  }
+}

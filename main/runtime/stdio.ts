@@ -1,0 +1,106 @@
+/**
+ * Guest stdio inside the worker. Input comes from the stdin ring (main fills it); stdout and
+ * stderr go, in order, into one output ring as records `[stream:u8][len:u24][bytes]`, which the
+ * main thread drains (the ring's fixed size is the backpressure: a flooding guest blocks, memory
+ * stays bounded).
+ */
+import { Ring } from './ring.ts';
+
+/** Largest payload of one output record. */
+export const MAX_RECORD = 64 * 1024;
+
+/** Worker-side stdio endpoints. */
+export class GuestStdio {
+  private readonly stdin: Ring;
+  private readonly out: Ring;
+  private readonly header = new Uint8Array(4);
+
+  constructor(stdin: Ring, out: Ring) {
+    this.stdin = stdin;
+    this.out = out;
+  }
+
+  /**
+   * Reads into `bufs`, blocking until at least one byte or end of input. Returns the count
+   * (0 = end of input).
+   */
+  read(bufs: Uint8Array[]): number {
+    if (!this.stdin.waitReadable(Infinity)) return 0;
+    let n = 0;
+    for (const b of bufs) {
+      if (b.length === 0) continue;
+      const got = this.stdin.tryRead(b);
+      n += got;
+      if (got < b.length) break;
+    }
+    return n;
+  }
+
+  /** True when stdin has data or has ended, waiting at most `timeoutMs`. */
+  waitReadable(timeoutMs: number): boolean {
+    return this.stdin.waitReadable(timeoutMs) || this.stdin.closed;
+  }
+
+  /**
+   * Writes the concatenation of `bufs` to stream 1 or 2. Returns false when nobody reads the
+   * output any more (the run is being torn down).
+   */
+  write(stream: number, bufs: Uint8Array[]): boolean {
+    let pending: Uint8Array[] = [];
+    let size = 0;
+    for (const b of bufs) {
+      for (let off = 0; off < b.length; ) {
+        const take = Math.min(b.length - off, MAX_RECORD - size);
+        pending.push(off === 0 && take === b.length ? b : b.subarray(off, off + take));
+        size += take;
+        off += take;
+        if (size === MAX_RECORD) {
+          if (!this.flush(stream, pending, size)) return false;
+          pending = [];
+          size = 0;
+        }
+      }
+    }
+    return size === 0 || this.flush(stream, pending, size);
+  }
+
+  private flush(stream: number, parts: Uint8Array[], size: number): boolean {
+    const h = this.header;
+    h[0] = stream;
+    h[1] = size & 0xff;
+    h[2] = (size >>> 8) & 0xff;
+    h[3] = (size >>> 16) & 0xff;
+    parts.unshift(h);
+    return this.out.writeAll(parts, size + 4);
+  }
+}
+
+/** Main side: turns the output ring's byte stream back into (stream, bytes) chunks. */
+export class RecordReader {
+  private readonly head = new Uint8Array(4);
+  private headFill = 0;
+  private stream = 0;
+  private left = 0;
+
+  /** Feeds raw ring bytes; calls `emit` for each payload piece in order. */
+  feed(bytes: Uint8Array, emit: (stream: number, data: Uint8Array) => void): void {
+    let off = 0;
+    while (off < bytes.length) {
+      if (this.left === 0) {
+        const take = Math.min(4 - this.headFill, bytes.length - off);
+        this.head.set(bytes.subarray(off, off + take), this.headFill);
+        this.headFill += take;
+        off += take;
+        if (this.headFill < 4) return;
+        this.headFill = 0;
+        this.stream = this.head[0]!;
+        this.left = this.head[1]! | (this.head[2]! << 8) | (this.head[3]! << 16);
+        continue;
+      }
+      const take = Math.min(this.left, bytes.length - off);
+      emit(this.stream, bytes.subarray(off, off + take));
+      this.left -= take;
+      off += take;
+    }
+  }
+}

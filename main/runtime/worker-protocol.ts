@@ -1,0 +1,30 @@
+import type { RingBuffers } from './ring.ts';
+
+/** A folder the guest sees as a preopened directory. */
+export interface Preopen {
+  /** Host folder (absolute). */
+  hostPath: string;
+  /** The name the guest sees, e.g. "/data" or ".". */
+  guestPath: string;
+  readOnly: boolean;
+}
+
+/** What the main thread hands a run's worker: frozen capabilities and the stdio rings. */
+export interface WorkerConfig {
+  module: WebAssembly.Module;
+  args: string[];
+  /** `NAME=VALUE` strings. */
+  env: string[];
+  preopens: Preopen[];
+  /** WASI filetypes reported for fds 0, 1, 2. */
+  stdioTypes: [number, number, number];
+  stdin: RingBuffers;
+  output: RingBuffers;
+  memoryMaxBytes?: number;
+}
+
+/** Messages from a run's worker to the main thread. */
+export type WorkerMessage =
+  | { type: 'exit'; code: number }
+  | { type: 'trap'; message: string; memoryAtCap: boolean }
+  | { type: 'log'; message: string };

@@ -1,0 +1,76 @@
+/**
+ * The worker thread of one run: builds the guest's descriptor table and host functions from the
+ * frozen configuration, instantiates the module and runs `_start`. Host functions run here,
+ * synchronously; the main thread is never blocked by a guest.
+ */
+import fs from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
+import { RIGHTS_ALL, RIGHTS_DIRECTORY, RIGHTS_DIR_MUTATE, RIGHTS_FILE_MUTATE, Rights } from './abi.ts';
+import type { WasiContext } from './context.ts';
+import { ProcExit } from './errors.ts';
+import { FdTable } from './fd-table.ts';
+import { createImports } from './host.ts';
+import { GuestMemory, encodeUtf8 } from './memory.ts';
+import { Ring } from './ring.ts';
+import { GuestStdio } from './stdio.ts';
+import type { WorkerConfig, WorkerMessage } from './worker-protocol.ts';
+
+const R = Rights;
+const STDIN_RIGHTS = R.fd_read | R.poll_fd_readwrite | R.fd_filestat_get | R.fd_fdstat_set_flags;
+const STDOUT_RIGHTS = R.fd_write | R.poll_fd_readwrite | R.fd_filestat_get | R.fd_fdstat_set_flags;
+
+const config = workerData as WorkerConfig;
+const post = (m: WorkerMessage): void => parentPort!.postMessage(m);
+const cString = (s: string): Uint8Array => encodeUtf8(`${s}\0`);
+
+function buildTable(): FdTable {
+  const fds = new FdTable();
+  config.stdioTypes.forEach((filetype, stream) => {
+    fds.add({
+      kind: 'stdio', hostFd: -1, filetype, stream, fdflags: 0, position: 0, readOnly: false,
+      rightsBase: stream === 0 ? STDIN_RIGHTS : STDOUT_RIGHTS, rightsInheriting: 0, hostPath: `<stdio ${stream}>`,
+    });
+  });
+  for (const p of config.preopens) {
+    const hostFd = fs.openSync(p.hostPath, fs.constants.O_RDONLY | (fs.constants.O_DIRECTORY ?? 0));
+    fds.add({
+      kind: 'dir', hostFd, filetype: 3, fdflags: 0, position: 0, readOnly: p.readOnly,
+      rightsBase: p.readOnly ? RIGHTS_DIRECTORY & ~RIGHTS_DIR_MUTATE & ~R.fd_filestat_set_times : RIGHTS_DIRECTORY,
+      rightsInheriting: p.readOnly ? RIGHTS_ALL & ~RIGHTS_DIR_MUTATE & ~RIGHTS_FILE_MUTATE : RIGHTS_ALL,
+      hostPath: p.hostPath, preopen: p.guestPath,
+    });
+  }
+  return fds;
+}
+
+function run(): void {
+  const fds = buildTable();
+  const ctx: WasiContext = {
+    mem: undefined as unknown as GuestMemory,
+    fds,
+    args: config.args.map(cString),
+    env: config.env.map(cString),
+    stdio: new GuestStdio(new Ring(config.stdin), new Ring(config.output)),
+  };
+  const report = (message: string): void => post({ type: 'log', message });
+  let memory: WebAssembly.Memory | undefined;
+  try {
+    const instance = new WebAssembly.Instance(config.module, createImports(ctx, config.module, report));
+    memory = instance.exports.memory as WebAssembly.Memory;
+    ctx.mem = new GuestMemory(memory);
+    (instance.exports._start as () => void)();
+    post({ type: 'exit', code: 0 });
+  } catch (err) {
+    if (err instanceof ProcExit) {
+      post({ type: 'exit', code: err.code });
+    } else {
+      const bytes = memory?.buffer.byteLength ?? 0;
+      const atCap = config.memoryMaxBytes !== undefined && bytes + 65536 > config.memoryMaxBytes;
+      post({ type: 'trap', message: err instanceof Error ? err.message : String(err), memoryAtCap: atCap });
+    }
+  } finally {
+    fds.closeAll();
+  }
+}
+
+run();
