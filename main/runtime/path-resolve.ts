@@ -45,6 +45,10 @@ function hasProcFd(): boolean {
 export interface DirRef {
   fd: number;
   path: string;
+  /** Portable mode: identity of the directory when the walk reached it, and how it got there. */
+  dev?: bigint;
+  ino?: bigint;
+  parent?: DirRef;
 }
 
 /**
@@ -91,6 +95,7 @@ export function splitPath(path: string): { parts: string[]; trailingSlash: boole
  */
 export function resolve<T>(start: DirRef, path: string, opts: ResolveOptions, probe: Probe<T>): T {
   const { parts, trailingSlash } = splitPath(path);
+  if (resolverMode === 'portable') start = identify(start);
   let mustBeDir = trailingSlash;
   const follow = opts.follow || trailingSlash;
   const pending = parts.reverse();
@@ -99,7 +104,15 @@ export function resolve<T>(start: DirRef, path: string, opts: ResolveOptions, pr
   const top = (): DirRef => stack[stack.length - 1]!;
   const expand = (dir: DirRef, name: string, isFinal: boolean): void => {
     if (++links > MAX_SYMLINKS) throw new WasiError(Errno.loop, 'too many levels of symbolic links');
-    const target = fs.readlinkSync(childPath(dir, name), 'utf8');
+    let target: string;
+    try {
+      target = fs.readlinkSync(childPath(dir, name), 'utf8');
+    } catch (err) {
+      // It stopped being a symlink since the step saw one (a concurrent swap): look again.
+      if ((err as NodeJS.ErrnoException).code !== 'EINVAL') throw err;
+      pending.push(name);
+      return;
+    }
     if (target.length === 0) throw new WasiError(Errno.noent, 'empty symlink');
     if (target.startsWith('/') || (process.platform === 'win32' && /^[a-zA-Z]:|^\\/.test(target))) {
       throw new WasiError(Errno.perm, 'symlink to an absolute path leaves the sandbox');
@@ -126,6 +139,7 @@ export function resolve<T>(start: DirRef, path: string, opts: ResolveOptions, pr
       checkComponent(name);
       if (last) {
         if (!follow) return runProbe(probe, top(), name, mustBeDir);
+        verifyChain(top());
         const r = probe(top(), name, mustBeDir);
         if (r !== SYMLINK) return r;
         expand(top(), name, true);
@@ -141,6 +155,7 @@ export function resolve<T>(start: DirRef, path: string, opts: ResolveOptions, pr
 }
 
 function runProbe<T>(probe: Probe<T>, dir: DirRef, name: string, mustBeDir: boolean): T {
+  verifyChain(dir);
   const r = probe(dir, name, mustBeDir);
   if (r === SYMLINK) throw new WasiError(Errno.loop, 'unexpected symlink');
   return r;
@@ -150,10 +165,10 @@ function runProbe<T>(probe: Probe<T>, dir: DirRef, name: string, mustBeDir: bool
 function openChildDir(dir: DirRef, name: string): DirRef | typeof SYMLINK {
   const p = childPath(dir, name);
   if (resolverMode === 'portable') {
-    const st = fs.lstatSync(p);
+    const st = fs.lstatSync(p, { bigint: true });
     if (st.isSymbolicLink()) return SYMLINK;
     if (!st.isDirectory()) throw new WasiError(Errno.notdir, 'not a directory');
-    return { fd: -1, path: p };
+    return { fd: -1, path: p, dev: st.dev, ino: st.ino, parent: dir };
   }
   try {
     return { fd: fs.openSync(p, fs.constants.O_RDONLY | O_DIRECTORY | O_NOFOLLOW), path: nodePath.join(dir.path, name) };
@@ -177,16 +192,62 @@ function closeDir(d: DirRef): void {
   if (d.fd >= 0) fs.closeSync(d.fd);
 }
 
+/** Portable mode: `d` with the identity of the directory its fd holds, checked against its path. */
+function identify(d: DirRef): DirRef {
+  if (d.fd < 0 || d.ino !== undefined) return d;
+  const st = fs.fstatSync(d.fd, { bigint: true });
+  const out = { ...d, dev: st.dev, ino: st.ino };
+  verifyChain(out);
+  return out;
+}
+
 /**
- * Portable mode's check after opening: the opened fd must be the file the walk resolved, else a
- * concurrent swap redirected the open and it is refused.
+ * Portable mode: every directory from `dir` up to where the walk started must still be, at its
+ * path, the directory the walk saw; otherwise something was swapped or moved and we refuse.
+ */
+function verifyChain(dir: DirRef): void {
+  if (resolverMode !== 'portable') return;
+  for (let d: DirRef | undefined = dir; d !== undefined; d = d.parent) {
+    if (d.ino === undefined) continue;
+    let ok = false;
+    try {
+      const st = fs.lstatSync(d.path, { bigint: true });
+      ok = st.isDirectory() && st.dev === d.dev && st.ino === d.ino;
+    } catch {
+      ok = false;
+    }
+    if (!ok) throw new WasiError(Errno.perm, 'a folder on the path was moved or replaced');
+  }
+}
+
+/**
+ * Portable mode's check after opening: the opened fd must be the file the walk resolved, reached
+ * through unchanged folders; else a concurrent swap redirected the open and it is refused.
  */
 export function verifySame(fd: number, dir: DirRef, name: string): void {
   if (resolverMode !== 'portable') return;
-  const a = fs.fstatSync(fd, { bigint: true });
-  const b = fs.lstatSync(childPath(dir, name), { bigint: true });
-  if (a.dev !== b.dev || a.ino !== b.ino) {
+  try {
+    const a = fs.fstatSync(fd, { bigint: true });
+    const b = fs.lstatSync(childPath(dir, name), { bigint: true });
+    if (a.dev !== b.dev || a.ino !== b.ino) throw new WasiError(Errno.perm, 'the file changed while it was being opened');
+    verifyChain(dir);
+  } catch (err) {
     fs.closeSync(fd);
-    throw new WasiError(Errno.perm, 'the file changed while it was being opened');
+    throw err;
   }
+}
+
+/**
+ * A host path that lists directory `d` (its fd's own directory on Linux); in portable mode the
+ * path is checked to still lead to it. Call `verifyListed` after reading it.
+ */
+export function listPath(d: DirRef): string {
+  if (resolverMode === 'linux-procfd') return `/proc/self/fd/${d.fd}`;
+  verifyChain(identify(d));
+  return d.path;
+}
+
+/** Portable mode: re-checks after a listing that the path still led to `d`. */
+export function verifyListed(d: DirRef): void {
+  if (resolverMode === 'portable') verifyChain(identify(d));
 }

@@ -32,12 +32,14 @@ function buildTable(): FdTable {
     });
   });
   for (const p of config.preopens) {
-    const hostFd = fs.openSync(p.hostPath, fs.constants.O_RDONLY | (fs.constants.O_DIRECTORY ?? 0));
+    // The person chose this folder, so a symlink in its own path is theirs: resolve it once here.
+    const hostPath = fs.realpathSync(p.hostPath);
+    const hostFd = fs.openSync(hostPath, fs.constants.O_RDONLY | (fs.constants.O_DIRECTORY ?? 0));
     fds.add({
       kind: 'dir', hostFd, filetype: 3, fdflags: 0, position: 0, readOnly: p.readOnly,
       rightsBase: p.readOnly ? RIGHTS_DIRECTORY & ~RIGHTS_DIR_MUTATE & ~R.fd_filestat_set_times : RIGHTS_DIRECTORY,
       rightsInheriting: p.readOnly ? RIGHTS_ALL & ~RIGHTS_DIR_MUTATE & ~RIGHTS_FILE_MUTATE : RIGHTS_ALL,
-      hostPath: p.hostPath, preopen: p.guestPath,
+      hostPath, preopen: p.guestPath,
     });
   }
   return fds;

@@ -10,7 +10,7 @@ import { WasiError } from '../errors.ts';
 import { type DirListing, type Descriptor, filetypeOf } from '../fd-table.ts';
 import { writeFilestat, writeStreamFilestat } from '../filestat.ts';
 import { encodeUtf8 } from '../memory.ts';
-import { childPath } from '../path-resolve.ts';
+import { childPath, listPath, verifyListed } from '../path-resolve.ts';
 import { dirRef } from '../fd-table.ts';
 import { timesFor } from '../times.ts';
 
@@ -32,7 +32,8 @@ function list(d: Descriptor): DirListing {
   // At a preopen's root, ".." would describe a folder outside the grant: report the root itself.
   const parent = d.preopen !== undefined ? self : fs.statSync(childPath(dir, '..'), { bigint: true });
   const out: DirListing = { names: ['.', '..'], types: [Filetype.directory, Filetype.directory], inos: [self.ino, parent.ino] };
-  for (const e of fs.readdirSync(childPath(dir, '.'), { withFileTypes: true })) {
+  const entries = fs.readdirSync(listPath(dir), { withFileTypes: true });
+  for (const e of entries) {
     let ino = 0n;
     let type: number = Filetype.unknown;
     try {
@@ -46,6 +47,7 @@ function list(d: Descriptor): DirListing {
     out.types.push(type);
     out.inos.push(ino);
   }
+  verifyListed(dir);
   return out;
 }
 

@@ -38,7 +38,7 @@ function notDirAfterSlash(dir: DirRef, name: string): never {
 function statProbe(follow: boolean) {
   return (dir: DirRef, name: string, mustBeDir: boolean): fs.BigIntStats | typeof SYMLINK => {
     const st = fs.lstatSync(childPath(dir, name), { bigint: true });
-    if (follow && st.isSymbolicLink()) return SYMLINK;
+    if ((follow || mustBeDir) && st.isSymbolicLink()) return SYMLINK;
     if (mustBeDir && !st.isDirectory()) throw new WasiError(Errno.notdir, 'not a directory');
     return st;
   };
@@ -89,7 +89,7 @@ export function pathOps(ctx: WasiContext): Provider {
           return { hostFd, hostPath: `${at.path}/${name}` };
         } catch (err) {
           const code = (err as NodeJS.ErrnoException).code;
-          if ((code === 'ELOOP' || code === 'ENOTDIR') && follows(dirflags) && isSymlink(at, name)) return SYMLINK;
+          if ((code === 'ELOOP' || code === 'ENOTDIR') && (follows(dirflags) || mustBeDir) && isSymlink(at, name)) return SYMLINK;
           throw err;
         }
       });
