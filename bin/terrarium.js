@@ -1,16 +1,19 @@
 #!/usr/bin/env node
 // Entry point of the `terrarium` command. Terrarium runs on Node 24 (the version Electron 45
 // embeds), which the project pins as a dev dependency; an older `node` on PATH hands over to it.
+// On Node 24 it turns the compile cache on before any TypeScript loads (main/compile-cache.js).
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const major = Number(process.versions.node.split('.')[0]);
 if (major >= 24) {
+  const { enableCompileCache } = await import('../main/compile-cache.js');
+  enableCompileCache();
   await import('../main/cli.ts');
 } else {
   const pinned = fileURLToPath(new URL('../node_modules/node/bin/node', import.meta.url));
-  const cli = fileURLToPath(new URL('../main/cli.ts', import.meta.url));
-  const r = spawnSync(pinned, [cli, ...process.argv.slice(2)], { stdio: 'inherit' });
+  const self = fileURLToPath(import.meta.url);
+  const r = spawnSync(pinned, [self, ...process.argv.slice(2)], { stdio: 'inherit' });
   if (r.error) {
     process.stderr.write(`terrarium: needs Node 24 (run "npm install" first): ${r.error.message}\n`);
     process.exit(70);

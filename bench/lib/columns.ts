@@ -33,17 +33,17 @@ function dirFlags(inv: Invocation): string[] {
 const guestArgs = (args: Arg[]): string[] => args.map((a) => (typeof a === 'string' ? a : a.guest));
 const hostArgs = (args: Arg[]): string[] => args.map((a) => (typeof a === 'string' ? a : a.host));
 
-/** `node main/cli.ts run [--dir HOST::GUEST[:ro]]... MODULE.wasm [-- ARGS...]`, like node:wasi's runner. */
+/** `node bin/terrarium.js run [--dir HOST::GUEST[:ro]]... MODULE.wasm [-- ARGS...]`, like node:wasi's runner. */
 function wasiCommand(script: string, wasm: string, inv: Invocation): Command {
   const args = guestArgs(inv.args);
   return {
     file: process.execPath,
-    args: [script, ...(script.endsWith('cli.ts') ? ['run'] : []), ...dirFlags(inv), wasm, ...(args.length ? ['--', ...args] : [])],
+    args: [script, ...(script.endsWith('terrarium.js') ? ['run'] : []), ...dirFlags(inv), wasm, ...(args.length ? ['--', ...args] : [])],
   };
 }
 
 export function terrariumColumn(paths: Paths): Column {
-  const cli = join(paths.repo, 'main', 'cli.ts');
+  const cli = join(paths.repo, 'bin', 'terrarium.js');
   return {
     id: 'terrarium',
     label: 'Terrarium',

@@ -77,6 +77,9 @@ function outcomeToExit(o: RunOutcome, a: RunArgs): number {
         ? `terrarium: the app ran out of memory (limit ${a.memoryMaxMiB} MiB) and crashed: ${o.message}\n`
         : `terrarium: the app crashed (wasm trap: ${o.message})\n`);
       return ExitCode.trap;
+    case 'load-error':
+      process.stderr.write(`terrarium: ${o.message}\n`);
+      return ExitCode.load;
     case 'crash':
       process.stderr.write(`terrarium: internal error: ${o.message}\n`);
       return ExitCode.internal;
@@ -94,15 +97,16 @@ export async function runCommand(argv: string[]): Promise<number> {
     throw new LoadError(`cannot read ${a.module}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
   const memoryMaxBytes = a.memoryMaxMiB === undefined ? undefined : Math.floor(a.memoryMaxMiB * MiB);
-  const module = await loadCommand(bytes, memoryMaxBytes);
+  const stdinIsFile = stdioType(0) === Filetype.regular_file;
   let brokenPipe = false;
   const handle = startRun({
-    module,
+    module: loadCommand(bytes, memoryMaxBytes),
     args: [path.basename(a.module), ...a.args],
     env: environment(a),
     preopens: a.dirs,
     stdioTypes: [stdioType(0), stdioType(1), stdioType(2)],
     memoryMaxBytes,
+    stdinFd: stdinIsFile ? 0 : undefined,
     timeoutMs: a.timeoutSeconds === undefined ? undefined : a.timeoutSeconds * 1000,
     onOutput: (stream, data) => {
       if (brokenPipe) return;
@@ -118,7 +122,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   });
   const onSigint = (): void => handle.cancel();
   process.on('SIGINT', onSigint);
-  pumpStdin(handle);
+  if (!stdinIsFile) pumpStdin(handle);
   const outcome = await handle.done;
   process.off('SIGINT', onSigint);
   if (brokenPipe) return ExitCode.brokenPipe;
@@ -130,7 +134,7 @@ function pumpStdin(handle: ReturnType<typeof startRun>): void {
   let stream: fs.ReadStream;
   try {
     fs.fstatSync(0);
-    stream = fs.createReadStream('', { fd: 0, autoClose: false, highWaterMark: 64 * 1024 });
+    stream = fs.createReadStream('', { fd: 0, autoClose: false, highWaterMark: 1024 * 1024 });
   } catch {
     handle.endStdin();
     return;

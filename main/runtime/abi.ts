@@ -3,6 +3,9 @@
  * Source: WebAssembly/WASI `legacy/preview1/witx/typenames.witx`.
  */
 
+/** The module name of WASI preview 1 imports. */
+export const WASI_MODULE = 'wasi_snapshot_preview1';
+
 /** Error codes returned by every WASI function (`errno`, u16). */
 export const Errno = {
   success: 0, '2big': 1, acces: 2, addrinuse: 3, addrnotavail: 4, afnosupport: 5, again: 6,

@@ -4,7 +4,7 @@
  * exception becomes `io` (and is reported), and `proc_exit` unwinds. Functions a module imports
  * that preview1 does not define answer `nosys`.
  */
-import { Errno } from './abi.ts';
+import { Errno, WASI_MODULE } from './abi.ts';
 import type { Provider, WasiContext, WasiFunction } from './context.ts';
 import { ProcExit, WasiError, errnoFromNode } from './errors.ts';
 import { argsEnv } from './families/args-env.ts';
@@ -16,9 +16,6 @@ import { poll } from './families/poll.ts';
 import { proc } from './families/proc.ts';
 import { sock } from './families/sock.ts';
 
-/** The module name of WASI preview 1 imports. */
-export const WASI_MODULE = 'wasi_snapshot_preview1';
-
 /** The 46 functions of `wasi_snapshot_preview1`, by family. */
 export function providers(ctx: WasiContext): Provider {
   return {
@@ -28,9 +25,11 @@ export function providers(ctx: WasiContext): Provider {
 }
 
 function wrap(name: string, f: WasiFunction, report: (msg: string) => void): WasiFunction {
-  return (...args: unknown[]) => {
+  // `apply` with `arguments` avoids allocating a rest array on every call of a hot syscall.
+  return function wrapped(this: unknown) {
     try {
-      return f(...args) ?? 0;
+      // eslint-disable-next-line prefer-rest-params
+      return f.apply(undefined, arguments as unknown as unknown[]) ?? 0;
     } catch (err) {
       if (err instanceof WasiError) return err.errno;
       if (err instanceof ProcExit) throw err;

@@ -3,7 +3,7 @@
  * component, malformed, initial memory over the cap, imports something other than preview1
  * functions, or lacks the `_start` and `memory` exports.
  */
-import { WASI_MODULE } from './host.ts';
+import { WASI_MODULE } from './abi.ts';
 import { ModuleLimitError, capMemory } from './module-limits.ts';
 
 const PAGE = 65536;

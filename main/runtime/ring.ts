@@ -102,6 +102,36 @@ export class Ring {
     return true;
   }
 
+  /**
+   * Worker side: writes one record — a 4-byte header `[tag, len as u24]` and `src[at, at+len)` —
+   * blocking until it fits (len + 4 must not exceed the capacity). False if the reader closed
+   * the ring. The fast path of a guest's small write: no intermediate arrays.
+   */
+  writeRecord(tag: number, src: Uint8Array, at: number, len: number): boolean {
+    const total = len + 4;
+    for (;;) {
+      const seq = Atomics.load(this.h, SEQ_R);
+      if (this.closed) return false;
+      if (this.free() >= total) break;
+      Atomics.wait(this.h, SEQ_R, seq);
+    }
+    const d = this.d;
+    const m = this.mask;
+    const w = Atomics.load(this.h, WRITE);
+    d[w & m] = tag;
+    d[(w + 1) & m] = len & 0xff;
+    d[(w + 2) & m] = (len >>> 8) & 0xff;
+    d[(w + 3) & m] = (len >>> 16) & 0xff;
+    const pos = (w + 4) & m;
+    const first = Math.min(len, d.length - pos);
+    d.set(src.subarray(at, at + first), pos);
+    if (first < len) d.set(src.subarray(at + first, at + len), 0);
+    Atomics.store(this.h, WRITE, (w + total) | 0);
+    Atomics.add(this.h, SEQ_W, 1);
+    Atomics.notify(this.h, SEQ_W);
+    return true;
+  }
+
   /** Copies up to `dst.length` available bytes into `dst` without blocking; returns the count. */
   tryRead(dst: Uint8Array): number {
     const n = Math.min(dst.length, this.available());

@@ -12,7 +12,8 @@ export type { Preopen } from './worker-protocol.ts';
 
 /** What a run needs: the compiled command and the capabilities it is granted. */
 export interface RunSpec {
-  module: WebAssembly.Module;
+  /** The compiled command, or its compilation under way (the worker boots meanwhile). */
+  module: WebAssembly.Module | Promise<WebAssembly.Module>;
   /** argv, including argv[0]. */
   args: string[];
   /** Exactly the environment the guest sees. */
@@ -21,6 +22,11 @@ export interface RunSpec {
   /** Filetypes reported for fds 0-2; character devices (a terminal) by default. */
   stdioTypes?: [number, number, number];
   memoryMaxBytes?: number;
+  /**
+   * A host fd of a regular file the guest's stdin reads directly (the CLI with `< file`); then
+   * `writeStdin` is not used.
+   */
+  stdinFd?: number;
   /** Wall-clock limit; the run ends with outcome `timeout` after it. */
   timeoutMs?: number;
   /** Receives output in order; `data` is only valid during the call. */
@@ -35,6 +41,7 @@ export type RunOutcome =
   | { kind: 'trap'; message: string; memoryAtCap: boolean }
   | { kind: 'timeout' }
   | { kind: 'cancelled' }
+  | { kind: 'load-error'; message: string }
   | { kind: 'crash'; message: string };
 
 /** A running guest. */
@@ -49,10 +56,10 @@ export interface RunHandle {
   cancel(): void;
 }
 
-const STDIN_RING = 256 * 1024;
+const STDIN_RING = 1024 * 1024;
 const OUTPUT_RING = 1024 * 1024;
 const YIELD_EVERY = 1024 * 1024;
-const workerUrl = new URL('./worker.ts', import.meta.url);
+const workerUrl = new URL('./worker.js', import.meta.url);
 
 /** Starts `spec` in a new worker thread. */
 export function startRun(spec: RunSpec): RunHandle {
@@ -60,8 +67,7 @@ export function startRun(spec: RunSpec): RunHandle {
   const outBufs = createRing(OUTPUT_RING);
   const stdin = new Ring(stdinBufs);
   const out = new Ring(outBufs);
-  const config: WorkerConfig = {
-    module: spec.module,
+  const config: Omit<WorkerConfig, 'module'> = {
     args: spec.args,
     env: spec.env.map(([k, v]) => `${k}=${v}`),
     preopens: spec.preopens,
@@ -69,8 +75,9 @@ export function startRun(spec: RunSpec): RunHandle {
     stdin: stdinBufs,
     output: outBufs,
     memoryMaxBytes: spec.memoryMaxBytes,
+    stdinFd: spec.stdinFd,
   };
-  const worker = new Worker(workerUrl, { workerData: config, stdout: false, stderr: false });
+  const worker = new Worker(workerUrl, { stdout: false, stderr: false });
   let ended: RunOutcome | undefined;
   let settle!: (o: RunOutcome) => void;
   const done = new Promise<RunOutcome>((r) => { settle = r; });
@@ -93,7 +100,14 @@ export function startRun(spec: RunSpec): RunHandle {
   });
   worker.on('error', (err) => finish({ kind: 'crash', message: err.message }));
   worker.on('exit', () => finish({ kind: 'crash', message: 'the run ended unexpectedly' }));
-  if (spec.timeoutMs !== undefined) timer = setTimeout(() => finish({ kind: 'timeout' }), spec.timeoutMs);
+  Promise.resolve(spec.module).then(
+    (module) => {
+      if (ended) return;
+      worker.postMessage({ ...config, module } satisfies WorkerConfig);
+      if (spec.timeoutMs !== undefined) timer = setTimeout(() => finish({ kind: 'timeout' }), spec.timeoutMs);
+    },
+    (err: unknown) => finish({ kind: 'load-error', message: err instanceof Error ? err.message : String(err) }),
+  );
 
   let stdinChain = Promise.resolve();
   return {
@@ -124,14 +138,31 @@ async function feed(ring: Ring, data: Uint8Array): Promise<void> {
 /** Delivers the output ring's records until it is closed and empty. */
 async function drain(ring: Ring, onOutput: RunSpec['onOutput']): Promise<void> {
   const reader = new RecordReader();
-  const buf = new Uint8Array(256 * 1024);
-  const emit = (stream: number, data: Uint8Array): void => onOutput(stream === 2 ? 2 : 1, data);
+  const buf = new Uint8Array(OUTPUT_RING);
+  // Consecutive records of one stream go out as one chunk: a guest's many small writes become
+  // a few large ones for the consumer (the terminal, the CLI's own stdout).
+  let batch: Uint8Array[] = [];
+  let batchStream = 1;
+  let batchSize = 0;
+  const flush = (): void => {
+    if (batchSize === 0) return;
+    onOutput(batchStream === 2 ? 2 : 1, batch.length === 1 ? batch[0]! : Buffer.concat(batch, batchSize));
+    batch = [];
+    batchSize = 0;
+  };
+  const emit = (stream: number, data: Uint8Array): void => {
+    if (stream !== batchStream) flush();
+    batchStream = stream;
+    batch.push(data);
+    batchSize += data.length;
+  };
   let sinceYield = 0;
   for (;;) {
     const seq = ring.writeSeq();
     const n = ring.tryRead(buf);
     if (n > 0) {
       reader.feed(buf.subarray(0, n), emit);
+      flush();
       // A flooding guest must not starve the event loop (timers, cancel, other runs).
       sinceYield += n;
       if (sinceYield >= YIELD_EVERY) {

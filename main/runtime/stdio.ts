@@ -4,7 +4,8 @@
  * main thread drains (the ring's fixed size is the backpressure: a flooding guest blocks, memory
  * stays bounded).
  */
-import { Ring } from './ring.ts';
+import fs from 'node:fs';
+import type { Ring } from './ring.ts';
 
 /** Largest payload of one output record. */
 export const MAX_RECORD = 64 * 1024;
@@ -13,11 +14,17 @@ export const MAX_RECORD = 64 * 1024;
 export class GuestStdio {
   private readonly stdin: Ring;
   private readonly out: Ring;
+  private readonly stdinFd: number | undefined;
   private readonly header = new Uint8Array(4);
 
-  constructor(stdin: Ring, out: Ring) {
+  /**
+   * `stdinFd`, when given, is a host fd holding a regular file that stdin reads directly (always
+   * ready, like any file); otherwise stdin comes through the ring.
+   */
+  constructor(stdin: Ring, out: Ring, stdinFd?: number) {
     this.stdin = stdin;
     this.out = out;
+    this.stdinFd = stdinFd;
   }
 
   /**
@@ -25,6 +32,7 @@ export class GuestStdio {
    * (0 = end of input).
    */
   read(bufs: Uint8Array[]): number {
+    if (this.stdinFd !== undefined) return fs.readvSync(this.stdinFd, bufs);
     if (!this.stdin.waitReadable(Infinity)) return 0;
     let n = 0;
     for (const b of bufs) {
@@ -38,7 +46,14 @@ export class GuestStdio {
 
   /** True when stdin has data or has ended, waiting at most `timeoutMs`. */
   waitReadable(timeoutMs: number): boolean {
+    if (this.stdinFd !== undefined) return true;
     return this.stdin.waitReadable(timeoutMs) || this.stdin.closed;
+  }
+
+  /** Writes guest bytes `mem[ptr, ptr+len)` (already bounds-checked) to stream 1 or 2. */
+  writeFrom(stream: number, mem: Uint8Array, ptr: number, len: number): boolean {
+    if (len > MAX_RECORD) return this.write(stream, [mem.subarray(ptr, ptr + len)]);
+    return len === 0 || this.out.writeRecord(stream, mem, ptr, len);
   }
 
   /**

@@ -19,6 +19,8 @@ export interface WorkerConfig {
   /** WASI filetypes reported for fds 0, 1, 2. */
   stdioTypes: [number, number, number];
   stdin: RingBuffers;
+  /** A host fd of a regular file to read stdin from directly instead of the stdin ring. */
+  stdinFd?: number;
   output: RingBuffers;
   memoryMaxBytes?: number;
 }

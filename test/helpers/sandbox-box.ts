@@ -25,7 +25,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const cliPath = join(repoRoot, 'main', 'cli.ts');
+const cliPath = join(repoRoot, 'bin', 'terrarium.js');
 
 /** Absolute path of a built test program in test/fixtures. */
 export function fixtureWasm(name: string): string {

@@ -57,6 +57,18 @@ export function fdIo(ctx: WasiContext): Provider {
     /** Writes the ciovecs at the current offset (or the end, with `append`); writes the count. */
     fd_write: (fd: number, iovs: number, iovsLen: number, nwritten: number) => {
       const d = fds.get(fd, R.fd_write);
+      if (d.kind === 'stdio' && iovsLen === 1 && d.stream !== 0) {
+        // The common case of printf and friends: one buffer to the terminal, copied straight
+        // from guest memory into the output ring.
+        const mem = ctx.mem;
+        const ptr = mem.u32At(iovs);
+        const len = mem.u32At(iovs + 4);
+        mem.check(ptr, len);
+        mem.check(nwritten, 4);
+        if (!ctx.stdio.writeFrom(d.stream!, mem.u8, ptr, len)) throw new WasiError(Errno.pipe, 'output closed');
+        mem.setU32(nwritten, len);
+        return 0;
+      }
       const bufs = ctx.mem.iovecs(iovs, iovsLen);
       ctx.mem.check(nwritten, 4);
       let n: number;

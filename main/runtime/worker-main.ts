@@ -4,7 +4,7 @@
  * synchronously; the main thread is never blocked by a guest.
  */
 import fs from 'node:fs';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { RIGHTS_ALL, RIGHTS_DIRECTORY, RIGHTS_DIR_MUTATE, RIGHTS_FILE_MUTATE, Rights } from './abi.ts';
 import type { WasiContext } from './context.ts';
 import { ProcExit } from './errors.ts';
@@ -19,7 +19,8 @@ const R = Rights;
 const STDIN_RIGHTS = R.fd_read | R.poll_fd_readwrite | R.fd_filestat_get | R.fd_fdstat_set_flags;
 const STDOUT_RIGHTS = R.fd_write | R.poll_fd_readwrite | R.fd_filestat_get | R.fd_fdstat_set_flags;
 
-const config = workerData as WorkerConfig;
+// The worker starts booting before the module is compiled; its configuration follows as a message.
+const config = await new Promise<WorkerConfig>((resolve) => parentPort!.once('message', resolve));
 const post = (m: WorkerMessage): void => parentPort!.postMessage(m);
 const cString = (s: string): Uint8Array => encodeUtf8(`${s}\0`);
 
@@ -52,7 +53,7 @@ function run(): void {
     fds,
     args: config.args.map(cString),
     env: config.env.map(cString),
-    stdio: new GuestStdio(new Ring(config.stdin), new Ring(config.output)),
+    stdio: new GuestStdio(new Ring(config.stdin), new Ring(config.output), config.stdinFd),
   };
   const report = (message: string): void => post({ type: 'log', message });
   let memory: WebAssembly.Memory | undefined;
