@@ -86,7 +86,12 @@ function outcomeToExit(o: RunOutcome, a: RunArgs): number {
   }
 }
 
-/** Runs `terrarium run ARGV...`; resolves to the process exit code. */
+/**
+ * Runs `terrarium run ARGV...`; resolves to the process exit code.
+ *
+ * Ambient Authority: reads the module file and checks the `--dir` folders by the host paths the
+ * person typed; the guest gets only those folders.
+ */
 export async function runCommand(argv: string[]): Promise<number> {
   const a = parseRunArgs(argv);
   checkDirs(a);

@@ -24,6 +24,12 @@ const config = await new Promise<WorkerConfig>((resolve) => parentPort!.once('me
 const post = (m: WorkerMessage): void => parentPort!.postMessage(m);
 const cString = (s: string): Uint8Array => encodeUtf8(`${s}\0`);
 
+/**
+ * The guest's initial descriptors: stdio, then one directory per grant, in order (fds 3, 4, ...).
+ *
+ * Ambient Authority: opens each granted folder by its host path. These are the only host paths
+ * the runtime opens on its own; every other file is reached from one of them (path-resolve.ts).
+ */
 function buildTable(): FdTable {
   const fds = new FdTable();
   config.stdioTypes.forEach((filetype, stream) => {
