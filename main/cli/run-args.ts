@@ -51,6 +51,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
   };
   for (; i < argv.length; i++) {
     const word = argv[i]!;
+    if (word.startsWith('-') && !word.startsWith('--') && word !== '-') throw new UsageError(`unknown option ${word}`);
     if (!word.startsWith('--') || word === '--') break;
     const eq = word.indexOf('=');
     const flag = eq === -1 ? word : word.slice(0, eq);

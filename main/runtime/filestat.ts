@@ -11,7 +11,7 @@ export function writeFilestat(mem: GuestMemory, ptr: number, st: fs.BigIntStats)
   mem.setU64(ptr + F.dev, st.dev);
   mem.setU64(ptr + F.ino, st.ino);
   mem.setU8(ptr + F.filetype, filetypeOf(st));
-  mem.u8.fill(0, ptr + F.filetype + 1, ptr + F.nlink);
+  mem.zero(ptr + F.filetype + 1, F.nlink - F.filetype - 1);
   mem.setU64(ptr + F.nlink, st.nlink);
   mem.setU64(ptr + F.size, st.size);
   mem.setU64(ptr + F.atim, st.atimeNs);
@@ -22,7 +22,7 @@ export function writeFilestat(mem: GuestMemory, ptr: number, st: fs.BigIntStats)
 /** Writes a `filestat` of a stream with no host file behind it (only the filetype is known). */
 export function writeStreamFilestat(mem: GuestMemory, ptr: number, filetype: number): void {
   mem.check(ptr, F.bytes);
-  mem.u8.fill(0, ptr, ptr + F.bytes);
+  mem.zero(ptr, F.bytes);
   mem.setU8(ptr + F.filetype, filetype);
   mem.setU64(ptr + F.nlink, 1n);
 }

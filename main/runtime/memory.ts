@@ -28,7 +28,8 @@ export class GuestMemory {
   /** Throws `fault` unless [ptr, ptr+len) lies inside memory; refreshes stale views first. */
   check(ptr: number, len: number): void {
     const end = (ptr >>> 0) + (len >>> 0);
-    if (end <= this.u8.length) return;
+    // A grown memory detaches the old buffer (length 0), so only end === 0 could pass stale.
+    if (end <= this.u8.length && end !== 0) return;
     this.refresh();
     if (end > this.u8.length) throw new WasiError(Errno.fault, 'pointer out of bounds');
   }
@@ -59,6 +60,12 @@ export class GuestMemory {
     return this.u8.subarray(ptr >>> 0, (ptr >>> 0) + (len >>> 0));
   }
 
+  /** Zeroes guest bytes [ptr, ptr+len). */
+  zero(ptr: number, len: number): void {
+    this.check(ptr, len);
+    this.u8.fill(0, ptr >>> 0, (ptr >>> 0) + (len >>> 0));
+  }
+
   /** Copies `data` into guest memory at `ptr`. */
   write(ptr: number, data: Uint8Array): void {
     this.check(ptr, data.length);
@@ -86,7 +93,7 @@ export class GuestMemory {
     this.check(ptr, count * Layout.iovec.size);
     const out: Uint8Array[] = [];
     for (let i = 0; i < count; i++) {
-      const base = ptr + i * Layout.iovec.size;
+      const base = (ptr >>> 0) + i * Layout.iovec.size;
       const buf = this.view.getUint32(base, true);
       const len = this.view.getUint32(base + 4, true);
       out.push(this.bytes(buf, len));

@@ -60,7 +60,7 @@ export function fdMeta(ctx: WasiContext): Provider {
     fd_fdstat_get: (fd: number, out: number) => {
       const d = fds.get(fd, 0);
       ctx.mem.check(out, FS.size);
-      ctx.mem.u8.fill(0, out, out + FS.size);
+      ctx.mem.zero(out, FS.size);
       ctx.mem.setU8(out + FS.fs_filetype, d.filetype);
       ctx.mem.setU16(out + FS.fs_flags, d.fdflags);
       ctx.mem.setU64(out + FS.fs_rights_base, d.rightsBase);

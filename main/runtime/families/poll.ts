@@ -90,7 +90,7 @@ export function poll(ctx: WasiContext): Provider {
       }
       ready.forEach((ev, i) => {
         const p = outPtr + i * E.size;
-        ctx.mem.u8.fill(0, p, p + E.size);
+        ctx.mem.zero(p, E.size);
         ctx.mem.setU64(p + E.userdata, ev.userdata);
         ctx.mem.setU16(p + E.error, ev.error);
         ctx.mem.setU8(p + E.type, ev.type);

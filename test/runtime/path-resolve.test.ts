@@ -1,0 +1,210 @@
+/**
+ * STYLE 7 / DESIGN §3.1: `resolve()` called directly over a real temp tree, under both resolver
+ * modes. Each row says, for `follow` and for no-follow, either what the probe received
+ * (parent folder relative to the root, name, mustBeDir) or the errno the caller would turn into
+ * the guest's result (a Node exception counts by its mapped errno; some rows pin its `.code`).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import { join, relative } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { Errno } from '../../main/runtime/abi.ts';
+
+type ErrnoName = keyof typeof Errno;
+type Outcome = { dir: string; name: string; mustBeDir: boolean } | { errno: ErrnoName; node?: string };
+type Row = [path: string, follow: Outcome, nofollow: Outcome];
+
+const at = (dir: string, name: string, mustBeDir = false): Outcome => ({ dir, name, mustBeDir });
+const fail = (errno: ErrnoName): Outcome => ({ errno });
+/** A Node exception with this `.code` (it reaches the guest through the one errno table). */
+const nodeFail = (code: string, errno: ErrnoName): Outcome => ({ errno, node: code });
+const both = (path: string, o: Outcome): Row => [path, o, o];
+
+const table: Row[] = [
+  both('', fail('noent')),
+  both('.', at('', '.', true)),
+  both('./', at('', '.', true)),
+  both('a', at('', 'a')),
+  both('a/', at('', 'a', true)),
+  both('a/./b', at('a', 'b')),
+  both('a//b', at('a', 'b')),
+  both('a/../b', at('', 'b')),
+  both('a/..', at('', '.', true)),
+  both('a/../a/../b', at('', 'b')),
+  both('..', fail('perm')),
+  both('./..', fail('perm')),
+  both('a/../..', fail('perm')),
+  both('a/../../a', fail('perm')), // not even temporarily above the root
+  both('/abs', fail('perm')),
+  both('//x', fail('perm')),
+  both('/', fail('perm')),
+  both('...', at('', '...')),
+  both('b/', at('', 'b', true)), // trailing slash on a file: the probe is told it must be a folder
+  both('a/b/', at('a', 'b', true)),
+  both('b/x', fail('notdir')),
+  both('a/b/..', fail('notdir')),
+  both('missing', at('', 'missing')),
+  both('missing/x', nodeFail('ENOENT', 'noent')),
+  both('with space/file name', at('with space', 'file name')),
+  both('naïve/日本語 😀', at('naïve', '日本語 😀')),
+  ['link_in', at('', 'a'), at('', 'link_in')],
+  both('link_in/', at('', 'a', true)),
+  both('link_in/x', at('a', 'x')),
+  both('link_in/../b', at('', 'b')), // the link is expanded before ".." applies
+  ['link_slash', at('', 'a', true), at('', 'link_slash')], // target "a/" makes the final a folder
+  both('link_file/', at('', 'b', true)),
+  both('link_file/x', fail('notdir')),
+  ['a/up', at('', '.', true), at('a', 'up')],
+  both('a/up/b', at('', 'b')),
+  both('link_in/up/b', at('', 'b')),
+  ['a/sib', at('', 'b'), at('a', 'sib')],
+  ['link_abs', fail('perm'), at('', 'link_abs')],
+  both('link_abs/x', fail('perm')),
+  ['link_up', fail('perm'), at('', 'link_up')],
+  both('link_up/x', fail('perm')),
+  ['a/climb', fail('perm'), at('a', 'climb')],
+  both('a/climb/x', fail('perm')),
+  ['loop', fail('loop'), at('', 'loop')],
+  both('loop/x', fail('loop')),
+  ['self', fail('loop'), at('', 'self')],
+  ['chain40', at('', 'b'), at('', 'chain40')],
+  ['chain41', fail('loop'), at('', 'chain41')],
+  both('chain41/x', fail('loop')),
+  ['dangling', at('', 'nonexistent'), at('', 'dangling')],
+  both('dangling/x', nodeFail('ENOENT', 'noent')),
+];
+
+/** Links `name`, `name_2` … `name_n` each to the next; the last to `final`. */
+function chain(root: string, name: string, n: number, final: string): void {
+  const names = [name, ...Array.from({ length: n - 1 }, (_, i) => `${name}_${i + 2}`)];
+  names.forEach((l, i) => fs.symlinkSync(names[i + 1] ?? final, join(root, l)));
+}
+
+function makeTree(): string {
+  const root = fs.mkdtempSync(join(os.tmpdir(), 'terrarium-resolve-'));
+  fs.mkdirSync(join(root, 'a'));
+  fs.writeFileSync(join(root, 'a', 'b'), 'a/b');
+  fs.writeFileSync(join(root, 'b'), 'b');
+  fs.mkdirSync(join(root, 'with space'));
+  fs.mkdirSync(join(root, 'naïve'));
+  fs.symlinkSync('a', join(root, 'link_in'));
+  fs.symlinkSync('a/', join(root, 'link_slash'));
+  fs.symlinkSync('b', join(root, 'link_file'));
+  fs.symlinkSync('..', join(root, 'a', 'up'));
+  fs.symlinkSync('../b', join(root, 'a', 'sib'));
+  fs.symlinkSync(os.tmpdir(), join(root, 'link_abs'));
+  fs.symlinkSync('../..', join(root, 'link_up'));
+  fs.symlinkSync('../../outside', join(root, 'a', 'climb'));
+  fs.symlinkSync('loop2', join(root, 'loop'));
+  fs.symlinkSync('loop', join(root, 'loop2'));
+  fs.symlinkSync('self', join(root, 'self'));
+  chain(root, 'chain40', 40, 'b');
+  chain(root, 'chain41', 41, 'b');
+  fs.symlinkSync('nonexistent', join(root, 'dangling'));
+  return root;
+}
+
+const errnoName = (n: number | undefined): ErrnoName | 'unmapped' =>
+  (Object.keys(Errno) as ErrnoName[]).find((k) => Errno[k] === n) ?? 'unmapped';
+
+/** Where fds are listed, to count them; none on platforms without such a folder. */
+const fdDir = process.platform === 'linux' ? '/proc/self/fd' : process.platform === 'darwin' ? '/dev/fd' : undefined;
+const openFds = (): number => fs.readdirSync(fdDir!).length;
+
+const modes = process.platform === 'linux' ? (['linux-procfd', 'portable'] as const) : (['portable'] as const);
+
+for (const mode of modes) {
+  describe(`resolve() — ${mode} resolver`, () => {
+    let pr: typeof import('../../main/runtime/path-resolve.ts');
+    let errors: typeof import('../../main/runtime/errors.ts');
+    let root: string;
+    let rootFd: number;
+    const savedEnv = process.env.TERRARIUM_RESOLVER;
+
+    beforeAll(async () => {
+      if (mode === 'portable') process.env.TERRARIUM_RESOLVER = 'portable';
+      else delete process.env.TERRARIUM_RESOLVER;
+      vi.resetModules();
+      // Same module generation for both, so `instanceof WasiError` and SYMLINK identity hold.
+      pr = await import('../../main/runtime/path-resolve.ts');
+      errors = await import('../../main/runtime/errors.ts');
+      root = makeTree();
+      rootFd = fs.openSync(root, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY);
+    });
+
+    afterAll(() => {
+      if (savedEnv === undefined) delete process.env.TERRARIUM_RESOLVER;
+      else process.env.TERRARIUM_RESOLVER = savedEnv;
+      fs.closeSync(rootFd);
+      fs.rmSync(root, { recursive: true, force: true });
+    });
+
+    /** Like the path family's probes: a final symlink is expanded when following or a trailing "/" asks. */
+    function run(path: string, follow: boolean): Outcome {
+      try {
+        return pr.resolve({ fd: rootFd, path: root }, path, { follow }, (dir, name, mustBeDir) =>
+          (follow || mustBeDir) && pr.isSymlink(dir, name) ? pr.SYMLINK : { dir: relative(root, dir.path), name, mustBeDir },
+        );
+      } catch (err) {
+        if (err instanceof errors.WasiError) return { errno: errnoName(err.errno) as ErrnoName };
+        const code = (err as NodeJS.ErrnoException).code;
+        if (typeof code !== 'string') throw err;
+        return { errno: errnoName(errors.errnoFromNode(err)) as ErrnoName, node: code };
+      }
+    }
+
+    /** Drops a Node code the row does not pin: rows state the errno, a few also the Node code. */
+    const comparable = (got: Outcome, want: Outcome): Outcome =>
+      'errno' in got && 'errno' in want && want.node === undefined ? { errno: got.errno } : got;
+
+    it('is the mode the environment asked for', () => {
+      expect(pr.resolverMode).toBe(mode);
+      expect(pr.MAX_SYMLINKS).toBe(40);
+    });
+
+    describe.each(table)('%j', (path, wantFollow, wantNoFollow) => {
+      it('with follow', () => {
+        expect(comparable(run(path, true), wantFollow)).toEqual(wantFollow);
+      });
+      it('without follow', () => {
+        expect(comparable(run(path, false), wantNoFollow)).toEqual(wantNoFollow);
+      });
+    });
+
+    it('never probes with a name containing "/" or ".." and never closes the starting fd', () => {
+      const seen: string[] = [];
+      for (const [path] of table) {
+        for (const follow of [true, false]) {
+          try {
+            pr.resolve({ fd: rootFd, path: root }, path, { follow }, (dir, name, mustBeDir) => {
+              seen.push(name);
+              return (follow || mustBeDir) && pr.isSymlink(dir, name) ? pr.SYMLINK : null;
+            });
+          } catch {
+            // Outcomes are checked row by row above.
+          }
+        }
+      }
+      expect(seen.length).toBeGreaterThan(table.length);
+      expect(seen.filter((n) => n.includes('/') || n === '..' || n === '')).toEqual([]);
+      expect(fs.fstatSync(rootFd).isDirectory()).toBe(true);
+    });
+
+    if (fdDir !== undefined) {
+      it(`leaks no fds over the whole table, a throwing probe included (${fdDir})`, () => {
+        const before = openFds();
+        for (let round = 0; round < 3; round++) {
+          for (const [path] of table) for (const follow of [true, false]) run(path, follow);
+          for (const deep of ['a/up/a/b', 'link_in/up/link_in/x', 'a/sib']) {
+            expect(() =>
+              pr.resolve({ fd: rootFd, path: root }, deep, { follow: true }, () => {
+                throw new Error('probe failed');
+              }),
+            ).toThrow('probe failed');
+          }
+        }
+        expect(openFds()).toBe(before);
+      });
+    }
+  });
+}

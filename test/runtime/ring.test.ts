@@ -1,0 +1,261 @@
+/**
+ * The stdio ring (SharedArrayBuffer, Atomics) and the record framing on top of it: bytes survive
+ * every wrap-around, records reassemble however the stream is cut, and a writer blocked on a
+ * full ring resumes when the reader makes room (DESIGN §3, STYLE 12).
+ */
+import { once } from 'node:events';
+import { Worker } from 'node:worker_threads';
+import { describe, expect, it } from 'vitest';
+import { createRing, Ring, type RingBuffers } from '../../main/runtime/ring.ts';
+import { GuestStdio, MAX_RECORD, RecordReader } from '../../main/runtime/stdio.ts';
+
+/** mulberry32: a small seeded PRNG, so a failure replays exactly. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function randomBytes(n: number, seed: number): Uint8Array {
+  const r = prng(seed);
+  return Uint8Array.from({ length: n }, () => (r() * 256) | 0);
+}
+
+/** Moves the ring's read and write position forward by `n` bytes. */
+function advance(ring: Ring, n: number): void {
+  expect(ring.tryWrite(new Uint8Array(n))).toBe(n);
+  expect(ring.tryRead(new Uint8Array(n))).toBe(n);
+}
+
+function drain(ring: Ring): Uint8Array {
+  const out = new Uint8Array(ring.available());
+  expect(ring.tryRead(out)).toBe(out.length);
+  return out;
+}
+
+describe('Ring', () => {
+  it('rounds its capacity up to a power of two, at least 1024', () => {
+    expect(new Ring(createRing(1)).free()).toBe(1024);
+    expect(new Ring(createRing(1025)).free()).toBe(2048);
+    expect(new Ring(createRing(4096)).free()).toBe(4096);
+  });
+
+  it.each([
+    ['from 0, ~10 MB', 0, 10 * 1024 * 1024],
+    ['across int32 overflow of the counters', 0x7fffffff - 37, 1 << 20],
+    ['across uint32 wrap of the counters', -37, 1 << 20],
+  ])('round-trips random-sized writes and reads byte-exactly %s', (_, start, total) => {
+    const buffers = createRing(1024);
+    new Int32Array(buffers.header).fill(start, 0, 2); // the free-running write and read counters
+    const ring = new Ring(buffers);
+    const data = randomBytes(total, 7);
+    const out = new Uint8Array(total);
+    const r = prng(42);
+    let w = 0;
+    let rd = 0;
+    while (rd < total) {
+      const wantW = 1 + Math.floor(r() * 1500);
+      const n = ring.tryWrite(data.subarray(w, Math.min(total, w + wantW)));
+      expect(n).toBe(Math.min(wantW, total - w, 1024 - (w - rd)));
+      w += n;
+      const wantR = 1 + Math.floor(r() * 1500);
+      const m = ring.tryRead(out.subarray(rd, Math.min(total, rd + wantR)));
+      expect(m).toBe(Math.min(wantR, total - rd, w - rd));
+      rd += m;
+      expect(ring.available()).toBe(w - rd);
+    }
+    expect(Buffer.compare(out, data)).toBe(0);
+  });
+
+  it('writeRecord frames [tag, len u24, bytes] at every split across the end of the ring', () => {
+    const src = randomBytes(500, 1);
+    for (let pre = 1024 - 310; pre <= 1024; pre++) {
+      const ring = new Ring(createRing(1024));
+      advance(ring, pre);
+      expect(ring.writeRecord(2, src, 7, 300)).toBe(true);
+      const got = drain(ring);
+      expect(Array.from(got.subarray(0, 4))).toEqual([2, 300 & 0xff, 300 >> 8, 0]);
+      expect(Buffer.compare(got.subarray(4), src.subarray(7, 307))).toBe(0);
+    }
+  });
+
+  it('writeRecord encodes all three length bytes', () => {
+    const len = 0x010203;
+    const ring = new Ring(createRing(len + 4));
+    advance(ring, 131072 - 2);
+    const src = randomBytes(len, 3);
+    expect(ring.writeRecord(1, src, 0, len)).toBe(true);
+    const got = drain(ring);
+    expect(Array.from(got.subarray(0, 4))).toEqual([1, 0x03, 0x02, 0x01]);
+    expect(Buffer.compare(got.subarray(4), src)).toBe(0);
+  });
+
+  it('writeAll writes its parts contiguously at every split across the end of the ring', () => {
+    const parts = [randomBytes(3, 1), randomBytes(10, 2), new Uint8Array(0), randomBytes(5, 3)];
+    const whole = Buffer.concat(parts);
+    for (let pre = 1024 - 20; pre <= 1024; pre++) {
+      const ring = new Ring(createRing(1024));
+      advance(ring, pre);
+      expect(ring.writeAll(parts, whole.length)).toBe(true);
+      expect(Buffer.compare(drain(ring), whole)).toBe(0);
+    }
+  });
+
+  it('close(): waitReadable returns false when empty, true while data remains; writers give up', () => {
+    const ring = new Ring(createRing(1024));
+    const t0 = performance.now();
+    expect(ring.waitReadable(30)).toBe(false);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(25);
+    ring.tryWrite(new Uint8Array([1, 2]));
+    ring.close();
+    expect(ring.closed).toBe(true);
+    expect(ring.waitReadable(Infinity)).toBe(true);
+    drain(ring);
+    expect(ring.waitReadable(Infinity)).toBe(false);
+    expect(ring.writeBlocking(new Uint8Array(1))).toBe(false);
+    expect(ring.writeAll([new Uint8Array(1)], 1)).toBe(false);
+    expect(ring.writeRecord(1, new Uint8Array(1), 0, 1)).toBe(false);
+  });
+});
+
+describe('RecordReader', () => {
+  const text = (s: string): Uint8Array => new TextEncoder().encode(s);
+  type Piece = [stream: number, bytes: Buffer];
+
+  /** Writes through GuestStdio into a large ring; returns the raw stream and the merged pieces expected. */
+  function recordStream(big: boolean): { bytes: Uint8Array; want: Piece[] } {
+    const out = new Ring(createRing(1 << 20));
+    const stdio = new GuestStdio(new Ring(createRing(1024)), out);
+    const writes: [number, Uint8Array[]][] = [
+      [1, [text('hello '), text('there ')]],
+      [2, [text('oops\n')]],
+      [1, [text('world\n')]],
+      [2, [text('é'), text('ü\u{1f600}')]],
+      ...(big ? ([[1, [randomBytes(2 * MAX_RECORD + 999, 9)]]] as [number, Uint8Array[]][]) : []),
+      [2, [text('end')]],
+    ];
+    expect(out.writeRecord(1, new Uint8Array(0), 0, 0)).toBe(true); // an empty record emits nothing
+    for (const [stream, bufs] of writes) expect(stdio.write(stream, bufs)).toBe(true);
+    const want: Piece[] = [];
+    for (const [s, b] of writes) {
+      const last = want[want.length - 1];
+      if (last && last[0] === s) last[1] = Buffer.concat([last[1], ...b]);
+      else want.push([s, Buffer.concat(b)]);
+    }
+    return { bytes: drain(out), want };
+  }
+
+  /** Feeds `chunks` and merges consecutive pieces of one stream. */
+  function collect(chunks: Uint8Array[]): Piece[] {
+    const reader = new RecordReader();
+    const got: [number, Uint8Array[]][] = [];
+    for (const c of chunks) {
+      reader.feed(c, (stream, data) => {
+        const last = got[got.length - 1];
+        if (last && last[0] === stream) last[1].push(data.slice());
+        else got.push([stream, [data.slice()]]);
+      });
+    }
+    return got.map(([s, parts]) => [s, Buffer.concat(parts)]);
+  }
+
+  it('splits payloads over MAX_RECORD into several records', () => {
+    const { bytes } = recordStream(true);
+    expect(bytes.length).toBe(recordStream(false).bytes.length + 2 * MAX_RECORD + 999 + 3 * 4);
+  });
+
+  it('reassembles the records cut at every single byte boundary', () => {
+    const { bytes, want } = recordStream(false);
+    for (let p = 0; p <= bytes.length; p++) {
+      expect(collect([bytes.subarray(0, p), bytes.subarray(p)])).toEqual(want);
+    }
+  });
+
+  it.each([1, 2, 3, 4, 5, 6, 7])('reassembles interleaved stdout/stderr fed in chunks of %i bytes', (k) => {
+    const { bytes, want } = recordStream(true);
+    const chunks: Uint8Array[] = [];
+    for (let off = 0; off < bytes.length; off += k) chunks.push(bytes.subarray(off, off + k));
+    expect(collect(chunks)).toEqual(want);
+  });
+
+  it('reassembles chunks of random sizes 1..7', () => {
+    const { bytes, want } = recordStream(true);
+    const r = prng(5);
+    const chunks: Uint8Array[] = [];
+    for (let off = 0; off < bytes.length; ) {
+      const n = 1 + Math.floor(r() * 7);
+      chunks.push(bytes.subarray(off, off + n));
+      off += n;
+    }
+    expect(collect(chunks)).toEqual(want);
+  });
+});
+
+describe('backpressure across threads', () => {
+  const ringUrl = new URL('../../main/runtime/ring.ts', import.meta.url).href;
+  const workerCode = `
+    const { workerData, parentPort } = require('node:worker_threads');
+    import(workerData.ringUrl).then(({ Ring }) => {
+      const ring = new Ring(workerData.buffers);
+      parentPort.postMessage({ ok: ring.writeBlocking(workerData.data) });
+    });`;
+
+  function startWriter(buffers: RingBuffers, data: Uint8Array) {
+    const worker = new Worker(workerCode, { eval: true, workerData: { ringUrl, buffers, data } });
+    return { worker, done: once(worker, 'message').then(([m]) => m as { ok: boolean }) };
+  }
+
+  /** Resolves once the ring is full, woken by the writer (Atomics.waitAsync), not by a timer. */
+  async function untilFull(ring: Ring): Promise<void> {
+    for (;;) {
+      const seq = ring.writeSeq();
+      if (ring.free() === 0) return;
+      await ring.waitWritten(seq);
+    }
+  }
+
+  it('a writer blocked on a full ring resumes when the main side reads', async () => {
+    const buffers = createRing(1024);
+    const ring = new Ring(buffers);
+    const data = randomBytes(64 * 1024, 11);
+    const { worker, done } = startWriter(buffers, data);
+    let finished = false;
+    void done.then(() => (finished = true));
+    try {
+      await untilFull(ring);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(finished).toBe(false);
+      expect(ring.free()).toBe(0);
+      const out = new Uint8Array(data.length);
+      let got = 0;
+      while (got < data.length) {
+        const seq = ring.writeSeq();
+        const n = ring.tryRead(out.subarray(got, got + 700));
+        got += n;
+        if (n === 0) await ring.waitWritten(seq);
+      }
+      expect(await done).toEqual({ ok: true });
+      expect(Buffer.compare(out, data)).toBe(0);
+    } finally {
+      await worker.terminate();
+    }
+  });
+
+  it('a writer blocked on a full ring gives up when the reader closes it', async () => {
+    const buffers = createRing(1024);
+    const ring = new Ring(buffers);
+    const { worker, done } = startWriter(buffers, randomBytes(4096, 12));
+    try {
+      await untilFull(ring);
+      ring.close();
+      expect(await done).toEqual({ ok: false });
+    } finally {
+      await worker.terminate();
+    }
+  });
+});
