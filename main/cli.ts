@@ -2,29 +2,58 @@
  * The `terrarium` command: the same core as the desktop app, without a window.
  * Exit codes are listed in cli/exit-codes.ts and the README.
  */
+import fs from 'node:fs';
+import { runApp } from './cli/app-run.ts';
 import { ExitCode } from './cli/exit-codes.ts';
-import { runCommand } from './cli/run-command.ts';
+import { libraryCommand } from './cli/library-commands.ts';
 import { UsageError } from './cli/run-args.ts';
+import { runCommand } from './cli/run-command.ts';
+import { PolicyError } from './launcher/policy.ts';
+import { LibraryError } from './library/library.ts';
 import { LoadError } from './runtime/load.ts';
 
-const USAGE = `usage: terrarium run [--dir HOST[::GUEST][:ro]]... [--env NAME=VALUE | --env NAME]...
-                     [--memory-max MIB] [--timeout SECONDS] MODULE.wasm [-- ARGS...]`;
+const USAGE = `usage:
+  terrarium run [--dir HOST[::GUEST][:ro]]... [--env NAME=VALUE | --env NAME]...
+                [--memory-max MIB] [--timeout SECONDS] MODULE.wasm [-- ARGS...]
+  terrarium run APP [-- ARGS...]
+  terrarium install FILE|URL|FOLDER [--name NAME] [--sha256 HASH] [--json]
+  terrarium list [--search TEXT] [--sort name|installed|last-run] [--json]
+  terrarium info APP [--json]
+  terrarium uninstall APP
+  terrarium grant APP [--dir HOST[::GUEST][:ro]]... [--env NAME[=VALUE]]... [--args "ARGS"]
+                      [--memory-max MIB] [--timeout SECONDS]
+  terrarium revoke APP [--dir HOST|GUEST]... [--env NAME]... [--args] [--memory-max] [--timeout] [--id N]...
+  terrarium grants APP [--json]
+  terrarium reset APP
+  terrarium history APP [--json]`;
+
+const LIBRARY_COMMANDS = new Set(['install', 'list', 'info', 'uninstall', 'grant', 'revoke', 'grants', 'reset', 'history']);
+
+/** `run X`: a module file when X is an option, ends in .wasm or names a file; else an app. */
+function runsModule(argv: string[]): boolean {
+  const first = argv[0];
+  if (first === undefined || first.startsWith('-') || /\.wasm$/i.test(first)) return true;
+  try {
+    return fs.statSync(first).isFile();
+  } catch {
+    return false;
+  }
+}
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
-    switch (command) {
-      case 'run':
-        return await runCommand(rest);
-      case undefined:
-      case '-h':
-      case '--help':
-      case 'help':
-        process.stdout.write(`${USAGE}\n`);
-        return command === undefined ? ExitCode.usage : 0;
-      default:
-        throw new UsageError(`unknown command "${command}"`);
+    if (command === 'run') {
+      if (runsModule(rest)) return await runCommand(rest);
+      const [ref, ...args] = rest;
+      return await runApp(ref!, args[0] === '--' ? args.slice(1) : args);
     }
+    if (command !== undefined && LIBRARY_COMMANDS.has(command)) return await libraryCommand(command, rest);
+    if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+      process.stdout.write(`${USAGE}\n`);
+      return command === undefined ? ExitCode.usage : 0;
+    }
+    throw new UsageError(`unknown command "${command}"`);
   } catch (err) {
     if (err instanceof UsageError) {
       process.stderr.write(`terrarium: ${err.message}\n${USAGE}\n`);
@@ -33,6 +62,10 @@ async function main(argv: string[]): Promise<number> {
     if (err instanceof LoadError) {
       process.stderr.write(`terrarium: ${err.message}\n`);
       return ExitCode.load;
+    }
+    if (err instanceof LibraryError || err instanceof PolicyError) {
+      process.stderr.write(`terrarium: ${err.message}\n`);
+      return ExitCode.failed;
     }
     process.stderr.write(`terrarium: internal error: ${err instanceof Error ? err.stack : String(err)}\n`);
     return ExitCode.internal;

@@ -1,5 +1,7 @@
 /** Exit codes of `terrarium run` besides the guest's own (documented in the README). */
 export const ExitCode = {
+  /** A library command failed (app not found, bad module, duplicate name...); one line says why. */
+  failed: 1,
   /** The command line is wrong. */
   usage: 2,
   /** Terrarium itself failed unexpectedly. */

@@ -7,7 +7,7 @@ import path from 'node:path';
 import tty from 'node:tty';
 import { Filetype } from '../runtime/abi.ts';
 import { LoadError, loadCommand } from '../runtime/load.ts';
-import { type RunOutcome, startRun } from '../runtime/run.ts';
+import { type Preopen, type RunOutcome, startRun } from '../runtime/run.ts';
 import { ExitCode } from './exit-codes.ts';
 import { type RunArgs, UsageError, parseRunArgs } from './run-args.ts';
 
@@ -62,19 +62,20 @@ function checkDirs(a: RunArgs): void {
   }
 }
 
-function outcomeToExit(o: RunOutcome, a: RunArgs): number {
+/** How the process should exit after `o`, with one line on stderr when it was not a plain exit. */
+function outcomeToExit(o: RunOutcome, timeoutMs: number | undefined, memoryMaxBytes: number | undefined): number {
   switch (o.kind) {
     case 'exit':
       return o.code;
     case 'timeout':
-      process.stderr.write(`terrarium: time limit of ${a.timeoutSeconds} s reached; the app was stopped\n`);
+      process.stderr.write(`terrarium: time limit of ${(timeoutMs ?? 0) / 1000} s reached; the app was stopped\n`);
       return ExitCode.timeout;
     case 'cancelled':
       process.stderr.write('terrarium: interrupted\n');
       return ExitCode.interrupted;
     case 'trap':
       process.stderr.write(o.memoryAtCap
-        ? `terrarium: the app ran out of memory (limit ${a.memoryMaxMiB} MiB) and crashed: ${o.message}\n`
+        ? `terrarium: the app ran out of memory (limit ${(memoryMaxBytes ?? 0) / MiB} MiB) and crashed: ${o.message}\n`
         : `terrarium: the app crashed (wasm trap: ${o.message})\n`);
       return ExitCode.trap;
     case 'load-error':
@@ -86,34 +87,42 @@ function outcomeToExit(o: RunOutcome, a: RunArgs): number {
   }
 }
 
+/** A run wired to this process's own stdio. */
+export interface TerminalRun {
+  module: Promise<WebAssembly.Module>;
+  args: string[];
+  env: [string, string][];
+  preopens: Preopen[];
+  memoryMaxBytes?: number;
+  timeoutMs?: number;
+}
+
+/** How a terminal run ended: the process exit code, the outcome and the bytes the app wrote. */
+export interface TerminalResult {
+  exitCode: number;
+  outcome: RunOutcome;
+  bytesOut: number;
+}
+
 /**
- * Runs `terrarium run ARGV...`; resolves to the process exit code.
- *
- * Ambient Authority: reads the module file and checks the `--dir` folders by the host paths the
- * person typed; the guest gets only those folders.
+ * Runs a module with this process's stdin, stdout and stderr, Ctrl+C stopping it; resolves when
+ * it has ended and all its output is written.
  */
-export async function runCommand(argv: string[]): Promise<number> {
-  const a = parseRunArgs(argv);
-  checkDirs(a);
-  let bytes: Uint8Array;
-  try {
-    bytes = fs.readFileSync(a.module);
-  } catch (err) {
-    throw new LoadError(`cannot read ${a.module}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-  const memoryMaxBytes = a.memoryMaxMiB === undefined ? undefined : Math.floor(a.memoryMaxMiB * MiB);
+export async function runInTerminal(r: TerminalRun): Promise<TerminalResult> {
   const stdinIsFile = stdioType(0) === Filetype.regular_file;
   let brokenPipe = false;
+  let bytesOut = 0;
   const handle = startRun({
-    module: loadCommand(bytes, memoryMaxBytes),
-    args: [path.basename(a.module), ...a.args],
-    env: environment(a),
-    preopens: a.dirs,
+    module: r.module,
+    args: r.args,
+    env: r.env,
+    preopens: r.preopens,
     stdioTypes: [stdioType(0), stdioType(1), stdioType(2)],
-    memoryMaxBytes,
+    memoryMaxBytes: r.memoryMaxBytes,
     stdinFd: stdinIsFile ? 0 : undefined,
-    timeoutMs: a.timeoutSeconds === undefined ? undefined : a.timeoutSeconds * 1000,
+    timeoutMs: r.timeoutMs,
     onOutput: (stream, data) => {
+      bytesOut += data.length;
       if (brokenPipe) return;
       try {
         writeAll(stream, data);
@@ -130,8 +139,35 @@ export async function runCommand(argv: string[]): Promise<number> {
   if (!stdinIsFile) pumpStdin(handle);
   const outcome = await handle.done;
   process.off('SIGINT', onSigint);
-  if (brokenPipe) return ExitCode.brokenPipe;
-  return outcomeToExit(outcome, a);
+  const exitCode = brokenPipe ? ExitCode.brokenPipe : outcomeToExit(outcome, r.timeoutMs, r.memoryMaxBytes);
+  return { exitCode, outcome, bytesOut };
+}
+
+/**
+ * Runs `terrarium run [OPTIONS] MODULE.wasm ARGV...`; resolves to the process exit code.
+ *
+ * Ambient Authority: reads the module file and checks the `--dir` folders by the host paths the
+ * person typed; the guest gets only those folders.
+ */
+export async function runCommand(argv: string[]): Promise<number> {
+  const a = parseRunArgs(argv);
+  checkDirs(a);
+  let bytes: Uint8Array;
+  try {
+    bytes = fs.readFileSync(a.module);
+  } catch (err) {
+    throw new LoadError(`cannot read ${a.module}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  const memoryMaxBytes = a.memoryMaxMiB === undefined ? undefined : Math.floor(a.memoryMaxMiB * MiB);
+  const result = await runInTerminal({
+    module: loadCommand(bytes, memoryMaxBytes),
+    args: [path.basename(a.module), ...a.args],
+    env: environment(a),
+    preopens: a.dirs,
+    memoryMaxBytes,
+    timeoutMs: a.timeoutSeconds === undefined ? undefined : a.timeoutSeconds * 1000,
+  });
+  return result.exitCode;
 }
 
 /** Copies the process's stdin into the guest's, with backpressure, then ends it. */

@@ -1,0 +1,38 @@
+/**
+ * Preparing a run of an installed app: its module re-checked against the recorded hash, its
+ * policy from the stored grants, the run recorded before it starts and when it ends.
+ */
+import type { Library } from '../library/library.ts';
+import type { AppRecord } from '../library/types.ts';
+import { loadCommand } from '../runtime/load.ts';
+import type { RunOutcome } from '../runtime/run.ts';
+import { type Policy, policyFor } from './policy.ts';
+
+/** A run about to start. */
+export interface PreparedRun {
+  app: AppRecord;
+  policy: Policy;
+  /** argv, argv[0] being the app's name. */
+  args: string[];
+  module: Promise<WebAssembly.Module>;
+  runId: number;
+  /** Records how the run ended. */
+  finish(outcome: RunOutcome, bytesOut: number): void;
+}
+
+/** Prepares and records the start of a run of app `ref` with `extraArgs` after its default ones. */
+export function prepareRun(lib: Library, ref: string, extraArgs: string[]): PreparedRun {
+  const app = lib.app(ref);
+  const bytes = lib.moduleBytes(app);
+  const policy = policyFor(lib.grants(app.id));
+  const args = [app.name, ...policy.defaultArgs, ...extraArgs];
+  const module = loadCommand(bytes, policy.memoryMaxBytes);
+  module.catch(() => undefined); // reported through the run's outcome
+  const runId = lib.runStarted(app, args.slice(1), [...policy.grantIds]);
+  return {
+    app, policy, args, module, runId,
+    finish(outcome, bytesOut) {
+      lib.runEnded(runId, outcome.kind, outcome.kind === 'exit' ? outcome.code : null, bytesOut);
+    },
+  };
+}

@@ -1,0 +1,83 @@
+/** The `apps` and `builds` tables. */
+import type Database from 'better-sqlite3';
+import type { Inspection } from './inspect.ts';
+import { all, exec, one, sql } from './sql.ts';
+import type { AppRecord, AppSummary, Manifest } from './types.ts';
+
+interface AppRow {
+  id: string; name: string; version: string | null; description: string | null; source_kind: string;
+  source: string; sha256: string; size: number; installed_at: number; last_run_at: number | null;
+  manifest: string | null; inspection: string;
+}
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+function toRecord(r: AppRow): AppRecord {
+  return {
+    id: r.id, name: r.name, version: r.version, description: r.description,
+    source: { kind: r.source_kind as AppRecord['source']['kind'], location: r.source },
+    sha256: r.sha256, size: r.size, installedAt: iso(r.installed_at)!, lastRunAt: iso(r.last_run_at),
+    manifest: r.manifest === null ? null : (JSON.parse(r.manifest) as Manifest),
+    inspection: JSON.parse(r.inspection) as Inspection,
+  };
+}
+
+/** The app with id `ref`, else the one named `ref` (case-insensitive). */
+export function findApp(db: Database.Database, ref: string): AppRecord | undefined {
+  const r = one<AppRow>(db, sql`SELECT * FROM apps WHERE id = ${ref}`)
+    ?? one<AppRow>(db, sql`SELECT * FROM apps WHERE name = ${ref} COLLATE NOCASE`);
+  return r && toRecord(r);
+}
+
+/** The catalog, optionally filtered by a search in names and descriptions. */
+export function listApps(db: Database.Database, opts: { search?: string; sort?: 'name' | 'installed' | 'last-run' } = {}): AppSummary[] {
+  const like = `%${(opts.search ?? '').replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const order = opts.sort === 'installed' ? 'a.installed_at DESC' : opts.sort === 'last-run' ? 'a.last_run_at DESC NULLS LAST' : 'a.name COLLATE NOCASE';
+  const q = sql`SELECT a.id, a.name, a.version, a.description, a.size, a.installed_at, a.last_run_at,
+      (SELECT count(*) FROM grants g WHERE g.app_id = a.id) AS grant_count
+    FROM apps a WHERE a.name LIKE ${like} ESCAPE '\\' OR a.description LIKE ${like} ESCAPE '\\'`;
+  q.text += ` ORDER BY ${order}`;
+  return all<AppRow & { grant_count: number }>(db, q).map((r) => ({
+    id: r.id, name: r.name, version: r.version, description: r.description, size: r.size,
+    installedAt: iso(r.installed_at)!, lastRunAt: iso(r.last_run_at), grantCount: r.grant_count,
+  }));
+}
+
+/** Fields written when an app is installed or updated. */
+export interface AppWrite {
+  name: string; version: string | null; description: string | null; sourceKind: string; source: string;
+  sha256: string; size: number; manifest: Manifest | null; inspection: Inspection;
+}
+
+/** Inserts a new app and its first build. */
+export function insertApp(db: Database.Database, id: string, w: AppWrite, now: number): void {
+  exec(db, sql`INSERT INTO apps (id, name, version, description, source_kind, source, sha256, size, installed_at, manifest, inspection)
+    VALUES (${id}, ${w.name}, ${w.version}, ${w.description}, ${w.sourceKind}, ${w.source}, ${w.sha256}, ${w.size}, ${now},
+      ${w.manifest && JSON.stringify(w.manifest)}, ${JSON.stringify(w.inspection)})`);
+  exec(db, sql`INSERT INTO builds (app_id, version, sha256, size, installed_at) VALUES (${id}, ${w.version}, ${w.sha256}, ${w.size}, ${now})`);
+}
+
+/** Records a new build of an existing app (its grants and history stay). */
+export function updateApp(db: Database.Database, id: string, w: AppWrite, now: number): void {
+  exec(db, sql`UPDATE apps SET version = ${w.version}, description = ${w.description}, source_kind = ${w.sourceKind},
+    source = ${w.source}, sha256 = ${w.sha256}, size = ${w.size}, installed_at = ${now},
+    manifest = ${w.manifest && JSON.stringify(w.manifest)}, inspection = ${JSON.stringify(w.inspection)} WHERE id = ${id}`);
+  exec(db, sql`INSERT INTO builds (app_id, version, sha256, size, installed_at) VALUES (${id}, ${w.version}, ${w.sha256}, ${w.size}, ${now})`);
+}
+
+/** Every build an app has had, newest first. */
+export function listBuilds(db: Database.Database, id: string): { version: string | null; sha256: string; size: number; installedAt: string }[] {
+  return all<{ version: string | null; sha256: string; size: number; installed_at: number }>(
+    db, sql`SELECT version, sha256, size, installed_at FROM builds WHERE app_id = ${id} ORDER BY installed_at DESC, id DESC`,
+  ).map((b) => ({ version: b.version, sha256: b.sha256, size: b.size, installedAt: iso(b.installed_at)! }));
+}
+
+/** Deletes an app (its grants, runs, audit rows and builds go with it). */
+export function deleteApp(db: Database.Database, id: string): void {
+  exec(db, sql`DELETE FROM apps WHERE id = ${id}`);
+}
+
+/** Every module hash some app uses. */
+export function usedHashes(db: Database.Database): Set<string> {
+  return new Set(all<{ sha256: string }>(db, sql`SELECT DISTINCT sha256 FROM apps`).map((r) => r.sha256));
+}

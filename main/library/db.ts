@@ -1,0 +1,57 @@
+/**
+ * Opening the library database: WAL, foreign keys, a busy timeout, and forward-only migrations
+ * run in one transaction. A database from a newer Terrarium is refused, not touched.
+ */
+import Database from 'better-sqlite3';
+import { type Migration, migrations as allMigrations } from './migrations/index.ts';
+
+/** A library problem with a message fit to show the person. */
+export class LibraryError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+/** Applies every pending migration in one transaction; refuses a database newer than the code. */
+export function migrate(db: Database.Database, migrations: Migration[] = allMigrations): void {
+  for (let i = 1; i < migrations.length; i++) {
+    if (migrations[i]!.version <= migrations[i - 1]!.version) throw new Error('migration versions must increase');
+  }
+  const latest = migrations.at(-1)?.version ?? 0;
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > latest) {
+    throw new LibraryError('future-schema', `the library was written by a newer Terrarium (schema ${current}, this one knows ${latest})`);
+  }
+  const pending = migrations.filter((m) => m.version > current);
+  if (pending.length === 0) return;
+  db.transaction(() => {
+    for (const m of pending) {
+      db.exec(m.up);
+      db.pragma(`user_version = ${m.version}`);
+    }
+  }).immediate();
+}
+
+/** Opens (creating if needed) the database at `file` and brings its schema up to date. */
+export function openDatabase(file: string, migrations?: Migration[]): Database.Database {
+  let db: Database.Database;
+  try {
+    db = new Database(file);
+  } catch (err) {
+    throw new LibraryError('open-failed', `cannot open the library database ${file}: ${(err as Error).message}`);
+  }
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    db.pragma('synchronous = NORMAL');
+    migrate(db, migrations);
+    return db;
+  } catch (err) {
+    db.close();
+    if (err instanceof LibraryError) throw err;
+    throw new LibraryError('open-failed', `the library database ${file} is unusable: ${(err as Error).message}`);
+  }
+}

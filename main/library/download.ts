@@ -1,0 +1,65 @@
+/**
+ * Downloading a module from an http(s) URL: streamed, capped in size, with progress, and an
+ * optional expected sha256 checked before anything is stored.
+ *
+ * Ambient Authority: reaches the network, for the URL the person gave.
+ */
+import crypto from 'node:crypto';
+import { LibraryError } from './db.ts';
+
+/** Progress of a download: bytes so far and the total when the server said it. */
+export type Progress = (received: number, total: number | null) => void;
+
+/** Downloads `url` into memory, refusing more than `maxBytes`. */
+export async function download(url: string, maxBytes: number, onProgress?: Progress, timeoutMs = 60_000): Promise<Uint8Array> {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new LibraryError('bad-url', `not a valid URL: ${url}`);
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    throw new LibraryError('bad-url', `only http and https URLs can be installed from, not ${parsed.protocol}`);
+  }
+  let res: Response;
+  try {
+    res = await fetch(parsed, { redirect: 'follow', signal: AbortSignal.timeout(timeoutMs) });
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    throw new LibraryError('unreachable', `cannot reach ${parsed.host}: ${cause?.code ?? cause?.message ?? (err as Error).message}`);
+  }
+  if (!res.ok || res.body === null) {
+    throw new LibraryError('http-status', `${url} answered ${res.status} ${res.statusText}`.trim());
+  }
+  const header = Number(res.headers.get('content-length'));
+  const total = Number.isFinite(header) && header > 0 ? header : null;
+  if (total !== null && total > maxBytes) {
+    await res.body.cancel();
+    throw new LibraryError('too-large', `${url} is ${total} bytes, over the limit of ${maxBytes}`);
+  }
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  try {
+    for await (const chunk of res.body) {
+      received += chunk.length;
+      if (received > maxBytes) throw new LibraryError('too-large', `${url} is over the limit of ${maxBytes} bytes`);
+      chunks.push(chunk);
+      onProgress?.(received, total);
+    }
+  } catch (err) {
+    if (err instanceof LibraryError) throw err;
+    throw new LibraryError('unreachable', `the download of ${url} failed: ${(err as Error).message}`);
+  }
+  if (total !== null && received !== total) {
+    throw new LibraryError('truncated', `the download of ${url} ended after ${received} of ${total} bytes`);
+  }
+  return Buffer.concat(chunks, received);
+}
+
+/** Throws unless `bytes` hash to `expected` (hex, any case). */
+export function checkSha256(bytes: Uint8Array, expected: string): void {
+  const want = expected.toLowerCase();
+  if (!/^[0-9a-f]{64}$/.test(want)) throw new LibraryError('bad-sha256', `not a sha256 (64 hex digits): ${expected}`);
+  const got = crypto.createHash('sha256').update(bytes).digest('hex');
+  if (got !== want) throw new LibraryError('sha256-mismatch', `the sha256 is ${got}, not the expected ${want}`);
+}

@@ -1,0 +1,67 @@
+/** The `grants` table: the person's decisions, per app. */
+import type Database from 'better-sqlite3';
+import { all, exec, sql } from './sql.ts';
+import type { GrantInput, GrantRecord } from './types.ts';
+
+interface GrantRow {
+  id: number; kind: string; host: string | null; guest: string | null; value: string | null;
+  access: string | null; created_at: number; last_used_at: number | null;
+}
+
+function toRecord(r: GrantRow): GrantRecord {
+  const meta = { id: r.id, createdAt: new Date(r.created_at).toISOString(), lastUsedAt: r.last_used_at === null ? null : new Date(r.last_used_at).toISOString() };
+  switch (r.kind) {
+    case 'folder':
+      return { kind: 'folder', host: r.host!, guest: r.guest!, access: r.access as 'read' | 'read-write', ...meta };
+    case 'env':
+      return r.host !== null ? { kind: 'env', name: r.guest!, forward: true, ...meta } : { kind: 'env', name: r.guest!, value: r.value ?? '', ...meta };
+    case 'args':
+      return { kind: 'args', args: JSON.parse(r.value ?? '[]') as string[], ...meta };
+    default:
+      return { kind: 'limit', name: r.guest as 'memory-max-mib' | 'timeout-seconds', value: Number(r.value), ...meta };
+  }
+}
+
+/** An app's grants, oldest first. */
+export function listGrants(db: Database.Database, appId: string): GrantRecord[] {
+  return all<GrantRow>(db, sql`SELECT * FROM grants WHERE app_id = ${appId} ORDER BY id`).map(toRecord);
+}
+
+/**
+ * Stores a grant. A grant for the same thing (folder guest path, variable, arguments, limit)
+ * replaces the old one, so the person's latest decision is the one that holds.
+ */
+export function addGrant(db: Database.Database, appId: string, g: GrantInput, now: number): void {
+  let host: string | null = null;
+  let guest: string | null = null;
+  let value: string | null = null;
+  let access: string | null = null;
+  if (g.kind === 'folder') [host, guest, access] = [g.host, g.guest, g.access];
+  else if (g.kind === 'env') [host, guest, value] = ['forward' in g ? g.name : null, g.name, 'forward' in g ? null : g.value];
+  else if (g.kind === 'args') value = JSON.stringify(g.args);
+  else [guest, value] = [g.name, String(g.value)];
+  if (g.kind === 'args') exec(db, sql`DELETE FROM grants WHERE app_id = ${appId} AND kind = 'args'`);
+  else exec(db, sql`DELETE FROM grants WHERE app_id = ${appId} AND kind = ${g.kind} AND guest = ${guest}`);
+  exec(db, sql`INSERT INTO grants (app_id, kind, host, guest, value, access, created_at)
+    VALUES (${appId}, ${g.kind}, ${host}, ${guest}, ${value}, ${access}, ${now})`);
+}
+
+/** What `revoke` matches: a grant id, or a kind with an optional key (guest path, variable, limit). */
+export type RevokeMatch = { id: number } | { kind: GrantInput['kind']; key?: string };
+
+/** Removes the matching grants; returns how many. */
+export function revokeGrants(db: Database.Database, appId: string, m: RevokeMatch): number {
+  if ('id' in m) return exec(db, sql`DELETE FROM grants WHERE app_id = ${appId} AND id = ${m.id}`);
+  if (m.key === undefined) return exec(db, sql`DELETE FROM grants WHERE app_id = ${appId} AND kind = ${m.kind}`);
+  return exec(db, sql`DELETE FROM grants WHERE app_id = ${appId} AND kind = ${m.kind} AND (guest = ${m.key} OR host = ${m.key})`);
+}
+
+/** Removes every grant of an app. */
+export function resetGrants(db: Database.Database, appId: string): number {
+  return exec(db, sql`DELETE FROM grants WHERE app_id = ${appId}`);
+}
+
+/** Marks grants as used by a run starting now. */
+export function touchGrants(db: Database.Database, ids: number[], now: number): void {
+  for (const id of ids) exec(db, sql`UPDATE grants SET last_used_at = ${now} WHERE id = ${id}`);
+}

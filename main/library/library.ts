@@ -1,0 +1,259 @@
+/**
+ * The app library (DESIGN §4): one SQLite database and a module store in the data folder. Every
+ * change is one transaction; bad input leaves the library exactly as it was.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type Database from 'better-sqlite3';
+import { type AppWrite, deleteApp, findApp, insertApp, listApps, listBuilds, updateApp, usedHashes } from './apps.ts';
+import { LibraryError, openDatabase } from './db.ts';
+import { type Progress, checkSha256, download } from './download.ts';
+import { addGrant, listGrants, type RevokeMatch, resetGrants, revokeGrants, touchGrants } from './grants.ts';
+import { dataHome } from './home.ts';
+import { InspectError, inspectModule } from './inspect.ts';
+import { endRunRow, listRuns, startRunRow } from './runs.ts';
+import { ModuleStore } from './store.ts';
+import type { AppRecord, AppSummary, GrantInput, GrantRecord, Manifest, RunRecord } from './types.ts';
+import { readPackage } from './wasmer-toml.ts';
+
+export { LibraryError } from './db.ts';
+
+/** Largest module accepted by default (256 MiB). */
+export const DEFAULT_MAX_MODULE_BYTES = 256 * 1024 * 1024;
+
+/** Where to install from. */
+export type InstallSource = { kind: 'file'; path: string } | { kind: 'url'; url: string } | { kind: 'package'; dir: string };
+
+/** Options of an install. */
+export interface InstallOptions {
+  name?: string;
+  sha256?: string;
+  onProgress?: Progress;
+  maxBytes?: number;
+}
+
+/** What an install did. */
+export interface InstallResult {
+  action: 'installed' | 'updated' | 'unchanged';
+  app: AppRecord;
+}
+
+/** `FILE|URL|FOLDER` as typed on a command line. */
+export function sourceFrom(arg: string): InstallSource {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(arg)) return { kind: 'url', url: arg };
+  const abs = path.resolve(arg);
+  let isDir = false;
+  try {
+    isDir = fs.statSync(abs).isDirectory();
+  } catch {
+    // Reported when the file is read.
+  }
+  return isDir ? { kind: 'package', dir: abs } : { kind: 'file', path: abs };
+}
+
+function checkName(name: string): string {
+  const n = name.trim();
+  if (n.length === 0 || n.length > 100 || /[\p{Cc}\p{Cf}]/u.test(n)) {
+    throw new LibraryError('bad-name', `"${name}" cannot be an app name (1-100 printable characters)`);
+  }
+  return n;
+}
+
+function readFileCapped(file: string, maxBytes: number): Uint8Array {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(file);
+  } catch (err) {
+    throw new LibraryError('unreadable', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  if (!st.isFile()) throw new LibraryError('unreadable', `${file} is not a file`);
+  if (st.size > maxBytes) throw new LibraryError('too-large', `${file} is ${st.size} bytes, over the limit of ${maxBytes}`);
+  try {
+    return fs.readFileSync(file);
+  } catch (err) {
+    throw new LibraryError('unreadable', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
+/** The library in one data folder. */
+export class Library {
+  readonly home: string;
+  readonly db: Database.Database;
+  readonly store: ModuleStore;
+
+  private constructor(home: string, db: Database.Database, store: ModuleStore) {
+    this.home = home;
+    this.db = db;
+    this.store = store;
+  }
+
+  /** Opens the library in `home` (default: the data folder), creating it if needed, and sweeps. */
+  static open(home = dataHome()): Library {
+    fs.mkdirSync(home, { recursive: true });
+    const db = openDatabase(path.join(home, 'library.db'));
+    const lib = new Library(home, db, new ModuleStore(path.join(home, 'store')));
+    lib.sweep();
+    return lib;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /** Removes store files nothing refers to (crashed installs, uninstalled apps). */
+  sweep(): string[] {
+    return this.db.transaction(() => this.store.sweep(usedHashes(this.db))).immediate();
+  }
+
+  /** The app named or numbered `ref`; `not-found` otherwise. */
+  app(ref: string): AppRecord {
+    const a = findApp(this.db, ref);
+    if (!a) throw new LibraryError('not-found', `no installed app is called "${ref}"`);
+    return a;
+  }
+
+  list(opts?: { search?: string; sort?: 'name' | 'installed' | 'last-run' }): AppSummary[] {
+    return listApps(this.db, opts);
+  }
+
+  builds(ref: string): ReturnType<typeof listBuilds> {
+    return listBuilds(this.db, this.app(ref).id);
+  }
+
+  /**
+   * Installs a module from a file, URL or package folder. Reinstalling from the same source (or
+   * with the same name and `--name`) records a new build and keeps grants and history; a name
+   * taken by an app from elsewhere is refused.
+   */
+  async install(src: InstallSource, opts: InstallOptions = {}): Promise<InstallResult> {
+    const maxBytes = opts.maxBytes ?? DEFAULT_MAX_MODULE_BYTES;
+    let bytes: Uint8Array;
+    let name: string;
+    let manifest: Manifest | null = null;
+    let location: string;
+    if (src.kind === 'url') {
+      bytes = await download(src.url, maxBytes, opts.onProgress);
+      location = src.url;
+      name = decodeURIComponent(new URL(src.url).pathname.split('/').pop() ?? '').replace(/\.wasm$/i, '') || 'app';
+    } else if (src.kind === 'package') {
+      const pkg = readPackage(src.dir);
+      bytes = readFileCapped(pkg.modulePath, maxBytes);
+      manifest = pkg.manifest;
+      location = src.dir;
+      name = pkg.name;
+    } else {
+      bytes = readFileCapped(src.path, maxBytes);
+      location = src.path;
+      name = path.basename(src.path).replace(/\.wasm$/i, '');
+    }
+    if (opts.sha256 !== undefined) checkSha256(bytes, opts.sha256);
+    let inspection;
+    try {
+      inspection = await inspectModule(bytes);
+    } catch (err) {
+      if (err instanceof InspectError) throw new LibraryError(err.code, err.message);
+      throw err;
+    }
+    const write: AppWrite = {
+      name: checkName(opts.name ?? name),
+      version: manifest?.package?.version ?? null,
+      description: manifest?.package?.description ?? null,
+      sourceKind: src.kind,
+      source: location,
+      sha256: inspection.sha256,
+      size: inspection.size,
+      manifest,
+      inspection,
+    };
+    const tmp = this.store.has(write.sha256) ? null : this.store.writeTemp(bytes);
+    try {
+      return this.db.transaction((): InstallResult => {
+        const now = Date.now();
+        const existing = findApp(this.db, write.name);
+        if (existing && existing.name.toLowerCase() === write.name.toLowerCase()) {
+          const sameSource = existing.source.kind === write.sourceKind && existing.source.location === write.source;
+          if (!sameSource && opts.name === undefined) {
+            throw new LibraryError('duplicate-name', `an app called "${existing.name}" is already installed (from ${existing.source.location}); choose another name with --name`);
+          }
+          if (!sameSource) {
+            throw new LibraryError('duplicate-name', `an app called "${existing.name}" is already installed from ${existing.source.location}`);
+          }
+          if (existing.sha256 === write.sha256) return { action: 'unchanged', app: existing };
+          if (tmp) this.store.commit(tmp, write.sha256);
+          updateApp(this.db, existing.id, write, now);
+          if (!usedHashes(this.db).has(existing.sha256)) this.store.remove(existing.sha256);
+          return { action: 'updated', app: this.app(existing.id) };
+        }
+        const id = crypto.randomBytes(4).toString('hex');
+        if (tmp) this.store.commit(tmp, write.sha256);
+        insertApp(this.db, id, write, now);
+        return { action: 'installed', app: this.app(id) };
+      }).immediate();
+    } catch (err) {
+      if (tmp) fs.rmSync(tmp, { force: true });
+      throw err;
+    }
+  }
+
+  /** Removes an app, its grants, runs and audit rows, and its module if nothing else uses it. */
+  uninstall(ref: string): AppRecord {
+    const app = this.app(ref);
+    this.db.transaction(() => {
+      deleteApp(this.db, app.id);
+      if (!usedHashes(this.db).has(app.sha256)) this.store.remove(app.sha256);
+    }).immediate();
+    return app;
+  }
+
+  grants(ref: string): GrantRecord[] {
+    return listGrants(this.db, this.app(ref).id);
+  }
+
+  /** Stores the person's grants (all or none). */
+  grant(ref: string, grants: GrantInput[]): GrantRecord[] {
+    const id = this.app(ref).id;
+    this.db.transaction(() => {
+      for (const g of grants) addGrant(this.db, id, g, Date.now());
+    }).immediate();
+    return listGrants(this.db, id);
+  }
+
+  /** Removes matching grants; returns how many went. */
+  revoke(ref: string, matches: RevokeMatch[]): number {
+    const id = this.app(ref).id;
+    return this.db.transaction(() => matches.reduce((n, m) => n + revokeGrants(this.db, id, m), 0)).immediate();
+  }
+
+  /** Removes every grant of an app. */
+  reset(ref: string): number {
+    return resetGrants(this.db, this.app(ref).id);
+  }
+
+  history(ref: string, limit?: number): RunRecord[] {
+    return listRuns(this.db, this.app(ref).id, limit);
+  }
+
+  /** The app's module bytes, re-checked against its recorded hash. */
+  moduleBytes(app: AppRecord): Uint8Array {
+    try {
+      return this.store.read(app.sha256);
+    } catch (err) {
+      throw new LibraryError('module-changed', `cannot run ${app.name}: ${(err as Error).message}`);
+    }
+  }
+
+  /** Records that a run starts (and that the grants it uses were used); returns the run id. */
+  runStarted(app: AppRecord, args: string[], grantIds: number[]): number {
+    return this.db.transaction(() => {
+      const now = Date.now();
+      touchGrants(this.db, grantIds, now);
+      return startRunRow(this.db, app.id, args, now, process.pid);
+    }).immediate();
+  }
+
+  /** Records how a run ended. */
+  runEnded(runId: number, outcome: string, exitCode: number | null, bytesOut: number): void {
+    endRunRow(this.db, runId, outcome, exitCode, bytesOut, Date.now());
+  }
+}

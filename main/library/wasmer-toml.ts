@@ -1,0 +1,58 @@
+/**
+ * Reading a package folder's `wasmer.toml`: name, version, description, modules, commands, and
+ * its `[fs]` entries, which become declared needs shown to the person, never grants.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'smol-toml';
+import { LibraryError } from './db.ts';
+import type { Manifest } from './types.ts';
+
+/** A package folder's module to install and its manifest. */
+export interface PackageInfo {
+  modulePath: string;
+  name: string;
+  manifest: Manifest;
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/** Reads `<dir>/wasmer.toml`; throws LibraryError('bad-manifest') naming what is wrong. */
+export function readPackage(dir: string): PackageInfo {
+  const file = path.join(dir, 'wasmer.toml');
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    throw new LibraryError('bad-manifest', `${dir} has no readable wasmer.toml`);
+  }
+  let doc: Record<string, unknown>;
+  try {
+    doc = parse(text) as Record<string, unknown>;
+  } catch (err) {
+    throw new LibraryError('bad-manifest', `wasmer.toml does not parse: ${(err as Error).message.split('\n')[0]}`);
+  }
+  const pkg = (doc.package ?? {}) as Record<string, unknown>;
+  const modules = Array.isArray(doc.module) ? (doc.module as Record<string, unknown>[]) : [];
+  const commands = Array.isArray(doc.command) ? (doc.command as Record<string, unknown>[]) : [];
+  if (modules.length === 0) throw new LibraryError('bad-manifest', 'wasmer.toml declares no [[module]]');
+  const wanted = str(commands[0]?.module) ?? str(modules[0]!.name);
+  const mod = modules.find((m) => str(m.name) === wanted) ?? modules[0]!;
+  const source = str(mod.source);
+  if (!source) throw new LibraryError('bad-manifest', `module "${str(mod.name) ?? '?'}" in wasmer.toml has no source`);
+  const modulePath = path.resolve(dir, source);
+  if (path.relative(dir, modulePath).startsWith('..')) {
+    throw new LibraryError('bad-manifest', `module source ${source} lies outside the package folder`);
+  }
+  const fsTable = (doc.fs ?? {}) as Record<string, unknown>;
+  const fullName = str(pkg.name) ?? path.basename(dir);
+  return {
+    modulePath,
+    name: fullName.split('/').pop()!,
+    manifest: {
+      package: { name: fullName, version: str(pkg.version), description: str(pkg.description) },
+      commands: commands.map((c) => ({ name: str(c.name) ?? '?', module: str(c.module) ?? '?' })),
+      needs: Object.entries(fsTable).map(([guest, host]) => ({ kind: 'folder' as const, guest, host: str(host) })),
+    },
+  };
+}
