@@ -31,11 +31,15 @@ export function findApp(db: Database.Database, ref: string): AppRecord | undefin
 
 /** The catalog, optionally filtered by a search in names and descriptions. */
 export function listApps(db: Database.Database, opts: { search?: string; sort?: 'name' | 'installed' | 'last-run' } = {}): AppSummary[] {
-  const like = `%${(opts.search ?? '').replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const order = opts.sort === 'installed' ? 'a.installed_at DESC' : opts.sort === 'last-run' ? 'a.last_run_at DESC NULLS LAST' : 'a.name COLLATE NOCASE';
-  const q = sql`SELECT a.id, a.name, a.version, a.description, a.size, a.installed_at, a.last_run_at,
-      (SELECT count(*) FROM grants g WHERE g.app_id = a.id) AS grant_count
-    FROM apps a WHERE a.name LIKE ${like} ESCAPE '\\' OR a.description LIKE ${like} ESCAPE '\\'`;
+  const q = sql`SELECT a.id, a.name, a.version, a.description, a.size, a.installed_at, a.last_run_at, coalesce(g.n, 0) AS grant_count
+    FROM apps a LEFT JOIN (SELECT app_id, count(*) AS n FROM grants GROUP BY app_id) g ON g.app_id = a.id`;
+  if (opts.search) {
+    const like = `%${opts.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const where = sql` WHERE a.name LIKE ${like} ESCAPE '\\' OR a.description LIKE ${like} ESCAPE '\\'`;
+    q.text += where.text;
+    q.params.push(...where.params);
+  }
   q.text += ` ORDER BY ${order}`;
   return all<AppRow & { grant_count: number }>(db, q).map((r) => ({
     id: r.id, name: r.name, version: r.version, description: r.description, size: r.size,

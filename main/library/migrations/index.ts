@@ -1,10 +1,11 @@
 /** Every migration, in order. Forward only: a released migration is never edited. */
 import * as m0001 from './0001-initial.ts';
 import * as m0002 from './0002-builds-and-outcomes.ts';
+import * as m0003 from './0003-catalog-index.ts';
 
 export interface Migration {
   version: number;
   up: string;
 }
 
-export const migrations: Migration[] = [m0001, m0002];
+export const migrations: Migration[] = [m0001, m0002, m0003];
