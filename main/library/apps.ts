@@ -29,6 +29,12 @@ export function findApp(db: Database.Database, ref: string): AppRecord | undefin
   return r && toRecord(r);
 }
 
+/** The app named `name` (case-insensitive), ignoring ids. */
+export function findAppByName(db: Database.Database, name: string): AppRecord | undefined {
+  const r = one<AppRow>(db, sql`SELECT * FROM apps WHERE name = ${name} COLLATE NOCASE`);
+  return r && toRecord(r);
+}
+
 /** The catalog, optionally filtered by a search in names and descriptions. */
 export function listApps(db: Database.Database, opts: { search?: string; sort?: 'name' | 'installed' | 'last-run' } = {}): AppSummary[] {
   const order = opts.sort === 'installed' ? 'a.installed_at DESC' : opts.sort === 'last-run' ? 'a.last_run_at DESC NULLS LAST' : 'a.name COLLATE NOCASE';

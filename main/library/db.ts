@@ -14,16 +14,21 @@ export class LibraryError extends Error {
   }
 }
 
-/** Applies every pending migration in one transaction; refuses a database newer than the code. */
-export function migrate(db: Database.Database, migrations: Migration[] = allMigrations): void {
-  for (let i = 1; i < migrations.length; i++) {
-    if (migrations[i]!.version <= migrations[i - 1]!.version) throw new Error('migration versions must increase');
-  }
+function checkNotFuture(db: Database.Database, migrations: Migration[]): void {
   const latest = migrations.at(-1)?.version ?? 0;
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > latest) {
     throw new LibraryError('future-schema', `the library was written by a newer Terrarium (schema ${current}, this one knows ${latest})`);
   }
+}
+
+/** Applies every pending migration in one transaction; refuses a database newer than the code. */
+export function migrate(db: Database.Database, migrations: Migration[] = allMigrations): void {
+  for (let i = 1; i < migrations.length; i++) {
+    if (migrations[i]!.version <= migrations[i - 1]!.version) throw new Error('migration versions must increase');
+  }
+  checkNotFuture(db, migrations);
+  const current = db.pragma('user_version', { simple: true }) as number;
   const pending = migrations.filter((m) => m.version > current);
   if (pending.length === 0) return;
   db.transaction(() => {
@@ -43,6 +48,8 @@ export function openDatabase(file: string, migrations?: Migration[]): Database.D
     throw new LibraryError('open-failed', `cannot open the library database ${file}: ${(err as Error).message}`);
   }
   try {
+    // Refuse a newer schema before any pragma that writes, so such a file is left untouched.
+    checkNotFuture(db, migrations ?? allMigrations);
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');

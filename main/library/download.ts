@@ -48,6 +48,9 @@ export async function download(url: string, maxBytes: number, onProgress?: Progr
     }
   } catch (err) {
     if (err instanceof LibraryError) throw err;
+    if (total !== null && received < total) {
+      throw new LibraryError('truncated', `the download of ${url} ended after ${received} of ${total} bytes`);
+    }
     throw new LibraryError('unreachable', `the download of ${url} failed: ${(err as Error).message}`);
   }
   if (total !== null && received !== total) {

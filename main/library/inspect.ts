@@ -129,13 +129,18 @@ export async function inspectModule(bytes: Uint8Array): Promise<Inspection> {
   }
   let producers: Inspection['producers'] = {};
   let moduleName: string | null = null;
+  // A malformed custom section is not a reason to refuse a module; it just tells us nothing.
   try {
     const p = custom(module, 'producers');
     if (p) producers = parseProducers(p);
+  } catch {
+    producers = {};
+  }
+  try {
     const n = custom(module, 'name');
     if (n) moduleName = parseModuleName(n);
   } catch {
-    // A malformed custom section is not a reason to refuse a module; it just tells us nothing.
+    moduleName = null;
   }
   return {
     sha256: crypto.createHash('sha256').update(bytes).digest('hex'),

@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
-import { type AppWrite, deleteApp, findApp, insertApp, listApps, listBuilds, updateApp, usedHashes } from './apps.ts';
+import { type AppWrite, deleteApp, findApp, findAppByName, insertApp, listApps, listBuilds, updateApp, usedHashes } from './apps.ts';
 import { LibraryError, openDatabase } from './db.ts';
 import { type Progress, checkSha256, download } from './download.ts';
 import { addGrant, listGrants, type RevokeMatch, resetGrants, revokeGrants, touchGrants } from './grants.ts';
@@ -167,22 +167,21 @@ export class Library {
       inspection,
     };
     const tmp = this.store.has(write.sha256) ? null : this.store.writeTemp(bytes);
+    let replaced: string | null = null;
+    let result: InstallResult;
     try {
-      return this.db.transaction((): InstallResult => {
+      result = this.db.transaction((): InstallResult => {
         const now = Date.now();
-        const existing = findApp(this.db, write.name);
-        if (existing && existing.name.toLowerCase() === write.name.toLowerCase()) {
-          const sameSource = existing.source.kind === write.sourceKind && existing.source.location === write.source;
-          if (!sameSource && opts.name === undefined) {
+        const existing = findAppByName(this.db, write.name);
+        if (existing) {
+          if (existing.source.kind !== write.sourceKind || existing.source.location !== write.source) {
             throw new LibraryError('duplicate-name', `an app called "${existing.name}" is already installed (from ${existing.source.location}); choose another name with --name`);
           }
-          if (!sameSource) {
-            throw new LibraryError('duplicate-name', `an app called "${existing.name}" is already installed from ${existing.source.location}`);
-          }
-          if (existing.sha256 === write.sha256) return { action: 'unchanged', app: existing };
+          // The module file goes into place first (restoring it if it had gone missing), then the row.
           if (tmp) this.store.commit(tmp, write.sha256);
+          if (existing.sha256 === write.sha256) return { action: 'unchanged', app: existing };
           updateApp(this.db, existing.id, write, now);
-          if (!usedHashes(this.db).has(existing.sha256)) this.store.remove(existing.sha256);
+          replaced = existing.sha256;
           return { action: 'updated', app: this.app(existing.id) };
         }
         const id = crypto.randomBytes(4).toString('hex');
@@ -194,15 +193,17 @@ export class Library {
       if (tmp) fs.rmSync(tmp, { force: true });
       throw err;
     }
+    // Only after the commit: a crash before this line leaves an orphan that the next open sweeps,
+    // never an app whose module is gone.
+    if (replaced !== null) this.sweep();
+    return result;
   }
 
   /** Removes an app, its grants, runs and audit rows, and its module if nothing else uses it. */
   uninstall(ref: string): AppRecord {
     const app = this.app(ref);
-    this.db.transaction(() => {
-      deleteApp(this.db, app.id);
-      if (!usedHashes(this.db).has(app.sha256)) this.store.remove(app.sha256);
-    }).immediate();
+    this.db.transaction(() => deleteApp(this.db, app.id)).immediate();
+    this.sweep(); // the module goes once the row is gone for good
     return app;
   }
 

@@ -41,7 +41,8 @@ export function readPackage(dir: string): PackageInfo {
   const source = str(mod.source);
   if (!source) throw new LibraryError('bad-manifest', `module "${str(mod.name) ?? '?'}" in wasmer.toml has no source`);
   const modulePath = path.resolve(dir, source);
-  if (path.relative(dir, modulePath).startsWith('..')) {
+  const rel = path.relative(dir, modulePath);
+  if (rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) {
     throw new LibraryError('bad-manifest', `module source ${source} lies outside the package folder`);
   }
   const fsTable = (doc.fs ?? {}) as Record<string, unknown>;

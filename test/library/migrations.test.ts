@@ -1,0 +1,190 @@
+/**
+ * The schema (issue 3 point 1): WAL, foreign keys, `PRAGMA user_version`, forward-only
+ * migrations tested by migrating a database created at version 1, a database from a newer
+ * Terrarium refused and left alone, and a file that is not a database refused, not overwritten.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, test } from 'vitest';
+import { LibraryError, migrate } from '../../main/library/db.ts';
+import { migrations } from '../../main/library/migrations/index.ts';
+import { cleanup, expectLibraryError, fixture, openLibrary, sha256, storeListing, tempDir } from './helpers.ts';
+
+afterEach(cleanup);
+
+const LATEST = migrations.at(-1)!.version;
+
+describe('migrations', () => {
+  test('the list has versions 1, 2, … in order, each with SQL', () => {
+    expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1));
+    for (const m of migrations) expect(m.up.trim().length).toBeGreaterThan(0);
+  });
+
+  test('a database created at version 1 is migrated to the latest with its data', async () => {
+    const home = tempDir('terrarium-home-');
+    const file = path.join(home, 'library.db');
+    const v1 = new Database(file);
+    migrate(v1, [migrations[0]!]);
+    expect(v1.pragma('user_version', { simple: true })).toBe(1);
+    expect(v1.prepare(`SELECT name FROM sqlite_master WHERE name = 'builds'`).get()).toBeUndefined();
+    const bytes = fs.readFileSync(fixture('stdio'));
+    const hash = sha256(bytes);
+    v1.prepare(`INSERT INTO apps (id, name, version, description, source_kind, source, sha256, size, installed_at, inspection)
+      VALUES ('0a1b2c3d', 'old-app', '0.9', 'from version 1', 'file', '/somewhere/old-app.wasm', ?, ?, 1700000000000, '{"sha256":"x"}')`)
+      .run(hash, bytes.length);
+    v1.prepare(`INSERT INTO grants (app_id, kind, host, guest, access, created_at) VALUES ('0a1b2c3d', 'folder', '/tmp', '/tmp', 'read', 1700000000001)`).run();
+    v1.prepare(`INSERT INTO runs (id, app_id, args, started_at, ended_at, exit_code, bytes_out) VALUES (1, '0a1b2c3d', '["-x"]', 1700000001000, 1700000002000, 7, 99)`).run();
+    v1.prepare(`INSERT INTO runs (id, app_id, args, started_at) VALUES (2, '0a1b2c3d', '[]', 1700000003000)`).run();
+    v1.close();
+    // Its module is in the store, as a version-1 Terrarium would have left it.
+    fs.mkdirSync(path.join(home, 'store'));
+    fs.writeFileSync(path.join(home, 'store', `${hash}.wasm`), bytes);
+
+    const lib = openLibrary(home);
+    expect(lib.db.pragma('user_version', { simple: true })).toBe(LATEST);
+    const app = lib.app('old-app');
+    expect(app).toMatchObject({ id: '0a1b2c3d', version: '0.9', description: 'from version 1', sha256: hash, size: bytes.length });
+    expect(app.installedAt).toBe(new Date(1700000000000).toISOString());
+    // Migration 2 backfilled the first build from the app row.
+    expect(lib.builds('old-app')).toEqual([{ version: '0.9', sha256: hash, size: bytes.length, installedAt: app.installedAt }]);
+    // The ended run is an 'exit'; the one that never ended (no pid recorded) is 'interrupted'.
+    const runs = lib.history('old-app');
+    expect(runs.map((r) => [r.id, r.outcome, r.exitCode, r.bytesOut])).toEqual([[2, 'interrupted', null, 0], [1, 'exit', 7, 99]]);
+    expect(lib.grants('old-app')).toHaveLength(1);
+    // The sweep on open kept the module the old app uses.
+    expect(storeListing(home).map((f) => f.name)).toEqual([`${hash}.wasm`]);
+    // And the migrated library works: a reinstall of a new build is recorded.
+    expect(lib.moduleBytes(app).length).toBe(bytes.length);
+  });
+
+  test('opening an up-to-date library again changes nothing', () => {
+    const home = tempDir('terrarium-home-');
+    const lib = openLibrary(home);
+    const schema = lib.db.prepare('SELECT type, name, sql FROM sqlite_master ORDER BY name').all();
+    lib.close();
+    const again = openLibrary(home);
+    expect(again.db.pragma('user_version', { simple: true })).toBe(LATEST);
+    expect(again.db.prepare('SELECT type, name, sql FROM sqlite_master ORDER BY name').all()).toEqual(schema);
+  });
+
+  test('migration versions must increase', () => {
+    const db = new Database(':memory:');
+    try {
+      expect(() => migrate(db, [{ version: 2, up: 'CREATE TABLE a (x)' }, { version: 1, up: 'CREATE TABLE b (x)' }])).toThrow(/must increase/);
+      expect(() => migrate(db, [{ version: 1, up: 'CREATE TABLE a (x)' }, { version: 1, up: 'CREATE TABLE b (x)' }])).toThrow(/must increase/);
+      // Nothing was applied.
+      expect(db.pragma('user_version', { simple: true })).toBe(0);
+      expect(db.prepare(`SELECT count(*) AS n FROM sqlite_master`).get()).toEqual({ n: 0 });
+    } finally {
+      db.close();
+    }
+  });
+
+  test('a failing migration is rolled back whole: no half-applied schema, version unchanged', () => {
+    const db = new Database(':memory:');
+    try {
+      migrate(db, [migrations[0]!]);
+      const schema = db.prepare('SELECT name FROM sqlite_master ORDER BY name').all();
+      const broken = [migrations[0]!, { version: 2, up: 'CREATE TABLE half (x); THIS IS NOT SQL;' }, { version: 3, up: 'CREATE TABLE never (x)' }];
+      expect(() => migrate(db, broken)).toThrow();
+      expect(db.pragma('user_version', { simple: true })).toBe(1);
+      expect(db.prepare('SELECT name FROM sqlite_master ORDER BY name').all()).toEqual(schema);
+    } finally {
+      db.close();
+    }
+  });
+
+  test('pending migrations run in order from the current version', () => {
+    const db = new Database(':memory:');
+    try {
+      const list = [
+        { version: 1, up: `CREATE TABLE t (step TEXT)` },
+        { version: 3, up: `INSERT INTO t VALUES ('three')` },
+        { version: 7, up: `INSERT INTO t VALUES ('seven')` },
+      ];
+      migrate(db, list.slice(0, 2));
+      expect(db.pragma('user_version', { simple: true })).toBe(3);
+      migrate(db, list);
+      migrate(db, list);
+      expect(db.pragma('user_version', { simple: true })).toBe(7);
+      expect(db.prepare('SELECT step FROM t ORDER BY rowid').all()).toEqual([{ step: 'three' }, { step: 'seven' }]);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('opening', () => {
+  test('WAL journal and foreign keys are on', async () => {
+    const home = tempDir('terrarium-home-');
+    const lib = openLibrary(home);
+    expect(lib.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(lib.db.pragma('foreign_keys', { simple: true })).toBe(1);
+    // Foreign keys are enforced, not just declared.
+    expect(() => lib.db.prepare(`INSERT INTO grants (app_id, kind, created_at) VALUES ('nobody', 'env', 1)`).run()).toThrow(/FOREIGN KEY/);
+    // And cascade: uninstalling removes grants, runs, audit rows and builds.
+    const { app } = await lib.install({ kind: 'file', path: fixture('stdio') });
+    lib.grant(app.id, [{ kind: 'env', name: 'A', value: '1' }]);
+    const run = lib.runStarted(app, [], []);
+    lib.db.prepare(`INSERT INTO audit (app_id, run_id, operation, decision, at) VALUES (?, ?, 'open', 'allowed', 1)`).run(app.id, run);
+    lib.uninstall(app.id);
+    for (const t of ['apps', 'grants', 'runs', 'audit', 'builds']) {
+      expect(lib.db.prepare(`SELECT count(*) AS n FROM ${t}`).get(), t).toEqual({ n: 0 });
+    }
+  });
+
+  test('a database from a newer Terrarium (rollback journal) is refused and its file left untouched', () => {
+    const home = tempDir('terrarium-home-');
+    const file = path.join(home, 'library.db');
+    const future = new Database(file);
+    future.exec(`CREATE TABLE apps (id TEXT PRIMARY KEY, shiny_new_column TEXT); INSERT INTO apps VALUES ('x', 'y');`);
+    future.pragma(`user_version = ${LATEST + 5}`);
+    future.close();
+    const before = fs.readFileSync(file);
+    const filesBefore = fs.readdirSync(home).sort();
+
+    let err: unknown;
+    try {
+      openLibrary(home);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(LibraryError);
+    expect((err as LibraryError).code).toBe('future-schema');
+    expect((err as LibraryError).message).toMatch(new RegExp(`newer Terrarium \\(schema ${LATEST + 5}, this one knows ${LATEST}\\)`));
+    // Not touched: same bytes (not even converted to WAL), no new files next to it.
+    expect(sha256(fs.readFileSync(file))).toBe(sha256(before));
+    expect(fs.readdirSync(home).sort().filter((f) => f !== 'store')).toEqual(filesBefore);
+  });
+
+  test('a database from a newer Terrarium (already WAL) is refused and its file left untouched', () => {
+    const home = tempDir('terrarium-home-');
+    const file = path.join(home, 'library.db');
+    const future = new Database(file);
+    future.pragma('journal_mode = WAL');
+    future.exec(`CREATE TABLE apps (id TEXT PRIMARY KEY); INSERT INTO apps VALUES ('x');`);
+    future.pragma(`user_version = ${LATEST + 1}`);
+    future.close();
+    const before = fs.readFileSync(file);
+    expect(() => openLibrary(home)).toThrow(/newer Terrarium/);
+    expect(sha256(fs.readFileSync(file))).toBe(sha256(before));
+    const check = new Database(file, { readonly: true });
+    try {
+      expect(check.pragma('user_version', { simple: true })).toBe(LATEST + 1);
+      expect(check.prepare('SELECT * FROM apps').all()).toEqual([{ id: 'x' }]);
+    } finally {
+      check.close();
+    }
+  });
+
+  test('a file that is not a database is refused as open-failed and not overwritten', async () => {
+    const home = tempDir('terrarium-home-');
+    const file = path.join(home, 'library.db');
+    const garbage = Buffer.from('this is not a database, it is a note to myself. '.repeat(200));
+    fs.writeFileSync(file, garbage);
+    const err = await expectLibraryError(() => openLibrary(home), 'open-failed', /library\.db/);
+    expect(err.message).toMatch(/not a database/);
+    expect(fs.readFileSync(file).equals(garbage)).toBe(true);
+  });
+});
