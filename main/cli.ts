@@ -2,7 +2,6 @@
  * The `terrarium` command: the same core as the desktop app, without a window.
  * Exit codes are listed in cli/exit-codes.ts and the README.
  */
-import fs from 'node:fs';
 import { runApp } from './cli/app-run.ts';
 import { ExitCode } from './cli/exit-codes.ts';
 import { libraryCommand } from './cli/library-commands.ts';
@@ -29,15 +28,13 @@ const USAGE = `usage:
 
 const LIBRARY_COMMANDS = new Set(['install', 'list', 'info', 'uninstall', 'grant', 'revoke', 'grants', 'reset', 'history']);
 
-/** `run X`: a module file when X is an option, ends in .wasm or names a file; else an app. */
+/**
+ * `run X`: a module file when X is an option, ends in .wasm or is a path (has a slash, like
+ * ./tool); otherwise the installed app called X. A file in the current folder never shadows an app.
+ */
 function runsModule(argv: string[]): boolean {
   const first = argv[0];
-  if (first === undefined || first.startsWith('-') || /\.wasm$/i.test(first)) return true;
-  try {
-    return fs.statSync(first).isFile();
-  } catch {
-    return false;
-  }
+  return first === undefined || first.startsWith('-') || /\.wasm$/i.test(first) || /[/\\]/.test(first);
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -56,7 +53,7 @@ async function main(argv: string[]): Promise<number> {
     throw new UsageError(`unknown command "${command}"`);
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(`terrarium: ${err.message}\n${USAGE}\n`);
+      process.stderr.write(`terrarium: ${err.message} (see "terrarium --help")\n`);
       return ExitCode.usage;
     }
     if (err instanceof LoadError) {

@@ -54,7 +54,7 @@ export function policyFor(grants: readonly GrantRecord[], hostEnv: NodeJS.Proces
         }
         break;
       case 'args':
-        defaultArgs = g.args;
+        defaultArgs = [...g.args];
         break;
       case 'limit':
         if (g.name === 'memory-max-mib') memoryMaxBytes = Math.floor(g.value * 1024 * 1024);

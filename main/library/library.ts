@@ -169,6 +169,11 @@ export class Library {
     const tmp = this.store.has(write.sha256) ? null : this.store.writeTemp(bytes);
     let replaced: string | null = null;
     let result: InstallResult;
+    // Under the write lock: another process may have swept the stored copy since `has()` above.
+    const ensureStored = (): void => {
+      if (tmp) this.store.commit(tmp, write.sha256);
+      else if (!this.store.has(write.sha256)) this.store.commit(this.store.writeTemp(bytes), write.sha256);
+    };
     try {
       result = this.db.transaction((): InstallResult => {
         const now = Date.now();
@@ -178,14 +183,14 @@ export class Library {
             throw new LibraryError('duplicate-name', `an app called "${existing.name}" is already installed (from ${existing.source.location}); choose another name with --name`);
           }
           // The module file goes into place first (restoring it if it had gone missing), then the row.
-          if (tmp) this.store.commit(tmp, write.sha256);
+          ensureStored();
           if (existing.sha256 === write.sha256) return { action: 'unchanged', app: existing };
           updateApp(this.db, existing.id, write, now);
           replaced = existing.sha256;
           return { action: 'updated', app: this.app(existing.id) };
         }
         const id = crypto.randomBytes(4).toString('hex');
-        if (tmp) this.store.commit(tmp, write.sha256);
+        ensureStored();
         insertApp(this.db, id, write, now);
         return { action: 'installed', app: this.app(id) };
       }).immediate();

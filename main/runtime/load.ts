@@ -15,7 +15,8 @@ export class LoadError extends Error {}
 export async function loadCommand(bytes: Uint8Array, memoryMaxBytes?: number): Promise<WebAssembly.Module> {
   let prepared = bytes;
   try {
-    const pages = memoryMaxBytes === undefined ? 65536 : Math.max(1, Math.floor(memoryMaxBytes / PAGE));
+    // wasm32 memory ends at 4 GiB (65536 pages): a larger cap is no cap.
+    const pages = memoryMaxBytes === undefined ? 65536 : Math.min(65536, Math.max(1, Math.floor(memoryMaxBytes / PAGE)));
     prepared = capMemory(bytes, pages);
   } catch (err) {
     if (err instanceof ModuleLimitError) throw new LoadError(err.message);

@@ -59,6 +59,7 @@ export interface RunHandle {
 const STDIN_RING = 1024 * 1024;
 const OUTPUT_RING = 1024 * 1024;
 const YIELD_EVERY = 1024 * 1024;
+const MAX_TIMER_MS = 2 ** 31 - 1;
 const workerUrl = new URL('./worker.js', import.meta.url);
 
 /** Starts `spec` in a new worker thread. */
@@ -104,7 +105,8 @@ export function startRun(spec: RunSpec): RunHandle {
     (module) => {
       if (ended) return;
       worker.postMessage({ ...config, module } satisfies WorkerConfig);
-      if (spec.timeoutMs !== undefined) timer = setTimeout(() => finish({ kind: 'timeout' }), spec.timeoutMs);
+      // setTimeout fires at once past 2^31-1 ms, so longer limits are held at ~24.8 days.
+      if (spec.timeoutMs !== undefined) timer = setTimeout(() => finish({ kind: 'timeout' }), Math.min(spec.timeoutMs, MAX_TIMER_MS));
     },
     (err: unknown) => finish({ kind: 'load-error', message: err instanceof Error ? err.message : String(err) }),
   );
