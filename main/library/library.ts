@@ -22,8 +22,20 @@ export { LibraryError } from './db.ts';
 /** Largest module accepted by default (256 MiB). */
 export const DEFAULT_MAX_MODULE_BYTES = 256 * 1024 * 1024;
 
-/** Where to install from. */
-export type InstallSource = { kind: 'file'; path: string } | { kind: 'url'; url: string } | { kind: 'package'; dir: string };
+/** Where to install from; `bytes` is a file the person dropped (the UI has no path for it). */
+export type InstallSource =
+  | { kind: 'file'; path: string }
+  | { kind: 'url'; url: string }
+  | { kind: 'package'; dir: string }
+  | { kind: 'bytes'; fileName: string; bytes: Uint8Array };
+
+/** A module read and inspected, not yet added. */
+export interface PreparedInstall {
+  bytes: Uint8Array;
+  write: AppWrite;
+  /** The app a commit would update (same name and source), or null. */
+  updates: { id: string; name: string } | null;
+}
 
 /** Options of an install. */
 export interface InstallOptions {
@@ -122,16 +134,25 @@ export class Library {
   }
 
   /**
-   * Installs a module from a file, URL or package folder. Reinstalling from the same source (or
-   * with the same name and `--name`) records a new build and keeps grants and history; a name
-   * taken by an app from elsewhere is refused.
+   * Installs a module from a file, URL or package folder. Reinstalling from the same source
+   * records a new build and keeps grants and history; a name taken by an app from elsewhere is
+   * refused.
    */
   async install(src: InstallSource, opts: InstallOptions = {}): Promise<InstallResult> {
+    return this.commitInstall(await this.prepareInstall(src, opts), opts.name);
+  }
+
+  /**
+   * Reads (or downloads) and inspects a module without changing the library, so the person can
+   * review what it can do before it is added (`commitInstall`).
+   */
+  async prepareInstall(src: InstallSource, opts: InstallOptions = {}): Promise<PreparedInstall> {
     const maxBytes = opts.maxBytes ?? DEFAULT_MAX_MODULE_BYTES;
     let bytes: Uint8Array;
     let name: string;
     let manifest: Manifest | null = null;
     let location: string;
+    let kind: 'file' | 'url' | 'package' = src.kind === 'bytes' ? 'file' : src.kind;
     if (src.kind === 'url') {
       bytes = await download(src.url, maxBytes, opts.onProgress);
       location = src.url;
@@ -142,6 +163,12 @@ export class Library {
       manifest = pkg.manifest;
       location = src.dir;
       name = pkg.name;
+    } else if (src.kind === 'bytes') {
+      if (src.bytes.length > maxBytes) throw new LibraryError('too-large', `${src.fileName} is ${src.bytes.length} bytes, over the limit of ${maxBytes}`);
+      bytes = src.bytes;
+      location = path.basename(src.fileName);
+      name = location.replace(/\.wasm$/i, '');
+      kind = 'file';
     } else {
       bytes = readFileCapped(src.path, maxBytes);
       location = src.path;
@@ -159,13 +186,22 @@ export class Library {
       name: checkName(opts.name ?? name),
       version: manifest?.package?.version ?? null,
       description: manifest?.package?.description ?? null,
-      sourceKind: src.kind,
+      sourceKind: kind,
       source: location,
       sha256: inspection.sha256,
       size: inspection.size,
       manifest,
       inspection,
     };
+    const existing = findAppByName(this.db, write.name);
+    const updates = existing && existing.source.kind === kind && existing.source.location === location ? { id: existing.id, name: existing.name } : null;
+    return { bytes, write, updates };
+  }
+
+  /** Adds a prepared module to the library (optionally under another name), in one transaction. */
+  commitInstall(prepared: PreparedInstall, rename?: string): InstallResult {
+    const { bytes } = prepared;
+    const write = rename === undefined ? prepared.write : { ...prepared.write, name: checkName(rename) };
     const tmp = this.store.has(write.sha256) ? null : this.store.writeTemp(bytes);
     let replaced: string | null = null;
     let result: InstallResult;

@@ -1,0 +1,132 @@
+/**
+ * The contract between the renderer and main (DESIGN §2), defined once: every request with its
+ * argument and result types, every event with its payload. Main implements it (main/api), the
+ * preload exposes it over Electron IPC, the web transport carries it over a loopback WebSocket;
+ * the renderer imports only these types.
+ */
+import type { Inspection } from '../main/library/inspect.ts';
+import type { AppRecord, AppSummary, GrantInput, GrantRecord, Manifest, RunRecord } from '../main/library/types.ts';
+
+export type { AppRecord, AppSummary, GrantInput, GrantRecord, Inspection, Manifest, RunRecord };
+
+/** Every result crosses the boundary as data, never as a thrown error. */
+export type Result<T> = { ok: true; value: T } | { ok: false; code: string; message: string };
+
+/** Where to install from. */
+export type InstallSourceInput =
+  | { kind: 'file'; path: string }
+  | { kind: 'url'; url: string }
+  | { kind: 'package'; dir: string }
+  /** Bytes the person dropped on the window (web mode has no file paths). */
+  | { kind: 'bytes'; fileName: string; bytes: Uint8Array };
+
+/** A catalog row with what only a running Terrarium knows. */
+export interface CatalogEntry extends AppSummary {
+  running: number;
+}
+
+/** Everything the app page shows. */
+export interface AppDetails {
+  app: AppRecord;
+  grants: GrantRecord[];
+  builds: { version: string | null; sha256: string; size: number; installedAt: string }[];
+  history: RunRecord[];
+  running: number;
+}
+
+/** An inspected module waiting for the person's review before it is added. */
+export interface InstallPreview {
+  previewId: string;
+  name: string;
+  source: string;
+  inspection: Inspection;
+  manifest: Manifest | null;
+  /** The app a confirm would update (same name and source), or null for a new app. */
+  updates: { id: string; name: string } | null;
+}
+
+/** How a run ended, for the terminal's status line. */
+export interface RunExit {
+  runId: string;
+  outcome: 'exit' | 'trap' | 'timeout' | 'cancelled' | 'crash' | 'load-error';
+  exitCode: number | null;
+  message: string;
+}
+
+/** A run the main process is supervising. */
+export interface SessionInfo {
+  runId: string;
+  appId: string;
+  appName: string;
+  startedAt: string;
+}
+
+/** One folder of the in-app folder browser (web mode's stand-in for native dialogs). */
+export interface FolderListing {
+  path: string;
+  parent: string | null;
+  entries: { name: string; kind: 'dir' | 'file' }[];
+}
+
+/** Requests: name → [argument, result]. */
+export interface Requests {
+  'system.info': [Record<string, never>, { transport: 'electron' | 'web'; platform: string; home: string }];
+  'apps.list': [{ search?: string; sort?: 'name' | 'installed' | 'last-run' }, CatalogEntry[]];
+  'apps.get': [{ ref: string }, AppDetails];
+  'apps.uninstall': [{ ref: string }, null];
+  'install.preview': [{ source: InstallSourceInput; sha256?: string; progressId?: string }, InstallPreview];
+  'install.confirm': [{ previewId: string; name?: string }, { action: 'installed' | 'updated' | 'unchanged'; app: AppRecord }];
+  'install.cancel': [{ previewId: string }, null];
+  'grants.add': [{ ref: string; grants: GrantInput[] }, GrantRecord[]];
+  'grants.revoke': [{ ref: string; ids: number[] }, GrantRecord[]];
+  'grants.reset': [{ ref: string }, GrantRecord[]];
+  'runs.start': [{ ref: string; args?: string[]; cols: number; rows: number }, SessionInfo];
+  'runs.input': [{ runId: string; data: string }, null];
+  'runs.resize': [{ runId: string; cols: number; rows: number }, null];
+  'runs.stop': [{ runId: string }, null];
+  'runs.list': [Record<string, never>, SessionInfo[]];
+  'fs.list': [{ path?: string }, FolderListing];
+  'dialog.chooseFolder': [Record<string, never>, string | null];
+  'dialog.chooseFile': [{ wasm?: boolean }, string | null];
+}
+
+/** Events from main: name → payload. */
+export interface Events {
+  /** Terminal output of a run (guest output after the terminal filter, plus the line discipline's echo). */
+  'run.output': { runId: string; data: Uint8Array };
+  'run.exit': RunExit;
+  'install.progress': { progressId: string; received: number; total: number | null };
+  /** The catalog or an app's grants changed; views refresh. */
+  'apps.changed': { appId: string | null };
+}
+
+export type RequestName = keyof Requests;
+export type RequestArgs<K extends RequestName> = Requests[K][0];
+export type RequestResult<K extends RequestName> = Requests[K][1];
+export type EventName = keyof Events;
+
+/** What the renderer sees as `window.terrarium`. */
+export interface TerrariumApi {
+  request<K extends RequestName>(name: K, args: RequestArgs<K>): Promise<Result<RequestResult<K>>>;
+  on<K extends EventName>(name: K, listener: (payload: Events[K]) => void): () => void;
+}
+
+/** Every request name, for routers that must reject anything else. */
+export const REQUEST_NAMES = [
+  'system.info', 'apps.list', 'apps.get', 'apps.uninstall', 'install.preview', 'install.confirm',
+  'install.cancel', 'grants.add', 'grants.revoke', 'grants.reset', 'runs.start', 'runs.input',
+  'runs.resize', 'runs.stop', 'runs.list', 'fs.list', 'dialog.chooseFolder', 'dialog.chooseFile',
+] as const satisfies readonly RequestName[];
+
+/** Every event name. */
+export const EVENT_NAMES = ['run.output', 'run.exit', 'install.progress', 'apps.changed'] as const satisfies readonly EventName[];
+
+/** The Electron IPC channel requests travel on (one, with the request name inside). */
+export const REQUEST_CHANNEL = 'terrarium:request';
+/** The Electron IPC channel events travel on. */
+export const EVENT_CHANNEL = 'terrarium:event';
+
+// Compile-time check that REQUEST_NAMES and EVENT_NAMES list every request and event.
+type MissingRequest = Exclude<RequestName, (typeof REQUEST_NAMES)[number]>;
+type MissingEvent = Exclude<EventName, (typeof EVENT_NAMES)[number]>;
+export const CONTRACT_COMPLETE: [MissingRequest, MissingEvent] extends [never, never] ? true : never = true;
