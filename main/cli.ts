@@ -7,6 +7,7 @@ import { ExitCode } from './cli/exit-codes.ts';
 import { libraryCommand } from './cli/library-commands.ts';
 import { UsageError } from './cli/run-args.ts';
 import { runCommand } from './cli/run-command.ts';
+import { uiCommand } from './cli/ui-command.ts';
 import { PolicyError } from './launcher/policy.ts';
 import { LibraryError } from './library/library.ts';
 import { LoadError } from './runtime/load.ts';
@@ -24,7 +25,8 @@ const USAGE = `usage:
   terrarium revoke APP [--dir HOST|GUEST]... [--env NAME]... [--args] [--memory-max] [--timeout] [--id N]...
   terrarium grants APP [--json]
   terrarium reset APP
-  terrarium history APP [--json]`;
+  terrarium history APP [--json]
+  terrarium ui --web [--port N]`;
 
 const LIBRARY_COMMANDS = new Set(['install', 'list', 'info', 'uninstall', 'grant', 'revoke', 'grants', 'reset', 'history']);
 
@@ -46,9 +48,14 @@ async function main(argv: string[]): Promise<number> {
       return await runApp(ref!, args[0] === '--' ? args.slice(1) : args);
     }
     if (command !== undefined && LIBRARY_COMMANDS.has(command)) return await libraryCommand(command, rest);
+    if (command === 'ui') return await uiCommand(rest);
     if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+      if (command === undefined) {
+        process.stderr.write(`${USAGE}\n`);
+        return ExitCode.usage;
+      }
       process.stdout.write(`${USAGE}\n`);
-      return command === undefined ? ExitCode.usage : 0;
+      return 0;
     }
     throw new UsageError(`unknown command "${command}"`);
   } catch (err) {

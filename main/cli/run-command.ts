@@ -170,20 +170,17 @@ export async function runCommand(argv: string[]): Promise<number> {
   return result.exitCode;
 }
 
-/** Copies the process's stdin into the guest's, with backpressure, then ends it. */
+/**
+ * Copies the process's stdin into the guest's, with backpressure, then ends it. Uses
+ * `process.stdin` (libuv's own pipe/tty handling): a blocking read of fd 0 in the thread pool
+ * would keep the process from exiting after the run while the pipe stays open.
+ */
 function pumpStdin(handle: ReturnType<typeof startRun>): void {
-  let stream: fs.ReadStream;
-  try {
-    fs.fstatSync(0);
-    stream = fs.createReadStream('', { fd: 0, autoClose: false, highWaterMark: 1024 * 1024 });
-  } catch {
-    handle.endStdin();
-    return;
-  }
-  stream.on('data', (chunk) => {
-    stream.pause();
-    void handle.writeStdin(chunk as Buffer).then(() => stream.resume());
+  const input = process.stdin;
+  input.on('data', (chunk: Buffer) => {
+    input.pause();
+    void handle.writeStdin(chunk).then(() => input.resume());
   });
-  stream.on('end', () => handle.endStdin());
-  stream.on('error', () => handle.endStdin());
+  input.on('end', () => handle.endStdin());
+  input.on('error', () => handle.endStdin());
 }

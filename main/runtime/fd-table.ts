@@ -58,11 +58,26 @@ export class FdTable {
     return d;
   }
 
-  /** The descriptor `fd` if it is a directory holding `base` rights; `notdir` otherwise. */
+  /**
+   * The descriptor `fd` if it is a directory holding `base` rights: `badf` for a stream, `notdir`
+   * for a file (as Wasmtime answers).
+   */
   dir(fd: number, base: number, inheriting = 0): Descriptor {
     const d = this.get(fd, 0);
+    if (d.kind === 'stdio') throw new WasiError(Errno.badf, `descriptor ${fd} is not a directory`);
     if (d.kind !== 'dir') throw new WasiError(Errno.notdir, `descriptor ${fd} is not a directory`);
     return this.get(fd, base, inheriting);
+  }
+
+  /**
+   * The descriptor `fd` for a byte operation holding `base` rights: a directory is `badf`; a
+   * stream is `spipe` when the operation needs an offset (`seekable`), as POSIX and Wasmtime say.
+   */
+  bytes(fd: number, base: number, seekable: boolean): Descriptor {
+    const d = this.get(fd, 0);
+    if (d.kind === 'dir') throw new WasiError(Errno.badf, `descriptor ${fd} is a directory`);
+    if (seekable && d.kind === 'stdio') throw new WasiError(Errno.spipe, `descriptor ${fd} is a stream`);
+    return this.get(fd, base);
   }
 
   /** Places `d` at the lowest free number; `mfile` past MAX_FDS. */

@@ -27,7 +27,8 @@ export class GuestMemory {
 
   /** Throws `fault` unless [ptr, ptr+len) lies inside memory; refreshes stale views first. */
   check(ptr: number, len: number): void {
-    const end = (ptr >>> 0) + (len >>> 0);
+    // Guest i32 lengths arrive signed; sizes we computed (count × struct size) may exceed 2^32.
+    const end = (ptr >>> 0) + (len < 0 ? len >>> 0 : len);
     // A grown memory detaches the old buffer (length 0), so only end === 0 could pass stale.
     if (end <= this.u8.length && end !== 0) return;
     this.refresh();
@@ -89,8 +90,10 @@ export class GuestMemory {
 
   /** Reads an iovec/ciovec array (count capped at MAX_IOVS) as live views of the guest's buffers. */
   iovecs(ptr: number, count: number): Uint8Array[] {
+    // An array that cannot fit in memory is a bad pointer (fault); one that fits but is longer
+    // than IOV_MAX is refused like writev does (inval).
+    this.check(ptr, (count >>> 0) * Layout.iovec.size);
     if (count >>> 0 > MAX_IOVS) throw new WasiError(Errno.inval, 'too many iovecs');
-    this.check(ptr, count * Layout.iovec.size);
     const out: Uint8Array[] = [];
     for (let i = 0; i < count; i++) {
       const base = (ptr >>> 0) + i * Layout.iovec.size;

@@ -31,6 +31,12 @@ export interface RunSpec {
   timeoutMs?: number;
   /** Receives output in order; `data` is only valid during the call. */
   onOutput: (stream: 1 | 2, data: Uint8Array) => void;
+  /**
+   * Called after each delivered batch of output; when it returns a promise, no more output is
+   * taken from the ring until it settles, so a slow consumer holds the guest back (its writes
+   * block) instead of letting output pile up in memory.
+   */
+  backpressure?: () => Promise<void> | undefined;
   /** Diagnostics from the host (internal errors), not guest output. */
   onLog?: (message: string) => void;
 }
@@ -84,7 +90,7 @@ export function startRun(spec: RunSpec): RunHandle {
   const done = new Promise<RunOutcome>((r) => { settle = r; });
   let timer: NodeJS.Timeout | undefined;
 
-  const drained = drain(out, spec.onOutput);
+  const drained = drain(out, spec.onOutput, spec.backpressure);
   const finish = (o: RunOutcome): void => {
     if (ended) return;
     ended = o;
@@ -138,7 +144,7 @@ async function feed(ring: Ring, data: Uint8Array): Promise<void> {
 }
 
 /** Delivers the output ring's records until it is closed and empty. */
-async function drain(ring: Ring, onOutput: RunSpec['onOutput']): Promise<void> {
+async function drain(ring: Ring, onOutput: RunSpec['onOutput'], backpressure?: RunSpec['backpressure']): Promise<void> {
   const reader = new RecordReader();
   const buf = new Uint8Array(OUTPUT_RING);
   // Consecutive records of one stream go out as one chunk: a guest's many small writes become
@@ -165,6 +171,8 @@ async function drain(ring: Ring, onOutput: RunSpec['onOutput']): Promise<void> {
     if (n > 0) {
       reader.feed(buf.subarray(0, n), emit);
       flush();
+      const wait = backpressure?.();
+      if (wait) await wait;
       // A flooding guest must not starve the event loop (timers, cancel, other runs).
       sinceYield += n;
       if (sinceYield >= YIELD_EVERY) {

@@ -95,8 +95,7 @@ export function fdMeta(ctx: WasiContext): Provider {
     },
     /** Truncates or extends the open file to `size` bytes. */
     fd_filestat_set_size: (fd: number, size: bigint) => {
-      const d = fds.get(fd, R.fd_filestat_set_size);
-      if (d.kind !== 'file') throw new WasiError(d.kind === 'dir' ? Errno.isdir : Errno.inval, 'not a file');
+      const d = fds.bytes(fd, R.fd_filestat_set_size, true);
       if (d.readOnly) throw new WasiError(Errno.notcapable, 'read-only grant');
       if (size < 0n || size > BigInt(Number.MAX_SAFE_INTEGER)) throw new WasiError(Errno.fbig, 'size too large');
       fs.ftruncateSync(d.hostFd, Number(size));
@@ -135,8 +134,8 @@ export function fdMeta(ctx: WasiContext): Provider {
      * the last one may be cut short when the buffer is full, as the spec allows.
      */
     fd_readdir: (fd: number, buf: number, bufLen: number, cookie: bigint, bufused: number) => {
+      if (fds.get(fd, 0).kind !== 'dir') throw new WasiError(Errno.badf, 'not a directory');
       const d = fds.get(fd, R.fd_readdir);
-      if (d.kind !== 'dir') throw new WasiError(Errno.notdir, 'not a directory');
       ctx.mem.check(buf, bufLen);
       ctx.mem.check(bufused, 4);
       if (cookie === 0n || d.listing === undefined) d.listing = list(d);

@@ -41,12 +41,16 @@ export function fdIo(ctx: WasiContext): Provider {
   return {
     /** Reads into the iovecs from the current offset, advancing it; writes the byte count. */
     fd_read: (fd: number, iovs: number, iovsLen: number, nread: number) => {
-      const d = fds.get(fd, R.fd_read);
+      const d0 = fds.get(fd, 0);
+      if (d0.kind === 'stdio' && d0.stream !== 0) throw new WasiError(Errno.badf, 'not readable');
+      const d = fds.bytes(fd, R.fd_read, false);
       const bufs = ctx.mem.iovecs(iovs, iovsLen);
       ctx.mem.check(nread, 4);
       let n: number;
-      if (d.kind === 'stdio') {
-        n = d.stream === 0 ? ctx.stdio.read(bufs) : 0;
+      if (bufs.length === 0) {
+        n = 0;
+      } else if (d.kind === 'stdio') {
+        n = ctx.stdio.read(bufs);
       } else {
         n = readFile(d, bufs, d.position);
         d.position += n;
@@ -56,8 +60,10 @@ export function fdIo(ctx: WasiContext): Provider {
     },
     /** Writes the ciovecs at the current offset (or the end, with `append`); writes the count. */
     fd_write: (fd: number, iovs: number, iovsLen: number, nwritten: number) => {
-      const d = fds.get(fd, R.fd_write);
-      if (d.kind === 'stdio' && iovsLen === 1 && d.stream !== 0) {
+      const d0 = fds.get(fd, 0);
+      if (d0.kind === 'stdio' && d0.stream === 0) throw new WasiError(Errno.badf, 'stdin is not writable');
+      const d = fds.bytes(fd, R.fd_write, false);
+      if (d.kind === 'stdio' && iovsLen === 1) {
         // The common case of printf and friends: one buffer to the terminal, copied straight
         // from guest memory into the output ring.
         const mem = ctx.mem;
@@ -73,9 +79,10 @@ export function fdIo(ctx: WasiContext): Provider {
       ctx.mem.check(nwritten, 4);
       let n: number;
       if (d.kind === 'stdio') {
-        if (d.stream === 0) throw new WasiError(Errno.badf, 'stdin is not writable');
         if (!ctx.stdio.write(d.stream!, bufs)) throw new WasiError(Errno.pipe, 'output closed');
         n = total(bufs);
+      } else if (bufs.length === 0) {
+        n = 0;
       } else {
         if (d.fdflags & Fdflags.append) d.position = fs.fstatSync(d.hostFd).size;
         n = writeFile(d, bufs, d.position);
@@ -86,25 +93,24 @@ export function fdIo(ctx: WasiContext): Provider {
     },
     /** Reads at `offset` without moving the descriptor's offset. */
     fd_pread: (fd: number, iovs: number, iovsLen: number, offset: bigint, nread: number) => {
-      const d = fds.get(fd, R.fd_read | R.fd_seek);
+      const d = fds.bytes(fd, R.fd_read | R.fd_seek, true);
       const bufs = ctx.mem.iovecs(iovs, iovsLen);
       ctx.mem.check(nread, 4);
-      ctx.mem.setU32(nread, readFile(d, bufs, offsetOf(offset)));
+      ctx.mem.setU32(nread, bufs.length === 0 ? 0 : readFile(d, bufs, offsetOf(offset)));
       return 0;
     },
     /** Writes at `offset` without moving the descriptor's offset. */
     fd_pwrite: (fd: number, iovs: number, iovsLen: number, offset: bigint, nwritten: number) => {
-      const d = fds.get(fd, R.fd_write | R.fd_seek);
+      const d = fds.bytes(fd, R.fd_write | R.fd_seek, true);
       const bufs = ctx.mem.iovecs(iovs, iovsLen);
       ctx.mem.check(nwritten, 4);
-      ctx.mem.setU32(nwritten, writeFile(d, bufs, offsetOf(offset)));
+      ctx.mem.setU32(nwritten, bufs.length === 0 ? 0 : writeFile(d, bufs, offsetOf(offset)));
       return 0;
     },
     /** Moves the offset; `inval` if it would become negative. Writes the new offset. */
     fd_seek: (fd: number, offset: bigint, whence: number, newOffset: number) => {
       const needed = offset === 0n && whence === Whence.cur ? R.fd_tell : R.fd_seek;
-      const d = fds.get(fd, needed);
-      if (d.kind !== 'file') throw new WasiError(Errno.spipe, 'not seekable');
+      const d = fds.bytes(fd, needed, true);
       ctx.mem.check(newOffset, 8);
       let base: number;
       if (whence === Whence.set) base = 0;
@@ -119,8 +125,7 @@ export function fdIo(ctx: WasiContext): Provider {
     },
     /** Writes the current offset. */
     fd_tell: (fd: number, out: number) => {
-      const d = fds.get(fd, R.fd_tell);
-      if (d.kind !== 'file') throw new WasiError(Errno.spipe, 'not seekable');
+      const d = fds.bytes(fd, R.fd_tell, true);
       ctx.mem.setU64(out, d.position);
       return 0;
     },
@@ -143,8 +148,7 @@ export function fdIo(ctx: WasiContext): Provider {
     },
     /** Ensures the file is at least `offset + len` bytes long (never shrinks it). */
     fd_allocate: (fd: number, offset: bigint, len: bigint) => {
-      const d = fds.get(fd, R.fd_allocate);
-      if (d.kind !== 'file') throw new WasiError(d.kind === 'dir' ? Errno.isdir : Errno.badf, 'not a file');
+      const d = fds.bytes(fd, R.fd_allocate, true);
       if (d.readOnly) throw new WasiError(Errno.notcapable, 'read-only grant');
       if (len <= 0n || offset < 0n) throw new WasiError(Errno.inval, 'bad range');
       const end = offsetOf(offset + len);

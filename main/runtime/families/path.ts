@@ -67,6 +67,10 @@ export function pathOps(ctx: WasiContext): Provider {
       const dir = fds.dir(fd, need, base | inheriting);
       if (oflags & (Oflags.creat | Oflags.trunc)) mutating(dir);
       if (oflags & ~0xf) throw new WasiError(Errno.inval, 'bad oflags');
+      // A directory can be neither created, exclusively opened nor truncated by path_open.
+      if ((oflags & Oflags.directory) && (oflags & (Oflags.creat | Oflags.excl | Oflags.trunc))) {
+        throw new WasiError(Errno.inval, 'O_DIRECTORY with O_CREAT, O_EXCL or O_TRUNC');
+      }
       const path = ctx.mem.path(pathPtr, pathLen);
       ctx.mem.check(out, 4);
       const wantDir = (oflags & Oflags.directory) !== 0;
@@ -224,7 +228,16 @@ export function pathOps(ctx: WasiContext): Provider {
         throw new WasiError(Errno.perm, 'symlinks to absolute paths are not allowed');
       }
       resolve(dirRef(dir), path, { follow: false }, (at, name, mustBeDir) => {
-        if (mustBeDir) throw new WasiError(Errno.noent, 'trailing slash on a symlink name');
+        if (mustBeDir) {
+          // As Wasmtime on unix: an existing entry wins (exist, or notdir for a file); else noent.
+          let st: fs.Stats | undefined;
+          try {
+            st = fs.lstatSync(childPath(at, name));
+          } catch {
+            st = undefined;
+          }
+          throw new WasiError(st === undefined ? Errno.noent : st.isDirectory() ? Errno.exist : Errno.notdir, 'trailing slash on a symlink name');
+        }
         fs.symlinkSync(target, childPath(at, name));
         return 0;
       });

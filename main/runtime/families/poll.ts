@@ -27,9 +27,9 @@ export function poll(ctx: WasiContext): Provider {
      */
     poll_oneoff: (inPtr: number, outPtr: number, nsubs: number, neventsPtr: number) => {
       if (nsubs === 0) throw new WasiError(Errno.inval, 'no subscriptions');
-      if (nsubs > MAX_SUBSCRIPTIONS) throw new WasiError(Errno.inval, 'too many subscriptions');
-      ctx.mem.check(inPtr, nsubs * S.size);
-      ctx.mem.check(outPtr, nsubs * E.size);
+      ctx.mem.check(inPtr, (nsubs >>> 0) * S.size);
+      ctx.mem.check(outPtr, (nsubs >>> 0) * E.size);
+      if (nsubs >>> 0 > MAX_SUBSCRIPTIONS) throw new WasiError(Errno.inval, 'too many subscriptions');
       ctx.mem.check(neventsPtr, 4);
       const ready: Event[] = [];
       const clocks: { userdata: bigint; deadline: bigint }[] = [];
