@@ -4,8 +4,7 @@
  * preload exposes it over Electron IPC, the web transport carries it over a loopback WebSocket;
  * the renderer imports only these types.
  */
-import type { Inspection } from '../main/library/inspect.ts';
-import type { AppRecord, AppSummary, GrantInput, GrantRecord, Manifest, RunRecord } from '../main/library/types.ts';
+import type { AppRecord, AppSummary, GrantInput, GrantRecord, Inspection, Manifest, RunRecord } from '../main/library/types.ts';
 
 export type { AppRecord, AppSummary, GrantInput, GrantRecord, Inspection, Manifest, RunRecord };
 

@@ -6,9 +6,12 @@
 import crypto from 'node:crypto';
 import { WASI_MODULE } from '../runtime/abi.ts';
 import { ModuleLimitError, memoryLimits, readU32Leb } from '../runtime/module-limits.ts';
+import type { Capability, Inspection } from './types.ts';
+
+export type { Capability, Inspection } from './types.ts';
 
 /** What a module can possibly do, by the preview1 functions it imports. */
-export const CAPABILITIES = {
+export const CAPABILITIES: Record<Capability, RegExp> = {
   files: /^(path_|fd_readdir|fd_prestat_|fd_filestat_set_|fd_allocate|fd_renumber)/,
   environment: /^environ_/,
   arguments: /^args_/,
@@ -17,24 +20,8 @@ export const CAPABILITIES = {
   sockets: /^sock_/,
   'process exit': /^proc_/,
   'terminal i/o': /^(fd_read|fd_write)$/,
-} as const;
+};
 
-export type Capability = keyof typeof CAPABILITIES;
-
-/** The result of inspecting a module; stored with the app as JSON. */
-export interface Inspection {
-  sha256: string;
-  size: number;
-  kind: 'command';
-  wasi: 'preview1';
-  exports: { name: string; kind: string }[];
-  wasiFunctions: string[];
-  capabilities: Partial<Record<Capability, string[]>>;
-  producers: Record<string, { name: string; version: string }[]>;
-  moduleName: string | null;
-  /** Initial and maximum memory in 64 KiB pages. */
-  memory: { min: number; max: number | null; shared: boolean } | null;
-}
 
 /** Why a module was refused; `code` is stable for scripts and tests. */
 export class InspectError extends Error {

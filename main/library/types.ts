@@ -1,5 +1,9 @@
-/** The library's records, as the API, the CLI's `--json` output and the UI see them. */
-import type { Inspection } from './inspect.ts';
+/** The library's records, as the API, the CLI's `--json` output and the UI see them (pure types). */
+
+/** What a module can possibly do, grouped from the preview1 functions it imports. */
+export type Capability =
+  | 'files' | 'environment' | 'arguments' | 'clocks' | 'randomness' | 'sockets' | 'process exit' | 'terminal i/o';
+
 
 /** What an app's manifest (e.g. wasmer.toml) declares it would like: shown, never granted. */
 export interface Manifest {
@@ -58,3 +62,19 @@ export interface RunRecord {
   exitCode: number | null;
   bytesOut: number;
 }
+
+/** The result of inspecting a module; stored with the app as JSON. */
+export interface Inspection {
+  sha256: string;
+  size: number;
+  kind: 'command';
+  wasi: 'preview1';
+  exports: { name: string; kind: string }[];
+  wasiFunctions: string[];
+  capabilities: Partial<Record<Capability, string[]>>;
+  producers: Record<string, { name: string; version: string }[]>;
+  moduleName: string | null;
+  /** Initial and maximum memory in 64 KiB pages. */
+  memory: { min: number; max: number | null; shared: boolean } | null;
+}
+

@@ -1,0 +1,215 @@
+/**
+ * The core of the desktop and web app: implements every request of the contract on top of the
+ * library, the launcher and the runtime, whatever the transport. Arguments are validated first;
+ * results and errors go back as data (STYLE 2).
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { EventName, Events, RequestArgs, RequestName, RequestResult, Result } from '../../preload/api.ts';
+import { PolicyError } from '../launcher/policy.ts';
+import { Sessions } from '../launcher/sessions.ts';
+import { Library, LibraryError, type PreparedInstall } from '../library/library.ts';
+import { BadRequest, validators } from './validate.ts';
+
+/** Native dialogs, supplied by the Electron shell; the web transport has none. */
+export interface Dialogs {
+  chooseFolder(): Promise<string | null>;
+  chooseFile(opts: { wasm?: boolean }): Promise<string | null>;
+}
+
+/** How the core is set up. */
+export interface ApiOptions {
+  transport: 'electron' | 'web';
+  /** The data folder (default: the platform's, or TERRARIUM_HOME). */
+  home?: string;
+  dialogs?: Dialogs;
+}
+
+/** Listener of every event. */
+export type EventListener = <K extends EventName>(name: K, payload: Events[K]) => void;
+
+/** The core, as transports see it. */
+export interface Api {
+  /** Runs request `name` with untrusted `args`. Never throws. */
+  handle(name: string, args: unknown): Promise<Result<unknown>>;
+  /** Subscribes to events; returns the unsubscribe function. */
+  onEvent(listener: EventListener): () => void;
+  /** The transport's backpressure for run output (see RunSpec.backpressure). */
+  setOutputGate(gate: () => Promise<void> | undefined): void;
+  close(): void;
+}
+
+/** A failure with a stable code. */
+export class ApiError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+const PREVIEW_TTL_MS = 10 * 60 * 1000;
+type Handlers = { [K in RequestName]: (args: RequestArgs<K>) => Promise<RequestResult<K>> | RequestResult<K> };
+
+/** Creates the core over the library in `opts.home`. */
+export function createApi(opts: ApiOptions): Api {
+  const lib = Library.open(opts.home);
+  const listeners = new Set<EventListener>();
+  const emit: EventListener = (name, payload) => {
+    for (const l of listeners) l(name, payload);
+  };
+  let gate: () => Promise<void> | undefined = () => undefined;
+  const sessions = new Sessions(lib, emit, () => gate());
+  const previews = new Map<string, { prepared: PreparedInstall; at: number }>();
+  const changed = (appId: string | null): void => emit('apps.changed', { appId });
+
+  const handlers: Handlers = {
+    'system.info': () => ({ transport: opts.transport, platform: process.platform, home: os.homedir() }),
+    'apps.list': (a) => lib.list(a).map((s) => ({ ...s, running: sessions.running(s.id) })),
+    'apps.get': ({ ref }) => {
+      const app = lib.app(ref);
+      return { app, grants: lib.grants(app.id), builds: lib.builds(app.id), history: lib.history(app.id, 50), running: sessions.running(app.id) };
+    },
+    'apps.uninstall': ({ ref }) => {
+      const app = lib.app(ref);
+      if (sessions.running(app.id) > 0) throw new ApiError('running', `${app.name} is running; stop it first`);
+      lib.uninstall(app.id);
+      changed(app.id);
+      return null;
+    },
+    'install.preview': async ({ source, sha256, progressId }) => {
+      const prepared = await lib.prepareInstall(source, {
+        sha256,
+        onProgress: progressId === undefined ? undefined : (received, total) => emit('install.progress', { progressId, received, total }),
+      });
+      const now = Date.now();
+      for (const [id, p] of previews) if (now - p.at > PREVIEW_TTL_MS) previews.delete(id);
+      const previewId = crypto.randomUUID();
+      previews.set(previewId, { prepared, at: now });
+      const w = prepared.write;
+      return { previewId, name: w.name, source: w.source, inspection: w.inspection, manifest: w.manifest, updates: prepared.updates };
+    },
+    'install.confirm': ({ previewId, name }) => {
+      const p = previews.get(previewId);
+      if (!p) throw new ApiError('no-preview', 'this install was cancelled or has expired; start it again');
+      const result = lib.commitInstall(p.prepared, name);
+      previews.delete(previewId);
+      changed(result.app.id);
+      return result;
+    },
+    'install.cancel': ({ previewId }) => {
+      previews.delete(previewId);
+      return null;
+    },
+    'grants.add': ({ ref, grants }) => {
+      for (const g of grants) {
+        if (g.kind === 'folder' && !(path.isAbsolute(g.host) && fs.existsSync(g.host) && fs.statSync(g.host).isDirectory())) {
+          throw new ApiError('bad-folder', `${g.host} is not a folder`);
+        }
+      }
+      const out = lib.grant(ref, grants);
+      changed(lib.app(ref).id);
+      return out;
+    },
+    'grants.revoke': ({ ref, ids }) => {
+      lib.revoke(ref, ids.map((id) => ({ id })));
+      changed(lib.app(ref).id);
+      return lib.grants(ref);
+    },
+    'grants.reset': ({ ref }) => {
+      lib.reset(ref);
+      changed(lib.app(ref).id);
+      return lib.grants(ref);
+    },
+    'runs.start': ({ ref, args, cols, rows }) => sessions.start(ref, args ?? [], cols, rows),
+    'runs.input': ({ runId, data }) => {
+      sessions.input(runId, data);
+      return null;
+    },
+    'runs.resize': ({ runId, cols, rows }) => {
+      sessions.resize(runId, cols, rows);
+      return null;
+    },
+    'runs.stop': ({ runId }) => {
+      sessions.stop(runId);
+      return null;
+    },
+    'runs.list': () => sessions.list(),
+    'fs.list': ({ path: p }) => listFolder(p ?? os.homedir()),
+    'dialog.chooseFolder': () => {
+      if (!opts.dialogs) throw new ApiError('unsupported', 'no native dialogs here; use the folder browser');
+      return opts.dialogs.chooseFolder();
+    },
+    'dialog.chooseFile': (a) => {
+      if (!opts.dialogs) throw new ApiError('unsupported', 'no native dialogs here; use the file browser');
+      return opts.dialogs.chooseFile(a);
+    },
+  };
+
+  return {
+    async handle(name, rawArgs) {
+      if (!Object.hasOwn(validators, name)) return { ok: false, code: 'unknown-request', message: `unknown request ${String(name).slice(0, 64)}` };
+      const key = name as RequestName;
+      try {
+        const args = validators[key](rawArgs);
+        const value = await (handlers[key] as (a: unknown) => unknown)(args);
+        return { ok: true, value };
+      } catch (err) {
+        return failure(err);
+      }
+    },
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    setOutputGate(g) {
+      gate = g;
+    },
+    close() {
+      sessions.stopAll();
+      lib.close();
+    },
+  };
+}
+
+function failure(err: unknown): { ok: false; code: string; message: string } {
+  if (err instanceof BadRequest) return { ok: false, code: 'bad-request', message: err.message };
+  if (err instanceof ApiError || err instanceof LibraryError) return { ok: false, code: err.code, message: err.message };
+  if (err instanceof PolicyError) return { ok: false, code: 'policy', message: err.message };
+  const code = (err as { code?: unknown }).code;
+  if (code === 'not-running') return { ok: false, code, message: (err as Error).message };
+  return { ok: false, code: 'internal', message: err instanceof Error ? err.message : String(err) };
+}
+
+/**
+ * One folder for the in-app browser: sub-folders first, then files, both by name.
+ *
+ * Ambient Authority: lists any host folder the person browses to (web mode's file dialog).
+ */
+function listFolder(p: string): { path: string; parent: string | null; entries: { name: string; kind: 'dir' | 'file' }[] } {
+  if (!path.isAbsolute(p)) throw new ApiError('bad-path', 'the path must be absolute');
+  const abs = path.resolve(p);
+  let dirents: fs.Dirent[];
+  try {
+    dirents = fs.readdirSync(abs, { withFileTypes: true });
+  } catch (err) {
+    throw new ApiError('unreadable', `cannot list ${abs}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  const entries = dirents
+    .map((d) => {
+      let dir = d.isDirectory();
+      if (d.isSymbolicLink()) {
+        try {
+          dir = fs.statSync(path.join(abs, d.name)).isDirectory();
+        } catch {
+          dir = false;
+        }
+      }
+      return { name: d.name, kind: dir ? ('dir' as const) : ('file' as const) };
+    })
+    .sort((a, b) => (a.kind === b.kind ? a.name.localeCompare(b.name) : a.kind === 'dir' ? -1 : 1));
+  const parent = path.dirname(abs);
+  return { path: abs, parent: parent === abs ? null : parent, entries };
+}

@@ -1,0 +1,134 @@
+/**
+ * The running sessions of the desktop and web UI (DESIGN §5, §6): one worker per run, its terminal
+ * pane's line discipline, output and exit events, and the run recorded in the library.
+ */
+import crypto from 'node:crypto';
+import type { Events, RunExit, SessionInfo } from '../../preload/api.ts';
+import type { Library } from '../library/library.ts';
+import { Filetype } from '../runtime/abi.ts';
+import { type RunHandle, type RunOutcome, startRun } from '../runtime/run.ts';
+import { prepareRun } from './launch.ts';
+import { LineDiscipline } from './line-discipline.ts';
+
+/** Sends an event to the UI. */
+export type Emit = <K extends keyof Events>(name: K, payload: Events[K]) => void;
+
+interface Session {
+  info: SessionInfo;
+  handle: RunHandle;
+  line: LineDiscipline;
+  cols: number;
+  rows: number;
+}
+
+const CHAR = Filetype.character_device;
+
+function exitOf(runId: string, o: RunOutcome): RunExit {
+  switch (o.kind) {
+    case 'exit':
+      return { runId, outcome: 'exit', exitCode: o.code, message: `exited with code ${o.code}` };
+    case 'trap':
+      return { runId, outcome: 'trap', exitCode: null, message: o.memoryAtCap ? `ran out of memory and crashed: ${o.message}` : `crashed: ${o.message}` };
+    case 'timeout':
+      return { runId, outcome: 'timeout', exitCode: null, message: 'stopped: time limit reached' };
+    case 'cancelled':
+      return { runId, outcome: 'cancelled', exitCode: null, message: 'stopped' };
+    case 'load-error':
+      return { runId, outcome: 'load-error', exitCode: null, message: o.message };
+    case 'crash':
+      return { runId, outcome: 'crash', exitCode: null, message: `internal error: ${o.message}` };
+  }
+}
+
+/** The UI's runs. */
+export class Sessions {
+  private readonly runs = new Map<string, Session>();
+  private readonly lib: Library;
+  private readonly emit: Emit;
+  private readonly gate: () => Promise<void> | undefined;
+
+  /** `gate` is the transport's backpressure (see RunSpec.backpressure). */
+  constructor(lib: Library, emit: Emit, gate: () => Promise<void> | undefined = () => undefined) {
+    this.lib = lib;
+    this.emit = emit;
+    this.gate = gate;
+  }
+
+  /** Starts app `ref` in a terminal pane of `cols` × `rows`. */
+  start(ref: string, args: string[], cols: number, rows: number): SessionInfo {
+    const run = prepareRun(this.lib, ref, args);
+    const runId = crypto.randomUUID();
+    const env = new Map<string, string>([['TERM', 'xterm-256color'], ['COLUMNS', String(cols)], ['LINES', String(rows)]]);
+    for (const [k, v] of run.policy.env) env.set(k, v);
+    let bytesOut = 0;
+    const handle = startRun({
+      module: run.module,
+      args: run.args,
+      env: [...env],
+      preopens: [...run.policy.preopens],
+      stdioTypes: [CHAR, CHAR, CHAR],
+      memoryMaxBytes: run.policy.memoryMaxBytes,
+      timeoutMs: run.policy.timeoutMs,
+      onOutput: (_stream, data) => {
+        bytesOut += data.length;
+        this.emit('run.output', { runId, data: data.slice() });
+      },
+      backpressure: this.gate,
+    });
+    const line = new LineDiscipline({
+      echo: (text) => this.emit('run.output', { runId, data: new TextEncoder().encode(text) }),
+      deliver: (bytes) => void handle.writeStdin(bytes),
+      endOfInput: () => handle.endStdin(),
+      interrupt: () => handle.cancel(),
+    });
+    const info: SessionInfo = { runId, appId: run.app.id, appName: run.app.name, startedAt: new Date().toISOString() };
+    this.runs.set(runId, { info, handle, line, cols, rows });
+    void handle.done.then((outcome) => {
+      this.runs.delete(runId);
+      run.finish(outcome, bytesOut);
+      this.emit('run.exit', exitOf(runId, outcome));
+      this.emit('apps.changed', { appId: run.app.id });
+    });
+    this.emit('apps.changed', { appId: run.app.id });
+    return info;
+  }
+
+  private get(runId: string): Session {
+    const s = this.runs.get(runId);
+    if (!s) throw Object.assign(new Error(`no running session ${runId}`), { code: 'not-running' });
+    return s;
+  }
+
+  /** Keystrokes from the pane. */
+  input(runId: string, data: string): void {
+    this.get(runId).line.input(data);
+  }
+
+  /** The pane was resized (the app sees the new size on its next run: preview1 has no SIGWINCH). */
+  resize(runId: string, cols: number, rows: number): void {
+    const s = this.get(runId);
+    s.cols = cols;
+    s.rows = rows;
+  }
+
+  /** Stops a run. */
+  stop(runId: string): void {
+    this.get(runId).handle.cancel();
+  }
+
+  list(): SessionInfo[] {
+    return [...this.runs.values()].map((s) => s.info);
+  }
+
+  /** How many runs of `appId` are live. */
+  running(appId: string): number {
+    let n = 0;
+    for (const s of this.runs.values()) if (s.info.appId === appId) n++;
+    return n;
+  }
+
+  /** Stops everything (shutting down). */
+  stopAll(): void {
+    for (const s of this.runs.values()) s.handle.cancel();
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * Web mode (DESIGN §2): the built renderer and the same API over a WebSocket, on 127.0.0.1 only,
+ * guarded by a random per-launch token, the Origin and the Host header (against DNS rebinding).
+ * It exists so the real renderer and the real core can be driven together in a real browser.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { type WebSocket, WebSocketServer } from 'ws';
+import { type WireRequest, decode, encode } from '../../preload/wire.ts';
+import type { Api } from '../api/index.ts';
+import { contentSecurityPolicy, resolveStatic } from './static.ts';
+
+/** A running web-mode server. */
+export interface WebServer {
+  /** The URL to open, token included (in the fragment, so it is never sent in a request line). */
+  url: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+/** Buffered output per client above which run output waits (backpressure). */
+const HIGH_WATER = 8 * 1024 * 1024;
+/** Largest message accepted (a dropped module travels inside one). */
+const MAX_MESSAGE = 300 * 1024 * 1024;
+
+function sameToken(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && crypto.timingSafeEqual(x, y);
+}
+
+/** Serves `staticDir` and `api` on 127.0.0.1:`port` (0 = any free port). */
+export async function startWebServer(api: Api, staticDir: string, port = 0): Promise<WebServer> {
+  const token = crypto.randomBytes(24).toString('base64url');
+  const server = http.createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  const actualPort = (server.address() as { port: number }).port;
+  const origin = `http://127.0.0.1:${actualPort}`;
+  const hostOk = (h: string | undefined): boolean => h === `127.0.0.1:${actualPort}` || h === `localhost:${actualPort}`;
+  const csp = contentSecurityPolicy(actualPort);
+
+  server.on('request', (req, res) => {
+    if (!hostOk(req.headers.host)) {
+      res.writeHead(421).end('wrong host');
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405).end();
+      return;
+    }
+    const file = resolveStatic(req.url ?? '/', staticDir);
+    if (file === null) {
+      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
+      return;
+    }
+    fs.readFile(file.path, (err, data) => {
+      if (err) {
+        res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
+        return;
+      }
+      res.writeHead(200, {
+        'Content-Type': file.type,
+        'Content-Security-Policy': csp,
+        'X-Content-Type-Options': 'nosniff',
+        'Referrer-Policy': 'no-referrer',
+        'Cache-Control': 'no-store',
+      });
+      res.end(req.method === 'HEAD' ? undefined : data);
+    });
+  });
+
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_MESSAGE,
+  });
+  const clients = new Set<WebSocket>();
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', origin);
+    const given = url.searchParams.get('token') ?? '';
+    if (url.pathname !== '/api' || !hostOk(req.headers.host) || req.headers.origin !== origin || !sameToken(given, token)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      clients.add(ws);
+      ws.on('close', () => clients.delete(ws));
+      ws.on('message', (raw, isBinary) => {
+        if (isBinary) return;
+        let msg: WireRequest;
+        try {
+          msg = decode(raw.toString('utf8')) as WireRequest;
+        } catch {
+          return;
+        }
+        if (typeof msg?.id !== 'number') return;
+        void api.handle(msg.name, msg.args).then((result) => {
+          if (ws.readyState === ws.OPEN) ws.send(encode({ id: msg.id, result }));
+        });
+      });
+    });
+  });
+
+  let waiters: (() => void)[] = [];
+  const congested = (): boolean => [...clients].some((c) => c.bufferedAmount > HIGH_WATER);
+  const release = (): void => {
+    if (congested() || waiters.length === 0) return;
+    const w = waiters;
+    waiters = [];
+    for (const f of w) f();
+  };
+  const unsubscribe = api.onEvent((name, payload) => {
+    const text = encode({ event: name, payload });
+    for (const c of clients) if (c.readyState === c.OPEN) c.send(text, release);
+  });
+  api.setOutputGate(() => (congested() ? new Promise<void>((r) => waiters.push(r)) : undefined));
+
+  return {
+    url: `${origin}/#token=${token}`,
+    port: actualPort,
+    token,
+    async close() {
+      unsubscribe();
+      api.setOutputGate(() => undefined);
+      for (const w of waiters) w();
+      for (const c of clients) c.terminate();
+      wss.close();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+/** Where the built renderer is (npm run build:renderer). */
+export function rendererDir(): string {
+  return path.resolve(import.meta.dirname, '..', '..', 'out', 'renderer');
+}

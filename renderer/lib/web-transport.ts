@@ -1,0 +1,49 @@
+/**
+ * The renderer's side of web mode: the contract over a loopback WebSocket, with the per-launch
+ * token taken from the page URL's fragment (never sent in a request line).
+ */
+import type { EventName, Events, RequestArgs, RequestName, RequestResult, Result, TerrariumApi } from '../../preload/api.ts';
+import { type WireMessage, decode, encode } from '../../preload/wire.ts';
+
+/** Connects to the server that served this page; resolves once the socket is open. */
+export function connectWeb(): Promise<TerrariumApi> {
+  const token = new URLSearchParams(location.hash.slice(1)).get('token') ?? '';
+  const ws = new WebSocket(`ws://${location.host}/api?token=${encodeURIComponent(token)}`);
+  let nextId = 1;
+  const pending = new Map<number, (r: Result<unknown>) => void>();
+  const listeners = new Map<string, Set<(p: unknown) => void>>();
+  ws.addEventListener('message', (e) => {
+    const msg = decode(String(e.data)) as WireMessage;
+    if ('id' in msg) {
+      pending.get(msg.id)?.(msg.result as Result<unknown>);
+      pending.delete(msg.id);
+    } else {
+      for (const l of listeners.get(msg.event) ?? []) l(msg.payload);
+    }
+  });
+  ws.addEventListener('close', () => {
+    for (const resolve of pending.values()) resolve({ ok: false, code: 'disconnected', message: 'Terrarium is no longer running' });
+    pending.clear();
+  });
+  const api: TerrariumApi = {
+    request<K extends RequestName>(name: K, args: RequestArgs<K>): Promise<Result<RequestResult<K>>> {
+      if (ws.readyState !== WebSocket.OPEN) return Promise.resolve({ ok: false, code: 'disconnected', message: 'Terrarium is no longer running' });
+      const id = nextId++;
+      return new Promise((resolve) => {
+        pending.set(id, resolve as (r: Result<unknown>) => void);
+        ws.send(encode({ id, name, args }));
+      });
+    },
+    on<K extends EventName>(name: K, listener: (payload: Events[K]) => void): () => void {
+      let set = listeners.get(name);
+      if (!set) listeners.set(name, (set = new Set()));
+      const l = listener as (p: unknown) => void;
+      set.add(l);
+      return () => set.delete(l);
+    },
+  };
+  return new Promise((resolve, reject) => {
+    ws.addEventListener('open', () => resolve(api), { once: true });
+    ws.addEventListener('error', () => reject(new Error('cannot connect to Terrarium (is the link complete, with its token?)')), { once: true });
+  });
+}
