@@ -1,0 +1,95 @@
+/**
+ * The Electron shell (DESIGN §7, §8): single instance, the `app://` protocol, permission and
+ * navigation guards on everything, one window, the menu, and the contract over IPC. Each piece is
+ * built and tested in its own module; this file only hands Electron's objects to them, and is the
+ * one file of main/ that imports Electron at runtime.
+ */
+import path from 'node:path';
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, protocol, session, shell } from 'electron';
+import type { WebContents } from 'electron';
+import type { Api, Dialogs } from '../api/index.ts';
+import { APP_ORIGIN } from './app-origin.ts';
+import { createDialogs } from './dialogs.ts';
+import { forwardEvents, registerApi } from './ipc-router.ts';
+import { type MenuActions, menuTemplate } from './menu.ts';
+import { installAppProtocol, registerAppScheme } from './protocol.ts';
+import { createExternalOpener, installNavigationGuards, installPermissionHandlers, isTrustedSender } from './security.ts';
+import { createMainWindow } from './window.ts';
+
+/** The core's factory, as main/api exports it. */
+export type CreateApi = (options: { transport: 'electron'; dialogs: Dialogs }) => Api;
+
+/** Where things are and what the menu does; the defaults suit `electron .` and a packaged app. */
+export interface DesktopOptions {
+  /** The built renderer (default `<app>/out/renderer`). */
+  rendererDir?: string;
+  /** The built, CommonJS preload: sandboxed preloads cannot be ES modules (default `<app>/out/preload/index.cjs`). */
+  preloadPath?: string;
+  /** The menu's own commands, given the window; commands left out are shown disabled. */
+  menuActions?: (window: () => BrowserWindow | null) => MenuActions;
+  platform?: NodeJS.Platform;
+}
+
+/**
+ * Starts the desktop app around the core `createApi` builds. Quits at once when another instance
+ * holds the lock (that instance's window is brought to the front instead).
+ */
+export function startDesktop(createApi: CreateApi, options: DesktopOptions = {}): void {
+  const platform = options.platform ?? process.platform;
+  app.enableSandbox();
+  registerAppScheme(protocol);
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
+
+  let win: BrowserWindow | null = null;
+  let api: Api | null = null;
+  const dialogs = createDialogs(dialog, () => win);
+  const openExternal = createExternalOpener(dialogs.confirmOpenExternal, (url) => shell.openExternal(url));
+  const isOwnContents = (sender: WebContents): boolean => win !== null && !win.isDestroyed() && sender.id === win.webContents.id;
+
+  const openWindow = (core: Api): void => {
+    const appPath = app.getAppPath();
+    const preloadPath = options.preloadPath ?? path.join(appPath, 'out', 'preload', 'index.cjs');
+    const created = createMainWindow({ create: (o) => new BrowserWindow(o), nativeTheme, preloadPath });
+    win = created;
+    forwardEvents((listener) => core.onEvent(listener), created.webContents);
+    created.on('closed', () => {
+      if (win === created) win = null;
+    });
+  };
+
+  app.on('web-contents-created', (_event, contents) => installNavigationGuards(contents, openExternal));
+  app.on('second-instance', () => {
+    if (win === null || win.isDestroyed()) return;
+    if (win.isMinimized()) win.restore();
+    win.focus();
+  });
+  app.on('window-all-closed', () => {
+    if (platform !== 'darwin') app.quit();
+  });
+  app.on('activate', () => {
+    if (api !== null && BrowserWindow.getAllWindows().length === 0) openWindow(api);
+  });
+  app.on('will-quit', () => api?.close());
+
+  app
+    .whenReady()
+    .then(() => {
+      const rendererDir = options.rendererDir ?? path.join(app.getAppPath(), 'out', 'renderer');
+      installPermissionHandlers(session.defaultSession);
+      installAppProtocol(protocol, rendererDir);
+      app.setAboutPanelOptions({ applicationName: 'Terrarium', applicationVersion: app.getVersion() });
+      const core = createApi({ transport: 'electron', dialogs: { chooseFile: dialogs.chooseFile, chooseFolder: dialogs.chooseFolder } });
+      api = core;
+      registerApi(ipcMain, (name, args) => core.handle(name, args), (event) => isTrustedSender(event, APP_ORIGIN, isOwnContents));
+      const actions = options.menuActions?.(() => win) ?? {};
+      Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate({ dev: !app.isPackaged, platform, actions })));
+      openWindow(core);
+    })
+    .catch((err: unknown) => {
+      dialog.showErrorBox('Terrarium could not start', err instanceof Error ? err.message : String(err));
+      app.exit(1);
+    });
+}

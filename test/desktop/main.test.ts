@@ -1,0 +1,262 @@
+/**
+ * The shell's wiring (main/desktop/main.ts) against a fake `electron` module: what is installed
+ * before and after ready, on which objects, and what the app does on its lifecycle events.
+ */
+import { EventEmitter } from 'node:events';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { MenuItemConstructorOptions } from 'electron';
+import type { Api } from '../../main/api/index.ts';
+import { EVENT_CHANNEL, REQUEST_CHANNEL } from '../../preload/api.ts';
+import { FakeIpcMain, FakeSession, FakeWebContents, fakeFrame, ipcEvent } from './fakes.ts';
+
+class FakeBrowserWindow extends EventEmitter {
+  static all: FakeBrowserWindow[] = [];
+  static getAllWindows() {
+    return FakeBrowserWindow.all.filter((w) => !w.destroyed);
+  }
+  webContents = new FakeWebContents();
+  destroyed = false;
+  minimized = false;
+  focused = 0;
+  loaded: string[] = [];
+  readonly options: Record<string, unknown>;
+  constructor(options: Record<string, unknown>) {
+    super();
+    this.options = options;
+    FakeBrowserWindow.all.push(this);
+  }
+  show() {}
+  setBackgroundColor() {}
+  async loadURL(url: string) {
+    this.loaded.push(url);
+  }
+  isDestroyed() {
+    return this.destroyed;
+  }
+  isMinimized() {
+    return this.minimized;
+  }
+  restore() {
+    this.minimized = false;
+  }
+  focus() {
+    this.focused++;
+  }
+  close() {
+    this.destroyed = true;
+    this.emit('closed');
+  }
+}
+
+function fakeElectron(lock: boolean) {
+  let ready: () => void = () => {};
+  const readyPromise = new Promise<void>((r) => (ready = r));
+  const log: string[] = [];
+  const app = Object.assign(new EventEmitter(), {
+    isPackaged: true,
+    enableSandbox: vi.fn(() => log.push('enableSandbox')),
+    requestSingleInstanceLock: vi.fn(() => lock),
+    quit: vi.fn(),
+    exit: vi.fn(),
+    whenReady: vi.fn(() => readyPromise),
+    getAppPath: () => '/opt/terrarium/resources/app.asar',
+    getVersion: () => '0.1.0',
+    setAboutPanelOptions: vi.fn(),
+  });
+  return {
+    ready,
+    log,
+    app,
+    BrowserWindow: FakeBrowserWindow,
+    dialog: { showOpenDialog: vi.fn(), showMessageBox: vi.fn(), showErrorBox: vi.fn() },
+    ipcMain: new FakeIpcMain(),
+    Menu: { buildFromTemplate: (t: MenuItemConstructorOptions[]) => t, setApplicationMenu: vi.fn() },
+    nativeTheme: Object.assign(new EventEmitter(), { shouldUseDarkColors: false }),
+    protocol: { registerSchemesAsPrivileged: vi.fn(() => log.push('registerSchemesAsPrivileged')), handle: vi.fn() },
+    session: { defaultSession: new FakeSession() },
+    shell: { openExternal: vi.fn(async () => {}) },
+  };
+}
+
+const current = vi.hoisted(() => ({ electron: null as unknown as Record<string, unknown> }));
+/** Each export reads the current test's fake, so every test starts from fresh objects. */
+vi.mock('electron', () => {
+  const forward = (name: string) =>
+    new Proxy(function () {}, {
+      get: (_t, key) => {
+        const target = current.electron[name] as Record<string | symbol, unknown>;
+        const value = target[key];
+        return typeof value === 'function' && name !== 'BrowserWindow' ? value.bind(target) : value;
+      },
+      construct: (_t, args) => new (current.electron[name] as new (...a: unknown[]) => object)(...args),
+    });
+  const names = ['app', 'BrowserWindow', 'dialog', 'ipcMain', 'Menu', 'nativeTheme', 'protocol', 'session', 'shell'];
+  return Object.fromEntries(names.map((n) => [n, forward(n)]));
+});
+
+const { startDesktop } = await import('../../main/desktop/main.ts');
+
+function fakeApi() {
+  const listeners = new Set<(name: string, payload: unknown) => void>();
+  const api = {
+    handle: vi.fn(async (name: string, args: unknown) => ({ ok: true as const, value: { name, args } })),
+    onEvent: vi.fn((l: (name: string, payload: unknown) => void) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    }),
+    setOutputGate: vi.fn(),
+    close: vi.fn(),
+    emit: (name: string, payload: unknown) => {
+      for (const l of listeners) l(name, payload);
+    },
+  };
+  return api;
+}
+
+const flush = () => new Promise((r) => setTimeout(r, 0));
+
+async function start(opts: { lock?: boolean; platform?: NodeJS.Platform; dev?: boolean } = {}) {
+  const electron = fakeElectron(opts.lock ?? true);
+  electron.app.isPackaged = !opts.dev;
+  current.electron = electron;
+  const api = fakeApi();
+  const createApi = vi.fn(() => api as unknown as Api);
+  startDesktop(createApi, { platform: opts.platform ?? 'linux' });
+  return { electron, api, createApi };
+}
+
+async function started(opts: { platform?: NodeJS.Platform; dev?: boolean } = {}) {
+  const s = await start(opts);
+  s.electron.ready();
+  await flush();
+  const win = FakeBrowserWindow.all.at(-1);
+  if (!win) throw new Error('no window');
+  return { ...s, win };
+}
+
+beforeEach(() => {
+  FakeBrowserWindow.all = [];
+});
+
+describe('startDesktop', () => {
+  it('quits at once when another instance holds the lock, having opened nothing', async () => {
+    const { electron, createApi } = await start({ lock: false });
+    expect(electron.app.quit).toHaveBeenCalledOnce();
+    expect(electron.app.whenReady).not.toHaveBeenCalled();
+    expect(electron.app.listenerCount('web-contents-created')).toBe(0);
+    expect(createApi).not.toHaveBeenCalled();
+  });
+
+  it('sandboxes every renderer and registers the app scheme before ready', async () => {
+    const { electron } = await start();
+    expect(electron.log).toEqual(['enableSandbox', 'registerSchemesAsPrivileged']);
+    expect(electron.protocol.handle).not.toHaveBeenCalled();
+    expect(FakeBrowserWindow.all).toEqual([]);
+  });
+
+  it('on ready: denies permissions, serves app://, registers IPC and opens one secure window', async () => {
+    const { electron, createApi, win } = await started();
+    expect(electron.session.defaultSession.requestHandler).not.toBeNull();
+    expect(electron.session.defaultSession.checkHandler?.()).toBe(false);
+    expect(electron.protocol.handle).toHaveBeenCalledExactlyOnceWith('app', expect.any(Function));
+    expect([...electron.ipcMain.handlers.keys()]).toEqual([REQUEST_CHANNEL]);
+    expect(createApi).toHaveBeenCalledExactlyOnceWith({ transport: 'electron', dialogs: { chooseFile: expect.any(Function), chooseFolder: expect.any(Function) } });
+    expect(FakeBrowserWindow.all).toHaveLength(1);
+    expect(win.options).toMatchObject({
+      title: 'Terrarium',
+      show: false,
+      webPreferences: { contextIsolation: true, sandbox: true, nodeIntegration: false, preload: '/opt/terrarium/resources/app.asar/out/preload/index.cjs' },
+    });
+    expect(win.loaded).toEqual(['app://terrarium/index.html']);
+  });
+
+  it('builds a production menu without developer items when packaged', async () => {
+    const { electron } = await started();
+    const template = electron.Menu.setApplicationMenu.mock.calls[0]?.[0] as MenuItemConstructorOptions[];
+    expect(JSON.stringify(template)).not.toMatch(/toggleDevTools|"reload"/);
+    const dev = await started({ dev: true });
+    expect(JSON.stringify(dev.electron.Menu.setApplicationMenu.mock.calls[0]?.[0])).toMatch(/toggleDevTools/);
+  });
+
+  it("forwards requests from the window's main frame, and refuses the same page elsewhere", async () => {
+    const { electron, api, win } = await started();
+    const frame = fakeFrame('app://terrarium/index.html');
+    const ok = await electron.ipcMain.invoke(REQUEST_CHANNEL, ipcEvent(win.webContents, frame), 'apps.list', { search: 'x' });
+    expect(ok).toEqual({ ok: true, value: { name: 'apps.list', args: { search: 'x' } } });
+    const stranger = new FakeWebContents();
+    expect(await electron.ipcMain.invoke(REQUEST_CHANNEL, ipcEvent(stranger, frame), 'apps.list', {})).toMatchObject({ code: 'forbidden' });
+    const sub = fakeFrame('app://terrarium/index.html', frame);
+    expect(await electron.ipcMain.invoke(REQUEST_CHANNEL, ipcEvent(win.webContents, sub), 'apps.list', {})).toMatchObject({ code: 'forbidden' });
+    expect(api.handle).toHaveBeenCalledOnce();
+  });
+
+  it('sends the core’s events to the window', async () => {
+    const { api, win } = await started();
+    api.emit('apps.changed', { appId: 'a1' });
+    expect(win.webContents.sent).toEqual([{ channel: EVENT_CHANNEL, args: [{ name: 'apps.changed', payload: { appId: 'a1' } }] }]);
+  });
+
+  it('guards every WebContents that is ever created', async () => {
+    const { electron } = await started();
+    const contents = new FakeWebContents();
+    electron.app.emit('web-contents-created', {}, contents);
+    expect(contents.navigate('will-navigate', 'https://evil.example/').defaultPrevented).toBe(true);
+    expect(contents.navigate('will-navigate', 'file:///etc/passwd').defaultPrevented).toBe(true);
+    expect(contents.navigate('will-navigate', 'app://terrarium/index.html').defaultPrevented).toBe(false);
+    expect(contents.openWindow('https://example.org/')).toEqual({ action: 'deny' });
+  });
+
+  it('asks before opening a link in the browser, and opens it only on yes', async () => {
+    const { electron } = await started();
+    const contents = new FakeWebContents();
+    electron.app.emit('web-contents-created', {}, contents);
+    electron.dialog.showMessageBox.mockResolvedValueOnce({ response: 1 }).mockResolvedValueOnce({ response: 0 });
+    contents.openWindow('https://example.org/no');
+    await flush();
+    contents.openWindow('https://example.org/yes');
+    await flush();
+    expect(electron.dialog.showMessageBox).toHaveBeenCalledTimes(2);
+    expect(electron.shell.openExternal).toHaveBeenCalledExactlyOnceWith('https://example.org/yes');
+  });
+
+  it('quits when the last window closes, except on macOS', async () => {
+    const linux = await started({ platform: 'linux' });
+    linux.win.close();
+    linux.electron.app.emit('window-all-closed');
+    expect(linux.electron.app.quit).toHaveBeenCalledOnce();
+
+    const mac = await started({ platform: 'darwin' });
+    mac.win.close();
+    mac.electron.app.emit('window-all-closed');
+    expect(mac.electron.app.quit).not.toHaveBeenCalled();
+    mac.electron.app.emit('activate');
+    expect(FakeBrowserWindow.getAllWindows()).toHaveLength(1);
+  });
+
+  it('brings the window back when a second instance starts', async () => {
+    const { electron, win } = await started();
+    win.minimized = true;
+    electron.app.emit('second-instance', {}, ['terrarium'], '/');
+    expect(win.minimized).toBe(false);
+    expect(win.focused).toBe(1);
+  });
+
+  it('closes the core when the app quits', async () => {
+    const { electron, api } = await started();
+    electron.app.emit('will-quit');
+    expect(api.close).toHaveBeenCalledOnce();
+  });
+
+  it('says why and exits when the core cannot start', async () => {
+    const electron = fakeElectron(true);
+    current.electron = electron;
+    startDesktop(() => {
+      throw new Error('the library is locked');
+    }, { platform: 'linux' });
+    electron.ready();
+    await flush();
+    expect(electron.dialog.showErrorBox).toHaveBeenCalledWith('Terrarium could not start', 'the library is locked');
+    expect(electron.app.exit).toHaveBeenCalledWith(1);
+    expect(FakeBrowserWindow.all).toEqual([]);
+  });
+});
