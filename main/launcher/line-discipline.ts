@@ -20,6 +20,29 @@ export interface LineSink {
 const encoder = new TextEncoder();
 const HISTORY = 200;
 
+/** Columns a character takes in a terminal: 2 for wide (CJK, emoji), 0 for combining marks. */
+export function columns(ch: string): number {
+  const c = ch.codePointAt(0)!;
+  if (/\p{M}/u.test(ch) || c === 0x200d) return 0;
+  if (
+    (c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf) || (c >= 0xac00 && c <= 0xd7a3) ||
+    (c >= 0xf900 && c <= 0xfaff) || (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) ||
+    (c >= 0xffe0 && c <= 0xffe6) || (c >= 0x1f300 && c <= 0x1f64f) || (c >= 0x1f900 && c <= 0x1f9ff) ||
+    (c >= 0x1f680 && c <= 0x1f6ff) || (c >= 0x1fa70 && c <= 0x1faff) || (c >= 0x20000 && c <= 0x3fffd)
+  ) {
+    return 2;
+  }
+  return 1;
+}
+
+const width = (chars: string[]): number => chars.reduce((n, c) => n + columns(c), 0);
+const left = (n: number): string => (n > 0 ? `\x1b[${n}D` : '');
+const right = (n: number): string => (n > 0 ? `\x1b[${n}C` : '');
+/** A complete escape sequence at the start of the input: CSI, SS3, OSC (BEL or ST ended). */
+const ESCAPE = /^\x1b(?:\[[0-9;?<>=]*[ -/]*[@-~]|O[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-NP-Z\\^_])/;
+/** A prefix of one, cut at the end of a read. */
+const PARTIAL = /^\x1b(?:\[[0-9;?<>=]*[ -/]*|O|\][^\x07\x1b]*\x1b?)?$/;
+
 /** One terminal's line editor. */
 export class LineDiscipline {
   private line: string[] = [];
@@ -39,13 +62,16 @@ export class LineDiscipline {
     this.pendingEscape = '';
     while (s.length > 0) {
       if (s[0] === '\x1b') {
-        const m = /^\x1b(\[[0-9;]*[A-Za-z~]|O[A-Za-z])/.exec(s);
+        const m = ESCAPE.exec(s);
         if (!m) {
-          if (s.length < 8 && /^\x1b(\[[0-9;]*)?$/.test(s)) this.pendingEscape = s; // split sequence
-          s = s.slice(this.pendingEscape ? s.length : 1);
+          if (s.length < 256 && PARTIAL.test(s)) {
+            this.pendingEscape = s; // the rest of the sequence comes with the next input
+            return;
+          }
+          s = s.slice(1);
           continue;
         }
-        this.escape(m[1]!);
+        this.escape(m[0].slice(1));
         s = s.slice(m[0].length);
         continue;
       }
@@ -100,22 +126,27 @@ export class LineDiscipline {
     const rest = this.line.slice(this.cursor);
     this.line.splice(this.cursor, 0, ch);
     this.cursor++;
-    this.sink.echo(ch + rest.join('') + (rest.length ? `\x1b[${rest.length}D` : ''));
+    this.sink.echo(ch + rest.join('') + left(width(rest)));
   }
 
   private backspace(): void {
     if (this.cursor === 0) return;
     this.cursor--;
-    this.line.splice(this.cursor, 1);
-    const rest = this.line.slice(this.cursor).join('');
-    this.sink.echo(`\b${rest} \x1b[${rest.length + 1}D`);
+    const [gone] = this.line.splice(this.cursor, 1);
+    this.redrawAfterDelete(columns(gone!), true);
   }
 
   private deleteForward(): void {
     if (this.cursor >= this.line.length) return;
-    this.line.splice(this.cursor, 1);
-    const rest = this.line.slice(this.cursor).join('');
-    this.sink.echo(`${rest} \x1b[${rest.length + 1}D`);
+    const [gone] = this.line.splice(this.cursor, 1);
+    this.redrawAfterDelete(columns(gone!), false);
+  }
+
+  /** Redraws the rest of the line after a character `w` columns wide was removed. */
+  private redrawAfterDelete(w: number, before: boolean): void {
+    const rest = this.line.slice(this.cursor);
+    const blank = ' '.repeat(w);
+    this.sink.echo((before ? left(w) : '') + rest.join('') + blank + left(width(rest) + w));
   }
 
   private killLine(): void {
@@ -124,8 +155,8 @@ export class LineDiscipline {
 
   private moveTo(pos: number): void {
     const p = Math.max(0, Math.min(this.line.length, pos));
-    if (p < this.cursor) this.sink.echo(`\x1b[${this.cursor - p}D`);
-    else if (p > this.cursor) this.sink.echo(`\x1b[${p - this.cursor}C`);
+    if (p < this.cursor) this.sink.echo(left(width(this.line.slice(p, this.cursor))));
+    else if (p > this.cursor) this.sink.echo(right(width(this.line.slice(this.cursor, p))));
     this.cursor = p;
   }
 
