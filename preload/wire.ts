@@ -28,7 +28,11 @@ function fromBase64(s: string): Uint8Array {
 
 /** JSON text for `value`, with byte arrays encoded. */
 export function encode(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => (v instanceof Uint8Array ? { $bytes: toBase64(v) } : v));
+  // `this[k]` is the raw value: Node's Buffer has a toJSON that runs before the replacer sees `v`.
+  return JSON.stringify(value, function (this: Record<string, unknown>, k: string, v: unknown) {
+    const raw = this[k];
+    return raw instanceof Uint8Array ? { $bytes: toBase64(raw) } : v;
+  });
 }
 
 /** The value of JSON `text`, with byte arrays decoded. */

@@ -59,8 +59,13 @@ function source(v: unknown): InstallSourceInput {
 function grant(v: unknown, i: number): GrantInput {
   const o = obj(v, `grants[${i}]`);
   switch (o.kind) {
-    case 'folder':
-      return { kind: 'folder', host: str(o.host, 'host'), guest: str(o.guest, 'guest'), access: oneOf(o.access, 'access', ['read', 'read-write'] as const) };
+    case 'folder': {
+      const guest = str(o.guest, 'guest');
+      if (guest.length === 0 || guest.includes('\0')) throw new BadRequest('guest must be a non-empty path without NUL');
+      const host = str(o.host, 'host');
+      if (host.includes('\0')) throw new BadRequest('host must not contain NUL');
+      return { kind: 'folder', host, guest, access: oneOf(o.access, 'access', ['read', 'read-write'] as const) };
+    }
     case 'env': {
       const name = str(o.name, 'name', 256);
       if (!/^[^=\0]+$/.test(name)) throw new BadRequest('env name must not contain = or NUL');
@@ -132,6 +137,7 @@ export const validators: { [K in RequestName]: (raw: unknown) => RequestArgs<K> 
   'dialog.chooseFolder': none,
   'dialog.chooseFile': (v) => {
     const o = obj(v ?? {}, 'arguments');
-    return { wasm: o.wasm === undefined ? undefined : o.wasm === true };
+    if (o.wasm !== undefined && typeof o.wasm !== 'boolean') throw new BadRequest('wasm must be true or false');
+    return { wasm: o.wasm as boolean | undefined };
   },
 };

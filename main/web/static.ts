@@ -8,7 +8,8 @@ const TYPES: Record<string, string> = {
 };
 
 /** The file under `root` that URL path `urlPath` names, or null (outside root, missing, or odd). */
-export function resolveStatic(urlPath: string, root: string): { path: string; type: string } | null {
+export function resolveStatic(urlPath: string, rootDir: string): { path: string; type: string } | null {
+  const root = path.resolve(rootDir);
   let p: string;
   try {
     p = decodeURIComponent(new URL(urlPath, 'http://x').pathname);
