@@ -1,0 +1,214 @@
+/**
+ * Terminal tabs: one per run (DESIGN §6). A tab keeps its terminal across re-runs; output that
+ * arrives before its pane is ready, or before `runs.start` has answered with the run's id, is held
+ * and written in order once both are known.
+ */
+import type { Events, RunExit } from '../../../preload/api.ts';
+import { on, request } from '../api.ts';
+import { nav } from './nav.svelte.ts';
+import { errorMessage, status } from './status.svelte.ts';
+
+/** What a pane offers its tab: the terminal it draws into. */
+export interface TerminalHandle {
+  write(data: Uint8Array): void;
+  reset(): void;
+  size(): { cols: number; rows: number };
+  focus(): void;
+}
+
+/** Where a tab's run is. */
+export type RunState = 'starting' | 'running' | 'exited' | 'failed';
+
+let tabSerial = 0;
+
+/** One terminal tab. */
+export class RunTab {
+  readonly id = `tab-${++tabSerial}`;
+  readonly appId: string;
+  readonly appName: string;
+  readonly args: string[] | undefined;
+  runId = $state<string | null>(null);
+  state = $state<RunState>('starting');
+  exit = $state<RunExit | null>(null);
+  /** Why the run could not start (a request failure), shown in the status bar. */
+  error = $state<string | null>(null);
+  startedAt = $state<string | null>(null);
+  /** The pane's terminal, once mounted (not reactive: the pane owns it). */
+  handle: TerminalHandle | null = null;
+  pending: Uint8Array[] = [];
+
+  constructor(appId: string, appName: string, args?: string[]) {
+    this.appId = appId;
+    this.appName = appName;
+    this.args = args;
+  }
+
+  get live(): boolean {
+    return this.state === 'starting' || this.state === 'running';
+  }
+
+  write(data: Uint8Array): void {
+    if (this.handle) this.handle.write(data);
+    else this.pending.push(data);
+  }
+}
+
+const ORPHAN_LIMIT = 64;
+const ORPHAN_CHUNKS = 256;
+
+/** Every open tab, and the events that feed them. */
+export class Runs {
+  tabs = $state<RunTab[]>([]);
+  private readonly byRun = new Map<string, RunTab>();
+  /** Output and exits of runs whose `runs.start` has not answered yet. */
+  private readonly orphans = new Map<string, { output: Uint8Array[]; exit: RunExit | null }>();
+  /** Runs of closed tabs, whose remaining output is dropped. */
+  private readonly dropped = new Set<string>();
+
+  /** Subscribes to run events; call once after connecting. */
+  listen(): void {
+    on('run.output', (e) => this.output(e));
+    on('run.exit', (e) => this.exited(e));
+  }
+
+  /**
+   * Gives a tab to each run main is already supervising (the page was reloaded while apps ran):
+   * their earlier output is gone, what they print from now on shows.
+   */
+  async adopt(): Promise<void> {
+    const sessions = await request('runs.list', {});
+    for (const s of sessions) {
+      if (this.byRun.has(s.runId)) continue;
+      const tab = new RunTab(s.appId, s.appName);
+      tab.runId = s.runId;
+      tab.startedAt = s.startedAt;
+      tab.state = 'running';
+      this.byRun.set(s.runId, tab);
+      this.orphans.delete(s.runId);
+      this.tabs.push(tab);
+    }
+  }
+
+  /** Opens a new tab for `app` and shows it; its pane starts the run once it knows its size. */
+  open(app: { id: string; name: string }, args?: string[]): RunTab {
+    const tab = new RunTab(app.id, app.name, args);
+    this.tabs.push(tab);
+    nav.go({ kind: 'terminal', tabId: tab.id });
+    return tab;
+  }
+
+  /** The tab with id `tabId`. */
+  tab(tabId: string): RunTab | undefined {
+    return this.tabs.find((t) => t.id === tabId);
+  }
+
+  /** How many runs are live in tabs. */
+  get liveCount(): number {
+    return this.tabs.filter((t) => t.live).length;
+  }
+
+  /** Starts (or restarts) `tab`'s run at the pane's size. */
+  async start(tab: RunTab): Promise<void> {
+    const { cols, rows } = tab.handle?.size() ?? { cols: 80, rows: 24 };
+    tab.state = 'starting';
+    tab.exit = null;
+    tab.error = null;
+    try {
+      const info = await request('runs.start', { ref: tab.appId, args: tab.args, cols, rows });
+      tab.runId = info.runId;
+      tab.startedAt = info.startedAt;
+      tab.state = 'running';
+      this.byRun.set(info.runId, tab);
+      const held = this.orphans.get(info.runId);
+      this.orphans.delete(info.runId);
+      for (const d of held?.output ?? []) tab.write(d);
+      if (held?.exit) this.finish(tab, held.exit);
+    } catch (err) {
+      tab.state = 'failed';
+      tab.error = errorMessage(err);
+      status.announce(`${tab.appName} could not start: ${tab.error}`, 'error');
+    }
+  }
+
+  /** Clears the terminal and runs the same app with the same arguments again. */
+  async rerun(tab: RunTab): Promise<void> {
+    if (tab.live) return;
+    if (tab.runId) this.byRun.delete(tab.runId);
+    tab.runId = null;
+    tab.handle?.reset();
+    await this.start(tab);
+    tab.handle?.focus();
+  }
+
+  /** Asks main to stop `tab`'s run; the exit event reports how it ended. */
+  async stop(tab: RunTab): Promise<void> {
+    if (!tab.runId || tab.state !== 'running') return;
+    try {
+      await request('runs.stop', { runId: tab.runId });
+    } catch (err) {
+      // Already ended between the click and the request: the exit event says how.
+      if (!(err instanceof Error && 'code' in err && err.code === 'not-running')) status.announce(errorMessage(err), 'error');
+    }
+  }
+
+  /** Closes `tab`, stopping its run first; shows the neighbouring tab or the catalog. */
+  close(tab: RunTab): void {
+    void this.stop(tab);
+    const i = this.tabs.indexOf(tab);
+    if (i < 0) return;
+    this.tabs.splice(i, 1);
+    if (tab.runId) {
+      this.byRun.delete(tab.runId);
+      if (tab.live) this.dropped.add(tab.runId);
+    }
+    if (nav.showing(tab.id)) {
+      const next = this.tabs[i] ?? this.tabs[i - 1];
+      nav.go(next ? { kind: 'terminal', tabId: next.id } : { kind: 'catalog' });
+    }
+  }
+
+  /** Keystrokes (or sanitised pasted text) for `tab`'s run. */
+  input(tab: RunTab, data: string): void {
+    if (!tab.runId || tab.state !== 'running') return;
+    void request('runs.input', { runId: tab.runId, data }).catch(() => undefined);
+  }
+
+  /** The pane changed size. */
+  resize(tab: RunTab, cols: number, rows: number): void {
+    if (!tab.runId || tab.state !== 'running') return;
+    void request('runs.resize', { runId: tab.runId, cols, rows }).catch(() => undefined);
+  }
+
+  private output(e: Events['run.output']): void {
+    const tab = this.byRun.get(e.runId);
+    if (tab) return tab.write(e.data);
+    if (this.dropped.has(e.runId)) return;
+    const o = this.orphan(e.runId);
+    if (o.output.length < ORPHAN_CHUNKS) o.output.push(e.data);
+  }
+
+  private exited(e: RunExit): void {
+    const tab = this.byRun.get(e.runId);
+    if (tab) return this.finish(tab, e);
+    if (this.dropped.delete(e.runId)) return;
+    this.orphan(e.runId).exit = e;
+  }
+
+  private orphan(runId: string): { output: Uint8Array[]; exit: RunExit | null } {
+    let o = this.orphans.get(runId);
+    if (!o) {
+      // Runs of another window (or tabs already closed) are never claimed; keep only a few.
+      if (this.orphans.size >= ORPHAN_LIMIT) this.orphans.delete(this.orphans.keys().next().value!);
+      this.orphans.set(runId, (o = { output: [], exit: null }));
+    }
+    return o;
+  }
+
+  private finish(tab: RunTab, e: RunExit): void {
+    tab.exit = e;
+    tab.state = 'exited';
+    if (!nav.showing(tab.id)) status.announce(`${tab.appName} ${e.message}`, e.outcome === 'exit' && e.exitCode === 0 ? 'success' : 'info');
+  }
+}
+
+export const runs = new Runs();
