@@ -57,6 +57,8 @@ export interface SessionInfo {
   runId: string;
   appId: string;
   appName: string;
+  /** The arguments the app got (its default ones, then the ones given), without argv[0]. */
+  args: string[];
   startedAt: string;
 }
 

@@ -94,7 +94,16 @@ export function createApi(opts: ApiOptions): Api {
     'install.confirm': ({ previewId, name }) => {
       const p = previews.get(previewId);
       if (!p) throw new ApiError('no-preview', 'this install was cancelled or has expired; start it again');
-      const result = lib.commitInstall(p.prepared, name);
+      let result;
+      try {
+        result = lib.commitInstall(p.prepared, name);
+      } catch (err) {
+        // The library's message speaks to the command line (--name); the window has a name field.
+        if (err instanceof LibraryError && err.code === 'duplicate-name') {
+          throw new ApiError('duplicate-name', `another app is already called "${name ?? p.prepared.write.name}"; choose another name`);
+        }
+        throw err;
+      }
       previews.delete(previewId);
       changed(result.app.id);
       return result;

@@ -81,7 +81,7 @@ export class Sessions {
       endOfInput: () => handle.endStdin(),
       interrupt: () => handle.cancel(),
     });
-    const info: SessionInfo = { runId, appId: run.app.id, appName: run.app.name, startedAt: new Date().toISOString() };
+    const info: SessionInfo = { runId, appId: run.app.id, appName: run.app.name, args: run.args.slice(1), startedAt: new Date().toISOString() };
     this.runs.set(runId, { info, handle, line, cols, rows });
     void handle.done.then((outcome) => {
       this.runs.delete(runId);
