@@ -1,5 +1,6 @@
 import type { FdTable } from './fd-table.ts';
 import type { GuestMemory } from './memory.ts';
+import type { Asker } from './ask.ts';
 import type { GuestStdio } from './stdio.ts';
 
 /** A function of the `wasi_snapshot_preview1` import object. */
@@ -19,4 +20,6 @@ export interface WasiContext {
   /** `NAME=VALUE` strings, each encoded as UTF-8 with its terminating NUL. */
   env: Uint8Array[];
   stdio: GuestStdio;
+  /** Ask mode's questioner, when the run has an ask root. */
+  asker?: Asker;
 }

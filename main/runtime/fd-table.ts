@@ -29,6 +29,8 @@ export interface Descriptor {
   readOnly: boolean;
   /** Host path it was opened by (messages only; never used to reach the file again on Linux). */
   hostPath: string;
+  /** Reached through ask mode's root: accesses below it are asked about. */
+  ask?: boolean;
   /** Guest name of a preopened directory. */
   preopen?: string;
   /** Which stdio stream (0, 1, 2) a 'stdio' descriptor is. */

@@ -4,6 +4,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { Filetype } from './abi.ts';
+import { type AskOperation, answerAsk, createAskBuffer } from './ask.ts';
 import { Ring, createRing } from './ring.ts';
 import { RecordReader } from './stdio.ts';
 import type { Preopen, WorkerConfig, WorkerMessage } from './worker-protocol.ts';
@@ -37,6 +38,11 @@ export interface RunSpec {
    * block) instead of letting output pile up in memory.
    */
   backpressure?: () => Promise<void> | undefined;
+  /**
+   * Ask mode: decides an access through an ask preopen that no grant covers (the person's answer).
+   * Without it every such access is denied.
+   */
+  onAsk?: (operation: AskOperation, hostPath: string) => Promise<boolean>;
   /** Diagnostics from the host (internal errors), not guest output. */
   onLog?: (message: string) => void;
 }
@@ -83,6 +89,7 @@ export function startRun(spec: RunSpec): RunHandle {
     output: outBufs,
     memoryMaxBytes: spec.memoryMaxBytes,
     stdinFd: spec.stdinFd,
+    askBuffer: spec.preopens.some((p) => p.ask) ? createAskBuffer() : undefined,
   };
   const worker = new Worker(workerUrl, { stdout: false, stderr: false });
   let ended: RunOutcome | undefined;
@@ -102,7 +109,11 @@ export function startRun(spec: RunSpec): RunHandle {
   };
   worker.on('message', (m: WorkerMessage) => {
     if (m.type === 'log') spec.onLog?.(m.message);
-    else if (m.type === 'exit') finish({ kind: 'exit', code: m.code });
+    else if (m.type === 'ask') {
+      const buffer = config.askBuffer!;
+      const decide = spec.onAsk ?? (() => Promise.resolve(false));
+      decide(m.operation, m.path).then((a) => answerAsk(buffer, a), () => answerAsk(buffer, false));
+    } else if (m.type === 'exit') finish({ kind: 'exit', code: m.code });
     else finish({ kind: 'trap', message: m.message, memoryAtCap: m.memoryAtCap });
   });
   worker.on('error', (err) => finish({ kind: 'crash', message: err.message }));

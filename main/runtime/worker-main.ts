@@ -13,6 +13,7 @@ import { createImports } from './host.ts';
 import { GuestMemory, encodeUtf8 } from './memory.ts';
 import { Ring } from './ring.ts';
 import { GuestStdio } from './stdio.ts';
+import { workerAsker } from './ask.ts';
 import type { WorkerConfig, WorkerMessage } from './worker-protocol.ts';
 
 const R = Rights;
@@ -46,7 +47,7 @@ function buildTable(): FdTable {
       kind: 'dir', hostFd, filetype: 3, fdflags: 0, position: 0, readOnly: p.readOnly,
       rightsBase: p.readOnly ? RIGHTS_DIRECTORY & ~RIGHTS_DIR_MUTATE & ~R.fd_filestat_set_times : RIGHTS_DIRECTORY,
       rightsInheriting: p.readOnly ? RIGHTS_ALL & ~RIGHTS_DIR_MUTATE & ~RIGHTS_FILE_MUTATE : RIGHTS_ALL,
-      hostPath, preopen: p.guestPath,
+      hostPath, preopen: p.guestPath, ask: p.ask,
     });
   }
   return fds;
@@ -60,6 +61,7 @@ function run(): void {
     args: config.args.map(cString),
     env: config.env.map(cString),
     stdio: new GuestStdio(new Ring(config.stdin), new Ring(config.output), config.stdinFd),
+    asker: config.askBuffer === undefined ? undefined : workerAsker(config.askBuffer, (operation, path) => post({ type: 'ask', operation, path })),
   };
   const report = (message: string): void => post({ type: 'log', message });
   let memory: WebAssembly.Memory | undefined;

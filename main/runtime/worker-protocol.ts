@@ -7,6 +7,8 @@ export interface Preopen {
   /** The name the guest sees, e.g. "/data" or ".". */
   guestPath: string;
   readOnly: boolean;
+  /** Ask mode's root: every access through it that no grant covers is asked about. */
+  ask?: boolean;
 }
 
 /** What the main thread hands a run's worker: frozen capabilities and the stdio rings. */
@@ -23,10 +25,13 @@ export interface WorkerConfig {
   stdinFd?: number;
   output: RingBuffers;
   memoryMaxBytes?: number;
+  /** Ask mode: the buffer main answers questions through (see ask.ts). */
+  askBuffer?: SharedArrayBuffer;
 }
 
 /** Messages from a run's worker to the main thread. */
 export type WorkerMessage =
   | { type: 'exit'; code: number }
   | { type: 'trap'; message: string; memoryAtCap: boolean }
-  | { type: 'log'; message: string };
+  | { type: 'log'; message: string }
+  | { type: 'ask'; operation: import('./ask.ts').AskOperation; path: string };

@@ -13,6 +13,7 @@ import { encodeUtf8 } from '../memory.ts';
 import { childPath, listPath, verifyListed } from '../path-resolve.ts';
 import { dirRef } from '../fd-table.ts';
 import { timesFor } from '../times.ts';
+import { gate } from '../ask.ts';
 
 const R = Rights;
 const FS = Layout.fdstat;
@@ -138,7 +139,11 @@ export function fdMeta(ctx: WasiContext): Provider {
       const d = fds.get(fd, R.fd_readdir);
       ctx.mem.check(buf, bufLen);
       ctx.mem.check(bufused, 4);
-      if (cookie === 0n || d.listing === undefined) d.listing = list(d);
+      if (cookie === 0n || d.listing === undefined) {
+        // The ask root itself is listed only if the person allows it (its sub-folders were asked at open).
+        gate(ctx.asker, d.ask && d.preopen !== undefined, d.hostPath, '.', 'list');
+        d.listing = list(d);
+      }
       const L = d.listing;
       const header = new Uint8Array(DE.size);
       const hv = new DataView(header.buffer);

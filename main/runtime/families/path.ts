@@ -14,6 +14,7 @@ import { type Descriptor, dirRef, filetypeOf } from '../fd-table.ts';
 import { writeFilestat } from '../filestat.ts';
 import { type DirRef, SYMLINK, childPath, isSymlink, resolve, verifySame } from '../path-resolve.ts';
 import { timesFor } from '../times.ts';
+import { type AskOperation, gate } from '../ask.ts';
 
 const R = Rights;
 const C = fs.constants;
@@ -87,6 +88,19 @@ export function pathOps(ctx: WasiContext): Provider {
 
       const opened = resolve(dirRef(dir), path, { follow: follows(dirflags) }, (at, name, mustBeDir) => {
         const f = flags | (wantDir || mustBeDir ? C.O_DIRECTORY : 0);
+        if (dir.ask) {
+          // Ask before anything is opened: what the open would do, decided from what is there.
+          let st: fs.Stats | undefined;
+          try {
+            st = fs.lstatSync(childPath(at, name));
+          } catch {
+            st = undefined;
+          }
+          if (st?.isSymbolicLink() && (follows(dirflags) || mustBeDir)) return SYMLINK;
+          const op: AskOperation = st === undefined && (oflags & Oflags.creat) ? 'create'
+            : write ? 'write' : wantDir || mustBeDir || st?.isDirectory() ? 'list' : 'read';
+          gate(ctx.asker, true, at.path, name, op);
+        }
         try {
           const hostFd = fs.openSync(childPath(at, name), f, 0o666);
           verifySame(hostFd, at, name);
@@ -116,6 +130,7 @@ export function pathOps(ctx: WasiContext): Provider {
         position: 0,
         readOnly: dir.readOnly,
         hostPath: opened.hostPath,
+        ask: dir.ask,
       };
       ctx.mem.setU32(out, fds.add(d));
       return 0;
@@ -124,7 +139,10 @@ export function pathOps(ctx: WasiContext): Provider {
     path_create_directory: (fd: number, p: number, len: number) => {
       const dir = fds.dir(fd, R.path_create_directory);
       mutating(dir);
-      resolve(dirRef(dir), ctx.mem.path(p, len), { follow: false }, (at, name) => fs.mkdirSync(childPath(at, name)));
+      resolve(dirRef(dir), ctx.mem.path(p, len), { follow: false }, (at, name) => {
+        gate(ctx.asker, dir.ask, at.path, name, 'create');
+        fs.mkdirSync(childPath(at, name));
+      });
       return 0;
     },
     /** Writes the attributes of `path` (following a final symlink when asked). */
@@ -132,7 +150,12 @@ export function pathOps(ctx: WasiContext): Provider {
       const dir = fds.dir(fd, R.path_filestat_get);
       const path = ctx.mem.path(p, len);
       ctx.mem.check(out, 64);
-      writeFilestat(ctx.mem, out, resolve(dirRef(dir), path, { follow: follows(flags) }, statProbe(follows(flags))));
+      const st = resolve(dirRef(dir), path, { follow: follows(flags) }, (at, name, mustBeDir) => {
+        const r = statProbe(follows(flags))(at, name, mustBeDir);
+        if (r !== SYMLINK) gate(ctx.asker, dir.ask, at.path, name, 'read');
+        return r;
+      });
+      writeFilestat(ctx.mem, out, st);
       return 0;
     },
     /** Sets the access and/or modification times of `path`. */
@@ -145,6 +168,7 @@ export function pathOps(ctx: WasiContext): Provider {
       resolve(dirRef(dir), path, { follow: follows(flags) }, (at, name, mustBeDir) => {
         const st = statProbe(follows(flags))(at, name, mustBeDir);
         if (st === SYMLINK) return SYMLINK;
+        gate(ctx.asker, dir.ask, at.path, name, 'write');
         const [a, m] = timesFor(atim, mtim, fstflags, () => st);
         fs.lutimesSync(childPath(at, name), a, m);
         return 0;
@@ -165,8 +189,10 @@ export function pathOps(ctx: WasiContext): Provider {
         const st = statProbe(follows(oldFlags))(oa, on, oDir);
         if (st === SYMLINK) return SYMLINK;
         if (st.isDirectory()) throw new WasiError(Errno.perm, 'cannot hard-link a directory');
+        gate(ctx.asker, from.ask, oa.path, on, 'read');
         return resolve(dirRef(to), newPath, { follow: false }, (na, nn, nDir) => {
           if (nDir) throw new WasiError(Errno.noent, 'trailing slash on a link name');
+          gate(ctx.asker, to.ask, na.path, nn, 'create');
           fs.linkSync(childPath(oa, on), childPath(na, nn));
           return 0;
         });
@@ -179,8 +205,10 @@ export function pathOps(ctx: WasiContext): Provider {
       const path = ctx.mem.path(p, len);
       ctx.mem.check(buf, bufLen);
       ctx.mem.check(bufused, 4);
-      const target = resolve(dirRef(dir), path, { follow: false }, (at, name) =>
-        fs.readlinkSync(childPath(at, name), { encoding: 'buffer' }));
+      const target = resolve(dirRef(dir), path, { follow: false }, (at, name) => {
+        gate(ctx.asker, dir.ask, at.path, name, 'read');
+        return fs.readlinkSync(childPath(at, name), { encoding: 'buffer' });
+      });
       const n = Math.min(target.length, bufLen);
       ctx.mem.write(buf, target.subarray(0, n));
       ctx.mem.setU32(bufused, n);
@@ -192,6 +220,7 @@ export function pathOps(ctx: WasiContext): Provider {
       mutating(dir);
       resolve(dirRef(dir), ctx.mem.path(p, len), { follow: false }, (at, name) => {
         if (name === '.') throw new WasiError(Errno.inval, 'cannot remove "."');
+        gate(ctx.asker, dir.ask, at.path, name, 'delete');
         fs.rmdirSync(childPath(at, name));
         return 0;
       });
@@ -211,6 +240,8 @@ export function pathOps(ctx: WasiContext): Provider {
         return resolve(dirRef(to), newPath, { follow: false }, (na, nn, nDir) => {
           if (nn === '.') throw new WasiError(Errno.inval, 'cannot rename onto "."');
           if (nDir && !fs.lstatSync(childPath(oa, on)).isDirectory()) throw new WasiError(Errno.notdir, 'not a directory');
+          gate(ctx.asker, from.ask, oa.path, on, 'delete');
+          gate(ctx.asker, to.ask, na.path, nn, 'create');
           fs.renameSync(childPath(oa, on), childPath(na, nn));
           return 0;
         });
@@ -238,6 +269,7 @@ export function pathOps(ctx: WasiContext): Provider {
           }
           throw new WasiError(st === undefined ? Errno.noent : st.isDirectory() ? Errno.exist : Errno.notdir, 'trailing slash on a symlink name');
         }
+        gate(ctx.asker, dir.ask, at.path, name, 'create');
         fs.symlinkSync(target, childPath(at, name));
         return 0;
       });
@@ -250,6 +282,7 @@ export function pathOps(ctx: WasiContext): Provider {
       resolve(dirRef(dir), ctx.mem.path(p, len), { follow: false }, (at, name, mustBeDir) => {
         if (name === '.') throw new WasiError(Errno.isdir, 'is a directory');
         if (mustBeDir) notDirAfterSlash(at, name);
+        gate(ctx.asker, dir.ask, at.path, name, 'delete');
         fs.unlinkSync(childPath(at, name));
         return 0;
       });

@@ -1,0 +1,62 @@
+/**
+ * Ask mode (DESIGN §5): the guest sees the host's folders under their own names through a root
+ * preopen, and every access there that no grant covers pauses the worker and asks the main thread,
+ * which asks the person. Nothing is opened before the answer. Answers for a path are remembered
+ * for the run (allow once, deny); "always" answers are persisted by main.
+ */
+import path from 'node:path';
+import { Errno } from './abi.ts';
+import { WasiError } from './errors.ts';
+
+/** What the guest is about to do with a path. */
+export type AskOperation = 'read' | 'write' | 'create' | 'delete' | 'list';
+
+/** The worker side of asking: sends the question and blocks until main answers. */
+export interface Asker {
+  ask(operation: AskOperation, hostPath: string): boolean;
+}
+
+const WAITING = 0;
+const ANSWER = 1;
+
+/** The shared words main answers through: [state (0 waiting, 1 answered), answer (1 allow, 0 deny)]. */
+export function createAskBuffer(): SharedArrayBuffer {
+  return new SharedArrayBuffer(8);
+}
+
+/** Worker side: asks through `post` and waits on `buffer` for the answer; caches per path. */
+export function workerAsker(buffer: SharedArrayBuffer, post: (operation: AskOperation, hostPath: string) => void): Asker {
+  const words = new Int32Array(buffer);
+  const decided = new Map<string, boolean>();
+  return {
+    ask(operation, hostPath) {
+      const key = `${operation}\0${hostPath}`;
+      const known = decided.get(key);
+      if (known !== undefined) return known;
+      Atomics.store(words, WAITING, 0);
+      post(operation, hostPath);
+      while (Atomics.load(words, WAITING) === 0) Atomics.wait(words, WAITING, 0);
+      const allowed = Atomics.load(words, ANSWER) === 1;
+      decided.set(key, allowed);
+      return allowed;
+    },
+  };
+}
+
+/** Main side: delivers an answer to a waiting worker. */
+export function answerAsk(buffer: SharedArrayBuffer, allowed: boolean): void {
+  const words = new Int32Array(buffer);
+  Atomics.store(words, ANSWER, allowed ? 1 : 0);
+  Atomics.store(words, WAITING, 1);
+  Atomics.notify(words, WAITING);
+}
+
+/**
+ * Throws `acces` unless the person allows `operation` on `dir/name` (only for descriptors reached
+ * through the ask root; granted folders are not asked about).
+ */
+export function gate(asker: Asker | undefined, ask: boolean | undefined, dirPath: string, name: string, operation: AskOperation): void {
+  if (!ask || asker === undefined) return;
+  const full = name === '.' ? dirPath : path.posix.join(dirPath, name);
+  if (!asker.ask(operation, full)) throw new WasiError(Errno.acces, `the person did not allow ${operation} of ${full}`);
+}
