@@ -21,14 +21,15 @@ const USAGE = `usage:
   terrarium info APP [--json]
   terrarium uninstall APP
   terrarium grant APP [--dir HOST[::GUEST][:ro]]... [--env NAME[=VALUE]]... [--args "ARGS"]
-                      [--memory-max MIB] [--timeout SECONDS]
+                      [--memory-max MIB] [--timeout SECONDS] [--unknown ask|deny]
   terrarium revoke APP [--dir HOST|GUEST]... [--env NAME]... [--args] [--memory-max] [--timeout] [--id N]...
   terrarium grants APP [--json]
   terrarium reset APP
   terrarium history APP [--json]
+  terrarium audit APP [--decision allowed|prompted-allowed|denied] [--json]
   terrarium ui --web [--port N]`;
 
-const LIBRARY_COMMANDS = new Set(['install', 'list', 'info', 'uninstall', 'grant', 'revoke', 'grants', 'reset', 'history']);
+const LIBRARY_COMMANDS = new Set(['install', 'list', 'info', 'uninstall', 'grant', 'revoke', 'grants', 'reset', 'history', 'audit']);
 
 /**
  * `run X`: a module file when X is an option, ends in .wasm or is a path (has a slash, like

@@ -1,7 +1,10 @@
 /** `terrarium run APP [-- ARGS]`: runs an installed app with exactly its stored grants. */
 import { prepareRun } from '../launcher/launch.ts';
 import { Library } from '../library/library.ts';
+import { grantFolderFor } from '../launcher/asking.ts';
+import { promptSafe } from '../launcher/prompt-text.ts';
 import { runInTerminal } from './run-command.ts';
+import { ttyPrompter } from './tty-prompt.ts';
 
 /** Runs app `ref`; resolves to the process exit code. */
 export async function runApp(ref: string, args: string[]): Promise<number> {
@@ -12,9 +15,13 @@ export async function runApp(ref: string, args: string[]): Promise<number> {
       module: run.module,
       args: run.args,
       env: run.policy.env.map(([k, v]) => [k, v]),
-      preopens: [...run.policy.preopens],
+      preopens: run.preopens,
       memoryMaxBytes: run.policy.memoryMaxBytes,
       timeoutMs: run.policy.timeoutMs,
+      onAsk: run.onAsk(ttyPrompter(), (q) => {
+        const folder = grantFolderFor(q.operation, q.path);
+        process.stderr.write(`terrarium: denied ${q.appName} ${q.operation} ${promptSafe(q.path)} (no terminal to ask on; to allow it: terrarium grant ${q.appName} --dir ${promptSafe(folder)})\n`);
+      }),
     });
     run.finish(result.outcome, result.bytesOut);
     return result.exitCode;

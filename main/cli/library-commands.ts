@@ -171,9 +171,16 @@ export async function libraryCommand(command: string, argv: string[]): Promise<n
         return 0;
       }
       case 'grant': {
-        const p = parseOptions(argv, { dir: 'repeat', env: 'repeat', args: 'value', 'memory-max': 'value', timeout: 'value' });
+        const p = parseOptions(argv, { dir: 'repeat', env: 'repeat', args: 'value', 'memory-max': 'value', timeout: 'value', unknown: 'value' });
         const [ref] = positionals(p, ['APP']);
-        const gs = lib.grant(ref!, grantsFrom(p));
+        const unknown = opt(p, 'unknown');
+        if (unknown !== undefined) {
+          if (unknown !== 'ask' && unknown !== 'deny') throw new UsageError('--unknown is ask or deny');
+          lib.setUnknownAccess(ref!, unknown);
+          out(`outside its grants, ${ref} will ${unknown === 'ask' ? 'ask' : 'be denied without asking'}`);
+          if (p.options.length === 1) return 0;
+        }
+        const gs = lib.grant(ref!, grantsFrom({ ...p, options: p.options.filter((o) => o.name !== 'unknown') }));
         for (const g of gs) out(`#${g.id} ${describeGrant(g)}`);
         return 0;
       }
@@ -197,6 +204,17 @@ export async function libraryCommand(command: string, argv: string[]): Promise<n
         const [ref] = positionals(parseOptions(argv, {}), ['APP']);
         const n = lib.reset(ref!);
         out(`removed ${n} grant${n === 1 ? '' : 's'}`);
+        return 0;
+      }
+      case 'audit': {
+        const p = parseOptions(argv, { json: 'switch', decision: 'value' });
+        const [ref] = positionals(p, ['APP']);
+        const decision = opt(p, 'decision');
+        if (decision !== undefined && !['allowed', 'prompted-allowed', 'denied'].includes(decision)) throw new UsageError('--decision is allowed, prompted-allowed or denied');
+        const entries = lib.audit(ref!, { decision: decision as 'denied' | undefined });
+        if (has(p, 'json')) json(entries);
+        else if (entries.length === 0) out('nothing recorded');
+        else for (const e of entries) out(`${e.at}  run ${e.runId ?? '-'}  ${e.decision.padEnd(16)} ${e.operation.padEnd(6)} ${e.path ?? ''}`);
         return 0;
       }
       case 'history': {

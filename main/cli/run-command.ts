@@ -7,7 +7,7 @@ import path from 'node:path';
 import tty from 'node:tty';
 import { Filetype } from '../runtime/abi.ts';
 import { LoadError, loadCommand } from '../runtime/load.ts';
-import { type Preopen, type RunOutcome, startRun } from '../runtime/run.ts';
+import { type Preopen, type RunOutcome, type RunSpec, startRun } from '../runtime/run.ts';
 import { ExitCode } from './exit-codes.ts';
 import { type RunArgs, UsageError, parseRunArgs } from './run-args.ts';
 
@@ -95,6 +95,7 @@ export interface TerminalRun {
   preopens: Preopen[];
   memoryMaxBytes?: number;
   timeoutMs?: number;
+  onAsk?: RunSpec['onAsk'];
 }
 
 /** How a terminal run ended: the process exit code, the outcome and the bytes the app wrote. */
@@ -121,6 +122,7 @@ export async function runInTerminal(r: TerminalRun): Promise<TerminalResult> {
     memoryMaxBytes: r.memoryMaxBytes,
     stdinFd: stdinIsFile ? 0 : undefined,
     timeoutMs: r.timeoutMs,
+    onAsk: r.onAsk,
     onOutput: (stream, data) => {
       bytesOut += data.length;
       if (brokenPipe) return;

@@ -5,7 +5,9 @@
 import type { Library } from '../library/library.ts';
 import type { AppRecord } from '../library/types.ts';
 import { loadCommand } from '../runtime/load.ts';
-import type { RunOutcome } from '../runtime/run.ts';
+import type { AskOperation } from '../runtime/ask.ts';
+import type { Preopen, RunOutcome } from '../runtime/run.ts';
+import { type Prompter, type Question, decider } from './asking.ts';
 import { type Policy, policyFor } from './policy.ts';
 
 /** A run about to start. */
@@ -16,6 +18,10 @@ export interface PreparedRun {
   args: string[];
   module: Promise<WebAssembly.Module>;
   runId: number;
+  /** The folders the run gets: its grants, plus ask mode's root (see runtime/ask.ts). */
+  preopens: Preopen[];
+  /** The run's `onAsk`: decides accesses outside the grants with `prompter` (null: no UI, deny). */
+  onAsk(prompter: Prompter | null, onDenied?: (q: Question) => void): (op: AskOperation, hostPath: string) => Promise<boolean>;
   /** Records how the run ended. */
   finish(outcome: RunOutcome, bytesOut: number): void;
 }
@@ -29,8 +35,13 @@ export function prepareRun(lib: Library, ref: string, extraArgs: string[]): Prep
   const module = loadCommand(bytes, policy.memoryMaxBytes);
   module.catch(() => undefined); // reported through the run's outcome
   const runId = lib.runStarted(app, args.slice(1), [...policy.grantIds]);
+  // The ask root: the host's folders under their own names, every ungranted access asked about.
+  // (Windows drives as /c/... are not mapped yet, so there ask mode falls back to grants only.)
+  const askRoot: Preopen[] = process.platform === 'win32' ? [] : [{ hostPath: '/', guestPath: '/', readOnly: false, ask: true }];
   return {
     app, policy, args, module, runId,
+    preopens: [...policy.preopens, ...askRoot],
+    onAsk: (prompter, onDenied) => decider(lib, app, runId, prompter, onDenied),
     finish(outcome, bytesOut) {
       lib.runEnded(runId, outcome.kind, outcome.kind === 'exit' ? outcome.code : null, bytesOut);
     },

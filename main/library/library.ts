@@ -9,6 +9,7 @@ import type Database from 'better-sqlite3';
 import { type AppWrite, deleteApp, findApp, findAppByName, insertApp, listApps, listBuilds, updateApp, usedHashes } from './apps.ts';
 import { LibraryError, openDatabase } from './db.ts';
 import { type Progress, checkSha256, download } from './download.ts';
+import { type AuditRecord, type Decision, addAudit, addDenial, listAudit, listDenials, setUnknownAccess, unknownAccess } from './audit.ts';
 import { addGrant, listGrants, type RevokeMatch, resetGrants, revokeGrants, touchGrants } from './grants.ts';
 import { dataHome } from './home.ts';
 import { InspectError, inspectModule } from './inspect.ts';
@@ -274,6 +275,36 @@ export class Library {
 
   history(ref: string, limit?: number): RunRecord[] {
     return listRuns(this.db, this.app(ref).id, limit);
+  }
+
+  /** Records a decision about an access outside the grants. */
+  recordAudit(appId: string, runId: number | null, operation: string, path: string | null, decision: Decision): void {
+    addAudit(this.db, appId, runId, operation, path, decision);
+  }
+
+  /** An app's audit log, newest first. */
+  audit(ref: string, opts?: { decision?: Decision; limit?: number }): AuditRecord[] {
+    return listAudit(this.db, this.app(ref).id, opts);
+  }
+
+  /** Paths the person said never to ask about again. */
+  denials(appId: string): string[] {
+    return listDenials(this.db, appId);
+  }
+
+  /** Remembers "deny always" for a path and everything below it. */
+  denyAlways(appId: string, path: string): void {
+    addDenial(this.db, appId, path);
+  }
+
+  /** The app's choice for access outside its grants: 'ask' (default) or 'deny'. */
+  unknownAccess(appId: string): 'ask' | 'deny' {
+    return unknownAccess(this.db, appId);
+  }
+
+  /** Sets the app's choice for access outside its grants. */
+  setUnknownAccess(ref: string, mode: 'ask' | 'deny'): void {
+    setUnknownAccess(this.db, this.app(ref).id, mode);
   }
 
   /** The app's module bytes, re-checked against its recorded hash. */

@@ -1,0 +1,46 @@
+/**
+ * Permission prompts on the controlling terminal (DESIGN §5), for `terrarium run APP` in ask mode.
+ * Input already waiting on the terminal is thrown away first, so keystrokes typed before the
+ * question appeared cannot answer it.
+ *
+ * Ambient Authority: opens /dev/tty.
+ */
+import fs from 'node:fs';
+import type { Answer, Prompter } from '../launcher/asking.ts';
+import { promptSafe } from '../launcher/prompt-text.ts';
+
+const VERBS = { read: 'read', write: 'write to', create: 'create', delete: 'delete', list: 'list the folder' } as const;
+
+function discardPending(): void {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync('/dev/tty', fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    const buf = Buffer.alloc(4096);
+    for (let i = 0; i < 1024; i++) if (fs.readSync(fd, buf) <= 0) break;
+  } catch {
+    // EAGAIN: nothing was waiting.
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/** A prompter on /dev/tty, or null when there is no terminal to ask on. */
+export function ttyPrompter(): Prompter | null {
+  if (process.platform === 'win32' || !process.stdin.isTTY || !process.stderr.isTTY) return null;
+  return async (q) => {
+    discardPending();
+    const fd = fs.openSync('/dev/tty', 'r+');
+    try {
+      const why = q.reason ? `\n  (it says: ${promptSafe(q.reason, 200)})` : '';
+      fs.writeSync(fd, `\nterrarium: ${promptSafe(q.appName, 60)} wants to ${VERBS[q.operation]} ${promptSafe(q.path)}${why}\n  [o]nce  [a]lways  [d]eny  [n]ever ask again  (default: deny) > `);
+      const buf = Buffer.alloc(256);
+      const n = fs.readSync(fd, buf);
+      const word = buf.subarray(0, n).toString('utf8').trim().toLowerCase();
+      const answer: Answer = word === 'o' || word === 'once' ? 'allow-once' : word === 'a' || word === 'always' ? 'allow-always' : word === 'n' || word === 'never' ? 'deny-always' : 'deny';
+      fs.writeSync(fd, answer.startsWith('allow') ? '  allowed\n' : '  denied\n');
+      return answer;
+    } finally {
+      fs.closeSync(fd);
+    }
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * Deciding an access outside an app's grants (DESIGN §5): "deny always" answers first, then the
+ * app's mode ('deny' never asks), then the person, through whatever UI the run has. Every
+ * decision lands in the audit log; "allow always" becomes a folder grant (from the next run on),
+ * "deny always" a remembered denial.
+ */
+import path from 'node:path';
+import type { Library } from '../library/library.ts';
+import type { AppRecord } from '../library/types.ts';
+import type { AskOperation } from '../runtime/ask.ts';
+
+/** The person's answer to a prompt. */
+export type Answer = 'allow-once' | 'allow-always' | 'deny' | 'deny-always';
+
+/** A question to put to the person. */
+export interface Question {
+  appName: string;
+  operation: AskOperation;
+  /** The normalised host path. */
+  path: string;
+  /** Why the app says it needs it (its manifest), if it says. */
+  reason: string | null;
+}
+
+/** Asks the person; resolves to their answer (a UI that cannot ask resolves 'deny'). */
+export type Prompter = (q: Question) => Promise<Answer>;
+
+const WRITING: readonly AskOperation[] = ['write', 'create', 'delete'];
+
+/** The folder an "allow always" grants: the folder itself for listing, else the file's folder. */
+export function grantFolderFor(operation: AskOperation, p: string): string {
+  return operation === 'list' ? p : path.dirname(p);
+}
+
+/**
+ * The decision function for one run of `app` (its runtime `onAsk`). `prompter` null means no UI
+ * can ask (a CLI without a terminal): then ask means deny, and `onDenied` says so.
+ */
+export function decider(
+  lib: Library, app: AppRecord, runId: number, prompter: Prompter | null, onDenied?: (q: Question) => void,
+): (operation: AskOperation, hostPath: string) => Promise<boolean> {
+  const reason = app.manifest?.needs.map((n) => n.reason).find((r) => r) ?? null;
+  return async (operation, hostPath) => {
+    const p = path.resolve(hostPath);
+    const q: Question = { appName: app.name, operation, path: p, reason };
+    // `onDenied` tells about denials nobody was asked about (the person saw their own answer).
+    const denied = (asked: boolean): false => {
+      lib.recordAudit(app.id, runId, operation, p, 'denied');
+      if (!asked) onDenied?.(q);
+      return false;
+    };
+    if (lib.denials(app.id).some((d) => p === d || p.startsWith(d.endsWith('/') ? d : `${d}/`))) return denied(false);
+    if (lib.unknownAccess(app.id) === 'deny' || prompter === null) return denied(false);
+    const answer = await prompter(q);
+    if (answer === 'deny') return denied(true);
+    if (answer === 'deny-always') {
+      lib.denyAlways(app.id, p);
+      return denied(true);
+    }
+    if (answer === 'allow-always') {
+      const folder = grantFolderFor(operation, p);
+      lib.grant(app.id, [{ kind: 'folder', host: folder, guest: folder, access: WRITING.includes(operation) ? 'read-write' : 'read' }]);
+    }
+    lib.recordAudit(app.id, runId, operation, p, 'prompted-allowed');
+    return true;
+  };
+}

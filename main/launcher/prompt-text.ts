@@ -1,0 +1,11 @@
+/**
+ * Text shown in a permission prompt comes from the app (its paths, its manifest's reason), so it
+ * is made safe to show (DESIGN §5): control characters and bidirectional marks become visible
+ * escapes, and it is cut to a length.
+ */
+
+/** `s` with C0/C1 controls, DEL and bidi/invisible format marks escaped as \u{…}, at most `max` characters. */
+export function promptSafe(s: string, max = 300): string {
+  const escaped = s.replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
+  return escaped.length > max ? `${escaped.slice(0, max - 1)}…` : escaped;
+}

@@ -1,0 +1,110 @@
+/**
+ * Ask mode's decisions (DESIGN §5): remembered denials, the app's mode, the person's four answers,
+ * the audit log, the CLI without a terminal (ask means deny, said on stderr), and prompt text
+ * that cannot spoof.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, expect, test } from 'vitest';
+import { type Answer, decider, grantFolderFor } from '../../main/launcher/asking.ts';
+import { promptSafe } from '../../main/launcher/prompt-text.ts';
+import { Library } from '../../main/library/library.ts';
+
+const repo = path.resolve(import.meta.dirname, '..', '..');
+const probe = path.join(repo, 'test', 'fixtures', 'ask_probe.wasm');
+const temps: string[] = [];
+afterEach(() => {
+  for (const t of temps.splice(0)) fs.rmSync(t, { recursive: true, force: true });
+});
+const temp = (): string => {
+  const d = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'terrarium-asking-')));
+  temps.push(d);
+  return d;
+};
+
+async function setup() {
+  const home = temp();
+  const lib = Library.open(home);
+  const { app } = await lib.install({ kind: 'file', path: probe });
+  const runId = lib.runStarted(app, [], []);
+  return { home, lib, app, runId };
+}
+
+test('each answer is applied and audited; "always" answers are remembered', async () => {
+  const { lib, app, runId } = await setup();
+  const asked: string[] = [];
+  let next: Answer = 'allow-once';
+  const decide = decider(lib, app, runId, async (q) => {
+    asked.push(`${q.operation} ${q.path}`);
+    return next;
+  });
+  expect(await decide('read', '/data/a.txt')).toBe(true);
+  next = 'deny';
+  expect(await decide('write', '/data/a.txt')).toBe(false);
+  next = 'allow-always';
+  expect(await decide('create', '/data/new/b.txt')).toBe(true);
+  expect(lib.grants(app.id)).toMatchObject([{ kind: 'folder', host: '/data/new', guest: '/data/new', access: 'read-write' }]);
+  next = 'deny-always';
+  expect(await decide('read', '/secret')).toBe(false);
+  expect(lib.denials(app.id)).toEqual(['/secret']);
+  // Never asked again about /secret or anything below it.
+  const before = asked.length;
+  expect(await decide('read', '/secret/x')).toBe(false);
+  expect(asked.length).toBe(before);
+  expect(lib.audit(app.id).map((e) => `${e.decision} ${e.operation} ${e.path}`).reverse()).toEqual([
+    'prompted-allowed read /data/a.txt',
+    'denied write /data/a.txt',
+    'prompted-allowed create /data/new/b.txt',
+    'denied read /secret',
+    'denied read /secret/x',
+  ]);
+  expect(lib.audit(app.id, { decision: 'denied' })).toHaveLength(3);
+  lib.close();
+});
+
+test("an app set to 'deny' is never asked, and neither is one with no UI to ask on", async () => {
+  const { lib, app, runId } = await setup();
+  let asked = 0;
+  const denied: string[] = [];
+  lib.setUnknownAccess(app.id, 'deny');
+  const decide = decider(lib, app, runId, async () => {
+    asked++;
+    return 'allow-once';
+  }, (q) => denied.push(q.path));
+  expect(await decide('read', '/etc/hosts')).toBe(false);
+  lib.setUnknownAccess(app.id, 'ask');
+  expect(await decider(lib, app, runId, null, (q) => denied.push(q.path))('read', '/etc/hostname')).toBe(false);
+  expect(asked).toBe(0);
+  expect(denied).toEqual(['/etc/hosts', '/etc/hostname']);
+  lib.close();
+});
+
+test('terrarium run APP without a terminal denies ungranted access, says so on stderr, and logs it', async () => {
+  const { home, lib, app } = await setup();
+  lib.close();
+  const outside = temp();
+  fs.writeFileSync(path.join(outside, 'secret.txt'), 'secret');
+  const r = spawnSync(process.execPath, [path.join(repo, 'bin', 'terrarium.js'), 'run', app.name, '--', `read:${outside}/secret.txt`], {
+    env: { ...process.env, TERRARIUM_HOME: home }, input: '', encoding: 'utf8',
+  });
+  expect(r.status).toBe(0);
+  expect(r.stdout).toContain(`read ${outside}/secret.txt errno=2`);
+  expect(r.stdout).not.toContain('content');
+  expect(r.stderr).toContain(`terrarium: denied ${app.name} read ${outside}/secret.txt`);
+  expect(r.stderr).toContain(`terrarium grant ${app.name} --dir ${outside}`);
+  const audit = spawnSync(process.execPath, [path.join(repo, 'bin', 'terrarium.js'), 'audit', app.name, '--json'], {
+    env: { ...process.env, TERRARIUM_HOME: home }, encoding: 'utf8',
+  });
+  expect(JSON.parse(audit.stdout)).toMatchObject([{ decision: 'denied', operation: 'read', path: `${outside}/secret.txt` }]);
+});
+
+test('prompt text shows control characters and bidi marks as escapes and is length-capped', () => {
+  expect(promptSafe('/tmp/a\x1b[2Jb')).toBe('/tmp/a\\u{1b}[2Jb');
+  expect(promptSafe('/tmp/\u202Etxt.exe')).toBe('/tmp/\\u{202e}txt.exe');
+  expect(promptSafe('a\u200Bb\r\n')).toBe('a\\u{200b}b\\u{d}\\u{a}');
+  expect(promptSafe('x'.repeat(1000), 50)).toHaveLength(50);
+  expect(grantFolderFor('list', '/a/b')).toBe('/a/b');
+  expect(grantFolderFor('read', '/a/b/c.txt')).toBe('/a/b');
+});
