@@ -24,10 +24,44 @@ export interface CatalogEntry extends AppSummary {
   running: number;
 }
 
+/** One decision about an access outside an app's grants. */
+export interface AuditEntry {
+  id: number;
+  runId: number | null;
+  operation: string;
+  path: string | null;
+  decision: 'allowed' | 'prompted-allowed' | 'denied';
+  at: string;
+}
+
+/** A question for the person while an app runs (ask mode, DESIGN §5). Texts are already escaped. */
+export interface PromptRequest {
+  promptId: string;
+  runId: string;
+  appId: string;
+  appName: string;
+  operation: 'read' | 'write' | 'create' | 'delete' | 'list';
+  /** The normalised host path. */
+  path: string;
+  /** The folder an "allow always" would grant. */
+  folder: string;
+  /** Why the app's manifest says it needs this, if it says. */
+  reason: string | null;
+  /** When main stops waiting and denies (ISO time). */
+  expiresAt: string;
+}
+
+/** The person's answer. */
+export type PromptAnswer = 'allow-once' | 'allow-always' | 'deny' | 'deny-always';
+
 /** Everything the app page shows. */
 export interface AppDetails {
   app: AppRecord;
   grants: GrantRecord[];
+  /** What happens outside the grants: ask the person, or deny without asking. */
+  unknownAccess: 'ask' | 'deny';
+  /** Newest first. */
+  audit: AuditEntry[];
   builds: { version: string | null; sha256: string; size: number; installedAt: string }[];
   history: RunRecord[];
   running: number;
@@ -86,6 +120,9 @@ export interface Requests {
   'runs.resize': [{ runId: string; cols: number; rows: number }, null];
   'runs.stop': [{ runId: string }, null];
   'runs.list': [Record<string, never>, SessionInfo[]];
+  'prompt.answer': [{ promptId: string; answer: PromptAnswer }, null];
+  'prompt.pending': [Record<string, never>, PromptRequest[]];
+  'apps.setUnknownAccess': [{ ref: string; mode: 'ask' | 'deny' }, null];
   'fs.list': [{ path?: string }, FolderListing];
   'dialog.chooseFolder': [Record<string, never>, string | null];
   'dialog.chooseFile': [{ wasm?: boolean }, string | null];
@@ -99,6 +136,10 @@ export interface Events {
   'install.progress': { progressId: string; received: number; total: number | null };
   /** The catalog or an app's grants changed; views refresh. */
   'apps.changed': { appId: string | null };
+  /** A running app asks for something its grants do not cover; answer with prompt.answer. */
+  'prompt.request': PromptRequest;
+  /** A prompt was answered (maybe in another window) or expired. */
+  'prompt.closed': { promptId: string; answer: PromptAnswer };
 }
 
 export type RequestName = keyof Requests;
@@ -117,10 +158,11 @@ export const REQUEST_NAMES = [
   'system.info', 'apps.list', 'apps.get', 'apps.uninstall', 'install.preview', 'install.confirm',
   'install.cancel', 'grants.add', 'grants.revoke', 'grants.reset', 'runs.start', 'runs.input',
   'runs.resize', 'runs.stop', 'runs.list', 'fs.list', 'dialog.chooseFolder', 'dialog.chooseFile',
+  'prompt.answer', 'prompt.pending', 'apps.setUnknownAccess',
 ] as const satisfies readonly RequestName[];
 
 /** Every event name. */
-export const EVENT_NAMES = ['run.output', 'run.exit', 'install.progress', 'apps.changed'] as const satisfies readonly EventName[];
+export const EVENT_NAMES = ['run.output', 'run.exit', 'install.progress', 'apps.changed', 'prompt.request', 'prompt.closed'] as const satisfies readonly EventName[];
 
 /** The Electron IPC channel requests travel on (one, with the request name inside). */
 export const REQUEST_CHANNEL = 'terrarium:request';

@@ -25,6 +25,8 @@ export interface ApiOptions {
   /** The data folder (default: the platform's, or TERRARIUM_HOME). */
   home?: string;
   dialogs?: Dialogs;
+  /** How long a permission prompt waits for the person before denying (default 60 s). */
+  promptTimeoutMs?: number;
 }
 
 /** Listener of every event. */
@@ -61,7 +63,7 @@ export function createApi(opts: ApiOptions): Api {
     for (const l of listeners) l(name, payload);
   };
   let gate: () => Promise<void> | undefined = () => undefined;
-  const sessions = new Sessions(lib, emit, () => gate());
+  const sessions = new Sessions(lib, emit, () => gate(), opts.promptTimeoutMs);
   const previews = new Map<string, { prepared: PreparedInstall; at: number }>();
   const changed = (appId: string | null): void => emit('apps.changed', { appId });
 
@@ -70,7 +72,10 @@ export function createApi(opts: ApiOptions): Api {
     'apps.list': (a) => lib.list(a).map((s) => ({ ...s, running: sessions.running(s.id) })),
     'apps.get': ({ ref }) => {
       const app = lib.app(ref);
-      return { app, grants: lib.grants(app.id), builds: lib.builds(app.id), history: lib.history(app.id, 50), running: sessions.running(app.id) };
+      return {
+        app, grants: lib.grants(app.id), builds: lib.builds(app.id), history: lib.history(app.id, 50), running: sessions.running(app.id),
+        unknownAccess: lib.unknownAccess(app.id), audit: lib.audit(app.id, { limit: 200 }),
+      };
     },
     'apps.uninstall': ({ ref }) => {
       const app = lib.app(ref);
@@ -146,6 +151,16 @@ export function createApi(opts: ApiOptions): Api {
       return null;
     },
     'runs.list': () => sessions.list(),
+    'prompt.answer': ({ promptId, answer }) => {
+      if (!sessions.prompts.answer(promptId, answer)) throw new ApiError('no-prompt', 'this question was already answered or has expired');
+      return null;
+    },
+    'prompt.pending': () => sessions.prompts.pending(),
+    'apps.setUnknownAccess': ({ ref, mode }) => {
+      lib.setUnknownAccess(ref, mode);
+      changed(lib.app(ref).id);
+      return null;
+    },
     'fs.list': ({ path: p }) => listFolder(p ?? os.homedir()),
     'dialog.chooseFolder': () => {
       if (!opts.dialogs) throw new ApiError('unsupported', 'no native dialogs here; use the folder browser');

@@ -133,6 +133,15 @@ export const validators: { [K in RequestName]: (raw: unknown) => RequestArgs<K> 
   },
   'runs.stop': (v) => ({ runId: str(obj(v, 'arguments').runId, 'runId', 64) }),
   'runs.list': none,
+  'prompt.answer': (v) => {
+    const o = obj(v, 'arguments');
+    return { promptId: str(o.promptId, 'promptId', 64), answer: oneOf(o.answer, 'answer', ['allow-once', 'allow-always', 'deny', 'deny-always'] as const) };
+  },
+  'prompt.pending': none,
+  'apps.setUnknownAccess': (v) => {
+    const o = obj(v, 'arguments');
+    return { ref: str(o.ref, 'ref', 200), mode: oneOf(o.mode, 'mode', ['ask', 'deny'] as const) };
+  },
   'fs.list': (v) => ({ path: optStr(obj(v ?? {}, 'arguments').path, 'path') }),
   'dialog.chooseFolder': none,
   'dialog.chooseFile': (v) => {

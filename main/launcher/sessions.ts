@@ -9,6 +9,7 @@ import { Filetype } from '../runtime/abi.ts';
 import { type RunHandle, type RunOutcome, startRun } from '../runtime/run.ts';
 import { prepareRun } from './launch.ts';
 import { LineDiscipline } from './line-discipline.ts';
+import { PromptBroker } from './prompts.ts';
 
 /** Sends an event to the UI. */
 export type Emit = <K extends keyof Events>(name: K, payload: Events[K]) => void;
@@ -47,11 +48,15 @@ export class Sessions {
   private readonly emit: Emit;
   private readonly gate: () => Promise<void> | undefined;
 
+  /** Questions from runs in ask mode, put to the person in the window. */
+  readonly prompts: PromptBroker;
+
   /** `gate` is the transport's backpressure (see RunSpec.backpressure). */
-  constructor(lib: Library, emit: Emit, gate: () => Promise<void> | undefined = () => undefined) {
+  constructor(lib: Library, emit: Emit, gate: () => Promise<void> | undefined = () => undefined, promptTimeoutMs?: number) {
     this.lib = lib;
     this.emit = emit;
     this.gate = gate;
+    this.prompts = new PromptBroker(emit, promptTimeoutMs);
   }
 
   /** Starts app `ref` in a terminal pane of `cols` × `rows`. */
@@ -65,7 +70,13 @@ export class Sessions {
       module: run.module,
       args: run.args,
       env: [...env],
-      preopens: [...run.policy.preopens],
+      preopens: run.preopens,
+      onAsk: run.onAsk(async (q) => {
+        const answer = await this.prompts.ask(q, runId, run.app.id);
+        // The decision (and an "always" grant or denial) is stored right after this returns.
+        setImmediate(() => this.emit('apps.changed', { appId: run.app.id }));
+        return answer;
+      }),
       stdioTypes: [CHAR, CHAR, CHAR],
       memoryMaxBytes: run.policy.memoryMaxBytes,
       timeoutMs: run.policy.timeoutMs,
@@ -85,6 +96,7 @@ export class Sessions {
     this.runs.set(runId, { info, handle, line, cols, rows });
     void handle.done.then((outcome) => {
       this.runs.delete(runId);
+      this.prompts.endRun(runId);
       run.finish(outcome, bytesOut);
       this.emit('run.exit', exitOf(runId, outcome));
       this.emit('apps.changed', { appId: run.app.id });

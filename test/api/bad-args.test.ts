@@ -91,6 +91,9 @@ describe('malformed arguments → bad-request, nothing changed', () => {
     ['fs.list', 'path a number', () => ({ path: 5 })], ['fs.list', 'path too long', () => ({ path: long(4097) })], ['fs.list', 'a string', () => '/'],
     ['dialog.chooseFolder', 'a string', () => 'x'], ['dialog.chooseFolder', 'a number', () => 5],
     ['dialog.chooseFile', 'a string', () => 'x'], ['dialog.chooseFile', 'wasm not a boolean', () => ({ wasm: 'yes' })],
+    ['prompt.answer', 'no promptId', () => ({ answer: 'deny' })], ['prompt.answer', 'an unknown answer', () => ({ promptId: 'p', answer: 'allow-everything' })],
+    ['prompt.pending', 'a string', () => 'x'],
+    ['apps.setUnknownAccess', 'an unknown mode', () => ({ ref: 'x', mode: 'allow' })], ['apps.setUnknownAccess', 'no ref', () => ({ mode: 'deny' })],
   ];
 
   test('every request has malformed cases here', () => {

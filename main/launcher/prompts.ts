@@ -1,0 +1,69 @@
+/**
+ * Permission prompts for the window (DESIGN §5): a question from a run becomes a `prompt.request`
+ * event; the person's `prompt.answer` (from any window) settles it; no answer in time means deny.
+ * Several prompts from several runs queue, each labelled with its run.
+ */
+import crypto from 'node:crypto';
+import type { Events, PromptAnswer, PromptRequest } from '../../preload/api.ts';
+import { type Question, grantFolderFor } from './asking.ts';
+import { promptSafe } from './prompt-text.ts';
+
+type Emit = <K extends keyof Events>(name: K, payload: Events[K]) => void;
+
+interface Pending {
+  request: PromptRequest;
+  settle: (a: PromptAnswer) => void;
+  timer: NodeJS.Timeout;
+}
+
+/** The open prompts of every run. */
+export class PromptBroker {
+  private readonly open = new Map<string, Pending>();
+  private readonly emit: Emit;
+  private readonly timeoutMs: number;
+
+  constructor(emit: Emit, timeoutMs = 60_000) {
+    this.emit = emit;
+    this.timeoutMs = timeoutMs;
+  }
+
+  /** Asks the person about `q` for run `runId` of app `appId`; resolves to the answer. */
+  ask(q: Question, runId: string, appId: string): Promise<PromptAnswer> {
+    const promptId = crypto.randomUUID();
+    const request: PromptRequest = {
+      promptId, runId, appId,
+      appName: promptSafe(q.appName, 80),
+      operation: q.operation,
+      path: promptSafe(q.path),
+      folder: promptSafe(grantFolderFor(q.operation, q.path)),
+      reason: q.reason === null ? null : promptSafe(q.reason, 200),
+      expiresAt: new Date(Date.now() + this.timeoutMs).toISOString(),
+    };
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.answer(promptId, 'deny'), this.timeoutMs);
+      this.open.set(promptId, { request, settle: resolve, timer });
+      this.emit('prompt.request', request);
+    });
+  }
+
+  /** Settles a prompt; false if it is no longer open. */
+  answer(promptId: string, answer: PromptAnswer): boolean {
+    const p = this.open.get(promptId);
+    if (!p) return false;
+    this.open.delete(promptId);
+    clearTimeout(p.timer);
+    p.settle(answer);
+    this.emit('prompt.closed', { promptId, answer });
+    return true;
+  }
+
+  /** The prompts waiting for an answer, oldest first. */
+  pending(): PromptRequest[] {
+    return [...this.open.values()].map((p) => p.request);
+  }
+
+  /** Denies every prompt of a run that has ended. */
+  endRun(runId: string): void {
+    for (const p of [...this.open.values()]) if (p.request.runId === runId) this.answer(p.request.promptId, 'deny');
+  }
+}
