@@ -115,7 +115,12 @@ export interface Requests {
   'grants.add': [{ ref: string; grants: GrantInput[] }, GrantRecord[]];
   'grants.revoke': [{ ref: string; ids: number[] }, GrantRecord[]];
   'grants.reset': [{ ref: string }, GrantRecord[]];
-  'runs.start': [{ ref: string; args?: string[]; cols: number; rows: number }, SessionInfo];
+  /**
+   * Starts a run. `files` and `folders` are grants by gesture (DESIGN §5): files the person dropped
+   * or chose are passed as arguments and readable and writable for this run only, nothing else in
+   * their folders; folders are granted for this run, or kept when `always`.
+   */
+  'runs.start': [{ ref: string; args?: string[]; cols: number; rows: number; files?: string[]; folders?: { path: string; always: boolean }[] }, SessionInfo];
   'runs.input': [{ runId: string; data: string }, null];
   'runs.resize': [{ runId: string; cols: number; rows: number }, null];
   'runs.stop': [{ runId: string }, null];

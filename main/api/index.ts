@@ -40,7 +40,8 @@ export interface Api {
   onEvent(listener: EventListener): () => void;
   /** The transport's backpressure for run output (see RunSpec.backpressure). */
   setOutputGate(gate: () => Promise<void> | undefined): void;
-  close(): void;
+  /** Stops every run (recording how it ended), then closes the library. */
+  close(): Promise<void>;
 }
 
 /** A failure with a stable code. */
@@ -128,16 +129,20 @@ export function createApi(opts: ApiOptions): Api {
       return out;
     },
     'grants.revoke': ({ ref, ids }) => {
+      const mine = new Set(lib.grants(ref).map((g) => g.id));
       lib.revoke(ref, ids.map((id) => ({ id })));
+      sessions.revoked(ids.filter((id) => mine.has(id)));
       changed(lib.app(ref).id);
       return lib.grants(ref);
     },
     'grants.reset': ({ ref }) => {
+      const all = lib.grants(ref).map((g) => g.id);
       lib.reset(ref);
+      sessions.revoked(all);
       changed(lib.app(ref).id);
       return lib.grants(ref);
     },
-    'runs.start': ({ ref, args, cols, rows }) => sessions.start(ref, args ?? [], cols, rows),
+    'runs.start': ({ ref, args, cols, rows, files, folders }) => sessions.start(ref, args ?? [], cols, rows, { files, folders }),
     'runs.input': ({ runId, data }) => {
       sessions.input(runId, data);
       return null;
@@ -191,8 +196,8 @@ export function createApi(opts: ApiOptions): Api {
     setOutputGate(g) {
       gate = g;
     },
-    close() {
-      sessions.stopAll();
+    async close() {
+      await sessions.stopAll();
       lib.close();
     },
   };
@@ -203,7 +208,7 @@ function failure(err: unknown): { ok: false; code: string; message: string } {
   if (err instanceof ApiError || err instanceof LibraryError) return { ok: false, code: err.code, message: err.message };
   if (err instanceof PolicyError) return { ok: false, code: 'policy', message: err.message };
   const code = (err as { code?: unknown }).code;
-  if (code === 'not-running') return { ok: false, code, message: (err as Error).message };
+  if (code === 'not-running' || code === 'bad-file' || code === 'bad-folder') return { ok: false, code, message: (err as Error).message };
   return { ok: false, code: 'internal', message: err instanceof Error ? err.message : String(err) };
 }
 

@@ -116,11 +116,20 @@ export const validators: { [K in RequestName]: (raw: unknown) => RequestArgs<K> 
   'grants.reset': (v) => ({ ref: str(obj(v, 'arguments').ref, 'ref', 200) }),
   'runs.start': (v) => {
     const o = obj(v, 'arguments');
+    const folders = o.folders === undefined ? undefined : (Array.isArray(o.folders) && o.folders.length <= 100 ? o.folders : (() => {
+      throw new BadRequest('folders must be a list');
+    })()).map((f: unknown, i: number) => {
+      const fo = obj(f, `folders[${i}]`);
+      if (typeof fo.always !== 'boolean') throw new BadRequest(`folders[${i}].always must be true or false`);
+      return { path: str(fo.path, `folders[${i}].path`), always: fo.always };
+    });
     return {
       ref: str(o.ref, 'ref', 200),
       args: o.args === undefined ? undefined : strings(o.args, 'args'),
       cols: int(o.cols, 'cols', 2, 1000),
       rows: int(o.rows, 'rows', 2, 1000),
+      files: o.files === undefined ? undefined : strings(o.files, 'files'),
+      folders,
     };
   },
   'runs.input': (v) => {

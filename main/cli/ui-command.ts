@@ -28,6 +28,6 @@ export async function uiCommand(argv: string[]): Promise<number> {
     process.once('SIGTERM', resolve);
   });
   await server.close();
-  api.close();
+  await api.close();
   return 0;
 }

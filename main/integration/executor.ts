@@ -16,8 +16,10 @@ import { isAppShortcut } from './windows.ts';
 /** Something that is not the app's is where one of its files would go. */
 export class CollisionError extends Error {
   override name = 'CollisionError';
-  constructor(readonly path: string) {
-    super(`${path} already exists and was not made by Terrarium for this app`);
+  readonly path: string;
+  constructor(where: string) {
+    super(`${where} already exists and was not made by Terrarium for this app`);
+    this.path = where;
   }
 }
 
@@ -139,4 +141,12 @@ export async function commandOnPath(host: Host, name: string, pathVar: string): 
     }
   }
   return null;
+}
+
+/** Whether Terrarium's command folder is on `PATH` (on macOS, and some Linux setups, ~/.local/bin is not). */
+export function commandFolderOnPath(host: Host, pathVar: string): boolean {
+  const p = pathFor(host);
+  const own = p.resolve(folders(host).commands);
+  const same = (dir: string): boolean => (host.platform === 'win32' ? p.resolve(dir).toLowerCase() === own.toLowerCase() : p.resolve(dir) === own);
+  return pathVar.split(host.platform === 'win32' ? ';' : ':').some((dir) => dir !== '' && same(dir));
 }

@@ -39,12 +39,12 @@ export function suggestCommandName(appName: string, appId: string): string {
 
 /**
  * A file name (without extension) that shows `appName` in a Start menu, Finder or Launchpad: the
- * characters Windows and macOS forbid become dashes, controls go, no leading dot (hidden) and no
+ * characters Windows and macOS forbid become dashes, controls spaces, no leading dot (hidden) and no
  * trailing dot or space (Windows drops them), at most 80 characters, never a device name.
  */
 export function displayFileName(appName: string, appId: string): string {
   const name = appName
-    .replace(/[\u0000-\u001f\u007f-\u009f]/g, '')
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')
     .replace(/[<>:"/\\|?*]/g, '-')
     .trim()
     .replace(/^\.+/, '')

@@ -38,6 +38,7 @@ export function grantFolderFor(operation: AskOperation, p: string): string {
  */
 export function decider(
   lib: Library, app: AppRecord, runId: number, prompter: Prompter | null, onDenied?: (q: Question) => void,
+  oneTimeFiles: ReadonlySet<string> = new Set(),
 ): (operation: AskOperation, hostPath: string) => Promise<boolean> {
   const reason = app.manifest?.needs.map((n) => n.reason).find((r) => r) ?? null;
   return async (operation, hostPath) => {
@@ -49,6 +50,11 @@ export function decider(
       if (!asked) onDenied?.(q);
       return false;
     };
+    // Files the person handed to this run by gesture: exactly those, for this run (audited as used).
+    if (oneTimeFiles.has(p) && operation !== 'delete') {
+      lib.recordAudit(app.id, runId, operation, p, 'allowed');
+      return true;
+    }
     if (lib.denials(app.id).some((d) => p === d || p.startsWith(d.endsWith('/') ? d : `${d}/`))) return denied(false);
     if (lib.unknownAccess(app.id) === 'deny' || prompter === null) return denied(false);
     const answer = await prompter(q);

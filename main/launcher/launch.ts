@@ -21,7 +21,7 @@ export interface PreparedRun {
   /** The folders the run gets: its grants, plus ask mode's root (see runtime/ask.ts). */
   preopens: Preopen[];
   /** The run's `onAsk`: decides accesses outside the grants with `prompter` (null: no UI, deny). */
-  onAsk(prompter: Prompter | null, onDenied?: (q: Question) => void): (op: AskOperation, hostPath: string) => Promise<boolean>;
+  onAsk(prompter: Prompter | null, onDenied?: (q: Question) => void, oneTimeFiles?: ReadonlySet<string>): (op: AskOperation, hostPath: string) => Promise<boolean>;
   /** Records how the run ended. */
   finish(outcome: RunOutcome, bytesOut: number): void;
 }
@@ -41,7 +41,7 @@ export function prepareRun(lib: Library, ref: string, extraArgs: string[]): Prep
   return {
     app, policy, args, module, runId,
     preopens: [...policy.preopens, ...askRoot],
-    onAsk: (prompter, onDenied) => decider(lib, app, runId, prompter, onDenied),
+    onAsk: (prompter, onDenied, oneTimeFiles) => decider(lib, app, runId, prompter, onDenied, oneTimeFiles),
     finish(outcome, bytesOut) {
       lib.runEnded(runId, outcome.kind, outcome.kind === 'exit' ? outcome.code : null, bytesOut);
     },

@@ -43,7 +43,7 @@ export function policyFor(grants: readonly GrantRecord[], hostEnv: NodeJS.Proces
           ok = false;
         }
         if (!ok) throw new PolicyError(`the granted folder ${g.host} no longer exists; revoke or re-grant it`);
-        preopens.push(Object.freeze({ hostPath: g.host, guestPath: g.guest, readOnly: g.access === 'read' }));
+        preopens.push(Object.freeze({ hostPath: g.host, guestPath: g.guest, readOnly: g.access === 'read', grantId: g.id }));
         break;
       }
       case 'env':

@@ -6,7 +6,9 @@ import crypto from 'node:crypto';
 import type { Events, RunExit, SessionInfo } from '../../preload/api.ts';
 import type { Library } from '../library/library.ts';
 import { Filetype } from '../runtime/abi.ts';
-import { type RunHandle, type RunOutcome, startRun } from '../runtime/run.ts';
+import fs from 'node:fs';
+import path from 'node:path';
+import { type Preopen, type RunHandle, type RunOutcome, startRun } from '../runtime/run.ts';
 import { prepareRun } from './launch.ts';
 import { LineDiscipline } from './line-discipline.ts';
 import { PromptBroker } from './prompts.ts';
@@ -15,14 +17,23 @@ import { PromptBroker } from './prompts.ts';
 export type Emit = <K extends keyof Events>(name: K, payload: Events[K]) => void;
 
 interface Session {
+  /** Settles once the run is over and recorded. */
+  ended: Promise<void>;
   info: SessionInfo;
   handle: RunHandle;
+  preopens: readonly Preopen[];
   line: LineDiscipline;
   cols: number;
   rows: number;
 }
 
 const CHAR = Filetype.character_device;
+
+/** Files and folders handed to a run by gesture. */
+export interface Gesture {
+  files?: string[];
+  folders?: { path: string; always: boolean }[];
+}
 
 function exitOf(runId: string, o: RunOutcome): RunExit {
   switch (o.kind) {
@@ -59,9 +70,22 @@ export class Sessions {
     this.prompts = new PromptBroker(emit, promptTimeoutMs);
   }
 
-  /** Starts app `ref` in a terminal pane of `cols` × `rows`. */
-  start(ref: string, args: string[], cols: number, rows: number): SessionInfo {
-    const run = prepareRun(this.lib, ref, args);
+  /**
+   * Starts app `ref` in a terminal pane of `cols` × `rows`. `gesture` holds files and folders the
+   * person handed to this run (see the contract's runs.start).
+   */
+  start(ref: string, args: string[], cols: number, rows: number, gesture: Gesture = {}): SessionInfo {
+    const files = (gesture.files ?? []).map((f) => path.resolve(f));
+    for (const f of files) {
+      if (!path.isAbsolute(f) || !fs.existsSync(f) || !fs.statSync(f).isFile()) throw Object.assign(new Error(`${f} is not a file`), { code: 'bad-file' });
+    }
+    for (const d of gesture.folders ?? []) {
+      if (!path.isAbsolute(d.path) || !fs.existsSync(d.path) || !fs.statSync(d.path).isDirectory()) throw Object.assign(new Error(`${d.path} is not a folder`), { code: 'bad-folder' });
+      if (d.always) this.lib.grant(ref, [{ kind: 'folder', host: d.path, guest: d.path, access: 'read-write' }]);
+    }
+    const run = prepareRun(this.lib, ref, [...args, ...files]);
+    const thisRunOnly: Preopen[] = (gesture.folders ?? []).filter((d) => !d.always).map((d) => ({ hostPath: d.path, guestPath: d.path, readOnly: false }));
+    const preopens = [...thisRunOnly, ...run.preopens];
     const runId = crypto.randomUUID();
     const env = new Map<string, string>([['TERM', 'xterm-256color'], ['COLUMNS', String(cols)], ['LINES', String(rows)]]);
     for (const [k, v] of run.policy.env) env.set(k, v);
@@ -70,19 +94,22 @@ export class Sessions {
       module: run.module,
       args: run.args,
       env: [...env],
-      preopens: run.preopens,
+      preopens,
       onAsk: run.onAsk(async (q) => {
         const answer = await this.prompts.ask(q, runId, run.app.id);
         // The decision (and an "always" grant or denial) is stored right after this returns.
         setImmediate(() => this.emit('apps.changed', { appId: run.app.id }));
         return answer;
-      }),
+      }, undefined, new Set(files)),
       stdioTypes: [CHAR, CHAR, CHAR],
       memoryMaxBytes: run.policy.memoryMaxBytes,
       timeoutMs: run.policy.timeoutMs,
       onOutput: (_stream, data) => {
         bytesOut += data.length;
-        this.emit('run.output', { runId, data: data.slice() });
+        // A plain Uint8Array of its own: the ring's buffer is reused, and a Buffer would reach
+        // the wire through its toJSON.
+        const own = data instanceof Buffer ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : data.slice();
+        this.emit('run.output', { runId, data: own });
       },
       backpressure: this.gate,
     });
@@ -93,14 +120,14 @@ export class Sessions {
       interrupt: () => handle.cancel(),
     });
     const info: SessionInfo = { runId, appId: run.app.id, appName: run.app.name, args: run.args.slice(1), startedAt: new Date().toISOString() };
-    this.runs.set(runId, { info, handle, line, cols, rows });
-    void handle.done.then((outcome) => {
+    const ended = handle.done.then((outcome) => {
       this.runs.delete(runId);
       this.prompts.endRun(runId);
       run.finish(outcome, bytesOut);
       this.emit('run.exit', exitOf(runId, outcome));
       this.emit('apps.changed', { appId: run.app.id });
     });
+    this.runs.set(runId, { info, handle, line, cols, rows, preopens, ended });
     this.emit('apps.changed', { appId: run.app.id });
     return info;
   }
@@ -139,8 +166,20 @@ export class Sessions {
     return n;
   }
 
-  /** Stops everything (shutting down). */
-  stopAll(): void {
+  /** Grants were revoked: a live run's next access through them is denied (DESIGN §5). */
+  revoked(grantIds: readonly number[]): void {
+    const ids = new Set(grantIds);
+    for (const s of this.runs.values()) {
+      s.preopens.forEach((p, i) => {
+        if (p.grantId !== undefined && ids.has(p.grantId)) s.handle.revoke(i);
+      });
+    }
+  }
+
+  /** Stops everything (shutting down); resolves once every run is over and recorded. */
+  async stopAll(): Promise<void> {
+    const ended = [...this.runs.values()].map((s) => s.ended);
     for (const s of this.runs.values()) s.handle.cancel();
+    await Promise.all(ended);
   }
 }

@@ -29,6 +29,8 @@ export interface Descriptor {
   readOnly: boolean;
   /** Host path it was opened by (messages only; never used to reach the file again on Linux). */
   hostPath: string;
+  /** The preopen this descriptor was reached from (its grant can be revoked while running). */
+  origin?: number;
   /** Reached through ask mode's root: accesses below it are asked about. */
   ask?: boolean;
   /** Guest name of a preopened directory. */
@@ -46,6 +48,12 @@ export function dirRef(d: Descriptor): DirRef {
 /** The guest's descriptor table. Rights are checked when a descriptor is fetched (uvwasi). */
 export class FdTable {
   private readonly slots: (Descriptor | undefined)[] = [];
+  private readonly revoked: Int32Array | undefined;
+
+  /** `revoked` flags, one per preopen, are set by main when a grant is revoked mid-run. */
+  constructor(revoked?: Int32Array) {
+    this.revoked = revoked;
+  }
 
   /**
    * The descriptor `fd`, which must hold every right in `base` (and `inheriting`):
@@ -54,6 +62,9 @@ export class FdTable {
   get(fd: number, base: number, inheriting = 0): Descriptor {
     const d = this.slots[fd];
     if (d === undefined) throw new WasiError(Errno.badf, `bad file descriptor ${fd}`);
+    if (d.origin !== undefined && this.revoked !== undefined && Atomics.load(this.revoked, d.origin) !== 0) {
+      throw new WasiError(Errno.acces, 'the grant behind this descriptor was revoked');
+    }
     if ((d.rightsBase & base) !== base || (d.rightsInheriting & inheriting) !== inheriting) {
       throw new WasiError(Errno.notcapable, `descriptor ${fd} lacks the right for this operation`);
     }
@@ -96,7 +107,8 @@ export class FdTable {
 
   /** Closes `fd` and its host fd. */
   close(fd: number): void {
-    const d = this.get(fd, 0);
+    const d = this.slots[fd];
+    if (d === undefined) throw new WasiError(Errno.badf, `bad file descriptor ${fd}`);
     this.slots[fd] = undefined;
     if (d.hostFd >= 0) fs.closeSync(d.hostFd);
   }

@@ -66,6 +66,8 @@ export interface RunHandle {
   endStdin(): void;
   /** Stops the run (outcome `cancelled`). */
   cancel(): void;
+  /** Revokes preopen `index` (`spec.preopens[index]`): its next access is denied. */
+  revoke(index: number): void;
 }
 
 const STDIN_RING = 1024 * 1024;
@@ -90,7 +92,9 @@ export function startRun(spec: RunSpec): RunHandle {
     memoryMaxBytes: spec.memoryMaxBytes,
     stdinFd: spec.stdinFd,
     askBuffer: spec.preopens.some((p) => p.ask) ? createAskBuffer() : undefined,
+    revoked: new SharedArrayBuffer(4 * Math.max(1, spec.preopens.length)),
   };
+  const revoked = new Int32Array(config.revoked);
   const worker = new Worker(workerUrl, { stdout: false, stderr: false });
   let ended: RunOutcome | undefined;
   let settle!: (o: RunOutcome) => void;
@@ -140,6 +144,9 @@ export function startRun(spec: RunSpec): RunHandle {
     },
     cancel() {
       finish({ kind: 'cancelled' });
+    },
+    revoke(index) {
+      if (index >= 0 && index < spec.preopens.length) Atomics.store(revoked, index, 1);
     },
   };
 }

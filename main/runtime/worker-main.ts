@@ -32,14 +32,14 @@ const cString = (s: string): Uint8Array => encodeUtf8(`${s}\0`);
  * the runtime opens on its own; every other file is reached from one of them (path-resolve.ts).
  */
 function buildTable(): FdTable {
-  const fds = new FdTable();
+  const fds = new FdTable(new Int32Array(config.revoked));
   config.stdioTypes.forEach((filetype, stream) => {
     fds.add({
       kind: 'stdio', hostFd: -1, filetype, stream, fdflags: 0, position: 0, readOnly: false,
       rightsBase: stream === 0 ? STDIN_RIGHTS : STDOUT_RIGHTS, rightsInheriting: 0, hostPath: `<stdio ${stream}>`,
     });
   });
-  for (const p of config.preopens) {
+  for (const [origin, p] of config.preopens.entries()) {
     // The person chose this folder, so a symlink in its own path is theirs: resolve it once here.
     const hostPath = fs.realpathSync(p.hostPath);
     const hostFd = fs.openSync(hostPath, fs.constants.O_RDONLY | (fs.constants.O_DIRECTORY ?? 0));
@@ -47,7 +47,7 @@ function buildTable(): FdTable {
       kind: 'dir', hostFd, filetype: 3, fdflags: 0, position: 0, readOnly: p.readOnly,
       rightsBase: p.readOnly ? RIGHTS_DIRECTORY & ~RIGHTS_DIR_MUTATE & ~R.fd_filestat_set_times : RIGHTS_DIRECTORY,
       rightsInheriting: p.readOnly ? RIGHTS_ALL & ~RIGHTS_DIR_MUTATE & ~RIGHTS_FILE_MUTATE : RIGHTS_ALL,
-      hostPath, preopen: p.guestPath, ask: p.ask,
+      hostPath, preopen: p.guestPath, ask: p.ask, origin,
     });
   }
   return fds;

@@ -9,6 +9,8 @@ export interface Preopen {
   readOnly: boolean;
   /** Ask mode's root: every access through it that no grant covers is asked about. */
   ask?: boolean;
+  /** The grant this folder comes from (bookkeeping for revocation; the runtime ignores it). */
+  grantId?: number;
 }
 
 /** What the main thread hands a run's worker: frozen capabilities and the stdio rings. */
@@ -27,6 +29,8 @@ export interface WorkerConfig {
   memoryMaxBytes?: number;
   /** Ask mode: the buffer main answers questions through (see ask.ts). */
   askBuffer?: SharedArrayBuffer;
+  /** One Int32 per preopen: non-zero once its grant is revoked (checked at every access). */
+  revoked: SharedArrayBuffer;
 }
 
 /** Messages from a run's worker to the main thread. */

@@ -60,7 +60,7 @@ export async function startE2E(opts: { colorScheme?: 'light' | 'dark'; viewport?
     async close() {
       await context.close();
       await server.close();
-      api.close();
+      await api.close();
       fs.rmSync(home, { recursive: true, force: true });
       fs.rmSync(profile, { recursive: true, force: true });
     },

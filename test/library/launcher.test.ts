@@ -39,8 +39,8 @@ describe('policyFor', () => {
   it('maps every kind of grant, and nothing else', () => {
     const p = policyFor(sample(), hostEnv);
     expect(p.preopens).toEqual([
-      { hostPath: path.join(dir, 'ro'), guestPath: '/in', readOnly: true },
-      { hostPath: path.join(dir, 'rw'), guestPath: '/out', readOnly: false },
+      { hostPath: path.join(dir, 'ro'), guestPath: '/in', readOnly: true, grantId: 1 },
+      { hostPath: path.join(dir, 'rw'), guestPath: '/out', readOnly: false, grantId: 2 },
     ]);
     // Forwarded from the fake host env; the unset forwarded variable is left out; nothing else passes.
     expect(p.env).toEqual([['FIXED', 'a=b c'], ['FWD', 'from host'], ['EMPTY', '']]);

@@ -131,6 +131,7 @@ export function pathOps(ctx: WasiContext): Provider {
         readOnly: dir.readOnly,
         hostPath: opened.hostPath,
         ask: dir.ask,
+        origin: dir.origin,
       };
       ctx.mem.setU32(out, fds.add(d));
       return 0;
