@@ -43,8 +43,9 @@ export interface PromptRequest {
   operation: 'read' | 'write' | 'create' | 'delete' | 'list';
   /** The normalised host path. */
   path: string;
-  /** The folder an "allow always" would grant. */
+  /** The folder an "allow always" would grant, and how. */
   folder: string;
+  grantAccess: 'read' | 'read-write';
   /** Why the app's manifest says it needs this, if it says. */
   reason: string | null;
   /** When main stops waiting and denies (ISO time). */
@@ -62,6 +63,8 @@ export interface AppDetails {
   unknownAccess: 'ask' | 'deny';
   /** Newest first. */
   audit: AuditEntry[];
+  /** Paths the person said never to ask about again ("deny always"); grants.reset clears them too. */
+  denials: string[];
   builds: { version: string | null; sha256: string; size: number; installedAt: string }[];
   history: RunRecord[];
   running: number;
@@ -128,6 +131,7 @@ export interface Requests {
   'prompt.answer': [{ promptId: string; answer: PromptAnswer }, null];
   'prompt.pending': [Record<string, never>, PromptRequest[]];
   'apps.setUnknownAccess': [{ ref: string; mode: 'ask' | 'deny' }, null];
+  'denials.remove': [{ ref: string; path: string }, string[]];
   'fs.list': [{ path?: string }, FolderListing];
   'dialog.chooseFolder': [Record<string, never>, string | null];
   'dialog.chooseFile': [{ wasm?: boolean }, string | null];
@@ -163,7 +167,7 @@ export const REQUEST_NAMES = [
   'system.info', 'apps.list', 'apps.get', 'apps.uninstall', 'install.preview', 'install.confirm',
   'install.cancel', 'grants.add', 'grants.revoke', 'grants.reset', 'runs.start', 'runs.input',
   'runs.resize', 'runs.stop', 'runs.list', 'fs.list', 'dialog.chooseFolder', 'dialog.chooseFile',
-  'prompt.answer', 'prompt.pending', 'apps.setUnknownAccess',
+  'prompt.answer', 'prompt.pending', 'apps.setUnknownAccess', 'denials.remove',
 ] as const satisfies readonly RequestName[];
 
 /** Every event name. */

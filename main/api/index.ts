@@ -75,7 +75,7 @@ export function createApi(opts: ApiOptions): Api {
       const app = lib.app(ref);
       return {
         app, grants: lib.grants(app.id), builds: lib.builds(app.id), history: lib.history(app.id, 50), running: sessions.running(app.id),
-        unknownAccess: lib.unknownAccess(app.id), audit: lib.audit(app.id, { limit: 200 }),
+        unknownAccess: lib.unknownAccess(app.id), audit: lib.audit(app.id, { limit: 200 }), denials: lib.denials(app.id),
       };
     },
     'apps.uninstall': ({ ref }) => {
@@ -161,6 +161,11 @@ export function createApi(opts: ApiOptions): Api {
       return null;
     },
     'prompt.pending': () => sessions.prompts.pending(),
+    'denials.remove': ({ ref, path: p }) => {
+      if (lib.forgetDenials(ref, p) === 0) throw new ApiError('not-found', `${p} was not denied`);
+      changed(lib.app(ref).id);
+      return lib.denials(lib.app(ref).id);
+    },
     'apps.setUnknownAccess': ({ ref, mode }) => {
       lib.setUnknownAccess(ref, mode);
       changed(lib.app(ref).id);

@@ -147,6 +147,10 @@ export const validators: { [K in RequestName]: (raw: unknown) => RequestArgs<K> 
     return { promptId: str(o.promptId, 'promptId', 64), answer: oneOf(o.answer, 'answer', ['allow-once', 'allow-always', 'deny', 'deny-always'] as const) };
   },
   'prompt.pending': none,
+  'denials.remove': (v) => {
+    const o = obj(v, 'arguments');
+    return { ref: str(o.ref, 'ref', 200), path: str(o.path, 'path') };
+  },
   'apps.setUnknownAccess': (v) => {
     const o = obj(v, 'arguments');
     return { ref: str(o.ref, 'ref', 200), mode: oneOf(o.mode, 'mode', ['ask', 'deny'] as const) };

@@ -10,6 +10,7 @@ import type { AppRecord, GrantInput, GrantRecord, RunRecord } from '../library/t
 import { has, opt, type Parsed, parseOptions, positionals } from './options.ts';
 import { UsageError, parseDir } from './run-args.ts';
 import { shellWords } from './words.ts';
+import { promptSafe } from '../launcher/prompt-text.ts';
 
 const out = (s: string): void => {
   process.stdout.write(`${s}\n`);
@@ -23,7 +24,7 @@ function mib(bytes: number): string {
 function describeGrant(g: GrantRecord): string {
   switch (g.kind) {
     case 'folder':
-      return `folder ${g.host} as ${g.guest} (${g.access === 'read' ? 'read-only' : 'read-write'})`;
+      return `folder ${promptSafe(g.host, 1000)} as ${promptSafe(g.guest, 1000)} (${g.access === 'read' ? 'read-only' : 'read-write'})`;
     case 'env':
       return 'forward' in g ? `env ${g.name} (forwarded from the host)` : `env ${g.name}=${g.value}`;
     case 'args':
@@ -214,7 +215,7 @@ export async function libraryCommand(command: string, argv: string[]): Promise<n
         const entries = lib.audit(ref!, { decision: decision as 'denied' | undefined });
         if (has(p, 'json')) json(entries);
         else if (entries.length === 0) out('nothing recorded');
-        else for (const e of entries) out(`${e.at}  run ${e.runId ?? '-'}  ${e.decision.padEnd(16)} ${e.operation.padEnd(6)} ${e.path ?? ''}`);
+        else for (const e of entries) out(`${e.at}  run ${e.runId ?? '-'}  ${e.decision.padEnd(16)} ${e.operation.padEnd(6)} ${promptSafe(e.path ?? '', 1000)}`);
         return 0;
       }
       case 'history': {

@@ -8,9 +8,11 @@ import path from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, protocol, session, shell } from 'electron';
 import type { WebContents } from 'electron';
 import type { Api, Dialogs } from '../api/index.ts';
+import { asLaunchRequest, parseLaunchArgs } from '../integration/launch-args.ts';
 import { APP_ORIGIN } from './app-origin.ts';
 import { createDialogs } from './dialogs.ts';
 import { forwardEvents, registerApi } from './ipc-router.ts';
+import { type LaunchAction, createLaunchQueue } from './launch-queue.ts';
 import { type MenuActions, menuTemplate } from './menu.ts';
 import { installAppProtocol, registerAppScheme } from './protocol.ts';
 import { createExternalOpener, installNavigationGuards, installPermissionHandlers, isTrustedSender } from './security.ts';
@@ -28,6 +30,14 @@ export interface DesktopOptions {
   /** The menu's own commands, given the window; commands left out are shown disabled. */
   menuActions?: (window: () => BrowserWindow | null) => MenuActions;
   platform?: NodeJS.Platform;
+  /**
+   * Where a launch request (a `.wasm` to open, `--run APP`) goes once the window's page has loaded:
+   * from the first launch's arguments, a second instance's, or macOS's `open-file`. Without it the
+   * window is only brought to the front.
+   */
+  onLaunchRequest?: (request: LaunchAction, window: BrowserWindow) => void;
+  /** This launch's arguments (default `process.argv`; `process.defaultApp` says whether the second is the app's folder). */
+  argv?: readonly string[];
 }
 
 /**
@@ -36,15 +46,20 @@ export interface DesktopOptions {
  */
 export function startDesktop(createApi: CreateApi, options: DesktopOptions = {}): void {
   const platform = options.platform ?? process.platform;
+  const skip = process.defaultApp ? 2 : 1;
+  const launch = parseLaunchArgs(options.argv ?? process.argv, platform, { skip, cwd: process.cwd() });
   app.enableSandbox();
   registerAppScheme(protocol);
-  if (!app.requestSingleInstanceLock()) {
+  // The request goes along, whole, to the running instance: Chromium may reorder the argv it forwards.
+  if (!app.requestSingleInstanceLock(launch)) {
     app.quit();
     return;
   }
 
   let win: BrowserWindow | null = null;
   let api: Api | null = null;
+  const launches = createLaunchQueue();
+  launches.push(launch);
   const dialogs = createDialogs(dialog, () => win);
   const openExternal = createExternalOpener(dialogs.confirmOpenExternal, (url) => shell.openExternal(url));
   const isOwnContents = (sender: WebContents): boolean => win !== null && !win.isDestroyed() && sender.id === win.webContents.id;
@@ -55,16 +70,32 @@ export function startDesktop(createApi: CreateApi, options: DesktopOptions = {})
     const created = createMainWindow({ create: (o) => new BrowserWindow(o), nativeTheme, preloadPath });
     win = created;
     forwardEvents((listener) => core.onEvent(listener), created.webContents);
+    created.webContents.once('did-finish-load', () => launches.attach((request) => options.onLaunchRequest?.(request, created)));
     created.on('closed', () => {
+      launches.detach();
       if (win === created) win = null;
     });
   };
-
-  app.on('web-contents-created', (_event, contents) => installNavigationGuards(contents, openExternal));
-  app.on('second-instance', () => {
-    if (win === null || win.isDestroyed()) return;
+  /** Brings the window up for a request (opening one again on macOS, where the app outlives it). */
+  const showWindow = (): void => {
+    if (win === null || win.isDestroyed()) {
+      if (api !== null) openWindow(api);
+      return;
+    }
     if (win.isMinimized()) win.restore();
     win.focus();
+  };
+
+  app.on('web-contents-created', (_event, contents) => installNavigationGuards(contents, openExternal));
+  app.on('second-instance', (_event, argv, workingDirectory, additionalData) => {
+    launches.push(asLaunchRequest(additionalData) ?? parseLaunchArgs(argv, platform, { skip, cwd: workingDirectory }));
+    showWindow();
+  });
+  // macOS opens files by event, not argument, and may do so before the app is ready.
+  app.on('open-file', (event, file) => {
+    event.preventDefault();
+    launches.push({ kind: 'open-file', path: file });
+    showWindow();
   });
   app.on('window-all-closed', () => {
     if (platform !== 'darwin') app.quit();

@@ -27,6 +27,11 @@ export type Prompter = (q: Question) => Promise<Answer>;
 
 const WRITING: readonly AskOperation[] = ['write', 'create', 'delete'];
 
+/** How an "allow always" grants the folder: read-only for reading and listing, else read-write. */
+export function grantAccessFor(operation: AskOperation): 'read' | 'read-write' {
+  return WRITING.includes(operation) ? 'read-write' : 'read';
+}
+
 /** The folder an "allow always" grants: the folder itself for listing, else the file's folder. */
 export function grantFolderFor(operation: AskOperation, p: string): string {
   return operation === 'list' ? p : path.dirname(p);
@@ -65,7 +70,7 @@ export function decider(
     }
     if (answer === 'allow-always') {
       const folder = grantFolderFor(operation, p);
-      lib.grant(app.id, [{ kind: 'folder', host: folder, guest: folder, access: WRITING.includes(operation) ? 'read-write' : 'read' }]);
+      lib.grant(app.id, [{ kind: 'folder', host: folder, guest: folder, access: grantAccessFor(operation) }]);
     }
     lib.recordAudit(app.id, runId, operation, p, 'prompted-allowed');
     return true;

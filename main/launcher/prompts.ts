@@ -5,7 +5,7 @@
  */
 import crypto from 'node:crypto';
 import type { Events, PromptAnswer, PromptRequest } from '../../preload/api.ts';
-import { type Question, grantFolderFor } from './asking.ts';
+import { type Question, grantAccessFor, grantFolderFor } from './asking.ts';
 import { promptSafe } from './prompt-text.ts';
 
 type Emit = <K extends keyof Events>(name: K, payload: Events[K]) => void;
@@ -36,6 +36,7 @@ export class PromptBroker {
       operation: q.operation,
       path: promptSafe(q.path),
       folder: promptSafe(grantFolderFor(q.operation, q.path)),
+      grantAccess: grantAccessFor(q.operation),
       reason: q.reason === null ? null : promptSafe(q.reason, 200),
       expiresAt: new Date(Date.now() + this.timeoutMs).toISOString(),
     };

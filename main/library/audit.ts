@@ -40,6 +40,13 @@ export function addDenial(db: Database.Database, appId: string, path: string): v
   exec(db, sql`INSERT OR IGNORE INTO denials (app_id, path, created_at) VALUES (${appId}, ${path}, ${Date.now()})`);
 }
 
+/** Forgets "deny always" answers: the one for `path`, or all of the app's. */
+export function removeDenials(db: Database.Database, appId: string, path?: string): number {
+  return path === undefined
+    ? exec(db, sql`DELETE FROM denials WHERE app_id = ${appId}`)
+    : exec(db, sql`DELETE FROM denials WHERE app_id = ${appId} AND path = ${path}`);
+}
+
 /** The app's choice for access outside its grants. */
 export function unknownAccess(db: Database.Database, appId: string): 'ask' | 'deny' {
   return all<{ unknown_access: 'ask' | 'deny' }>(db, sql`SELECT unknown_access FROM apps WHERE id = ${appId}`)[0]?.unknown_access ?? 'ask';

@@ -9,7 +9,7 @@ import type Database from 'better-sqlite3';
 import { type AppWrite, deleteApp, findApp, findAppByName, insertApp, listApps, listBuilds, updateApp, usedHashes } from './apps.ts';
 import { LibraryError, openDatabase } from './db.ts';
 import { type Progress, checkSha256, download } from './download.ts';
-import { type AuditRecord, type Decision, addAudit, addDenial, listAudit, listDenials, setUnknownAccess, unknownAccess } from './audit.ts';
+import { type AuditRecord, type Decision, addAudit, addDenial, listAudit, listDenials, removeDenials, setUnknownAccess, unknownAccess } from './audit.ts';
 import { addGrant, listGrants, type RevokeMatch, resetGrants, revokeGrants, touchGrants } from './grants.ts';
 import { dataHome } from './home.ts';
 import { InspectError, inspectModule } from './inspect.ts';
@@ -268,9 +268,13 @@ export class Library {
     return this.db.transaction(() => matches.reduce((n, m) => n + revokeGrants(this.db, id, m), 0)).immediate();
   }
 
-  /** Removes every grant of an app. */
+  /** Removes every grant of an app, and its "deny always" answers. */
   reset(ref: string): number {
-    return resetGrants(this.db, this.app(ref).id);
+    const id = this.app(ref).id;
+    return this.db.transaction(() => {
+      removeDenials(this.db, id);
+      return resetGrants(this.db, id);
+    }).immediate();
   }
 
   history(ref: string, limit?: number): RunRecord[] {
@@ -290,6 +294,11 @@ export class Library {
   /** Paths the person said never to ask about again. */
   denials(appId: string): string[] {
     return listDenials(this.db, appId);
+  }
+
+  /** Forgets a "deny always" answer (or all of them); returns how many. */
+  forgetDenials(ref: string, path?: string): number {
+    return removeDenials(this.db, this.app(ref).id, path);
   }
 
   /** Remembers "deny always" for a path and everything below it. */

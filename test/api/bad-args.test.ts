@@ -93,6 +93,7 @@ describe('malformed arguments → bad-request, nothing changed', () => {
     ['dialog.chooseFile', 'a string', () => 'x'], ['dialog.chooseFile', 'wasm not a boolean', () => ({ wasm: 'yes' })],
     ['prompt.answer', 'no promptId', () => ({ answer: 'deny' })], ['prompt.answer', 'an unknown answer', () => ({ promptId: 'p', answer: 'allow-everything' })],
     ['prompt.pending', 'a string', () => 'x'],
+    ['denials.remove', 'no path', () => ({ ref: 'x' })], ['denials.remove', 'path a number', () => ({ ref: 'x', path: 1 })],
     ['apps.setUnknownAccess', 'an unknown mode', () => ({ ref: 'x', mode: 'allow' })], ['apps.setUnknownAccess', 'no ref', () => ({ mode: 'deny' })],
   ];
 

@@ -105,6 +105,7 @@ test('prompt text shows control characters and bidi marks as escapes and is leng
   expect(promptSafe('/tmp/\u202Etxt.exe')).toBe('/tmp/\\u{202e}txt.exe');
   expect(promptSafe('a\u200Bb\r\n')).toBe('a\\u{200b}b\\u{d}\\u{a}');
   expect(promptSafe('x'.repeat(1000), 50)).toHaveLength(50);
+  expect(promptSafe(`/home/${'d/'.repeat(300)}secret-name.txt`, 60)).toMatch(/^\/home\/d\/.*….*secret-name\.txt$/);
   expect(grantFolderFor('list', '/a/b')).toBe('/a/b');
   expect(grantFolderFor('read', '/a/b/c.txt')).toBe('/a/b');
 });

@@ -1,4 +1,4 @@
-/** One app page's data: the app, its grants, builds and run history, kept fresh on apps.changed. */
+/** One app page's data: the app, its grants, builds, run history and audit log, kept fresh on apps.changed. */
 import type { AppDetails, GrantInput } from '../../../preload/api.ts';
 import { ApiFailure, on, request } from '../api.ts';
 import { errorMessage, status } from './status.svelte.ts';
@@ -57,6 +57,13 @@ export class AppDetailsState {
     return this.mutate(async () => {
       await request('grants.reset', { ref: this.appId });
     }, 'All permissions removed');
+  }
+
+  /** What happens when the app touches something outside its grants: ask the person, or deny. */
+  async setUnknownAccess(mode: 'ask' | 'deny'): Promise<boolean> {
+    return this.mutate(async () => {
+      await request('apps.setUnknownAccess', { ref: this.appId, mode });
+    }, mode === 'ask' ? 'You will be asked about anything outside its permissions' : 'Anything outside its permissions is now denied without asking');
   }
 
   async uninstall(): Promise<boolean> {

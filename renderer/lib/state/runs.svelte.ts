@@ -6,6 +6,7 @@
 import type { Events, RunExit } from '../../../preload/api.ts';
 import { on, request } from '../api.ts';
 import { nav } from './nav.svelte.ts';
+import { prompts } from './prompts.svelte.ts';
 import { errorMessage, status } from './status.svelte.ts';
 
 /** What a pane offers its tab: the terminal it draws into. */
@@ -167,9 +168,9 @@ export class Runs {
     }
   }
 
-  /** Keystrokes (or sanitised pasted text) for `tab`'s run. */
+  /** Keystrokes (or sanitised pasted text) for `tab`'s run; none while a permission prompt is open. */
   input(tab: RunTab, data: string): void {
-    if (!tab.runId || tab.state !== 'running') return;
+    if (!tab.runId || tab.state !== 'running' || prompts.open) return;
     void request('runs.input', { runId: tab.runId, data }).catch(() => undefined);
   }
 

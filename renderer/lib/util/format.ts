@@ -52,3 +52,22 @@ export function formatPages(pages: number): string {
 export function shortHash(sha256: string): string {
   return `${sha256.slice(0, 12)}…${sha256.slice(-6)}`;
 }
+
+const clock = new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' });
+const day = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+const stamp = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'medium' });
+
+/** The local time of day with seconds: "14:03:12". */
+export function formatClock(iso: string): string {
+  return clock.format(new Date(iso));
+}
+
+/** A short local date and the time with seconds, for logs: "26/11/2026, 14:03:12". */
+export function formatTimestamp(iso: string): string {
+  return stamp.format(new Date(iso));
+}
+
+/** The local date alone: "26 Nov 2026". */
+export function formatDay(iso: string): string {
+  return day.format(new Date(iso));
+}

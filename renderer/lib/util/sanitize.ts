@@ -10,3 +10,16 @@ const CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
 export function sanitizePaste(text: string): string {
   return text.replace(CONTROLS, '').replace(/\r?\n/g, '\r');
 }
+
+// Controls (C0, DEL, C1), format characters (bidi overrides and isolates, zero-width marks) and
+// the line and paragraph separators.
+const INVISIBLE = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
+
+/**
+ * `text` (a path an app chose, say) with every control and invisible or bidirectional mark shown
+ * as a `\u{…}` escape, so what is displayed is what is there (DESIGN §5; as main's promptSafe,
+ * without its length cap).
+ */
+export function visibleText(text: string): string {
+  return text.replace(INVISIBLE, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
+}
