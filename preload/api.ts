@@ -106,6 +106,15 @@ export interface FolderListing {
   entries: { name: string; kind: 'dir' | 'file' }[];
 }
 
+/** An app's shortcuts and shell command (desktop only; web mode reports `available: false`). */
+export interface IntegrationState {
+  available: boolean;
+  items: { kind: 'menu' | 'desktop' | 'command'; path: string }[];
+}
+
+/** What a launch asks the window to do: review a double-clicked .wasm, or open an app's terminal. */
+export type ShellCommand = { kind: 'open-file'; path: string } | { kind: 'run'; app: string };
+
 /** Requests: name → [argument, result]. */
 export interface Requests {
   'system.info': [Record<string, never>, { transport: 'electron' | 'web'; platform: string; home: string }];
@@ -132,6 +141,10 @@ export interface Requests {
   'prompt.pending': [Record<string, never>, PromptRequest[]];
   'apps.setUnknownAccess': [{ ref: string; mode: 'ask' | 'deny' }, null];
   'denials.remove': [{ ref: string; path: string }, string[]];
+  'integration.get': [{ ref: string }, IntegrationState];
+  'integration.addShortcuts': [{ ref: string; menu: boolean; desktop: boolean }, IntegrationState];
+  'integration.addCommand': [{ ref: string; name: string }, IntegrationState];
+  'integration.remove': [{ ref: string }, IntegrationState];
   'fs.list': [{ path?: string }, FolderListing];
   'dialog.chooseFolder': [Record<string, never>, string | null];
   'dialog.chooseFile': [{ wasm?: boolean }, string | null];
@@ -149,6 +162,8 @@ export interface Events {
   'prompt.request': PromptRequest;
   /** A prompt was answered (maybe in another window) or expired. */
   'prompt.closed': { promptId: string; answer: PromptAnswer };
+  /** A launch (double-clicked .wasm, `Terrarium --run APP`, a second instance) for the window to act on. */
+  'shell.command': ShellCommand;
 }
 
 export type RequestName = keyof Requests;
@@ -168,10 +183,11 @@ export const REQUEST_NAMES = [
   'install.cancel', 'grants.add', 'grants.revoke', 'grants.reset', 'runs.start', 'runs.input',
   'runs.resize', 'runs.stop', 'runs.list', 'fs.list', 'dialog.chooseFolder', 'dialog.chooseFile',
   'prompt.answer', 'prompt.pending', 'apps.setUnknownAccess', 'denials.remove',
+  'integration.get', 'integration.addShortcuts', 'integration.addCommand', 'integration.remove',
 ] as const satisfies readonly RequestName[];
 
 /** Every event name. */
-export const EVENT_NAMES = ['run.output', 'run.exit', 'install.progress', 'apps.changed', 'prompt.request', 'prompt.closed'] as const satisfies readonly EventName[];
+export const EVENT_NAMES = ['run.output', 'run.exit', 'install.progress', 'apps.changed', 'prompt.request', 'prompt.closed', 'shell.command'] as const satisfies readonly EventName[];
 
 /** The Electron IPC channel requests travel on (one, with the request name inside). */
 export const REQUEST_CHANNEL = 'terrarium:request';

@@ -7,7 +7,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { EventName, Events, RequestArgs, RequestName, RequestResult, Result } from '../../preload/api.ts';
+import type { EventName, Events, IntegrationState, RequestArgs, RequestName, RequestResult, Result, ShellCommand } from '../../preload/api.ts';
+import type { Integration } from '../integration/service.ts';
 import { PolicyError } from '../launcher/policy.ts';
 import { Sessions } from '../launcher/sessions.ts';
 import { Library, LibraryError, type PreparedInstall } from '../library/library.ts';
@@ -27,6 +28,8 @@ export interface ApiOptions {
   dialogs?: Dialogs;
   /** How long a permission prompt waits for the person before denying (default 60 s). */
   promptTimeoutMs?: number;
+  /** Desktop shortcuts and shell commands, supplied by the Electron shell; web mode has none. */
+  integration?: Integration;
 }
 
 /** Listener of every event. */
@@ -40,6 +43,8 @@ export interface Api {
   onEvent(listener: EventListener): () => void;
   /** The transport's backpressure for run output (see RunSpec.backpressure). */
   setOutputGate(gate: () => Promise<void> | undefined): void;
+  /** Hands a launch (double-clicked file, --run, second instance) to the window. */
+  shellCommand(command: ShellCommand): void;
   /** Stops every run (recording how it ended), then closes the library. */
   close(): Promise<void>;
 }
@@ -67,6 +72,12 @@ export function createApi(opts: ApiOptions): Api {
   const sessions = new Sessions(lib, emit, () => gate(), opts.promptTimeoutMs);
   const previews = new Map<string, { prepared: PreparedInstall; at: number }>();
   const changed = (appId: string | null): void => emit('apps.changed', { appId });
+  const needIntegration = (): Integration => {
+    if (!opts.integration) throw new ApiError('unsupported', 'shortcuts and commands are made by the desktop app');
+    return opts.integration;
+  };
+  const integrationState = async (appId: string): Promise<IntegrationState> =>
+    opts.integration ? { available: true, items: await opts.integration.list(appId) } : { available: false, items: [] };
 
   const handlers: Handlers = {
     'system.info': () => ({ transport: opts.transport, platform: process.platform, home: os.homedir() }),
@@ -78,9 +89,10 @@ export function createApi(opts: ApiOptions): Api {
         unknownAccess: lib.unknownAccess(app.id), audit: lib.audit(app.id, { limit: 200 }), denials: lib.denials(app.id),
       };
     },
-    'apps.uninstall': ({ ref }) => {
+    'apps.uninstall': async ({ ref }) => {
       const app = lib.app(ref);
       if (sessions.running(app.id) > 0) throw new ApiError('running', `${app.name} is running; stop it first`);
+      await opts.integration?.removeAll(app.id);
       lib.uninstall(app.id);
       changed(app.id);
       return null;
@@ -161,6 +173,26 @@ export function createApi(opts: ApiOptions): Api {
       return null;
     },
     'prompt.pending': () => sessions.prompts.pending(),
+    'integration.get': ({ ref }) => integrationState(lib.app(ref).id),
+    'integration.addShortcuts': async ({ ref, menu, desktop }) => {
+      const app = lib.app(ref);
+      await needIntegration().addShortcuts(app, { menu, desktop });
+      return integrationState(app.id);
+    },
+    'integration.addCommand': async ({ ref, name }) => {
+      const app = lib.app(ref);
+      try {
+        await needIntegration().addCommand(app, name);
+      } catch (err) {
+        throw new ApiError('bad-command', (err as Error).message);
+      }
+      return integrationState(app.id);
+    },
+    'integration.remove': async ({ ref }) => {
+      const app = lib.app(ref);
+      await needIntegration().removeAll(app.id);
+      return integrationState(app.id);
+    },
     'denials.remove': ({ ref, path: p }) => {
       if (lib.forgetDenials(ref, p) === 0) throw new ApiError('not-found', `${p} was not denied`);
       changed(lib.app(ref).id);
@@ -200,6 +232,9 @@ export function createApi(opts: ApiOptions): Api {
     },
     setOutputGate(g) {
       gate = g;
+    },
+    shellCommand(command) {
+      emit('shell.command', command);
     },
     async close() {
       await sessions.stopAll();

@@ -147,6 +147,17 @@ export const validators: { [K in RequestName]: (raw: unknown) => RequestArgs<K> 
     return { promptId: str(o.promptId, 'promptId', 64), answer: oneOf(o.answer, 'answer', ['allow-once', 'allow-always', 'deny', 'deny-always'] as const) };
   },
   'prompt.pending': none,
+  'integration.get': (v) => ({ ref: str(obj(v, 'arguments').ref, 'ref', 200) }),
+  'integration.addShortcuts': (v) => {
+    const o = obj(v, 'arguments');
+    if (typeof o.menu !== 'boolean' || typeof o.desktop !== 'boolean') throw new BadRequest('menu and desktop must be true or false');
+    return { ref: str(o.ref, 'ref', 200), menu: o.menu, desktop: o.desktop };
+  },
+  'integration.addCommand': (v) => {
+    const o = obj(v, 'arguments');
+    return { ref: str(o.ref, 'ref', 200), name: str(o.name, 'name', 64) };
+  },
+  'integration.remove': (v) => ({ ref: str(obj(v, 'arguments').ref, 'ref', 200) }),
   'denials.remove': (v) => {
     const o = obj(v, 'arguments');
     return { ref: str(o.ref, 'ref', 200), path: str(o.path, 'path') };

@@ -9,6 +9,8 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, protocol, sessi
 import type { WebContents } from 'electron';
 import type { Api, Dialogs } from '../api/index.ts';
 import { asLaunchRequest, parseLaunchArgs } from '../integration/launch-args.ts';
+import { type Integration, createIntegration } from '../integration/service.ts';
+import { desktopHost, shortcutIo } from './integration-host.ts';
 import { APP_ORIGIN } from './app-origin.ts';
 import { createDialogs } from './dialogs.ts';
 import { forwardEvents, registerApi } from './ipc-router.ts';
@@ -19,7 +21,7 @@ import { createExternalOpener, installNavigationGuards, installPermissionHandler
 import { createMainWindow } from './window.ts';
 
 /** The core's factory, as main/api exports it. */
-export type CreateApi = (options: { transport: 'electron'; dialogs: Dialogs }) => Api;
+export type CreateApi = (options: { transport: 'electron'; dialogs: Dialogs; integration?: Integration }) => Api;
 
 /** Where things are and what the menu does; the defaults suit `electron .` and a packaged app. */
 export interface DesktopOptions {
@@ -32,12 +34,25 @@ export interface DesktopOptions {
   platform?: NodeJS.Platform;
   /**
    * Where a launch request (a `.wasm` to open, `--run APP`) goes once the window's page has loaded:
-   * from the first launch's arguments, a second instance's, or macOS's `open-file`. Without it the
-   * window is only brought to the front.
+   * from the first launch's arguments, a second instance's, or macOS's `open-file`. By default it
+   * is handed to the window as a `shell.command` event.
    */
   onLaunchRequest?: (request: LaunchAction, window: BrowserWindow) => void;
   /** This launch's arguments (default `process.argv`; `process.defaultApp` says whether the second is the app's folder). */
   argv?: readonly string[];
+}
+
+/** Shortcuts and commands for this desktop, or none where the platform or host cannot have them. */
+function makeIntegration(platform: NodeJS.Platform): Integration | undefined {
+  if (platform !== 'linux' && platform !== 'darwin' && platform !== 'win32') return undefined;
+  try {
+    return createIntegration(
+      desktopHost({ app, platform, env: process.env, execPath: process.execPath, resourcesPath: process.resourcesPath }),
+      shortcutIo(shell),
+    );
+  } catch {
+    return undefined; // e.g. no home folder: the app works, only "Add to desktop" is unavailable
+  }
 }
 
 /**
@@ -70,7 +85,8 @@ export function startDesktop(createApi: CreateApi, options: DesktopOptions = {})
     const created = createMainWindow({ create: (o) => new BrowserWindow(o), nativeTheme, preloadPath });
     win = created;
     forwardEvents((listener) => core.onEvent(listener), created.webContents);
-    created.webContents.once('did-finish-load', () => launches.attach((request) => options.onLaunchRequest?.(request, created)));
+    const deliver = options.onLaunchRequest ?? ((request: LaunchAction) => core.shellCommand(request));
+    created.webContents.once('did-finish-load', () => launches.attach((request) => deliver(request, created)));
     created.on('closed', () => {
       launches.detach();
       if (win === created) win = null;
@@ -112,7 +128,8 @@ export function startDesktop(createApi: CreateApi, options: DesktopOptions = {})
       installPermissionHandlers(session.defaultSession);
       installAppProtocol(protocol, rendererDir);
       app.setAboutPanelOptions({ applicationName: 'Terrarium', applicationVersion: app.getVersion() });
-      const core = createApi({ transport: 'electron', dialogs: { chooseFile: dialogs.chooseFile, chooseFolder: dialogs.chooseFolder } });
+      const integration = makeIntegration(platform);
+      const core = createApi({ transport: 'electron', dialogs: { chooseFile: dialogs.chooseFile, chooseFolder: dialogs.chooseFolder }, integration });
       api = core;
       registerApi(ipcMain, (name, args) => core.handle(name, args), (event) => isTrustedSender(event, APP_ORIGIN, isOwnContents));
       const actions = options.menuActions?.(() => win) ?? {};

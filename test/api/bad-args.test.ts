@@ -93,6 +93,8 @@ describe('malformed arguments → bad-request, nothing changed', () => {
     ['dialog.chooseFile', 'a string', () => 'x'], ['dialog.chooseFile', 'wasm not a boolean', () => ({ wasm: 'yes' })],
     ['prompt.answer', 'no promptId', () => ({ answer: 'deny' })], ['prompt.answer', 'an unknown answer', () => ({ promptId: 'p', answer: 'allow-everything' })],
     ['prompt.pending', 'a string', () => 'x'],
+    ['integration.get', 'no ref', () => ({})], ['integration.addShortcuts', 'menu not a boolean', () => ({ ref: 'x', menu: 'yes', desktop: false })],
+    ['integration.addCommand', 'no name', () => ({ ref: 'x' })], ['integration.remove', 'ref a number', () => ({ ref: 1 })],
     ['denials.remove', 'no path', () => ({ ref: 'x' })], ['denials.remove', 'path a number', () => ({ ref: 'x', path: 1 })],
     ['apps.setUnknownAccess', 'an unknown mode', () => ({ ref: 'x', mode: 'allow' })], ['apps.setUnknownAccess', 'no ref', () => ({ mode: 'deny' })],
   ];
