@@ -37,6 +37,8 @@ test('Ctrl+C stops a long run; the status line and the run history say it was st
   await waitForRun(pane, 'exited', 'cancelled');
   expect(await pane.getByTestId('run-status').innerText()).toMatch(/stopped/i);
   expect(await page.locator('[data-testid="terminal-tab"][data-app-name="spin"]').getAttribute('data-state')).toBe('exited');
+  // xterm.js draws on the next animation frame: wait for the echo rather than read at once.
+  await waitForText(pane, '^C');
   expect(await terminalText(pane)).toContain('^C');
   expect(await call(api, 'runs.list', {})).toEqual([]);
 
