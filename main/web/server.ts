@@ -21,8 +21,8 @@ export interface WebServer {
   close(): Promise<void>;
 }
 
-/** Buffered output per client above which run output waits (backpressure). */
-const HIGH_WATER = 8 * 1024 * 1024;
+/** Buffered output per client above which run output waits (backpressure); small, so a reply to a click is not queued behind seconds of output. */
+const HIGH_WATER = 1024 * 1024;
 /** Largest message accepted (a dropped module travels inside one). */
 const MAX_MESSAGE = 300 * 1024 * 1024;
 
