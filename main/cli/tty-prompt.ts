@@ -6,6 +6,7 @@
  * Ambient Authority: opens /dev/tty.
  */
 import fs from 'node:fs';
+import tty from 'node:tty';
 import type { Answer, Prompter } from '../launcher/asking.ts';
 import { promptSafe } from '../launcher/prompt-text.ts';
 
@@ -24,23 +25,37 @@ function discardPending(): void {
   }
 }
 
+/** How long a terminal prompt waits before it denies: $TERRARIUM_PROMPT_TIMEOUT seconds, or 60. */
+export function promptTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const s = Number(env.TERRARIUM_PROMPT_TIMEOUT);
+  return Number.isFinite(s) && s > 0 ? s * 1000 : 60_000;
+}
+
 /** A prompter on /dev/tty, or null when there is no terminal to ask on. */
-export function ttyPrompter(): Prompter | null {
+export function ttyPrompter(timeoutMs = promptTimeoutMs()): Prompter | null {
   if (process.platform === 'win32' || !process.stdin.isTTY || !process.stderr.isTTY) return null;
   return async (q) => {
     discardPending();
     const fd = fs.openSync('/dev/tty', 'r+');
+    const why = q.reason ? `\n  (it says: ${promptSafe(q.reason, 200)})` : '';
+    fs.writeSync(fd, `\nterrarium: ${promptSafe(q.appName, 60)} wants to ${VERBS[q.operation]} ${promptSafe(q.path)}${why}\n  [o]nce  [a]lways  [d]eny  [n]ever ask again  (no answer in ${Math.round(timeoutMs / 1000)} s: deny) > `);
+    // The app's own stdin pump reads the same terminal: hold it while the person answers.
+    process.stdin.pause();
+    const input = new tty.ReadStream(fd);
     try {
-      const why = q.reason ? `\n  (it says: ${promptSafe(q.reason, 200)})` : '';
-      fs.writeSync(fd, `\nterrarium: ${promptSafe(q.appName, 60)} wants to ${VERBS[q.operation]} ${promptSafe(q.path)}${why}\n  [o]nce  [a]lways  [d]eny  [n]ever ask again  (default: deny) > `);
-      const buf = Buffer.alloc(256);
-      const n = fs.readSync(fd, buf);
-      const word = buf.subarray(0, n).toString('utf8').trim().toLowerCase();
+      const word = await new Promise<string>((resolve) => {
+        const timer = setTimeout(() => resolve(''), timeoutMs);
+        input.once('data', (chunk: Buffer) => {
+          clearTimeout(timer);
+          resolve(chunk.toString('utf8').trim().toLowerCase());
+        });
+      });
       const answer: Answer = word === 'o' || word === 'once' ? 'allow-once' : word === 'a' || word === 'always' ? 'allow-always' : word === 'n' || word === 'never' ? 'deny-always' : 'deny';
-      fs.writeSync(fd, answer.startsWith('allow') ? '  allowed\n' : '  denied\n');
+      fs.writeSync(fd, answer.startsWith('allow') ? '  allowed\n' : word === '' ? '\n  no answer: denied\n' : '  denied\n');
       return answer;
     } finally {
-      fs.closeSync(fd);
+      input.destroy(); // closes fd
+      process.stdin.resume();
     }
   };
 }
