@@ -124,6 +124,8 @@ export interface Requests {
   'install.preview': [{ source: InstallSourceInput; sha256?: string; progressId?: string }, InstallPreview];
   'install.confirm': [{ previewId: string; name?: string }, { action: 'installed' | 'updated' | 'unchanged'; app: AppRecord }];
   'install.cancel': [{ previewId: string }, null];
+  /** Runs a reviewed module without installing it: no grants, every access asked, nothing kept but a log entry. */
+  'install.runOnce': [{ previewId: string; cols: number; rows: number }, SessionInfo];
   'grants.add': [{ ref: string; grants: GrantInput[] }, GrantRecord[]];
   'grants.revoke': [{ ref: string; ids: number[] }, GrantRecord[]];
   'grants.reset': [{ ref: string }, GrantRecord[]];
@@ -183,7 +185,7 @@ export const REQUEST_NAMES = [
   'install.cancel', 'grants.add', 'grants.revoke', 'grants.reset', 'runs.start', 'runs.input',
   'runs.resize', 'runs.stop', 'runs.list', 'fs.list', 'dialog.chooseFolder', 'dialog.chooseFile',
   'prompt.answer', 'prompt.pending', 'apps.setUnknownAccess', 'denials.remove',
-  'integration.get', 'integration.addShortcuts', 'integration.addCommand', 'integration.remove',
+  'integration.get', 'integration.addShortcuts', 'integration.addCommand', 'integration.remove', 'install.runOnce',
 ] as const satisfies readonly RequestName[];
 
 /** Every event name. */

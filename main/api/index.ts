@@ -126,6 +126,12 @@ export function createApi(opts: ApiOptions): Api {
       changed(result.app.id);
       return result;
     },
+    'install.runOnce': ({ previewId, cols, rows }) => {
+      const p = previews.get(previewId);
+      if (!p) throw new ApiError('no-preview', 'this review was cancelled or has expired; open the file again');
+      previews.delete(previewId);
+      return sessions.startOnce(p.prepared, cols, rows);
+    },
     'install.cancel': ({ previewId }) => {
       previews.delete(previewId);
       return null;

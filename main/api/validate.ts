@@ -147,6 +147,10 @@ export const validators: { [K in RequestName]: (raw: unknown) => RequestArgs<K> 
     return { promptId: str(o.promptId, 'promptId', 64), answer: oneOf(o.answer, 'answer', ['allow-once', 'allow-always', 'deny', 'deny-always'] as const) };
   },
   'prompt.pending': none,
+  'install.runOnce': (v) => {
+    const o = obj(v, 'arguments');
+    return { previewId: str(o.previewId, 'previewId', 64), cols: int(o.cols, 'cols', 2, 1000), rows: int(o.rows, 'rows', 2, 1000) };
+  },
   'integration.get': (v) => ({ ref: str(obj(v, 'arguments').ref, 'ref', 200) }),
   'integration.addShortcuts': (v) => {
     const o = obj(v, 'arguments');

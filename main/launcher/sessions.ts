@@ -8,7 +8,9 @@ import type { Library } from '../library/library.ts';
 import { Filetype } from '../runtime/abi.ts';
 import fs from 'node:fs';
 import path from 'node:path';
-import { type Preopen, type RunHandle, type RunOutcome, startRun } from '../runtime/run.ts';
+import type { PreparedInstall } from '../library/library.ts';
+import { loadCommand } from '../runtime/load.ts';
+import { type Preopen, type RunHandle, type RunOutcome, type RunSpec, startRun } from '../runtime/run.ts';
 import { prepareRun } from './launch.ts';
 import { LineDiscipline } from './line-discipline.ts';
 import { PromptBroker } from './prompts.ts';
@@ -87,23 +89,64 @@ export class Sessions {
     const thisRunOnly: Preopen[] = (gesture.folders ?? []).filter((d) => !d.always).map((d) => ({ hostPath: d.path, guestPath: d.path, readOnly: false }));
     const preopens = [...thisRunOnly, ...run.preopens];
     const runId = crypto.randomUUID();
-    const env = new Map<string, string>([['TERM', 'xterm-256color'], ['COLUMNS', String(cols)], ['LINES', String(rows)]]);
-    for (const [k, v] of run.policy.env) env.set(k, v);
-    let bytesOut = 0;
-    const handle = startRun({
-      module: run.module,
-      args: run.args,
-      env: [...env],
-      preopens,
+    return this.launch({
+      runId, appId: run.app.id, appName: run.app.name, module: run.module, args: run.args, env: run.policy.env,
+      preopens, cols, rows, memoryMaxBytes: run.policy.memoryMaxBytes, timeoutMs: run.policy.timeoutMs,
       onAsk: run.onAsk(async (q) => {
         const answer = await this.prompts.ask(q, runId, run.app.id);
         // The decision (and an "always" grant or denial) is stored right after this returns.
         setImmediate(() => this.emit('apps.changed', { appId: run.app.id }));
         return answer;
       }, undefined, new Set(files)),
+      finish: (outcome, bytesOut) => run.finish(outcome, bytesOut),
+    });
+  }
+
+  /**
+   * "Run once" (DESIGN §7): runs a reviewed module that is not installed, with no grants, asking
+   * about every access; nothing is kept but its entry in the run-once log.
+   */
+  startOnce(prepared: PreparedInstall, cols: number, rows: number): SessionInfo {
+    const runId = crypto.randomUUID();
+    const w = prepared.write;
+    const logId = this.lib.onceStarted(w.name, w.sha256, w.source);
+    const module = loadCommand(prepared.bytes);
+    module.catch(() => undefined); // reported through the run's outcome
+    return this.launch({
+      runId, appId: `once:${w.sha256.slice(0, 12)}`, appName: w.name, module, args: [w.name], env: [],
+      preopens: process.platform === 'win32' ? [] : [{ hostPath: '/', guestPath: '/', readOnly: false, ask: true }],
+      cols, rows,
+      onAsk: async (operation, hostPath) => {
+        const q = { appName: w.name, operation, path: path.resolve(hostPath), reason: null };
+        const answer = await this.prompts.ask(q, runId, `once:${w.sha256.slice(0, 12)}`);
+        // Nothing is kept: "always" answers hold for this run only.
+        const allowed = answer === 'allow-once' || answer === 'allow-always';
+        this.lib.onceDecision(logId, operation, q.path, allowed ? 'prompted-allowed' : 'denied');
+        return allowed;
+      },
+      finish: (outcome) => this.lib.onceEnded(logId, outcome.kind, outcome.kind === 'exit' ? outcome.code : null),
+    });
+  }
+
+  /** Starts a run in a terminal pane and supervises it until it ends. */
+  private launch(o: {
+    runId: string; appId: string; appName: string; module: Promise<WebAssembly.Module>; args: string[];
+    env: readonly (readonly [string, string])[]; preopens: Preopen[]; cols: number; rows: number;
+    memoryMaxBytes?: number; timeoutMs?: number; onAsk: RunSpec['onAsk']; finish: (outcome: RunOutcome, bytesOut: number) => void;
+  }): SessionInfo {
+    const { runId } = o;
+    const env = new Map<string, string>([['TERM', 'xterm-256color'], ['COLUMNS', String(o.cols)], ['LINES', String(o.rows)]]);
+    for (const [k, v] of o.env) env.set(k, v);
+    let bytesOut = 0;
+    const handle = startRun({
+      module: o.module,
+      args: o.args,
+      env: [...env],
+      preopens: o.preopens,
+      onAsk: o.onAsk,
       stdioTypes: [CHAR, CHAR, CHAR],
-      memoryMaxBytes: run.policy.memoryMaxBytes,
-      timeoutMs: run.policy.timeoutMs,
+      memoryMaxBytes: o.memoryMaxBytes,
+      timeoutMs: o.timeoutMs,
       onOutput: (_stream, data) => {
         bytesOut += data.length;
         // A plain Uint8Array of its own: the ring's buffer is reused, and a Buffer would reach
@@ -119,16 +162,16 @@ export class Sessions {
       endOfInput: () => handle.endStdin(),
       interrupt: () => handle.cancel(),
     });
-    const info: SessionInfo = { runId, appId: run.app.id, appName: run.app.name, args: run.args.slice(1), startedAt: new Date().toISOString() };
+    const info: SessionInfo = { runId, appId: o.appId, appName: o.appName, args: o.args.slice(1), startedAt: new Date().toISOString() };
     const ended = handle.done.then((outcome) => {
       this.runs.delete(runId);
       this.prompts.endRun(runId);
-      run.finish(outcome, bytesOut);
+      o.finish(outcome, bytesOut);
       this.emit('run.exit', exitOf(runId, outcome));
-      this.emit('apps.changed', { appId: run.app.id });
+      this.emit('apps.changed', { appId: o.appId });
     });
-    this.runs.set(runId, { info, handle, line, cols, rows, preopens, ended });
-    this.emit('apps.changed', { appId: run.app.id });
+    this.runs.set(runId, { info, handle, line, cols: o.cols, rows: o.rows, preopens: o.preopens, ended });
+    this.emit('apps.changed', { appId: o.appId });
     return info;
   }
 

@@ -296,6 +296,29 @@ export class Library {
     return listDenials(this.db, appId);
   }
 
+  /** Logs the start of a "Run once" of a module that is not installed; returns the log id. */
+  onceStarted(name: string, sha256: string, source: string): number {
+    return Number(this.db.prepare('INSERT INTO once_runs (name, sha256, source, started_at) VALUES (?, ?, ?, ?)').run(name, sha256, source, Date.now()).lastInsertRowid);
+  }
+
+  /** Logs a decision of a "Run once". */
+  onceDecision(id: number, operation: string, path: string, decision: Decision): void {
+    this.db.prepare("UPDATE once_runs SET decisions = json_insert(decisions, '$[#]', json(?)) WHERE id = ?")
+      .run(JSON.stringify({ operation, path, decision, at: new Date().toISOString() }), id);
+  }
+
+  /** Logs how a "Run once" ended. */
+  onceEnded(id: number, outcome: string, exitCode: number | null): void {
+    this.db.prepare('UPDATE once_runs SET ended_at = ?, outcome = ?, exit_code = ? WHERE id = ?').run(Date.now(), outcome, exitCode, id);
+  }
+
+  /** The "Run once" log, newest first. */
+  onceLog(limit = 100): { id: number; name: string; sha256: string; source: string; startedAt: string; outcome: string | null; exitCode: number | null; decisions: unknown[] }[] {
+    return (this.db.prepare('SELECT * FROM once_runs ORDER BY started_at DESC, id DESC LIMIT ?').all(limit) as {
+      id: number; name: string; sha256: string; source: string; started_at: number; outcome: string | null; exit_code: number | null; decisions: string;
+    }[]).map((r) => ({ id: r.id, name: r.name, sha256: r.sha256, source: r.source, startedAt: new Date(r.started_at).toISOString(), outcome: r.outcome, exitCode: r.exit_code, decisions: JSON.parse(r.decisions) as unknown[] }));
+  }
+
   /** Forgets a "deny always" answer (or all of them); returns how many. */
   forgetDenials(ref: string, path?: string): number {
     return removeDenials(this.db, this.app(ref).id, path);

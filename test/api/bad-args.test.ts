@@ -93,6 +93,7 @@ describe('malformed arguments → bad-request, nothing changed', () => {
     ['dialog.chooseFile', 'a string', () => 'x'], ['dialog.chooseFile', 'wasm not a boolean', () => ({ wasm: 'yes' })],
     ['prompt.answer', 'no promptId', () => ({ answer: 'deny' })], ['prompt.answer', 'an unknown answer', () => ({ promptId: 'p', answer: 'allow-everything' })],
     ['prompt.pending', 'a string', () => 'x'],
+    ['install.runOnce', 'no previewId', () => ({ cols: 80, rows: 24 })], ['install.runOnce', 'cols 0', () => ({ previewId: 'p', cols: 0, rows: 24 })],
     ['integration.get', 'no ref', () => ({})], ['integration.addShortcuts', 'menu not a boolean', () => ({ ref: 'x', menu: 'yes', desktop: false })],
     ['integration.addCommand', 'no name', () => ({ ref: 'x' })], ['integration.remove', 'ref a number', () => ({ ref: 1 })],
     ['denials.remove', 'no path', () => ({ ref: 'x' })], ['denials.remove', 'path a number', () => ({ ref: 'x', path: 1 })],
