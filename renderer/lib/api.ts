@@ -31,6 +31,24 @@ export async function request<K extends RequestName>(name: K, args: RequestArgs<
   return r.value;
 }
 
+/**
+ * The host path of a file dropped on the window, or null when the page cannot know it: web mode
+ * never can (a browser hands over the bytes, not the location), and the desktop app only if its
+ * preload offers `pathForFile` (Electron's webUtils.getPathForFile; File.path is gone since
+ * Electron 32). Callers fall back to asking the person to choose the file.
+ */
+export function pathForFile(file: File): string | null {
+  const w = window as unknown as { terrarium?: { pathForFile?: unknown } };
+  const f = w.terrarium?.pathForFile;
+  if (typeof f !== 'function') return null;
+  try {
+    const p: unknown = f(file);
+    return typeof p === 'string' && p !== '' ? p : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Subscribes to an event; returns the unsubscribe function. */
 export function on<K extends EventName>(name: K, listener: (payload: Events[K]) => void): () => void {
   if (!api) throw new ApiFailure('disconnected', 'not connected');

@@ -1,6 +1,7 @@
 /** One app page's data: the app, its grants, builds, run history and audit log, kept fresh on apps.changed. */
 import type { AppDetails, GrantInput } from '../../../preload/api.ts';
 import { ApiFailure, on, request } from '../api.ts';
+import { runs } from './runs.svelte.ts';
 import { errorMessage, status } from './status.svelte.ts';
 
 /** Loads and edits one app; `dispose` when the page goes away. */
@@ -11,6 +12,11 @@ export class AppDetailsState {
   /** The app was uninstalled (here or elsewhere). */
   gone = $state(false);
   busy = $state(false);
+  /**
+   * A folder grant was removed (or all were reset) while the app ran: its runs lose access at
+   * their next attempt, and the page offers to stop them (DESIGN §5). Cleared when they end.
+   */
+  revokedWhileRunning = $state(false);
   private serial = 0;
   private readonly off: () => void;
 
@@ -33,6 +39,7 @@ export class AppDetailsState {
       if (mine !== this.serial) return;
       this.details = d;
       this.error = null;
+      if (d.running === 0) this.revokedWhileRunning = false;
     } catch (err) {
       if (mine !== this.serial) return;
       if (err instanceof ApiFailure && err.code === 'not-found') this.gone = true;
@@ -48,15 +55,61 @@ export class AppDetailsState {
   }
 
   async revoke(ids: number[], done?: string): Promise<boolean> {
-    return this.mutate(async () => {
+    // Folders are what a running app loses at its next access; other grants applied at its start.
+    const running = this.running && this.foldersAmong(ids);
+    const ok = await this.mutate(async () => {
       await request('grants.revoke', { ref: this.appId, ids });
-    }, done);
+    }, running ? undefined : done);
+    if (ok && running) this.revokedLive();
+    return ok;
   }
 
   async reset(): Promise<boolean> {
-    return this.mutate(async () => {
+    const running = this.running && this.foldersAmong(this.details?.grants.map((g) => g.id) ?? []);
+    const ok = await this.mutate(async () => {
       await request('grants.reset', { ref: this.appId });
-    }, 'All permissions removed');
+    }, running ? undefined : 'All permissions removed');
+    if (ok && running) this.revokedLive();
+    return ok;
+  }
+
+  /** What the revocation notice says (also read out when it appears). */
+  get revokedText(): string {
+    return `Removed. ${this.details?.app.name ?? 'The app'} is still running: it loses access at its next attempt.`;
+  }
+
+  /** Stops every run of the app (the revocation notice's "Stop it now"). */
+  async stopRuns(): Promise<void> {
+    const name = this.details?.app.name ?? 'the app';
+    try {
+      const n = await runs.stopApp(this.appId);
+      this.revokedWhileRunning = false;
+      status.announce(n === 0 ? `${name} had already stopped` : `Stopped ${name}`, 'success');
+    } catch (err) {
+      status.announce(`Could not stop ${name}: ${errorMessage(err)}`, 'error');
+    }
+  }
+
+  /** Forgets a "deny always": the app is asked about `path` again. */
+  async forgetDenial(path: string): Promise<boolean> {
+    return this.mutate(async () => {
+      await request('denials.remove', { ref: this.appId, path });
+    }, `${this.details?.app.name ?? 'The app'} will ask about ${path} again`);
+  }
+
+  private foldersAmong(ids: readonly number[]): boolean {
+    return (this.details?.grants ?? []).some((g) => g.kind === 'folder' && ids.includes(g.id));
+  }
+
+  private get running(): boolean {
+    return (this.details?.running ?? 0) > 0;
+  }
+
+  private revokedLive(): void {
+    if (!this.running) return; // it ended meanwhile: nothing to offer
+    this.revokedWhileRunning = true;
+    // The notice shows next to the permissions; the live region only reads it out.
+    status.announce(this.revokedText, 'info', { visible: false });
   }
 
   /** What happens when the app touches something outside its grants: ask the person, or deny. */

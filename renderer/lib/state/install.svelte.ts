@@ -6,6 +6,7 @@ import type { InstallPreview, InstallSourceInput } from '../../../preload/api.ts
 import { on, request } from '../api.ts';
 import { catalog } from './catalog.svelte.ts';
 import { nav } from './nav.svelte.ts';
+import { runs } from './runs.svelte.ts';
 import { errorMessage, status } from './status.svelte.ts';
 
 /** Where the dialog is. */
@@ -107,6 +108,18 @@ export class InstallFlow {
     } finally {
       this.confirming = false;
     }
+  }
+
+  /**
+   * Runs the reviewed module once in a terminal tab without installing it (its review is used up:
+   * to install it afterwards, open it again). Nothing is added.
+   */
+  runOnce(): void {
+    const p = this.preview;
+    if (!p || this.confirming) return;
+    this.preview = null; // not cancelled: the run takes it
+    this.close();
+    runs.openOnce({ previewId: p.previewId, name: p.name });
   }
 
   /** Cancels whatever step the dialog is at; nothing is added. */

@@ -4,7 +4,7 @@
  * and written in order once both are known.
  */
 import type { Events, RunExit } from '../../../preload/api.ts';
-import { on, request } from '../api.ts';
+import { ApiFailure, on, request } from '../api.ts';
 import { nav } from './nav.svelte.ts';
 import { prompts } from './prompts.svelte.ts';
 import { errorMessage, status } from './status.svelte.ts';
@@ -15,6 +15,15 @@ export interface TerminalHandle {
   reset(): void;
   size(): { cols: number; rows: number };
   focus(): void;
+}
+
+/**
+ * What the person handed the run by choosing it (DESIGN §5, grants by gesture): files passed as
+ * arguments and usable by this run only, folders for this run or kept as a grant.
+ */
+export interface Gesture {
+  files?: string[];
+  folders?: { path: string; always: boolean }[];
 }
 
 /** Where a tab's run is. */
@@ -28,6 +37,12 @@ export class RunTab {
   readonly appId: string;
   readonly appName: string;
   readonly args: string[] | undefined;
+  /** A reviewed module run once without installing it (install.runOnce), or null for an installed app. */
+  readonly previewId: string | null;
+  /** What the person chose when opening the tab, as the tab shows it. */
+  readonly chosen: Gesture | undefined;
+  /** What the next start passes on: the choice again, minus folders kept as grants since. */
+  gesture: Gesture | undefined;
   runId = $state<string | null>(null);
   state = $state<RunState>('starting');
   exit = $state<RunExit | null>(null);
@@ -38,10 +53,18 @@ export class RunTab {
   handle: TerminalHandle | null = null;
   pending: Uint8Array[] = [];
 
-  constructor(appId: string, appName: string, args?: string[]) {
+  constructor(appId: string, appName: string, args?: string[], gesture?: Gesture, previewId: string | null = null) {
+    this.previewId = previewId;
     this.appId = appId;
     this.appName = appName;
     this.args = args;
+    this.chosen = gesture;
+    this.gesture = gesture;
+  }
+
+  /** A run of a module that is not installed: no app page, no re-run (its review was used up). */
+  get once(): boolean {
+    return this.previewId !== null || this.appId.startsWith('once:');
   }
 
   get live(): boolean {
@@ -90,12 +113,55 @@ export class Runs {
     }
   }
 
-  /** Opens a new tab for `app` and shows it; its pane starts the run once it knows its size. */
-  open(app: { id: string; name: string }, args?: string[]): RunTab {
-    const tab = new RunTab(app.id, app.name, args);
+  /**
+   * Opens a new tab for `app` and shows it; its pane starts the run once it knows its size.
+   * `gesture` holds the files and folders the person chose for it.
+   */
+  open(app: { id: string; name: string }, args?: string[], gesture?: Gesture): RunTab {
+    const tab = new RunTab(app.id, app.name, args, gesture);
     this.tabs.push(tab);
     nav.go({ kind: 'terminal', tabId: tab.id });
     return tab;
+  }
+
+  /**
+   * Opens a tab running the reviewed module `preview` once, without installing it: no grants,
+   * every access asked, nothing kept (issue 6's "Run once").
+   */
+  openOnce(preview: { previewId: string; name: string }): RunTab {
+    const tab = new RunTab(`once:${preview.previewId}`, preview.name, undefined, undefined, preview.previewId);
+    this.tabs.push(tab);
+    nav.go({ kind: 'terminal', tabId: tab.id });
+    return tab;
+  }
+
+  /** Shows the newest live tab of app `appId` (true), or opens a new one for it (false). */
+  focusOrOpen(app: { id: string; name: string }): boolean {
+    const live = this.tabs.findLast((t) => t.appId === app.id && t.live);
+    if (live) {
+      nav.go({ kind: 'terminal', tabId: live.id });
+      return true;
+    }
+    this.open(app);
+    return false;
+  }
+
+  /**
+   * Stops every run of app `appId` main supervises, in this window's tabs or not; resolves to how
+   * many were asked to stop.
+   */
+  async stopApp(appId: string): Promise<number> {
+    const sessions = (await request('runs.list', {})).filter((s) => s.appId === appId);
+    let n = 0;
+    for (const s of sessions) {
+      try {
+        await request('runs.stop', { runId: s.runId });
+        n++;
+      } catch (err) {
+        if (!(err instanceof ApiFailure && err.code === 'not-running')) throw err;
+      }
+    }
+    return n;
   }
 
   /** The tab with id `tabId`. */
@@ -115,7 +181,13 @@ export class Runs {
     tab.exit = null;
     tab.error = null;
     try {
-      const info = await request('runs.start', { ref: tab.appId, args: tab.args, cols, rows });
+      const g = tab.gesture;
+      const info = tab.previewId
+        ? await request('install.runOnce', { previewId: tab.previewId, cols, rows })
+        : await request('runs.start', { ref: tab.appId, args: tab.args, cols, rows, files: g?.files, folders: g?.folders });
+      // A folder kept as a grant is in the app's permissions now: a re-run gets it from there (or,
+      // if the person has removed it meanwhile, does not get it back behind their back).
+      if (g?.folders?.some((f) => f.always)) tab.gesture = { ...g, folders: g.folders.filter((f) => !f.always) };
       tab.runId = info.runId;
       tab.startedAt = info.startedAt;
       tab.state = 'running';
@@ -133,7 +205,7 @@ export class Runs {
 
   /** Clears the terminal and runs the same app with the same arguments again. */
   async rerun(tab: RunTab): Promise<void> {
-    if (tab.live) return;
+    if (tab.live || tab.once) return;
     if (tab.runId) this.byRun.delete(tab.runId);
     tab.runId = null;
     tab.handle?.reset();

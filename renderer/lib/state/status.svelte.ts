@@ -7,13 +7,16 @@ export type Tone = 'info' | 'success' | 'error';
 export class Status {
   message = $state('');
   tone = $state<Tone>('info');
+  /** False for a message only read out: what it says is on screen already, next to its cause. */
+  visible = $state(true);
   /** Bumped per message so the same text twice is still announced and shown. */
   serial = $state(0);
   private timer: ReturnType<typeof setTimeout> | undefined;
 
-  announce(message: string, tone: Tone = 'info'): void {
+  announce(message: string, tone: Tone = 'info', opts: { visible?: boolean } = {}): void {
     this.message = message;
     this.tone = tone;
+    this.visible = opts.visible ?? true;
     this.serial++;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.clear(), tone === 'error' ? 9000 : 5000);
