@@ -8,6 +8,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { EventName, Events, IntegrationState, RequestArgs, RequestName, RequestResult, Result, ShellCommand } from '../../preload/api.ts';
+import { CommandNameError } from '../integration/commands.ts';
+import { CollisionError } from '../integration/executor.ts';
 import type { Integration } from '../integration/service.ts';
 import { PolicyError } from '../launcher/policy.ts';
 import { Sessions } from '../launcher/sessions.ts';
@@ -190,7 +192,10 @@ export function createApi(opts: ApiOptions): Api {
       try {
         await needIntegration().addCommand(app, name);
       } catch (err) {
-        throw new ApiError('bad-command', (err as Error).message);
+        // The name's fault, another file's, or the disk's: each is said differently in the window.
+        if (err instanceof CommandNameError) throw new ApiError('bad-command', err.message);
+        if (err instanceof CollisionError) throw new ApiError('exists', err.message);
+        throw new ApiError('io', `could not write the command: ${(err as Error).message}`);
       }
       return integrationState(app.id);
     },
