@@ -177,6 +177,8 @@ export type EventName = keyof Events;
 export interface TerrariumApi {
   request<K extends RequestName>(name: K, args: RequestArgs<K>): Promise<Result<RequestResult<K>>>;
   on<K extends EventName>(name: K, listener: (payload: Events[K]) => void): () => void;
+  /** Electron only: the host path of a dropped File (null when it has none). */
+  pathForFile?(file: File): string | null;
 }
 
 /** Every request name, for routers that must reject anything else. */

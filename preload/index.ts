@@ -1,12 +1,13 @@
 /**
- * The preload (DESIGN §2, §8): exposes the contract as `window.terrarium` with exactly two
- * functions, `request` and `on`, and nothing of Electron. Requests travel on one IPC channel and are
+ * The preload (DESIGN §2, §8): exposes the contract as `window.terrarium` with `request` and `on`,
+ * plus `pathForFile` (the host path of a file the person dropped: Electron removed `File.path`, and
+ * a drop on an app is a grant by gesture, DESIGN §5), and nothing else of Electron. Requests travel on one IPC channel and are
  * refused here when their name is not in the contract; events arrive on one channel and reach only
  * the listeners of their name, without the IPC event object.
  *
  * Sandboxed preloads cannot be ES modules: the build bundles this file (and api.ts) to CommonJS.
  */
-import { contextBridge, ipcRenderer } from 'electron';
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import type { IpcRenderer } from 'electron';
 import {
   EVENT_CHANNEL, EVENT_NAMES, type EventName, type Events, REQUEST_CHANNEL, REQUEST_NAMES, type RequestArgs, type RequestName,
@@ -24,8 +25,8 @@ interface Subscription {
   listener: (payload: unknown) => void;
 }
 
-/** The `window.terrarium` object over `ipc`: frozen, with `request` and `on` only. */
-export function createPreloadApi(ipc: PreloadIpc): TerrariumApi {
+/** The `window.terrarium` object over `ipc`: frozen, with `request`, `on` and `pathForFile`. */
+export function createPreloadApi(ipc: PreloadIpc, pathOf: (file: File) => string = () => ''): TerrariumApi {
   const subscriptions = new Map<string, Set<Subscription>>();
   let count = 0;
 
@@ -70,7 +71,14 @@ export function createPreloadApi(ipc: PreloadIpc): TerrariumApi {
     };
   };
 
-  return Object.freeze({ request, on });
+  const pathForFile = (file: File): string | null => {
+    try {
+      return pathOf(file) || null;
+    } catch {
+      return null; // not a File from a drop or a file input
+    }
+  };
+  return Object.freeze({ request, on, pathForFile });
 }
 
-contextBridge.exposeInMainWorld('terrarium', createPreloadApi(ipcRenderer));
+contextBridge.exposeInMainWorld('terrarium', createPreloadApi(ipcRenderer, (f) => webUtils?.getPathForFile(f) ?? ''));

@@ -17,10 +17,11 @@ vi.mock('electron', async () => {
 const { createPreloadApi } = await import('../../preload/index.ts');
 
 describe('loading the preload', () => {
-  it("exposes one object, as 'terrarium', with exactly request and on", () => {
+  it("exposes one object, as 'terrarium', with exactly request, on and pathForFile", () => {
     expect(electron.exposed.map((e) => e.key)).toEqual(['terrarium']);
     const api = electron.exposed[0]?.api as Record<string, unknown>;
-    expect(Reflect.ownKeys(api).sort()).toEqual(['on', 'request']);
+    expect(Reflect.ownKeys(api).sort()).toEqual(['on', 'pathForFile', 'request']);
+    expect((api.pathForFile as (f: unknown) => unknown)({})).toBe(null);
     expect(typeof api.request).toBe('function');
     expect(typeof api.on).toBe('function');
     expect(Object.isFrozen(api)).toBe(true);
