@@ -2,15 +2,14 @@
  * The `terrarium` command: the same core as the desktop app, without a window.
  * Exit codes are listed in cli/exit-codes.ts and the README.
  */
-import { runApp } from './cli/app-run.ts';
 import { ExitCode } from './cli/exit-codes.ts';
-import { libraryCommand } from './cli/library-commands.ts';
 import { UsageError } from './cli/run-args.ts';
-import { runCommand } from './cli/run-command.ts';
-import { uiCommand } from './cli/ui-command.ts';
 import { PolicyError } from './launcher/policy.ts';
-import { LibraryError } from './library/library.ts';
+import { LibraryError } from './library/errors.ts';
 import { LoadError } from './runtime/load.ts';
+
+// Each command's modules load only when it runs: `run MODULE.wasm` needs neither SQLite nor the
+// web server, and start-up time is what a person waits for.
 
 const USAGE = `usage:
   terrarium run [--dir HOST[::GUEST][:ro]]... [--env NAME=VALUE | --env NAME]...
@@ -44,12 +43,12 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === 'run') {
-      if (runsModule(rest)) return await runCommand(rest);
+      if (runsModule(rest)) return await (await import('./cli/run-command.ts')).runCommand(rest);
       const [ref, ...args] = rest;
-      return await runApp(ref!, args[0] === '--' ? args.slice(1) : args);
+      return await (await import('./cli/app-run.ts')).runApp(ref!, args[0] === '--' ? args.slice(1) : args);
     }
-    if (command !== undefined && LIBRARY_COMMANDS.has(command)) return await libraryCommand(command, rest);
-    if (command === 'ui') return await uiCommand(rest);
+    if (command !== undefined && LIBRARY_COMMANDS.has(command)) return await (await import('./cli/library-commands.ts')).libraryCommand(command, rest);
+    if (command === 'ui') return await (await import('./cli/ui-command.ts')).uiCommand(rest);
     if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
       if (command === undefined) {
         process.stderr.write(`${USAGE}\n`);

@@ -3,16 +3,11 @@
  * run in one transaction. A database from a newer Terrarium is refused, not touched.
  */
 import Database from 'better-sqlite3';
+import { LibraryError } from './errors.ts';
 import { type Migration, migrations as allMigrations } from './migrations/index.ts';
 
-/** A library problem with a message fit to show the person. */
-export class LibraryError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.code = code;
-  }
-}
+export { LibraryError } from './errors.ts';
+
 
 function checkNotFuture(db: Database.Database, migrations: Migration[]): void {
   const latest = migrations.at(-1)?.version ?? 0;

@@ -5,7 +5,7 @@
  * Ambient Authority: reaches the network, for the URL the person gave.
  */
 import crypto from 'node:crypto';
-import { LibraryError } from './db.ts';
+import { LibraryError } from './errors.ts';
 
 /** Progress of a download: bytes so far and the total when the server said it. */
 export type Progress = (received: number, total: number | null) => void;

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'smol-toml';
-import { LibraryError } from './db.ts';
+import { LibraryError } from './errors.ts';
 import type { Manifest } from './types.ts';
 
 /** A package folder's module to install and its manifest. */
