@@ -5,44 +5,19 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, expect, test } from 'vitest';
-import { type Api, createApi } from '../../main/api/index.ts';
-import type { AppDetails, Events, PromptRequest, RunExit, SessionInfo } from '../../preload/api.ts';
-import { fixture, ok, tmp } from './harness.ts';
+import { expect, test } from 'vitest';
+import type { AppDetails, SessionInfo } from '../../preload/api.ts';
+import { fixture, install, ok, recordingCore, tmp, until, useCleanup } from './harness.ts';
 
-const cores: Api[] = [];
-afterEach(() => {
-  for (const c of cores.splice(0)) c.close();
-});
+useCleanup();
 
 async function setup() {
-  const api = createApi({ transport: 'web', home: tmp('terrarium-gesture-home-'), promptTimeoutMs: 2_000 });
-  cores.push(api);
-  const prompts: PromptRequest[] = [];
-  const output = new Map<string, string>();
-  const exits = new Map<string, RunExit>();
-  api.onEvent(<K extends keyof Events>(name: K, payload: Events[K]) => {
-    if (name === 'prompt.request') prompts.push(payload as PromptRequest);
-    if (name === 'run.output') {
-      const p = payload as Events['run.output'];
-      output.set(p.runId, (output.get(p.runId) ?? '') + Buffer.from(p.data).toString('utf8'));
-    }
-    if (name === 'run.exit') exits.set((payload as RunExit).runId, payload as RunExit);
-  });
-  const p = await ok<{ previewId: string }>(api, 'install.preview', { source: { kind: 'file', path: fixture('ask_probe') } });
-  const appId = (await ok<{ app: { id: string } }>(api, 'install.confirm', { previewId: p.previewId })).app.id;
+  const { api, prompts, output, exits } = recordingCore({ promptTimeoutMs: 2_000 });
+  const appId = await install(api, fixture('ask_probe'));
   const dir = fs.realpathSync(tmp('terrarium-gesture-data-'));
   fs.writeFileSync(path.join(dir, 'chosen.txt'), 'chosen');
   fs.writeFileSync(path.join(dir, 'other.txt'), 'other');
   return { api, appId, dir, prompts, output, exits };
-}
-
-async function until(cond: () => boolean, what: string): Promise<void> {
-  const end = Date.now() + 20_000;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 test('a dropped file is an argument and usable for that run only; its neighbours are not', async () => {

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach } from 'vitest';
 import { type Api, createApi } from '../../main/api/index.ts';
-import type { Events, RunExit } from '../../preload/api.ts';
+import type { Events, PromptRequest, RunExit } from '../../preload/api.ts';
 
 export const FIXTURES = path.resolve(import.meta.dirname, '..', 'fixtures');
 export const fixture = (n: string): string => path.join(FIXTURES, `${n}.wasm`);
@@ -63,6 +63,24 @@ export const outputOf = (h: Harness, runId: string): string =>
 export const exitOf = (h: Harness, runId: string): RunExit | undefined =>
   h.events.find((e) => e.name === 'run.exit' && (e.payload as RunExit).runId === runId)?.payload as RunExit | undefined;
 export const changedCount = (h: Harness): number => h.events.filter((e) => e.name === 'apps.changed').length;
+
+/** A core over a fresh data folder that records prompts, terminal output and exits (by run id). */
+export function recordingCore(opts: { promptTimeoutMs?: number } = {}) {
+  const api = createApi({ transport: 'web', home: tmp('terrarium-api-home-'), promptTimeoutMs: opts.promptTimeoutMs });
+  open.push(api);
+  const prompts: PromptRequest[] = [];
+  const output = new Map<string, string>();
+  const exits = new Map<string, RunExit>();
+  api.onEvent(<K extends keyof Events>(name: K, payload: Events[K]) => {
+    if (name === 'prompt.request') prompts.push(payload as PromptRequest);
+    if (name === 'run.output') {
+      const p = payload as Events['run.output'];
+      output.set(p.runId, (output.get(p.runId) ?? '') + Buffer.from(p.data).toString('utf8'));
+    }
+    if (name === 'run.exit') exits.set((payload as RunExit).runId, payload as RunExit);
+  });
+  return { api, prompts, output, exits };
+}
 
 /** Closes the cores after each test and removes the folders after the file. */
 export function useCleanup(): void {

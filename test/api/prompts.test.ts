@@ -5,49 +5,17 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, expect, test } from 'vitest';
-import { type Api, createApi } from '../../main/api/index.ts';
-import type { AppDetails, Events, PromptRequest, RunExit } from '../../preload/api.ts';
-import { fixture, ok, tmp } from './harness.ts';
+import { expect, test } from 'vitest';
+import type { AppDetails } from '../../preload/api.ts';
+import { fixture, install, ok, recordingCore, tmp, until, useCleanup } from './harness.ts';
 
-const cores: Api[] = [];
-afterEach(() => {
-  for (const c of cores.splice(0)) c.close();
-});
+useCleanup();
 
-function core(promptTimeoutMs?: number) {
-  const api = createApi({ transport: 'web', home: tmp('terrarium-prompt-home-'), promptTimeoutMs });
-  cores.push(api);
-  const prompts: PromptRequest[] = [];
-  const output = new Map<string, string>();
-  const exits = new Map<string, RunExit>();
-  api.onEvent(<K extends keyof Events>(name: K, payload: Events[K]) => {
-    if (name === 'prompt.request') prompts.push(payload as PromptRequest);
-    if (name === 'run.output') {
-      const p = payload as Events['run.output'];
-      output.set(p.runId, (output.get(p.runId) ?? '') + Buffer.from(p.data).toString('utf8'));
-    }
-    if (name === 'run.exit') exits.set((payload as RunExit).runId, payload as RunExit);
-  });
-  return { api, prompts, output, exits };
-}
-
-async function install(api: Api): Promise<string> {
-  const p = await ok<{ previewId: string }>(api, 'install.preview', { source: { kind: 'file', path: fixture('ask_probe') } });
-  return (await ok<{ app: { id: string } }>(api, 'install.confirm', { previewId: p.previewId })).app.id;
-}
-
-async function until(cond: () => boolean, what: string): Promise<void> {
-  const end = Date.now() + 20_000;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const core = (promptTimeoutMs?: number) => recordingCore({ promptTimeoutMs });
 
 test('allow once, asked again next run; allow always, never asked again; all audited', async () => {
   const { api, prompts, output, exits } = core();
-  const appId = await install(api);
+  const appId = await install(api, fixture('ask_probe'));
   const folder = fs.realpathSync(tmp('terrarium-prompt-data-'));
   const file = path.join(folder, 'needed.txt');
   fs.writeFileSync(file, 'the data');
@@ -81,7 +49,7 @@ test('allow once, asked again next run; allow always, never asked again; all aud
 
 test('no answer in time is a denial, and an app set to deny is never asked', async () => {
   const { api, prompts, output, exits } = core(300);
-  const appId = await install(api);
+  const appId = await install(api, fixture('ask_probe'));
   const file = path.join(fs.realpathSync(tmp('terrarium-prompt-data-')), 'x.txt');
   fs.writeFileSync(file, 'x');
   const r1 = await ok<{ runId: string }>(api, 'runs.start', { ref: appId, args: [`read:${file}`], cols: 80, rows: 24 });
