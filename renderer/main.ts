@@ -1,6 +1,7 @@
 import '@xterm/xterm/css/xterm.css';
 import './lib/styles/theme.css';
 import './lib/styles/grants.css';
+import './lib/styles/tables.css';
 import { mount } from 'svelte';
 import App from './App.svelte';
 import { connect } from './lib/api.ts';
