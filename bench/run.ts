@@ -1,7 +1,9 @@
-// npm run bench [-- --runs N] [--only NAME[,NAME...]] [--quick] [--timeout SECONDS]
-// Runs each benchmark program under Terrarium's CLI, node:wasi and natively; prints a Markdown table
-// of medians and ratios to stdout and writes it to bench/.work/results.md. Progress goes to stderr.
-import { spawnSync } from 'node:child_process';
+// npm run bench [-- --runs N] [--only NAME[,NAME...]] [--quick] [--timeout SECONDS] [--load quiet|loaded|both]
+// Runs each benchmark program under Terrarium's CLI, node:wasi and natively; prints Markdown tables
+// of medians and ratios to stdout and writes them to bench/.work/results.md. Progress goes to stderr.
+// With `--load both` (the default) everything runs twice: on the machine as it is, then with a
+// second CPU-bound process running, so a design that needs two busy threads shows it.
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -9,19 +11,20 @@ import { fileURLToPath } from 'node:url';
 import { BENCHMARKS, type Bench } from './lib/benchmarks.ts';
 import { nativeColumn, nodeWasiColumn, terrariumColumn, type Column, type ColumnId, type Paths } from './lib/columns.ts';
 import { measure } from './lib/measure.ts';
-import { renderMarkdown, median, type BenchResult, type ColumnResult } from './lib/report.ts';
+import { renderMarkdown, median, type BenchResult, type ColumnResult, type Section } from './lib/report.ts';
 
 interface Options {
   runs: number;
   only: string[] | undefined;
   quick: boolean;
   timeoutMs: number;
+  load: 'quiet' | 'loaded' | 'both';
 }
 
-const USAGE = 'usage: node bench/run.ts [--runs N] [--only NAME[,NAME...]] [--quick] [--timeout SECONDS]';
+const USAGE = 'usage: node bench/run.ts [--runs N] [--only NAME[,NAME...]] [--quick] [--timeout SECONDS] [--load quiet|loaded|both]';
 
 function parseOptions(argv: readonly string[]): Options {
-  const o: Options = { runs: 5, only: undefined, quick: false, timeoutMs: 300_000 };
+  const o: Options = { runs: 5, only: undefined, quick: false, timeoutMs: 300_000, load: 'both' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = (): string => {
@@ -33,7 +36,11 @@ function parseOptions(argv: readonly string[]): Options {
     else if (a === '--only') o.only = [...(o.only ?? []), ...value().split(',').filter(Boolean)];
     else if (a === '--quick') o.quick = true;
     else if (a === '--timeout') o.timeoutMs = Number(value()) * 1000;
-    else if (a === '--help' || a === '-h') {
+    else if (a === '--load') {
+      const v = value();
+      if (v !== 'quiet' && v !== 'loaded' && v !== 'both') throw new Error(`--load must be quiet, loaded or both\n${USAGE}`);
+      o.load = v;
+    }    else if (a === '--help' || a === '-h') {
       process.stdout.write(`${USAGE}\nbenchmarks: ${BENCHMARKS.map((b) => b.name).join(', ')}\n`);
       process.exit(0);
     } else throw new Error(`unknown argument ${a}\n${USAGE}`);
@@ -120,9 +127,21 @@ function main(): void {
     process.exit(130);
   });
 
-  const results: BenchResult[] = [];
+  const passes = o.load === 'both' ? (['quiet', 'loaded'] as const) : [o.load];
+  const sections: Section[] = [];
   try {
-    for (const b of selected) results.push(runBench(b, columns, root, o));
+    for (const pass of passes) {
+      // The load: one process spinning on a core for the whole pass (killed after it).
+      const spinner = pass === 'loaded' ? spawn(process.execPath, ['-e', 'for (;;);'], { stdio: 'ignore' }) : undefined;
+      process.stderr.write(`-- ${pass === 'loaded' ? 'loaded (a second CPU-bound process running)' : 'quiet'}\n`);
+      try {
+        const results: BenchResult[] = [];
+        for (const b of selected) results.push(runBench(b, columns, root, o));
+        sections.push({ title: pass === 'loaded' ? 'Loaded: a second CPU-bound process running' : 'Quiet', results });
+      } finally {
+        spinner?.kill('SIGKILL');
+      }
+    }
   } finally {
     cleanup();
   }
@@ -141,7 +160,7 @@ function main(): void {
       date: new Date().toISOString(),
       notes,
     },
-    results,
+    sections,
   );
   writeFileSync(join(paths.work, 'results.md'), markdown);
   process.stdout.write(markdown);

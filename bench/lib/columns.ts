@@ -52,7 +52,7 @@ export function terrariumColumn(paths: Paths): Column {
 }
 
 export function nodeWasiColumn(paths: Paths): Column {
-  const runner = join(paths.bench, 'node-wasi-runner.ts');
+  const runner = join(paths.bench, 'node-wasi-runner.mjs');
   return {
     id: 'nodewasi',
     label: 'node:wasi',

@@ -63,7 +63,13 @@ export interface Header {
   notes: string[];
 }
 
-export function renderMarkdown(h: Header, results: readonly BenchResult[]): string {
+/** One table: the results of a pass (quiet, or with a second CPU-bound process running). */
+export interface Section {
+  title: string;
+  results: readonly BenchResult[];
+}
+
+export function renderMarkdown(h: Header, sections: readonly Section[]): string {
   const lines = [
     '# Terrarium benchmarks',
     '',
@@ -73,7 +79,13 @@ export function renderMarkdown(h: Header, results: readonly BenchResult[]): stri
     `- Mode: ${h.mode}; ${h.runs} runs per cell, median wall time of the whole process in ms`,
     `- Temporary folders: ${h.tmp}`,
     ...h.notes.map((n) => `- Note: ${n}`),
-    '',
+  ];
+  for (const { title, results } of sections) lines.push('', `## ${title}`, '', ...table(h, results));
+  return `${lines.join('\n')}\n`;
+}
+
+function table(h: Header, results: readonly BenchResult[]): string[] {
+  const lines = [
     '| Benchmark | Size | Terrarium | node:wasi | native | T / node:wasi | T / native | Target | Meets |',
     '|---|---|--:|--:|--:|--:|--:|---|---|',
   ];
@@ -84,5 +96,5 @@ export function renderMarkdown(h: Header, results: readonly BenchResult[]): stri
         `${fmtRatio(ratio(r, 'native'))} | ${r.bench.targets.map(targetLabel).join('; ')} | ${verdict(r)} |`,
     );
   }
-  return `${lines.join('\n')}\n`;
+  return lines;
 }
