@@ -45,7 +45,9 @@ function buildTable(): FdTable {
     const hostFd = fs.openSync(hostPath, fs.constants.O_RDONLY | (fs.constants.O_DIRECTORY ?? 0));
     fds.add({
       kind: 'dir', hostFd, filetype: 3, fdflags: 0, position: 0, readOnly: p.readOnly,
-      rightsBase: p.readOnly ? RIGHTS_DIRECTORY & ~RIGHTS_DIR_MUTATE & ~R.fd_filestat_set_times : RIGHTS_DIRECTORY,
+      // The ask root's own times are nobody's answer: its path operations ask, it never changes.
+      rightsBase: p.readOnly ? RIGHTS_DIRECTORY & ~RIGHTS_DIR_MUTATE & ~R.fd_filestat_set_times
+        : p.ask ? RIGHTS_DIRECTORY & ~R.fd_filestat_set_times : RIGHTS_DIRECTORY,
       rightsInheriting: p.readOnly ? RIGHTS_ALL & ~RIGHTS_DIR_MUTATE & ~RIGHTS_FILE_MUTATE : RIGHTS_ALL,
       hostPath, preopen: p.guestPath, ask: p.ask, origin,
     });
