@@ -65,7 +65,7 @@ function run(): void {
     stdio: new GuestStdio(new Ring(config.stdin), new Ring(config.output), config.stdinFd),
     asker: config.askBuffer === undefined ? undefined : workerAsker(config.askBuffer, (operation, path) => post({ type: 'ask', operation, path })),
   };
-  const report = (message: string): void => post({ type: 'log', message });
+  const report = (message: string, detail?: string): void => post({ type: 'log', message, detail });
   let memory: WebAssembly.Memory | undefined;
   try {
     const instance = new WebAssembly.Instance(config.module, createImports(ctx, config.module, report));
