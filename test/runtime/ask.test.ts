@@ -187,3 +187,14 @@ test('allowed changes happen, each allowed by its own answer only', async () => 
   expect(fs.readFileSync(path.join(outside, 'moved.txt'), 'utf8')).toBe('');
   expect(fs.statSync(path.join(outside, 'moved.txt')).mtime.getTime()).not.toBe(old.getTime());
 });
+
+test('the ask root itself cannot be re-dated through its descriptor (nobody was asked)', async () => {
+  const { outside } = tree();
+  const old = new Date('2001-01-01T00:00:00Z');
+  fs.utimesSync(outside, old, old);
+  // An ask root over a temporary folder, so the test never touches the real "/".
+  const r = await run(['fdtimes:3'], [{ hostPath: outside, guestPath: '/', readOnly: false, ask: true }], () => true);
+  expect(r.asked).toEqual([]);
+  expect(r.lines).toContain(`fdtimes 3 errno=${ENOTCAPABLE}`);
+  expect(fs.statSync(outside).mtime.getTime()).toBe(old.getTime());
+});
