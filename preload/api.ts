@@ -40,7 +40,8 @@ export interface PromptRequest {
   runId: string;
   appId: string;
   appName: string;
-  operation: 'read' | 'write' | 'create' | 'delete' | 'list';
+  /** What the app is about to do, by its real name (every change asks as itself). */
+  operation: 'read' | 'list' | 'write' | 'truncate' | 'create' | 'delete' | 'link' | 'rename' | 'set-times';
   /** The normalised host path. */
   path: string;
   /** The folder an "allow always" would grant, and how. */

@@ -5,6 +5,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import tty from 'node:tty';
+import { hostLog } from '../launcher/host-log.ts';
+import { promptSafe } from '../launcher/prompt-text.ts';
+import { dataHome } from '../library/home.ts';
 import { Filetype } from '../runtime/abi.ts';
 import { LoadError, loadCommand } from '../runtime/load.ts';
 import { type Preopen, type RunOutcome, type RunSpec, startRun } from '../runtime/run.ts';
@@ -113,6 +116,7 @@ export async function runInTerminal(r: TerminalRun): Promise<TerminalResult> {
   const stdinIsFile = stdioType(0) === Filetype.regular_file;
   let brokenPipe = false;
   let bytesOut = 0;
+  const log = hostLog(dataHome(), `run ${r.args[0] ?? ''}`);
   const handle = startRun({
     module: r.module,
     args: r.args,
@@ -134,7 +138,10 @@ export async function runInTerminal(r: TerminalRun): Promise<TerminalResult> {
         handle.cancel();
       }
     },
-    onLog: (m) => process.stderr.write(`terrarium: ${m}\n`),
+    onLog: (message, detail) => {
+      // The stack goes to Terrarium's log; the terminal gets one line, marked as Terrarium's.
+      if (log.write(message, detail)) process.stderr.write(`terrarium: ${promptSafe(message)} (the app got EIO; details in ${log.file})\n`);
+    },
   });
   const onSigint = (): void => handle.cancel();
   process.on('SIGINT', onSigint);

@@ -9,8 +9,13 @@ import fs from 'node:fs';
 import tty from 'node:tty';
 import type { Answer, Prompter } from '../launcher/asking.ts';
 import { promptSafe } from '../launcher/prompt-text.ts';
+import type { AskOperation } from '../runtime/ask.ts';
 
-const VERBS = { read: 'read', write: 'write to', create: 'create', delete: 'delete', list: 'list the folder' } as const;
+/** Each operation in words, after "wants to" (every AskOperation, so a new one cannot be left out). */
+const VERBS: Record<AskOperation, string> = {
+  read: 'read', list: 'list the folder', write: 'write to', truncate: 'erase and rewrite', create: 'create',
+  delete: 'delete', link: 'make a lasting hard link with', rename: 'move or rename', 'set-times': 'change the dates of',
+};
 
 function discardPending(): void {
   let fd: number | undefined;

@@ -7,7 +7,7 @@
 import path from 'node:path';
 import type { Library } from '../library/library.ts';
 import type { AppRecord } from '../library/types.ts';
-import type { AskOperation } from '../runtime/ask.ts';
+import { type AskOperation, isChange } from '../runtime/ask.ts';
 
 /** The person's answer to a prompt. */
 export type Answer = 'allow-once' | 'allow-always' | 'deny' | 'deny-always';
@@ -25,12 +25,16 @@ export interface Question {
 /** Asks the person; resolves to their answer (a UI that cannot ask resolves 'deny'). */
 export type Prompter = (q: Question) => Promise<Answer>;
 
-const WRITING: readonly AskOperation[] = ['write', 'create', 'delete'];
-
-/** How an "allow always" grants the folder: read-only for reading and listing, else read-write. */
+/** How an "allow always" grants the folder: read-only for reading and listing, else (any change) read-write. */
 export function grantAccessFor(operation: AskOperation): 'read' | 'read-write' {
-  return WRITING.includes(operation) ? 'read-write' : 'read';
+  return isChange(operation) ? 'read-write' : 'read';
 }
+
+/**
+ * What handing a file to a run by gesture means: its content may be read and (re)written, nothing
+ * else (a link, a rename or new times of it are asked about like any other path).
+ */
+const GESTURE_OPERATIONS: readonly AskOperation[] = ['read', 'write', 'truncate'];
 
 /** The folder an "allow always" grants: the folder itself for listing, else the file's folder. */
 export function grantFolderFor(operation: AskOperation, p: string): string {
@@ -56,7 +60,7 @@ export function decider(
       return false;
     };
     // Files the person handed to this run by gesture: exactly those, for this run (audited as used).
-    if (oneTimeFiles.has(p) && operation !== 'delete') {
+    if (oneTimeFiles.has(p) && GESTURE_OPERATIONS.includes(operation)) {
       lib.recordAudit(app.id, runId, operation, p, 'allowed');
       return true;
     }

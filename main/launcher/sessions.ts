@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { PreparedInstall } from '../library/library.ts';
 import { loadCommand } from '../runtime/load.ts';
 import { type Preopen, type RunHandle, type RunOutcome, type RunSpec, startRun } from '../runtime/run.ts';
+import { hostLog } from './host-log.ts';
 import { prepareRun } from './launch.ts';
 import { LineDiscipline } from './line-discipline.ts';
 import { PromptBroker } from './prompts.ts';
@@ -138,6 +139,7 @@ export class Sessions {
     const env = new Map<string, string>([['TERM', 'xterm-256color'], ['COLUMNS', String(o.cols)], ['LINES', String(o.rows)]]);
     for (const [k, v] of o.env) env.set(k, v);
     let bytesOut = 0;
+    const log = hostLog(this.lib.home, `run ${o.appName} (${runId})`);
     const handle = startRun({
       module: o.module,
       args: o.args,
@@ -155,6 +157,8 @@ export class Sessions {
         this.emit('run.output', { runId, data: own });
       },
       backpressure: this.gate,
+      // Host errors go to Terrarium's log, never into the app's pane.
+      onLog: (message, detail) => void log.write(message, detail),
     });
     const line = new LineDiscipline({
       echo: (text) => this.emit('run.output', { runId, data: new TextEncoder().encode(text) }),

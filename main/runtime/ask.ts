@@ -5,11 +5,40 @@
  * for the run (allow once, deny); "always" answers are persisted by main.
  */
 import path from 'node:path';
-import { Errno } from './abi.ts';
+import { Errno, RIGHTS_ALL, RIGHTS_DIR_MUTATE, RIGHTS_FILE_MUTATE, Rights } from './abi.ts';
 import { WasiError } from './errors.ts';
 
-/** What the guest is about to do with a path. */
-export type AskOperation = 'read' | 'write' | 'create' | 'delete' | 'list';
+/**
+ * What the guest is about to do with a path, named as the operation it is: every change asks
+ * as itself (a hard link, a rename, new times, a truncation are never "read"), on each side it
+ * touches (link and rename ask for their source and their target).
+ */
+export const ASK_OPERATIONS = ['read', 'list', 'write', 'truncate', 'create', 'delete', 'link', 'rename', 'set-times'] as const;
+
+/** One of ASK_OPERATIONS. */
+export type AskOperation = (typeof ASK_OPERATIONS)[number];
+
+/** True for every operation that changes the object (all but reading and listing). */
+export function isChange(operation: AskOperation): boolean {
+  return operation !== 'read' && operation !== 'list';
+}
+
+/** Rights that look and never change: reading, seeking, listing and lookups. */
+const LOOK = RIGHTS_ALL & ~RIGHTS_FILE_MUTATE & ~RIGHTS_DIR_MUTATE;
+/** What a write answer adds for the descriptor it opens: the file's content, nothing else. */
+const CONTENT = Rights.fd_write | Rights.fd_allocate | Rights.fd_filestat_set_size | Rights.fd_sync | Rights.fd_datasync;
+
+/**
+ * The most a descriptor opened through an ask answer may hold (its base and inheriting rights are
+ * cut to this). The rule: a descriptor carries exactly the answer it was opened by; any other
+ * change through it (new times on a read answer, writing through a listed folder's descriptor)
+ * fails `notcapable` and is never asked about, since the descriptor was opened for less. To do
+ * more, the guest opens the path again and is asked again, by the operation's real name.
+ */
+export function rightsForAnswer(operation: AskOperation): { base: number; inheriting: number } {
+  if (operation === 'write' || operation === 'create' || operation === 'truncate') return { base: LOOK | CONTENT, inheriting: LOOK };
+  return { base: LOOK, inheriting: LOOK };
+}
 
 /** The worker side of asking: sends the question and blocks until main answers. */
 export interface Asker {
@@ -24,7 +53,10 @@ export function createAskBuffer(): SharedArrayBuffer {
   return new SharedArrayBuffer(8);
 }
 
-/** Worker side: asks through `post` and waits on `buffer` for the answer; caches per path. */
+/**
+ * Worker side: asks through `post` and waits on `buffer` for the answer. Answers are kept for the
+ * run per (operation, path) pair: an answer for one operation never stands for another.
+ */
 export function workerAsker(buffer: SharedArrayBuffer, post: (operation: AskOperation, hostPath: string) => void): Asker {
   const words = new Int32Array(buffer);
   const decided = new Map<string, boolean>();

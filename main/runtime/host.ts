@@ -1,7 +1,7 @@
 /**
  * Builds the `wasi_snapshot_preview1` import object from the syscall families (uwasi's shape):
  * each function is wrapped once so a thrown `WasiError` becomes its errno, any other host
- * exception becomes `io` (and is reported), and `proc_exit` unwinds. Functions a module imports
+ * exception becomes `io` (and is reported: one line, the stack apart), and `proc_exit` unwinds. Functions a module imports
  * that preview1 does not define answer `nosys`.
  */
 import { Errno, WASI_MODULE } from './abi.ts';
@@ -24,7 +24,13 @@ export function providers(ctx: WasiContext): Provider {
   };
 }
 
-function wrap(name: string, f: WasiFunction, report: (msg: string) => void): WasiFunction {
+/**
+ * Where host errors go: `message` is one line naming the function and the error (no stack);
+ * `detail` is the stack, for Terrarium's own log only, never for the app's output.
+ */
+export type HostReport = (message: string, detail?: string) => void;
+
+function wrap(name: string, f: WasiFunction, report: HostReport): WasiFunction {
   // `apply` with `arguments` avoids allocating a rest array on every call of a hot syscall.
   return function wrapped(this: unknown) {
     try {
@@ -35,7 +41,8 @@ function wrap(name: string, f: WasiFunction, report: (msg: string) => void): Was
       if (err instanceof ProcExit) throw err;
       const errno = errnoFromNode(err);
       if (errno !== undefined) return errno;
-      report(`internal error in ${name}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+      const what = (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).split('\n', 1)[0];
+      report(`internal error in ${name}: ${what}`, err instanceof Error ? err.stack : undefined);
       return Errno.io;
     }
   };
@@ -46,7 +53,7 @@ function wrap(name: string, f: WasiFunction, report: (msg: string) => void): Was
  * preview1 names answer `nosys`.
  */
 export function createImports(
-  ctx: WasiContext, module: WebAssembly.Module, report: (msg: string) => void,
+  ctx: WasiContext, module: WebAssembly.Module, report: HostReport,
 ): WebAssembly.Imports {
   const all = providers(ctx);
   const wasi: Record<string, WasiFunction> = {};

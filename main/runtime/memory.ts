@@ -3,6 +3,12 @@ import { WasiError } from './errors.ts';
 
 /** Most iovecs one call may pass (POSIX IOV_MAX). */
 export const MAX_IOVS = 1024;
+/**
+ * Most bytes one read or write moves (Linux's MAX_RW_COUNT): the count a call reports must fit
+ * its u32 result, so longer iovec lists are cut here and the call reports a true, shorter count,
+ * as POSIX lets a transfer stop short (at SSIZE_MAX there).
+ */
+export const MAX_IO_BYTES = 0x7ffff000;
 /** Longest path, in bytes, a guest may pass. */
 export const MAX_PATH_BYTES = 4096;
 
@@ -88,18 +94,24 @@ export class GuestMemory {
     }
   }
 
-  /** Reads an iovec/ciovec array (count capped at MAX_IOVS) as live views of the guest's buffers. */
+  /**
+   * Reads an iovec/ciovec array (count capped at MAX_IOVS) as live views of the guest's buffers,
+   * cut after MAX_IO_BYTES in all (every buffer is still bounds-checked).
+   */
   iovecs(ptr: number, count: number): Uint8Array[] {
     // An array that cannot fit in memory is a bad pointer (fault); one that fits but is longer
     // than IOV_MAX is refused like writev does (inval).
     this.check(ptr, (count >>> 0) * Layout.iovec.size);
     if (count >>> 0 > MAX_IOVS) throw new WasiError(Errno.inval, 'too many iovecs');
     const out: Uint8Array[] = [];
+    let room = MAX_IO_BYTES;
     for (let i = 0; i < count; i++) {
       const base = (ptr >>> 0) + i * Layout.iovec.size;
       const buf = this.view.getUint32(base, true);
       const len = this.view.getUint32(base + 4, true);
-      out.push(this.bytes(buf, len));
+      const view = this.bytes(buf, len);
+      if (room > 0) out.push(view.length <= room ? view : view.subarray(0, room));
+      room -= Math.min(room, view.length);
     }
     return out;
   }

@@ -43,8 +43,11 @@ export interface RunSpec {
    * Without it every such access is denied.
    */
   onAsk?: (operation: AskOperation, hostPath: string) => Promise<boolean>;
-  /** Diagnostics from the host (internal errors), not guest output. */
-  onLog?: (message: string) => void;
+  /**
+   * Diagnostics from the host (internal errors), never guest output: a one-line `message`, and
+   * `detail` (a stack trace of Terrarium's code) that belongs in Terrarium's own log only.
+   */
+  onLog?: (message: string, detail?: string) => void;
 }
 
 /** How a run ended. */
@@ -112,7 +115,7 @@ export function startRun(spec: RunSpec): RunHandle {
     void drained.then(() => settle(o));
   };
   worker.on('message', (m: WorkerMessage) => {
-    if (m.type === 'log') spec.onLog?.(m.message);
+    if (m.type === 'log') spec.onLog?.(m.message, m.detail);
     else if (m.type === 'ask') {
       const buffer = config.askBuffer!;
       const decide = spec.onAsk ?? (() => Promise.resolve(false));

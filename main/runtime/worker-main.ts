@@ -45,7 +45,9 @@ function buildTable(): FdTable {
     const hostFd = fs.openSync(hostPath, fs.constants.O_RDONLY | (fs.constants.O_DIRECTORY ?? 0));
     fds.add({
       kind: 'dir', hostFd, filetype: 3, fdflags: 0, position: 0, readOnly: p.readOnly,
-      rightsBase: p.readOnly ? RIGHTS_DIRECTORY & ~RIGHTS_DIR_MUTATE & ~R.fd_filestat_set_times : RIGHTS_DIRECTORY,
+      // The ask root's own times are nobody's answer: its path operations ask, it never changes.
+      rightsBase: p.readOnly ? RIGHTS_DIRECTORY & ~RIGHTS_DIR_MUTATE & ~R.fd_filestat_set_times
+        : p.ask ? RIGHTS_DIRECTORY & ~R.fd_filestat_set_times : RIGHTS_DIRECTORY,
       rightsInheriting: p.readOnly ? RIGHTS_ALL & ~RIGHTS_DIR_MUTATE & ~RIGHTS_FILE_MUTATE : RIGHTS_ALL,
       hostPath, preopen: p.guestPath, ask: p.ask, origin,
     });
@@ -63,7 +65,7 @@ function run(): void {
     stdio: new GuestStdio(new Ring(config.stdin), new Ring(config.output), config.stdinFd),
     asker: config.askBuffer === undefined ? undefined : workerAsker(config.askBuffer, (operation, path) => post({ type: 'ask', operation, path })),
   };
-  const report = (message: string): void => post({ type: 'log', message });
+  const report = (message: string, detail?: string): void => post({ type: 'log', message, detail });
   let memory: WebAssembly.Memory | undefined;
   try {
     const instance = new WebAssembly.Instance(config.module, createImports(ctx, config.module, report));

@@ -37,5 +37,5 @@ export interface WorkerConfig {
 export type WorkerMessage =
   | { type: 'exit'; code: number }
   | { type: 'trap'; message: string; memoryAtCap: boolean }
-  | { type: 'log'; message: string }
+  | { type: 'log'; message: string; detail?: string }
   | { type: 'ask'; operation: import('./ask.ts').AskOperation; path: string };

@@ -10,7 +10,8 @@ import { describe, expect, test } from 'vitest';
 import type { AppDetails, CatalogEntry, SessionInfo } from '../../preload/api.ts';
 import { decode, encode } from '../../preload/wire.ts';
 import { floodModule } from './flood-module.ts';
-import { FIXTURES, changedCount, code, exitOf, fixture, fresh, install, ok, outputOf, tmp, until, useCleanup } from './harness.ts';
+import { createApi } from '../../main/api/index.ts';
+import { type Ev, FIXTURES, changedCount, code, exitOf, fixture, fresh, install, ok, open, outputOf, tmp, until, useCleanup } from './harness.ts';
 
 useCleanup();
 
@@ -93,6 +94,20 @@ describe('grants', () => {
 });
 
 describe('runs', () => {
+  test('a host exception: the pane shows only the app\'s output (EIO), the stack goes to Terrarium\'s log', async () => {
+    const home = tmp('terrarium-api-home-');
+    const api = createApi({ transport: 'web', home });
+    open.push(api);
+    const h = { api, events: [] as Ev[] };
+    api.onEvent((name, payload) => h.events.push({ name, payload }));
+    const id = await install(api, fixture('host_error'));
+    const s = await ok<SessionInfo>(api, 'runs.start', { ref: id, args: [], cols: 80, rows: 24 });
+    expect(await until(() => exitOf(h, s.runId), 'run.exit')).toMatchObject({ outcome: 'exit', exitCode: 0 });
+    expect(outputOf(h, s.runId)).toBe('errno=29\ndone\n');
+    const log = fs.readFileSync(path.join(home, 'terrarium.log'), 'utf8');
+    expect(log).toMatch(/ run host_error \(.+\): internal error in fd_fdstat_get: TypeError: .*\n\s+TypeError: .*\n\s+at /);
+  });
+
   test('stdio echo: typed line echoed and delivered, Ctrl+D ends input, exit', async () => {
     const h = fresh();
     const id = await install(h.api, fixture('stdio'));

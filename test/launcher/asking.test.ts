@@ -8,7 +8,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, expect, test } from 'vitest';
-import { type Answer, decider, grantFolderFor } from '../../main/launcher/asking.ts';
+import { type Answer, decider, grantAccessFor, grantFolderFor } from '../../main/launcher/asking.ts';
+import { prepareRun } from '../../main/launcher/launch.ts';
+import type { AskOperation } from '../../main/runtime/ask.ts';
+import { startRun } from '../../main/runtime/run.ts';
 import { promptSafe } from '../../main/launcher/prompt-text.ts';
 import { Library } from '../../main/library/library.ts';
 
@@ -98,6 +101,55 @@ test('terrarium run APP without a terminal denies ungranted access, says so on s
     env: { ...process.env, TERRARIUM_HOME: home }, encoding: 'utf8',
   });
   expect(JSON.parse(audit.stdout)).toMatchObject([{ decision: 'denied', operation: 'read', path: `${outside}/secret.txt` }]);
+});
+
+test('the audit names the real operation, on each side of a link or rename', async () => {
+  const { lib, app } = await setup();
+  const outside = temp();
+  const secret = path.join(outside, 'secret.txt');
+  fs.writeFileSync(secret, 'secret');
+  const run = prepareRun(lib, app.name, [
+    `read:${secret}`, `link:${secret}>${outside}/hard.txt`, `rename:${secret}>${outside}/moved.txt`,
+    `touch:${secret}`, `trunc:${secret}`,
+  ]);
+  const asked: string[] = [];
+  const handle = startRun({
+    module: await run.module, args: run.args, env: [], preopens: run.preopens, onOutput: () => undefined,
+    onAsk: run.onAsk(async (q) => {
+      asked.push(q.operation);
+      return q.operation === 'read' ? 'allow-once' : 'deny';
+    }),
+  });
+  handle.endStdin();
+  expect(await handle.done).toEqual({ kind: 'exit', code: 0 });
+  expect(asked).toEqual(['read', 'link', 'rename', 'set-times', 'truncate']);
+  expect(lib.audit(app.id).map((e) => `${e.decision} ${e.operation} ${e.path}`).reverse()).toEqual([
+    `prompted-allowed read ${secret}`,
+    `denied link ${secret}`,
+    `denied rename ${secret}`,
+    `denied set-times ${secret}`,
+    `denied truncate ${secret}`,
+  ]);
+  expect(fs.readFileSync(secret, 'utf8')).toBe('secret');
+  expect(fs.readdirSync(outside)).toEqual(['secret.txt']);
+  lib.close();
+});
+
+test('a file handed over by gesture may be read and rewritten; linking, renaming or re-dating it is asked', async () => {
+  const { lib, app, runId } = await setup();
+  const asked: string[] = [];
+  const decide = decider(lib, app, runId, async (q) => {
+    asked.push(q.operation);
+    return 'deny';
+  }, undefined, new Set(['/docs/letter.txt']));
+  for (const op of ['read', 'write', 'truncate'] as const) expect(await decide(op, '/docs/letter.txt')).toBe(true);
+  for (const op of ['link', 'rename', 'set-times', 'delete', 'create'] as const) expect(await decide(op, '/docs/letter.txt')).toBe(false);
+  expect(asked).toEqual(['link', 'rename', 'set-times', 'delete', 'create']);
+  // An "always" for any change grants the folder read-write; reading and listing, read-only.
+  expect(['link', 'rename', 'set-times', 'truncate', 'write', 'create', 'delete'].map((op) => grantAccessFor(op as AskOperation))).toEqual(Array(7).fill('read-write'));
+  expect(grantAccessFor('read')).toBe('read');
+  expect(grantAccessFor('list')).toBe('read');
+  lib.close();
 });
 
 test('prompt text shows control characters and bidi marks as escapes and is length-capped', () => {

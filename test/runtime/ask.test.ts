@@ -108,3 +108,93 @@ test('without an answerer, ask mode denies', async () => {
   expect(out).toContain(`read ${secret} errno=2`);
   expect(out).not.toContain('content');
 });
+
+// wasi-libc's errno numbers: EACCES 2, ENOTCAPABLE 76; its read() and write() report a missing
+// right as EBADF (8), as POSIX does for a descriptor not open for that.
+const EACCES = 2;
+const EBADF = 8;
+const ENOTCAPABLE = 76;
+
+test('a descriptor opened after a "read" answer can only read: no new times, size, space or bytes', async () => {
+  const { outside } = tree();
+  const secret = path.join(outside, 'secret.txt');
+  const old = new Date('2001-01-01T00:00:00Z');
+  fs.utimesSync(secret, old, old);
+  const r = await run([`readfd:${secret}`], [askRoot], (op) => op === 'read');
+  expect(r.asked).toEqual([`read ${secret}`]);
+  expect(r.lines).toContain(`readfd ${secret} times=${ENOTCAPABLE} alloc=${ENOTCAPABLE} size=${ENOTCAPABLE} write=${EBADF}`);
+  expect(fs.readFileSync(secret, 'utf8')).toBe('secret');
+  expect(fs.statSync(secret).mtime.getTime()).toBe(old.getTime());
+});
+
+test('a folder opened after a "list" answer looks up and lists, and changes nothing through its descriptor', async () => {
+  const { outside } = tree();
+  const secret = path.join(outside, 'secret.txt');
+  const old = new Date('2001-01-01T00:00:00Z');
+  fs.utimesSync(outside, old, old);
+  // Everything is allowed: the descriptor itself must not carry more than the listing asked for.
+  const r = await run([`dirfd:${outside}`], [askRoot], () => true);
+  // The file opened through it is asked about again, as what the open can do: read.
+  expect(r.asked).toEqual([`list ${outside}`, `read ${secret}`]);
+  expect(r.lines).toContain(`dirfd ${outside} unlink=${ENOTCAPABLE} openw=${EBADF} times=${ENOTCAPABLE}`);
+  expect(fs.readFileSync(secret, 'utf8')).toBe('secret');
+  expect(fs.statSync(outside).mtime.getTime()).toBe(old.getTime());
+});
+
+test('a hard link asks as a link, even for a file already read: denied, nothing is made in the writable grant', async () => {
+  const { granted, outside } = tree();
+  const secret = path.join(outside, 'secret.txt');
+  const r = await run(
+    [`read:${secret}`, `link:${secret}>${granted}/stolen.txt`],
+    [askRoot, { hostPath: granted, guestPath: granted, readOnly: false }],
+    (op) => op === 'read',
+  );
+  expect(r.lines).toContain(`content ${secret} secret`);
+  expect(r.asked).toEqual([`read ${secret}`, `link ${secret}`]);
+  expect(r.lines).toContain(`link ${secret}>${granted}/stolen.txt errno=${EACCES}`);
+  expect(fs.existsSync(path.join(granted, 'stolen.txt'))).toBe(false);
+});
+
+test('rename asks as a rename on both sides, set-times and truncation ask as themselves; nothing changes on deny', async () => {
+  const { outside } = tree();
+  const secret = path.join(outside, 'secret.txt');
+  const old = new Date('2001-01-01T00:00:00Z');
+  fs.utimesSync(secret, old, old);
+  const r = await run(
+    [`rename:${secret}>${outside}/moved.txt`, `touch:${secret}`, `trunc:${secret}`],
+    [askRoot],
+    (op, p) => op === 'rename' && p === secret, // the source side alone is not enough
+  );
+  expect(r.asked).toEqual([`rename ${secret}`, `rename ${outside}/moved.txt`, `set-times ${secret}`, `truncate ${secret}`]);
+  expect(r.lines).toContain(`rename ${secret}>${outside}/moved.txt errno=${EACCES}`);
+  expect(r.lines).toContain(`touch ${secret} errno=${EACCES}`);
+  expect(r.lines).toContain(`trunc ${secret} errno=${EACCES}`);
+  expect(fs.readFileSync(secret, 'utf8')).toBe('secret');
+  expect(fs.statSync(secret).mtime.getTime()).toBe(old.getTime());
+  expect(fs.existsSync(path.join(outside, 'moved.txt'))).toBe(false);
+});
+
+test('allowed changes happen, each allowed by its own answer only', async () => {
+  const { outside } = tree();
+  const secret = path.join(outside, 'secret.txt');
+  const old = new Date('2001-01-01T00:00:00Z');
+  fs.utimesSync(secret, old, old);
+  const r = await run([`touch:${secret}`, `trunc:${secret}`, `write:${secret}`, `rename:${secret}>${outside}/moved.txt`], [askRoot], (op) => op !== 'write');
+  expect(r.asked).toEqual([
+    `set-times ${secret}`, `truncate ${secret}`, `write ${secret}`, `rename ${secret}`, `rename ${outside}/moved.txt`,
+  ]);
+  expect(r.lines).toEqual(expect.arrayContaining([`touch ${secret} ok`, `trunc ${secret} ok`, `write ${secret} errno=${EACCES}`]));
+  expect(fs.readFileSync(path.join(outside, 'moved.txt'), 'utf8')).toBe('');
+  expect(fs.statSync(path.join(outside, 'moved.txt')).mtime.getTime()).not.toBe(old.getTime());
+});
+
+test('the ask root itself cannot be re-dated through its descriptor (nobody was asked)', async () => {
+  const { outside } = tree();
+  const old = new Date('2001-01-01T00:00:00Z');
+  fs.utimesSync(outside, old, old);
+  // An ask root over a temporary folder, so the test never touches the real "/".
+  const r = await run(['fdtimes:3'], [{ hostPath: outside, guestPath: '/', readOnly: false, ask: true }], () => true);
+  expect(r.asked).toEqual([]);
+  expect(r.lines).toContain(`fdtimes 3 errno=${ENOTCAPABLE}`);
+  expect(fs.statSync(outside).mtime.getTime()).toBe(old.getTime());
+});

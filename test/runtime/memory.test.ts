@@ -6,7 +6,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Errno } from '../../main/runtime/abi.ts';
 import { WasiError } from '../../main/runtime/errors.ts';
-import { GuestMemory, MAX_IOVS, MAX_PATH_BYTES } from '../../main/runtime/memory.ts';
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadCommand } from '../../main/runtime/load.ts';
+import { GuestMemory, MAX_IOVS, MAX_IO_BYTES, MAX_PATH_BYTES } from '../../main/runtime/memory.ts';
+import { startRun } from '../../main/runtime/run.ts';
 
 const PAGE = 65536;
 
@@ -197,4 +201,38 @@ describe('iovecs()', () => {
     iov(8, buf, len);
     expect(errnoOf(() => gm.iovecs(0, 2))).toBe(Errno.fault);
   });
+});
+
+describe('a transfer of 4 GiB or more', () => {
+  it('is cut after MAX_IO_BYTES in all, and every iovec is still bounds-checked', () => {
+    // IOV_MAX iovecs, each covering a whole 33-page memory: 2.06 GiB asked, more than the cap.
+    const size = 33 * PAGE;
+    const big = new GuestMemory(new WebAssembly.Memory({ initial: 33 }));
+    for (let i = 0; i < MAX_IOVS; i++) {
+      big.setU32(i * 8, 0);
+      big.setU32(i * 8 + 4, size);
+    }
+    const bufs = big.iovecs(0, MAX_IOVS);
+    expect(bufs.reduce((n, b) => n + b.length, 0)).toBe(MAX_IO_BYTES);
+    expect(bufs.length).toBe(Math.ceil(MAX_IO_BYTES / size));
+    big.setU32((MAX_IOVS - 1) * 8, size); // the last one, past the cut, now points past the end
+    expect(errnoOf(() => big.iovecs(0, MAX_IOVS))).toBe(Errno.fault);
+  });
+
+  it('through fd_write to stdout reports the true number of bytes written, never a wrapped one', async () => {
+    let out = 0;
+    let err = '';
+    const handle = startRun({
+      module: loadCommand(fs.readFileSync(path.resolve(import.meta.dirname, '..', 'fixtures', 'iov_huge.wasm'))),
+      args: ['iov_huge.wasm'], env: [], preopens: [],
+      onOutput: (stream, data) => {
+        if (stream === 1) out += data.length;
+        else err += Buffer.from(data).toString('utf8');
+      },
+    });
+    handle.endStdin();
+    expect(await handle.done).toEqual({ kind: 'exit', code: 0 });
+    expect(err).toBe(`write errno=0 n=${MAX_IO_BYTES}\n`);
+    expect(out).toBe(MAX_IO_BYTES);
+  }, 60_000);
 });

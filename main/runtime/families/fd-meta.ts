@@ -132,9 +132,11 @@ export function fdMeta(ctx: WasiContext): Provider {
     },
     /**
      * Fills `buf` with dirents starting at `cookie` (0 = the start, which re-reads the directory);
-     * the last one may be cut short when the buffer is full, as the spec allows.
+     * the last one may be cut short when the buffer is full, as the spec allows. The cookie is a
+     * u64 (the import hands it over as a signed i64): any value past the end yields nothing.
      */
-    fd_readdir: (fd: number, buf: number, bufLen: number, cookie: bigint, bufused: number) => {
+    fd_readdir: (fd: number, buf: number, bufLen: number, signedCookie: bigint, bufused: number) => {
+      const cookie = BigInt.asUintN(64, signedCookie);
       if (fds.get(fd, 0).kind !== 'dir') throw new WasiError(Errno.badf, 'not a directory');
       const d = fds.get(fd, R.fd_readdir);
       ctx.mem.check(buf, bufLen);

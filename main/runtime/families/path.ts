@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import {
-  Errno, Fdflags, Filetype, Lookupflags, Oflags, RIGHTS_DIRECTORY, RIGHTS_REGULAR_FILE, Rights,
+  Errno, Fdflags, Filetype, Lookupflags, Oflags, RIGHTS_ALL, RIGHTS_DIRECTORY, RIGHTS_REGULAR_FILE, Rights,
 } from '../abi.ts';
 import type { Provider, WasiContext } from '../context.ts';
 import { WasiError } from '../errors.ts';
@@ -14,7 +14,7 @@ import { type Descriptor, dirRef, filetypeOf } from '../fd-table.ts';
 import { writeFilestat } from '../filestat.ts';
 import { type DirRef, SYMLINK, childPath, isSymlink, resolve, verifySame } from '../path-resolve.ts';
 import { timesFor } from '../times.ts';
-import { type AskOperation, gate } from '../ask.ts';
+import { type AskOperation, gate, rightsForAnswer } from '../ask.ts';
 
 const R = Rights;
 const C = fs.constants;
@@ -33,6 +33,17 @@ function mutating(d: Descriptor): void {
 function notDirAfterSlash(dir: DirRef, name: string): never {
   const st = fs.lstatSync(childPath(dir, name));
   throw new WasiError(st.isDirectory() ? Errno.isdir : Errno.notdir, 'trailing slash');
+}
+
+/**
+ * What an open through the ask root does to the entry `st` (undefined: nothing there): the
+ * operation the person is asked about, and the only one the opened descriptor may then do.
+ */
+function askedOpen(st: fs.Stats | undefined, oflags: number, write: boolean, dirWanted: boolean): AskOperation {
+  if (st === undefined && (oflags & Oflags.creat)) return 'create';
+  if (oflags & Oflags.trunc) return 'truncate';
+  if (write) return 'write';
+  return dirWanted || st?.isDirectory() ? 'list' : 'read';
 }
 
 /** lstat of `name`, or SYMLINK when following and it is one. */
@@ -54,7 +65,8 @@ export function pathOps(ctx: WasiContext): Provider {
     /**
      * Opens or creates `path` relative to directory `fd`. The new descriptor gets the requested
      * rights, which must be among the directory's inheriting rights (`notcapable` otherwise), less
-     * those that do not apply to the file's type.
+     * those that do not apply to the file's type. Through the ask root it also gets no more than
+     * the answer it was opened by (ask.ts `rightsForAnswer`).
      */
     path_open: (
       fd: number, dirflags: number, pathPtr: number, pathLen: number, oflags: number,
@@ -86,8 +98,9 @@ export function pathOps(ctx: WasiContext): Provider {
       if (fdflags & Fdflags.dsync) flags |= C.O_DSYNC ?? 0;
       if (fdflags & (Fdflags.sync | Fdflags.rsync)) flags |= C.O_SYNC ?? 0;
 
+      let answered: AskOperation | undefined;
       const opened = resolve(dirRef(dir), path, { follow: follows(dirflags) }, (at, name, mustBeDir) => {
-        const f = flags | (wantDir || mustBeDir ? C.O_DIRECTORY : 0);
+        let f = flags | (wantDir || mustBeDir ? C.O_DIRECTORY : 0);
         if (dir.ask) {
           // Ask before anything is opened: what the open would do, decided from what is there.
           let st: fs.Stats | undefined;
@@ -97,9 +110,15 @@ export function pathOps(ctx: WasiContext): Provider {
             st = undefined;
           }
           if (st?.isSymbolicLink() && (follows(dirflags) || mustBeDir)) return SYMLINK;
-          const op: AskOperation = st === undefined && (oflags & Oflags.creat) ? 'create'
-            : write ? 'write' : wantDir || mustBeDir || st?.isDirectory() ? 'list' : 'read';
-          gate(ctx.asker, true, at.path, name, op);
+          answered = askedOpen(st, oflags, write, wantDir || mustBeDir);
+          gate(ctx.asker, true, at.path, name, answered);
+          // The open may do only what was answered, even if the entry changes meanwhile: a
+          // "create" creates (never opens what appeared), anything else never creates.
+          if (answered === 'create') f |= C.O_EXCL;
+          else if (st !== undefined && (f & C.O_CREAT)) {
+            if (f & C.O_EXCL) throw new WasiError(Errno.exist, 'file exists');
+            f &= ~C.O_CREAT;
+          }
         }
         try {
           const hostFd = fs.openSync(childPath(at, name), f, 0o666);
@@ -119,13 +138,14 @@ export function pathOps(ctx: WasiContext): Provider {
         throw err;
       }
       const filetype = filetypeOf(st);
+      const answerRights = answered === undefined ? { base: RIGHTS_ALL, inheriting: RIGHTS_ALL } : rightsForAnswer(answered);
       const isDir = filetype === Filetype.directory;
       const d: Descriptor = {
         kind: isDir ? 'dir' : 'file',
         hostFd: opened.hostFd,
         filetype,
-        rightsBase: base & (isDir ? RIGHTS_DIRECTORY : RIGHTS_REGULAR_FILE),
-        rightsInheriting: inheriting & dir.rightsInheriting,
+        rightsBase: base & (isDir ? RIGHTS_DIRECTORY : RIGHTS_REGULAR_FILE) & answerRights.base,
+        rightsInheriting: inheriting & dir.rightsInheriting & answerRights.inheriting,
         fdflags: fdflags & 0x1f,
         position: 0,
         readOnly: dir.readOnly,
@@ -169,7 +189,7 @@ export function pathOps(ctx: WasiContext): Provider {
       resolve(dirRef(dir), path, { follow: follows(flags) }, (at, name, mustBeDir) => {
         const st = statProbe(follows(flags))(at, name, mustBeDir);
         if (st === SYMLINK) return SYMLINK;
-        gate(ctx.asker, dir.ask, at.path, name, 'write');
+        gate(ctx.asker, dir.ask, at.path, name, 'set-times');
         const [a, m] = timesFor(atim, mtim, fstflags, () => st);
         fs.lutimesSync(childPath(at, name), a, m);
         return 0;
@@ -190,10 +210,11 @@ export function pathOps(ctx: WasiContext): Provider {
         const st = statProbe(follows(oldFlags))(oa, on, oDir);
         if (st === SYMLINK) return SYMLINK;
         if (st.isDirectory()) throw new WasiError(Errno.perm, 'cannot hard-link a directory');
-        gate(ctx.asker, from.ask, oa.path, on, 'read');
+        // A hard link is lasting access to the file through another folder: a change on both sides.
+        gate(ctx.asker, from.ask, oa.path, on, 'link');
         return resolve(dirRef(to), newPath, { follow: false }, (na, nn, nDir) => {
           if (nDir) throw new WasiError(Errno.noent, 'trailing slash on a link name');
-          gate(ctx.asker, to.ask, na.path, nn, 'create');
+          gate(ctx.asker, to.ask, na.path, nn, 'link');
           fs.linkSync(childPath(oa, on), childPath(na, nn));
           return 0;
         });
@@ -241,8 +262,8 @@ export function pathOps(ctx: WasiContext): Provider {
         return resolve(dirRef(to), newPath, { follow: false }, (na, nn, nDir) => {
           if (nn === '.') throw new WasiError(Errno.inval, 'cannot rename onto "."');
           if (nDir && !fs.lstatSync(childPath(oa, on)).isDirectory()) throw new WasiError(Errno.notdir, 'not a directory');
-          gate(ctx.asker, from.ask, oa.path, on, 'delete');
-          gate(ctx.asker, to.ask, na.path, nn, 'create');
+          gate(ctx.asker, from.ask, oa.path, on, 'rename');
+          gate(ctx.asker, to.ask, na.path, nn, 'rename');
           fs.renameSync(childPath(oa, on), childPath(na, nn));
           return 0;
         });

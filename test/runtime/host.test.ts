@@ -1,0 +1,39 @@
+/**
+ * The import wrapper (host.ts): a host exception that is neither a WasiError nor a mapped Node
+ * error becomes `io` for the app and is reported as one line, its stack apart (for Terrarium's
+ * log only, never the app's output).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect, test } from 'vitest';
+import { Errno, Filetype, RIGHTS_ALL } from '../../main/runtime/abi.ts';
+import { FdTable } from '../../main/runtime/fd-table.ts';
+import { createImports } from '../../main/runtime/host.ts';
+import { GuestMemory } from '../../main/runtime/memory.ts';
+import { GuestStdio } from '../../main/runtime/stdio.ts';
+import { Ring, createRing } from '../../main/runtime/ring.ts';
+
+test('an internal error gives the app EIO and reports one line, the stack only as detail', () => {
+  const module = new WebAssembly.Module(fs.readFileSync(path.resolve(import.meta.dirname, '..', 'fixtures', 'stdio.wasm')));
+  const fds = new FdTable();
+  // A broken table entry (a host fd Node refuses with a RangeError that has no errno): a host bug.
+  const fd = fds.add({
+    kind: 'file', hostFd: -7, filetype: Filetype.regular_file, rightsBase: RIGHTS_ALL, rightsInheriting: 0,
+    fdflags: 0, position: 0, readOnly: false, hostPath: '/nowhere',
+  });
+  const ctx = {
+    mem: new GuestMemory(new WebAssembly.Memory({ initial: 1 })), fds, args: [], env: [],
+    stdio: new GuestStdio(new Ring(createRing(1024)), new Ring(createRing(1024))),
+  };
+  const reports: [string, string | undefined][] = [];
+  const wasi = createImports(ctx, module, (message, detail) => reports.push([message, detail])).wasi_snapshot_preview1 as Record<string, unknown>;
+  ctx.mem.setU32(0, 64); // one iovec: 8 bytes at 64
+  ctx.mem.setU32(4, 8);
+  expect((wasi.fd_pread as unknown as (...a: unknown[]) => number)(fd, 0, 1, 0n, 32)).toBe(Errno.io);
+  expect(reports).toHaveLength(1);
+  const [message, detail] = reports[0]!;
+  expect(message).toMatch(/^internal error in fd_pread: RangeError: /);
+  expect(message).not.toContain('\n');
+  expect(message).not.toMatch(/\bat .*\.ts:\d+/);
+  expect(detail).toMatch(/\n\s+at .*fd\.ts:\d+/);
+});
