@@ -6,6 +6,7 @@
 import crypto from 'node:crypto';
 import { WASI_MODULE } from '../runtime/abi.ts';
 import { ModuleLimitError, memoryLimits, readU32Leb } from '../runtime/module-limits.ts';
+import { mistypedWasiImport } from '../runtime/preview1-signatures.ts';
 import type { Capability, Inspection } from './types.ts';
 
 export type { Capability, Inspection } from './types.ts';
@@ -101,6 +102,8 @@ export async function inspectModule(bytes: Uint8Array): Promise<Inspection> {
     const names = foreign.slice(0, 3).map((i) => `${i.module}.${i.name}`).join(', ');
     throw new InspectError('unsupported-imports', `not a WASI preview1 command: it imports ${names}${foreign.length > 3 ? ', …' : ''}`);
   }
+  const mistyped = mistypedWasiImport(bytes);
+  if (mistyped !== null) throw new InspectError('unsupported-imports', `not a WASI preview1 command: ${mistyped}`);
   const exports = WebAssembly.Module.exports(module).map((e) => ({ name: e.name, kind: e.kind }));
   if (!exports.some((e) => e.name === '_start' && e.kind === 'function')) {
     throw new InspectError('not-command', 'not a WASI command: it has no "_start" function to run (it may be a library or reactor)');

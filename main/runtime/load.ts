@@ -5,6 +5,7 @@
  */
 import { WASI_MODULE } from './abi.ts';
 import { ModuleLimitError, capMemory } from './module-limits.ts';
+import { mistypedWasiImport } from './preview1-signatures.ts';
 
 const PAGE = 65536;
 
@@ -33,10 +34,23 @@ export async function loadCommand(bytes: Uint8Array, memoryMaxBytes?: number): P
       throw new LoadError(`not a WASI command: it imports ${imp.kind} "${imp.module}.${imp.name}", which Terrarium does not provide`);
     }
   }
+  checkImportTypes(prepared);
   const exports = new Map(WebAssembly.Module.exports(module).map((e) => [e.name, e.kind]));
   if (exports.get('_start') !== 'function') {
     throw new LoadError('not a WASI command: it does not export a "_start" function (is it a library/reactor?)');
   }
   if (exports.get('memory') !== 'memory') throw new LoadError('not a WASI command: it does not export its "memory"');
   return module;
+}
+
+/** Refuses a module that imports a preview1 function with a type other than the spec's. */
+function checkImportTypes(bytes: Uint8Array): void {
+  let why: string | null;
+  try {
+    why = mistypedWasiImport(bytes);
+  } catch (err) {
+    if (err instanceof ModuleLimitError) throw new LoadError(err.message);
+    throw err;
+  }
+  if (why !== null) throw new LoadError(`not a WASI command: ${why}`);
 }

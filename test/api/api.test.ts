@@ -94,18 +94,12 @@ describe('grants', () => {
 });
 
 describe('runs', () => {
-  test('a host exception: the pane shows only the app\'s output (EIO), the stack goes to Terrarium\'s log', async () => {
-    const home = tmp('terrarium-api-home-');
-    const api = createApi({ transport: 'web', home });
-    open.push(api);
-    const h = { api, events: [] as Ev[] };
-    api.onEvent((name, payload) => h.events.push({ name, payload }));
-    const id = await install(api, fixture('host_error'));
-    const s = await ok<SessionInfo>(api, 'runs.start', { ref: id, args: [], cols: 80, rows: 24 });
-    expect(await until(() => exitOf(h, s.runId), 'run.exit')).toMatchObject({ outcome: 'exit', exitCode: 0 });
-    expect(outputOf(h, s.runId)).toBe('errno=29\ndone\n');
-    const log = fs.readFileSync(path.join(home, 'terrarium.log'), 'utf8');
-    expect(log).toMatch(/ run host_error \(.+\): internal error in fd_fdstat_get: TypeError: .*\n\s+TypeError: .*\n\s+at /);
+  test('a module importing a WASI function with the wrong type is refused at install, naming the import', async () => {
+    const h = fresh();
+    const r = await h.api.handle('install.preview', { source: { kind: 'file', path: fixture('host_error') } });
+    expect(r).toMatchObject({ ok: false, code: 'unsupported-imports' });
+    expect(r.ok ? '' : r.message).toContain('"wasi_snapshot_preview1.fd_fdstat_get" as (i32,i64->i32), but WASI defines it as (i32,i32->i32)');
+    expect(await ok<CatalogEntry[]>(h.api, 'apps.list', {})).toEqual([]);
   });
 
   test('stdio echo: typed line echoed and delivered, Ctrl+D ends input, exit', async () => {

@@ -6,6 +6,7 @@
  *
  * Nothing here touches the real data folder: every home is a fresh mkdtemp folder.
  */
+import { PREVIEW1_SIGNATURES } from '../../main/runtime/preview1-signatures.ts';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -182,7 +183,16 @@ export interface ModuleSpec {
  */
 export function buildModule(spec: ModuleSpec = {}): Uint8Array {
   const importModule = spec.importModule ?? 'wasi_snapshot_preview1';
-  const imports = (spec.imports ?? []).map((n) => [...str(importModule), ...str(n), 0x00, 0x00]);
+  // Type 0 is the body's () -> (); each preview1 import gets its own type with the spec's signature.
+  const types: number[][] = [[0x60, 0x00, 0x00]];
+  const typeOf = (name: string): number => {
+    const sig = importModule === 'wasi_snapshot_preview1' ? PREVIEW1_SIGNATURES[name] : undefined;
+    if (sig === undefined) return 0;
+    const [params, results] = sig.split('->').map((l) => (l === '' ? [] : l.split(',').map((t) => (t === 'i64' ? 0x7e : 0x7f))));
+    types.push([0x60, ...leb(params!.length), ...params!, ...leb(results!.length), ...results!]);
+    return types.length - 1;
+  };
+  const imports = (spec.imports ?? []).map((n) => [...str(importModule), ...str(n), 0x00, ...leb(typeOf(n))]);
   const allImports = [...imports, ...(spec.rawImports ?? [])];
   const funcImports = allImports.filter((i) => {
     // kind byte sits after the two names; only function imports shift function indices
@@ -195,7 +205,7 @@ export function buildModule(spec: ModuleSpec = {}): Uint8Array {
   const exports: number[][] = [];
   if (start !== false) exports.push([...str(start === true ? '_start' : start), 0x00, ...leb(funcImports)]);
   if (memory && memory.exported !== false) exports.push([...str('memory'), 0x02, 0x00]);
-  const sections: number[][] = [section(1, vec([[0x60, 0x00, 0x00]]))];
+  const sections: number[][] = [section(1, vec(types))];
   if (allImports.length > 0) sections.push(section(2, vec(allImports)));
   sections.push(section(3, vec([[0x00]])));
   if (memory) {
