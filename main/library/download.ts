@@ -56,6 +56,10 @@ export async function download(url: string, maxBytes: number, onProgress?: Progr
     if (total !== null && received < total) {
       throw new LibraryError('truncated', `the download of ${url} ended after ${received} of ${total} bytes`);
     }
+    // undici ends an encoded body that stops short of its Content-Length with "terminated".
+    if (encoded && sent !== null && (err as Error).message === 'terminated') {
+      throw new LibraryError('truncated', `the download of ${url} ended before its ${sent} encoded bytes arrived`);
+    }
     throw new LibraryError('unreachable', `the download of ${url} failed: ${(err as Error).message}`);
   }
   if (total !== null && received !== total) {
