@@ -10,6 +10,7 @@ import { LoadError, loadCommand } from '../runtime/load.ts';
 import { type Preopen, type RunOutcome, type RunSpec, startRun } from '../runtime/run.ts';
 import { ExitCode } from './exit-codes.ts';
 import { type RunArgs, UsageError, parseRunArgs } from './run-args.ts';
+import { visible } from '../../preload/safe-text.ts';
 
 const MiB = 1024 * 1024;
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
@@ -75,14 +76,14 @@ function outcomeToExit(o: RunOutcome, timeoutMs: number | undefined, memoryMaxBy
       return ExitCode.interrupted;
     case 'trap':
       process.stderr.write(o.memoryAtCap
-        ? `terrarium: the app ran out of memory (limit ${(memoryMaxBytes ?? 0) / MiB} MiB) and crashed: ${o.message}\n`
-        : `terrarium: the app crashed (wasm trap: ${o.message})\n`);
+        ? `terrarium: the app ran out of memory (limit ${(memoryMaxBytes ?? 0) / MiB} MiB) and crashed: ${visible(o.message)}\n`
+        : `terrarium: the app crashed (wasm trap: ${visible(o.message)})\n`);
       return ExitCode.trap;
     case 'load-error':
-      process.stderr.write(`terrarium: ${o.message}\n`);
+      process.stderr.write(`terrarium: ${visible(o.message)}\n`);
       return ExitCode.load;
     case 'crash':
-      process.stderr.write(`terrarium: internal error: ${o.message}\n`);
+      process.stderr.write(`terrarium: internal error: ${visible(o.message)}\n`);
       return ExitCode.internal;
   }
 }
@@ -134,7 +135,7 @@ export async function runInTerminal(r: TerminalRun): Promise<TerminalResult> {
         handle.cancel();
       }
     },
-    onLog: (m) => process.stderr.write(`terrarium: ${m}\n`),
+    onLog: (m) => process.stderr.write(`terrarium: ${visible(m)}\n`),
   });
   const onSigint = (): void => handle.cancel();
   process.on('SIGINT', onSigint);
