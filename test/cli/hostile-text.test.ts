@@ -145,6 +145,20 @@ describe('human output of app-provided text', () => {
   });
 });
 
+describe('errors that quote a module', () => {
+  it('run and install name a foreign import with its escape sequence shown, not acted on', async () => {
+    const file = path.join(pkg, 'foreign.wasm');
+    fs.writeFileSync(file, buildModule({ importModule: `env${CLEAR}`, imports: [`f${OSC52}${FAKE_SOURCE}`] }));
+    for (const args of [['run', file], ['install', file]]) {
+      const r = await cli(home, args);
+      expect(r.code, args[0]).not.toBe(0);
+      expect(actionable(Buffer.from(r.stderr, 'utf8')), r.stderr).toEqual([]);
+      expect(r.stderr.trimEnd().split('\n'), r.stderr).toHaveLength(1);
+      expect(r.stderr).toContain('env\\u{1b}[2J');
+    }
+  });
+});
+
 describe('--json output of app-provided text', () => {
   it('is the exact data, with what a terminal would act on written as \\u escapes', async () => {
     const installed = await run(['install', pkg, '--json']);
