@@ -14,7 +14,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildModule, producersPayload } from '../library/helpers.ts';
 import { type E2E, screenshot, startE2E } from './harness.ts';
-import { UI_TIMEOUT, call } from './ui.ts';
+import { UI_TIMEOUT, browseTo, call } from './ui.ts';
 
 const RLO = '\u202E';
 const SPOOF = `trusted.wasm${RLO}exe.txt`;
@@ -54,6 +54,9 @@ beforeAll(async () => {
   const spoofFile = path.join(scratch, SPOOF);
   fs.copyFileSync(path.join(pkg, 'tool.wasm'), spoofFile);
   ids.file = await install({ kind: 'file', path: spoofFile });
+  // Files an app could have made in a folder it may write, as the file browser lists them.
+  fs.mkdirSync(path.join(scratch, `docs${RLO}fdp.`));
+  fs.copyFileSync(path.join(pkg, 'tool.wasm'), path.join(scratch, `report${RLO}txt.wasm`));
   ids.named = await install({ kind: 'file', path: path.join(pkg, 'tool.wasm') }, 'renamed below');
   const db = new Database(path.join(e.home, 'library.db'));
   db.prepare('UPDATE apps SET name = ? WHERE id = ?').run(`evil${RLO}txt.exe`, ids.named);
@@ -119,5 +122,19 @@ describe('the app page', () => {
     expect(await e.page.locator('[data-testid="app-page"] .meta').first().innerText()).toContain('Version 1.0\\u{202e}beta');
     expect(await actingText(e.page)).toEqual([]);
     await screenshot(e.page, 'hostile-text-app-page');
+  });
+});
+
+describe('the file browser', () => {
+  test('lists file and folder names with overrides as visible escapes', async () => {
+    await e.page.getByTestId('install-button').click();
+    await e.page.getByTestId('install-dialog').waitFor({ timeout: UI_TIMEOUT });
+    await browseTo(e.page, scratch);
+    const entry = (name: string) => e.page.locator(`[data-testid="browser-entry"][data-name="${name}"]`);
+    await entry(`report${RLO}txt.wasm`).waitFor({ timeout: UI_TIMEOUT });
+    expect(await actingText(e.page)).toEqual([]);
+    expect(await entry(`report${RLO}txt.wasm`).innerText()).toBe('report\\u{202e}txt.wasm');
+    expect(await entry(`docs${RLO}fdp.`).innerText()).toBe('docs\\u{202e}fdp.');
+    await screenshot(e.page, 'hostile-text-file-browser');
   });
 });
