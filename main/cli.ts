@@ -7,6 +7,7 @@ import { UsageError } from './cli/run-args.ts';
 import { PolicyError } from './launcher/policy.ts';
 import { LibraryError } from './library/errors.ts';
 import { LoadError } from './runtime/load.ts';
+import { visible } from '../preload/safe-text.ts';
 
 // Each command's modules load only when it runs: `run MODULE.wasm` needs neither SQLite nor the
 // web server, and start-up time is what a person waits for.
@@ -60,15 +61,15 @@ async function main(argv: string[]): Promise<number> {
     throw new UsageError(`unknown command "${command}"`);
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(`terrarium: ${err.message} (see "terrarium --help")\n`);
+      process.stderr.write(`terrarium: ${visible(err.message)} (see "terrarium --help")\n`);
       return ExitCode.usage;
     }
     if (err instanceof LoadError) {
-      process.stderr.write(`terrarium: ${err.message}\n`);
+      process.stderr.write(`terrarium: ${visible(err.message)}\n`);
       return ExitCode.load;
     }
     if (err instanceof LibraryError || err instanceof PolicyError) {
-      process.stderr.write(`terrarium: ${err.message}\n`);
+      process.stderr.write(`terrarium: ${visible(err.message)}\n`);
       return ExitCode.failed;
     }
     process.stderr.write(`terrarium: internal error: ${err instanceof Error ? err.stack : String(err)}\n`);

@@ -11,11 +11,13 @@ import { has, opt, type Parsed, parseOptions, positionals } from './options.ts';
 import { UsageError, parseDir } from './run-args.ts';
 import { shellWords } from './words.ts';
 import { promptSafe } from '../launcher/prompt-text.ts';
+import { jsonSafe, safeText, visible as v } from '../../preload/safe-text.ts';
 
 const out = (s: string): void => {
   process.stdout.write(`${s}\n`);
 };
-const json = (v: unknown): void => out(JSON.stringify(v, null, 2));
+/** Data, kept exact; what a terminal would act on inside its strings is written as \u escapes. */
+const json = (value: unknown): void => out(jsonSafe(JSON.stringify(value, null, 2)));
 
 function mib(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : `${(bytes / 1024).toFixed(1)} KiB`;
@@ -26,9 +28,9 @@ function describeGrant(g: GrantRecord): string {
     case 'folder':
       return `folder ${promptSafe(g.host, 1000)} as ${promptSafe(g.guest, 1000)} (${g.access === 'read' ? 'read-only' : 'read-write'})`;
     case 'env':
-      return 'forward' in g ? `env ${g.name} (forwarded from the host)` : `env ${g.name}=${g.value}`;
+      return 'forward' in g ? `env ${v(g.name)} (forwarded from the host)` : `env ${v(g.name)}=${v(g.value)}`;
     case 'args':
-      return `default arguments: ${g.args.map((a) => JSON.stringify(a)).join(' ')}`;
+      return `default arguments: ${g.args.map((a) => v(JSON.stringify(a))).join(' ')}`;
     case 'limit':
       return g.name === 'memory-max-mib' ? `memory limit ${g.value} MiB` : `time limit ${g.value} s`;
   }
@@ -97,11 +99,12 @@ function revokesFrom(p: Parsed): RevokeMatch[] {
 
 function printInfo(a: AppRecord, grants: GrantRecord[], builds: { version: string | null; installedAt: string; sha256: string }[]): void {
   const i = a.inspection;
-  const lang = (i.producers.language ?? []).map((l) => `${l.name} ${l.version}`.trim()).join(', ');
-  const tools = (i.producers['processed-by'] ?? []).map((t) => `${t.name} ${t.version}`.trim()).join(', ');
-  out(`${a.name}${a.version ? ` ${a.version}` : ''}  (id ${a.id})`);
-  if (a.description) out(`  ${a.description}`);
-  out(`  source:       ${a.source.kind} ${a.source.location}`);
+  const producer = (p: { name: string; version: string }): string => safeText(`${p.name} ${p.version}`.trim(), 200);
+  const lang = (i.producers.language ?? []).map(producer).join(', ');
+  const tools = (i.producers['processed-by'] ?? []).map(producer).join(', ');
+  out(`${v(a.name)}${a.version ? ` ${safeText(a.version, 100)}` : ''}  (id ${a.id})`);
+  if (a.description) out(`  ${v(a.description)}`);
+  out(`  source:       ${a.source.kind} ${v(a.source.location)}`);
   out(`  size:         ${mib(a.size)} (${a.size} bytes)`);
   out(`  sha256:       ${a.sha256}`);
   out(`  installed:    ${a.installedAt}${builds.length > 1 ? ` (build ${builds.length})` : ''}`);
@@ -110,10 +113,10 @@ function printInfo(a: AppRecord, grants: GrantRecord[], builds: { version: strin
   if (tools) out(`  built with:   ${tools}`);
   if (i.memory) out(`  memory:       ${mib(i.memory.min * 65536)} initial, ${i.memory.max === null ? 'no maximum' : `${mib(i.memory.max * 65536)} maximum`}`);
   out('  can use:');
-  for (const [cap, fns] of Object.entries(i.capabilities)) out(`    ${cap.padEnd(14)} ${fns.join(', ')}`);
+  for (const [cap, fns] of Object.entries(i.capabilities)) out(`    ${cap.padEnd(14)} ${fns.map((f) => safeText(f, 100)).join(', ')}`);
   if (a.manifest && a.manifest.needs.length > 0) {
     out('  declares it would like (not granted until you say so):');
-    for (const n of a.manifest.needs) out(`    folder ${n.guest}${n.host ? ` (suggested: ${n.host})` : ''}`);
+    for (const n of a.manifest.needs) out(`    folder ${safeText(n.guest, 300)}${n.host ? ` (suggested: ${safeText(n.host, 300)})` : ''}`);
   }
   out(grants.length === 0 ? '  grants:       none' : '  grants:');
   for (const g of grants) out(`    #${g.id} ${describeGrant(g)}`);
@@ -123,7 +126,7 @@ function printHistory(runs: RunRecord[]): void {
   if (runs.length === 0) out('no runs yet');
   for (const r of runs) {
     const status = r.outcome === 'exit' ? `exit ${r.exitCode}` : r.outcome;
-    out(`#${r.id} ${r.startedAt}  ${status.padEnd(12)} ${String(r.bytesOut).padStart(10)} bytes  ${r.args.map((x) => JSON.stringify(x)).join(' ')}`);
+    out(`#${r.id} ${r.startedAt}  ${status.padEnd(12)} ${String(r.bytesOut).padStart(10)} bytes  ${r.args.map((x) => v(JSON.stringify(x))).join(' ')}`);
   }
 }
 
@@ -141,7 +144,7 @@ export async function libraryCommand(command: string, argv: string[]): Promise<n
         const r = await lib.install(sourceFrom(target!), { name: opt(p, 'name'), sha256: opt(p, 'sha256'), onProgress: progress });
         if (progress) process.stderr.write('\n');
         if (has(p, 'json')) json(r);
-        else out(`${r.action} ${r.app.name}${r.app.version ? ` ${r.app.version}` : ''} (id ${r.app.id}, ${mib(r.app.size)}); can use: ${Object.keys(r.app.inspection.capabilities).join(', ') || 'nothing'}`);
+        else out(`${r.action} ${v(r.app.name)}${r.app.version ? ` ${safeText(r.app.version, 100)}` : ''} (id ${r.app.id}, ${mib(r.app.size)}); can use: ${Object.keys(r.app.inspection.capabilities).join(', ') || 'nothing'}`);
         return 0;
       }
       case 'list': {
@@ -152,7 +155,7 @@ export async function libraryCommand(command: string, argv: string[]): Promise<n
         const apps = lib.list({ search: opt(p, 'search'), sort: sort as 'name' | undefined });
         if (has(p, 'json')) json(apps);
         else if (apps.length === 0) out('no apps installed');
-        else for (const a of apps) out(`${a.name.padEnd(24)} ${(a.version ?? '').padEnd(10)} ${a.id}  ${mib(a.size).padStart(10)}  ${a.description ?? ''}`);
+        else for (const a of apps) out(`${v(a.name).padEnd(24)} ${safeText(a.version ?? '', 30).padEnd(10)} ${a.id}  ${mib(a.size).padStart(10)}  ${safeText(a.description ?? '', 200)}`);
         return 0;
       }
       case 'info': {
@@ -168,7 +171,7 @@ export async function libraryCommand(command: string, argv: string[]): Promise<n
       case 'uninstall': {
         const [ref] = positionals(parseOptions(argv, {}), ['APP']);
         const a = lib.uninstall(ref!);
-        out(`uninstalled ${a.name}`);
+        out(`uninstalled ${v(a.name)}`);
         return 0;
       }
       case 'grant': {
@@ -178,7 +181,7 @@ export async function libraryCommand(command: string, argv: string[]): Promise<n
         if (unknown !== undefined) {
           if (unknown !== 'ask' && unknown !== 'deny') throw new UsageError('--unknown is ask or deny');
           lib.setUnknownAccess(ref!, unknown);
-          out(`outside its grants, ${ref} will ${unknown === 'ask' ? 'ask' : 'be denied without asking'}`);
+          out(`outside its grants, ${v(ref!)} will ${unknown === 'ask' ? 'ask' : 'be denied without asking'}`);
           if (p.options.length === 1) return 0;
         }
         const gs = lib.grant(ref!, grantsFrom({ ...p, options: p.options.filter((o) => o.name !== 'unknown') }));

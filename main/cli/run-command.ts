@@ -6,13 +6,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import tty from 'node:tty';
 import { hostLog } from '../launcher/host-log.ts';
-import { promptSafe } from '../launcher/prompt-text.ts';
 import { dataHome } from '../library/home.ts';
 import { Filetype } from '../runtime/abi.ts';
 import { LoadError, loadCommand } from '../runtime/load.ts';
 import { type Preopen, type RunOutcome, type RunSpec, startRun } from '../runtime/run.ts';
 import { ExitCode } from './exit-codes.ts';
 import { type RunArgs, UsageError, parseRunArgs } from './run-args.ts';
+import { visible } from '../../preload/safe-text.ts';
 
 const MiB = 1024 * 1024;
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
@@ -78,14 +78,14 @@ function outcomeToExit(o: RunOutcome, timeoutMs: number | undefined, memoryMaxBy
       return ExitCode.interrupted;
     case 'trap':
       process.stderr.write(o.memoryAtCap
-        ? `terrarium: the app ran out of memory (limit ${(memoryMaxBytes ?? 0) / MiB} MiB) and crashed: ${o.message}\n`
-        : `terrarium: the app crashed (wasm trap: ${o.message})\n`);
+        ? `terrarium: the app ran out of memory (limit ${(memoryMaxBytes ?? 0) / MiB} MiB) and crashed: ${visible(o.message)}\n`
+        : `terrarium: the app crashed (wasm trap: ${visible(o.message)})\n`);
       return ExitCode.trap;
     case 'load-error':
-      process.stderr.write(`terrarium: ${o.message}\n`);
+      process.stderr.write(`terrarium: ${visible(o.message)}\n`);
       return ExitCode.load;
     case 'crash':
-      process.stderr.write(`terrarium: internal error: ${o.message}\n`);
+      process.stderr.write(`terrarium: internal error: ${visible(o.message)}\n`);
       return ExitCode.internal;
   }
 }
@@ -140,7 +140,7 @@ export async function runInTerminal(r: TerminalRun): Promise<TerminalResult> {
     },
     onLog: (message, detail) => {
       // The stack goes to Terrarium's log; the terminal gets one line, marked as Terrarium's.
-      if (log.write(message, detail)) process.stderr.write(`terrarium: ${promptSafe(message)} (the app got EIO; details in ${log.file})\n`);
+      if (log.write(message, detail)) process.stderr.write(`terrarium: ${visible(message)} (the app got EIO; details in ${log.file})\n`);
     },
   });
   const onSigint = (): void => handle.cancel();

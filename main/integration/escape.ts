@@ -3,12 +3,18 @@
  * read back by its consumer, yields exactly the input (or refuses input it cannot carry).
  */
 
+import { safeText } from '../../preload/safe-text.ts';
+
 /** C0 controls and DEL (and C1), which no generated file carries inside a value. */
 const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g;
 
-/** `s` with controls turned into spaces: for names shown in comments and titles. */
-export function oneLine(s: string): string {
-  return s.replace(CONTROLS, ' ').trim();
+/**
+ * `s` for names and descriptions shown in comments, titles and menus: controls become spaces, the
+ * other unsafe characters (bidi overrides, line separators, non-characters…) visible `\u{…}`
+ * escapes (preload/safe-text.ts), cut to `max` UTF-16 units at a grapheme boundary with `…`.
+ */
+export function oneLine(s: string, max = Number.POSITIVE_INFINITY): string {
+  return safeText(s.replace(CONTROLS, ' ').trim(), max);
 }
 
 /** POSIX sh: one single-quoted word (a `'` closes the quote, is escaped, and reopens it). */

@@ -4,6 +4,10 @@ import { APP_ID, type AppRef, type Host, folders, marker, pathFor } from './host
 import { checkAppId } from './names.ts';
 import { type FileOp, runArgs } from './ops.ts';
 
+/** Longest Name= and Comment= (in UTF-16 units; cut at a grapheme boundary, marked with …). */
+const NAME_MAX = 128;
+const COMMENT_MAX = 512;
+
 /** The entry's file name, from the app id, so a rename rewrites the same file. */
 export function desktopFileName(appId: string): string {
   return `terrarium-app-${checkAppId(appId)}.desktop`;
@@ -16,8 +20,8 @@ export function linuxIconPath(host: Host): string {
 
 /** The Desktop Entry text (Desktop Entry Specification 1.5) that runs `Terrarium --run <id>`. */
 export function desktopEntry(host: Host, app: AppRef): string {
-  const name = oneLine(app.name) || `App ${app.id}`;
-  const comment = oneLine(app.description ?? '') || `Runs ${name} in Terrarium`;
+  const name = oneLine(app.name, NAME_MAX) || `App ${app.id}`;
+  const comment = oneLine(app.description ?? '', COMMENT_MAX) || `Runs ${name} in Terrarium`;
   return [
     '[Desktop Entry]',
     `# ${marker(checkAppId(app.id))}: made by Terrarium, which updates it on rename and removes it on uninstall.`,

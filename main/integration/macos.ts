@@ -16,7 +16,7 @@ export function bundlePath(host: Host, app: AppRef): string {
 
 /** Contents/Info.plist: a background-only (LSUIElement) app named after the Terrarium app. */
 export function infoPlist(host: Host, app: AppRef): string {
-  const name = xmlText(oneLine(app.name) || `App ${app.id}`);
+  const name = xmlText(oneLine(app.name, 128) || `App ${app.id}`);
   const entries: [string, string][] = [
     ['CFBundleDevelopmentRegion', '<string>en</string>'],
     ['CFBundleDisplayName', `<string>${name}</string>`],

@@ -1,4 +1,5 @@
 /** Names the integration puts on disk: shell command names and the file names of shortcuts. */
+import { cutText, replaceUnsafe } from '../../preload/safe-text.ts';
 
 /** Windows device names, which no file (of any extension) may be called. */
 const WINDOWS_RESERVED = /^(?:con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(?:\..*)?$/i;
@@ -39,17 +40,16 @@ export function suggestCommandName(appName: string, appId: string): string {
 
 /**
  * A file name (without extension) that shows `appName` in a Start menu, Finder or Launchpad: the
- * characters Windows and macOS forbid become dashes, controls spaces, no leading dot (hidden) and no
+ * characters Windows and macOS forbid become dashes, controls spaces, other unsafe characters
+ * (bidi overrides, invisible ones: preload/safe-text.ts) U+FFFD, cut at a grapheme boundary, no leading dot (hidden) and no
  * trailing dot or space (Windows drops them), at most 80 characters, never a device name.
  */
 export function displayFileName(appName: string, appId: string): string {
-  const name = appName
-    .replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')
+  const clean = replaceUnsafe(appName.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' '), '\uFFFD')
     .replace(/[<>:"/\\|?*]/g, '-')
     .trim()
-    .replace(/^\.+/, '')
-    .slice(0, 80)
-    .replace(/[. ]+$/, '');
+    .replace(/^\.+/, '');
+  const name = cutText(clean, 80).text.replace(/[. ]+$/, '');
   if (name === '') return `App ${appId}`;
   return WINDOWS_RESERVED.test(name) ? `App ${name}` : name;
 }

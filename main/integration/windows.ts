@@ -9,12 +9,12 @@ const DESCRIPTION_MAX = 259;
 
 /** `shell.writeShortcutLink`'s options: Terrarium.exe `--run <id>`, with Terrarium's icon. */
 export function windowsShortcut(host: Host, app: AppRef): ShortcutOptions {
-  const name = oneLine(app.name) || `App ${app.id}`;
-  const description = oneLine(app.description ?? '') || `Runs ${name} in Terrarium`;
+  const name = oneLine(app.name, 128) || `App ${app.id}`;
+  const description = oneLine(app.description ?? '', DESCRIPTION_MAX) || oneLine(`Runs ${name} in Terrarium`, DESCRIPTION_MAX);
   return {
     target: host.executable,
     args: runArgs(checkAppId(app.id)).map(windowsArg).join(' '),
-    description: description.slice(0, DESCRIPTION_MAX),
+    description,
     icon: host.icon,
     iconIndex: 0,
   };

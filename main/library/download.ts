@@ -32,10 +32,15 @@ export async function download(url: string, maxBytes: number, onProgress?: Progr
     throw new LibraryError('http-status', `${url} answered ${res.status} ${res.statusText}`.trim());
   }
   const header = Number(res.headers.get('content-length'));
-  const total = Number.isFinite(header) && header > 0 ? header : null;
-  if (total !== null && total > maxBytes) {
+  const sent = Number.isFinite(header) && header > 0 ? header : null;
+  // fetch decodes a gzip/br/deflate body, but Content-Length counts the encoded bytes: the
+  // decoded total is unknown (a truncated encoded body fails to decode instead).
+  const encoded = (res.headers.get('content-encoding') ?? 'identity').trim().toLowerCase() !== 'identity';
+  const total = encoded ? null : sent;
+  if (sent !== null && sent > maxBytes) {
+    // Decoding only makes a body larger, so an encoded one over the limit is too large as well.
     await res.body.cancel();
-    throw new LibraryError('too-large', `${url} is ${total} bytes, over the limit of ${maxBytes}`);
+    throw new LibraryError('too-large', `${url} is ${sent} bytes, over the limit of ${maxBytes}`);
   }
   const chunks: Uint8Array[] = [];
   let received = 0;
@@ -51,12 +56,29 @@ export async function download(url: string, maxBytes: number, onProgress?: Progr
     if (total !== null && received < total) {
       throw new LibraryError('truncated', `the download of ${url} ended after ${received} of ${total} bytes`);
     }
+    // undici ends an encoded body that stops short of its Content-Length with "terminated".
+    if (encoded && sent !== null && (err as Error).message === 'terminated') {
+      throw new LibraryError('truncated', `the download of ${url} ended before its ${sent} encoded bytes arrived`);
+    }
     throw new LibraryError('unreachable', `the download of ${url} failed: ${(err as Error).message}`);
   }
   if (total !== null && received !== total) {
     throw new LibraryError('truncated', `the download of ${url} ended after ${received} of ${total} bytes`);
   }
   return Buffer.concat(chunks, received);
+}
+
+/**
+ * The file name at the end of `url`'s path, percent-decoded; a bad percent-escape (`%zz`, a
+ * broken UTF-8 sequence) leaves the name as it was written rather than failing.
+ */
+export function urlFileName(url: string): string {
+  const last = new URL(url).pathname.split('/').pop() ?? '';
+  try {
+    return decodeURIComponent(last);
+  } catch {
+    return last;
+  }
 }
 
 /** Throws unless `bytes` hash to `expected` (hex, any case). */

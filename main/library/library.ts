@@ -8,7 +8,8 @@ import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { type AppWrite, deleteApp, findApp, findAppByName, insertApp, listApps, listBuilds, updateApp, usedHashes } from './apps.ts';
 import { LibraryError, openDatabase } from './db.ts';
-import { type Progress, checkSha256, download } from './download.ts';
+import { type Progress, checkSha256, download, urlFileName } from './download.ts';
+import { appNameFrom, checkAppName } from './app-name.ts';
 import { type AuditRecord, type Decision, addAudit, addDenial, listAudit, listDenials, removeDenials, setUnknownAccess, unknownAccess } from './audit.ts';
 import { addGrant, listGrants, type RevokeMatch, resetGrants, revokeGrants, touchGrants } from './grants.ts';
 import { dataHome } from './home.ts';
@@ -63,14 +64,6 @@ export function sourceFrom(arg: string): InstallSource {
     // Reported when the file is read.
   }
   return isDir ? { kind: 'package', dir: abs } : { kind: 'file', path: abs };
-}
-
-function checkName(name: string): string {
-  const n = name.trim();
-  if (n.length === 0 || n.length > 100 || /[\p{Cc}\p{Cf}]/u.test(n)) {
-    throw new LibraryError('bad-name', `"${name}" cannot be an app name (1-100 printable characters)`);
-  }
-  return n;
 }
 
 function readFileCapped(file: string, maxBytes: number): Uint8Array {
@@ -157,7 +150,7 @@ export class Library {
     if (src.kind === 'url') {
       bytes = await download(src.url, maxBytes, opts.onProgress);
       location = src.url;
-      name = decodeURIComponent(new URL(src.url).pathname.split('/').pop() ?? '').replace(/\.wasm$/i, '') || 'app';
+      name = urlFileName(src.url).replace(/\.wasm$/i, '');
     } else if (src.kind === 'package') {
       const pkg = readPackage(src.dir);
       bytes = readFileCapped(pkg.modulePath, maxBytes);
@@ -184,7 +177,7 @@ export class Library {
       throw err;
     }
     const write: AppWrite = {
-      name: checkName(opts.name ?? name),
+      name: opts.name === undefined ? appNameFrom(name) : checkAppName(opts.name),
       version: manifest?.package?.version ?? null,
       description: manifest?.package?.description ?? null,
       sourceKind: kind,
@@ -202,7 +195,7 @@ export class Library {
   /** Adds a prepared module to the library (optionally under another name), in one transaction. */
   commitInstall(prepared: PreparedInstall, rename?: string): InstallResult {
     const { bytes } = prepared;
-    const write = rename === undefined ? prepared.write : { ...prepared.write, name: checkName(rename) };
+    const write = rename === undefined ? prepared.write : { ...prepared.write, name: checkAppName(rename) };
     const tmp = this.store.has(write.sha256) ? null : this.store.writeTemp(bytes);
     let replaced: string | null = null;
     let result: InstallResult;

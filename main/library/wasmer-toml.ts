@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'smol-toml';
+import { visible } from '../../preload/safe-text.ts';
 import { LibraryError } from './errors.ts';
 import type { Manifest } from './types.ts';
 
@@ -17,20 +18,41 @@ export interface PackageInfo {
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
+const outside = (rel: string): boolean => rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel);
+
+/**
+ * `file` with every symlink resolved, refused unless it lies inside `dir` (itself resolved): a
+ * link in the package folder must not bring in a file from elsewhere. A file that does not exist
+ * is returned as it is (reading it reports that).
+ */
+function resolvedInside(dir: string, file: string, what: string): string {
+  let real: string;
+  try {
+    real = fs.realpathSync(file);
+  } catch {
+    return file;
+  }
+  if (outside(path.relative(fs.realpathSync(dir), real))) {
+    throw new LibraryError('bad-manifest', `${what} is a link to ${visible(real)}, outside the package folder`);
+  }
+  return real;
+}
+
 /** Reads `<dir>/wasmer.toml`; throws LibraryError('bad-manifest') naming what is wrong. */
 export function readPackage(dir: string): PackageInfo {
   const file = path.join(dir, 'wasmer.toml');
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
+    text = fs.readFileSync(resolvedInside(dir, file, 'wasmer.toml'), 'utf8');
+  } catch (err) {
+    if (err instanceof LibraryError) throw err;
     throw new LibraryError('bad-manifest', `${dir} has no readable wasmer.toml`);
   }
   let doc: Record<string, unknown>;
   try {
     doc = parse(text) as Record<string, unknown>;
   } catch (err) {
-    throw new LibraryError('bad-manifest', `wasmer.toml does not parse: ${(err as Error).message.split('\n')[0]}`);
+    throw new LibraryError('bad-manifest', `wasmer.toml does not parse: ${visible((err as Error).message.split('\n')[0]!)}`);
   }
   const pkg = (doc.package ?? {}) as Record<string, unknown>;
   const modules = Array.isArray(doc.module) ? (doc.module as Record<string, unknown>[]) : [];
@@ -39,12 +61,12 @@ export function readPackage(dir: string): PackageInfo {
   const wanted = str(commands[0]?.module) ?? str(modules[0]!.name);
   const mod = modules.find((m) => str(m.name) === wanted) ?? modules[0]!;
   const source = str(mod.source);
-  if (!source) throw new LibraryError('bad-manifest', `module "${str(mod.name) ?? '?'}" in wasmer.toml has no source`);
-  const modulePath = path.resolve(dir, source);
-  const rel = path.relative(dir, modulePath);
-  if (rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) {
-    throw new LibraryError('bad-manifest', `module source ${source} lies outside the package folder`);
+  if (!source) throw new LibraryError('bad-manifest', `module "${visible(str(mod.name) ?? '?')}" in wasmer.toml has no source`);
+  const written = path.resolve(dir, source);
+  if (outside(path.relative(dir, written))) {
+    throw new LibraryError('bad-manifest', `module source ${visible(source)} lies outside the package folder`);
   }
+  const modulePath = resolvedInside(dir, written, `module source ${visible(source)}`);
   const fsTable = (doc.fs ?? {}) as Record<string, unknown>;
   const fullName = str(pkg.name) ?? path.basename(dir);
   return {

@@ -11,15 +11,9 @@ export function sanitizePaste(text: string): string {
   return text.replace(CONTROLS, '').replace(/\r?\n/g, '\r');
 }
 
-// Controls (C0, DEL, C1), format characters (bidi overrides and isolates, zero-width marks) and
-// the line and paragraph separators.
-const INVISIBLE = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
-
 /**
- * `text` (a path an app chose, say) with every control and invisible or bidirectional mark shown
- * as a `\u{…}` escape, so what is displayed is what is there (DESIGN §5; as main's promptSafe,
- * without its length cap).
+ * `text` (a path an app chose, a name or description a package gave) with every control, invisible
+ * or bidirectional mark shown as a `\u{…}` escape, so what is displayed is what is there (DESIGN §5;
+ * the one sanitiser, preload/safe-text.ts, shared with main).
  */
-export function visibleText(text: string): string {
-  return text.replace(INVISIBLE, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
-}
+export { visible as visibleText, safeText } from '../../../preload/safe-text.ts';
