@@ -96,6 +96,8 @@ export interface TerminalRun {
   memoryMaxBytes?: number;
   timeoutMs?: number;
   onAsk?: RunSpec['onAsk'];
+  /** Told how to stop the run once it has started ("stop this run" at a prompt). */
+  onStarted?: (cancel: () => void) => void;
 }
 
 /** How a terminal run ended: the process exit code, the outcome and the bytes the app wrote. */
@@ -136,6 +138,7 @@ export async function runInTerminal(r: TerminalRun): Promise<TerminalResult> {
     },
     onLog: (m) => process.stderr.write(`terrarium: ${m}\n`),
   });
+  r.onStarted?.(() => handle.cancel());
   const onSigint = (): void => handle.cancel();
   process.on('SIGINT', onSigint);
   if (!stdinIsFile) pumpStdin(handle);
