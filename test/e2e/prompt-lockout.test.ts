@@ -13,7 +13,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Events, PromptRequest } from '../../preload/api.ts';
 import { type E2E, fixture, screenshot, seed, seriousViolations, startE2E } from './harness.ts';
-import { UI_TIMEOUT, call, stopAllRuns, terminalText, tile, visiblePane, waitForRun } from './ui.ts';
+import { UI_TIMEOUT, call, focusedAnswer, stopAllRuns, terminalText, tile, visiblePane, waitForRun } from './ui.ts';
 
 const MANY = 200;
 /** What the app prints first: a look-alike of Terrarium's question, then state meant to hide one. */
@@ -37,9 +37,6 @@ async function armed(page: Page, n: number): Promise<void> {
   await page.waitForTimeout(100);
 }
 
-function focusedAnswer(page: Page): Promise<string | null> {
-  return page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.answer ?? null);
-}
 
 beforeAll(async () => {
   e = await startE2E();
