@@ -70,7 +70,8 @@ export function promptText(q: Question, verb: string, insistent: boolean, timeou
   if (q.reason) lines.push(`  (it says: ${promptSafe(q.reason, 200)})`);
   if (insistent) {
     lines.push(
-      `  It keeps asking (${QUICK_ANSWERS + 1} or more questions within ${QUICK_WINDOW_MS / 1000} s). For the whole run: ${labels(RUN_KEYS)}`,
+      `  It keeps asking (${QUICK_ANSWERS + 1} or more questions within ${QUICK_WINDOW_MS / 1000} s).`,
+      `  For the whole run: ${labels(RUN_KEYS)}`,
       `  For this path only: ${labels(ACCESS_KEYS)}`,
     );
   } else {

@@ -111,8 +111,8 @@ test('"deny everything else from this run" denies the rest without asking, and t
   tmux('send-keys', '-t', name, 'd', 'Enter');
   // The third question within 10 s leads with the answers about the whole run.
   const third = await waitForQuestion(name, 3);
-  const tail = third.trimEnd().split('\n').slice(-4).join('\n');
-  expect(tail).toMatch(/It keeps asking.*deny \[e\]verything else from this run {2}\[s\]top this run\n {2}For this path only: \[o\]nce/);
+  const tail = third.trimEnd().split('\n').slice(-5).join('\n');
+  expect(tail).toMatch(/It keeps asking.*\n {2}For the whole run: deny \[e\]verything else from this run {2}\[s\]top this run\n {2}For this path only: \[o\]nce/);
   tmux('send-keys', '-t', name, 'e', 'Enter');
   const done = await until('the end of the run', () => (pane(name).includes('exit=') ? pane(name) : undefined));
   expect(done).toContain('many: 0 allowed, 40 denied');
