@@ -68,7 +68,9 @@ beforeAll(async () => {
 
 afterAll(() => {
   try {
+    const socket = tmux('display-message', '-p', '#{socket_path}').trim();
     tmux('kill-server');
+    fs.rmSync(socket, { force: true });
   } catch {
     // no server left
   }
