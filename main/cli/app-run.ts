@@ -21,7 +21,7 @@ export async function runApp(ref: string, args: string[]): Promise<number> {
       preopens: run.preopens,
       memoryMaxBytes: run.policy.memoryMaxBytes,
       timeoutMs: run.policy.timeoutMs,
-      onStarted: (cancel) => (stop = cancel),
+      onStart: (handle) => (stop = () => handle.cancel()),
       onAsk: run.onAsk(ask && runPrompter(ask, () => stop()), (q) => {
         const folder = grantFolderFor(q.operation, q.path);
         process.stderr.write(`terrarium: denied ${q.appName} ${q.operation} ${promptSafe(q.path)} (no terminal to ask on; to allow it: terrarium grant ${q.appName} --dir ${promptSafe(folder)})\n`);
