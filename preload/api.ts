@@ -51,10 +51,15 @@ export interface PromptRequest {
   reason: string | null;
   /** When main stops waiting and denies (ISO time). */
   expiresAt: string;
+  /** The run is asking in quick succession: offer 'deny-run' and 'stop-run' first. */
+  insistent: boolean;
 }
 
-/** The person's answer. */
-export type PromptAnswer = 'allow-once' | 'allow-always' | 'deny' | 'deny-always';
+/**
+ * The person's answer: about this access, or about the whole run ('deny-run': deny everything
+ * else this run asks without asking; 'stop-run': stop the run).
+ */
+export type PromptAnswer = 'allow-once' | 'allow-always' | 'deny' | 'deny-always' | 'deny-run' | 'stop-run';
 
 /** Everything the app page shows. */
 export interface AppDetails {

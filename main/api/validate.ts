@@ -144,7 +144,7 @@ export const validators: { [K in RequestName]: (raw: unknown) => RequestArgs<K> 
   'runs.list': none,
   'prompt.answer': (v) => {
     const o = obj(v, 'arguments');
-    return { promptId: str(o.promptId, 'promptId', 64), answer: oneOf(o.answer, 'answer', ['allow-once', 'allow-always', 'deny', 'deny-always'] as const) };
+    return { promptId: str(o.promptId, 'promptId', 64), answer: oneOf(o.answer, 'answer', ['allow-once', 'allow-always', 'deny', 'deny-always', 'deny-run', 'stop-run'] as const) };
   },
   'prompt.pending': none,
   'install.runOnce': (v) => {

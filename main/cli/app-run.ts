@@ -3,6 +3,7 @@ import { prepareRun } from '../launcher/launch.ts';
 import { Library } from '../library/library.ts';
 import { grantFolderFor } from '../launcher/asking.ts';
 import { promptSafe } from '../launcher/prompt-text.ts';
+import { runPrompter } from '../launcher/run-answers.ts';
 import { runInTerminal } from './run-command.ts';
 import { ttyPrompter } from './tty-prompt.ts';
 
@@ -11,6 +12,8 @@ export async function runApp(ref: string, args: string[]): Promise<number> {
   const lib = Library.open();
   try {
     const run = prepareRun(lib, ref, args);
+    const ask = ttyPrompter();
+    let stop = (): void => undefined;
     const result = await runInTerminal({
       module: run.module,
       args: run.args,
@@ -18,7 +21,8 @@ export async function runApp(ref: string, args: string[]): Promise<number> {
       preopens: run.preopens,
       memoryMaxBytes: run.policy.memoryMaxBytes,
       timeoutMs: run.policy.timeoutMs,
-      onAsk: run.onAsk(ttyPrompter(), (q) => {
+      onStart: (handle) => (stop = () => handle.cancel()),
+      onAsk: run.onAsk(ask && runPrompter(ask, () => stop()), (q) => {
         const folder = grantFolderFor(q.operation, q.path);
         process.stderr.write(`terrarium: denied ${q.appName} ${q.operation} ${promptSafe(q.path)} (no terminal to ask on; to allow it: terrarium grant ${q.appName} --dir ${promptSafe(folder)})\n`);
       }),

@@ -9,7 +9,7 @@ import { hostLog } from '../launcher/host-log.ts';
 import { dataHome } from '../library/home.ts';
 import { Filetype } from '../runtime/abi.ts';
 import { LoadError, loadCommand } from '../runtime/load.ts';
-import { type Preopen, type RunOutcome, type RunSpec, startRun } from '../runtime/run.ts';
+import { type Preopen, type RunHandle, type RunOutcome, type RunSpec, startRun } from '../runtime/run.ts';
 import { ExitCode } from './exit-codes.ts';
 import { type RunArgs, UsageError, parseRunArgs } from './run-args.ts';
 import { visible } from '../../preload/safe-text.ts';
@@ -99,6 +99,8 @@ export interface TerminalRun {
   memoryMaxBytes?: number;
   timeoutMs?: number;
   onAsk?: RunSpec['onAsk'];
+  /** Called with the run once it has started. */
+  onStart?: (handle: RunHandle, preopens: readonly Preopen[]) => void;
 }
 
 /** How a terminal run ended: the process exit code, the outcome and the bytes the app wrote. */
@@ -143,6 +145,7 @@ export async function runInTerminal(r: TerminalRun): Promise<TerminalResult> {
       if (log.write(message, detail)) process.stderr.write(`terrarium: ${visible(message)} (the app got EIO; details in ${log.file})\n`);
     },
   });
+  r.onStart?.(handle, r.preopens);
   const onSigint = (): void => handle.cancel();
   process.on('SIGINT', onSigint);
   if (!stdinIsFile) pumpStdin(handle);

@@ -1,14 +1,14 @@
 /**
  * Permission prompts on the controlling terminal (DESIGN §5), for `terrarium run APP` in ask mode.
- * Input already waiting on the terminal is thrown away first, so keystrokes typed before the
- * question appeared cannot answer it.
+ * Input waiting on the terminal once the question is drawn is thrown away, so keystrokes typed
+ * before the question appeared cannot answer it.
  *
  * Ambient Authority: opens /dev/tty.
  */
 import fs from 'node:fs';
 import tty from 'node:tty';
-import type { Answer, Prompter } from '../launcher/asking.ts';
-import { promptSafe } from '../launcher/prompt-text.ts';
+import type { ChoicePrompter } from '../launcher/run-answers.ts';
+import { TERMINAL_RESET, answeredText, parseChoice, promptText } from './tty-screen.ts';
 import type { AskOperation } from '../runtime/ask.ts';
 
 /** Each operation in words, after "wants to" (every AskOperation, so a new one cannot be left out). */
@@ -36,28 +36,30 @@ export function promptTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
   return Number.isFinite(s) && s > 0 ? s * 1000 : 60_000;
 }
 
-/** A prompter on /dev/tty, or null when there is no terminal to ask on. */
-export function ttyPrompter(timeoutMs = promptTimeoutMs()): Prompter | null {
+/**
+ * A prompter on /dev/tty, or null when there is no terminal to ask on. The question is drawn
+ * after TERMINAL_RESET (see tty-screen.ts), and only input typed after it was drawn answers it.
+ */
+export function ttyPrompter(timeoutMs = promptTimeoutMs()): ChoicePrompter | null {
   if (process.platform === 'win32' || !process.stdin.isTTY || !process.stderr.isTTY) return null;
-  return async (q) => {
-    discardPending();
+  return async (q, insistent) => {
     const fd = fs.openSync('/dev/tty', 'r+');
-    const why = q.reason ? `\n  (it says: ${promptSafe(q.reason, 200)})` : '';
-    fs.writeSync(fd, `\nterrarium: ${promptSafe(q.appName, 60)} wants to ${VERBS[q.operation]} ${promptSafe(q.path)}${why}\n  [o]nce  [a]lways  [d]eny  [n]ever ask again  (no answer in ${Math.round(timeoutMs / 1000)} s: deny) > `);
+    fs.writeSync(fd, TERMINAL_RESET + promptText(q, VERBS[q.operation], insistent, timeoutMs));
+    discardPending();
     // The app's own stdin pump reads the same terminal: hold it while the person answers.
     process.stdin.pause();
     const input = new tty.ReadStream(fd);
     try {
-      const word = await new Promise<string>((resolve) => {
-        const timer = setTimeout(() => resolve(''), timeoutMs);
+      const line = await new Promise<string | null>((resolve) => {
+        const timer = setTimeout(() => resolve(null), timeoutMs);
         input.once('data', (chunk: Buffer) => {
           clearTimeout(timer);
-          resolve(chunk.toString('utf8').trim().toLowerCase());
+          resolve(chunk.toString('utf8'));
         });
       });
-      const answer: Answer = word === 'o' || word === 'once' ? 'allow-once' : word === 'a' || word === 'always' ? 'allow-always' : word === 'n' || word === 'never' ? 'deny-always' : 'deny';
-      fs.writeSync(fd, answer.startsWith('allow') ? '  allowed\n' : word === '' ? '\n  no answer: denied\n' : '  denied\n');
-      return answer;
+      const choice = line === null ? null : parseChoice(line);
+      fs.writeSync(fd, answeredText(choice, line !== null));
+      return choice ?? 'deny';
     } finally {
       input.destroy(); // closes fd
       process.stdin.resume();

@@ -27,8 +27,11 @@ export class PromptBroker {
     this.timeoutMs = timeoutMs;
   }
 
-  /** Asks the person about `q` for run `runId` of app `appId`; resolves to the answer. */
-  ask(q: Question, runId: string, appId: string): Promise<PromptAnswer> {
+  /**
+   * Asks the person about `q` for run `runId` of app `appId`, leading with the answers about the
+   * whole run when `insistent` (see run-answers.ts); resolves to the answer.
+   */
+  ask(q: Question, runId: string, appId: string, insistent = false): Promise<PromptAnswer> {
     const promptId = crypto.randomUUID();
     const request: PromptRequest = {
       promptId, runId, appId,
@@ -39,6 +42,7 @@ export class PromptBroker {
       grantAccess: grantAccessFor(q.operation),
       reason: q.reason === null ? null : promptSafe(q.reason, 200),
       expiresAt: new Date(Date.now() + this.timeoutMs).toISOString(),
+      insistent,
     };
     return new Promise((resolve) => {
       const timer = setTimeout(() => this.answer(promptId, 'deny'), this.timeoutMs);

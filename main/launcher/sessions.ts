@@ -12,9 +12,11 @@ import type { PreparedInstall } from '../library/library.ts';
 import { loadCommand } from '../runtime/load.ts';
 import { type Preopen, type RunHandle, type RunOutcome, type RunSpec, startRun } from '../runtime/run.ts';
 import { hostLog } from './host-log.ts';
+import type { Prompter } from './asking.ts';
 import { prepareRun } from './launch.ts';
 import { LineDiscipline } from './line-discipline.ts';
 import { PromptBroker } from './prompts.ts';
+import { runPrompter } from './run-answers.ts';
 
 /** Sends an event to the UI. */
 export type Emit = <K extends keyof Events>(name: K, payload: Events[K]) => void;
@@ -93,12 +95,10 @@ export class Sessions {
     return this.launch({
       runId, appId: run.app.id, appName: run.app.name, module: run.module, args: run.args, env: run.policy.env,
       preopens, cols, rows, memoryMaxBytes: run.policy.memoryMaxBytes, timeoutMs: run.policy.timeoutMs,
-      onAsk: run.onAsk(async (q) => {
-        const answer = await this.prompts.ask(q, runId, run.app.id);
-        // The decision (and an "always" grant or denial) is stored right after this returns.
+      onAsk: run.onAsk(this.prompter(runId, run.app.id, () => {
+        // The decision (and an "always" grant or denial) is stored right after the answer.
         setImmediate(() => this.emit('apps.changed', { appId: run.app.id }));
-        return answer;
-      }, undefined, new Set(files)),
+      }), undefined, new Set(files)),
       finish: (outcome, bytesOut) => run.finish(outcome, bytesOut),
     });
   }
@@ -111,6 +111,7 @@ export class Sessions {
     const runId = crypto.randomUUID();
     const w = prepared.write;
     const logId = this.lib.onceStarted(w.name, w.sha256, w.source);
+    const ask = this.prompter(runId, `once:${w.sha256.slice(0, 12)}`);
     const module = loadCommand(prepared.bytes);
     module.catch(() => undefined); // reported through the run's outcome
     return this.launch({
@@ -119,7 +120,7 @@ export class Sessions {
       cols, rows,
       onAsk: async (operation, hostPath) => {
         const q = { appName: w.name, operation, path: path.resolve(hostPath), reason: null };
-        const answer = await this.prompts.ask(q, runId, `once:${w.sha256.slice(0, 12)}`);
+        const answer = await ask(q);
         // Nothing is kept: "always" answers hold for this run only.
         const allowed = answer === 'allow-once' || answer === 'allow-always';
         this.lib.onceDecision(logId, operation, q.path, allowed ? 'prompted-allowed' : 'denied');
@@ -127,6 +128,18 @@ export class Sessions {
       },
       finish: (outcome) => this.lib.onceEnded(logId, outcome.kind, outcome.kind === 'exit' ? outcome.code : null),
     });
+  }
+
+  /**
+   * The window's prompter for run `runId`: its questions go to the prompt broker, with the answers
+   * about the whole run ("stop this run" stops it); `answered` is told after each answer.
+   */
+  private prompter(runId: string, appId: string, answered: () => void = () => undefined): Prompter {
+    return runPrompter(async (q, insistent) => {
+      const answer = await this.prompts.ask(q, runId, appId, insistent);
+      answered();
+      return answer;
+    }, () => this.runs.get(runId)?.handle.cancel());
   }
 
   /** Starts a run in a terminal pane and supervises it until it ends. */

@@ -104,7 +104,11 @@ export function startRun(spec: RunSpec): RunHandle {
   const done = new Promise<RunOutcome>((r) => { settle = r; });
   let timer: NodeJS.Timeout | undefined;
 
-  const drained = drain(out, spec.onOutput, spec.backpressure);
+  // Everything a guest wrote before it asks is delivered before the question is put, so output
+  // queued ahead of a prompt cannot land on top of it (issue 9, point 4).
+  const idle: (() => void)[] = [];
+  const delivered = (): Promise<void> => (out.available() === 0 ? Promise.resolve() : new Promise((r) => idle.push(r)));
+  const drained = drain(out, spec.onOutput, spec.backpressure, idle);
   const finish = (o: RunOutcome): void => {
     if (ended) return;
     ended = o;
@@ -119,7 +123,7 @@ export function startRun(spec: RunSpec): RunHandle {
     else if (m.type === 'ask') {
       const buffer = config.askBuffer!;
       const decide = spec.onAsk ?? (() => Promise.resolve(false));
-      decide(m.operation, m.path).then((a) => answerAsk(buffer, a), () => answerAsk(buffer, false));
+      void delivered().then(() => decide(m.operation, m.path)).then((a) => answerAsk(buffer, a), () => answerAsk(buffer, false));
     } else if (m.type === 'exit') finish({ kind: 'exit', code: m.code });
     else finish({ kind: 'trap', message: m.message, memoryAtCap: m.memoryAtCap });
   });
@@ -164,8 +168,8 @@ async function feed(ring: Ring, data: Uint8Array): Promise<void> {
   }
 }
 
-/** Delivers the output ring's records until it is closed and empty. */
-async function drain(ring: Ring, onOutput: RunSpec['onOutput'], backpressure?: RunSpec['backpressure']): Promise<void> {
+/** Delivers the output ring's records until it is closed and empty; calls `idle` whenever it is empty. */
+async function drain(ring: Ring, onOutput: RunSpec['onOutput'], backpressure: RunSpec['backpressure'], idle: (() => void)[]): Promise<void> {
   const reader = new RecordReader();
   const buf = new Uint8Array(OUTPUT_RING);
   // Consecutive records of one stream go out as one chunk: a guest's many small writes become
@@ -202,6 +206,7 @@ async function drain(ring: Ring, onOutput: RunSpec['onOutput'], backpressure?: R
       }
       continue;
     }
+    for (const settle of idle.splice(0)) settle();
     if (ring.closed) return;
     await ring.waitWritten(seq);
   }

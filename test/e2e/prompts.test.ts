@@ -12,7 +12,7 @@ import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Events, PromptRequest } from '../../preload/api.ts';
 import { type E2E, fixture, screenshot, seed, seriousViolations, startE2E } from './harness.ts';
-import { UI_TIMEOUT, call, stopAllRuns, terminalText, tile, visiblePane, waitForRun, waitForText } from './ui.ts';
+import { UI_TIMEOUT, call, focusedAnswer, stopAllRuns, terminalText, tile, visiblePane, waitForRun, waitForText } from './ui.ts';
 
 /** The renderer's grace period (PromptDialog's ARM_MS), plus a margin. */
 const ARMED_AFTER_MS = 700;
@@ -55,10 +55,6 @@ async function waitArmed(page: Page): Promise<Locator> {
   return d;
 }
 
-/** The `data-answer` of the focused element (the prompt's buttons carry one). */
-function focusedAnswer(page: Page): Promise<string | null> {
-  return page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.answer ?? null);
-}
 
 beforeAll(async () => {
   e = await startE2E();

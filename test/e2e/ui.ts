@@ -113,3 +113,8 @@ export async function stopAllRuns(api: Api): Promise<void> {
   for (const s of await call(api, 'runs.list', {})) await api.handle('runs.stop', { runId: s.runId });
   await expect.poll(async () => (await call(api, 'runs.list', {})).length, { timeout: UI_TIMEOUT }).toBe(0);
 }
+
+/** The `data-answer` of the focused element (a permission prompt's buttons carry one). */
+export function focusedAnswer(page: Page): Promise<string | null> {
+  return page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.answer ?? null);
+}
