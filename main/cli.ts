@@ -3,6 +3,7 @@
  * Exit codes are listed in cli/exit-codes.ts and the README.
  */
 import { ExitCode } from './cli/exit-codes.ts';
+import { exitWhenWritten } from './cli/exit.ts';
 import { UsageError } from './cli/run-args.ts';
 import { PolicyError } from './launcher/policy.ts';
 import { LibraryError } from './library/errors.ts';
@@ -76,4 +77,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-process.exit(await main(process.argv.slice(2)));
+await exitWhenWritten(await main(process.argv.slice(2)));

@@ -1,0 +1,28 @@
+/**
+ * Ending the `terrarium` process without losing output. Node writes stdout and stderr to a pipe
+ * asynchronously (https://nodejs.org/api/process.html#a-note-on-process-io): what the pipe cannot
+ * take at once waits in the stream, and `process.exit` drops it. `terrarium audit APP --json |
+ * wc -c` was cut at the pipe's 64 KiB that way. So the process exits only once both streams have
+ * handed everything to the OS (or their reader has gone).
+ */
+
+/** Resolves once everything written to `stream` so far has reached the OS, or the reader is gone. */
+function drained(stream: NodeJS.WriteStream): Promise<void> {
+  if (stream.destroyed || stream.writableEnded) return Promise.resolve();
+  return new Promise((resolve) => {
+    // A closed reader (`| head`) fails the write with EPIPE: nothing more can be delivered.
+    const done = (): void => {
+      stream.off('error', done);
+      resolve();
+    };
+    stream.on('error', done);
+    // Callbacks run in order, so this one runs after every earlier write has been flushed.
+    stream.write('', done);
+  });
+}
+
+/** Exits with `code` once stdout and stderr are fully written. */
+export async function exitWhenWritten(code: number): Promise<never> {
+  await Promise.all([drained(process.stdout), drained(process.stderr)]);
+  process.exit(code);
+}
