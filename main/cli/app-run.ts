@@ -1,7 +1,8 @@
 /** `terrarium run APP [-- ARGS]`: runs an installed app with exactly its stored grants. */
 import { prepareRun } from '../launcher/launch.ts';
 import { Library } from '../library/library.ts';
-import { grantFolderFor } from '../launcher/asking.ts';
+import { type Question, grantFolderFor } from '../launcher/asking.ts';
+import { limitHints } from './hint-limit.ts';
 import { promptSafe } from '../launcher/prompt-text.ts';
 import { runInTerminal } from './run-command.ts';
 import { ttyPrompter } from './tty-prompt.ts';
@@ -11,6 +12,10 @@ export async function runApp(ref: string, args: string[]): Promise<number> {
   const lib = Library.open();
   try {
     const run = prepareRun(lib, ref, args);
+    const hints = limitHints((q: Question) => {
+      const folder = grantFolderFor(q.operation, q.path);
+      process.stderr.write(`terrarium: denied ${q.appName} ${q.operation} ${promptSafe(q.path)} (no terminal to ask on; to allow it: terrarium grant ${q.appName} --dir ${promptSafe(folder)})\n`);
+    });
     const result = await runInTerminal({
       module: run.module,
       args: run.args,
@@ -18,12 +23,11 @@ export async function runApp(ref: string, args: string[]): Promise<number> {
       preopens: run.preopens,
       memoryMaxBytes: run.policy.memoryMaxBytes,
       timeoutMs: run.policy.timeoutMs,
-      onAsk: run.onAsk(ttyPrompter(), (q) => {
-        const folder = grantFolderFor(q.operation, q.path);
-        process.stderr.write(`terrarium: denied ${q.appName} ${q.operation} ${promptSafe(q.path)} (no terminal to ask on; to allow it: terrarium grant ${q.appName} --dir ${promptSafe(folder)})\n`);
-      }),
+      onAsk: run.onAsk(ttyPrompter(), (q) => hints.say(q)),
+      onStart: (handle, preopens) => run.follow(handle, preopens),
     });
     run.finish(result.outcome, result.bytesOut);
+    if (hints.skipped > 0) process.stderr.write(`terrarium: ${hints.skipped} more denials not shown; see: terrarium audit ${run.app.name}\n`);
     return result.exitCode;
   } finally {
     lib.close();

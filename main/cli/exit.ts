@@ -21,6 +21,18 @@ function drained(stream: NodeJS.WriteStream): Promise<void> {
   });
 }
 
+/**
+ * Lets a reader close stdout or stderr early (`terrarium audit APP | head`): what is left has
+ * nowhere to go, which is no error of the command. Any other write error still is one.
+ */
+export function allowEarlyClose(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
+    });
+  }
+}
+
 /** Exits with `code` once stdout and stderr are fully written. */
 export async function exitWhenWritten(code: number): Promise<never> {
   await Promise.all([drained(process.stdout), drained(process.stderr)]);

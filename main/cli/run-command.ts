@@ -7,7 +7,7 @@ import path from 'node:path';
 import tty from 'node:tty';
 import { Filetype } from '../runtime/abi.ts';
 import { LoadError, loadCommand } from '../runtime/load.ts';
-import { type Preopen, type RunOutcome, type RunSpec, startRun } from '../runtime/run.ts';
+import { type Preopen, type RunHandle, type RunOutcome, type RunSpec, startRun } from '../runtime/run.ts';
 import { ExitCode } from './exit-codes.ts';
 import { type RunArgs, UsageError, parseRunArgs } from './run-args.ts';
 
@@ -96,6 +96,8 @@ export interface TerminalRun {
   memoryMaxBytes?: number;
   timeoutMs?: number;
   onAsk?: RunSpec['onAsk'];
+  /** Called with the run once it has started. */
+  onStart?: (handle: RunHandle, preopens: readonly Preopen[]) => void;
 }
 
 /** How a terminal run ended: the process exit code, the outcome and the bytes the app wrote. */
@@ -136,6 +138,7 @@ export async function runInTerminal(r: TerminalRun): Promise<TerminalResult> {
     },
     onLog: (m) => process.stderr.write(`terrarium: ${m}\n`),
   });
+  r.onStart?.(handle, r.preopens);
   const onSigint = (): void => handle.cancel();
   process.on('SIGINT', onSigint);
   if (!stdinIsFile) pumpStdin(handle);

@@ -99,6 +99,7 @@ export class Sessions {
         return answer;
       }, undefined, new Set(files)),
       finish: (outcome, bytesOut) => run.finish(outcome, bytesOut),
+      follow: (handle, p) => run.follow(handle, p),
     });
   }
 
@@ -133,6 +134,7 @@ export class Sessions {
     runId: string; appId: string; appName: string; module: Promise<WebAssembly.Module>; args: string[];
     env: readonly (readonly [string, string])[]; preopens: Preopen[]; cols: number; rows: number;
     memoryMaxBytes?: number; timeoutMs?: number; onAsk: RunSpec['onAsk']; finish: (outcome: RunOutcome, bytesOut: number) => void;
+    follow?: (handle: RunHandle, preopens: readonly Preopen[]) => void;
   }): SessionInfo {
     const { runId } = o;
     const env = new Map<string, string>([['TERM', 'xterm-256color'], ['COLUMNS', String(o.cols)], ['LINES', String(o.rows)]]);
@@ -156,6 +158,7 @@ export class Sessions {
       },
       backpressure: this.gate,
     });
+    o.follow?.(handle, o.preopens);
     const line = new LineDiscipline({
       echo: (text) => this.emit('run.output', { runId, data: new TextEncoder().encode(text) }),
       deliver: (bytes) => void handle.writeStdin(bytes),

@@ -10,6 +10,7 @@ import { type AppWrite, deleteApp, findApp, findAppByName, insertApp, listApps, 
 import { LibraryError, openDatabase } from './db.ts';
 import { type Progress, checkSha256, download } from './download.ts';
 import { type AuditRecord, type Decision, addAudit, addDenial, listAudit, listDenials, removeDenials, setUnknownAccess, unknownAccess } from './audit.ts';
+import { appRevision, bumpRevision, signalChange, watchChanges } from './changes.ts';
 import { addGrant, listGrants, type RevokeMatch, resetGrants, revokeGrants, touchGrants } from './grants.ts';
 import { dataHome } from './home.ts';
 import { InspectError, inspectModule } from './inspect.ts';
@@ -94,6 +95,8 @@ export class Library {
   readonly home: string;
   readonly db: Database.Database;
   readonly store: ModuleStore;
+  private readonly changeListeners = new Set<() => void>();
+  private stopWatching: (() => void) | undefined;
 
   private constructor(home: string, db: Database.Database, store: ModuleStore) {
     this.home = home;
@@ -111,7 +114,42 @@ export class Library {
   }
 
   close(): void {
+    this.stopWatching?.();
+    this.stopWatching = undefined;
+    this.changeListeners.clear();
     this.db.close();
+  }
+
+  /**
+   * Calls `listener` after any process (this one included) commits a change that takes access
+   * away from an app; read `revision` to see which (library/changes.ts). Returns the unsubscribe.
+   */
+  onChange(listener: () => void): () => void {
+    this.changeListeners.add(listener);
+    this.stopWatching ??= watchChanges(this.home, this.db, () => this.changed());
+    return () => {
+      this.changeListeners.delete(listener);
+    };
+  }
+
+  /** Rises with every change that takes access away from app `appId` (revoke, reset, deny always). */
+  revision(appId: string): number {
+    return appRevision(this.db, appId);
+  }
+
+  private changed(): void {
+    for (const l of [...this.changeListeners]) l();
+  }
+
+  /** Runs `change` in one transaction with a rise of the app's revision, then tells every process. */
+  private takeAway<T>(appId: string, change: () => T): T {
+    const result = this.db.transaction(() => {
+      bumpRevision(this.db, appId);
+      return change();
+    }).immediate();
+    signalChange(this.home);
+    this.changed();
+    return result;
   }
 
   /** Removes store files nothing refers to (crashed installs, uninstalled apps). */
@@ -265,16 +303,16 @@ export class Library {
   /** Removes matching grants; returns how many went. */
   revoke(ref: string, matches: RevokeMatch[]): number {
     const id = this.app(ref).id;
-    return this.db.transaction(() => matches.reduce((n, m) => n + revokeGrants(this.db, id, m), 0)).immediate();
+    return this.takeAway(id, () => matches.reduce((n, m) => n + revokeGrants(this.db, id, m), 0));
   }
 
   /** Removes every grant of an app, and its "deny always" answers. */
   reset(ref: string): number {
     const id = this.app(ref).id;
-    return this.db.transaction(() => {
+    return this.takeAway(id, () => {
       removeDenials(this.db, id);
       return resetGrants(this.db, id);
-    }).immediate();
+    });
   }
 
   history(ref: string, limit?: number): RunRecord[] {
@@ -286,8 +324,8 @@ export class Library {
     addAudit(this.db, appId, runId, operation, path, decision);
   }
 
-  /** An app's audit log, newest first. */
-  audit(ref: string, opts?: { decision?: Decision; limit?: number }): AuditRecord[] {
+  /** A page of an app's audit log, newest first (`before`: the last id of the previous page). */
+  audit(ref: string, opts?: { decision?: Decision; limit?: number; before?: number }): AuditRecord[] {
     return listAudit(this.db, this.app(ref).id, opts);
   }
 
@@ -326,7 +364,7 @@ export class Library {
 
   /** Remembers "deny always" for a path and everything below it. */
   denyAlways(appId: string, path: string): void {
-    addDenial(this.db, appId, path);
+    this.takeAway(appId, () => addDenial(this.db, appId, path));
   }
 
   /** The app's choice for access outside its grants: 'ask' (default) or 'deny'. */
@@ -336,7 +374,9 @@ export class Library {
 
   /** Sets the app's choice for access outside its grants. */
   setUnknownAccess(ref: string, mode: 'ask' | 'deny'): void {
-    setUnknownAccess(this.db, this.app(ref).id, mode);
+    const id = this.app(ref).id;
+    if (mode === 'deny') this.takeAway(id, () => setUnknownAccess(this.db, id, mode));
+    else setUnknownAccess(this.db, id, mode);
   }
 
   /** The app's module bytes, re-checked against its recorded hash. */
