@@ -5,8 +5,8 @@
  * 1. The change commits together with a rise of the app's `revision` (one transaction), so a run
  *    that reads the revision sees either the old permissions or the new ones, never half.
  * 2. After the commit, the process that made it writes the signal file `<home>/revocations`.
- *    Every process with a running run watches that file (`fs.watch`: inotify, FSEvents/kqueue,
- *    ReadDirectoryChangesW), so it hears of the change at once, with no polling.
+ *    Every process with a running run watches the library folder for it (`fs.watch`: inotify,
+ *    FSEvents, ReadDirectoryChangesW), so it hears of the change at once, with no polling.
  * 3. On the signal, each watched app's revision is read again; where it rose, the launcher takes
  *    from the run what is no longer granted (launcher/revocation.ts).
  *
@@ -52,14 +52,13 @@ export function signalChange(home: string): void {
  * called. Holds no reference on the event loop (a finished command still exits).
  */
 export function watchChanges(home: string, db: Database.Database, onSignal: () => void, log?: (m: string) => void): () => void {
-  const file = path.join(home, SIGNAL_FILE);
   let watcher: fs.FSWatcher | undefined;
   let timer: NodeJS.Timeout | undefined;
   const fallback = (why: string): void => {
     watcher?.close();
     watcher = undefined;
     if (timer) return;
-    log?.(`cannot watch ${file} (${why}); checking the library for revocations every ${FALLBACK_MS} ms instead`);
+    log?.(`cannot watch ${home} (${why}); checking the library for revocations every ${FALLBACK_MS} ms instead`);
     let seen = db.pragma('data_version', { simple: true });
     timer = setInterval(() => {
       const now = db.pragma('data_version', { simple: true });
@@ -72,14 +71,10 @@ export function watchChanges(home: string, db: Database.Database, onSignal: () =
   };
   const watch = (): void => {
     try {
-      if (!fs.existsSync(file)) fs.writeFileSync(file, '', { flag: 'a' });
-      watcher = fs.watch(file, { persistent: false }, (event) => {
-        onSignal();
-        // The file was replaced or removed: watch the new one.
-        if (event === 'rename') {
-          watcher?.close();
-          watch();
-        }
+      // The folder, not the file: the file need not exist until the first revocation, and a
+      // replaced file keeps being heard. Other files' events (the database's) are passed over.
+      watcher = fs.watch(home, { persistent: false }, (_event, name) => {
+        if (name === null || name === SIGNAL_FILE) onSignal();
       });
       watcher.on('error', (err) => fallback(err.message));
     } catch (err) {
