@@ -9,7 +9,7 @@ import type Database from 'better-sqlite3';
 import { type AppWrite, deleteApp, findApp, findAppByName, insertApp, listApps, listBuilds, updateApp, usedHashes } from './apps.ts';
 import { LibraryError, openDatabase } from './db.ts';
 import { type Progress, checkSha256, download } from './download.ts';
-import { type AuditRecord, type Decision, addAudit, addDenial, listAudit, listDenials, removeDenials, setUnknownAccess, unknownAccess } from './audit.ts';
+import { AUDIT_ROWS_PER_RUN, type AuditRecord, type Decision, addAudit, addDenial, listAudit, listDenials, removeDenials, setUnknownAccess, unknownAccess } from './audit.ts';
 import { appRevision, bumpRevision, signalChange, watchChanges } from './changes.ts';
 import { addGrant, listGrants, type RevokeMatch, resetGrants, revokeGrants, touchGrants } from './grants.ts';
 import { dataHome } from './home.ts';
@@ -339,10 +339,13 @@ export class Library {
     return Number(this.db.prepare('INSERT INTO once_runs (name, sha256, source, started_at) VALUES (?, ?, ?, ?)').run(name, sha256, source, Date.now()).lastInsertRowid);
   }
 
-  /** Logs a decision of a "Run once". */
+  /** Logs a decision of a "Run once": the first AUDIT_ROWS_PER_RUN in full, then only counted. */
   onceDecision(id: number, operation: string, path: string, decision: Decision): void {
-    this.db.prepare("UPDATE once_runs SET decisions = json_insert(decisions, '$[#]', json(?)) WHERE id = ?")
-      .run(JSON.stringify({ operation, path, decision, at: new Date().toISOString() }), id);
+    this.db.prepare(`UPDATE once_runs SET
+        decisions = CASE WHEN json_array_length(decisions) < ? THEN json_insert(decisions, '$[#]', json(?)) ELSE decisions END,
+        more_decisions = more_decisions + (json_array_length(decisions) >= ?)
+      WHERE id = ?`)
+      .run(AUDIT_ROWS_PER_RUN, JSON.stringify({ operation, path, decision, at: new Date().toISOString() }), AUDIT_ROWS_PER_RUN, id);
   }
 
   /** Logs how a "Run once" ended. */
@@ -350,11 +353,11 @@ export class Library {
     this.db.prepare('UPDATE once_runs SET ended_at = ?, outcome = ?, exit_code = ? WHERE id = ?').run(Date.now(), outcome, exitCode, id);
   }
 
-  /** The "Run once" log, newest first. */
-  onceLog(limit = 100): { id: number; name: string; sha256: string; source: string; startedAt: string; outcome: string | null; exitCode: number | null; decisions: unknown[] }[] {
+  /** The "Run once" log, newest first; `moreDecisions` counts those past the kept ones. */
+  onceLog(limit = 100): { id: number; name: string; sha256: string; source: string; startedAt: string; outcome: string | null; exitCode: number | null; decisions: unknown[]; moreDecisions: number }[] {
     return (this.db.prepare('SELECT * FROM once_runs ORDER BY started_at DESC, id DESC LIMIT ?').all(limit) as {
-      id: number; name: string; sha256: string; source: string; started_at: number; outcome: string | null; exit_code: number | null; decisions: string;
-    }[]).map((r) => ({ id: r.id, name: r.name, sha256: r.sha256, source: r.source, startedAt: new Date(r.started_at).toISOString(), outcome: r.outcome, exitCode: r.exit_code, decisions: JSON.parse(r.decisions) as unknown[] }));
+      id: number; name: string; sha256: string; source: string; started_at: number; outcome: string | null; exit_code: number | null; decisions: string; more_decisions: number;
+    }[]).map((r) => ({ id: r.id, name: r.name, sha256: r.sha256, source: r.source, startedAt: new Date(r.started_at).toISOString(), outcome: r.outcome, exitCode: r.exit_code, decisions: JSON.parse(r.decisions) as unknown[], moreDecisions: r.more_decisions }));
   }
 
   /** Forgets a "deny always" answer (or all of them); returns how many. */

@@ -125,3 +125,14 @@ test('every change that takes access away raises the app revision; granting does
   expect(lib.revision(appId)).toBe(r0 + 4);
   expect(fs.existsSync(path.join(home, 'revocations'))).toBe(true);
 });
+
+test('a "Run once" log entry keeps as many decisions as a run and counts the rest', () => {
+  const id = lib.onceStarted('flood', 'h'.repeat(64), 'flood.wasm');
+  lib.db.transaction(() => {
+    for (let i = 0; i < AUDIT_ROWS_PER_RUN + 77; i++) lib.onceDecision(id, 'read', `/x/${i}`, 'denied');
+  })();
+  const [entry] = lib.onceLog();
+  expect(entry!.decisions).toHaveLength(AUDIT_ROWS_PER_RUN);
+  expect(entry!.moreDecisions).toBe(77);
+  expect(entry!.decisions[0]).toMatchObject({ operation: 'read', path: '/x/0', decision: 'denied' });
+});

@@ -4,6 +4,7 @@
  * - `audit` rows are coalesced per run: the same operation, path and decision again only raises
  *   `count` and moves `at` (the last time); `first_at` keeps the first. A run keeps at most a fixed
  *   number of rows (library/audit.ts); past it, one `summary` row per decision counts the rest.
+ * - A "Run once" log entry keeps as many decisions as a run's audit; `more_decisions` counts the rest.
  * - `apps.revision` rises in the same transaction as every change that takes access away (revoke,
  *   reset, "deny always", unknown access set to deny), so a running run in any process can tell
  *   that its app's permissions shrank (launcher/revocation.ts).
@@ -19,4 +20,5 @@ CREATE INDEX audit_run_entry ON audit (run_id, operation, path, decision, summar
 CREATE INDEX audit_app_id ON audit (app_id, id);
 DROP INDEX audit_app;
 ALTER TABLE apps ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE once_runs ADD COLUMN more_decisions INTEGER NOT NULL DEFAULT 0;
 `;
