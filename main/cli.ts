@@ -3,6 +3,7 @@
  * Exit codes are listed in cli/exit-codes.ts and the README.
  */
 import { ExitCode } from './cli/exit-codes.ts';
+import { allowEarlyClose, exitWhenWritten } from './cli/exit.ts';
 import { UsageError } from './cli/run-args.ts';
 import { PolicyError } from './launcher/policy.ts';
 import { LibraryError } from './library/errors.ts';
@@ -26,7 +27,7 @@ const USAGE = `usage:
   terrarium grants APP [--json]
   terrarium reset APP
   terrarium history APP [--json]
-  terrarium audit APP [--decision allowed|prompted-allowed|denied] [--json]
+  terrarium audit APP [--decision allowed|prompted-allowed|denied] [--limit N] [--before ID] [--json]
   terrarium ui --web [--port N]`;
 
 const LIBRARY_COMMANDS = new Set(['install', 'list', 'info', 'uninstall', 'grant', 'revoke', 'grants', 'reset', 'history', 'audit']);
@@ -77,4 +78,5 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-process.exit(await main(process.argv.slice(2)));
+allowEarlyClose();
+await exitWhenWritten(await main(process.argv.slice(2)));

@@ -31,7 +31,14 @@ export interface AuditEntry {
   operation: string;
   path: string | null;
   decision: 'allowed' | 'prompted-allowed' | 'denied';
+  /** When it was last decided (the same as lastAt). */
   at: string;
+  /** How many times the run made this decision (repeats are counted on one entry). */
+  count: number;
+  firstAt: string;
+  lastAt: string;
+  /** A run's "and `count` more" entry for its decisions past the per-run cap (operation `*`, no path). */
+  summary: boolean;
 }
 
 /** A question for the person while an app runs (ask mode, DESIGN §5). Texts are already escaped. */
@@ -126,6 +133,8 @@ export interface Requests {
   'system.info': [Record<string, never>, { transport: 'electron' | 'web'; platform: string; home: string }];
   'apps.list': [{ search?: string; sort?: 'name' | 'installed' | 'last-run' }, CatalogEntry[]];
   'apps.get': [{ ref: string }, AppDetails];
+  /** A page of the audit log, newest first: entries with an id below `before` (the last one shown). */
+  'apps.audit': [{ ref: string; before?: number; limit?: number }, AuditEntry[]];
   'apps.uninstall': [{ ref: string }, null];
   'install.preview': [{ source: InstallSourceInput; sha256?: string; progressId?: string }, InstallPreview];
   'install.confirm': [{ previewId: string; name?: string }, { action: 'installed' | 'updated' | 'unchanged'; app: AppRecord }];
@@ -194,6 +203,7 @@ export const REQUEST_NAMES = [
   'runs.resize', 'runs.stop', 'runs.list', 'fs.list', 'dialog.chooseFolder', 'dialog.chooseFile',
   'prompt.answer', 'prompt.pending', 'apps.setUnknownAccess', 'denials.remove',
   'integration.get', 'integration.addShortcuts', 'integration.addCommand', 'integration.remove', 'install.runOnce',
+  'apps.audit',
 ] as const satisfies readonly RequestName[];
 
 /** Every event name. */

@@ -61,6 +61,8 @@ export class ApiError extends Error {
 }
 
 const PREVIEW_TTL_MS = 10 * 60 * 1000;
+/** Audit entries on the app page before "Load older" (apps.audit). */
+const AUDIT_FIRST_PAGE = 200;
 type Handlers = { [K in RequestName]: (args: RequestArgs<K>) => Promise<RequestResult<K>> | RequestResult<K> };
 
 /** Creates the core over the library in `opts.home`. */
@@ -84,11 +86,12 @@ export function createApi(opts: ApiOptions): Api {
   const handlers: Handlers = {
     'system.info': () => ({ transport: opts.transport, platform: process.platform, home: os.homedir() }),
     'apps.list': (a) => lib.list(a).map((s) => ({ ...s, running: sessions.running(s.id) })),
+    'apps.audit': ({ ref, before, limit }) => lib.audit(ref, { before, limit: limit ?? AUDIT_FIRST_PAGE }),
     'apps.get': ({ ref }) => {
       const app = lib.app(ref);
       return {
         app, grants: lib.grants(app.id), builds: lib.builds(app.id), history: lib.history(app.id, 50), running: sessions.running(app.id),
-        unknownAccess: lib.unknownAccess(app.id), audit: lib.audit(app.id, { limit: 200 }), denials: lib.denials(app.id),
+        unknownAccess: lib.unknownAccess(app.id), audit: lib.audit(app.id, { limit: AUDIT_FIRST_PAGE }), denials: lib.denials(app.id),
       };
     },
     'apps.uninstall': async ({ ref }) => {

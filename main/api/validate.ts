@@ -3,6 +3,7 @@
  * it sends is used before it has been checked to have the contract's shape.
  */
 import type { GrantInput, InstallSourceInput, RequestArgs, RequestName } from '../../preload/api.ts';
+import { AUDIT_PAGE_MAX } from '../library/audit.ts';
 
 /** A request whose arguments do not have the contract's shape. */
 export class BadRequest extends Error {}
@@ -93,6 +94,14 @@ export const validators: { [K in RequestName]: (raw: unknown) => RequestArgs<K> 
     return { search: optStr(o.search, 'search', 200), sort: o.sort === undefined ? undefined : oneOf(o.sort, 'sort', ['name', 'installed', 'last-run'] as const) };
   },
   'apps.get': (v) => ({ ref: str(obj(v, 'arguments').ref, 'ref', 200) }),
+  'apps.audit': (v) => {
+    const o = obj(v, 'arguments');
+    return {
+      ref: str(o.ref, 'ref', 200),
+      before: o.before === undefined ? undefined : int(o.before, 'before', 1, Number.MAX_SAFE_INTEGER),
+      limit: o.limit === undefined ? undefined : int(o.limit, 'limit', 1, AUDIT_PAGE_MAX),
+    };
+  },
   'apps.uninstall': (v) => ({ ref: str(obj(v, 'arguments').ref, 'ref', 200) }),
   'install.preview': (v) => {
     const o = obj(v, 'arguments');

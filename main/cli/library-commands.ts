@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Library, sourceFrom } from '../library/library.ts';
+import { AUDIT_PAGE_MAX, AUDIT_ROWS_PER_RUN, type AuditRecord } from '../library/audit.ts';
 import type { RevokeMatch } from '../library/grants.ts';
 import type { AppRecord, GrantInput, GrantRecord, RunRecord } from '../library/types.ts';
 import { has, opt, type Parsed, parseOptions, positionals } from './options.ts';
@@ -130,6 +131,22 @@ function printHistory(runs: RunRecord[]): void {
   }
 }
 
+/** `--NAME N` as a whole number from 1 to `max`, or undefined when not given. */
+function pageNumber(p: Parsed, name: string, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  const v = opt(p, name);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n < 1 || n > max) throw new UsageError(`--${name} needs a whole number from 1 to ${max}, got ${v}`);
+  return n;
+}
+
+/** One audit entry as a line: repeats counted, a run's summary row said in words. */
+function auditLine(e: AuditRecord): string {
+  const head = `#${e.id} ${e.at}  run ${e.runId ?? '-'}  ${e.decision.padEnd(16)}`;
+  if (e.summary) return `${head} and ${e.count} more ${e.decision} (over the ${AUDIT_ROWS_PER_RUN} entries kept per run)`;
+  return `${head} ${e.operation.padEnd(6)} ${promptSafe(e.path ?? '', 1000)}${e.count > 1 ? `  (${e.count} times since ${e.firstAt})` : ''}`;
+}
+
 /** Runs one library command; resolves to the exit code. */
 export async function libraryCommand(command: string, argv: string[]): Promise<number> {
   const lib = Library.open();
@@ -211,14 +228,18 @@ export async function libraryCommand(command: string, argv: string[]): Promise<n
         return 0;
       }
       case 'audit': {
-        const p = parseOptions(argv, { json: 'switch', decision: 'value' });
+        const p = parseOptions(argv, { json: 'switch', decision: 'value', limit: 'value', before: 'value' });
         const [ref] = positionals(p, ['APP']);
         const decision = opt(p, 'decision');
         if (decision !== undefined && !['allowed', 'prompted-allowed', 'denied'].includes(decision)) throw new UsageError('--decision is allowed, prompted-allowed or denied');
-        const entries = lib.audit(ref!, { decision: decision as 'denied' | undefined });
+        const limit = pageNumber(p, 'limit', AUDIT_PAGE_MAX) ?? 1000;
+        const entries = lib.audit(ref!, { decision: decision as 'denied' | undefined, limit, before: pageNumber(p, 'before') });
         if (has(p, 'json')) json(entries);
         else if (entries.length === 0) out('nothing recorded');
-        else for (const e of entries) out(`${e.at}  run ${e.runId ?? '-'}  ${e.decision.padEnd(16)} ${e.operation.padEnd(6)} ${promptSafe(e.path ?? '', 1000)}`);
+        else {
+          for (const e of entries) out(auditLine(e));
+          if (entries.length === limit) out(`older entries: terrarium audit ${ref} --before ${entries.at(-1)!.id}`);
+        }
         return 0;
       }
       case 'history': {

@@ -6,9 +6,10 @@ import type { Library } from '../library/library.ts';
 import type { AppRecord } from '../library/types.ts';
 import { loadCommand } from '../runtime/load.ts';
 import type { AskOperation } from '../runtime/ask.ts';
-import type { Preopen, RunOutcome } from '../runtime/run.ts';
+import type { Preopen, RunHandle, RunOutcome } from '../runtime/run.ts';
 import { type Prompter, type Question, decider } from './asking.ts';
 import { type Policy, policyFor } from './policy.ts';
+import { followRevocations } from './revocation.ts';
 
 /** A run about to start. */
 export interface PreparedRun {
@@ -22,6 +23,11 @@ export interface PreparedRun {
   preopens: Preopen[];
   /** The run's `onAsk`: decides accesses outside the grants with `prompter` (null: no UI, deny). */
   onAsk(prompter: Prompter | null, onDenied?: (q: Question) => void, oneTimeFiles?: ReadonlySet<string>): (op: AskOperation, hostPath: string) => Promise<boolean>;
+  /**
+   * Keeps the started run (`handle`, started with `preopens`) in step with revocations made in
+   * any Terrarium process until it ends (launcher/revocation.ts).
+   */
+  follow(handle: RunHandle, preopens: readonly Preopen[]): void;
   /** Records how the run ended. */
   finish(outcome: RunOutcome, bytesOut: number): void;
 }
@@ -42,6 +48,7 @@ export function prepareRun(lib: Library, ref: string, extraArgs: string[]): Prep
     app, policy, args, module, runId,
     preopens: [...policy.preopens, ...askRoot],
     onAsk: (prompter, onDenied, oneTimeFiles) => decider(lib, app, runId, prompter, onDenied, oneTimeFiles),
+    follow: (handle, preopens) => followRevocations(lib, app.id, handle, preopens),
     finish(outcome, bytesOut) {
       lib.runEnded(runId, outcome.kind, outcome.kind === 'exit' ? outcome.code : null, bytesOut);
     },

@@ -100,6 +100,7 @@ export class Sessions {
         setImmediate(() => this.emit('apps.changed', { appId: run.app.id }));
       }), undefined, new Set(files)),
       finish: (outcome, bytesOut) => run.finish(outcome, bytesOut),
+      follow: (handle, p) => run.follow(handle, p),
     });
   }
 
@@ -147,6 +148,7 @@ export class Sessions {
     runId: string; appId: string; appName: string; module: Promise<WebAssembly.Module>; args: string[];
     env: readonly (readonly [string, string])[]; preopens: Preopen[]; cols: number; rows: number;
     memoryMaxBytes?: number; timeoutMs?: number; onAsk: RunSpec['onAsk']; finish: (outcome: RunOutcome, bytesOut: number) => void;
+    follow?: (handle: RunHandle, preopens: readonly Preopen[]) => void;
   }): SessionInfo {
     const { runId } = o;
     const env = new Map<string, string>([['TERM', 'xterm-256color'], ['COLUMNS', String(o.cols)], ['LINES', String(o.rows)]]);
@@ -173,6 +175,7 @@ export class Sessions {
       // Host errors go to Terrarium's log, never into the app's pane.
       onLog: (message, detail) => void log.write(message, detail),
     });
+    o.follow?.(handle, o.preopens);
     const line = new LineDiscipline({
       echo: (text) => this.emit('run.output', { runId, data: new TextEncoder().encode(text) }),
       deliver: (bytes) => void handle.writeStdin(bytes),

@@ -10,7 +10,8 @@ import { type AppWrite, deleteApp, findApp, findAppByName, insertApp, listApps, 
 import { LibraryError, openDatabase } from './db.ts';
 import { type Progress, checkSha256, download, urlFileName } from './download.ts';
 import { appNameFrom, checkAppName } from './app-name.ts';
-import { type AuditRecord, type Decision, addAudit, addDenial, listAudit, listDenials, removeDenials, setUnknownAccess, unknownAccess } from './audit.ts';
+import { AUDIT_ROWS_PER_RUN, type AuditRecord, type Decision, addAudit, addDenial, listAudit, listDenials, removeDenials, setUnknownAccess, unknownAccess } from './audit.ts';
+import { appRevision, bumpRevision, signalChange, watchChanges } from './changes.ts';
 import { addGrant, listGrants, type RevokeMatch, resetGrants, revokeGrants, touchGrants } from './grants.ts';
 import { dataHome } from './home.ts';
 import { InspectError, inspectModule } from './inspect.ts';
@@ -87,6 +88,8 @@ export class Library {
   readonly home: string;
   readonly db: Database.Database;
   readonly store: ModuleStore;
+  private readonly changeListeners = new Set<() => void>();
+  private stopWatching: (() => void) | undefined;
 
   private constructor(home: string, db: Database.Database, store: ModuleStore) {
     this.home = home;
@@ -104,7 +107,42 @@ export class Library {
   }
 
   close(): void {
+    this.stopWatching?.();
+    this.stopWatching = undefined;
+    this.changeListeners.clear();
     this.db.close();
+  }
+
+  /**
+   * Calls `listener` after any process (this one included) commits a change that takes access
+   * away from an app; read `revision` to see which (library/changes.ts). Returns the unsubscribe.
+   */
+  onChange(listener: () => void): () => void {
+    this.changeListeners.add(listener);
+    this.stopWatching ??= watchChanges(this.home, this.db, () => this.changed());
+    return () => {
+      this.changeListeners.delete(listener);
+    };
+  }
+
+  /** Rises with every change that takes access away from app `appId` (revoke, reset, deny always). */
+  revision(appId: string): number {
+    return appRevision(this.db, appId);
+  }
+
+  private changed(): void {
+    for (const l of [...this.changeListeners]) l();
+  }
+
+  /** Runs `change` in one transaction with a rise of the app's revision, then tells every process. */
+  private takeAway<T>(appId: string, change: () => T): T {
+    const result = this.db.transaction(() => {
+      bumpRevision(this.db, appId);
+      return change();
+    }).immediate();
+    signalChange(this.home);
+    this.changed();
+    return result;
   }
 
   /** Removes store files nothing refers to (crashed installs, uninstalled apps). */
@@ -258,16 +296,16 @@ export class Library {
   /** Removes matching grants; returns how many went. */
   revoke(ref: string, matches: RevokeMatch[]): number {
     const id = this.app(ref).id;
-    return this.db.transaction(() => matches.reduce((n, m) => n + revokeGrants(this.db, id, m), 0)).immediate();
+    return this.takeAway(id, () => matches.reduce((n, m) => n + revokeGrants(this.db, id, m), 0));
   }
 
   /** Removes every grant of an app, and its "deny always" answers. */
   reset(ref: string): number {
     const id = this.app(ref).id;
-    return this.db.transaction(() => {
+    return this.takeAway(id, () => {
       removeDenials(this.db, id);
       return resetGrants(this.db, id);
-    }).immediate();
+    });
   }
 
   history(ref: string, limit?: number): RunRecord[] {
@@ -279,8 +317,8 @@ export class Library {
     addAudit(this.db, appId, runId, operation, path, decision);
   }
 
-  /** An app's audit log, newest first. */
-  audit(ref: string, opts?: { decision?: Decision; limit?: number }): AuditRecord[] {
+  /** A page of an app's audit log, newest first (`before`: the last id of the previous page). */
+  audit(ref: string, opts?: { decision?: Decision; limit?: number; before?: number }): AuditRecord[] {
     return listAudit(this.db, this.app(ref).id, opts);
   }
 
@@ -294,10 +332,13 @@ export class Library {
     return Number(this.db.prepare('INSERT INTO once_runs (name, sha256, source, started_at) VALUES (?, ?, ?, ?)').run(name, sha256, source, Date.now()).lastInsertRowid);
   }
 
-  /** Logs a decision of a "Run once". */
+  /** Logs a decision of a "Run once": the first AUDIT_ROWS_PER_RUN in full, then only counted. */
   onceDecision(id: number, operation: string, path: string, decision: Decision): void {
-    this.db.prepare("UPDATE once_runs SET decisions = json_insert(decisions, '$[#]', json(?)) WHERE id = ?")
-      .run(JSON.stringify({ operation, path, decision, at: new Date().toISOString() }), id);
+    this.db.prepare(`UPDATE once_runs SET
+        decisions = CASE WHEN json_array_length(decisions) < ? THEN json_insert(decisions, '$[#]', json(?)) ELSE decisions END,
+        more_decisions = more_decisions + (json_array_length(decisions) >= ?)
+      WHERE id = ?`)
+      .run(AUDIT_ROWS_PER_RUN, JSON.stringify({ operation, path, decision, at: new Date().toISOString() }), AUDIT_ROWS_PER_RUN, id);
   }
 
   /** Logs how a "Run once" ended. */
@@ -305,11 +346,11 @@ export class Library {
     this.db.prepare('UPDATE once_runs SET ended_at = ?, outcome = ?, exit_code = ? WHERE id = ?').run(Date.now(), outcome, exitCode, id);
   }
 
-  /** The "Run once" log, newest first. */
-  onceLog(limit = 100): { id: number; name: string; sha256: string; source: string; startedAt: string; outcome: string | null; exitCode: number | null; decisions: unknown[] }[] {
+  /** The "Run once" log, newest first; `moreDecisions` counts those past the kept ones. */
+  onceLog(limit = 100): { id: number; name: string; sha256: string; source: string; startedAt: string; outcome: string | null; exitCode: number | null; decisions: unknown[]; moreDecisions: number }[] {
     return (this.db.prepare('SELECT * FROM once_runs ORDER BY started_at DESC, id DESC LIMIT ?').all(limit) as {
-      id: number; name: string; sha256: string; source: string; started_at: number; outcome: string | null; exit_code: number | null; decisions: string;
-    }[]).map((r) => ({ id: r.id, name: r.name, sha256: r.sha256, source: r.source, startedAt: new Date(r.started_at).toISOString(), outcome: r.outcome, exitCode: r.exit_code, decisions: JSON.parse(r.decisions) as unknown[] }));
+      id: number; name: string; sha256: string; source: string; started_at: number; outcome: string | null; exit_code: number | null; decisions: string; more_decisions: number;
+    }[]).map((r) => ({ id: r.id, name: r.name, sha256: r.sha256, source: r.source, startedAt: new Date(r.started_at).toISOString(), outcome: r.outcome, exitCode: r.exit_code, decisions: JSON.parse(r.decisions) as unknown[], moreDecisions: r.more_decisions }));
   }
 
   /** Forgets a "deny always" answer (or all of them); returns how many. */
@@ -319,7 +360,7 @@ export class Library {
 
   /** Remembers "deny always" for a path and everything below it. */
   denyAlways(appId: string, path: string): void {
-    addDenial(this.db, appId, path);
+    this.takeAway(appId, () => addDenial(this.db, appId, path));
   }
 
   /** The app's choice for access outside its grants: 'ask' (default) or 'deny'. */
@@ -329,7 +370,9 @@ export class Library {
 
   /** Sets the app's choice for access outside its grants. */
   setUnknownAccess(ref: string, mode: 'ask' | 'deny'): void {
-    setUnknownAccess(this.db, this.app(ref).id, mode);
+    const id = this.app(ref).id;
+    if (mode === 'deny') this.takeAway(id, () => setUnknownAccess(this.db, id, mode));
+    else setUnknownAccess(this.db, id, mode);
   }
 
   /** The app's module bytes, re-checked against its recorded hash. */

@@ -47,10 +47,14 @@ export interface Asker {
 
 const WAITING = 0;
 const ANSWER = 1;
+const GENERATION = 2;
 
-/** The shared words main answers through: [state (0 waiting, 1 answered), answer (1 allow, 0 deny)]. */
+/**
+ * The shared words main answers through: [state (0 waiting, 1 answered), answer (1 allow, 0 deny),
+ * generation (raised when main takes allow answers back, see takeBackAnswers)].
+ */
 export function createAskBuffer(): SharedArrayBuffer {
-  return new SharedArrayBuffer(8);
+  return new SharedArrayBuffer(12);
 }
 
 /**
@@ -60,8 +64,15 @@ export function createAskBuffer(): SharedArrayBuffer {
 export function workerAsker(buffer: SharedArrayBuffer, post: (operation: AskOperation, hostPath: string) => void): Asker {
   const words = new Int32Array(buffer);
   const decided = new Map<string, boolean>();
+  let generation = 0;
   return {
     ask(operation, hostPath) {
+      // Allow answers were taken back (a revocation, perhaps in another process): ask main again,
+      // which still knows the ones that hold.
+      if (Atomics.load(words, GENERATION) !== generation) {
+        generation = Atomics.load(words, GENERATION);
+        for (const [k, allowed] of decided) if (allowed) decided.delete(k);
+      }
       const key = `${operation}\0${hostPath}`;
       const known = decided.get(key);
       if (known !== undefined) return known;
@@ -73,6 +84,11 @@ export function workerAsker(buffer: SharedArrayBuffer, post: (operation: AskOper
       return allowed;
     },
   };
+}
+
+/** Main side: makes the worker forget its cached allow answers before its next access. */
+export function takeBackAnswers(buffer: SharedArrayBuffer): void {
+  Atomics.add(new Int32Array(buffer), GENERATION, 1);
 }
 
 /** Main side: delivers an answer to a waiting worker. */

@@ -4,7 +4,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { Filetype } from './abi.ts';
-import { type AskOperation, answerAsk, createAskBuffer } from './ask.ts';
+import { type AskOperation, answerAsk, createAskBuffer, takeBackAnswers } from './ask.ts';
 import { Ring, createRing } from './ring.ts';
 import { RecordReader } from './stdio.ts';
 import type { Preopen, WorkerConfig, WorkerMessage } from './worker-protocol.ts';
@@ -71,6 +71,12 @@ export interface RunHandle {
   cancel(): void;
   /** Revokes preopen `index` (`spec.preopens[index]`): its next access is denied. */
   revoke(index: number): void;
+  /**
+   * Ask mode: takes back the run's allow answers that `covers` (a revocation or "deny always"
+   * made meanwhile): the guest's next such access is decided by `onAsk` again. Other allow
+   * answers keep holding without asking the person twice.
+   */
+  forgetAnswers(covers: (operation: AskOperation, hostPath: string) => boolean): void;
 }
 
 const STDIN_RING = 1024 * 1024;
@@ -98,6 +104,9 @@ export function startRun(spec: RunSpec): RunHandle {
     revoked: new SharedArrayBuffer(4 * Math.max(1, spec.preopens.length)),
   };
   const revoked = new Int32Array(config.revoked);
+  // The run's allow answers, by operation and path: the worker caches them too, and asks again
+  // after forgetAnswers; these answer it without asking the person twice.
+  const allowedAnswers = new Map<string, [AskOperation, string]>();
   const worker = new Worker(workerUrl, { stdout: false, stderr: false });
   let ended: RunOutcome | undefined;
   let settle!: (o: RunOutcome) => void;
@@ -122,8 +131,13 @@ export function startRun(spec: RunSpec): RunHandle {
     if (m.type === 'log') spec.onLog?.(m.message, m.detail);
     else if (m.type === 'ask') {
       const buffer = config.askBuffer!;
+      const key = `${m.operation}\0${m.path}`;
+      if (allowedAnswers.has(key)) return answerAsk(buffer, true);
       const decide = spec.onAsk ?? (() => Promise.resolve(false));
-      void delivered().then(() => decide(m.operation, m.path)).then((a) => answerAsk(buffer, a), () => answerAsk(buffer, false));
+      void delivered().then(() => decide(m.operation, m.path)).then((a) => {
+        if (a) allowedAnswers.set(key, [m.operation, m.path]);
+        answerAsk(buffer, a);
+      }, () => answerAsk(buffer, false));
     } else if (m.type === 'exit') finish({ kind: 'exit', code: m.code });
     else finish({ kind: 'trap', message: m.message, memoryAtCap: m.memoryAtCap });
   });
@@ -154,6 +168,16 @@ export function startRun(spec: RunSpec): RunHandle {
     },
     revoke(index) {
       if (index >= 0 && index < spec.preopens.length) Atomics.store(revoked, index, 1);
+    },
+    forgetAnswers(covers) {
+      let forgot = false;
+      for (const [key, [operation, hostPath]] of allowedAnswers) {
+        if (covers(operation, hostPath)) {
+          allowedAnswers.delete(key);
+          forgot = true;
+        }
+      }
+      if (forgot && config.askBuffer) takeBackAnswers(config.askBuffer);
     },
   };
 }

@@ -106,7 +106,8 @@ export function prng(seed: number): () => number {
   };
 }
 
-function leb128(n: number): number[] {
+/** `n` as an unsigned LEB128 number (the wasm binary format's integers). */
+export function leb128(n: number): number[] {
   const out: number[] = [];
   do {
     let b = n & 0x7f;

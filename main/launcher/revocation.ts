@@ -1,0 +1,49 @@
+/**
+ * Revocation reaches a running run (DESIGN §3.1, §5; issue 9 point 5): when the app's revision
+ * rises — a revoke, a reset, a "deny always" or unknown access set to deny, made in this process
+ * or any other (library/changes.ts) — the run loses at its next access what is no longer granted:
+ * the preopens of removed grants (every descriptor reached through them fails with `acces`), and
+ * its ask answers that a removed grant, a "deny always" or the deny mode now covers.
+ */
+import path from 'node:path';
+import type { Library } from '../library/library.ts';
+import type { Preopen, RunHandle } from '../runtime/run.ts';
+
+/** `p` is `dir` or lies below it. */
+function under(p: string, dir: string): boolean {
+  return p === dir || p.startsWith(dir.endsWith(path.sep) ? dir : `${dir}${path.sep}`);
+}
+
+/** The folder grants of `appId` by id: host path. */
+function folderGrants(lib: Library, appId: string): Map<number, string> {
+  const m = new Map<number, string>();
+  for (const g of lib.grants(appId)) if (g.kind === 'folder') m.set(g.id, g.host);
+  return m;
+}
+
+/**
+ * Keeps run `handle` of app `appId` (started with `preopens`) in step with the library's grants
+ * until the run ends.
+ */
+export function followRevocations(lib: Library, appId: string, handle: RunHandle, preopens: readonly Preopen[]): void {
+  let revision = lib.revision(appId);
+  // Every folder grant the run has known, including those an "allow always" adds while it runs.
+  const known = folderGrants(lib, appId);
+  const check = (): void => {
+    const now = lib.revision(appId);
+    if (now === revision) return;
+    revision = now;
+    const current = folderGrants(lib, appId);
+    preopens.forEach((p, i) => {
+      if (p.grantId !== undefined && !current.has(p.grantId)) handle.revoke(i);
+    });
+    const removed = [...known].filter(([id]) => !current.has(id)).map(([, host]) => host);
+    for (const [id, host] of current) known.set(id, host);
+    for (const [id] of known) if (!current.has(id)) known.delete(id);
+    const denials = lib.denials(appId);
+    const denyAll = lib.unknownAccess(appId) === 'deny';
+    handle.forgetAnswers((_op, hostPath) => denyAll || denials.some((d) => under(hostPath, d)) || removed.some((h) => under(hostPath, h)));
+  };
+  const stop = lib.onChange(check);
+  void handle.done.finally(stop);
+}
