@@ -2,6 +2,7 @@
 import { prepareRun } from '../launcher/launch.ts';
 import { Library } from '../library/library.ts';
 import { grantFolderFor } from '../launcher/asking.ts';
+import { staleNotice } from '../launcher/grant-status.ts';
 import { promptSafe } from '../launcher/prompt-text.ts';
 import { runInTerminal } from './run-command.ts';
 import { ttyPrompter } from './tty-prompt.ts';
@@ -11,6 +12,10 @@ export async function runApp(ref: string, args: string[]): Promise<number> {
   const lib = Library.open();
   try {
     const run = prepareRun(lib, ref, args);
+    const stale = (s: Parameters<typeof staleNotice>[1]): void => {
+      process.stderr.write(`terrarium: ${promptSafe(staleNotice(run.app.name, s), 2000)}\n`);
+    };
+    for (const s of run.policy.stale) stale(s);
     const result = await runInTerminal({
       module: run.module,
       args: run.args,
@@ -18,6 +23,13 @@ export async function runApp(ref: string, args: string[]): Promise<number> {
       preopens: run.preopens,
       memoryMaxBytes: run.policy.memoryMaxBytes,
       timeoutMs: run.policy.timeoutMs,
+      // The folder was replaced between the check above and the worker's own open of it.
+      onStale: (p, reason) => {
+        const g = lib.grants(run.app.id).find((x) => x.id === p.grantId);
+        const host = g?.kind === 'folder' ? g.host : p.hostPath;
+        const access = g?.kind === 'folder' ? g.access : p.readOnly ? 'read' : 'read-write';
+        stale({ grantId: p.grantId, host, guest: p.guestPath, access, reason });
+      },
       onAsk: run.onAsk(ttyPrompter(), (q) => {
         const folder = grantFolderFor(q.operation, q.path);
         process.stderr.write(`terrarium: denied ${q.appName} ${q.operation} ${promptSafe(q.path)} (no terminal to ask on; to allow it: terrarium grant ${q.appName} --dir ${promptSafe(folder)})\n`);

@@ -30,7 +30,7 @@ export interface PreparedRun {
 export function prepareRun(lib: Library, ref: string, extraArgs: string[]): PreparedRun {
   const app = lib.app(ref);
   const bytes = lib.moduleBytes(app);
-  const policy = policyFor(lib.grants(app.id));
+  const policy = policyFor(lib.grants(app.id), process.env, { writable: lib.writableFolders(), onPin: (id, pin) => lib.pinGrant(id, pin) });
   const args = [app.name, ...policy.defaultArgs, ...extraArgs];
   const module = loadCommand(bytes, policy.memoryMaxBytes);
   module.catch(() => undefined); // reported through the run's outcome

@@ -10,7 +10,8 @@ import { type AppWrite, deleteApp, findApp, findAppByName, insertApp, listApps, 
 import { LibraryError, openDatabase } from './db.ts';
 import { type Progress, checkSha256, download } from './download.ts';
 import { type AuditRecord, type Decision, addAudit, addDenial, listAudit, listDenials, removeDenials, setUnknownAccess, unknownAccess } from './audit.ts';
-import { addGrant, listGrants, type RevokeMatch, resetGrants, revokeGrants, touchGrants } from './grants.ts';
+import { addGrant, listGrants, pinGrant, type RevokeMatch, resetGrants, revokeGrants, touchGrants, writableFolders } from './grants.ts';
+import { type FolderPin, pinFolder, plantedLink } from '../runtime/pinned-folder.ts';
 import { dataHome } from './home.ts';
 import { InspectError, inspectModule } from './inspect.ts';
 import { endRunRow, listRuns, startRunRow } from './runs.ts';
@@ -253,13 +254,43 @@ export class Library {
     return listGrants(this.db, this.app(ref).id);
   }
 
-  /** Stores the person's grants (all or none). */
+  /**
+   * Stores the person's grants (all or none). A folder grant records what it grants (the folder's
+   * resolved path and identity); a folder reached through a symbolic link that lies inside a
+   * folder some grant makes writable is refused, as an app could have put that link there.
+   *
+   * Ambient Authority: resolves and stats the granted folders' host paths.
+   */
   grant(ref: string, grants: GrantInput[]): GrantRecord[] {
     const id = this.app(ref).id;
+    const writable = writableFolders(this.db);
+    const pins = grants.map((g) => (g.kind === 'folder' ? this.pinForGrant(g.host, writable) : null));
     this.db.transaction(() => {
-      for (const g of grants) addGrant(this.db, id, g, Date.now());
+      grants.forEach((g, i) => addGrant(this.db, id, g, Date.now(), pins[i]));
     }).immediate();
     return listGrants(this.db, id);
+  }
+
+  private pinForGrant(host: string, writable: readonly string[]): FolderPin {
+    const planted = plantedLink(host, writable);
+    if (planted !== null) {
+      throw new LibraryError('planted-link', `${host} passes through the symbolic link ${planted.link}, which lies inside ${planted.inside}, a folder granted read-write (an app could have put it there); grant the folder it leads to by its own path`);
+    }
+    try {
+      return pinFolder(host);
+    } catch {
+      throw new LibraryError('bad-folder', `${host} is not a folder`);
+    }
+  }
+
+  /** Resolved paths of every folder some grant, of any app, makes writable. */
+  writableFolders(): string[] {
+    return writableFolders(this.db);
+  }
+
+  /** Records what an older folder grant grants, on its first use (migration 0006). */
+  pinGrant(grantId: number, pin: FolderPin): void {
+    pinGrant(this.db, grantId, pin);
   }
 
   /** Removes matching grants; returns how many went. */

@@ -5,6 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import { Filetype } from './abi.ts';
 import { type AskOperation, answerAsk, createAskBuffer } from './ask.ts';
+import { identityKey } from './pinned-folder.ts';
 import { Ring, createRing } from './ring.ts';
 import { RecordReader } from './stdio.ts';
 import type { Preopen, WorkerConfig, WorkerMessage } from './worker-protocol.ts';
@@ -45,6 +46,11 @@ export interface RunSpec {
   onAsk?: (operation: AskOperation, hostPath: string) => Promise<boolean>;
   /** Diagnostics from the host (internal errors), not guest output. */
   onLog?: (message: string) => void;
+  /**
+   * A pinned preopen was found replaced when the worker opened it, and the run started without
+   * it (default: reported through onLog).
+   */
+  onStale?: (preopen: Preopen, reason: string) => void;
 }
 
 /** How a run ended. */
@@ -93,6 +99,7 @@ export function startRun(spec: RunSpec): RunHandle {
     stdinFd: spec.stdinFd,
     askBuffer: spec.preopens.some((p) => p.ask) ? createAskBuffer() : undefined,
     revoked: new SharedArrayBuffer(4 * Math.max(1, spec.preopens.length)),
+    readOnlyDirs: spec.preopens.flatMap((p) => (p.readOnly && p.pin ? [identityKey(p.pin.dev, p.pin.ino)] : [])),
   };
   const revoked = new Int32Array(config.revoked);
   const worker = new Worker(workerUrl, { stdout: false, stderr: false });
@@ -113,7 +120,11 @@ export function startRun(spec: RunSpec): RunHandle {
   };
   worker.on('message', (m: WorkerMessage) => {
     if (m.type === 'log') spec.onLog?.(m.message);
-    else if (m.type === 'ask') {
+    else if (m.type === 'stale') {
+      const p = spec.preopens[m.index]!;
+      if (spec.onStale) spec.onStale(p, m.reason);
+      else spec.onLog?.(`the folder ${p.hostPath} (seen as ${p.guestPath}) was left out: ${m.reason}`);
+    }    else if (m.type === 'ask') {
       const buffer = config.askBuffer!;
       const decide = spec.onAsk ?? (() => Promise.resolve(false));
       decide(m.operation, m.path).then((a) => answerAsk(buffer, a), () => answerAsk(buffer, false));
