@@ -11,6 +11,7 @@ import type { EventName, Events, IntegrationState, RequestArgs, RequestName, Req
 import { CommandNameError } from '../integration/commands.ts';
 import { CollisionError } from '../integration/executor.ts';
 import type { Integration } from '../integration/service.ts';
+import { grantStatus } from '../launcher/grant-status.ts';
 import { PolicyError } from '../launcher/policy.ts';
 import { Sessions } from '../launcher/sessions.ts';
 import { Library, LibraryError, type PreparedInstall } from '../library/library.ts';
@@ -87,7 +88,7 @@ export function createApi(opts: ApiOptions): Api {
     'apps.get': ({ ref }) => {
       const app = lib.app(ref);
       return {
-        app, grants: lib.grants(app.id), builds: lib.builds(app.id), history: lib.history(app.id, 50), running: sessions.running(app.id),
+        app, grants: grantStatus(lib, app.id), builds: lib.builds(app.id), history: lib.history(app.id, 50), running: sessions.running(app.id),
         unknownAccess: lib.unknownAccess(app.id), audit: lib.audit(app.id, { limit: 200 }), denials: lib.denials(app.id),
       };
     },
@@ -144,16 +145,16 @@ export function createApi(opts: ApiOptions): Api {
           throw new ApiError('bad-folder', `${g.host} is not a folder`);
         }
       }
-      const out = lib.grant(ref, grants);
+      lib.grant(ref, grants);
       changed(lib.app(ref).id);
-      return out;
+      return grantStatus(lib, ref);
     },
     'grants.revoke': ({ ref, ids }) => {
       const mine = new Set(lib.grants(ref).map((g) => g.id));
       lib.revoke(ref, ids.map((id) => ({ id })));
       sessions.revoked(ids.filter((id) => mine.has(id)));
       changed(lib.app(ref).id);
-      return lib.grants(ref);
+      return grantStatus(lib, ref);
     },
     'grants.reset': ({ ref }) => {
       const all = lib.grants(ref).map((g) => g.id);

@@ -3,6 +3,7 @@
  * (stale otherwise), and how does it overlap read-only grants (the least access wins). One source
  * for the run's policy, `terrarium grants` and the window's grants editor.
  */
+import type { Library } from '../library/library.ts';
 import type { FolderIdentity, GrantRecord } from '../library/types.ts';
 import { isInside, pinFolder, plantedLink, staleReason } from '../runtime/pinned-folder.ts';
 
@@ -59,6 +60,16 @@ export function withStatus(grants: readonly GrantRecord[], o: StatusOptions = {}
     else if (inner) g.overlap = { kind: 'contains-read-only', folder: inner.host, note: `read-only wins: contains read-only folder ${inner.host}` };
   }
   return out;
+}
+
+/** How `lib` handles older grants: every writable folder of every app, identities recorded. */
+export function statusOptions(lib: Library): StatusOptions {
+  return { writable: lib.writableFolders(), onPin: (id, pin) => lib.pinGrant(id, pin) };
+}
+
+/** App `ref`'s grants with their status (see `withStatus`), as `terrarium grants` and the window show them. */
+export function grantStatus(lib: Library, ref: string): GrantRecord[] {
+  return withStatus(lib.grants(ref), statusOptions(lib));
 }
 
 /** True when a folder grant is read-only for runs (its own access, or inside a read-only grant). */
