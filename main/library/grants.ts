@@ -6,7 +6,7 @@ import type { FolderIdentity, GrantInput, GrantRecord } from './types.ts';
 interface GrantRow {
   id: number; kind: string; host: string | null; guest: string | null; value: string | null;
   access: string | null; created_at: number; last_used_at: number | null;
-  resolved: string | null; dev: string | null; ino: string | null;
+  resolved: string | null; dev: string | null; ino: string | null; born: string | null;
 }
 
 function toRecord(r: GrantRow): GrantRecord {
@@ -15,7 +15,7 @@ function toRecord(r: GrantRow): GrantRecord {
     case 'folder':
       return {
         kind: 'folder', host: r.host!, guest: r.guest!, access: r.access as 'read' | 'read-write', ...meta,
-        pin: r.resolved === null || r.dev === null || r.ino === null ? null : { resolved: r.resolved, dev: r.dev, ino: r.ino },
+        pin: r.resolved === null || r.dev === null || r.ino === null ? null : { resolved: r.resolved, dev: r.dev, ino: r.ino, born: r.born },
       };
     case 'env':
       return r.host !== null ? { kind: 'env', name: r.guest!, forward: true, ...meta } : { kind: 'env', name: r.guest!, value: r.value ?? '', ...meta };
@@ -47,13 +47,13 @@ export function addGrant(db: Database.Database, appId: string, g: GrantInput, no
   else [guest, value] = [g.name, String(g.value)];
   if (g.kind === 'args') exec(db, sql`DELETE FROM grants WHERE app_id = ${appId} AND kind = 'args'`);
   else exec(db, sql`DELETE FROM grants WHERE app_id = ${appId} AND kind = ${g.kind} AND guest = ${guest}`);
-  exec(db, sql`INSERT INTO grants (app_id, kind, host, guest, value, access, created_at, resolved, dev, ino)
-    VALUES (${appId}, ${g.kind}, ${host}, ${guest}, ${value}, ${access}, ${now}, ${pin?.resolved ?? null}, ${pin?.dev ?? null}, ${pin?.ino ?? null})`);
+  exec(db, sql`INSERT INTO grants (app_id, kind, host, guest, value, access, created_at, resolved, dev, ino, born)
+    VALUES (${appId}, ${g.kind}, ${host}, ${guest}, ${value}, ${access}, ${now}, ${pin?.resolved ?? null}, ${pin?.dev ?? null}, ${pin?.ino ?? null}, ${pin?.born ?? null})`);
 }
 
 /** Records what an older folder grant (made without one) grants, on its first use. */
 export function pinGrant(db: Database.Database, id: number, pin: FolderIdentity): void {
-  exec(db, sql`UPDATE grants SET resolved = ${pin.resolved}, dev = ${pin.dev}, ino = ${pin.ino} WHERE id = ${id} AND dev IS NULL`);
+  exec(db, sql`UPDATE grants SET resolved = ${pin.resolved}, dev = ${pin.dev}, ino = ${pin.ino}, born = ${pin.born ?? null} WHERE id = ${id} AND dev IS NULL`);
 }
 
 /** The resolved paths of every folder that some grant, of any app, makes writable. */

@@ -53,6 +53,8 @@ export interface FolderIdentity {
   resolved: string;
   dev: string;
   ino: string;
+  /** Birth time (ns) where the filesystem records one: inode numbers are reused. */
+  born?: string | null;
 }
 
 /** A read-write folder grant's overlap with a read-only one; `note` says it in words. */

@@ -9,11 +9,17 @@ import fs from 'node:fs';
 import nodePath from 'node:path';
 import { resolverMode } from './path-resolve.ts';
 
-/** What was granted: the folder's resolved absolute path and its identity (decimal strings). */
+/**
+ * What was granted: the folder's resolved absolute path and its identity (decimal strings): device
+ * and inode, and its birth time where the filesystem records one, because a freed inode number is
+ * reused at once (ext4 gives a folder removed and made again under its name the same inode).
+ */
 export interface FolderPin {
   resolved: string;
   dev: string;
   ino: string;
+  /** Birth time in ns; absent (or null) where the filesystem does not record it. */
+  born?: string | null;
 }
 
 /** A granted folder that no longer is what was granted; `reason` says why, in words. */
@@ -103,7 +109,8 @@ export function openPinned(pin: FolderPin): number {
   try {
     const st = fs.fstatSync(fd, { bigint: true });
     if (!st.isDirectory()) throw new StaleFolder(`${pin.resolved} is no longer a folder`);
-    if (String(st.dev) !== pin.dev || String(st.ino) !== pin.ino) {
+    const reborn = pin.born != null && st.birthtimeNs > 0n && String(st.birthtimeNs) !== pin.born;
+    if (String(st.dev) !== pin.dev || String(st.ino) !== pin.ino || reborn) {
       throw new StaleFolder(`${pin.resolved} is another folder than the one granted (it was removed or replaced)`);
     }
     return fd;
@@ -133,7 +140,7 @@ export function pinFolder(hostPath: string): FolderPin {
   const resolved = fs.realpathSync(hostPath);
   const st = fs.statSync(resolved, { bigint: true });
   if (!st.isDirectory()) throw new StaleFolder(`${hostPath} is not a folder`);
-  return { resolved, dev: String(st.dev), ino: String(st.ino) };
+  return { resolved, dev: String(st.dev), ino: String(st.ino), born: st.birthtimeNs > 0n ? String(st.birthtimeNs) : null };
 }
 
 /** True when `p` is `root` or lies below it (both absolute, resolved). */

@@ -42,7 +42,7 @@ describe.each(resolverModes)('grants pinned to what was granted (%s)', (_name, e
 
   it('a grant records the resolved folder and its identity', async () => {
     const st = fs.statSync(inner, { bigint: true });
-    expect((await innerGrant()).pin).toEqual({ resolved: inner, dev: String(st.dev), ino: String(st.ino) });
+    expect((await innerGrant()).pin).toEqual({ resolved: inner, dev: String(st.dev), ino: String(st.ino), born: st.birthtimeNs > 0n ? String(st.birthtimeNs) : null });
     expect((await innerGrant()).stale).toBeUndefined();
   });
 

@@ -39,7 +39,10 @@ describe('policyFor', () => {
   it('maps every kind of grant, and nothing else', () => {
     const p = policyFor(sample(), hostEnv);
     // Each folder with what it is now (issue 9: the worker opens exactly that folder).
-    const pin = (p: string) => ({ resolved: fs.realpathSync(p), dev: String(fs.statSync(p, { bigint: true }).dev), ino: String(fs.statSync(p, { bigint: true }).ino) });
+    const pin = (p: string) => {
+      const st = fs.statSync(p, { bigint: true });
+      return { resolved: fs.realpathSync(p), dev: String(st.dev), ino: String(st.ino), born: st.birthtimeNs > 0n ? String(st.birthtimeNs) : null };
+    };
     expect(p.preopens).toEqual([
       { hostPath: fs.realpathSync(path.join(dir, 'ro')), guestPath: '/in', readOnly: true, grantId: 1, pin: pin(path.join(dir, 'ro')) },
       { hostPath: fs.realpathSync(path.join(dir, 'rw')), guestPath: '/out', readOnly: false, grantId: 2, pin: pin(path.join(dir, 'rw')) },

@@ -1,6 +1,7 @@
 /**
  * Version 6: what a folder grant granted (DESIGN §3.1, "What the person granted is what opens"):
- * the folder's resolved path and its identity (device and inode, as decimal strings), recorded
+ * the folder's resolved path and its identity (device and inode, as decimal strings, and the birth
+ * time where the filesystem records one, since inode numbers are reused at once), recorded
  * when the grant is made; a run opens that path following no symlink and checks the identity.
  *
  * Rows made before this version have no identity. They are not trusted blindly, because their
@@ -15,4 +16,5 @@ export const up = `
 ALTER TABLE grants ADD COLUMN resolved TEXT;
 ALTER TABLE grants ADD COLUMN dev TEXT;
 ALTER TABLE grants ADD COLUMN ino TEXT;
+ALTER TABLE grants ADD COLUMN born TEXT;
 `;
