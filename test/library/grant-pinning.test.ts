@@ -8,8 +8,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { grantStatus, statusOptions } from '../../main/launcher/grant-status.ts';
+import { policyFor } from '../../main/launcher/policy.ts';
 import type { GrantRecord } from '../../main/library/types.ts';
 import { resolverModes } from '../helpers/sandbox-box.ts';
+import { Library } from '../../main/library/library.ts';
 import { cli, cliJson, fixture, tempDir } from './cli-helpers.ts';
 
 const PERM = 63;
@@ -79,5 +82,48 @@ describe.each(resolverModes)('grants pinned to what was granted (%s)', (_name, e
     const r3 = await run('probe', String(NOENT));
     expect(r3.stdout).toMatch(/preopen \d+ \/w\/inner/);
     expect(r3.stderr).toBe('');
+  });
+});
+
+describe('grants made before identities were recorded (migration 0006)', () => {
+  let home: string;
+  let root: string;
+  afterEach(() => {
+    fs.rmSync(home, { recursive: true, force: true });
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('are pinned on first use, unless their path passes through a link inside a writable grant', async () => {
+    home = tempDir('terrarium-home-');
+    root = fs.realpathSync(tempDir('terrarium-legacy-'));
+    const w = path.join(root, 'w');
+    const plain = path.join(root, 'plain');
+    fs.mkdirSync(path.join(root, 'outside'), { recursive: true });
+    fs.mkdirSync(w);
+    fs.mkdirSync(plain);
+    fs.symlinkSync('../outside', path.join(w, 'inner'));
+    const lib = Library.open(home);
+    try {
+      const { app } = await lib.install({ kind: 'file', path: fixture('grant_swap.wasm') });
+      // As a version-5 Terrarium stored them: host paths only.
+      const insert = lib.db.prepare(`INSERT INTO grants (app_id, kind, host, guest, access, created_at) VALUES (?, 'folder', ?, ?, ?, 0)`);
+      insert.run(app.id, w, '/w', 'read-write');
+      insert.run(app.id, path.join(w, 'inner'), '/w/inner', 'read');
+      insert.run(app.id, plain, '/plain', 'read');
+      const gs = grantStatus(lib, app.id);
+      expect(gs.map((g) => (g.kind === 'folder' ? [g.guest, g.pin?.resolved ?? null, g.stale ?? null] : null))).toEqual([
+        ['/w', w, null],
+        ['/w/inner', null, `granted before Terrarium recorded folder identities, and its path passes through the symbolic link ${path.join(w, 'inner')} inside the writable folder ${w}`],
+        ['/plain', plain, null],
+      ]);
+      // The identities were recorded once, in the database.
+      const rows = lib.db.prepare(`SELECT guest, resolved, dev FROM grants ORDER BY id`).all() as { guest: string; resolved: string | null; dev: string | null }[];
+      expect(rows.map((r) => [r.guest, r.resolved, r.dev !== null])).toEqual([['/w', w, true], ['/w/inner', null, false], ['/plain', plain, true]]);
+      const policy = policyFor(lib.grants(app.id), {}, statusOptions(lib));
+      expect(policy.preopens.map((p) => p.guestPath)).toEqual(['/w', '/plain']);
+      expect(policy.stale.map((s) => s.guest)).toEqual(['/w/inner']);
+    } finally {
+      lib.close();
+    }
   });
 });
