@@ -4,7 +4,6 @@
  */
 import { ExitCode } from './cli/exit-codes.ts';
 import { UsageError } from './cli/run-args.ts';
-import { PolicyError } from './launcher/policy.ts';
 import { LibraryError } from './library/errors.ts';
 import { LoadError } from './runtime/load.ts';
 
@@ -67,7 +66,7 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`terrarium: ${err.message}\n`);
       return ExitCode.load;
     }
-    if (err instanceof LibraryError || err instanceof PolicyError) {
+    if (err instanceof LibraryError) {
       process.stderr.write(`terrarium: ${err.message}\n`);
       return ExitCode.failed;
     }

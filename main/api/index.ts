@@ -12,7 +12,6 @@ import { CommandNameError } from '../integration/commands.ts';
 import { CollisionError } from '../integration/executor.ts';
 import type { Integration } from '../integration/service.ts';
 import { grantStatus } from '../launcher/grant-status.ts';
-import { PolicyError } from '../launcher/policy.ts';
 import { Sessions } from '../launcher/sessions.ts';
 import { Library, LibraryError, type PreparedInstall } from '../library/library.ts';
 import { BadRequest, validators } from './validate.ts';
@@ -258,7 +257,6 @@ export function createApi(opts: ApiOptions): Api {
 function failure(err: unknown): { ok: false; code: string; message: string } {
   if (err instanceof BadRequest) return { ok: false, code: 'bad-request', message: err.message };
   if (err instanceof ApiError || err instanceof LibraryError) return { ok: false, code: err.code, message: err.message };
-  if (err instanceof PolicyError) return { ok: false, code: 'policy', message: err.message };
   const code = (err as { code?: unknown }).code;
   if (code === 'not-running' || code === 'bad-file' || code === 'bad-folder') return { ok: false, code, message: (err as Error).message };
   return { ok: false, code: 'internal', message: err instanceof Error ? err.message : String(err) };

@@ -28,9 +28,6 @@ export interface Policy {
   readonly stale: readonly StaleGrant[];
 }
 
-/** A grant that cannot be honoured right now. */
-export class PolicyError extends Error {}
-
 /**
  * The policy for `grants`. Forwarded variables are read from `hostEnv` now; a variable the host
  * does not have is left out. A folder that is no longer the one granted is left out (`stale`); a
