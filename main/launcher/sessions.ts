@@ -10,7 +10,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { PreparedInstall } from '../library/library.ts';
 import { loadCommand } from '../runtime/load.ts';
-import { pinFolder } from '../runtime/pinned-folder.ts';
 import { type Preopen, type RunHandle, type RunOutcome, type RunSpec, startRun } from '../runtime/run.ts';
 import { prepareRun } from './launch.ts';
 import { LineDiscipline } from './line-discipline.ts';
@@ -88,7 +87,7 @@ export class Sessions {
     }
     const run = prepareRun(this.lib, ref, [...args, ...files]);
     // Pinned now, as the person handed them over: the worker opens exactly these folders.
-    const thisRunOnly: Preopen[] = (gesture.folders ?? []).filter((d) => !d.always).map((d) => ({ hostPath: d.path, guestPath: d.path, readOnly: false, pin: pinFolder(d.path) }));
+    const thisRunOnly: Preopen[] = (gesture.folders ?? []).filter((d) => !d.always).map((d) => ({ hostPath: d.path, guestPath: d.path, readOnly: false, pin: this.lib.pinFolder(d.path) }));
     const preopens = [...thisRunOnly, ...run.preopens];
     const runId = crypto.randomUUID();
     return this.launch({

@@ -263,16 +263,22 @@ export class Library {
    */
   grant(ref: string, grants: GrantInput[]): GrantRecord[] {
     const id = this.app(ref).id;
-    const writable = writableFolders(this.db);
-    const pins = grants.map((g) => (g.kind === 'folder' ? this.pinForGrant(g.host, writable) : null));
+    const pins = grants.map((g) => (g.kind === 'folder' ? this.pinFolder(g.host) : null));
     this.db.transaction(() => {
       grants.forEach((g, i) => addGrant(this.db, id, g, Date.now(), pins[i]));
     }).immediate();
     return listGrants(this.db, id);
   }
 
-  private pinForGrant(host: string, writable: readonly string[]): FolderPin {
-    const planted = plantedLink(host, writable);
+  /**
+   * What granting folder `host` would grant now: its resolved path and identity. A path through a
+   * symbolic link lying inside a folder some grant makes writable is refused (`planted-link`), as
+   * an app could have put that link there; a path that is no folder is `bad-folder`.
+   *
+   * Ambient Authority: resolves and stats a host path the person named.
+   */
+  pinFolder(host: string): FolderPin {
+    const planted = plantedLink(host, writableFolders(this.db));
     if (planted !== null) {
       throw new LibraryError('planted-link', `${host} passes through the symbolic link ${planted.link}, which lies inside ${planted.inside}, a folder granted read-write (an app could have put it there); grant the folder it leads to by its own path`);
     }

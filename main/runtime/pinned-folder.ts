@@ -33,9 +33,11 @@ export function identityKey(dev: bigint | string, ino: bigint | string): string 
   return `${dev}:${ino}`;
 }
 
-function components(resolved: string): string[] {
-  if (!resolved.startsWith('/')) throw new StaleFolder(`${resolved} is not an absolute path`);
-  return resolved.split('/').filter((c) => c.length > 0 && c !== '.');
+/** The root of absolute path `p` and its components after it. */
+function components(p: string): { root: string; parts: string[] } {
+  if (!nodePath.isAbsolute(p)) throw new StaleFolder(`${p} is not an absolute path`);
+  const { root } = nodePath.parse(p);
+  return { root, parts: p.slice(root.length).split(nodePath.sep).filter((c) => c.length > 0 && c !== '.') };
 }
 
 function refuse(at: string, err: unknown): never {
@@ -77,10 +79,10 @@ function walkProcFd(parts: string[]): number {
 }
 
 /** Elsewhere: lstat every component, then open with O_NOFOLLOW; the caller fstat-verifies. */
-function walkPortable(resolved: string, parts: string[]): number {
-  let at = '';
+function walkPortable(resolved: string, root: string, parts: string[]): number {
+  let at = root;
   for (const name of parts) {
-    at = `${at}/${name}`;
+    at = nodePath.join(at, name);
     let st: fs.Stats;
     try {
       st = fs.lstatSync(at);
@@ -91,7 +93,7 @@ function walkPortable(resolved: string, parts: string[]): number {
     if (!st.isDirectory()) throw new StaleFolder(`${at} is no longer a folder`);
   }
   try {
-    return fs.openSync(resolved === '' ? '/' : resolved, O_DIR | O_NOFOLLOW);
+    return fs.openSync(resolved, O_DIR | O_NOFOLLOW);
   } catch (err) {
     refuse(resolved, err);
   }
@@ -104,8 +106,8 @@ function walkPortable(resolved: string, parts: string[]): number {
  * Ambient Authority: opens a host path from the root; only ever a path the person granted.
  */
 export function openPinned(pin: FolderPin): number {
-  const parts = components(pin.resolved);
-  const fd = resolverMode === 'linux-procfd' ? walkProcFd(parts) : walkPortable(pin.resolved, parts);
+  const { root, parts } = components(pin.resolved);
+  const fd = resolverMode === 'linux-procfd' ? walkProcFd(parts) : walkPortable(pin.resolved, root, parts);
   try {
     const st = fs.fstatSync(fd, { bigint: true });
     if (!st.isDirectory()) throw new StaleFolder(`${pin.resolved} is no longer a folder`);
@@ -145,7 +147,7 @@ export function pinFolder(hostPath: string): FolderPin {
 
 /** True when `p` is `root` or lies below it (both absolute, resolved). */
 export function isInside(p: string, root: string): boolean {
-  return p === root || p.startsWith(root.endsWith('/') ? root : `${root}/`);
+  return p === root || p.startsWith(root.endsWith(nodePath.sep) ? root : `${root}${nodePath.sep}`);
 }
 
 /** A symbolic link on a path that lies inside a writable folder (an app could have put it there). */
@@ -164,8 +166,9 @@ export interface PlantedLink {
  */
 export function plantedLink(hostPath: string, writable: readonly string[]): PlantedLink | null {
   if (writable.length === 0) return null;
-  const pending = nodePath.resolve(hostPath).split('/').filter((c) => c.length > 0).reverse();
-  let at = '/';
+  const { root, parts } = components(nodePath.resolve(hostPath));
+  const pending = parts.reverse();
+  let at = root;
   let links = 0;
   while (pending.length > 0) {
     const name = pending.pop()!;
@@ -189,8 +192,13 @@ export function plantedLink(hostPath: string, writable: readonly string[]): Plan
     if (inside !== undefined) return { link: p, inside };
     if (++links > 40) return null;
     const target = fs.readlinkSync(p);
-    if (target.startsWith('/')) at = '/';
-    pending.push(...target.split('/').filter((c) => c.length > 0).reverse());
+    if (nodePath.isAbsolute(target)) {
+      const t = components(target);
+      at = t.root;
+      pending.push(...t.parts.reverse());
+    } else {
+      pending.push(...target.split(process.platform === 'win32' ? /[\\/]/ : '/').filter((c) => c.length > 0).reverse());
+    }
   }
   return null;
 }
