@@ -23,6 +23,7 @@ export async function runApp(ref: string, args: string[]): Promise<number> {
       preopens: run.preopens,
       memoryMaxBytes: run.policy.memoryMaxBytes,
       timeoutMs: run.policy.timeoutMs,
+      readOnlyDirs: run.policy.readOnlyDirs,
       // The folder was replaced between the check above and the worker's own open of it.
       onStale: (p, reason) => {
         const g = lib.grants(run.app.id).find((x) => x.id === p.grantId);

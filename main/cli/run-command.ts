@@ -118,6 +118,7 @@ export interface TerminalRun {
   timeoutMs?: number;
   onAsk?: RunSpec['onAsk'];
   onStale?: RunSpec['onStale'];
+  readOnlyDirs?: RunSpec['readOnlyDirs'];
 }
 
 /** How a terminal run ended: the process exit code, the outcome and the bytes the app wrote. */
@@ -146,6 +147,7 @@ export async function runInTerminal(r: TerminalRun): Promise<TerminalResult> {
     timeoutMs: r.timeoutMs,
     onAsk: r.onAsk,
     onStale: r.onStale,
+    readOnlyDirs: r.readOnlyDirs,
     onOutput: (stream, data) => {
       bytesOut += data.length;
       if (brokenPipe) return;

@@ -3,6 +3,7 @@
  * place they are made. Grants are the person's decisions; nothing else is given.
  */
 import type { GrantRecord } from '../library/types.ts';
+import { identityKey } from '../runtime/pinned-folder.ts';
 import type { Preopen } from '../runtime/run.ts';
 import { type StatusOptions, readOnlyForRuns, withStatus } from './grant-status.ts';
 
@@ -26,6 +27,11 @@ export interface Policy {
   readonly grantIds: readonly number[];
   /** Folder grants left out of the run: replaced, gone, or not to be trusted (grant-status.ts). */
   readonly stale: readonly StaleGrant[];
+  /**
+   * Identities of the folders granted read-only that the run does not open (stale): an app that
+   * moved one inside a writable grant still cannot change it (see RunSpec.readOnlyDirs).
+   */
+  readonly readOnlyDirs: readonly string[];
 }
 
 /**
@@ -39,6 +45,7 @@ export interface Policy {
 export function policyFor(grants: readonly GrantRecord[], hostEnv: NodeJS.ProcessEnv = process.env, status: StatusOptions = {}): Policy {
   const preopens: Preopen[] = [];
   const stale: StaleGrant[] = [];
+  const readOnlyDirs: string[] = [];
   const env = new Map<string, string>();
   let defaultArgs: string[] = [];
   let memoryMaxBytes: number | undefined;
@@ -47,6 +54,7 @@ export function policyFor(grants: readonly GrantRecord[], hostEnv: NodeJS.Proces
     switch (g.kind) {
       case 'folder': {
         if (g.stale !== undefined || !g.pin) {
+          if (g.pin && g.access === 'read') readOnlyDirs.push(identityKey(g.pin.dev, g.pin.ino));
           stale.push(Object.freeze({ grantId: g.id, host: g.host, guest: g.guest, access: g.access, reason: g.stale ?? 'not recorded' }));
           break;
         }
@@ -78,5 +86,6 @@ export function policyFor(grants: readonly GrantRecord[], hostEnv: NodeJS.Proces
     timeoutMs,
     grantIds: Object.freeze(grants.map((g) => g.id)),
     stale: Object.freeze(stale),
+    readOnlyDirs: Object.freeze(readOnlyDirs),
   });
 }

@@ -92,7 +92,7 @@ export class Sessions {
     const runId = crypto.randomUUID();
     return this.launch({
       runId, appId: run.app.id, appName: run.app.name, module: run.module, args: run.args, env: run.policy.env,
-      preopens, cols, rows, memoryMaxBytes: run.policy.memoryMaxBytes, timeoutMs: run.policy.timeoutMs,
+      preopens, cols, rows, memoryMaxBytes: run.policy.memoryMaxBytes, timeoutMs: run.policy.timeoutMs, readOnlyDirs: run.policy.readOnlyDirs,
       onAsk: run.onAsk(async (q) => {
         const answer = await this.prompts.ask(q, runId, run.app.id);
         // The decision (and an "always" grant or denial) is stored right after this returns.
@@ -133,7 +133,7 @@ export class Sessions {
   private launch(o: {
     runId: string; appId: string; appName: string; module: Promise<WebAssembly.Module>; args: string[];
     env: readonly (readonly [string, string])[]; preopens: Preopen[]; cols: number; rows: number;
-    memoryMaxBytes?: number; timeoutMs?: number; onAsk: RunSpec['onAsk']; finish: (outcome: RunOutcome, bytesOut: number) => void;
+    memoryMaxBytes?: number; timeoutMs?: number; readOnlyDirs?: readonly string[]; onAsk: RunSpec['onAsk']; finish: (outcome: RunOutcome, bytesOut: number) => void;
   }): SessionInfo {
     const { runId } = o;
     const env = new Map<string, string>([['TERM', 'xterm-256color'], ['COLUMNS', String(o.cols)], ['LINES', String(o.rows)]]);
@@ -148,6 +148,7 @@ export class Sessions {
       stdioTypes: [CHAR, CHAR, CHAR],
       memoryMaxBytes: o.memoryMaxBytes,
       timeoutMs: o.timeoutMs,
+      readOnlyDirs: o.readOnlyDirs,
       onOutput: (_stream, data) => {
         bytesOut += data.length;
         // A plain Uint8Array of its own: the ring's buffer is reused, and a Buffer would reach

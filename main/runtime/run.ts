@@ -51,6 +51,11 @@ export interface RunSpec {
    * it (default: reported through onLog).
    */
   onStale?: (preopen: Preopen, reason: string) => void;
+  /**
+   * Identities ("dev:ino") of further folders that stay read-only by every route, besides the
+   * read-only preopens' own (e.g. a read-only grant left out as stale: wherever its folder went).
+   */
+  readOnlyDirs?: readonly string[];
 }
 
 /** How a run ended. */
@@ -99,7 +104,10 @@ export function startRun(spec: RunSpec): RunHandle {
     stdinFd: spec.stdinFd,
     askBuffer: spec.preopens.some((p) => p.ask) ? createAskBuffer() : undefined,
     revoked: new SharedArrayBuffer(4 * Math.max(1, spec.preopens.length)),
-    readOnlyDirs: spec.preopens.flatMap((p) => (p.readOnly && p.pin ? [identityKey(p.pin.dev, p.pin.ino)] : [])),
+    readOnlyDirs: [
+      ...spec.preopens.flatMap((p) => (p.readOnly && p.pin ? [identityKey(p.pin.dev, p.pin.ino)] : [])),
+      ...(spec.readOnlyDirs ?? []),
+    ],
   };
   const revoked = new Int32Array(config.revoked);
   const worker = new Worker(workerUrl, { stdout: false, stderr: false });

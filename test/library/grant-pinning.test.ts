@@ -70,6 +70,19 @@ describe.each(resolverModes)('grants pinned to what was granted (%s)', (_name, e
     expect(again.stderr).toContain(`passes through the symbolic link ${inner}, which lies inside ${w}, a folder granted read-write`);
   });
 
+  it('a read-only grant moved away inside the writable one stays read-only there', async () => {
+    const ro = path.join(w, 'a', 'ro');
+    fs.mkdirSync(ro, { recursive: true });
+    fs.writeFileSync(path.join(ro, 'file.txt'), 'readonly');
+    expect((await cli(home, ['grant', 'grant_swap', '--dir', `${ro}::/ro:ro`])).code).toBe(0);
+    const r1 = await run('move-parent');
+    expect(r1.stdout, r1.stderr).toMatch(/done 1 checks, 0 failed/);
+    const r2 = await run('write-moved');
+    expect(r2.stderr).toContain(`(folder ${ro}) is stale: ${path.join(w, 'a')} no longer exists`);
+    expect(r2.stdout, r2.stderr).toMatch(/done 2 checks, 0 failed/);
+    expect(fs.readFileSync(path.join(w, 'b', 'ro', 'file.txt'), 'utf8')).toBe('readonly');
+  });
+
   it('a granted folder replaced by another folder of the same name is stale', async () => {
     const r1 = await run('swap-identity');
     expect(r1.stdout, r1.stderr).toMatch(/done 2 checks, 0 failed/);

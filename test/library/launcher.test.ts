@@ -58,7 +58,7 @@ describe('policyFor', () => {
 
   it('no grants: no folders, no environment, no arguments, no limits', () => {
     const p = policyFor([], hostEnv);
-    expect(p).toEqual({ preopens: [], env: [], defaultArgs: [], memoryMaxBytes: undefined, timeoutMs: undefined, grantIds: [], stale: [] });
+    expect(p).toEqual({ preopens: [], env: [], defaultArgs: [], memoryMaxBytes: undefined, timeoutMs: undefined, grantIds: [], stale: [], readOnlyDirs: [] });
   });
 
   it('reads forwarded variables from the given host environment, at the time of the call', () => {
