@@ -13,6 +13,9 @@ import { resolverMode } from './path-resolve.ts';
  * What was granted: the folder's resolved absolute path and its identity (decimal strings): device
  * and inode, and its birth time where the filesystem records one, because a freed inode number is
  * reused at once (ext4 gives a folder removed and made again under its name the same inode).
+ * Node reads the birth time with statx on Linux (kernel 4.11+, which Node 24 requires anyway);
+ * were statx refused (an old seccomp profile), libuv would report the change time instead, and a
+ * folder whose entries changed would then look replaced: stale, never wrongly opened.
  */
 export interface FolderPin {
   resolved: string;
