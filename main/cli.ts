@@ -5,7 +5,6 @@
 import { ExitCode } from './cli/exit-codes.ts';
 import { allowEarlyClose, exitWhenWritten } from './cli/exit.ts';
 import { UsageError } from './cli/run-args.ts';
-import { PolicyError } from './launcher/policy.ts';
 import { LibraryError } from './library/errors.ts';
 import { LoadError } from './runtime/load.ts';
 import { visible } from '../preload/safe-text.ts';
@@ -69,7 +68,7 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`terrarium: ${visible(err.message)}\n`);
       return ExitCode.load;
     }
-    if (err instanceof LibraryError || err instanceof PolicyError) {
+    if (err instanceof LibraryError) {
       process.stderr.write(`terrarium: ${visible(err.message)}\n`);
       return ExitCode.failed;
     }

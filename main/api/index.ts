@@ -11,7 +11,7 @@ import type { EventName, Events, IntegrationState, RequestArgs, RequestName, Req
 import { CommandNameError } from '../integration/commands.ts';
 import { CollisionError } from '../integration/executor.ts';
 import type { Integration } from '../integration/service.ts';
-import { PolicyError } from '../launcher/policy.ts';
+import { grantStatus } from '../launcher/grant-status.ts';
 import { Sessions } from '../launcher/sessions.ts';
 import { Library, LibraryError, type PreparedInstall } from '../library/library.ts';
 import { BadRequest, validators } from './validate.ts';
@@ -90,7 +90,7 @@ export function createApi(opts: ApiOptions): Api {
     'apps.get': ({ ref }) => {
       const app = lib.app(ref);
       return {
-        app, grants: lib.grants(app.id), builds: lib.builds(app.id), history: lib.history(app.id, 50), running: sessions.running(app.id),
+        app, grants: grantStatus(lib, app.id), builds: lib.builds(app.id), history: lib.history(app.id, 50), running: sessions.running(app.id),
         unknownAccess: lib.unknownAccess(app.id), audit: lib.audit(app.id, { limit: AUDIT_FIRST_PAGE }), denials: lib.denials(app.id),
       };
     },
@@ -147,16 +147,16 @@ export function createApi(opts: ApiOptions): Api {
           throw new ApiError('bad-folder', `${g.host} is not a folder`);
         }
       }
-      const out = lib.grant(ref, grants);
+      lib.grant(ref, grants);
       changed(lib.app(ref).id);
-      return out;
+      return grantStatus(lib, ref);
     },
     'grants.revoke': ({ ref, ids }) => {
       const mine = new Set(lib.grants(ref).map((g) => g.id));
       lib.revoke(ref, ids.map((id) => ({ id })));
       sessions.revoked(ids.filter((id) => mine.has(id)));
       changed(lib.app(ref).id);
-      return lib.grants(ref);
+      return grantStatus(lib, ref);
     },
     'grants.reset': ({ ref }) => {
       const all = lib.grants(ref).map((g) => g.id);
@@ -260,7 +260,6 @@ export function createApi(opts: ApiOptions): Api {
 function failure(err: unknown): { ok: false; code: string; message: string } {
   if (err instanceof BadRequest) return { ok: false, code: 'bad-request', message: err.message };
   if (err instanceof ApiError || err instanceof LibraryError) return { ok: false, code: err.code, message: err.message };
-  if (err instanceof PolicyError) return { ok: false, code: 'policy', message: err.message };
   const code = (err as { code?: unknown }).code;
   if (code === 'not-running' || code === 'bad-file' || code === 'bad-folder') return { ok: false, code, message: (err as Error).message };
   return { ok: false, code: 'internal', message: err instanceof Error ? err.message : String(err) };

@@ -3,6 +3,7 @@ import { prepareRun } from '../launcher/launch.ts';
 import { Library } from '../library/library.ts';
 import { type Question, grantFolderFor } from '../launcher/asking.ts';
 import { limitHints } from './hint-limit.ts';
+import { staleNotice } from '../launcher/grant-status.ts';
 import { promptSafe } from '../launcher/prompt-text.ts';
 import { runPrompter } from '../launcher/run-answers.ts';
 import { runInTerminal } from './run-command.ts';
@@ -19,6 +20,10 @@ export async function runApp(ref: string, args: string[]): Promise<number> {
       const folder = grantFolderFor(q.operation, q.path);
       process.stderr.write(`terrarium: denied ${q.appName} ${q.operation} ${promptSafe(q.path)} (no terminal to ask on; to allow it: terrarium grant ${q.appName} --dir ${promptSafe(folder)})\n`);
     });
+    const stale = (s: Parameters<typeof staleNotice>[1]): void => {
+      process.stderr.write(`terrarium: ${promptSafe(staleNotice(run.app.name, s), 2000)}\n`);
+    };
+    for (const s of run.policy.stale) stale(s);
     const result = await runInTerminal({
       module: run.module,
       args: run.args,
@@ -31,6 +36,14 @@ export async function runApp(ref: string, args: string[]): Promise<number> {
         run.follow(handle, preopens);
       },
       onAsk: run.onAsk(ask && runPrompter(ask, () => stop()), (q) => hints.say(q)),
+      readOnlyDirs: run.policy.readOnlyDirs,
+      // The folder was replaced between the check above and the worker's own open of it.
+      onStale: (p, reason) => {
+        const g = lib.grants(run.app.id).find((x) => x.id === p.grantId);
+        const host = g?.kind === 'folder' ? g.host : p.hostPath;
+        const access = g?.kind === 'folder' ? g.access : p.readOnly ? 'read' : 'read-write';
+        stale({ grantId: p.grantId, host, guest: p.guestPath, access, reason });
+      },
     });
     run.finish(result.outcome, result.bytesOut);
     if (hints.skipped > 0) process.stderr.write(`terrarium: ${hints.skipped} more denials not shown; see: terrarium audit ${run.app.name}\n`);

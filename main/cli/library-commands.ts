@@ -13,6 +13,7 @@ import { UsageError, parseDir } from './run-args.ts';
 import { shellWords } from './words.ts';
 import { promptSafe } from '../launcher/prompt-text.ts';
 import { jsonSafe, safeText, visible as v } from '../../preload/safe-text.ts';
+import { grantStatus } from '../launcher/grant-status.ts';
 
 const out = (s: string): void => {
   process.stdout.write(`${s}\n`);
@@ -26,8 +27,10 @@ function mib(bytes: number): string {
 
 function describeGrant(g: GrantRecord): string {
   switch (g.kind) {
-    case 'folder':
-      return `folder ${promptSafe(g.host, 1000)} as ${promptSafe(g.guest, 1000)} (${g.access === 'read' ? 'read-only' : 'read-write'})`;
+    case 'folder': {
+      const notes = [g.stale === undefined ? '' : `; STALE: ${g.stale}, left out of runs until granted again`, g.overlap === undefined ? '' : `; ${g.overlap.note}`];
+      return promptSafe(`folder ${g.host} as ${g.guest} (${g.access === 'read' ? 'read-only' : 'read-write'})${notes.join('')}`, 3000);
+    }
     case 'env':
       return 'forward' in g ? `env ${v(g.name)} (forwarded from the host)` : `env ${v(g.name)}=${v(g.value)}`;
     case 'args':
@@ -49,15 +52,17 @@ function grantsFrom(p: Parsed): GrantInput[] {
   for (const { name, value } of p.options) {
     if (name === 'dir') {
       const d = parseDir(value);
+      // Kept as named: the library resolves it and records what it is (and refuses a path through
+      // a symbolic link an app could have planted, which resolving it here would hide).
       const host = path.resolve(d.hostPath);
-      let real: string;
+      let ok = false;
       try {
-        real = fs.realpathSync(host);
-        if (!fs.statSync(real).isDirectory()) throw new Error();
+        ok = fs.statSync(host).isDirectory();
       } catch {
-        throw new UsageError(`--dir ${value}: no such folder`);
+        ok = false;
       }
-      gs.push({ kind: 'folder', host: real, guest: d.guestPath === d.hostPath ? real : d.guestPath, access: d.readOnly ? 'read' : 'read-write' });
+      if (!ok) throw new UsageError(`--dir ${value}: no such folder`);
+      gs.push({ kind: 'folder', host, guest: d.guestPath === d.hostPath ? host : d.guestPath, access: d.readOnly ? 'read' : 'read-write' });
     } else if (name === 'env') {
       const eq = value.indexOf('=');
       const n = eq === -1 ? value : value.slice(0, eq);
@@ -179,7 +184,7 @@ export async function libraryCommand(command: string, argv: string[]): Promise<n
         const p = parseOptions(argv, { json: 'switch' });
         const [ref] = positionals(p, ['APP']);
         const a = lib.app(ref!);
-        const grants = lib.grants(a.id);
+        const grants = grantStatus(lib, a.id);
         const builds = lib.builds(a.id);
         if (has(p, 'json')) json({ ...a, grants, builds });
         else printInfo(a, grants, builds);
@@ -201,8 +206,8 @@ export async function libraryCommand(command: string, argv: string[]): Promise<n
           out(`outside its grants, ${v(ref!)} will ${unknown === 'ask' ? 'ask' : 'be denied without asking'}`);
           if (p.options.length === 1) return 0;
         }
-        const gs = lib.grant(ref!, grantsFrom({ ...p, options: p.options.filter((o) => o.name !== 'unknown') }));
-        for (const g of gs) out(`#${g.id} ${describeGrant(g)}`);
+        lib.grant(ref!, grantsFrom({ ...p, options: p.options.filter((o) => o.name !== 'unknown') }));
+        for (const g of grantStatus(lib, ref!)) out(`#${g.id} ${describeGrant(g)}`);
         return 0;
       }
       case 'revoke': {
@@ -215,7 +220,7 @@ export async function libraryCommand(command: string, argv: string[]): Promise<n
       case 'grants': {
         const p = parseOptions(argv, { json: 'switch' });
         const [ref] = positionals(p, ['APP']);
-        const gs = lib.grants(ref!);
+        const gs = grantStatus(lib, ref!);
         if (has(p, 'json')) json(gs);
         else if (gs.length === 0) out('no grants: the app sees no files and no environment');
         else for (const g of gs) out(`#${g.id} ${describeGrant(g)}`);

@@ -9,6 +9,7 @@ import { hostLog } from '../launcher/host-log.ts';
 import { dataHome } from '../library/home.ts';
 import { Filetype } from '../runtime/abi.ts';
 import { LoadError, loadCommand } from '../runtime/load.ts';
+import { isInside, pinFolder, plantedLink } from '../runtime/pinned-folder.ts';
 import { type Preopen, type RunHandle, type RunOutcome, type RunSpec, startRun } from '../runtime/run.ts';
 import { ExitCode } from './exit-codes.ts';
 import { type RunArgs, UsageError, parseRunArgs } from './run-args.ts';
@@ -51,8 +52,14 @@ function environment(a: RunArgs): [string, string][] {
   return [...env];
 }
 
+/**
+ * Checks the `--dir` folders and records what each one is now (pinned-folder.ts), so the worker
+ * opens exactly these folders. A folder reached through a symbolic link inside another read-write
+ * `--dir` folder is refused (the app could have put the link there in an earlier run), and a
+ * read-write folder inside a read-only one is read-only (least access wins).
+ */
 function checkDirs(a: RunArgs): void {
-  for (const d of a.dirs) {
+  const resolved = a.dirs.map((d) => {
     const abs = path.resolve(d.hostPath);
     let st: fs.Stats;
     try {
@@ -61,7 +68,21 @@ function checkDirs(a: RunArgs): void {
       throw new UsageError(`--dir ${d.hostPath}: no such folder`);
     }
     if (!st.isDirectory()) throw new UsageError(`--dir ${d.hostPath}: not a folder`);
-    d.hostPath = abs;
+    return fs.realpathSync(abs);
+  });
+  a.dirs.forEach((d, i) => {
+    const writable = resolved.filter((r, j) => j !== i && !a.dirs[j]!.readOnly && r !== resolved[i]);
+    const planted = plantedLink(path.resolve(d.hostPath), writable);
+    if (planted !== null) {
+      throw new UsageError(`--dir ${d.hostPath}: its path passes through the symbolic link ${planted.link} inside ${planted.inside}, a read-write --dir folder of this command (the app could have put it there); name the folder it leads to instead`);
+    }
+  });
+  for (const d of a.dirs) {
+    d.hostPath = path.resolve(d.hostPath);
+    d.pin = pinFolder(d.hostPath);
+  }
+  for (const d of a.dirs) {
+    if (!d.readOnly && a.dirs.some((o) => o.readOnly && isInside(d.pin!.resolved, o.pin!.resolved))) d.readOnly = true;
   }
 }
 
@@ -101,6 +122,8 @@ export interface TerminalRun {
   onAsk?: RunSpec['onAsk'];
   /** Called with the run once it has started. */
   onStart?: (handle: RunHandle, preopens: readonly Preopen[]) => void;
+  onStale?: RunSpec['onStale'];
+  readOnlyDirs?: RunSpec['readOnlyDirs'];
 }
 
 /** How a terminal run ended: the process exit code, the outcome and the bytes the app wrote. */
@@ -129,6 +152,8 @@ export async function runInTerminal(r: TerminalRun): Promise<TerminalResult> {
     stdinFd: stdinIsFile ? 0 : undefined,
     timeoutMs: r.timeoutMs,
     onAsk: r.onAsk,
+    onStale: r.onStale,
+    readOnlyDirs: r.readOnlyDirs,
     onOutput: (stream, data) => {
       bytesOut += data.length;
       if (brokenPipe) return;
@@ -178,6 +203,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     preopens: a.dirs,
     memoryMaxBytes,
     timeoutMs: a.timeoutSeconds === undefined ? undefined : a.timeoutSeconds * 1000,
+    onStale: (p, reason) => process.stderr.write(`terrarium: --dir ${p.hostPath} was left out: it changed after the command started (${reason})\n`),
   });
   return result.exitCode;
 }

@@ -8,6 +8,7 @@ import { loadCommand } from '../runtime/load.ts';
 import type { AskOperation } from '../runtime/ask.ts';
 import type { Preopen, RunHandle, RunOutcome } from '../runtime/run.ts';
 import { type Prompter, type Question, decider } from './asking.ts';
+import { statusOptions } from './grant-status.ts';
 import { type Policy, policyFor } from './policy.ts';
 import { followRevocations } from './revocation.ts';
 
@@ -36,7 +37,7 @@ export interface PreparedRun {
 export function prepareRun(lib: Library, ref: string, extraArgs: string[]): PreparedRun {
   const app = lib.app(ref);
   const bytes = lib.moduleBytes(app);
-  const policy = policyFor(lib.grants(app.id));
+  const policy = policyFor(lib.grants(app.id), process.env, statusOptions(lib));
   const args = [app.name, ...policy.defaultArgs, ...extraArgs];
   const module = loadCommand(bytes, policy.memoryMaxBytes);
   module.catch(() => undefined); // reported through the run's outcome

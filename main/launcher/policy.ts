@@ -2,9 +2,19 @@
  * Turning an app's stored grants into the frozen capabilities a run gets (DESIGN §5): the only
  * place they are made. Grants are the person's decisions; nothing else is given.
  */
-import fs from 'node:fs';
 import type { GrantRecord } from '../library/types.ts';
+import { identityKey } from '../runtime/pinned-folder.ts';
 import type { Preopen } from '../runtime/run.ts';
+import { type StatusOptions, readOnlyForRuns, withStatus } from './grant-status.ts';
+
+/** A folder grant the run leaves out because its folder is no longer the one granted. */
+export interface StaleGrant {
+  grantId: number;
+  host: string;
+  guest: string;
+  access: 'read' | 'read-write';
+  reason: string;
+}
 
 /** What one run of an app may use. */
 export interface Policy {
@@ -15,35 +25,41 @@ export interface Policy {
   readonly timeoutMs?: number;
   /** The grants this policy was made from (their last-used time is updated per run). */
   readonly grantIds: readonly number[];
+  /** Folder grants left out of the run: replaced, gone, or not to be trusted (grant-status.ts). */
+  readonly stale: readonly StaleGrant[];
+  /**
+   * Identities of the folders granted read-only that the run does not open (stale): an app that
+   * moved one inside a writable grant still cannot change it (see RunSpec.readOnlyDirs).
+   */
+  readonly readOnlyDirs: readonly string[];
 }
-
-/** A grant that cannot be honoured right now (e.g. its folder is gone). */
-export class PolicyError extends Error {}
 
 /**
  * The policy for `grants`. Forwarded variables are read from `hostEnv` now; a variable the host
- * does not have is left out.
+ * does not have is left out. A folder that is no longer the one granted is left out (`stale`); a
+ * read-write folder inside a read-only one is read-only (least access wins).
  *
  * Ambient Authority: reads the host environment for forwarded variables and checks that granted
- * folders still exist.
+ * folders are still the ones granted.
  */
-export function policyFor(grants: readonly GrantRecord[], hostEnv: NodeJS.ProcessEnv = process.env): Policy {
+export function policyFor(grants: readonly GrantRecord[], hostEnv: NodeJS.ProcessEnv = process.env, status: StatusOptions = {}): Policy {
   const preopens: Preopen[] = [];
+  const stale: StaleGrant[] = [];
+  const readOnlyDirs: string[] = [];
   const env = new Map<string, string>();
   let defaultArgs: string[] = [];
   let memoryMaxBytes: number | undefined;
   let timeoutMs: number | undefined;
-  for (const g of grants) {
+  for (const g of withStatus(grants, status)) {
     switch (g.kind) {
       case 'folder': {
-        let ok = false;
-        try {
-          ok = fs.statSync(g.host).isDirectory();
-        } catch {
-          ok = false;
+        if (g.stale !== undefined || !g.pin) {
+          if (g.pin && g.access === 'read') readOnlyDirs.push(identityKey(g.pin.dev, g.pin.ino));
+          stale.push(Object.freeze({ grantId: g.id, host: g.host, guest: g.guest, access: g.access, reason: g.stale ?? 'not recorded' }));
+          break;
         }
-        if (!ok) throw new PolicyError(`the granted folder ${g.host} no longer exists; revoke or re-grant it`);
-        preopens.push(Object.freeze({ hostPath: g.host, guestPath: g.guest, readOnly: g.access === 'read', grantId: g.id }));
+        const pin = Object.freeze({ ...g.pin });
+        preopens.push(Object.freeze({ hostPath: g.pin.resolved, guestPath: g.guest, readOnly: readOnlyForRuns(g), grantId: g.id, pin }));
         break;
       }
       case 'env':
@@ -69,5 +85,7 @@ export function policyFor(grants: readonly GrantRecord[], hostEnv: NodeJS.Proces
     memoryMaxBytes,
     timeoutMs,
     grantIds: Object.freeze(grants.map((g) => g.id)),
+    stale: Object.freeze(stale),
+    readOnlyDirs: Object.freeze(readOnlyDirs),
   });
 }

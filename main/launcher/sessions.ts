@@ -89,12 +89,13 @@ export class Sessions {
       if (d.always) this.lib.grant(ref, [{ kind: 'folder', host: d.path, guest: d.path, access: 'read-write' }]);
     }
     const run = prepareRun(this.lib, ref, [...args, ...files]);
-    const thisRunOnly: Preopen[] = (gesture.folders ?? []).filter((d) => !d.always).map((d) => ({ hostPath: d.path, guestPath: d.path, readOnly: false }));
+    // Pinned now, as the person handed them over: the worker opens exactly these folders.
+    const thisRunOnly: Preopen[] = (gesture.folders ?? []).filter((d) => !d.always).map((d) => ({ hostPath: d.path, guestPath: d.path, readOnly: false, pin: this.lib.pinFolder(d.path) }));
     const preopens = [...thisRunOnly, ...run.preopens];
     const runId = crypto.randomUUID();
     return this.launch({
       runId, appId: run.app.id, appName: run.app.name, module: run.module, args: run.args, env: run.policy.env,
-      preopens, cols, rows, memoryMaxBytes: run.policy.memoryMaxBytes, timeoutMs: run.policy.timeoutMs,
+      preopens, cols, rows, memoryMaxBytes: run.policy.memoryMaxBytes, timeoutMs: run.policy.timeoutMs, readOnlyDirs: run.policy.readOnlyDirs,
       onAsk: run.onAsk(this.prompter(runId, run.app.id, () => {
         // The decision (and an "always" grant or denial) is stored right after the answer.
         setImmediate(() => this.emit('apps.changed', { appId: run.app.id }));
@@ -147,7 +148,7 @@ export class Sessions {
   private launch(o: {
     runId: string; appId: string; appName: string; module: Promise<WebAssembly.Module>; args: string[];
     env: readonly (readonly [string, string])[]; preopens: Preopen[]; cols: number; rows: number;
-    memoryMaxBytes?: number; timeoutMs?: number; onAsk: RunSpec['onAsk']; finish: (outcome: RunOutcome, bytesOut: number) => void;
+    memoryMaxBytes?: number; timeoutMs?: number; readOnlyDirs?: readonly string[]; onAsk: RunSpec['onAsk']; finish: (outcome: RunOutcome, bytesOut: number) => void;
     follow?: (handle: RunHandle, preopens: readonly Preopen[]) => void;
   }): SessionInfo {
     const { runId } = o;
@@ -164,6 +165,7 @@ export class Sessions {
       stdioTypes: [CHAR, CHAR, CHAR],
       memoryMaxBytes: o.memoryMaxBytes,
       timeoutMs: o.timeoutMs,
+      readOnlyDirs: o.readOnlyDirs,
       onOutput: (_stream, data) => {
         bytesOut += data.length;
         // A plain Uint8Array of its own: the ring's buffer is reused, and a Buffer would reach

@@ -1,18 +1,22 @@
 /** The `grants` table: the person's decisions, per app. */
 import type Database from 'better-sqlite3';
 import { all, exec, sql } from './sql.ts';
-import type { GrantInput, GrantRecord } from './types.ts';
+import type { FolderIdentity, GrantInput, GrantRecord } from './types.ts';
 
 interface GrantRow {
   id: number; kind: string; host: string | null; guest: string | null; value: string | null;
   access: string | null; created_at: number; last_used_at: number | null;
+  resolved: string | null; dev: string | null; ino: string | null; born: string | null;
 }
 
 function toRecord(r: GrantRow): GrantRecord {
   const meta = { id: r.id, createdAt: new Date(r.created_at).toISOString(), lastUsedAt: r.last_used_at === null ? null : new Date(r.last_used_at).toISOString() };
   switch (r.kind) {
     case 'folder':
-      return { kind: 'folder', host: r.host!, guest: r.guest!, access: r.access as 'read' | 'read-write', ...meta };
+      return {
+        kind: 'folder', host: r.host!, guest: r.guest!, access: r.access as 'read' | 'read-write', ...meta,
+        pin: r.resolved === null || r.dev === null || r.ino === null ? null : { resolved: r.resolved, dev: r.dev, ino: r.ino, born: r.born },
+      };
     case 'env':
       return r.host !== null ? { kind: 'env', name: r.guest!, forward: true, ...meta } : { kind: 'env', name: r.guest!, value: r.value ?? '', ...meta };
     case 'args':
@@ -28,10 +32,11 @@ export function listGrants(db: Database.Database, appId: string): GrantRecord[] 
 }
 
 /**
- * Stores a grant. A grant for the same thing (folder guest path, variable, arguments, limit)
- * replaces the old one, so the person's latest decision is the one that holds.
+ * Stores a grant (a folder grant with `pin`, what it grants). A grant for the same thing (folder
+ * guest path, variable, arguments, limit) replaces the old one, so the person's latest decision
+ * is the one that holds.
  */
-export function addGrant(db: Database.Database, appId: string, g: GrantInput, now: number): void {
+export function addGrant(db: Database.Database, appId: string, g: GrantInput, now: number, pin: FolderIdentity | null = null): void {
   let host: string | null = null;
   let guest: string | null = null;
   let value: string | null = null;
@@ -42,8 +47,18 @@ export function addGrant(db: Database.Database, appId: string, g: GrantInput, no
   else [guest, value] = [g.name, String(g.value)];
   if (g.kind === 'args') exec(db, sql`DELETE FROM grants WHERE app_id = ${appId} AND kind = 'args'`);
   else exec(db, sql`DELETE FROM grants WHERE app_id = ${appId} AND kind = ${g.kind} AND guest = ${guest}`);
-  exec(db, sql`INSERT INTO grants (app_id, kind, host, guest, value, access, created_at)
-    VALUES (${appId}, ${g.kind}, ${host}, ${guest}, ${value}, ${access}, ${now})`);
+  exec(db, sql`INSERT INTO grants (app_id, kind, host, guest, value, access, created_at, resolved, dev, ino, born)
+    VALUES (${appId}, ${g.kind}, ${host}, ${guest}, ${value}, ${access}, ${now}, ${pin?.resolved ?? null}, ${pin?.dev ?? null}, ${pin?.ino ?? null}, ${pin?.born ?? null})`);
+}
+
+/** Records what an older folder grant (made without one) grants, on its first use. */
+export function pinGrant(db: Database.Database, id: number, pin: FolderIdentity): void {
+  exec(db, sql`UPDATE grants SET resolved = ${pin.resolved}, dev = ${pin.dev}, ino = ${pin.ino}, born = ${pin.born ?? null} WHERE id = ${id} AND dev IS NULL`);
+}
+
+/** The resolved paths of every folder that some grant, of any app, makes writable. */
+export function writableFolders(db: Database.Database): string[] {
+  return all<{ p: string }>(db, sql`SELECT COALESCE(resolved, host) AS p FROM grants WHERE kind = 'folder' AND access = 'read-write'`).map((r) => r.p);
 }
 
 /** What `revoke` matches: a grant id, or a kind with an optional key (guest path, variable, limit). */

@@ -12,7 +12,8 @@ import { type Progress, checkSha256, download, urlFileName } from './download.ts
 import { appNameFrom, checkAppName } from './app-name.ts';
 import { AUDIT_ROWS_PER_RUN, type AuditRecord, type Decision, addAudit, addDenial, listAudit, listDenials, removeDenials, setUnknownAccess, unknownAccess } from './audit.ts';
 import { appRevision, bumpRevision, signalChange, watchChanges } from './changes.ts';
-import { addGrant, listGrants, type RevokeMatch, resetGrants, revokeGrants, touchGrants } from './grants.ts';
+import { addGrant, listGrants, type RevokeMatch, pinGrant, resetGrants, revokeGrants, touchGrants, writableFolders } from './grants.ts';
+import { type FolderPin, pinFolder, plantedLink } from '../runtime/pinned-folder.ts';
 import { dataHome } from './home.ts';
 import { InspectError, inspectModule } from './inspect.ts';
 import { endRunRow, listRuns, startRunRow } from './runs.ts';
@@ -284,13 +285,49 @@ export class Library {
     return listGrants(this.db, this.app(ref).id);
   }
 
-  /** Stores the person's grants (all or none). */
+  /**
+   * Stores the person's grants (all or none). A folder grant records what it grants (the folder's
+   * resolved path and identity); a folder reached through a symbolic link that lies inside a
+   * folder some grant makes writable is refused, as an app could have put that link there.
+   *
+   * Ambient Authority: resolves and stats the granted folders' host paths.
+   */
   grant(ref: string, grants: GrantInput[]): GrantRecord[] {
     const id = this.app(ref).id;
+    const pins = grants.map((g) => (g.kind === 'folder' ? this.pinFolder(g.host) : null));
     this.db.transaction(() => {
-      for (const g of grants) addGrant(this.db, id, g, Date.now());
+      grants.forEach((g, i) => addGrant(this.db, id, g, Date.now(), pins[i]));
     }).immediate();
     return listGrants(this.db, id);
+  }
+
+  /**
+   * What granting folder `host` would grant now: its resolved path and identity. A path through a
+   * symbolic link lying inside a folder some grant makes writable is refused (`planted-link`), as
+   * an app could have put that link there; a path that is no folder is `bad-folder`.
+   *
+   * Ambient Authority: resolves and stats a host path the person named.
+   */
+  pinFolder(host: string): FolderPin {
+    const planted = plantedLink(host, writableFolders(this.db));
+    if (planted !== null) {
+      throw new LibraryError('planted-link', `${host} passes through the symbolic link ${planted.link}, which lies inside ${planted.inside}, a folder granted read-write (an app could have put it there); grant the folder it leads to by its own path`);
+    }
+    try {
+      return pinFolder(host);
+    } catch {
+      throw new LibraryError('bad-folder', `${host} is not a folder`);
+    }
+  }
+
+  /** Resolved paths of every folder some grant, of any app, makes writable. */
+  writableFolders(): string[] {
+    return writableFolders(this.db);
+  }
+
+  /** Records what an older folder grant grants, on its first use (migration 0006). */
+  pinGrant(grantId: number, pin: FolderPin): void {
+    pinGrant(this.db, grantId, pin);
   }
 
   /** Removes matching grants; returns how many went. */

@@ -48,8 +48,38 @@ export type GrantInput =
   | { kind: 'args'; args: string[] }
   | { kind: 'limit'; name: 'memory-max-mib' | 'timeout-seconds'; value: number };
 
+/** What a folder grant granted: the folder's resolved path and identity (decimal strings). */
+export interface FolderIdentity {
+  resolved: string;
+  dev: string;
+  ino: string;
+  /** Birth time (ns) where the filesystem records one: inode numbers are reused. */
+  born?: string | null;
+}
+
+/** A read-write folder grant's overlap with a read-only one; `note` says it in words. */
+export interface GrantOverlap {
+  kind: 'inside-read-only' | 'contains-read-only';
+  /** The read-only granted folder. */
+  folder: string;
+  note: string;
+}
+
 /** A stored grant. */
-export type GrantRecord = GrantInput & { id: number; createdAt: string; lastUsedAt: string | null };
+export type GrantRecord = GrantInput & {
+  id: number;
+  createdAt: string;
+  lastUsedAt: string | null;
+  /** Folder grants: what was granted (null for a grant made before identities were recorded). */
+  pin?: FolderIdentity | null;
+  /** Folder grants: why the folder is no longer the one granted (the run leaves it out). */
+  stale?: string;
+  /**
+   * Folder grants: how a read-write grant overlaps a read-only one (read-only wins): inside it
+   * (the whole grant is read-only for runs), or around it (that folder stays read-only).
+   */
+  overlap?: GrantOverlap;
+};
 
 /** One run of an app. */
 export interface RunRecord {

@@ -49,6 +49,9 @@ export const RIGHTS_DIR_MUTATE =
   R.path_rename_source | R.path_rename_target | R.path_filestat_set_size | R.path_filestat_set_times |
   R.path_symlink | R.path_remove_directory | R.path_unlink_file;
 
+/** Rights a descriptor inside a read-only grant never has. */
+export const RIGHTS_READ_ONLY_DENIED = RIGHTS_FILE_MUTATE | RIGHTS_DIR_MUTATE;
+
 /** Rights that make sense on a regular file. */
 export const RIGHTS_REGULAR_FILE =
   R.fd_datasync | R.fd_read | R.fd_seek | R.fd_fdstat_set_flags | R.fd_sync | R.fd_tell | R.fd_write |

@@ -42,7 +42,7 @@ export interface Descriptor {
 
 /** The directory handle the path resolver starts from for a 'dir' descriptor. */
 export function dirRef(d: Descriptor): DirRef {
-  return { fd: d.hostFd, path: d.hostPath };
+  return { fd: d.hostFd, path: d.hostPath, readOnly: d.readOnly };
 }
 
 /** The guest's descriptor table. Rights are checked when a descriptor is fetched (uvwasi). */

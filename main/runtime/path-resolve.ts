@@ -49,6 +49,46 @@ export interface DirRef {
   dev?: bigint;
   ino?: bigint;
   parent?: DirRef;
+  /**
+   * Inside a folder granted read-only (least access wins, DESIGN §3.1): set when the walk started
+   * read-only or entered a directory of the read-only set, and kept for everything below.
+   */
+  readOnly?: boolean;
+}
+
+/** Identities ("dev:ino") of the folders granted read-only in this run (see `setReadOnlyDirs`). */
+let readOnlyDirs: ReadonlySet<string> = new Set();
+
+/**
+ * Declares the folders granted read-only in this run (one worker per run, so one set per run): a
+ * walk through any other grant that enters one of them continues read-only.
+ */
+export function setReadOnlyDirs(keys: Iterable<string>): void {
+  readOnlyDirs = new Set(keys);
+}
+
+function inReadOnlySet(st: { dev: bigint; ino: bigint }): boolean {
+  return readOnlyDirs.has(`${st.dev}:${st.ino}`);
+}
+
+/**
+ * True when entry `name` of `dir` is itself a folder granted read-only: removing, renaming or
+ * replacing it, or changing its times, changes that grant.
+ */
+export function isReadOnlyEntry(dir: DirRef, name: string): boolean {
+  if (readOnlyDirs.size === 0 || name === '.') return false;
+  try {
+    const st = fs.lstatSync(childPath(dir, name), { bigint: true });
+    return st.isDirectory() && inReadOnlySet(st);
+  } catch {
+    return false;
+  }
+}
+
+/** True when the opened directory `fd` is a folder granted read-only. */
+export function isReadOnlyFd(fd: number): boolean {
+  if (readOnlyDirs.size === 0) return false;
+  return inReadOnlySet(fs.fstatSync(fd, { bigint: true }));
 }
 
 /**
@@ -168,10 +208,18 @@ function openChildDir(dir: DirRef, name: string): DirRef | typeof SYMLINK {
     const st = fs.lstatSync(p, { bigint: true });
     if (st.isSymbolicLink()) return SYMLINK;
     if (!st.isDirectory()) throw new WasiError(Errno.notdir, 'not a directory');
-    return { fd: -1, path: p, dev: st.dev, ino: st.ino, parent: dir };
+    return { fd: -1, path: p, dev: st.dev, ino: st.ino, parent: dir, readOnly: dir.readOnly === true || inReadOnlySet(st) };
   }
   try {
-    return { fd: fs.openSync(p, fs.constants.O_RDONLY | O_DIRECTORY | O_NOFOLLOW), path: nodePath.join(dir.path, name) };
+    const fd = fs.openSync(p, fs.constants.O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+    const next: DirRef = { fd, path: nodePath.join(dir.path, name), readOnly: dir.readOnly === true };
+    try {
+      if (!next.readOnly) next.readOnly = isReadOnlyFd(fd);
+    } catch (err) {
+      fs.closeSync(fd);
+      throw err;
+    }
+    return next;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if ((code === 'ENOTDIR' || code === 'ELOOP') && isSymlink(dir, name)) return SYMLINK;

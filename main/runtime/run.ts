@@ -5,6 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import { Filetype } from './abi.ts';
 import { type AskOperation, answerAsk, createAskBuffer, takeBackAnswers } from './ask.ts';
+import { identityKey } from './pinned-folder.ts';
 import { Ring, createRing } from './ring.ts';
 import { RecordReader } from './stdio.ts';
 import type { Preopen, WorkerConfig, WorkerMessage } from './worker-protocol.ts';
@@ -48,6 +49,16 @@ export interface RunSpec {
    * `detail` (a stack trace of Terrarium's code) that belongs in Terrarium's own log only.
    */
   onLog?: (message: string, detail?: string) => void;
+  /**
+   * A pinned preopen was found replaced when the worker opened it, and the run started without
+   * it (default: reported through onLog).
+   */
+  onStale?: (preopen: Preopen, reason: string) => void;
+  /**
+   * Identities ("dev:ino") of further folders that stay read-only by every route, besides the
+   * read-only preopens' own (e.g. a read-only grant left out as stale: wherever its folder went).
+   */
+  readOnlyDirs?: readonly string[];
 }
 
 /** How a run ended. */
@@ -102,6 +113,10 @@ export function startRun(spec: RunSpec): RunHandle {
     stdinFd: spec.stdinFd,
     askBuffer: spec.preopens.some((p) => p.ask) ? createAskBuffer() : undefined,
     revoked: new SharedArrayBuffer(4 * Math.max(1, spec.preopens.length)),
+    readOnlyDirs: [
+      ...spec.preopens.flatMap((p) => (p.readOnly && p.pin ? [identityKey(p.pin.dev, p.pin.ino)] : [])),
+      ...(spec.readOnlyDirs ?? []),
+    ],
   };
   const revoked = new Int32Array(config.revoked);
   // The run's allow answers, by operation and path: the worker caches them too, and asks again
@@ -129,7 +144,11 @@ export function startRun(spec: RunSpec): RunHandle {
   };
   worker.on('message', (m: WorkerMessage) => {
     if (m.type === 'log') spec.onLog?.(m.message, m.detail);
-    else if (m.type === 'ask') {
+    else if (m.type === 'stale') {
+      const p = spec.preopens[m.index]!;
+      if (spec.onStale) spec.onStale(p, m.reason);
+      else spec.onLog?.(`the folder ${p.hostPath} (seen as ${p.guestPath}) was left out: ${m.reason}`);
+    } else if (m.type === 'ask') {
       const buffer = config.askBuffer!;
       const key = `${m.operation}\0${m.path}`;
       if (allowedAnswers.has(key)) return answerAsk(buffer, true);

@@ -14,6 +14,8 @@ import { GuestMemory, encodeUtf8 } from './memory.ts';
 import { Ring } from './ring.ts';
 import { GuestStdio } from './stdio.ts';
 import { workerAsker } from './ask.ts';
+import { setReadOnlyDirs } from './path-resolve.ts';
+import { StaleFolder, openPinned } from './pinned-folder.ts';
 import type { WorkerConfig, WorkerMessage } from './worker-protocol.ts';
 
 const R = Rights;
@@ -26,7 +28,27 @@ const post = (m: WorkerMessage): void => parentPort!.postMessage(m);
 const cString = (s: string): Uint8Array => encodeUtf8(`${s}\0`);
 
 /**
- * The guest's initial descriptors: stdio, then one directory per grant, in order (fds 3, 4, ...).
+ * Opens preopen `p`: a pinned folder without following any symlink and only if it is still the
+ * granted one (null, reported as stale, otherwise); an unpinned one as the person named it.
+ */
+function openPreopen(p: WorkerConfig['preopens'][number], index: number): { hostFd: number; hostPath: string } | null {
+  if (p.pin !== undefined) {
+    try {
+      return { hostFd: openPinned(p.pin), hostPath: p.pin.resolved };
+    } catch (err) {
+      if (!(err instanceof StaleFolder)) throw err;
+      post({ type: 'stale', index, reason: err.message });
+      return null;
+    }
+  }
+  // The person chose this folder, so a symlink in its own path is theirs: resolve it once here.
+  const hostPath = fs.realpathSync(p.hostPath);
+  return { hostFd: fs.openSync(hostPath, fs.constants.O_RDONLY | (fs.constants.O_DIRECTORY ?? 0)), hostPath };
+}
+
+/**
+ * The guest's initial descriptors: stdio, then one directory per grant, in order (fds 3, 4, ...);
+ * a granted folder that was replaced since it was granted is left out.
  *
  * Ambient Authority: opens each granted folder by its host path. These are the only host paths
  * the runtime opens on its own; every other file is reached from one of them (path-resolve.ts).
@@ -39,10 +61,11 @@ function buildTable(): FdTable {
       rightsBase: stream === 0 ? STDIN_RIGHTS : STDOUT_RIGHTS, rightsInheriting: 0, hostPath: `<stdio ${stream}>`,
     });
   });
+  setReadOnlyDirs(config.readOnlyDirs);
   for (const [origin, p] of config.preopens.entries()) {
-    // The person chose this folder, so a symlink in its own path is theirs: resolve it once here.
-    const hostPath = fs.realpathSync(p.hostPath);
-    const hostFd = fs.openSync(hostPath, fs.constants.O_RDONLY | (fs.constants.O_DIRECTORY ?? 0));
+    const opened = openPreopen(p, origin);
+    if (opened === null) continue;
+    const { hostFd, hostPath } = opened;
     fds.add({
       kind: 'dir', hostFd, filetype: 3, fdflags: 0, position: 0, readOnly: p.readOnly,
       // The ask root's own times are nobody's answer: its path operations ask, it never changes.

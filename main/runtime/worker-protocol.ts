@@ -1,3 +1,4 @@
+import type { FolderPin } from './pinned-folder.ts';
 import type { RingBuffers } from './ring.ts';
 
 /** A folder the guest sees as a preopened directory. */
@@ -11,6 +12,12 @@ export interface Preopen {
   ask?: boolean;
   /** The grant this folder comes from (bookkeeping for revocation; the runtime ignores it). */
   grantId?: number;
+  /**
+   * What the person granted: the worker opens `pin.resolved` following no symlink and checks its
+   * identity, and leaves the folder out of the run if it was replaced (pinned-folder.ts). Without
+   * it, `hostPath` is opened as the person named it.
+   */
+  pin?: FolderPin;
 }
 
 /** What the main thread hands a run's worker: frozen capabilities and the stdio rings. */
@@ -31,6 +38,8 @@ export interface WorkerConfig {
   askBuffer?: SharedArrayBuffer;
   /** One Int32 per preopen: non-zero once its grant is revoked (checked at every access). */
   revoked: SharedArrayBuffer;
+  /** Identities ("dev:ino") of the folders granted read-only: read-only by every route. */
+  readOnlyDirs: string[];
 }
 
 /** Messages from a run's worker to the main thread. */
@@ -38,4 +47,5 @@ export type WorkerMessage =
   | { type: 'exit'; code: number }
   | { type: 'trap'; message: string; memoryAtCap: boolean }
   | { type: 'log'; message: string; detail?: string }
+  | { type: 'stale'; index: number; reason: string }
   | { type: 'ask'; operation: import('./ask.ts').AskOperation; path: string };

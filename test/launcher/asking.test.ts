@@ -47,8 +47,11 @@ test('each answer is applied and audited; "always" answers are remembered', asyn
   next = 'deny';
   expect(await decide('write', '/data/a.txt')).toBe(false);
   next = 'allow-always';
-  expect(await decide('create', '/data/new/b.txt')).toBe(true);
-  expect(lib.grants(app.id)).toMatchObject([{ kind: 'folder', host: '/data/new', guest: '/data/new', access: 'read-write' }]);
+  // An "always" answer grants a real folder: what it is is recorded (issue 9), so it must exist.
+  const created = path.join(temp(), 'new');
+  fs.mkdirSync(created);
+  expect(await decide('create', `${created}/b.txt`)).toBe(true);
+  expect(lib.grants(app.id)).toMatchObject([{ kind: 'folder', host: created, guest: created, access: 'read-write', pin: { resolved: created } }]);
   next = 'deny-always';
   expect(await decide('read', '/secret')).toBe(false);
   expect(lib.denials(app.id)).toEqual(['/secret']);
@@ -59,7 +62,7 @@ test('each answer is applied and audited; "always" answers are remembered', asyn
   expect(lib.audit(app.id).map((e) => `${e.decision} ${e.operation} ${e.path}`).reverse()).toEqual([
     'prompted-allowed read /data/a.txt',
     'denied write /data/a.txt',
-    'prompted-allowed create /data/new/b.txt',
+    `prompted-allowed create ${created}/b.txt`,
     'denied read /secret',
     'denied read /secret/x',
   ]);

@@ -33,7 +33,9 @@ const install = (file: string, ...extra: string[]): Promise<Installed> => cliJso
 const grantsOf = (app: string): Promise<GrantRecord[]> => cliJson<GrantRecord[]>(home, ['grants', app, '--json']);
 /** A grant without its id and times, for comparing what was stored. */
 const bare = (g: GrantRecord): Record<string, unknown> => {
-  const { id: _id, createdAt: _c, lastUsedAt: _l, ...rest } = g;
+  const { id: _id, createdAt: _c, lastUsedAt: _l, pin, ...rest } = g;
+  // A folder grant records what it granted (issue 9): the folder it names, resolved.
+  if (g.kind === 'folder') expect(pin?.resolved).toBe(fs.realpathSync(g.host));
   return rest;
 };
 

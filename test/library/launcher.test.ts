@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PolicyError, policyFor } from '../../main/launcher/policy.ts';
+import { policyFor } from '../../main/launcher/policy.ts';
 import type { AppRecord, GrantRecord, RunRecord } from '../../main/library/types.ts';
 import { cli, cliJson, collect, fixture, flitePath, libraryProblems, spawnCli, storeFiles, tempDir, waitForOutput, withLibrary } from './cli-helpers.ts';
 
@@ -38,10 +38,16 @@ describe('policyFor', () => {
 
   it('maps every kind of grant, and nothing else', () => {
     const p = policyFor(sample(), hostEnv);
+    // Each folder with what it is now (issue 9: the worker opens exactly that folder).
+    const pin = (p: string) => {
+      const st = fs.statSync(p, { bigint: true });
+      return { resolved: fs.realpathSync(p), dev: String(st.dev), ino: String(st.ino), born: st.birthtimeNs > 0n ? String(st.birthtimeNs) : null };
+    };
     expect(p.preopens).toEqual([
-      { hostPath: path.join(dir, 'ro'), guestPath: '/in', readOnly: true, grantId: 1 },
-      { hostPath: path.join(dir, 'rw'), guestPath: '/out', readOnly: false, grantId: 2 },
+      { hostPath: fs.realpathSync(path.join(dir, 'ro')), guestPath: '/in', readOnly: true, grantId: 1, pin: pin(path.join(dir, 'ro')) },
+      { hostPath: fs.realpathSync(path.join(dir, 'rw')), guestPath: '/out', readOnly: false, grantId: 2, pin: pin(path.join(dir, 'rw')) },
     ]);
+    expect(p.stale).toEqual([]);
     // Forwarded from the fake host env; the unset forwarded variable is left out; nothing else passes.
     expect(p.env).toEqual([['FIXED', 'a=b c'], ['FWD', 'from host'], ['EMPTY', '']]);
     expect(p.defaultArgs).toEqual(['-v', 'two words']);
@@ -52,7 +58,7 @@ describe('policyFor', () => {
 
   it('no grants: no folders, no environment, no arguments, no limits', () => {
     const p = policyFor([], hostEnv);
-    expect(p).toEqual({ preopens: [], env: [], defaultArgs: [], memoryMaxBytes: undefined, timeoutMs: undefined, grantIds: [] });
+    expect(p).toEqual({ preopens: [], env: [], defaultArgs: [], memoryMaxBytes: undefined, timeoutMs: undefined, grantIds: [], stale: [], readOnlyDirs: [] });
   });
 
   it('reads forwarded variables from the given host environment, at the time of the call', () => {
@@ -89,13 +95,20 @@ describe('policyFor', () => {
     expect(p.timeoutMs).toBe(5000);
   });
 
-  it('a granted folder that no longer exists (or is now a file) is a PolicyError naming it', () => {
+  // Issue 9 changed this: such a grant used to fail the whole run (PolicyError); now the run
+  // starts without it and the grant is reported stale, naming the folder.
+  it('a granted folder that no longer exists (or is now a file) is left out as stale, naming it', () => {
     const gone = path.join(dir, 'gone');
-    expect(() => policyFor([{ kind: 'folder', host: gone, guest: '/g', access: 'read', ...meta(1) }], {})).toThrow(PolicyError);
-    expect(() => policyFor([{ kind: 'folder', host: gone, guest: '/g', access: 'read', ...meta(1) }], {})).toThrow(gone);
     const file = path.join(dir, 'file');
     fs.writeFileSync(file, 'x');
-    expect(() => policyFor([{ kind: 'folder', host: file, guest: '/f', access: 'read-write', ...meta(1) }], {})).toThrow(PolicyError);
+    const p = policyFor([
+      { kind: 'folder', host: gone, guest: '/g', access: 'read', ...meta(1) },
+      { kind: 'folder', host: file, guest: '/f', access: 'read-write', ...meta(2) },
+    ], {});
+    expect(p.preopens).toEqual([]);
+    expect(p.stale.map((s) => s.grantId)).toEqual([1, 2]);
+    expect(p.stale[0]!.reason).toContain(gone);
+    expect(p.stale[1]!.reason).toContain(file);
   });
 });
 
@@ -249,17 +262,20 @@ describe('terrarium run APP', () => {
     expect(await history('proc')).toEqual(before);
   });
 
-  it('a granted folder that is gone: exit 1 naming it, no run recorded', async () => {
+  // Issue 9 changed this: the run used to be refused (exit 1, no run recorded); now it starts
+  // without the folder, and one line names the stale grant and how to grant it again.
+  it('a granted folder that is gone: the run starts without it, one line naming it', async () => {
     await install(fixture('proc.wasm'));
     const d = path.join(scratch, 'd');
     fs.mkdirSync(d);
     expect((await cli(home, ['grant', 'proc', '--dir', `${d}::/d`])).code).toBe(0);
     fs.rmdirSync(d);
     const r = await cli(home, ['run', 'proc', '--', 'main', '0']);
-    expect(r.code).toBe(1);
+    expect(r.code, r.stderr).toBe(0);
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
-    expect(r.stderr).toContain(fs.realpathSync(scratch));
-    expect(await history('proc')).toEqual([]);
+    expect(r.stderr).toContain(`is stale: ${fs.realpathSync(scratch)}/d no longer exists`);
+    expect(r.stderr).toContain(`terrarium grant proc --dir ${fs.realpathSync(scratch)}/d::/d`);
+    expect(await history('proc')).toHaveLength(1);
   });
 
   it('flite.wasm (third party) installed, granted a folder, writes a RIFF/WAVE there and nothing elsewhere', async () => {

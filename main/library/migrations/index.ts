@@ -4,6 +4,7 @@ import * as m0002 from './0002-builds-and-outcomes.ts';
 import * as m0003 from './0003-catalog-index.ts';
 import * as m0004 from './0004-ask-mode.ts';
 import * as m0005 from './0005-run-once-log.ts';
+import * as m0006 from './0006-grant-identity.ts';
 import * as m0007 from './0007-bounded-audit-and-revisions.ts';
 
 export interface Migration {
@@ -11,4 +12,4 @@ export interface Migration {
   up: string;
 }
 
-export const migrations: Migration[] = [m0001, m0002, m0003, m0004, m0005, m0007];
+export const migrations: Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007];

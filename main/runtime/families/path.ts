@@ -6,13 +6,13 @@
  */
 import fs from 'node:fs';
 import {
-  Errno, Fdflags, Filetype, Lookupflags, Oflags, RIGHTS_ALL, RIGHTS_DIRECTORY, RIGHTS_REGULAR_FILE, Rights,
+  Errno, Fdflags, Filetype, Lookupflags, Oflags, RIGHTS_ALL, RIGHTS_DIRECTORY, RIGHTS_READ_ONLY_DENIED, RIGHTS_REGULAR_FILE, Rights,
 } from '../abi.ts';
 import type { Provider, WasiContext } from '../context.ts';
 import { WasiError } from '../errors.ts';
 import { type Descriptor, dirRef, filetypeOf } from '../fd-table.ts';
 import { writeFilestat } from '../filestat.ts';
-import { type DirRef, SYMLINK, childPath, isSymlink, resolve, verifySame } from '../path-resolve.ts';
+import { type DirRef, SYMLINK, childPath, isReadOnlyEntry, isReadOnlyFd, isSymlink, resolve, verifySame } from '../path-resolve.ts';
 import { timesFor } from '../times.ts';
 import { type AskOperation, gate, rightsForAnswer } from '../ask.ts';
 
@@ -28,6 +28,17 @@ function bigRights(v: bigint): number {
 
 function mutating(d: Descriptor): void {
   if (d.readOnly) throw new WasiError(Errno.notcapable, 'read-only grant');
+}
+
+/**
+ * Throws `notcapable` unless entry `name` of `at` (the directory the walk ended in) may be changed
+ * through `d`: least access wins, so nothing inside a folder granted read-only, nor that folder
+ * itself, is changed through a wider grant (DESIGN §3.1).
+ */
+function mutable(d: Descriptor, at: DirRef, name: string): void {
+  mutating(d);
+  if (at.readOnly === true) throw new WasiError(Errno.notcapable, 'inside a read-only grant');
+  if (isReadOnlyEntry(at, name)) throw new WasiError(Errno.notcapable, 'a folder granted read-only');
 }
 
 function notDirAfterSlash(dir: DirRef, name: string): never {
@@ -101,6 +112,7 @@ export function pathOps(ctx: WasiContext): Provider {
       let answered: AskOperation | undefined;
       const opened = resolve(dirRef(dir), path, { follow: follows(dirflags) }, (at, name, mustBeDir) => {
         let f = flags | (wantDir || mustBeDir ? C.O_DIRECTORY : 0);
+        if (write || (oflags & (Oflags.creat | Oflags.trunc))) mutable(dir, at, name);
         if (dir.ask) {
           // Ask before anything is opened: what the open would do, decided from what is there.
           let st: fs.Stats | undefined;
@@ -123,7 +135,7 @@ export function pathOps(ctx: WasiContext): Provider {
         try {
           const hostFd = fs.openSync(childPath(at, name), f, 0o666);
           verifySame(hostFd, at, name);
-          return { hostFd, hostPath: `${at.path}/${name}` };
+          return { hostFd, hostPath: `${at.path}/${name}`, readOnly: at.readOnly === true };
         } catch (err) {
           const code = (err as NodeJS.ErrnoException).code;
           if ((code === 'ELOOP' || code === 'ENOTDIR') && (follows(dirflags) || mustBeDir) && isSymlink(at, name)) return SYMLINK;
@@ -140,15 +152,23 @@ export function pathOps(ctx: WasiContext): Provider {
       const filetype = filetypeOf(st);
       const answerRights = answered === undefined ? { base: RIGHTS_ALL, inheriting: RIGHTS_ALL } : rightsForAnswer(answered);
       const isDir = filetype === Filetype.directory;
+      let readOnly: boolean;
+      try {
+        readOnly = dir.readOnly || opened.readOnly || (isDir && isReadOnlyFd(opened.hostFd));
+      } catch (err) {
+        fs.closeSync(opened.hostFd);
+        throw err;
+      }
+      const denied = readOnly ? RIGHTS_READ_ONLY_DENIED : 0;
       const d: Descriptor = {
         kind: isDir ? 'dir' : 'file',
         hostFd: opened.hostFd,
         filetype,
-        rightsBase: base & (isDir ? RIGHTS_DIRECTORY : RIGHTS_REGULAR_FILE) & answerRights.base,
-        rightsInheriting: inheriting & dir.rightsInheriting & answerRights.inheriting,
+        rightsBase: base & (isDir ? RIGHTS_DIRECTORY : RIGHTS_REGULAR_FILE) & answerRights.base & ~denied,
+        rightsInheriting: inheriting & dir.rightsInheriting & answerRights.inheriting & ~denied,
         fdflags: fdflags & 0x1f,
         position: 0,
-        readOnly: dir.readOnly,
+        readOnly,
         hostPath: opened.hostPath,
         ask: dir.ask,
         origin: dir.origin,
@@ -161,6 +181,7 @@ export function pathOps(ctx: WasiContext): Provider {
       const dir = fds.dir(fd, R.path_create_directory);
       mutating(dir);
       resolve(dirRef(dir), ctx.mem.path(p, len), { follow: false }, (at, name) => {
+        mutable(dir, at, name);
         gate(ctx.asker, dir.ask, at.path, name, 'create');
         fs.mkdirSync(childPath(at, name));
       });
@@ -189,6 +210,7 @@ export function pathOps(ctx: WasiContext): Provider {
       resolve(dirRef(dir), path, { follow: follows(flags) }, (at, name, mustBeDir) => {
         const st = statProbe(follows(flags))(at, name, mustBeDir);
         if (st === SYMLINK) return SYMLINK;
+        mutable(dir, at, name);
         gate(ctx.asker, dir.ask, at.path, name, 'set-times');
         const [a, m] = timesFor(atim, mtim, fstflags, () => st);
         fs.lutimesSync(childPath(at, name), a, m);
@@ -210,10 +232,12 @@ export function pathOps(ctx: WasiContext): Provider {
         const st = statProbe(follows(oldFlags))(oa, on, oDir);
         if (st === SYMLINK) return SYMLINK;
         if (st.isDirectory()) throw new WasiError(Errno.perm, 'cannot hard-link a directory');
+        mutable(from, oa, on);
         // A hard link is lasting access to the file through another folder: a change on both sides.
         gate(ctx.asker, from.ask, oa.path, on, 'link');
         return resolve(dirRef(to), newPath, { follow: false }, (na, nn, nDir) => {
           if (nDir) throw new WasiError(Errno.noent, 'trailing slash on a link name');
+          mutable(to, na, nn);
           gate(ctx.asker, to.ask, na.path, nn, 'link');
           fs.linkSync(childPath(oa, on), childPath(na, nn));
           return 0;
@@ -242,6 +266,7 @@ export function pathOps(ctx: WasiContext): Provider {
       mutating(dir);
       resolve(dirRef(dir), ctx.mem.path(p, len), { follow: false }, (at, name) => {
         if (name === '.') throw new WasiError(Errno.inval, 'cannot remove "."');
+        mutable(dir, at, name);
         gate(ctx.asker, dir.ask, at.path, name, 'delete');
         fs.rmdirSync(childPath(at, name));
         return 0;
@@ -259,8 +284,10 @@ export function pathOps(ctx: WasiContext): Provider {
       resolve(dirRef(from), oldPath, { follow: false }, (oa, on, oDir) => {
         if (on === '.') throw new WasiError(Errno.inval, 'cannot rename "."');
         if (oDir && !fs.lstatSync(childPath(oa, on)).isDirectory()) throw new WasiError(Errno.notdir, 'not a directory');
+        mutable(from, oa, on);
         return resolve(dirRef(to), newPath, { follow: false }, (na, nn, nDir) => {
           if (nn === '.') throw new WasiError(Errno.inval, 'cannot rename onto "."');
+          mutable(to, na, nn);
           if (nDir && !fs.lstatSync(childPath(oa, on)).isDirectory()) throw new WasiError(Errno.notdir, 'not a directory');
           gate(ctx.asker, from.ask, oa.path, on, 'rename');
           gate(ctx.asker, to.ask, na.path, nn, 'rename');
@@ -291,6 +318,7 @@ export function pathOps(ctx: WasiContext): Provider {
           }
           throw new WasiError(st === undefined ? Errno.noent : st.isDirectory() ? Errno.exist : Errno.notdir, 'trailing slash on a symlink name');
         }
+        mutable(dir, at, name);
         gate(ctx.asker, dir.ask, at.path, name, 'create');
         fs.symlinkSync(target, childPath(at, name));
         return 0;
@@ -304,6 +332,7 @@ export function pathOps(ctx: WasiContext): Provider {
       resolve(dirRef(dir), ctx.mem.path(p, len), { follow: false }, (at, name, mustBeDir) => {
         if (name === '.') throw new WasiError(Errno.isdir, 'is a directory');
         if (mustBeDir) notDirAfterSlash(at, name);
+        mutable(dir, at, name);
         gate(ctx.asker, dir.ask, at.path, name, 'delete');
         fs.unlinkSync(childPath(at, name));
         return 0;

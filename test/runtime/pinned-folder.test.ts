@@ -1,0 +1,99 @@
+/**
+ * Opening granted folders as granted (issue 9 point 1): `openPinned` follows no symlink anywhere
+ * on the recorded path and checks the identity; the worker leaves a replaced folder out of the run
+ * even when main's check passed (its open is the authoritative one); and `terrarium run --dir`
+ * refuses a folder reached through a symbolic link inside another writable --dir folder.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadCommand } from '../../main/runtime/load.ts';
+import { StaleFolder, openPinned, pinFolder, plantedLink } from '../../main/runtime/pinned-folder.ts';
+import { type Preopen, startRun } from '../../main/runtime/run.ts';
+import { fixtureWasm, runCli } from '../helpers/sandbox-box.ts';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+function tree(): { root: string; w: string; inner: string; outside: string } {
+  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'terrarium-pin-')));
+  dirs.push(root);
+  const w = path.join(root, 'box', 'w');
+  const inner = path.join(w, 'inner');
+  const outside = path.join(root, 'outside');
+  fs.mkdirSync(inner, { recursive: true });
+  fs.mkdirSync(outside);
+  fs.writeFileSync(path.join(outside, 'secret.txt'), 'SECRET');
+  return { root, w, inner, outside };
+}
+
+describe('openPinned', () => {
+  it('opens the recorded folder, and refuses a symlink anywhere on its path or another identity', () => {
+    const { root, w, inner } = tree();
+    const pin = pinFolder(inner);
+    expect(pin.resolved).toBe(inner);
+    fs.closeSync(openPinned(pin));
+    // A symlink for a folder on the way (the same folder behind it): still refused.
+    fs.renameSync(path.join(root, 'box'), path.join(root, 'real-box'));
+    fs.symlinkSync('real-box', path.join(root, 'box'));
+    expect(() => openPinned(pin)).toThrow(StaleFolder);
+    expect(() => openPinned(pin)).toThrow(`${path.join(root, 'box')} was replaced by a symbolic link`);
+    fs.unlinkSync(path.join(root, 'box'));
+    fs.renameSync(path.join(root, 'real-box'), path.join(root, 'box'));
+    fs.closeSync(openPinned(pin));
+    fs.rmdirSync(inner);
+    expect(() => openPinned(pin)).toThrow(`${inner} no longer exists`);
+    // Made again under the same name: ext4 hands it the same inode number, the birth time tells.
+    fs.mkdirSync(inner);
+    expect(() => openPinned(pin)).toThrow(`${inner} is another folder than the one granted`);
+    expect(plantedLink(w, [w])).toBeNull();
+  });
+
+  it('the worker leaves out a folder replaced after main checked it, and says so', async () => {
+    const { w, inner } = tree();
+    const pins = [pinFolder(w), pinFolder(inner)];
+    // main checked (pinned) both; then the app's earlier run, or a racing process, swaps inner.
+    fs.renameSync(inner, `${inner}.old`);
+    fs.symlinkSync('../../outside', inner);
+    const preopens: Preopen[] = [
+      { hostPath: w, guestPath: '/w', readOnly: false, pin: pins[0] },
+      { hostPath: inner, guestPath: '/w/inner', readOnly: false, pin: pins[1] },
+    ];
+    let out = '';
+    const stale: string[] = [];
+    const handle = startRun({
+      module: loadCommand(fs.readFileSync(fixtureWasm('grant_swap.wasm'))),
+      args: ['grant_swap.wasm', 'probe', '63'],
+      env: [],
+      preopens,
+      onOutput: (_s, d) => {
+        out += Buffer.from(d).toString('utf8');
+      },
+      onStale: (p, reason) => stale.push(`${p.guestPath}: ${reason}`),
+    });
+    handle.endStdin();
+    expect(await handle.done).toEqual({ kind: 'exit', code: 0 });
+    expect(out).toContain('preopen 3 /w\n');
+    expect(out).not.toContain('/w/inner');
+    expect(out).not.toContain('SECRET');
+    expect(stale).toEqual([`/w/inner: ${inner} was replaced by a symbolic link`]);
+  });
+});
+
+describe('terrarium run --dir', () => {
+  it('refuses a --dir reached through a symlink inside another read-write --dir, in one line (exit 2)', async () => {
+    const { w, inner } = tree();
+    fs.rmdirSync(inner);
+    fs.symlinkSync('../../outside', inner);
+    const r = await runCli(['--dir', `${w}::/w`, '--dir', `${inner}::/w/inner`, fixtureWasm('grant_swap.wasm'), '--', 'probe', '63']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`terrarium: --dir ${inner}: its path passes through the symbolic link ${inner} inside ${w}, a read-write --dir folder of this command (the app could have put it there); name the folder it leads to instead (see "terrarium --help")\n`);
+    // The same folders with the outer one read-only: nobody could have planted the link, so it runs.
+    const ok = await runCli(['--dir', `${w}::/w:ro`, '--dir', `${inner}::/w/inner`, fixtureWasm('grant_swap.wasm'), '--', 'probe', '63']);
+    expect(ok.stdout, ok.stderr).toContain('preopen 4 /w/inner\n');
+  });
+});
