@@ -1,0 +1,66 @@
+/**
+ * The fuzzer's host tree: a read-write grant, a read-only grant and an outside folder beside
+ * them holding a unique canary string (in file contents and in a folder name), with symlinks in
+ * both grants that point inside, up, out and to absolute paths.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HostSnapshot, type TreeSpec, writeTree } from '../helpers/sandbox-box.ts';
+
+/** One run's folders. */
+export interface FuzzTree {
+  root: string;
+  rw: string;
+  ro: string;
+  outside: string;
+  canary: string;
+  /** Absolute host paths of outside entries (symlink targets worth trying). */
+  hostPaths: string[];
+  remove(): void;
+}
+
+function grantSpec(root: string, label: string): TreeSpec {
+  return {
+    f: `hello from ${label}\n`,
+    'd/g': 'g\n',
+    link_in: { link: 'f' },
+    link_dir: { link: 'd' },
+    link_out: { link: '../outside/canary.txt' },
+    link_abs: { link: join(root, 'outside', 'canary.txt') },
+    link_up: { link: '..' },
+    link_loop: { link: 'link_loop' },
+    link_dotdot: { link: 'd/../../outside' },
+  };
+}
+
+/** Creates a fresh tree under the system temp folder with a new random canary. */
+export function makeFuzzTree(canary = `TFZ-CANARY-${randomBytes(8).toString('hex')}`): FuzzTree {
+  const root = mkdtempSync(join(tmpdir(), 'terrarium-fuzz-'));
+  const outside = join(root, 'outside');
+  writeTree(outside, {
+    'canary.txt': `${canary}\n`.repeat(4),
+    [`${canary}/canary.txt`]: canary,
+    'sub/deep.txt': `deep ${canary}`,
+  });
+  writeTree(join(root, 'rw'), grantSpec(root, 'rw'));
+  writeTree(join(root, 'ro'), grantSpec(root, 'ro'));
+  return {
+    root,
+    rw: join(root, 'rw'),
+    ro: join(root, 'ro'),
+    outside,
+    canary,
+    hostPaths: [join(outside, 'canary.txt'), outside, join(root, 'ro', 'f'), '/etc/passwd'],
+    remove: () => rmSync(root, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * Snapshot of everything the guest must not change: the outside folder (not even read: atimes
+ * are checked where the filesystem records them) and the read-only grant (read, never changed).
+ */
+export function protectedSnapshot(t: FuzzTree): HostSnapshot {
+  return HostSnapshot.take(t.root, { skip: [t.rw], readable: [t.ro] });
+}
