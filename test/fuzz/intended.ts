@@ -120,7 +120,7 @@ export const INTENDED: readonly Intended[] = [
 export const AVOIDED: readonly { id: string; why: string }[] = [
   { id: 'bad-pointer', why: 'A pointer or length out of bounds or misaligned is `fault` in Terrarium; Wasmtime traps (the run ends).' },
   { id: 'bad-enum', why: 'Undefined bits in flags or rights, and out-of-range enums (whence, advice, clock, event type), are `inval`/`notcapable` in Terrarium; Wasmtime traps.' },
-  { id: 'random-size', why: '`random_get` of more than 64 MiB: Terrarium fills it in pieces; Wasmtime traps.' },
+  { id: 'random-size', why: 'A `random_get` larger than Wasmtime\'s limit traps in Wasmtime; Terrarium fills it (or answers `fault`). Scripts ask for at most 64 KiB.' },
   { id: 'cpu-clocks', why: 'The process and thread CPU-time clocks exist in Terrarium; Wasmtime answers `badf`/`inval`.' },
   { id: 'sync-flags', why: '`dsync`, `rsync` and `sync` at open are honoured by Terrarium; Wasmtime answers `notsup`.' },
   { id: 'set-flags-rights', why: '`fd_fdstat_set_flags` (append, nonblock) and `fd_fdstat_set_rights` (narrowing) work in Terrarium; Wasmtime 49 answers `badf`/`notsup`.' },
