@@ -21,6 +21,8 @@ export interface GenOptions {
   canary: string;
   /** Absolute host paths worth trying as symlink targets (the outside tree's files). */
   hostPaths: string[];
+  /** More path names to try (the overlap run's nested grant); none by default. */
+  names?: string[];
   /** Whether calls may use fds 0-2 (off for the differential run: stdio differs by design). */
   stdio: boolean;
   /** Whether the script may end with proc_exit. */
@@ -270,7 +272,8 @@ class Generator {
     const r = this.rng;
     let s: Uint8Array;
     const roll = r.int(20);
-    if (roll < 12) s = enc.encode(r.pick(NAMES));
+    if (this.opts.names && r.chance(0.3)) s = enc.encode(r.pick(this.opts.names));
+    else if (roll < 12) s = enc.encode(r.pick(NAMES));
     else if (roll < 15) s = enc.encode(`${r.pick(NAMES)}/${r.pick(NAMES)}`);
     else if (roll < 16) s = enc.encode(r.pick(this.opts.hostPaths.length ? this.opts.hostPaths : NAMES));
     else if (roll < 17) s = enc.encode('../'.repeat(1 + r.int(40)) + r.pick(NAMES));

@@ -1,12 +1,13 @@
-// npm run fuzz [-- --calls N] [--seed N] [--per-script N] [--deadline SECONDS] [--script SEED]
+// npm run fuzz [-- --calls N] [--seed N] [--per-script N] [--deadline SECONDS] [--script SEED] [--overlap 1]
 // Runs a seeded fuzz campaign against Terrarium's runtime and prints calls, seeds, time and
-// findings; exits 1 when there is any finding. `--script SEED` reruns one script by its seed.
+// findings; exits 1 when there is any finding. `--script SEED` reruns one script by its seed;
+// `--overlap 1` also grants a folder inside the read-write grant read-only (issue 9, point 2).
 import { runCampaign, runScript } from './campaign.ts';
 
-const USAGE = 'usage: npm run fuzz -- [--calls N] [--seed N] [--per-script N] [--deadline SECONDS] [--script SEED]';
+const USAGE = 'usage: npm run fuzz -- [--calls N] [--seed N] [--per-script N] [--deadline SECONDS] [--script SEED] [--overlap 1]';
 
 function parse(argv: string[]): Record<string, number> {
-  const o: Record<string, number> = { calls: 20_000, seed: Date.now() % 2 ** 31, 'per-script': 2000, deadline: 60 };
+  const o: Record<string, number> = { calls: 20_000, seed: Date.now() % 2 ** 31, 'per-script': 2000, deadline: 60, overlap: 0 };
   for (let i = 0; i < argv.length; i++) {
     const key = argv[i]!.replace(/^--/, '');
     const v = Number(argv[++i]);
@@ -19,7 +20,7 @@ function parse(argv: string[]): Record<string, number> {
 
 const o = parse(process.argv.slice(2));
 if (o.script !== undefined) {
-  const findings = await runScript(o.script, o['per-script']!, o.deadline! * 1000);
+  const findings = await runScript(o.script, o['per-script']!, o.deadline! * 1000, o.overlap === 1);
   for (const f of findings) console.log(`finding: ${f}`);
   console.log(`script ${o.script}: ${o['per-script']} calls, ${findings.length} findings`);
   process.exitCode = findings.length ? 1 : 0;
@@ -30,6 +31,7 @@ if (o.script !== undefined) {
     calls: o.calls!,
     callsPerScript: o['per-script']!,
     deadlineMs: o.deadline! * 1000,
+    overlap: o.overlap === 1,
     onScript: (done, total, findings) => {
       if (performance.now() - last < 5000 && done < total) return;
       last = performance.now();

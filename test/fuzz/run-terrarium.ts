@@ -44,7 +44,10 @@ export function checkResults(script: Script, canary: string, stdout: Buffer, std
   return { findings, results };
 }
 
-/** Runs `script` on Terrarium with tree.rw as /rw (fd 3) and tree.ro read-only as /ro (fd 4). */
+/**
+ * Runs `script` on Terrarium with tree.rw as /rw (fd 3), tree.ro read-only as /ro (fd 4) and,
+ * in an overlap tree, tree.nested read-only as /rw/inner (fd 5).
+ */
 export async function runOnTerrarium(script: Script, tree: FuzzTree, deadlineMs: number): Promise<RunReport> {
   const snap = protectedSnapshot(tree);
   const out: Buffer[] = [];
@@ -57,6 +60,7 @@ export async function runOnTerrarium(script: Script, tree: FuzzTree, deadlineMs:
     preopens: [
       { hostPath: tree.rw, guestPath: '/rw', readOnly: false },
       { hostPath: tree.ro, guestPath: '/ro', readOnly: true },
+      ...(tree.nested ? [{ hostPath: tree.nested, guestPath: '/rw/inner', readOnly: true }] : []),
     ],
     timeoutMs: deadlineMs,
     onOutput: (stream, data) => (stream === 1 ? out : err).push(Buffer.from(data)),
@@ -73,6 +77,6 @@ export async function runOnTerrarium(script: Script, tree: FuzzTree, deadlineMs:
   else if (outcome.code !== script.exitCode) findings.push(`exit code ${outcome.code}, expected ${script.exitCode}`);
   for (const m of logs) findings.push(`host log: ${m.split('\n').slice(0, 3).join(' | ')}`);
   if (/\n\s+at .*\(.*:\d+:\d+\)/.test(stderr.toString('latin1'))) findings.push('host stack trace on the guest stderr');
-  for (const d of snap.diff()) findings.push(`protected tree: ${d}`);
+  for (const { label, snap: one } of snap) for (const d of one.diff()) findings.push(`protected tree: ${label}${d}`);
   return { findings, results, stdout };
 }

@@ -18,6 +18,8 @@ export interface FuzzTree {
   canary: string;
   /** Absolute host paths of outside entries (symlink targets worth trying). */
   hostPaths: string[];
+  /** With `overlap`: rw/inner, also granted read-only (as /rw/inner, fd 5). */
+  nested?: string;
   remove(): void;
 }
 
@@ -35,8 +37,11 @@ function grantSpec(root: string, label: string): TreeSpec {
   };
 }
 
-/** Creates a fresh tree under the system temp folder with a new random canary. */
-export function makeFuzzTree(canary = `TFZ-CANARY-${randomBytes(8).toString('hex')}`): FuzzTree {
+/**
+ * Creates a fresh tree under the system temp folder with a new random canary; with `overlap`, a
+ * folder inside the read-write grant is granted again, read-only (issue 9, point 2).
+ */
+export function makeFuzzTree(canary = `TFZ-CANARY-${randomBytes(8).toString('hex')}`, overlap = false): FuzzTree {
   const root = mkdtempSync(join(tmpdir(), 'terrarium-fuzz-'));
   const outside = join(root, 'outside');
   writeTree(outside, {
@@ -46,7 +51,10 @@ export function makeFuzzTree(canary = `TFZ-CANARY-${randomBytes(8).toString('hex
   });
   writeTree(join(root, 'rw'), grantSpec(root, 'rw'));
   writeTree(join(root, 'ro'), grantSpec(root, 'ro'));
+  const nested = overlap ? join(root, 'rw', 'inner') : undefined;
+  if (nested) writeTree(nested, { f: 'inner\n', 'd/g': 'g\n', link_in: { link: 'f' } });
   return {
+    nested,
     root,
     rw: join(root, 'rw'),
     ro: join(root, 'ro'),
@@ -58,9 +66,15 @@ export function makeFuzzTree(canary = `TFZ-CANARY-${randomBytes(8).toString('hex
 }
 
 /**
- * Snapshot of everything the guest must not change: the outside folder (not even read: atimes
- * are checked where the filesystem records them) and the read-only grant (read, never changed).
+ * Snapshots of everything the guest must not change: the outside folder (not even read: atimes
+ * are checked where the filesystem records them) and the read-only grants (read, never changed),
+ * each with the prefix its paths are reported under.
  */
-export function protectedSnapshot(t: FuzzTree): HostSnapshot {
-  return HostSnapshot.take(t.root, { skip: [t.rw], readable: [t.ro] });
+export function protectedSnapshot(t: FuzzTree): { label: string; snap: HostSnapshot }[] {
+  const snaps = [{ label: '', snap: HostSnapshot.take(t.root, { skip: [t.rw], readable: [t.ro] }) }];
+  if (t.nested) snaps.push({ label: 'rw/inner/', snap: HostSnapshot.take(t.nested, { readable: [t.nested] }) });
+  return snaps;
 }
+
+/** The path names worth trying in the overlap run (the nested read-only grant, by both routes). */
+export const OVERLAP_NAMES = ['inner', 'inner/f', 'inner/d/g', 'inner/new', 'inner/d', 'inner/link_in', '../rw/inner/f', 'f', 'd/g', 'new'];
