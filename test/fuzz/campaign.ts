@@ -4,7 +4,7 @@
  */
 import { generateScript } from './generate.ts';
 import { runOnTerrarium } from './run-terrarium.ts';
-import { OVERLAP_NAMES, makeFuzzTree } from './tree.ts';
+import { OVERLAP_NAMES, type Variant, makeFuzzTree } from './tree.ts';
 
 /** How to run a campaign. */
 export interface CampaignOptions {
@@ -14,8 +14,8 @@ export interface CampaignOptions {
   callsPerScript: number;
   /** A run that has not exited after this long is a hang. */
   deadlineMs: number;
-  /** Grant a folder inside the read-write grant again, read-only (issue 9, point 2). */
-  overlap?: boolean;
+  /** The tree (tree.ts): `plain` unless told. */
+  variant?: Variant;
   onScript?: (done: number, total: number, findings: number) => void;
 }
 
@@ -39,11 +39,12 @@ export function scriptSeed(seed: number, i: number): number {
 }
 
 /** Runs one script (by its seed) on a fresh tree; returns its findings. */
-export async function runScript(seed: number, calls: number, deadlineMs: number, overlap = false): Promise<string[]> {
-  const tree = makeFuzzTree(undefined, overlap);
+export async function runScript(seed: number, calls: number, deadlineMs: number, variant: Variant = 'plain'): Promise<string[]> {
+  const tree = makeFuzzTree(undefined, variant);
   try {
-    const names = overlap ? OVERLAP_NAMES : undefined;
-    const script = generateScript(seed, { calls, canary: tree.canary, hostPaths: tree.hostPaths, names, stdio: true, exit: true });
+    const names = variant === 'overlap' ? OVERLAP_NAMES : undefined;
+    const extraDir = variant !== 'plain';
+    const script = generateScript(seed, { calls, canary: tree.canary, hostPaths: tree.hostPaths, names, extraDir, stdio: true, exit: true });
     return (await runOnTerrarium(script, tree, deadlineMs)).findings;
   } finally {
     tree.remove();
@@ -57,7 +58,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
   const findings: Finding[] = [];
   for (let i = 0; i < scripts; i++) {
     const s = scriptSeed(o.seed, i);
-    for (const message of await runScript(s, o.callsPerScript, o.deadlineMs, o.overlap)) findings.push({ scriptSeed: s, message });
+    for (const message of await runScript(s, o.callsPerScript, o.deadlineMs, o.variant)) findings.push({ scriptSeed: s, message });
     o.onScript?.(i + 1, scripts, findings.length);
   }
   return { scripts, calls: scripts * o.callsPerScript, ms: performance.now() - start, findings };

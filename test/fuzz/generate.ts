@@ -23,6 +23,8 @@ export interface GenOptions {
   hostPaths: string[];
   /** More path names to try (the overlap run's nested grant); none by default. */
   names?: string[];
+  /** fd 5 is a third grant: aim at it like at 3 and 4, and never close it. */
+  extraDir?: boolean;
   /** Whether calls may use fds 0-2 (off for the differential run: stdio differs by design). */
   stdio: boolean;
   /** Whether the script may end with proc_exit. */
@@ -299,11 +301,12 @@ class Generator {
     const r = this.rng;
     const roll = r.int(20);
     let fd: number;
-    if (roll < 10) fd = !keep ? 3 + r.int(2) : this.opts.strict || r.chance(0.99) ? 5 + r.int(6) : 4;
-    else if (roll < 16) fd = 5 + r.int(6);
+    const firstFree = this.opts.extraDir ? 6 : 5;
+    if (roll < 10) fd = !keep ? 3 + r.int(this.opts.extraDir ? 3 : 2) : this.opts.strict || r.chance(0.99) ? firstFree + r.int(6) : 4;
+    else if (roll < 16) fd = (keep ? firstFree : 5) + r.int(6);
     else if (roll < 18) fd = r.int(3);
     else fd = r.pick([11, 12, 20, 1023, 1024, 0x7fffffff, 0xffffffff]);
-    if (!this.opts.stdio && fd < 3) fd = keep ? 5 + r.int(6) : 3 + r.int(2);
+    if (!this.opts.stdio && fd < 3) fd = keep ? firstFree + r.int(6) : 3 + r.int(2);
     if (keep && fd === 1) fd = 2;
     return fd;
   }

@@ -1,13 +1,14 @@
-// npm run fuzz [-- --calls N] [--seed N] [--per-script N] [--deadline SECONDS] [--script SEED] [--overlap 1]
+// npm run fuzz [-- --calls N] [--seed N] [--per-script N] [--deadline SECONDS] [--script SEED]
+//               [--overlap 1 | --ask 1]
 // Runs a seeded fuzz campaign against Terrarium's runtime and prints calls, seeds, time and
 // findings; exits 1 when there is any finding. `--script SEED` reruns one script by its seed;
-// `--overlap 1` also grants a folder inside the read-write grant read-only (issue 9, point 2).
+// `--overlap 1` / `--ask 1` add a third grant (tree.ts variants; issue 9, points 2 and 3).
 import { runCampaign, runScript } from './campaign.ts';
 
-const USAGE = 'usage: npm run fuzz -- [--calls N] [--seed N] [--per-script N] [--deadline SECONDS] [--script SEED] [--overlap 1]';
+const USAGE = 'usage: npm run fuzz -- [--calls N] [--seed N] [--per-script N] [--deadline SECONDS] [--script SEED] [--overlap 1 | --ask 1]';
 
 function parse(argv: string[]): Record<string, number> {
-  const o: Record<string, number> = { calls: 20_000, seed: Date.now() % 2 ** 31, 'per-script': 2000, deadline: 60, overlap: 0 };
+  const o: Record<string, number> = { calls: 20_000, seed: Date.now() % 2 ** 31, 'per-script': 2000, deadline: 60, overlap: 0, ask: 0 };
   for (let i = 0; i < argv.length; i++) {
     const key = argv[i]!.replace(/^--/, '');
     const v = Number(argv[++i]);
@@ -19,8 +20,9 @@ function parse(argv: string[]): Record<string, number> {
 }
 
 const o = parse(process.argv.slice(2));
+const variant = o.overlap === 1 ? 'overlap' : o.ask === 1 ? 'ask' : 'plain';
 if (o.script !== undefined) {
-  const findings = await runScript(o.script, o['per-script']!, o.deadline! * 1000, o.overlap === 1);
+  const findings = await runScript(o.script, o['per-script']!, o.deadline! * 1000, variant);
   for (const f of findings) console.log(`finding: ${f}`);
   console.log(`script ${o.script}: ${o['per-script']} calls, ${findings.length} findings`);
   process.exitCode = findings.length ? 1 : 0;
@@ -31,7 +33,7 @@ if (o.script !== undefined) {
     calls: o.calls!,
     callsPerScript: o['per-script']!,
     deadlineMs: o.deadline! * 1000,
-    overlap: o.overlap === 1,
+    variant,
     onScript: (done, total, findings) => {
       if (performance.now() - last < 5000 && done < total) return;
       last = performance.now();

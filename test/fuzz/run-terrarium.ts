@@ -45,8 +45,8 @@ export function checkResults(script: Script, canary: string, stdout: Buffer, std
 }
 
 /**
- * Runs `script` on Terrarium with tree.rw as /rw (fd 3), tree.ro read-only as /ro (fd 4) and,
- * in an overlap tree, tree.nested read-only as /rw/inner (fd 5).
+ * Runs `script` on Terrarium with tree.rw as /rw (fd 3), tree.ro read-only as /ro (fd 4) and a
+ * variant's extra grant as fd 5; ask-mode questions are answered yes only for reading and listing.
  */
 export async function runOnTerrarium(script: Script, tree: FuzzTree, deadlineMs: number): Promise<RunReport> {
   const snap = protectedSnapshot(tree);
@@ -60,8 +60,9 @@ export async function runOnTerrarium(script: Script, tree: FuzzTree, deadlineMs:
     preopens: [
       { hostPath: tree.rw, guestPath: '/rw', readOnly: false },
       { hostPath: tree.ro, guestPath: '/ro', readOnly: true },
-      ...(tree.nested ? [{ hostPath: tree.nested, guestPath: '/rw/inner', readOnly: true }] : []),
+      ...(tree.extra ? [{ hostPath: tree.extra.hostPath, guestPath: tree.extra.guestPath, readOnly: tree.extra.readOnly, ask: tree.extra.ask }] : []),
     ],
+    onAsk: (operation) => Promise.resolve(operation === 'read' || operation === 'list'),
     timeoutMs: deadlineMs,
     onOutput: (stream, data) => (stream === 1 ? out : err).push(Buffer.from(data)),
     onLog: (m) => logs.push(m),

@@ -9,6 +9,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HostSnapshot, type TreeSpec, writeTree } from '../helpers/sandbox-box.ts';
 
+/**
+ * Which tree: `plain` (rw and ro); `overlap` also grants rw/inner read-only as /rw/inner (issue 9,
+ * point 2); `ask` adds an ask-mode folder /ask whose every question is answered yes only for
+ * reading and listing (point 3).
+ */
+export type Variant = 'plain' | 'overlap' | 'ask';
+
+/** The third grant of a variant, and the prefix its changes are reported under. */
+export interface ExtraGrant {
+  hostPath: string;
+  guestPath: string;
+  readOnly: boolean;
+  ask: boolean;
+  label: string;
+}
+
 /** One run's folders. */
 export interface FuzzTree {
   root: string;
@@ -18,8 +34,8 @@ export interface FuzzTree {
   canary: string;
   /** Absolute host paths of outside entries (symlink targets worth trying). */
   hostPaths: string[];
-  /** With `overlap`: rw/inner, also granted read-only (as /rw/inner, fd 5). */
-  nested?: string;
+  /** A third grant (fd 5) in the `overlap` and `ask` variants; it must not change. */
+  extra?: ExtraGrant;
   remove(): void;
 }
 
@@ -37,11 +53,8 @@ function grantSpec(root: string, label: string): TreeSpec {
   };
 }
 
-/**
- * Creates a fresh tree under the system temp folder with a new random canary; with `overlap`, a
- * folder inside the read-write grant is granted again, read-only (issue 9, point 2).
- */
-export function makeFuzzTree(canary = `TFZ-CANARY-${randomBytes(8).toString('hex')}`, overlap = false): FuzzTree {
+/** Creates a fresh tree of `variant` under the system temp folder with a new random canary. */
+export function makeFuzzTree(canary = `TFZ-CANARY-${randomBytes(8).toString('hex')}`, variant: Variant = 'plain'): FuzzTree {
   const root = mkdtempSync(join(tmpdir(), 'terrarium-fuzz-'));
   const outside = join(root, 'outside');
   writeTree(outside, {
@@ -51,10 +64,16 @@ export function makeFuzzTree(canary = `TFZ-CANARY-${randomBytes(8).toString('hex
   });
   writeTree(join(root, 'rw'), grantSpec(root, 'rw'));
   writeTree(join(root, 'ro'), grantSpec(root, 'ro'));
-  const nested = overlap ? join(root, 'rw', 'inner') : undefined;
-  if (nested) writeTree(nested, { f: 'inner\n', 'd/g': 'g\n', link_in: { link: 'f' } });
+  let extra: ExtraGrant | undefined;
+  if (variant === 'overlap') {
+    extra = { hostPath: join(root, 'rw', 'inner'), guestPath: '/rw/inner', readOnly: true, ask: false, label: 'rw/inner/' };
+    writeTree(extra.hostPath, { f: 'inner\n', 'd/g': 'g\n', link_in: { link: 'f' } });
+  } else if (variant === 'ask') {
+    extra = { hostPath: join(root, 'ask'), guestPath: '/ask', readOnly: false, ask: true, label: 'ask/' };
+    writeTree(extra.hostPath, grantSpec(root, 'ask'));
+  }
   return {
-    nested,
+    extra,
     root,
     rw: join(root, 'rw'),
     ro: join(root, 'ro'),
@@ -71,8 +90,9 @@ export function makeFuzzTree(canary = `TFZ-CANARY-${randomBytes(8).toString('hex
  * each with the prefix its paths are reported under.
  */
 export function protectedSnapshot(t: FuzzTree): { label: string; snap: HostSnapshot }[] {
-  const snaps = [{ label: '', snap: HostSnapshot.take(t.root, { skip: [t.rw], readable: [t.ro] }) }];
-  if (t.nested) snaps.push({ label: 'rw/inner/', snap: HostSnapshot.take(t.nested, { readable: [t.nested] }) });
+  const e = t.extra;
+  const snaps = [{ label: '', snap: HostSnapshot.take(t.root, { skip: e ? [t.rw, e.hostPath] : [t.rw], readable: [t.ro] }) }];
+  if (e) snaps.push({ label: e.label, snap: HostSnapshot.take(e.hostPath, { readable: [e.hostPath] }) });
   return snaps;
 }
 
