@@ -147,10 +147,12 @@ export function fdMeta(ctx: WasiContext): Provider {
         d.listing = list(d);
       }
       const L = d.listing;
+      // The cookie is a u64 that arrives as a signed BigInt: past 2^63 it must not look negative.
+      const from = BigInt.asUintN(64, cookie);
       const header = new Uint8Array(DE.size);
       const hv = new DataView(header.buffer);
       let used = 0;
-      for (let i = cookie > BigInt(L.names.length) ? L.names.length : Number(cookie); i < L.names.length; i++) {
+      for (let i = from > BigInt(L.names.length) ? L.names.length : Number(from); i < L.names.length; i++) {
         if (used >= bufLen) break;
         const name = encodeUtf8(L.names[i]!);
         hv.setBigUint64(DE.d_next, BigInt(i + 1), true);

@@ -96,7 +96,8 @@ export function fdIo(ctx: WasiContext): Provider {
       const d = fds.bytes(fd, R.fd_read | R.fd_seek, true);
       const bufs = ctx.mem.iovecs(iovs, iovsLen);
       ctx.mem.check(nread, 4);
-      ctx.mem.setU32(nread, bufs.length === 0 ? 0 : readFile(d, bufs, offsetOf(offset)));
+      const at = offsetOf(offset);
+      ctx.mem.setU32(nread, bufs.length === 0 ? 0 : readFile(d, bufs, at));
       return 0;
     },
     /** Writes at `offset` without moving the descriptor's offset. */
@@ -104,7 +105,8 @@ export function fdIo(ctx: WasiContext): Provider {
       const d = fds.bytes(fd, R.fd_write | R.fd_seek, true);
       const bufs = ctx.mem.iovecs(iovs, iovsLen);
       ctx.mem.check(nwritten, 4);
-      ctx.mem.setU32(nwritten, bufs.length === 0 ? 0 : writeFile(d, bufs, offsetOf(offset)));
+      const at = offsetOf(offset);
+      ctx.mem.setU32(nwritten, bufs.length === 0 ? 0 : writeFile(d, bufs, at));
       return 0;
     },
     /** Moves the offset; `inval` if it would become negative. Writes the new offset. */

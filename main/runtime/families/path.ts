@@ -251,7 +251,12 @@ export function pathOps(ctx: WasiContext): Provider {
       const path = ctx.mem.path(p, len);
       ctx.mem.check(buf, bufLen);
       ctx.mem.check(bufused, 4);
-      const target = resolve(dirRef(dir), path, { follow: false }, (at, name) => {
+      const target = resolve(dirRef(dir), path, { follow: false }, (at, name, mustBeDir) => {
+        // "link/" names what the link points to (POSIX): follow it; a folder there is no link.
+        if (mustBeDir) {
+          if (isSymlink(at, name)) return SYMLINK;
+          throw new WasiError(fs.lstatSync(childPath(at, name)).isDirectory() ? Errno.inval : Errno.notdir, 'not a symbolic link');
+        }
         gate(ctx.asker, dir.ask, at.path, name, 'read');
         return fs.readlinkSync(childPath(at, name), { encoding: 'buffer' });
       });
