@@ -5,6 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import { Filetype } from './abi.ts';
 import { type AskOperation, answerAsk, createAskBuffer } from './ask.ts';
+import { closeLeftovers, createLedger } from './host-calls/fd-ledger.ts';
 import { Ring, createRing } from './ring.ts';
 import { RecordReader } from './stdio.ts';
 import type { Preopen, WorkerConfig, WorkerMessage } from './worker-protocol.ts';
@@ -93,6 +94,7 @@ export function startRun(spec: RunSpec): RunHandle {
     stdinFd: spec.stdinFd,
     askBuffer: spec.preopens.some((p) => p.ask) ? createAskBuffer() : undefined,
     revoked: new SharedArrayBuffer(4 * Math.max(1, spec.preopens.length)),
+    nativeFds: createLedger(),
   };
   const revoked = new Int32Array(config.revoked);
   const worker = new Worker(workerUrl, { stdout: false, stderr: false });
@@ -121,7 +123,10 @@ export function startRun(spec: RunSpec): RunHandle {
     else finish({ kind: 'trap', message: m.message, memoryAtCap: m.memoryAtCap });
   });
   worker.on('error', (err) => finish({ kind: 'crash', message: err.message }));
-  worker.on('exit', () => finish({ kind: 'crash', message: 'the run ended unexpectedly' }));
+  worker.on('exit', () => {
+    closeLeftovers(config.nativeFds);
+    finish({ kind: 'crash', message: 'the run ended unexpectedly' });
+  });
   Promise.resolve(spec.module).then(
     (module) => {
       if (ended) return;

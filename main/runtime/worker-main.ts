@@ -14,6 +14,7 @@ import { GuestMemory, encodeUtf8 } from './memory.ts';
 import { Ring } from './ring.ts';
 import { GuestStdio } from './stdio.ts';
 import { workerAsker } from './ask.ts';
+import { hostCalls, hostCallsNote } from './host-calls/index.ts';
 import type { WorkerConfig, WorkerMessage } from './worker-protocol.ts';
 
 const R = Rights;
@@ -64,6 +65,8 @@ function run(): void {
     asker: config.askBuffer === undefined ? undefined : workerAsker(config.askBuffer, (operation, path) => post({ type: 'ask', operation, path })),
   };
   const report = (message: string): void => post({ type: 'log', message });
+  if (hostCallsNote !== undefined) report(hostCallsNote);
+  hostCalls.trackIn(config.nativeFds);
   let memory: WebAssembly.Memory | undefined;
   try {
     const instance = new WebAssembly.Instance(config.module, createImports(ctx, config.module, report));

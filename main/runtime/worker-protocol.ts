@@ -31,6 +31,8 @@ export interface WorkerConfig {
   askBuffer?: SharedArrayBuffer;
   /** One Int32 per preopen: non-zero once its grant is revoked (checked at every access). */
   revoked: SharedArrayBuffer;
+  /** Native descriptors the worker holds, closed by the main thread if it is terminated (host-calls/fd-ledger.ts). */
+  nativeFds: SharedArrayBuffer;
 }
 
 /** Messages from a run's worker to the main thread. */

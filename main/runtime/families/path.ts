@@ -12,8 +12,9 @@ import type { Provider, WasiContext } from '../context.ts';
 import { WasiError } from '../errors.ts';
 import { type Descriptor, dirRef, filetypeOf } from '../fd-table.ts';
 import { writeFilestat } from '../filestat.ts';
-import { type DirRef, SYMLINK, childPath, isSymlink, resolve, verifySame } from '../path-resolve.ts';
-import { timesFor } from '../times.ts';
+import { type DirRef, SYMLINK, isSymlink, resolve, verifySame } from '../path-resolve.ts';
+import { timeSpecs } from '../times.ts';
+import { type HostStat, hostCalls } from '../host-calls/index.ts';
 import { type AskOperation, gate } from '../ask.ts';
 
 const R = Rights;
@@ -31,14 +32,14 @@ function mutating(d: Descriptor): void {
 }
 
 function notDirAfterSlash(dir: DirRef, name: string): never {
-  const st = fs.lstatSync(childPath(dir, name));
+  const st = hostCalls.stat(dir, name, false);
   throw new WasiError(st.isDirectory() ? Errno.isdir : Errno.notdir, 'trailing slash');
 }
 
 /** lstat of `name`, or SYMLINK when following and it is one. */
 function statProbe(follow: boolean) {
-  return (dir: DirRef, name: string, mustBeDir: boolean): fs.BigIntStats | typeof SYMLINK => {
-    const st = fs.lstatSync(childPath(dir, name), { bigint: true });
+  return (dir: DirRef, name: string, mustBeDir: boolean): HostStat | typeof SYMLINK => {
+    const st = hostCalls.stat(dir, name, false);
     if ((follow || mustBeDir) && st.isSymbolicLink()) return SYMLINK;
     if (mustBeDir && !st.isDirectory()) throw new WasiError(Errno.notdir, 'not a directory');
     return st;
@@ -90,9 +91,9 @@ export function pathOps(ctx: WasiContext): Provider {
         const f = flags | (wantDir || mustBeDir ? C.O_DIRECTORY : 0);
         if (dir.ask) {
           // Ask before anything is opened: what the open would do, decided from what is there.
-          let st: fs.Stats | undefined;
+          let st: HostStat | undefined;
           try {
-            st = fs.lstatSync(childPath(at, name));
+            st = hostCalls.stat(at, name, false);
           } catch {
             st = undefined;
           }
@@ -102,7 +103,7 @@ export function pathOps(ctx: WasiContext): Provider {
           gate(ctx.asker, true, at.path, name, op);
         }
         try {
-          const hostFd = fs.openSync(childPath(at, name), f, 0o666);
+          const hostFd = hostCalls.open(at, name, f, 0o666);
           verifySame(hostFd, at, name);
           return { hostFd, hostPath: `${at.path}/${name}` };
         } catch (err) {
@@ -115,7 +116,7 @@ export function pathOps(ctx: WasiContext): Provider {
       try {
         st = fs.fstatSync(opened.hostFd);
       } catch (err) {
-        fs.closeSync(opened.hostFd);
+        hostCalls.close(opened.hostFd);
         throw err;
       }
       const filetype = filetypeOf(st);
@@ -142,7 +143,7 @@ export function pathOps(ctx: WasiContext): Provider {
       mutating(dir);
       resolve(dirRef(dir), ctx.mem.path(p, len), { follow: false }, (at, name) => {
         gate(ctx.asker, dir.ask, at.path, name, 'create');
-        fs.mkdirSync(childPath(at, name));
+        hostCalls.mkdir(at, name);
       });
       return 0;
     },
@@ -170,8 +171,7 @@ export function pathOps(ctx: WasiContext): Provider {
         const st = statProbe(follows(flags))(at, name, mustBeDir);
         if (st === SYMLINK) return SYMLINK;
         gate(ctx.asker, dir.ask, at.path, name, 'write');
-        const [a, m] = timesFor(atim, mtim, fstflags, () => st);
-        fs.lutimesSync(childPath(at, name), a, m);
+        hostCalls.setTimes(at, name, false, ...timeSpecs(atim, mtim, fstflags));
         return 0;
       });
       return 0;
@@ -194,7 +194,7 @@ export function pathOps(ctx: WasiContext): Provider {
         return resolve(dirRef(to), newPath, { follow: false }, (na, nn, nDir) => {
           if (nDir) throw new WasiError(Errno.noent, 'trailing slash on a link name');
           gate(ctx.asker, to.ask, na.path, nn, 'create');
-          fs.linkSync(childPath(oa, on), childPath(na, nn));
+          hostCalls.link(oa, on, na, nn);
           return 0;
         });
       });
@@ -208,7 +208,7 @@ export function pathOps(ctx: WasiContext): Provider {
       ctx.mem.check(bufused, 4);
       const target = resolve(dirRef(dir), path, { follow: false }, (at, name) => {
         gate(ctx.asker, dir.ask, at.path, name, 'read');
-        return fs.readlinkSync(childPath(at, name), { encoding: 'buffer' });
+        return hostCalls.readlink(at, name);
       });
       const n = Math.min(target.length, bufLen);
       ctx.mem.write(buf, target.subarray(0, n));
@@ -222,7 +222,7 @@ export function pathOps(ctx: WasiContext): Provider {
       resolve(dirRef(dir), ctx.mem.path(p, len), { follow: false }, (at, name) => {
         if (name === '.') throw new WasiError(Errno.inval, 'cannot remove "."');
         gate(ctx.asker, dir.ask, at.path, name, 'delete');
-        fs.rmdirSync(childPath(at, name));
+        hostCalls.rmdir(at, name);
         return 0;
       });
       return 0;
@@ -237,13 +237,13 @@ export function pathOps(ctx: WasiContext): Provider {
       const newPath = ctx.mem.path(newP, newLen);
       resolve(dirRef(from), oldPath, { follow: false }, (oa, on, oDir) => {
         if (on === '.') throw new WasiError(Errno.inval, 'cannot rename "."');
-        if (oDir && !fs.lstatSync(childPath(oa, on)).isDirectory()) throw new WasiError(Errno.notdir, 'not a directory');
+        if (oDir && !hostCalls.stat(oa, on, false).isDirectory()) throw new WasiError(Errno.notdir, 'not a directory');
         return resolve(dirRef(to), newPath, { follow: false }, (na, nn, nDir) => {
           if (nn === '.') throw new WasiError(Errno.inval, 'cannot rename onto "."');
-          if (nDir && !fs.lstatSync(childPath(oa, on)).isDirectory()) throw new WasiError(Errno.notdir, 'not a directory');
+          if (nDir && !hostCalls.stat(oa, on, false).isDirectory()) throw new WasiError(Errno.notdir, 'not a directory');
           gate(ctx.asker, from.ask, oa.path, on, 'delete');
           gate(ctx.asker, to.ask, na.path, nn, 'create');
-          fs.renameSync(childPath(oa, on), childPath(na, nn));
+          hostCalls.rename(oa, on, na, nn);
           return 0;
         });
       });
@@ -262,16 +262,16 @@ export function pathOps(ctx: WasiContext): Provider {
       resolve(dirRef(dir), path, { follow: false }, (at, name, mustBeDir) => {
         if (mustBeDir) {
           // As Wasmtime on unix: an existing entry wins (exist, or notdir for a file); else noent.
-          let st: fs.Stats | undefined;
+          let st: HostStat | undefined;
           try {
-            st = fs.lstatSync(childPath(at, name));
+            st = hostCalls.stat(at, name, false);
           } catch {
             st = undefined;
           }
           throw new WasiError(st === undefined ? Errno.noent : st.isDirectory() ? Errno.exist : Errno.notdir, 'trailing slash on a symlink name');
         }
         gate(ctx.asker, dir.ask, at.path, name, 'create');
-        fs.symlinkSync(target, childPath(at, name));
+        hostCalls.symlink(target, at, name);
         return 0;
       });
       return 0;
@@ -284,7 +284,7 @@ export function pathOps(ctx: WasiContext): Provider {
         if (name === '.') throw new WasiError(Errno.isdir, 'is a directory');
         if (mustBeDir) notDirAfterSlash(at, name);
         gate(ctx.asker, dir.ask, at.path, name, 'delete');
-        fs.unlinkSync(childPath(at, name));
+        hostCalls.unlink(at, name);
         return 0;
       });
       return 0;
