@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { Filetype } from './abi.ts';
 import { type AskOperation, answerAsk, createAskBuffer } from './ask.ts';
 import { closeLeftovers, createLedger } from './host-calls/fd-ledger.ts';
+import { createVerdict } from './host-calls/verdict.ts';
 import { Ring, createRing } from './ring.ts';
 import { RecordReader } from './stdio.ts';
 import type { Preopen, WorkerConfig, WorkerMessage } from './worker-protocol.ts';
@@ -76,6 +77,8 @@ const OUTPUT_RING = 1024 * 1024;
 const YIELD_EVERY = 1024 * 1024;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 const workerUrl = new URL('./worker.js', import.meta.url);
+/** Whether the native host calls passed their self-test in this process (host-calls/verdict.ts). */
+const hostCallsVerdict = createVerdict();
 
 /** Starts `spec` in a new worker thread. */
 export function startRun(spec: RunSpec): RunHandle {
@@ -97,7 +100,7 @@ export function startRun(spec: RunSpec): RunHandle {
     nativeFds: createLedger(),
   };
   const revoked = new Int32Array(config.revoked);
-  const worker = new Worker(workerUrl, { stdout: false, stderr: false });
+  const worker = new Worker(workerUrl, { stdout: false, stderr: false, workerData: { hostCallsVerdict } });
   let ended: RunOutcome | undefined;
   let settle!: (o: RunOutcome) => void;
   const done = new Promise<RunOutcome>((r) => { settle = r; });

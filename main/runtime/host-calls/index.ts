@@ -8,15 +8,27 @@
 import { loadNative } from './native.ts';
 import { portableCalls } from './portable.ts';
 import { selfTest } from './self-test.ts';
+import { earlierVerdict, recordVerdict } from './verdict.ts';
 import type { HostCalls } from './types.ts';
 
 export type { HostCalls, HostStat, TimeSpec } from './types.ts';
 
-/** Loads and proves the native calls; throws why they cannot be used. */
+/**
+ * Loads and proves the native calls; throws why they cannot be used. The self-test runs once per
+ * process: later workers trust (or skip) what the first one found (verdict.ts).
+ */
 function proveNative(): HostCalls {
-  const calls = loadNative();
-  selfTest(calls);
-  return calls;
+  const earlier = earlierVerdict();
+  if (earlier === 'failed') throw new Error('they failed in an earlier run');
+  try {
+    const calls = loadNative();
+    if (earlier !== 'proven') selfTest(calls);
+    recordVerdict(true);
+    return calls;
+  } catch (err) {
+    recordVerdict(false);
+    throw err;
+  }
 }
 
 /**
@@ -41,10 +53,11 @@ export function pickHostCalls(
     }
   }
   if (forced === 'portable' || byPath || process.platform === 'win32') return { calls: portableCalls };
+  const quiet = earlierVerdict() === 'failed'; // the first run that found out said so
   try {
     return { calls: load() };
   } catch (err) {
-    return { calls: portableCalls, note: `host calls: using the portable ones (${(err as Error).message})` };
+    return { calls: portableCalls, note: quiet ? undefined : `host calls: using the portable ones (${(err as Error).message})` };
   }
 }
 

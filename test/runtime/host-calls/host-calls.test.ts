@@ -218,3 +218,23 @@ describe('picking the host calls', () => {
     expect(r.note).toMatch(/^host calls: using the portable ones \(stat ino: 1 \(native\)/);
   });
 });
+
+describe('Windows (by design: no guest-made symlinks, so no guest has a link to swap in)', () => {
+  it('the portable symlink answers EPERM there (mapped to the guest as PERM) and creates nothing', () => {
+    const root = fs.mkdtempSync(join(os.tmpdir(), 'terrarium-hc-win-'));
+    const platform = Object.getOwnPropertyDescriptor(process, 'platform')!;
+    Object.defineProperty(process, 'platform', { ...platform, value: 'win32' });
+    let err: unknown;
+    try {
+      portableCalls.symlink('target', { fd: -1, path: root }, 'link');
+    } catch (e) {
+      err = e;
+    } finally {
+      Object.defineProperty(process, 'platform', platform);
+      expect(fs.readdirSync(root)).toEqual([]);
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+    expect((err as NodeJS.ErrnoException | undefined)?.code).toBe('EPERM');
+    expect(errnoFromNode(err)).toBe(Errno.perm);
+  });
+});
