@@ -13,7 +13,8 @@ import { encodeUtf8 } from '../memory.ts';
 import { listPath, verifyListed } from '../path-resolve.ts';
 import { dirRef } from '../fd-table.ts';
 import { timeSpecs } from '../times.ts';
-import { hostCalls } from '../host-calls/index.ts';
+import { type DirEntry, type EntryKind, hostCalls } from '../host-calls/index.ts';
+import type { DirRef } from '../path-resolve.ts';
 import { gate } from '../ask.ts';
 
 const R = Rights;
@@ -34,6 +35,8 @@ function list(d: Descriptor): DirListing {
   // At a preopen's root, ".." would describe a folder outside the grant: report the root itself.
   const parent = d.preopen !== undefined ? self : hostCalls.stat(dir, '..', true);
   const out: DirListing = { names: ['.', '..'], types: [Filetype.directory, Filetype.directory], inos: [self.ino, parent.ino] };
+  const listed = hostCalls.listDir?.(dir);
+  if (listed !== undefined) return addListed(out, dir, listed);
   const entries = fs.readdirSync(listPath(dir), { withFileTypes: true });
   for (const e of entries) {
     let ino = 0n;
@@ -50,6 +53,29 @@ function list(d: Descriptor): DirListing {
     out.inos.push(ino);
   }
   verifyListed(dir);
+  return out;
+}
+
+const KIND_TYPES: Partial<Record<EntryKind, number>> = {
+  file: Filetype.regular_file, directory: Filetype.directory, symlink: Filetype.symbolic_link,
+  char: Filetype.character_device, block: Filetype.block_device, socket: Filetype.socket_stream, fifo: Filetype.unknown,
+};
+
+/** Adds what the host listed from the directory's own fd; only an entry of unknown kind is stat'ed. */
+function addListed(out: DirListing, dir: DirRef, listed: DirEntry[]): DirListing {
+  for (const e of listed) {
+    let type = KIND_TYPES[e.kind];
+    if (type === undefined) {
+      try {
+        type = filetypeOf(hostCalls.stat(dir, e.name, false));
+      } catch {
+        continue; // removed since the listing was read
+      }
+    }
+    out.names.push(e.name);
+    out.types.push(type);
+    out.inos.push(e.ino);
+  }
   return out;
 }
 

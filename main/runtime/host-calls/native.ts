@@ -11,8 +11,9 @@ import fs from 'node:fs';
 import { FdLedger } from './fd-ledger.ts';
 import { hostError } from './host-error.ts';
 import { type Platform, currentPlatform } from './platform.ts';
+import { type DirentLayout, parseDirents } from './dirents.ts';
 import { decodeStat } from './stat.ts';
-import type { HostCalls, HostStat, TimeSpec } from './types.ts';
+import type { DirEntry, HostCalls, HostStat, TimeSpec } from './types.ts';
 
 type Koffi = typeof import('koffi');
 type Fn = (...args: unknown[]) => number;
@@ -35,6 +36,44 @@ export function loadNative(): HostCalls {
   }
   if (lib === undefined) throw new Error(`no C library (${tried.join('; ')})`);
   return bind(koffi, lib, P);
+}
+
+const O_LIST = fs.constants.O_RDONLY | (fs.constants.O_DIRECTORY ?? 0);
+
+/**
+ * `getdents64` on a fresh descriptor of the held directory (openat(dirfd, ".") is no path walk,
+ * and the guest's own descriptor keeps its position); undefined when the symbol is missing.
+ */
+function direntLister(
+  koffi: Koffi, lib: ReturnType<Koffi['load']>, L: DirentLayout & { symbols: string[] },
+  openSelf: (dirFd: number, name: string) => number, closeFd: Fn,
+): ((dir: DirRef) => DirEntry[]) | undefined {
+  let getdents: Fn | undefined;
+  for (const name of L.symbols) {
+    try {
+      getdents = lib.func(name, 'intptr_t', ['int', '_Out_ uint8_t *', 'size_t']) as Fn;
+      break;
+    } catch {
+      // try the next name
+    }
+  }
+  if (getdents === undefined) return undefined;
+  const buf = Buffer.alloc(64 * 1024);
+  return (dir) => {
+    const fd = openSelf(dir.fd, '.');
+    if (fd < 0) throw hostError(koffi.errno(), 'openat', dir.path);
+    const out: DirEntry[] = [];
+    try {
+      for (;;) {
+        const n = Number(getdents!(fd, buf, buf.length));
+        if (n < 0) throw hostError(koffi.errno(), 'getdents64', dir.path);
+        if (n === 0) return out;
+        parseDirents(buf, n, L, out);
+      }
+    } finally {
+      closeFd(fd);
+    }
+  };
 }
 
 function bind(koffi: Koffi, lib: ReturnType<Koffi['load']>, P: Platform): HostCalls {
@@ -62,6 +101,7 @@ function bind(koffi: Koffi, lib: ReturnType<Koffi['load']>, P: Platform): HostCa
   const readlinkat = f('intptr_t readlinkat(int, const char *, _Out_ uint8_t *, size_t)');
   const closeFd = f('int close(int)');
   const ledger = new FdLedger();
+  const listDir = P.dirents === undefined ? undefined : direntLister(koffi, lib, P.dirents, (d, n) => openat(d, n, O_LIST | P.O_CLOEXEC, 0), closeFd);
 
   const L = P.stat;
   const statBuf = Buffer.alloc(L.bytes);
@@ -135,6 +175,7 @@ function bind(koffi: Koffi, lib: ReturnType<Koffi['load']>, P: Platform): HostCa
     mkdir: (dir, name, mode = 0o777) => {
       check(mkdirat(dir.fd, name, mode), 'mkdirat', name);
     },
+    ...(listDir === undefined ? {} : { listDir }),
     readlink: (dir, name) => {
       for (;;) {
         const n = check(Number(readlinkat(dir.fd, name, linkBuf, linkBuf.length)), 'readlinkat', name);

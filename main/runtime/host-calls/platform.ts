@@ -50,6 +50,11 @@ export interface Platform {
   O_CLOEXEC: number;
   UTIME_NOW: bigint;
   UTIME_OMIT: bigint;
+  /**
+   * Reading a directory from its descriptor: `getdents64` (glibc; musl names it `getdents`) and
+   * where the fields of `struct dirent64` are. Absent: listing goes by path.
+   */
+  dirents?: { symbols: string[]; ino: number; reclen: number; type: number; name: number };
   /** Size of `struct timespec` (two 64-bit longs on every listed target). */
   timespecBytes: 16;
   stat: StatLayout;
@@ -70,6 +75,7 @@ const LINUX = {
   UTIME_NOW: (1n << 30n) - 1n, UTIME_OMIT: (1n << 30n) - 2n,
   timespecBytes: 16 as const,
   stat: STATX,
+  dirents: { symbols: ['getdents64', 'getdents'], ino: 0, reclen: 16, type: 18, name: 19 },
 };
 
 // glibc first, then musl's soname (Alpine names it after the loader).

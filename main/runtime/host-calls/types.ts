@@ -30,6 +30,16 @@ export interface HostStat {
   isFIFO(): boolean;
 }
 
+/** What kind of file a directory entry is, as the listing says (`unknown`: stat it to know). */
+export type EntryKind = 'file' | 'directory' | 'symlink' | 'char' | 'block' | 'socket' | 'fifo' | 'unknown';
+
+/** One directory entry as the host's listing gives it, without a stat. */
+export interface DirEntry {
+  name: string;
+  ino: bigint;
+  kind: EntryKind;
+}
+
 /** One time to set: nanoseconds since the epoch, the current time, or leave it as it is. */
 export type TimeSpec = bigint | 'now' | 'omit';
 
@@ -71,4 +81,10 @@ export interface HostCalls {
   mkdir(dir: DirRef, name: string, mode?: number): void;
   /** The raw bytes of symlink `name` in `dir` (EINVAL when it is not a symlink). */
   readlink(dir: DirRef, name: string): Buffer;
+  /**
+   * Lists held directory `dir` from its descriptor (not by path, and without moving the
+   * descriptor's own position), "." and ".." left out. Absent where the implementation cannot;
+   * the caller then lists by path (path-resolve.ts, `listPath`).
+   */
+  listDir?(dir: DirRef): DirEntry[];
 }

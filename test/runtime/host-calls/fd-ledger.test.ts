@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { loadCommand } from '../../../main/runtime/load.ts';
 import { startRun } from '../../../main/runtime/run.ts';
-import { FdLedger, closeLeftovers, createLedger } from '../../../main/runtime/host-calls/fd-ledger.ts';
+import { FdLedger, LEDGER_SLOTS, closeLeftovers, createLedger } from '../../../main/runtime/host-calls/fd-ledger.ts';
 
 const wasm = path.resolve(import.meta.dirname, '..', '..', 'fixtures', 'exact_times.wasm');
 const made: string[] = [];
@@ -36,22 +36,27 @@ async function until(cond: () => boolean, ms: number): Promise<void> {
 }
 
 describe('FdLedger', () => {
-  test('lists what is open in the shared slots and forgets what is closed', () => {
+  test('marks what is open in the shared slots and forgets what is closed', () => {
     const ledger = new FdLedger();
     ledger.add(7); // before attaching: copied in on attach
+    ledger.add(8);
     const shared = createLedger();
     ledger.attach(new Int32Array(shared));
     ledger.add(9);
+    ledger.add(LEDGER_SLOTS + 5);
     expect(ledger.take(7)).toBe(true);
     expect(ledger.take(7)).toBe(false);
     expect(ledger.take(11)).toBe(false);
-    expect([...new Int32Array(shared)].filter((v) => v !== 0)).toEqual([10]);
+    expect(ledger.take(LEDGER_SLOTS + 5)).toBe(true);
+    expect(ledger.take(LEDGER_SLOTS + 5)).toBe(false);
+    const marked = [...new Int32Array(shared)].flatMap((v, fd) => (v !== 0 ? [fd] : []));
+    expect(marked).toEqual([8, 9]);
   });
 
-  test('closeLeftovers closes every listed descriptor and empties the ledger', () => {
+  test('closeLeftovers closes every marked descriptor and empties the ledger', () => {
     const fd = fs.openSync(os.tmpdir(), 'r');
     const shared = createLedger();
-    new Int32Array(shared)[3] = fd + 1;
+    new Int32Array(shared)[fd] = 1;
     closeLeftovers(shared);
     expect(() => fs.fstatSync(fd)).toThrow(expect.objectContaining({ code: 'EBADF' }));
     expect(new Int32Array(shared).every((v) => v === 0)).toBe(true);

@@ -14,7 +14,8 @@ import { loadNative } from '../../../main/runtime/host-calls/native.ts';
 import { makedev } from '../../../main/runtime/host-calls/platform.ts';
 import { portableCalls } from '../../../main/runtime/host-calls/portable.ts';
 import { selfTest } from '../../../main/runtime/host-calls/self-test.ts';
-import type { HostCalls } from '../../../main/runtime/host-calls/types.ts';
+import type { DirEntry, HostCalls } from '../../../main/runtime/host-calls/types.ts';
+import { parseDirents } from '../../../main/runtime/host-calls/dirents.ts';
 
 const C = fs.constants;
 const hasNative = process.platform === 'linux' || process.platform === 'darwin';
@@ -173,6 +174,51 @@ describe.runIf(hasNative)('native host calls only', () => {
     const nodeFd = fs.openSync(os.tmpdir(), 'r');
     calls.close(nodeFd);
     expect(codeOf(() => fs.fstatSync(nodeFd))).toBe('EBADF');
+  });
+});
+
+describe.runIf(process.platform === 'linux')('listing a held directory from its fd (getdents64)', () => {
+  it('gives every entry but "." and "..", with the inode and kind lstat gives, and leaves the fd where it was', () => {
+    const root = fs.mkdtempSync(join(os.tmpdir(), 'terrarium-hc-ls-'));
+    fs.writeFileSync(join(root, 'f'), '');
+    fs.mkdirSync(join(root, 'd'));
+    fs.symlinkSync('f', join(root, 'l'));
+    for (let i = 0; i < 3000; i++) fs.writeFileSync(join(root, `many-${i}-${'x'.repeat(40)}`), ''); // > one 64 KiB read
+    const dir = { fd: fs.openSync(root, C.O_RDONLY), path: root };
+    try {
+      const got = loadNative().listDir!(dir);
+      const want = fs.readdirSync(root).map((name) => {
+        const st = fs.lstatSync(join(root, name), { bigint: true });
+        return { name, ino: st.ino, kind: st.isSymbolicLink() ? 'symlink' : st.isDirectory() ? 'directory' : 'file' };
+      });
+      const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : 1);
+      expect(got.sort(byName)).toEqual(want.sort(byName));
+      expect(fs.readdirSync(`/proc/self/fd/${dir.fd}`)).toHaveLength(3003); // the guest's fd is untouched
+    } finally {
+      fs.closeSync(dir.fd);
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('parses dirent records: unknown d_type stays unknown (the caller stats it), "." and ".." are skipped', () => {
+    const L = { ino: 0, reclen: 16, type: 18, name: 19 };
+    const rec = (ino: bigint, type: number, name: string): Buffer => {
+      const len = Math.ceil((L.name + Buffer.byteLength(name) + 1) / 8) * 8;
+      const b = Buffer.alloc(len);
+      b.writeBigUInt64LE(ino, L.ino);
+      b.writeUInt16LE(len, L.reclen);
+      b.writeUInt8(type, L.type);
+      b.write(name, L.name);
+      return b;
+    };
+    const buf = Buffer.concat([rec(1n, 4, '.'), rec(2n, 4, '..'), rec(3n, 0, 'odd'), rec(2n ** 63n, 8, 'ünï'), rec(5n, 1, 'pipe')]);
+    const out: DirEntry[] = [];
+    parseDirents(buf, buf.length, L, out);
+    expect(out).toEqual([
+      { name: 'odd', ino: 3n, kind: 'unknown' },
+      { name: 'ünï', ino: 2n ** 63n, kind: 'file' },
+      { name: 'pipe', ino: 5n, kind: 'fifo' },
+    ]);
   });
 });
 
