@@ -33,7 +33,7 @@ const O_NOFOLLOW = fs.constants.O_NOFOLLOW ?? 0;
 export const resolverMode: 'native' | 'linux-procfd' | 'portable' = hostCalls.kind === 'native' ? 'native' : portableMode;
 
 /**
- * A directory the walk holds: an open fd (Linux) plus the host path it was reached by (used for
+ * A directory the walk holds: an open fd (fd-based modes) plus the host path it was reached by (for
  * messages, and for every system call in portable mode).
  */
 export interface DirRef {
@@ -147,12 +147,11 @@ function runProbe<T>(probe: Probe<T>, dir: DirRef, name: string, mustBeDir: bool
 
 /** Opens `name` inside `dir` as a directory without following a symlink; SYMLINK if it is one. */
 function openChildDir(dir: DirRef, name: string): DirRef | typeof SYMLINK {
-  const p = childPath(dir, name);
   if (resolverMode === 'portable') {
     const st = hostCalls.stat(dir, name, false);
     if (st.isSymbolicLink()) return SYMLINK;
     if (!st.isDirectory()) throw new WasiError(Errno.notdir, 'not a directory');
-    return { fd: -1, path: p, dev: st.dev, ino: st.ino, parent: dir };
+    return { fd: -1, path: childPath(dir, name), dev: st.dev, ino: st.ino, parent: dir };
   }
   try {
     return { fd: hostCalls.open(dir, name, fs.constants.O_RDONLY | O_DIRECTORY | O_NOFOLLOW), path: nodePath.join(dir.path, name) };
