@@ -3,10 +3,11 @@
  * path component costs under each host-calls implementation, measured in one run. Each mode runs
  * in its own process (the implementation is chosen when the runtime loads) and times `resolve()`
  * with a stat probe over the same tree at depth 1 and depth 9; the difference divided by 8 is the
- * cost of one component (open the directory, O_NOFOLLOW, then close it). Medians of several
- * rounds; not a test.
+ * cost of one component (open the directory, O_NOFOLLOW, then close it). Rounds are interleaved
+ * (one process per mode per round, modes in turn) so a busy machine weighs on every mode alike;
+ * medians over the rounds. Not a test.
  *
- *   npm run bench:lookup [-- --iterations 20000 --rounds 7]
+ *   npm run bench:lookup [-- --iterations 20000 --rounds 9]
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -19,7 +20,7 @@ function arg(name: string, fallback: number): number {
 }
 
 const ITERATIONS = arg('iterations', 20_000);
-const ROUNDS = arg('rounds', 7);
+const ROUNDS = arg('rounds', 9);
 const DEEP = 9;
 const MODES: [string, Record<string, string>][] = [
   ['native (openat, statx/fstatat)', { TERRARIUM_HOST_CALLS: 'native' }],
@@ -32,7 +33,7 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-/** In a child process: µs per resolve() at depth 1 and at DEEP, medians over ROUNDS. */
+/** In a child process: µs per resolve() at depth 1 and at DEEP (one round). */
 async function child(root: string): Promise<void> {
   const pr = await import('../main/runtime/path-resolve.ts');
   const { hostCalls } = await import('../main/runtime/host-calls/index.ts');
@@ -46,13 +47,8 @@ async function child(root: string): Promise<void> {
     return ((performance.now() - t) * 1000) / ITERATIONS;
   };
   time(deep); // warm up
-  const shallow: number[] = [];
-  const deeper: number[] = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    shallow.push(time('file'));
-    deeper.push(time(deep));
-  }
-  process.stdout.write(JSON.stringify({ mode: pr.resolverMode, shallow: median(shallow), deep: median(deeper) }));
+  time('file');
+  process.stdout.write(JSON.stringify({ mode: pr.resolverMode, shallow: time('file'), deep: time(deep) }));
 }
 
 function main(): void {
@@ -65,20 +61,28 @@ function main(): void {
       fs.mkdirSync(dir);
     }
     fs.writeFileSync(path.join(dir, 'file'), 'x');
-    const rows: string[] = [];
-    for (const [name, env] of MODES) {
-      const r = spawnSync(process.execPath, [process.argv[1]!, '--child', root, ...process.argv.slice(2)], {
-        env: { ...process.env, TERRARIUM_HOST_CALLS: '', TERRARIUM_RESOLVER: '', ...env },
-        encoding: 'utf8',
+    type Round = { mode: string; shallow: number; deep: number };
+    const rounds: Round[][] = MODES.map(() => []);
+    for (let r = 0; r < ROUNDS; r++) {
+      MODES.forEach(([name, env], i) => {
+        const out = spawnSync(process.execPath, [process.argv[1]!, '--child', root, ...process.argv.slice(2)], {
+          env: { ...process.env, TERRARIUM_HOST_CALLS: '', TERRARIUM_RESOLVER: '', ...env },
+          encoding: 'utf8',
+        });
+        if (out.status !== 0) throw new Error(`${name}: ${out.stderr}`);
+        rounds[i]!.push(JSON.parse(out.stdout) as Round);
       });
-      if (r.status !== 0) throw new Error(`${name}: ${r.stderr}`);
-      const m = JSON.parse(r.stdout) as { mode: string; shallow: number; deep: number };
-      const perComponent = (m.deep - m.shallow) / (DEEP - 1);
-      rows.push(`| ${name} | ${m.mode} | ${perComponent.toFixed(2)} | ${m.shallow.toFixed(2)} | ${m.deep.toFixed(2)} |`);
     }
+    const rows = MODES.map(([name], i) => {
+      const rs = rounds[i]!;
+      const shallow = median(rs.map((x) => x.shallow));
+      const deep = median(rs.map((x) => x.deep));
+      const perComponent = median(rs.map((x) => (x.deep - x.shallow) / (DEEP - 1)));
+      return `| ${name} | ${rs[0]!.mode} | ${perComponent.toFixed(2)} | ${shallow.toFixed(2)} | ${deep.toFixed(2)} |`;
+    });
     process.stdout.write([
       `Per-component lookup, ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.versions.node}, ` +
-        `${ITERATIONS} resolves × ${ROUNDS} rounds (medians), tree on ${path.dirname(root)}:`,
+        `${ITERATIONS} resolves per depth, ${ROUNDS} interleaved rounds (medians), tree on ${path.dirname(root)}:`,
       '',
       '| Host calls | resolverMode | µs per component | µs per resolve, depth 1 | µs per resolve, depth 9 |',
       '|---|---|--:|--:|--:|',
