@@ -4,14 +4,14 @@
  * names one component inside a directory descriptor the resolver holds, so no path is ever walked
  * by the kernel and no `/proc` is needed (Linux and macOS alike). Platform facts: platform.ts.
  */
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import type { DirRef } from '../path-resolve.ts';
-import fs from 'node:fs';
+import { type DirentLayout, parseDirents } from './dirents.ts';
 import { FdLedger } from './fd-ledger.ts';
 import { hostError } from './host-error.ts';
 import { type Platform, currentPlatform } from './platform.ts';
-import { type DirentLayout, parseDirents } from './dirents.ts';
 import { decodeStat } from './stat.ts';
 import type { DirEntry, HostCalls, HostStat, TimeSpec } from './types.ts';
 
@@ -39,6 +39,19 @@ export function loadNative(): HostCalls {
 }
 
 const O_LIST = fs.constants.O_RDONLY | (fs.constants.O_DIRECTORY ?? 0);
+const { EBADF, EINVAL } = os.constants.errno;
+
+/** A held directory's fd: never a negative one (AT_FDCWD would mean the process's folder). */
+function held(dir: DirRef): number {
+  if (dir.fd < 0) throw hostError(EBADF, 'openat', dir.path);
+  return dir.fd;
+}
+
+/** A name as a C string: a NUL byte would silently cut it short, so it is refused (as Node does). */
+function cname(s: string): string {
+  if (s.includes('\0')) throw hostError(EINVAL, 'path', s);
+  return s;
+}
 
 /**
  * `getdents64` on a fresh descriptor of the held directory (openat(dirfd, ".") is no path walk,
@@ -60,7 +73,7 @@ function direntLister(
   if (getdents === undefined) return undefined;
   const buf = Buffer.alloc(64 * 1024);
   return (dir) => {
-    const fd = openSelf(dir.fd, '.');
+    const fd = openSelf(held(dir), '.');
     if (fd < 0) throw hostError(koffi.errno(), 'openat', dir.path);
     const out: DirEntry[] = [];
     try {
@@ -122,7 +135,7 @@ function bind(koffi: Koffi, lib: ReturnType<Koffi['load']>, P: Platform): HostCa
       timesBuf.writeBigInt64LE(0n, at);
       timesBuf.writeBigInt64LE(t === 'now' ? P.UTIME_NOW : P.UTIME_OMIT, at + 8);
     } else {
-      if (t < 0n || t >= 1n << 63n) throw hostError(os.constants.errno.EINVAL, 'utimensat', String(t));
+      if (t < 0n || t >= 1n << 63n) throw hostError(EINVAL, 'utimensat', String(t));
       timesBuf.writeBigInt64LE(t / 1_000_000_000n, at);
       timesBuf.writeBigInt64LE(t % 1_000_000_000n, at + 8);
     }
@@ -136,7 +149,7 @@ function bind(koffi: Koffi, lib: ReturnType<Koffi['load']>, P: Platform): HostCa
   return {
     kind: 'native',
     open: (dir: DirRef, name: string, flags: number, mode = 0o666) => {
-      const fd = check(openat(dir.fd, name, flags | P.O_CLOEXEC, mode), 'openat', name);
+      const fd = check(openat(held(dir), cname(name), flags | P.O_CLOEXEC, mode), 'openat', name);
       ledger.add(fd);
       return fd;
     },
@@ -146,39 +159,39 @@ function bind(koffi: Koffi, lib: ReturnType<Koffi['load']>, P: Platform): HostCa
       check(closeFd(fd), 'close', String(fd));
     },
     trackIn: (shared) => ledger.attach(new Int32Array(shared)),
-    stat: (dir, name, follow) => stat(dir.fd, name, follow ? 0 : P.AT_SYMLINK_NOFOLLOW),
+    stat: (dir, name, follow) => stat(held(dir), cname(name), follow ? 0 : P.AT_SYMLINK_NOFOLLOW),
     fstat: (fd) => {
       check(fstatFd(fd, statBuf), 'fstat', String(fd));
       return decodeStat(statBuf, L);
     },
     setTimes: (dir, name, follow, atim, mtim) => {
-      check(utimensat(dir.fd, name, times(atim, mtim), follow ? 0 : P.AT_SYMLINK_NOFOLLOW), 'utimensat', name);
+      check(utimensat(held(dir), cname(name), times(atim, mtim), follow ? 0 : P.AT_SYMLINK_NOFOLLOW), 'utimensat', name);
     },
     fsetTimes: (fd, atim, mtim) => {
       check(futimens(fd, times(atim, mtim)), 'futimens', String(fd));
     },
     rename: (from, fromName, to, toName) => {
-      check(renameat(from.fd, fromName, to.fd, toName), 'renameat', fromName);
+      check(renameat(held(from), cname(fromName), held(to), cname(toName)), 'renameat', fromName);
     },
     link: (from, fromName, to, toName) => {
-      check(linkat(from.fd, fromName, to.fd, toName, 0), 'linkat', fromName);
+      check(linkat(held(from), cname(fromName), held(to), cname(toName), 0), 'linkat', fromName);
     },
     symlink: (target, dir, name) => {
-      check(symlinkat(target, dir.fd, name), 'symlinkat', name);
+      check(symlinkat(cname(target), held(dir), cname(name)), 'symlinkat', name);
     },
     unlink: (dir, name) => {
-      check(unlinkat(dir.fd, name, 0), 'unlinkat', name);
+      check(unlinkat(held(dir), cname(name), 0), 'unlinkat', name);
     },
     rmdir: (dir, name) => {
-      check(unlinkat(dir.fd, name, P.AT_REMOVEDIR), 'unlinkat', name);
+      check(unlinkat(held(dir), cname(name), P.AT_REMOVEDIR), 'unlinkat', name);
     },
     mkdir: (dir, name, mode = 0o777) => {
-      check(mkdirat(dir.fd, name, mode), 'mkdirat', name);
+      check(mkdirat(held(dir), cname(name), mode), 'mkdirat', name);
     },
     ...(listDir === undefined ? {} : { listDir }),
     readlink: (dir, name) => {
       for (;;) {
-        const n = check(Number(readlinkat(dir.fd, name, linkBuf, linkBuf.length)), 'readlinkat', name);
+        const n = check(Number(readlinkat(held(dir), cname(name), linkBuf, linkBuf.length)), 'readlinkat', name);
         if (n < linkBuf.length) return Buffer.from(linkBuf.subarray(0, n));
         linkBuf = Buffer.alloc(linkBuf.length * 2);
       }

@@ -168,7 +168,9 @@ describe.runIf(hasNative)('native host calls only', () => {
 
   it('close a native descriptor natively (Node never saw it) and any other through Node', () => {
     const calls = loadNative();
-    const fd = calls.open({ fd: -100, path: '' }, os.tmpdir(), C.O_RDONLY);
+    const tmp = { fd: fs.openSync(os.tmpdir(), 'r'), path: os.tmpdir() };
+    const fd = calls.open(tmp, '.', C.O_RDONLY);
+    fs.closeSync(tmp.fd);
     calls.close(fd);
     expect(codeOf(() => fs.fstatSync(fd))).toBe('EBADF');
     const nodeFd = fs.openSync(os.tmpdir(), 'r');
@@ -219,6 +221,28 @@ describe.runIf(process.platform === 'linux')('listing a held directory from its 
       { name: 'ünï', ino: 2n ** 63n, kind: 'file' },
       { name: 'pipe', ino: 5n, kind: 'fifo' },
     ]);
+  });
+});
+
+describe.runIf(hasNative)('what the C library must never see', () => {
+  it('a name with a NUL byte (C would cut it short) or a directory that is not held (AT_FDCWD)', () => {
+    const calls = loadNative();
+    const root = fs.mkdtempSync(join(os.tmpdir(), 'terrarium-hc-nul-'));
+    const dir = { fd: fs.openSync(root, C.O_RDONLY), path: root };
+    try {
+      fs.writeFileSync(join(root, 'a'), 'A');
+      expect(codeOf(() => calls.open(dir, 'a\0b', C.O_RDONLY))).toBe('EINVAL');
+      expect(codeOf(() => calls.stat(dir, 'a\0', false))).toBe('EINVAL');
+      expect(codeOf(() => calls.unlink(dir, 'a\0x'))).toBe('EINVAL');
+      expect(codeOf(() => calls.symlink('a\0/../..', dir, 'l'))).toBe('EINVAL');
+      expect(fs.readdirSync(root)).toEqual(['a']);
+      // fd -100 is AT_FDCWD on Linux: it would resolve against the process's current folder.
+      expect(codeOf(() => calls.stat({ fd: -100, path: '' }, 'package.json', false))).toBe('EBADF');
+      expect(codeOf(() => calls.open({ fd: -1, path: root }, 'a', C.O_RDONLY))).toBe('EBADF');
+    } finally {
+      fs.closeSync(dir.fd);
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 
