@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { Errno, Filetype } from './abi.ts';
 import { WasiError } from './errors.ts';
 import type { DirRef } from './path-resolve.ts';
+import { hostCalls } from './host-calls/index.ts';
 
 /** Most descriptors a guest may hold open at once. */
 export const MAX_FDS = 1024;
@@ -98,7 +99,7 @@ export class FdTable {
     let fd = 0;
     while (fd < this.slots.length && this.slots[fd] !== undefined) fd++;
     if (fd >= MAX_FDS) {
-      if (d.hostFd >= 0) fs.closeSync(d.hostFd);
+      if (d.hostFd >= 0) hostCalls.close(d.hostFd);
       throw new WasiError(Errno.mfile, 'too many open files');
     }
     this.slots[fd] = d;
@@ -110,7 +111,7 @@ export class FdTable {
     const d = this.slots[fd];
     if (d === undefined) throw new WasiError(Errno.badf, `bad file descriptor ${fd}`);
     this.slots[fd] = undefined;
-    if (d.hostFd >= 0) fs.closeSync(d.hostFd);
+    if (d.hostFd >= 0) hostCalls.close(d.hostFd);
   }
 
   /** Moves `from` onto `to` (which must be open), closing what `to` held. */
@@ -125,13 +126,13 @@ export class FdTable {
 
   /** Closes every host fd (end of run). */
   closeAll(): void {
-    for (const d of this.slots) if (d !== undefined && d.hostFd >= 0) fs.closeSync(d.hostFd);
+    for (const d of this.slots) if (d !== undefined && d.hostFd >= 0) hostCalls.close(d.hostFd);
     this.slots.length = 0;
   }
 }
 
-/** The WASI filetype of a host `fs.Stats`. */
-export function filetypeOf(st: fs.Stats | fs.BigIntStats): number {
+/** The WASI filetype of a host `fs.Stats` (or a `HostStat`: anything that answers these). */
+export function filetypeOf(st: Pick<fs.Stats, 'isFile' | 'isDirectory' | 'isSymbolicLink' | 'isCharacterDevice' | 'isBlockDevice' | 'isSocket'>): number {
   if (st.isFile()) return Filetype.regular_file;
   if (st.isDirectory()) return Filetype.directory;
   if (st.isSymbolicLink()) return Filetype.symbolic_link;

@@ -1,12 +1,12 @@
-import type fs from 'node:fs';
 import { Layout } from './abi.ts';
 import { filetypeOf } from './fd-table.ts';
 import type { GuestMemory } from './memory.ts';
+import type { HostStat } from './host-calls/index.ts';
 
 const F = Layout.filestat;
 
-/** Writes a `filestat` struct for host stats `st` at `ptr`. */
-export function writeFilestat(mem: GuestMemory, ptr: number, st: fs.BigIntStats): void {
+/** Writes a `filestat` struct for host stats `st` at `ptr` (nanoseconds as the host gave them). */
+export function writeFilestat(mem: GuestMemory, ptr: number, st: HostStat): void {
   mem.check(ptr, F.bytes);
   mem.setU64(ptr + F.dev, st.dev);
   mem.setU64(ptr + F.ino, st.ino);

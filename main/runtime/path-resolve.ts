@@ -6,17 +6,22 @@
  * read and expanded here, inside the sandbox, and one whose target is absolute or climbs out is
  * refused. The kernel is only ever asked to look up a single name inside a directory we hold.
  *
- * On Linux each step opens `/proc/self/fd/<dirfd>/<name>` with O_NOFOLLOW: the kernel jumps through
- * the magic link to the directory the fd refers to, so this is openat() in all but name, and a
- * directory swapped for a symlink after a step cannot redirect us. Elsewhere ("portable" mode) the
- * walk checks each component with lstat and callers verify an opened fd against what the walk saw
- * (fstat after open); see `verifySame`.
+ * Every system call goes through the host calls (host-calls/). With the native ones (Linux and
+ * macOS) each step is openat(dirfd, name, O_NOFOLLOW) on a directory fd the walk holds, so a
+ * directory swapped for a symlink after a step cannot redirect us. With the portable ones on Linux
+ * ("linux-procfd") each step opens `/proc/self/fd/<dirfd>/<name>`, which is openat() in all but
+ * name. Elsewhere ("portable" mode) the walk checks each component with lstat and callers verify
+ * an opened fd against what the walk saw (fstat after open); see `verifySame`.
  */
 import fs from 'node:fs';
 import nodePath from 'node:path';
 import { Errno } from './abi.ts';
 import { WasiError } from './errors.ts';
 import { checkWindowsComponent } from './windows-paths.ts';
+import { hostCalls } from './host-calls/index.ts';
+import { childPath, portableMode } from './host-calls/portable.ts';
+
+export { childPath };
 
 /** Most symlinks expanded while resolving one path (Linux's MAXSYMLINKS). */
 export const MAX_SYMLINKS = 40;
@@ -24,22 +29,11 @@ export const MAX_SYMLINKS = 40;
 const O_DIRECTORY = fs.constants.O_DIRECTORY ?? 0;
 const O_NOFOLLOW = fs.constants.O_NOFOLLOW ?? 0;
 
-/** Which resolution strategy this process uses. */
-export const resolverMode: 'linux-procfd' | 'portable' =
-  process.env.TERRARIUM_RESOLVER === 'portable' || !hasProcFd() ? 'portable' : 'linux-procfd';
-
-function hasProcFd(): boolean {
-  if (process.platform !== 'linux') return false;
-  try {
-    fs.accessSync('/proc/self/fd');
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** Which resolution strategy this thread uses: held fds with native or /proc calls, or by path. */
+export const resolverMode: 'native' | 'linux-procfd' | 'portable' = hostCalls.kind === 'native' ? 'native' : portableMode;
 
 /**
- * A directory the walk holds: an open fd (Linux) plus the host path it was reached by (used for
+ * A directory the walk holds: an open fd (fd-based modes) plus the host path it was reached by (for
  * messages, and for every system call in portable mode).
  */
 export interface DirRef {
@@ -78,7 +72,7 @@ function inReadOnlySet(st: { dev: bigint; ino: bigint }): boolean {
 export function isReadOnlyEntry(dir: DirRef, name: string): boolean {
   if (readOnlyDirs.size === 0 || name === '.') return false;
   try {
-    const st = fs.lstatSync(childPath(dir, name), { bigint: true });
+    const st = hostCalls.stat(dir, name, false);
     return st.isDirectory() && inReadOnlySet(st);
   } catch {
     return false;
@@ -88,17 +82,7 @@ export function isReadOnlyEntry(dir: DirRef, name: string): boolean {
 /** True when the opened directory `fd` is a folder granted read-only. */
 export function isReadOnlyFd(fd: number): boolean {
   if (readOnlyDirs.size === 0) return false;
-  return inReadOnlySet(fs.fstatSync(fd, { bigint: true }));
-}
-
-/**
- * The host path through which the kernel looks up `name` inside `dir`, and nothing else.
- *
- * Ambient Authority: the result is a host path; it is only ever built from a held directory and a
- * single checked component.
- */
-export function childPath(dir: DirRef, name: string): string {
-  return resolverMode === 'linux-procfd' ? `/proc/self/fd/${dir.fd}/${name}` : nodePath.join(dir.path, name);
+  return inReadOnlySet(hostCalls.fstat(fd));
 }
 
 /** Returned by a probe to say "the final component is a symlink: expand it and try again". */
@@ -146,7 +130,7 @@ export function resolve<T>(start: DirRef, path: string, opts: ResolveOptions, pr
     if (++links > MAX_SYMLINKS) throw new WasiError(Errno.loop, 'too many levels of symbolic links');
     let target: string;
     try {
-      target = fs.readlinkSync(childPath(dir, name), 'utf8');
+      target = hostCalls.readlink(dir, name).toString('utf8');
     } catch (err) {
       // It stopped being a symlink since the step saw one (a concurrent swap): look again.
       if ((err as NodeJS.ErrnoException).code !== 'EINVAL') throw err;
@@ -203,20 +187,19 @@ function runProbe<T>(probe: Probe<T>, dir: DirRef, name: string, mustBeDir: bool
 
 /** Opens `name` inside `dir` as a directory without following a symlink; SYMLINK if it is one. */
 function openChildDir(dir: DirRef, name: string): DirRef | typeof SYMLINK {
-  const p = childPath(dir, name);
   if (resolverMode === 'portable') {
-    const st = fs.lstatSync(p, { bigint: true });
+    const st = hostCalls.stat(dir, name, false);
     if (st.isSymbolicLink()) return SYMLINK;
     if (!st.isDirectory()) throw new WasiError(Errno.notdir, 'not a directory');
-    return { fd: -1, path: p, dev: st.dev, ino: st.ino, parent: dir, readOnly: dir.readOnly === true || inReadOnlySet(st) };
+    return { fd: -1, path: childPath(dir, name), dev: st.dev, ino: st.ino, parent: dir, readOnly: dir.readOnly === true || inReadOnlySet(st) };
   }
   try {
-    const fd = fs.openSync(p, fs.constants.O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+    const fd = hostCalls.open(dir, name, fs.constants.O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
     const next: DirRef = { fd, path: nodePath.join(dir.path, name), readOnly: dir.readOnly === true };
     try {
       if (!next.readOnly) next.readOnly = isReadOnlyFd(fd);
     } catch (err) {
-      fs.closeSync(fd);
+      hostCalls.close(fd);
       throw err;
     }
     return next;
@@ -230,14 +213,14 @@ function openChildDir(dir: DirRef, name: string): DirRef | typeof SYMLINK {
 /** True when `name` inside `dir` is a symlink (without following it). */
 export function isSymlink(dir: DirRef, name: string): boolean {
   try {
-    return fs.lstatSync(childPath(dir, name)).isSymbolicLink();
+    return hostCalls.stat(dir, name, false).isSymbolicLink();
   } catch {
     return false;
   }
 }
 
 function closeDir(d: DirRef): void {
-  if (d.fd >= 0) fs.closeSync(d.fd);
+  if (d.fd >= 0) hostCalls.close(d.fd);
 }
 
 /** Portable mode: `d` with the identity of the directory its fd holds, checked against its path. */
@@ -254,7 +237,10 @@ function identify(d: DirRef): DirRef {
  * path, the directory the walk saw; otherwise something was swapped or moved and we refuse.
  */
 function verifyChain(dir: DirRef): void {
-  if (resolverMode !== 'portable') return;
+  if (resolverMode === 'portable') checkChain(dir);
+}
+
+function checkChain(dir: DirRef): void {
   for (let d: DirRef | undefined = dir; d !== undefined; d = d.parent) {
     if (d.ino === undefined) continue;
     let ok = false;
@@ -275,27 +261,34 @@ function verifyChain(dir: DirRef): void {
 export function verifySame(fd: number, dir: DirRef, name: string): void {
   if (resolverMode !== 'portable') return;
   try {
-    const a = fs.fstatSync(fd, { bigint: true });
-    const b = fs.lstatSync(childPath(dir, name), { bigint: true });
+    const a = hostCalls.fstat(fd);
+    const b = hostCalls.stat(dir, name, false);
     if (a.dev !== b.dev || a.ino !== b.ino) throw new WasiError(Errno.perm, 'the file changed while it was being opened');
     verifyChain(dir);
   } catch (err) {
-    fs.closeSync(fd);
+    hostCalls.close(fd);
     throw err;
   }
 }
 
 /**
- * A host path that lists directory `d` (its fd's own directory on Linux); in portable mode the
- * path is checked to still lead to it. Call `verifyListed` after reading it.
+ * A host path that lists directory `d` (its fd's own directory on Linux); elsewhere the path is
+ * checked to still lead to it. Call `verifyListed` after reading it.
  */
 export function listPath(d: DirRef): string {
-  if (resolverMode === 'linux-procfd') return `/proc/self/fd/${d.fd}`;
-  verifyChain(identify(d));
+  if (resolverMode !== 'portable' && portableMode === 'linux-procfd') return `/proc/self/fd/${d.fd}`;
+  checkListed(d);
   return d.path;
 }
 
-/** Portable mode: re-checks after a listing that the path still led to `d`. */
+/** Re-checks after a listing by path that the path still led to `d`. */
 export function verifyListed(d: DirRef): void {
-  if (resolverMode === 'portable') verifyChain(identify(d));
+  if (resolverMode === 'portable' || portableMode !== 'linux-procfd') checkListed(d);
+}
+
+function checkListed(d: DirRef): void {
+  if (resolverMode === 'portable') return verifyChain(identify(d));
+  // Native without /proc (macOS): the held fd and the path must name the same directory.
+  const held = hostCalls.fstat(d.fd);
+  checkChain({ fd: d.fd, path: d.path, dev: held.dev, ino: held.ino });
 }

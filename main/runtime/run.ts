@@ -6,6 +6,8 @@ import { Worker } from 'node:worker_threads';
 import { Filetype } from './abi.ts';
 import { type AskOperation, answerAsk, createAskBuffer, takeBackAnswers } from './ask.ts';
 import { identityKey } from './pinned-folder.ts';
+import { closeLeftovers, createLedger } from './host-calls/fd-ledger.ts';
+import { createVerdict } from './host-calls/verdict.ts';
 import { Ring, createRing } from './ring.ts';
 import { RecordReader } from './stdio.ts';
 import type { Preopen, WorkerConfig, WorkerMessage } from './worker-protocol.ts';
@@ -95,6 +97,8 @@ const OUTPUT_RING = 1024 * 1024;
 const YIELD_EVERY = 1024 * 1024;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 const workerUrl = new URL('./worker.js', import.meta.url);
+/** Whether the native host calls passed their self-test in this process (host-calls/verdict.ts). */
+const hostCallsVerdict = createVerdict();
 
 /** Starts `spec` in a new worker thread. */
 export function startRun(spec: RunSpec): RunHandle {
@@ -117,12 +121,13 @@ export function startRun(spec: RunSpec): RunHandle {
       ...spec.preopens.flatMap((p) => (p.readOnly && p.pin ? [identityKey(p.pin.dev, p.pin.ino)] : [])),
       ...(spec.readOnlyDirs ?? []),
     ],
+    nativeFds: createLedger(),
   };
   const revoked = new Int32Array(config.revoked);
   // The run's allow answers, by operation and path: the worker caches them too, and asks again
   // after forgetAnswers; these answer it without asking the person twice.
   const allowedAnswers = new Map<string, [AskOperation, string]>();
-  const worker = new Worker(workerUrl, { stdout: false, stderr: false });
+  const worker = new Worker(workerUrl, { stdout: false, stderr: false, workerData: { hostCallsVerdict } });
   let ended: RunOutcome | undefined;
   let settle!: (o: RunOutcome) => void;
   const done = new Promise<RunOutcome>((r) => { settle = r; });
@@ -161,7 +166,10 @@ export function startRun(spec: RunSpec): RunHandle {
     else finish({ kind: 'trap', message: m.message, memoryAtCap: m.memoryAtCap });
   });
   worker.on('error', (err) => finish({ kind: 'crash', message: err.message }));
-  worker.on('exit', () => finish({ kind: 'crash', message: 'the run ended unexpectedly' }));
+  worker.on('exit', () => {
+    closeLeftovers(config.nativeFds);
+    finish({ kind: 'crash', message: 'the run ended unexpectedly' });
+  });
   Promise.resolve(spec.module).then(
     (module) => {
       if (ended) return;

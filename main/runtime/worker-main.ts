@@ -16,6 +16,7 @@ import { GuestStdio } from './stdio.ts';
 import { workerAsker } from './ask.ts';
 import { setReadOnlyDirs } from './path-resolve.ts';
 import { StaleFolder, openPinned } from './pinned-folder.ts';
+import { hostCalls, hostCallsNote } from './host-calls/index.ts';
 import type { WorkerConfig, WorkerMessage } from './worker-protocol.ts';
 
 const R = Rights;
@@ -89,6 +90,8 @@ function run(): void {
     asker: config.askBuffer === undefined ? undefined : workerAsker(config.askBuffer, (operation, path) => post({ type: 'ask', operation, path })),
   };
   const report = (message: string, detail?: string): void => post({ type: 'log', message, detail });
+  if (hostCallsNote !== undefined) report(hostCallsNote);
+  hostCalls.trackIn(config.nativeFds);
   let memory: WebAssembly.Memory | undefined;
   try {
     const instance = new WebAssembly.Instance(config.module, createImports(ctx, config.module, report));

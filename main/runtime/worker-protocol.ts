@@ -40,6 +40,8 @@ export interface WorkerConfig {
   revoked: SharedArrayBuffer;
   /** Identities ("dev:ino") of the folders granted read-only: read-only by every route. */
   readOnlyDirs: string[];
+  /** Native descriptors the worker holds, closed by the main thread if it is terminated (host-calls/fd-ledger.ts). */
+  nativeFds: SharedArrayBuffer;
 }
 
 /** Messages from a run's worker to the main thread. */

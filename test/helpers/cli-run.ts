@@ -86,10 +86,15 @@ export function removeTempDirs(): void {
 }
 
 /**
- * The runtime's two path resolvers as (name, CLI environment) pairs: the Linux /proc/self/fd walk
- * (the default here) and the portable lstat-per-step one other platforms use.
+ * The runtime's resolvers as (name, CLI environment) pairs, each forced: the native host calls
+ * (openat & co. through koffi: Linux and macOS, the default there), the portable host calls on
+ * Linux (/proc/self/fd, the fallback when native ones fail), and the by-path resolver (lstat per
+ * step, fstat check after the open: Windows, and macOS's fallback).
  */
 export const RESOLVERS: [string, Record<string, string>][] = [
-  ['default resolver', {}],
-  ['portable resolver', { TERRARIUM_RESOLVER: 'portable' }],
+  ...(process.platform === 'linux' || process.platform === 'darwin'
+    ? [['native host calls', { TERRARIUM_HOST_CALLS: 'native' }] as [string, Record<string, string>]] : []),
+  ...(process.platform === 'linux'
+    ? [['portable host calls (/proc)', { TERRARIUM_HOST_CALLS: 'portable' }] as [string, Record<string, string>]] : []),
+  ['portable resolver (by path)', { TERRARIUM_RESOLVER: 'portable' }],
 ];

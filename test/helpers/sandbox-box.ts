@@ -23,6 +23,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { RESOLVERS } from './cli-run.ts';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const cliPath = join(repoRoot, 'bin', 'terrarium.js');
@@ -71,15 +72,8 @@ export function runCli(
   });
 }
 
-/**
- * The runtime's two path resolvers, as (name, CLI environment) pairs: Linux's /proc/self/fd walk
- * (the default here) and the portable one other platforms use (lstat per step, fstat check after
- * the open), forced with TERRARIUM_RESOLVER. The battery runs against both.
- */
-export const resolverModes: [string, Record<string, string>][] = [
-  ['default resolver', {}],
-  ['portable resolver', { TERRARIUM_RESOLVER: 'portable' }],
-];
+/** The runtime's resolvers as (name, CLI environment) pairs (cli-run.ts); the battery runs against each. */
+export const resolverModes = RESOLVERS;
 
 /** The "FAIL ..." lines a sandbox_check.h program printed (empty when every check passed). */
 export function failLines(stdout: string): string[] {

@@ -111,19 +111,25 @@ const errnoName = (n: number | undefined): ErrnoName | 'unmapped' =>
 const fdDir = process.platform === 'linux' ? '/proc/self/fd' : process.platform === 'darwin' ? '/dev/fd' : undefined;
 const openFds = (): number => fs.readdirSync(fdDir!).length;
 
-const modes = process.platform === 'linux' ? (['linux-procfd', 'portable'] as const) : (['portable'] as const);
+/** Each resolver this platform has, with the environment that forces it. */
+const modes = [
+  ...(process.platform === 'linux' || process.platform === 'darwin' ? [['native', { TERRARIUM_HOST_CALLS: 'native' }] as const] : []),
+  ...(process.platform === 'linux' ? [['linux-procfd', { TERRARIUM_HOST_CALLS: 'portable' }] as const] : []),
+  ['portable', { TERRARIUM_RESOLVER: 'portable' }] as const,
+];
+const FORCING = ['TERRARIUM_HOST_CALLS', 'TERRARIUM_RESOLVER'] as const;
 
-for (const mode of modes) {
+for (const [mode, env] of modes) {
   describe(`resolve() — ${mode} resolver`, () => {
     let pr: typeof import('../../main/runtime/path-resolve.ts');
     let errors: typeof import('../../main/runtime/errors.ts');
     let root: string;
     let rootFd: number;
-    const savedEnv = process.env.TERRARIUM_RESOLVER;
+    const savedEnv = FORCING.map((k) => process.env[k]);
 
     beforeAll(async () => {
-      if (mode === 'portable') process.env.TERRARIUM_RESOLVER = 'portable';
-      else delete process.env.TERRARIUM_RESOLVER;
+      for (const k of FORCING) delete process.env[k];
+      Object.assign(process.env, env);
       vi.resetModules();
       // Same module generation for both, so `instanceof WasiError` and SYMLINK identity hold.
       pr = await import('../../main/runtime/path-resolve.ts');
@@ -133,8 +139,10 @@ for (const mode of modes) {
     });
 
     afterAll(() => {
-      if (savedEnv === undefined) delete process.env.TERRARIUM_RESOLVER;
-      else process.env.TERRARIUM_RESOLVER = savedEnv;
+      FORCING.forEach((k, i) => {
+        if (savedEnv[i] === undefined) delete process.env[k];
+        else process.env[k] = savedEnv[i];
+      });
       fs.closeSync(rootFd);
       fs.rmSync(root, { recursive: true, force: true });
     });

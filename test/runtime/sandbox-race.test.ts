@@ -74,9 +74,10 @@ function counters(stdout: string): Map<string, number> {
   return m;
 }
 
-// Only the fd-based resolver is race-free. The portable one (macOS, Windows) holds folders by path
-// and checks after the fact; a swap-and-swap-back between its checks can still slip through, which
-// is why DESIGN §3.1 allows a native openat helper there (README, "Platform status").
+// Only the fd-based resolvers are race-free: the native host calls (Linux and macOS) and the /proc
+// walk (Linux). The by-path one (Windows) checks after the fact; a swap-and-swap-back between its
+// checks can still slip through, but there a guest cannot make the symlink to swap in (README,
+// "Sandbox").
 const raceFree = resolverModes.filter(([, env]) => env.TERRARIUM_RESOLVER !== 'portable');
 
 test.each(raceFree)('%s: a folder swapped for a symlink to outside never lets the guest out', async (_name, env) => {

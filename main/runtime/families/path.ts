@@ -12,8 +12,9 @@ import type { Provider, WasiContext } from '../context.ts';
 import { WasiError } from '../errors.ts';
 import { type Descriptor, dirRef, filetypeOf } from '../fd-table.ts';
 import { writeFilestat } from '../filestat.ts';
-import { type DirRef, SYMLINK, childPath, isReadOnlyEntry, isReadOnlyFd, isSymlink, resolve, verifySame } from '../path-resolve.ts';
-import { timesFor } from '../times.ts';
+import { type DirRef, SYMLINK, isReadOnlyEntry, isReadOnlyFd, isSymlink, resolve, verifySame } from '../path-resolve.ts';
+import { timeSpecs } from '../times.ts';
+import { type HostStat, hostCalls } from '../host-calls/index.ts';
 import { type AskOperation, gate, rightsForAnswer } from '../ask.ts';
 
 const R = Rights;
@@ -42,7 +43,7 @@ function mutable(d: Descriptor, at: DirRef, name: string): void {
 }
 
 function notDirAfterSlash(dir: DirRef, name: string): never {
-  const st = fs.lstatSync(childPath(dir, name));
+  const st = hostCalls.stat(dir, name, false);
   throw new WasiError(st.isDirectory() ? Errno.isdir : Errno.notdir, 'trailing slash');
 }
 
@@ -50,7 +51,7 @@ function notDirAfterSlash(dir: DirRef, name: string): never {
  * What an open through the ask root does to the entry `st` (undefined: nothing there): the
  * operation the person is asked about, and the only one the opened descriptor may then do.
  */
-function askedOpen(st: fs.Stats | undefined, oflags: number, write: boolean, dirWanted: boolean): AskOperation {
+function askedOpen(st: HostStat | undefined, oflags: number, write: boolean, dirWanted: boolean): AskOperation {
   if (st === undefined && (oflags & Oflags.creat)) return 'create';
   if (oflags & Oflags.trunc) return 'truncate';
   if (write) return 'write';
@@ -59,8 +60,8 @@ function askedOpen(st: fs.Stats | undefined, oflags: number, write: boolean, dir
 
 /** lstat of `name`, or SYMLINK when following and it is one. */
 function statProbe(follow: boolean) {
-  return (dir: DirRef, name: string, mustBeDir: boolean): fs.BigIntStats | typeof SYMLINK => {
-    const st = fs.lstatSync(childPath(dir, name), { bigint: true });
+  return (dir: DirRef, name: string, mustBeDir: boolean): HostStat | typeof SYMLINK => {
+    const st = hostCalls.stat(dir, name, false);
     if ((follow || mustBeDir) && st.isSymbolicLink()) return SYMLINK;
     if (mustBeDir && !st.isDirectory()) throw new WasiError(Errno.notdir, 'not a directory');
     return st;
@@ -115,9 +116,9 @@ export function pathOps(ctx: WasiContext): Provider {
         if (write || (oflags & (Oflags.creat | Oflags.trunc))) mutable(dir, at, name);
         if (dir.ask) {
           // Ask before anything is opened: what the open would do, decided from what is there.
-          let st: fs.Stats | undefined;
+          let st: HostStat | undefined;
           try {
-            st = fs.lstatSync(childPath(at, name));
+            st = hostCalls.stat(at, name, false);
           } catch {
             st = undefined;
           }
@@ -133,7 +134,7 @@ export function pathOps(ctx: WasiContext): Provider {
           }
         }
         try {
-          const hostFd = fs.openSync(childPath(at, name), f, 0o666);
+          const hostFd = hostCalls.open(at, name, f, 0o666);
           verifySame(hostFd, at, name);
           return { hostFd, hostPath: `${at.path}/${name}`, readOnly: at.readOnly === true };
         } catch (err) {
@@ -146,7 +147,7 @@ export function pathOps(ctx: WasiContext): Provider {
       try {
         st = fs.fstatSync(opened.hostFd);
       } catch (err) {
-        fs.closeSync(opened.hostFd);
+        hostCalls.close(opened.hostFd);
         throw err;
       }
       const filetype = filetypeOf(st);
@@ -156,7 +157,7 @@ export function pathOps(ctx: WasiContext): Provider {
       try {
         readOnly = dir.readOnly || opened.readOnly || (isDir && isReadOnlyFd(opened.hostFd));
       } catch (err) {
-        fs.closeSync(opened.hostFd);
+        hostCalls.close(opened.hostFd);
         throw err;
       }
       const denied = readOnly ? RIGHTS_READ_ONLY_DENIED : 0;
@@ -183,7 +184,7 @@ export function pathOps(ctx: WasiContext): Provider {
       resolve(dirRef(dir), ctx.mem.path(p, len), { follow: false }, (at, name) => {
         mutable(dir, at, name);
         gate(ctx.asker, dir.ask, at.path, name, 'create');
-        fs.mkdirSync(childPath(at, name));
+        hostCalls.mkdir(at, name);
       });
       return 0;
     },
@@ -212,8 +213,7 @@ export function pathOps(ctx: WasiContext): Provider {
         if (st === SYMLINK) return SYMLINK;
         mutable(dir, at, name);
         gate(ctx.asker, dir.ask, at.path, name, 'set-times');
-        const [a, m] = timesFor(atim, mtim, fstflags, () => st);
-        fs.lutimesSync(childPath(at, name), a, m);
+        hostCalls.setTimes(at, name, false, ...timeSpecs(atim, mtim, fstflags));
         return 0;
       });
       return 0;
@@ -239,7 +239,7 @@ export function pathOps(ctx: WasiContext): Provider {
           if (nDir) throw new WasiError(Errno.noent, 'trailing slash on a link name');
           mutable(to, na, nn);
           gate(ctx.asker, to.ask, na.path, nn, 'link');
-          fs.linkSync(childPath(oa, on), childPath(na, nn));
+          hostCalls.link(oa, on, na, nn);
           return 0;
         });
       });
@@ -255,10 +255,10 @@ export function pathOps(ctx: WasiContext): Provider {
         // "link/" names what the link points to (POSIX): follow it; a folder there is no link.
         if (mustBeDir) {
           if (isSymlink(at, name)) return SYMLINK;
-          throw new WasiError(fs.lstatSync(childPath(at, name)).isDirectory() ? Errno.inval : Errno.notdir, 'not a symbolic link');
+          throw new WasiError(hostCalls.stat(at, name, false).isDirectory() ? Errno.inval : Errno.notdir, 'not a symbolic link');
         }
         gate(ctx.asker, dir.ask, at.path, name, 'read');
-        return fs.readlinkSync(childPath(at, name), { encoding: 'buffer' });
+        return hostCalls.readlink(at, name);
       });
       const n = Math.min(target.length, bufLen);
       ctx.mem.write(buf, target.subarray(0, n));
@@ -273,7 +273,7 @@ export function pathOps(ctx: WasiContext): Provider {
         if (name === '.') throw new WasiError(Errno.inval, 'cannot remove "."');
         mutable(dir, at, name);
         gate(ctx.asker, dir.ask, at.path, name, 'delete');
-        fs.rmdirSync(childPath(at, name));
+        hostCalls.rmdir(at, name);
         return 0;
       });
       return 0;
@@ -288,15 +288,15 @@ export function pathOps(ctx: WasiContext): Provider {
       const newPath = ctx.mem.path(newP, newLen);
       resolve(dirRef(from), oldPath, { follow: false }, (oa, on, oDir) => {
         if (on === '.') throw new WasiError(Errno.inval, 'cannot rename "."');
-        if (oDir && !fs.lstatSync(childPath(oa, on)).isDirectory()) throw new WasiError(Errno.notdir, 'not a directory');
+        if (oDir && !hostCalls.stat(oa, on, false).isDirectory()) throw new WasiError(Errno.notdir, 'not a directory');
         mutable(from, oa, on);
         return resolve(dirRef(to), newPath, { follow: false }, (na, nn, nDir) => {
           if (nn === '.') throw new WasiError(Errno.inval, 'cannot rename onto "."');
           mutable(to, na, nn);
-          if (nDir && !fs.lstatSync(childPath(oa, on)).isDirectory()) throw new WasiError(Errno.notdir, 'not a directory');
+          if (nDir && !hostCalls.stat(oa, on, false).isDirectory()) throw new WasiError(Errno.notdir, 'not a directory');
           gate(ctx.asker, from.ask, oa.path, on, 'rename');
           gate(ctx.asker, to.ask, na.path, nn, 'rename');
-          fs.renameSync(childPath(oa, on), childPath(na, nn));
+          hostCalls.rename(oa, on, na, nn);
           return 0;
         });
       });
@@ -315,9 +315,9 @@ export function pathOps(ctx: WasiContext): Provider {
       resolve(dirRef(dir), path, { follow: false }, (at, name, mustBeDir) => {
         if (mustBeDir) {
           // As Wasmtime on unix: an existing entry wins (exist, or notdir for a file); else noent.
-          let st: fs.Stats | undefined;
+          let st: HostStat | undefined;
           try {
-            st = fs.lstatSync(childPath(at, name));
+            st = hostCalls.stat(at, name, false);
           } catch {
             st = undefined;
           }
@@ -325,7 +325,7 @@ export function pathOps(ctx: WasiContext): Provider {
         }
         mutable(dir, at, name);
         gate(ctx.asker, dir.ask, at.path, name, 'create');
-        fs.symlinkSync(target, childPath(at, name));
+        hostCalls.symlink(target, at, name);
         return 0;
       });
       return 0;
@@ -339,7 +339,7 @@ export function pathOps(ctx: WasiContext): Provider {
         if (mustBeDir) notDirAfterSlash(at, name);
         mutable(dir, at, name);
         gate(ctx.asker, dir.ask, at.path, name, 'delete');
-        fs.unlinkSync(childPath(at, name));
+        hostCalls.unlink(at, name);
         return 0;
       });
       return 0;

@@ -1,0 +1,200 @@
+/**
+ * The native host calls: the C library's `openat`, `statx`/`fstatat`, `utimensat`/`futimens`,
+ * `renameat`, `linkat`, `symlinkat`, `unlinkat`, `mkdirat` and `readlinkat` through `koffi`. Each
+ * names one component inside a directory descriptor the resolver holds, so no path is ever walked
+ * by the kernel and no `/proc` is needed (Linux and macOS alike). Platform facts: platform.ts.
+ */
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import type { DirRef } from '../path-resolve.ts';
+import { type DirentLayout, parseDirents } from './dirents.ts';
+import { FdLedger } from './fd-ledger.ts';
+import { hostError } from './host-error.ts';
+import { type Platform, currentPlatform } from './platform.ts';
+import { decodeStat } from './stat.ts';
+import type { DirEntry, HostCalls, HostStat, TimeSpec } from './types.ts';
+
+type Koffi = typeof import('koffi');
+type Fn = (...args: unknown[]) => number;
+
+/** Loads koffi and the C library; throws with the reason when this host cannot have native calls. */
+export function loadNative(): HostCalls {
+  const P = currentPlatform();
+  if (P === undefined) throw new Error(`no native host calls for ${process.platform}-${process.arch}`);
+  // Required lazily: a missing or broken koffi binary must only mean "portable".
+  const koffi = createRequire(import.meta.url)('koffi') as Koffi;
+  let lib: ReturnType<Koffi['load']> | undefined;
+  const tried: string[] = [];
+  for (const name of P.libraries) {
+    try {
+      lib = koffi.load(name);
+      break;
+    } catch (err) {
+      tried.push(`${name}: ${(err as Error).message}`);
+    }
+  }
+  if (lib === undefined) throw new Error(`no C library (${tried.join('; ')})`);
+  return bind(koffi, lib, P);
+}
+
+const O_LIST = fs.constants.O_RDONLY | (fs.constants.O_DIRECTORY ?? 0);
+const { EBADF, EINVAL } = os.constants.errno;
+
+/** A held directory's fd: never a negative one (AT_FDCWD would mean the process's folder). */
+function held(dir: DirRef): number {
+  if (dir.fd < 0) throw hostError(EBADF, 'openat', dir.path);
+  return dir.fd;
+}
+
+/** A name as a C string: a NUL byte would silently cut it short, so it is refused (as Node does). */
+function cname(s: string): string {
+  if (s.includes('\0')) throw hostError(EINVAL, 'path', s);
+  return s;
+}
+
+/**
+ * `getdents64` on a fresh descriptor of the held directory (openat(dirfd, ".") is no path walk,
+ * and the guest's own descriptor keeps its position); undefined when the symbol is missing.
+ */
+function direntLister(
+  koffi: Koffi, lib: ReturnType<Koffi['load']>, L: DirentLayout & { symbols: string[] },
+  openSelf: (dirFd: number, name: string) => number, closeFd: Fn,
+): ((dir: DirRef) => DirEntry[]) | undefined {
+  let getdents: Fn | undefined;
+  for (const name of L.symbols) {
+    try {
+      getdents = lib.func(name, 'intptr_t', ['int', '_Out_ uint8_t *', 'size_t']) as Fn;
+      break;
+    } catch {
+      // try the next name
+    }
+  }
+  if (getdents === undefined) return undefined;
+  const buf = Buffer.alloc(64 * 1024);
+  return (dir) => {
+    const fd = openSelf(held(dir), '.');
+    if (fd < 0) throw hostError(koffi.errno(), 'openat', dir.path);
+    const out: DirEntry[] = [];
+    try {
+      for (;;) {
+        const n = Number(getdents!(fd, buf, buf.length));
+        if (n < 0) throw hostError(koffi.errno(), 'getdents64', dir.path);
+        if (n === 0) return out;
+        parseDirents(buf, n, L, out);
+      }
+    } finally {
+      closeFd(fd);
+    }
+  };
+}
+
+function bind(koffi: Koffi, lib: ReturnType<Koffi['load']>, P: Platform): HostCalls {
+  const f = (decl: string): Fn => lib.func(decl) as Fn;
+  const openat = P.variadicOpen
+    ? ((v: Fn) => (d: number, n: string, fl: number, m: number) => v(d, n, fl, 'int', m))(f('int openat(int, const char *, int, ...)'))
+    : f('int openat(int, const char *, int, int)');
+  // Both stat calls are called as (fd, name, flags, buf): statx asks for the basic fields (0x7ff),
+  // macOS's fstatat takes (fd, name, buf, flags).
+  const statAt: (d: number, n: string, fl: number, b: Buffer) => number = P.stat.kind === 'statx'
+    ? ((sx: Fn) => (d: number, n: string, fl: number, b: Buffer) => sx(d, n, fl, 0x7ff, b))(
+      f(`int ${P.symbols.stat}(int, const char *, int, unsigned int, _Out_ uint8_t *)`))
+    : ((fa: Fn) => (d: number, n: string, fl: number, b: Buffer) => fa(d, n, b, fl))(
+      lib.func(P.symbols.stat, 'int', ['int', 'const char *', '_Out_ uint8_t *', 'int']) as Fn);
+  const fstatFd: (fd: number, b: Buffer) => number = P.stat.kind === 'statx'
+    ? (fd, b) => statAt(fd, '', P.AT_EMPTY_PATH!, b)
+    : lib.func(P.symbols.fstat!, 'int', ['int', '_Out_ uint8_t *']) as Fn;
+  const utimensat = f('int utimensat(int, const char *, const uint8_t *, int)');
+  const futimens = f('int futimens(int, const uint8_t *)');
+  const renameat = f('int renameat(int, const char *, int, const char *)');
+  const linkat = f('int linkat(int, const char *, int, const char *, int)');
+  const symlinkat = f('int symlinkat(const char *, int, const char *)');
+  const unlinkat = f('int unlinkat(int, const char *, int)');
+  const mkdirat = f('int mkdirat(int, const char *, unsigned int)');
+  const readlinkat = f('intptr_t readlinkat(int, const char *, _Out_ uint8_t *, size_t)');
+  const closeFd = f('int close(int)');
+  const ledger = new FdLedger();
+  const listDir = P.dirents === undefined ? undefined : direntLister(koffi, lib, P.dirents, (d, n) => openat(d, n, O_LIST | P.O_CLOEXEC, 0), closeFd);
+
+  const L = P.stat;
+  const statBuf = Buffer.alloc(L.bytes);
+  const timesBuf = Buffer.alloc(2 * P.timespecBytes);
+  let linkBuf = Buffer.alloc(4096);
+
+  const check = (r: number, syscall: string, name: string): number => {
+    if (r < 0) throw hostError(koffi.errno(), syscall, name);
+    return r;
+  };
+  const stat = (d: number, name: string, flags: number): HostStat => {
+    check(statAt(d, name, flags, statBuf), 'stat', name);
+    return decodeStat(statBuf, L);
+  };
+  const setSpec = (i: number, t: TimeSpec): void => {
+    const at = i * P.timespecBytes;
+    if (t === 'now' || t === 'omit') {
+      timesBuf.writeBigInt64LE(0n, at);
+      timesBuf.writeBigInt64LE(t === 'now' ? P.UTIME_NOW : P.UTIME_OMIT, at + 8);
+    } else {
+      if (t < 0n || t >= 1n << 63n) throw hostError(EINVAL, 'utimensat', String(t));
+      timesBuf.writeBigInt64LE(t / 1_000_000_000n, at);
+      timesBuf.writeBigInt64LE(t % 1_000_000_000n, at + 8);
+    }
+  };
+  const times = (atim: TimeSpec, mtim: TimeSpec): Buffer => {
+    setSpec(0, atim);
+    setSpec(1, mtim);
+    return timesBuf;
+  };
+
+  return {
+    kind: 'native',
+    open: (dir: DirRef, name: string, flags: number, mode = 0o666) => {
+      const fd = check(openat(held(dir), cname(name), flags | P.O_CLOEXEC, mode), 'openat', name);
+      ledger.add(fd);
+      return fd;
+    },
+    close: (fd) => {
+      if (!ledger.take(fd)) return fs.closeSync(fd);
+      // Like Node: the descriptor is gone even when close reports an error (EINTR, EIO).
+      check(closeFd(fd), 'close', String(fd));
+    },
+    trackIn: (shared) => ledger.attach(new Int32Array(shared)),
+    stat: (dir, name, follow) => stat(held(dir), cname(name), follow ? 0 : P.AT_SYMLINK_NOFOLLOW),
+    fstat: (fd) => {
+      check(fstatFd(fd, statBuf), 'fstat', String(fd));
+      return decodeStat(statBuf, L);
+    },
+    setTimes: (dir, name, follow, atim, mtim) => {
+      check(utimensat(held(dir), cname(name), times(atim, mtim), follow ? 0 : P.AT_SYMLINK_NOFOLLOW), 'utimensat', name);
+    },
+    fsetTimes: (fd, atim, mtim) => {
+      check(futimens(fd, times(atim, mtim)), 'futimens', String(fd));
+    },
+    rename: (from, fromName, to, toName) => {
+      check(renameat(held(from), cname(fromName), held(to), cname(toName)), 'renameat', fromName);
+    },
+    link: (from, fromName, to, toName) => {
+      check(linkat(held(from), cname(fromName), held(to), cname(toName), 0), 'linkat', fromName);
+    },
+    symlink: (target, dir, name) => {
+      check(symlinkat(cname(target), held(dir), cname(name)), 'symlinkat', name);
+    },
+    unlink: (dir, name) => {
+      check(unlinkat(held(dir), cname(name), 0), 'unlinkat', name);
+    },
+    rmdir: (dir, name) => {
+      check(unlinkat(held(dir), cname(name), P.AT_REMOVEDIR), 'unlinkat', name);
+    },
+    mkdir: (dir, name, mode = 0o777) => {
+      check(mkdirat(held(dir), cname(name), mode), 'mkdirat', name);
+    },
+    ...(listDir === undefined ? {} : { listDir }),
+    readlink: (dir, name) => {
+      for (;;) {
+        const n = check(Number(readlinkat(held(dir), cname(name), linkBuf, linkBuf.length)), 'readlinkat', name);
+        if (n < linkBuf.length) return Buffer.from(linkBuf.subarray(0, n));
+        linkBuf = Buffer.alloc(linkBuf.length * 2);
+      }
+    },
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * The host's own system calls, as the sandbox needs them: every call names one component inside a
+ * directory the resolver holds (a `DirRef`), never a path the kernel would walk on its own.
+ *
+ * Two implementations answer this interface: `native` (the C library's `*at` calls through an FFI,
+ * native.ts) and `portable` (Node's `fs`, portable.ts). Errors are thrown as Node-style errors
+ * with a `code` ('ENOENT', ...), so `errnoFromNode` maps both alike.
+ */
+import type { DirRef } from '../path-resolve.ts';
+
+/**
+ * What a stat returns: every number is a bigint and times are whole nanoseconds (never a double).
+ * `fs.BigIntStats` satisfies it, so the portable implementation returns Node's own result.
+ */
+export interface HostStat {
+  dev: bigint;
+  ino: bigint;
+  nlink: bigint;
+  size: bigint;
+  mode: bigint;
+  atimeNs: bigint;
+  mtimeNs: bigint;
+  ctimeNs: bigint;
+  isFile(): boolean;
+  isDirectory(): boolean;
+  isSymbolicLink(): boolean;
+  isCharacterDevice(): boolean;
+  isBlockDevice(): boolean;
+  isSocket(): boolean;
+  isFIFO(): boolean;
+}
+
+/** What kind of file a directory entry is, as the listing says (`unknown`: stat it to know). */
+export type EntryKind = 'file' | 'directory' | 'symlink' | 'char' | 'block' | 'socket' | 'fifo' | 'unknown';
+
+/** One directory entry as the host's listing gives it, without a stat. */
+export interface DirEntry {
+  name: string;
+  ino: bigint;
+  kind: EntryKind;
+}
+
+/** One time to set: nanoseconds since the epoch, the current time, or leave it as it is. */
+export type TimeSpec = bigint | 'now' | 'omit';
+
+/** The host calls the runtime makes on files it reaches through the resolver. */
+export interface HostCalls {
+  /** `native` (FFI to the C library) or `portable` (Node's `fs`). */
+  readonly kind: 'native' | 'portable';
+  /**
+   * Opens `name` inside `dir`. `flags` are the host's `fs.constants.O_*` bits as the caller wants
+   * them (the caller adds O_NOFOLLOW); the descriptor is close-on-exec. Returns the host fd.
+   */
+  open(dir: DirRef, name: string, flags: number, mode?: number): number;
+  /** Closes a host descriptor, whichever implementation (or Node's `fs`) opened it. */
+  close(fd: number): void;
+  /**
+   * Lists the descriptors this implementation opens in `shared` (fd-ledger.ts), so the thread
+   * that started this worker can close them if the worker is terminated before it could.
+   */
+  trackIn(shared: SharedArrayBuffer): void;
+  /** Attributes of `name` inside `dir`; a final symlink is followed only when `follow`. */
+  stat(dir: DirRef, name: string, follow: boolean): HostStat;
+  /** Attributes of an open host descriptor. */
+  fstat(fd: number): HostStat;
+  /** Sets the access and modification times of `name` inside `dir` (its symlink itself unless `follow`). */
+  setTimes(dir: DirRef, name: string, follow: boolean, atim: TimeSpec, mtim: TimeSpec): void;
+  /** Sets the access and modification times of an open host descriptor. */
+  fsetTimes(fd: number, atim: TimeSpec, mtim: TimeSpec): void;
+  /** Renames `fromName` in `from` to `toName` in `to`, replacing what is there. */
+  rename(from: DirRef, fromName: string, to: DirRef, toName: string): void;
+  /** Makes `toName` in `to` a hard link to `fromName` in `from` (a symlink is linked, not followed). */
+  link(from: DirRef, fromName: string, to: DirRef, toName: string): void;
+  /** Creates symlink `name` in `dir` with content `target`. */
+  symlink(target: string, dir: DirRef, name: string): void;
+  /** Removes the non-directory `name` in `dir`. */
+  unlink(dir: DirRef, name: string): void;
+  /** Removes the empty directory `name` in `dir`. */
+  rmdir(dir: DirRef, name: string): void;
+  /** Creates directory `name` in `dir`. */
+  mkdir(dir: DirRef, name: string, mode?: number): void;
+  /** The raw bytes of symlink `name` in `dir` (EINVAL when it is not a symlink). */
+  readlink(dir: DirRef, name: string): Buffer;
+  /**
+   * Lists held directory `dir` from its descriptor (not by path, and without moving the
+   * descriptor's own position), "." and ".." left out. Absent where the implementation cannot;
+   * the caller then lists by path (path-resolve.ts, `listPath`).
+   */
+  listDir?(dir: DirRef): DirEntry[];
+}
