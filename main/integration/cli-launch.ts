@@ -39,6 +39,11 @@ export function cliArguments(argv: readonly string[]): string[] | null {
   return flag >= 0 && flag < end ? argv.slice(end + 1) : null;
 }
 
+/** The packed launcher's file name (in `<resources>/bin`). */
+export function launcherName(platform: 'linux' | 'darwin' | 'win32'): string {
+  return platform === 'win32' ? 'terrarium.cmd' : 'terrarium';
+}
+
 /** A launcher packed into resources/bin: its file name and text. */
 export interface PackedLauncher {
   name: string;
@@ -58,13 +63,13 @@ export function packedLauncher(platform: 'linux' | 'darwin' | 'win32', executabl
     // line's exit code is the batch file's. `exit /b` passes it on to `cmd /c` callers too.
     const exe = `%~dp0..\\${executable.replaceAll('/', '\\')}`;
     return {
-      name: 'terrarium.cmd',
+      name: launcherName(platform),
       content: ['@echo off', 'setlocal DisableDelayedExpansion', `"${exe}" ${prefix.join(' ')} %*`, 'exit /b %ERRORLEVEL%', ''].join('\r\n'),
       mode: 0o755,
     };
   }
   return {
-    name: 'terrarium',
+    name: launcherName(platform),
     content: [
       '#!/bin/sh',
       "# The terrarium command: Terrarium's CLI, without a window (see README, \"The CLI\").",

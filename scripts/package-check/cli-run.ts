@@ -3,11 +3,13 @@
  * its launcher (resources/bin/terrarium) starts the app's executable in CLI mode, and the stand-in
  * executable hands that to plain Node, standing in for Electron's main process, on the packed
  * files (the asar's contents and its unpacked native module, laid out as Electron shows them to
- * the app). A real module goes through `install`, `grant`, `run` with the grant, and an exit code.
+ * the app). A real module goes through `install`, `grant`, `run` with the grant, and an exit code; then the
+ * app's own command, as "Add as a command" writes it, through the packed CLI.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { commandLauncher } from '../../main/integration/commands.ts';
 import { readAsar } from './asar.ts';
 
 /** The packed app as Electron's asar support shows it to the code: every file, the unpacked ones included. */
@@ -53,13 +55,26 @@ export function runPackedCli(launcher: string, entry: string, work: string, fixt
     { args: ['ui', '--web'], status: 2, stderr: /own window/ },
   ];
   const problems: string[] = [];
-  for (const step of steps) {
-    const r = spawnSync(launcher, step.args, { env, encoding: 'utf8', timeout: 30_000 });
-    const what = `terrarium ${step.args.join(' ')}`;
-    if (r.error) problems.push(`${what}: ${r.error.message}`);
-    else if (r.status !== step.status) problems.push(`${what} exited with ${r.status}, not ${step.status}: ${r.stderr.trim()}`);
-    else if (step.stdout !== undefined && r.stdout !== step.stdout) problems.push(`${what} printed ${JSON.stringify(r.stdout)}, not ${JSON.stringify(step.stdout)}`);
-    else if (step.stderr !== undefined && !step.stderr.test(r.stderr)) problems.push(`${what} said ${JSON.stringify(r.stderr)} on stderr`);
-  }
+  for (const step of steps) problems.push(...check(launcher, step, env));
+  // "Add as a command" for the app, as the desktop app writes it on Linux (main/integration),
+  // run as a person would run it: the app's own command, through the packed CLI.
+  const info = spawnSync(launcher, ['info', 'cat', '--json'], { env, encoding: 'utf8' });
+  const id = info.status === 0 ? (JSON.parse(info.stdout) as { id: string }).id : null;
+  if (id === null) return [...problems, `terrarium info cat --json failed: ${info.stderr}`];
+  const command = path.join(work, 'cli-bin', 'cat');
+  fs.mkdirSync(path.dirname(command), { recursive: true });
+  fs.writeFileSync(command, commandLauncher({ platform: 'linux', home: work, executable: '', icon: '', cli: [launcher] }, { id, name: 'cat' }), { mode: 0o755 });
+  problems.push(...check(command, { args: ['/data/note.txt'], status: 0, stdout: 'cat /data/note.txt tab\there "quoted" é\n' }, env));
   return problems;
+}
+
+/** Runs one step; returns what went differently (nothing, when all is well). */
+function check(launcher: string, step: Step, env: NodeJS.ProcessEnv): string[] {
+  const r = spawnSync(launcher, step.args, { env, encoding: 'utf8', timeout: 30_000 });
+  const what = `${path.basename(launcher)} ${step.args.join(' ')}`;
+  if (r.error) return [`${what}: ${r.error.message}`];
+  if (r.status !== step.status) return [`${what} exited with ${r.status}, not ${step.status}: ${r.stderr.trim()}`];
+  if (step.stdout !== undefined && r.stdout !== step.stdout) return [`${what} printed ${JSON.stringify(r.stdout)}, not ${JSON.stringify(step.stdout)}`];
+  if (step.stderr !== undefined && !step.stderr.test(r.stderr)) return [`${what} said ${JSON.stringify(r.stderr)} on stderr`];
+  return [];
 }
