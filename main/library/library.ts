@@ -11,7 +11,7 @@ import { LibraryError, openDatabase } from './db.ts';
 import { type Progress, checkSha256, download } from './download.ts';
 import { type AuditRecord, type Decision, addAudit, addDenial, listAudit, listDenials, removeDenials, setUnknownAccess, unknownAccess } from './audit.ts';
 import { addGrant, listGrants, type RevokeMatch, resetGrants, revokeGrants, touchGrants } from './grants.ts';
-import { dataHome } from './home.ts';
+import { defaultLibraryHome } from './home.ts';
 import { InspectError, inspectModule } from './inspect.ts';
 import { endRunRow, listRuns, startRunRow } from './runs.ts';
 import { ModuleStore } from './store.ts';
@@ -102,7 +102,7 @@ export class Library {
   }
 
   /** Opens the library in `home` (default: the data folder), creating it if needed, and sweeps. */
-  static open(home = dataHome()): Library {
+  static open(home = defaultLibraryHome()): Library {
     fs.mkdirSync(home, { recursive: true });
     const db = openDatabase(path.join(home, 'library.db'));
     const lib = new Library(home, db, new ModuleStore(path.join(home, 'store')));
