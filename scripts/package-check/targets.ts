@@ -61,3 +61,18 @@ export function binaryKind(bytes: Buffer): { os: TargetOs; arch: string } | null
   }
   return null;
 }
+
+/**
+ * The oldest glibc the Linux build runs on, as the README states it: the newest `GLIBC_x.y`
+ * symbol version its native module needs (better-sqlite3 13's prebuild needs 2.34, for the
+ * pthread and dl functions glibc 2.34 moved into libc). check:package fails when it rises.
+ */
+export const LINUX_GLIBC = '2.34';
+
+/** The newest glibc symbol version a Linux binary names (from the version names in its string table), or null. */
+export function glibcFloor(bytes: Buffer): string | null {
+  const versions = [...bytes.toString('latin1').matchAll(/GLIBC_(\d+)\.(\d+)(?:\.(\d+))?\0/g)].map((m) => [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] as const);
+  if (versions.length === 0) return null;
+  const [a, b, c] = versions.reduce((x, y) => (y[0] - x[0] || y[1] - x[1] || y[2] - x[2]) > 0 ? y : x);
+  return c === 0 ? `${a}.${b}` : `${a}.${b}.${c}`;
+}

@@ -12,7 +12,7 @@ import { packedLauncher } from '../../main/integration/cli-launch.ts';
 import { FUSES } from '../after-pack.ts';
 import { readAsar } from './asar.ts';
 import { reachable } from './reach.ts';
-import { type Target, binaryKind, layoutOf, nativeOf } from './targets.ts';
+import { LINUX_GLIBC, type Target, binaryKind, glibcFloor, layoutOf, nativeOf } from './targets.ts';
 
 /** What the app needs to start: the main process, the page, the preload, and package.json. */
 export const REQUIRED = ['package.json', 'out/app/main/desktop/entry.js', 'out/app/main/cli.js', 'out/renderer/index.html', 'out/preload/index.cjs'];
@@ -67,6 +67,8 @@ export async function verifyBuild(target: Target, appOutDir: string, repo: strin
   else {
     const kind = binaryKind(fs.readFileSync(nativeFile));
     if (kind?.os !== target.os || kind.arch !== target.arch) problems.push(`${native} is a ${kind === null ? 'file of no known kind' : `${kind.os} ${kind.arch} binary`}, not ${target.os} ${target.arch}`);
+    const glibc = target.os === 'linux' ? glibcFloor(fs.readFileSync(nativeFile)) : null;
+    if (glibc !== null && glibc !== LINUX_GLIBC) problems.push(`${native} needs glibc ${glibc}, but the README says ${LINUX_GLIBC}`);
   }
   for (const e of asar.entries) if (e.unpacked && e.kind === 'file' && e.path !== native) problems.push(`${e.path} is unpacked, but only the native module should be`);
 

@@ -14,7 +14,7 @@ import { readAsar } from '../../scripts/package-check/asar.ts';
 import { reachable } from '../../scripts/package-check/reach.ts';
 import { REPO, checkPackage } from '../../scripts/package-check/run.ts';
 import { writeStandInElectron } from '../../scripts/package-check/stand-in.ts';
-import { TARGETS, binaryKind, nativeOf } from '../../scripts/package-check/targets.ts';
+import { LINUX_GLIBC, TARGETS, binaryKind, glibcFloor, nativeOf } from '../../scripts/package-check/targets.ts';
 import { verifyBuild } from '../../scripts/package-check/verify.ts';
 
 const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'terrarium-package-test-'));
@@ -100,6 +100,13 @@ describe('the verifier', () => {
       expect(binaryKind(fs.readFileSync(path.join(REPO, 'node_modules/better-sqlite3/prebuilds', `${name}.node`))), name).toEqual({ os: osName, arch });
     }
     expect(binaryKind(Buffer.from('#!/bin/sh\n'.padEnd(80)))).toBeNull();
+  });
+
+  it("reads the Linux build's glibc floor from its native module, and the README states it", () => {
+    for (const arch of ['x64', 'arm64']) expect(glibcFloor(fs.readFileSync(path.join(REPO, `node_modules/better-sqlite3/prebuilds/linux-${arch}.node`))), arch).toBe(LINUX_GLIBC);
+    expect(glibcFloor(Buffer.from('\0GLIBC_2.2.5\0GLIBC_2.17\0GLIBC_2.3\0'))).toBe('2.17');
+    expect(glibcFloor(Buffer.from('no versions'))).toBeNull();
+    expect(fs.readFileSync(path.join(REPO, 'README.md'), 'utf8')).toContain(`glibc ${LINUX_GLIBC}`);
   });
 });
 
