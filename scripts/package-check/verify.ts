@@ -17,7 +17,7 @@ import { LINUX_GLIBC, type Target, binaryKind, glibcFloor, layoutOf, nativeOf } 
 /** What the app needs to start: the main process, the page, the preload, and package.json. */
 export const REQUIRED = ['package.json', 'out/app/main/desktop/entry.js', 'out/app/main/cli.js', 'out/renderer/index.html', 'out/preload/index.cjs'];
 
-/** Packages `npm install --omit=dev` would install: the root's dependencies, transitively. */
+/** Packages `npm install --omit=dev` would install: the root's dependencies, transitively, optional ones included. */
 function productionPackages(repo: string): Set<string> {
   const seen = new Set<string>();
   const visit = (deps: Record<string, string> | undefined): void => {
@@ -25,7 +25,11 @@ function productionPackages(repo: string): Set<string> {
       if (seen.has(name)) continue;
       seen.add(name);
       const manifest = path.join(repo, 'node_modules', name, 'package.json');
-      if (fs.existsSync(manifest)) visit((JSON.parse(fs.readFileSync(manifest, 'utf8')) as { dependencies?: Record<string, string> }).dependencies);
+      if (!fs.existsSync(manifest)) continue;
+      const m = JSON.parse(fs.readFileSync(manifest, 'utf8')) as { dependencies?: Record<string, string>; optionalDependencies?: Record<string, string> };
+      visit(m.dependencies);
+      // Per-platform native packages (koffi's, say) come as optional dependencies.
+      visit(m.optionalDependencies);
     }
   };
   visit((JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> }).dependencies);
