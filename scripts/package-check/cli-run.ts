@@ -3,7 +3,8 @@
  * its launcher (resources/bin/terrarium) starts the app's executable in CLI mode, and the stand-in
  * executable hands that to plain Node, standing in for Electron's main process, on the packed
  * files (the asar's contents and its unpacked native module, laid out as Electron shows them to
- * the app). A real module goes through `install`, `grant`, `run` with the grant, and an exit code; then the
+ * the app). A real module goes through `install`, `grant`, `run` with the grant, an exit code, and stdin
+ * to stdout byte for byte; then the
  * app's own command, as "Add as a command" writes it, through the packed CLI.
  */
 import { spawnSync } from 'node:child_process';
@@ -56,6 +57,10 @@ export function runPackedCli(launcher: string, entry: string, work: string, fixt
   ];
   const problems: string[] = [];
   for (const step of steps) problems.push(...check(launcher, step, env));
+  // stdin to stdout through a module run directly: every byte value, as it is.
+  const bytes = Buffer.from(Array.from({ length: 64 * 1024 }, (_, i) => (i * 7 + (i >> 8)) & 0xff));
+  const echo = spawnSync(launcher, ['run', path.join(fixtures, 'stdio.wasm'), '--', 'echo'], { env, input: bytes, timeout: 30_000 });
+  if (echo.status !== 0 || !echo.stdout.equals(bytes)) problems.push(`terrarium run stdio.wasm -- echo exited with ${echo.status} and gave back ${echo.stdout?.length ?? 0} of ${bytes.length} bytes${echo.stdout?.equals(bytes) ? '' : ', not the same'}`);
   // "Add as a command" for the app, as the desktop app writes it on Linux (main/integration),
   // run as a person would run it: the app's own command, through the packed CLI.
   const info = spawnSync(launcher, ['info', 'cat', '--json'], { env, encoding: 'utf8' });
