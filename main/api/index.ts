@@ -196,7 +196,8 @@ export function createApi(opts: ApiOptions): Api {
       try {
         await needIntegration().addCommand(app, name);
       } catch (err) {
-        // The name's fault, another file's, or the disk's: each is said differently in the window.
+        // No shortcuts here, the name's fault, another file's, or the disk's: each is said differently in the window.
+        if (err instanceof ApiError) throw err;
         if (err instanceof CommandNameError) throw new ApiError('bad-command', err.message);
         if (err instanceof CollisionError) throw new ApiError('exists', err.message);
         throw new ApiError('io', `could not write the command: ${(err as Error).message}`);
