@@ -14,12 +14,14 @@
 export const CLI_FLAG = '--terrarium-cli';
 
 /**
- * Chromium switches for a CLI run. On Linux Chromium connects to a display before the event loop
- * starts, and a terminal over SSH has none: the headless Ozone platform needs no display (the CLI
- * opens no window). macOS and Windows start without a display connection.
+ * Chromium switches for a CLI run, which draws nothing: no GPU process, and on Linux the headless
+ * Ozone platform, because Chromium connects to a display before the event loop starts and a
+ * terminal over SSH has none (Electron's Linux build includes that platform; its `--headless` is
+ * Chrome's and does nothing in Electron: https://github.com/memrynote/memry/pull/1982 found the
+ * same). macOS and Windows start without a display connection.
  */
 export function cliSwitches(platform: NodeJS.Platform): string[] {
-  return platform === 'linux' ? ['--ozone-platform=headless'] : [];
+  return platform === 'linux' ? ['--ozone-platform=headless', '--disable-gpu'] : ['--disable-gpu'];
 }
 
 /** What goes between the executable (and, in development, the app folder) and the command's arguments. */

@@ -181,6 +181,7 @@ describe('desktopHost', () => {
     expect(desktopHost({ app, platform: 'linux', env: { APPIMAGE: '/home/ada/T.AppImage' }, execPath: '/tmp/.mount_x/terrarium', resourcesPath: '/tmp/.mount_x/resources' }).cli).toEqual([
       '/home/ada/T.AppImage',
       '--ozone-platform=headless',
+      '--disable-gpu',
       '--terrarium-cli',
       '--',
     ]);

@@ -4,7 +4,7 @@ import { CLI_FLAG, cliArguments, cliPrefix } from '../../main/integration/cli-la
 
 describe('cliArguments', () => {
   it('returns what follows the launcher\'s `--`, exactly', () => {
-    expect(cliArguments(['/opt/Terrarium/terrarium', '--ozone-platform=headless', CLI_FLAG, '--', 'run', 'app', '--', '--x', ''])).toEqual(['run', 'app', '--', '--x', '']);
+    expect(cliArguments(['/opt/Terrarium/terrarium', '--ozone-platform=headless', '--disable-gpu', CLI_FLAG, '--', 'run', 'app', '--', '--x', ''])).toEqual(['run', 'app', '--', '--x', '']);
     // Under `electron .` (the app folder second) and plain Node (the entry script second).
     expect(cliArguments(['electron', '/src/terrarium', CLI_FLAG, '--', 'list'])).toEqual(['list']);
     expect(cliArguments(['node', 'entry.js', CLI_FLAG, '--'])).toEqual([]);
@@ -17,9 +17,9 @@ describe('cliArguments', () => {
     expect(cliArguments(['Terrarium', '--', CLI_FLAG, '--', 'list'])).toBeNull();
   });
 
-  it('puts the headless display switch first on Linux only', () => {
-    expect(cliPrefix('linux')).toEqual(['--ozone-platform=headless', CLI_FLAG, '--']);
-    expect(cliPrefix('darwin')).toEqual([CLI_FLAG, '--']);
-    expect(cliPrefix('win32')).toEqual([CLI_FLAG, '--']);
+  it('turns the GPU off everywhere, and puts the headless display switch first on Linux only', () => {
+    expect(cliPrefix('linux')).toEqual(['--ozone-platform=headless', '--disable-gpu', CLI_FLAG, '--']);
+    expect(cliPrefix('darwin')).toEqual(['--disable-gpu', CLI_FLAG, '--']);
+    expect(cliPrefix('win32')).toEqual(['--disable-gpu', CLI_FLAG, '--']);
   });
 });

@@ -154,7 +154,7 @@ describe('the packed launcher', () => {
     fs.symlinkSync(path.join(bin, launcher.name), path.join(root, 'usr-bin', 'terrarium'));
     const { spawnSync } = await import('node:child_process');
     const r = spawnSync(path.join(root, 'usr-bin', 'terrarium'), ['run', 'app', '--', "it's", ' two words ', '$HOME', '--type=gpu'], { encoding: 'utf8' });
-    const prefix = platform === 'linux' ? '<--ozone-platform=headless>' : '';
+    const prefix = platform === 'linux' ? '<--ozone-platform=headless><--disable-gpu>' : '<--disable-gpu>';
     expect(r.stdout).toBe(`${prefix}<--terrarium-cli><--><run><app><--><it's>< two words ><$HOME><--type=gpu>`);
     expect(r.status).toBe(9);
   });
@@ -162,6 +162,6 @@ describe('the packed launcher', () => {
   it('on Windows runs Terrarium.exe beside resources in CLI mode, and returns its exit code', () => {
     const { content, name } = packedLauncher('win32', '../Terrarium.exe');
     expect(name).toBe('terrarium.cmd');
-    expect(content.split('\r\n')).toEqual(['@echo off', 'setlocal DisableDelayedExpansion', '"%~dp0..\\..\\Terrarium.exe" --terrarium-cli -- %*', 'exit /b %ERRORLEVEL%', '']);
+    expect(content.split('\r\n')).toEqual(['@echo off', 'setlocal DisableDelayedExpansion', '"%~dp0..\\..\\Terrarium.exe" --disable-gpu --terrarium-cli -- %*', 'exit /b %ERRORLEVEL%', '']);
   });
 });
