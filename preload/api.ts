@@ -122,11 +122,13 @@ export interface FolderListing {
 /** An app's shortcuts and shell command (desktop only; web mode reports `available: false`). */
 export interface IntegrationState {
   available: boolean;
+  /** Why shortcuts and commands cannot be made here (absent in web mode, which says so itself). */
+  reason?: string;
   items: { kind: 'menu' | 'desktop' | 'command'; path: string }[];
 }
 
-/** What a launch asks the window to do: review a double-clicked .wasm, or open an app's terminal. */
-export type ShellCommand = { kind: 'open-file'; path: string } | { kind: 'run'; app: string };
+/** What a launch asks the window to do: review a double-clicked .wasm, open an app's terminal, or (the menu) install from a URL. */
+export type ShellCommand = { kind: 'open-file'; path: string } | { kind: 'run'; app: string } | { kind: 'install-url' };
 
 /** Requests: name → [argument, result]. */
 export interface Requests {

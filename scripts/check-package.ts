@@ -1,5 +1,5 @@
 /**
- * `npm run check:package [-- --no-build] [-- --keep]`: builds, packs an unpacked Linux build
+ * `npm run check:package [-- --no-build] [-- --keep]`: builds, packs unpacked builds of every target
  * offline against a stand-in Electron, and verifies the asar, the unpacked native module and the
  * fuses. Exits 1 with the problems listed when anything is wrong.
  */
@@ -13,4 +13,4 @@ if (result.problems.length > 0) {
   process.stderr.write(`check:package failed (${seconds} s):\n${result.problems.map((p) => `  - ${p}\n`).join('')}`);
   process.exit(1);
 }
-process.stdout.write(`check:package passed in ${seconds} s${flags.has('--keep') ? `: ${result.appOutDir}` : ''}\n`);
+process.stdout.write(`check:package passed in ${seconds} s${flags.has('--keep') ? `: ${result.outDir}` : ''}\n`);

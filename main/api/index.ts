@@ -32,6 +32,8 @@ export interface ApiOptions {
   promptTimeoutMs?: number;
   /** Desktop shortcuts and shell commands, supplied by the Electron shell; web mode has none. */
   integration?: Integration;
+  /** Why there are no shortcuts and commands here, when the shell has none to offer (a development build). */
+  integrationUnavailable?: string;
 }
 
 /** Listener of every event. */
@@ -77,11 +79,13 @@ export function createApi(opts: ApiOptions): Api {
   const previews = new Map<string, { prepared: PreparedInstall; at: number }>();
   const changed = (appId: string | null): void => emit('apps.changed', { appId });
   const needIntegration = (): Integration => {
-    if (!opts.integration) throw new ApiError('unsupported', 'shortcuts and commands are made by the desktop app');
+    if (!opts.integration) throw new ApiError('unsupported', opts.integrationUnavailable ?? 'shortcuts and commands are made by the desktop app');
     return opts.integration;
   };
   const integrationState = async (appId: string): Promise<IntegrationState> =>
-    opts.integration ? { available: true, items: await opts.integration.list(appId) } : { available: false, items: [] };
+    opts.integration
+      ? { available: true, items: await opts.integration.list(appId) }
+      : { available: false, items: [], ...(opts.integrationUnavailable ? { reason: opts.integrationUnavailable } : {}) };
 
   const handlers: Handlers = {
     'system.info': () => ({ transport: opts.transport, platform: process.platform, home: os.homedir() }),
@@ -195,7 +199,8 @@ export function createApi(opts: ApiOptions): Api {
       try {
         await needIntegration().addCommand(app, name);
       } catch (err) {
-        // The name's fault, another file's, or the disk's: each is said differently in the window.
+        // No shortcuts here, the name's fault, another file's, or the disk's: each is said differently in the window.
+        if (err instanceof ApiError) throw err;
         if (err instanceof CommandNameError) throw new ApiError('bad-command', err.message);
         if (err instanceof CollisionError) throw new ApiError('exists', err.message);
         throw new ApiError('io', `could not write the command: ${(err as Error).message}`);

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import type { App, Shell, ShortcutDetails } from 'electron';
+import { cliPrefix, launcherName } from '../integration/cli-launch.ts';
 import type { ShortcutIo } from '../integration/executor.ts';
 import type { DesktopPlatform, Host } from '../integration/host.ts';
 import type { ShortcutOptions } from '../integration/ops.ts';
@@ -19,8 +20,19 @@ export interface HostInputs {
   execPath: string;
   /** `process.resourcesPath`: where electron-builder put the icons (see electron-builder.config.ts). */
   resourcesPath: string;
-  /** How to run the `terrarium` command line (default: `terrarium` on PATH). */
+  /** How to run the `terrarium` command line (default: the installed app's, see installedCli). */
   cli?: readonly string[];
+}
+
+/**
+ * The installed app's `terrarium` command, as "Add as a command" launchers run it: the launcher
+ * packed in `<resources>/bin` (a deb's /usr/bin/terrarium links to it), or, from an AppImage, whose
+ * mount moves on every start, the AppImage file itself in CLI mode.
+ */
+export function installedCli(platform: DesktopPlatform, resourcesPath: string, env: NodeJS.ProcessEnv): string[] {
+  if (platform === 'linux' && env.APPIMAGE) return [env.APPIMAGE, ...cliPrefix('linux')];
+  const p = platform === 'win32' ? path.win32 : path.posix;
+  return [p.join(resourcesPath, 'bin', launcherName(platform))];
 }
 
 export function desktopHost({ app, platform, env, execPath, resourcesPath, cli }: HostInputs): Host {
@@ -37,7 +49,7 @@ export function desktopHost({ app, platform, env, execPath, resourcesPath, cli }
     // An AppImage runs from a new temporary mount each time; $APPIMAGE is the file itself.
     executable: platform === 'linux' && env.APPIMAGE ? env.APPIMAGE : execPath,
     icon,
-    ...(cli ? { cli } : {}),
+    cli: cli ?? installedCli(platform, resourcesPath, env),
   };
 }
 

@@ -4,12 +4,12 @@
  */
 import type { LaunchRequest } from '../integration/launch-args.ts';
 
-/** A request that asks for something. */
-export type LaunchAction = Exclude<LaunchRequest, { kind: 'none' }>;
+/** A request that asks for something: a launch's, or the menu's Install from URL…. */
+export type LaunchAction = Exclude<LaunchRequest, { kind: 'none' }> | { kind: 'install-url' };
 
 export interface LaunchQueue {
   /** Delivers `request` now if a window is attached, else keeps it (requests of kind 'none' are dropped). */
-  push(request: LaunchRequest): void;
+  push(request: LaunchRequest | LaunchAction): void;
   /** Starts delivering to `deliver`, first what was kept, in order. */
   attach(deliver: (request: LaunchAction) => void): void;
   /** Stops delivering (the window closed); requests are kept again. */

@@ -16,12 +16,22 @@ import { createDialogs } from './dialogs.ts';
 import { forwardEvents, registerApi } from './ipc-router.ts';
 import { type LaunchAction, createLaunchQueue } from './launch-queue.ts';
 import { type MenuActions, menuTemplate } from './menu.ts';
+import { desktopMenuActions } from './menu-actions.ts';
+import { installQuitGuard } from './quit.ts';
 import { installAppProtocol, registerAppScheme } from './protocol.ts';
 import { createExternalOpener, installNavigationGuards, installPermissionHandlers, isTrustedSender } from './security.ts';
 import { createMainWindow } from './window.ts';
 
 /** The core's factory, as main/api exports it. */
-export type CreateApi = (options: { transport: 'electron'; dialogs: Dialogs; integration?: Integration }) => Api;
+export type CreateApi = (options: { transport: 'electron'; dialogs: Dialogs; integration?: Integration; integrationUnavailable?: string }) => Api;
+
+/**
+ * Why a development build makes no shortcuts or commands: under `npm start` Terrarium is the bare
+ * Electron binary plus the source folder, and its icon and `terrarium` launcher exist only in a
+ * package, so what it wrote would start Electron's default app and show no icon.
+ */
+export const DEVELOPMENT_INTEGRATION =
+  'This is a development build (npm start): shortcuts and commands made from it would start Electron without Terrarium. Build and install a package (npm run dist) to add them.';
 
 /** Where things are and what the menu does; the defaults suit `electron .` and a packaged app. */
 export interface DesktopOptions {
@@ -29,7 +39,7 @@ export interface DesktopOptions {
   rendererDir?: string;
   /** The built, CommonJS preload: sandboxed preloads cannot be ES modules (default `<app>/out/preload/index.cjs`). */
   preloadPath?: string;
-  /** The menu's own commands, given the window; commands left out are shown disabled. */
+  /** The menu's own commands, given the window (default: the native file dialog, the URL tab); commands left out are shown disabled. */
   menuActions?: (window: () => BrowserWindow | null) => MenuActions;
   platform?: NodeJS.Platform;
   /**
@@ -119,7 +129,7 @@ export function startDesktop(createApi: CreateApi, options: DesktopOptions = {})
   app.on('activate', () => {
     if (api !== null && BrowserWindow.getAllWindows().length === 0) openWindow(api);
   });
-  app.on('will-quit', () => api?.close());
+  installQuitGuard(app, () => api?.close() ?? null);
 
   app
     .whenReady()
@@ -128,11 +138,20 @@ export function startDesktop(createApi: CreateApi, options: DesktopOptions = {})
       installPermissionHandlers(session.defaultSession);
       installAppProtocol(protocol, rendererDir);
       app.setAboutPanelOptions({ applicationName: 'Terrarium', applicationVersion: app.getVersion() });
-      const integration = makeIntegration(platform);
-      const core = createApi({ transport: 'electron', dialogs: { chooseFile: dialogs.chooseFile, chooseFolder: dialogs.chooseFolder }, integration });
+      const integration = app.isPackaged ? makeIntegration(platform) : undefined;
+      const core = createApi({
+        transport: 'electron',
+        dialogs: { chooseFile: dialogs.chooseFile, chooseFolder: dialogs.chooseFolder },
+        ...(integration ? { integration } : {}),
+        ...(app.isPackaged ? {} : { integrationUnavailable: DEVELOPMENT_INTEGRATION }),
+      });
       api = core;
       registerApi(ipcMain, (name, args) => core.handle(name, args), (event) => isTrustedSender(event, APP_ORIGIN, isOwnContents));
-      const actions = options.menuActions?.(() => win) ?? {};
+      const launch = (request: LaunchAction): void => {
+        launches.push(request);
+        showWindow();
+      };
+      const actions = options.menuActions?.(() => win) ?? desktopMenuActions({ chooseFile: dialogs.chooseFile, launch });
       Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate({ dev: !app.isPackaged, platform, actions })));
       openWindow(core);
     })

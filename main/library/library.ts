@@ -14,7 +14,7 @@ import { AUDIT_ROWS_PER_RUN, type AuditRecord, type Decision, addAudit, addDenia
 import { appRevision, bumpRevision, signalChange, watchChanges } from './changes.ts';
 import { addGrant, listGrants, type RevokeMatch, pinGrant, resetGrants, revokeGrants, touchGrants, writableFolders } from './grants.ts';
 import { type FolderPin, pinFolder, plantedLink } from '../runtime/pinned-folder.ts';
-import { dataHome } from './home.ts';
+import { defaultLibraryHome } from './home.ts';
 import { InspectError, inspectModule } from './inspect.ts';
 import { endRunRow, listRuns, startRunRow } from './runs.ts';
 import { ModuleStore } from './store.ts';
@@ -99,7 +99,7 @@ export class Library {
   }
 
   /** Opens the library in `home` (default: the data folder), creating it if needed, and sweeps. */
-  static open(home = dataHome()): Library {
+  static open(home = defaultLibraryHome()): Library {
     fs.mkdirSync(home, { recursive: true });
     const db = openDatabase(path.join(home, 'library.db'));
     const lib = new Library(home, db, new ModuleStore(path.join(home, 'store')));

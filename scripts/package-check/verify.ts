@@ -1,20 +1,23 @@
 /**
- * Checks an unpacked Linux build (electron-builder --dir): the app's entry points are in the asar,
- * better-sqlite3's native module is unpacked beside it, nothing but production code is packed,
- * and the fuses are flipped. Returns what is wrong (nothing, when all is well).
+ * Checks an unpacked build (electron-builder --dir) of one target: the app's entry points are in
+ * the asar, the target's own native module (its OS and architecture) is unpacked beside it and no
+ * other, nothing is packed that no entry point reaches (nor source, tests or dev dependencies), the
+ * `terrarium` launcher is there, and the fuses are flipped. Returns what is wrong (nothing, when
+ * all is well).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { FuseV1Options, getCurrentFuseWire } from '@electron/fuses';
+import { packedLauncher } from '../../main/integration/cli-launch.ts';
 import { FUSES } from '../after-pack.ts';
 import { readAsar } from './asar.ts';
+import { reachable } from './reach.ts';
+import { LINUX_GLIBC, type Target, binaryKind, glibcFloor, layoutOf, nativeOf } from './targets.ts';
 
 /** What the app needs to start: the main process, the page, the preload, and package.json. */
-export const REQUIRED = ['package.json', 'out/app/main/desktop/entry.js', 'out/renderer/index.html', 'out/preload/index.cjs'];
-/** The native module this build must carry, unpacked. */
-export const NATIVE = 'node_modules/better-sqlite3/prebuilds/linux-x64.node';
+export const REQUIRED = ['package.json', 'out/app/main/desktop/entry.js', 'out/app/main/cli.js', 'out/renderer/index.html', 'out/preload/index.cjs'];
 
-/** Packages `npm install --omit=dev` would install: the root's dependencies, transitively. */
+/** Packages `npm install --omit=dev` would install: the root's dependencies, transitively, optional ones included. */
 function productionPackages(repo: string): Set<string> {
   const seen = new Set<string>();
   const visit = (deps: Record<string, string> | undefined): void => {
@@ -22,7 +25,11 @@ function productionPackages(repo: string): Set<string> {
       if (seen.has(name)) continue;
       seen.add(name);
       const manifest = path.join(repo, 'node_modules', name, 'package.json');
-      if (fs.existsSync(manifest)) visit((JSON.parse(fs.readFileSync(manifest, 'utf8')) as { dependencies?: Record<string, string> }).dependencies);
+      if (!fs.existsSync(manifest)) continue;
+      const m = JSON.parse(fs.readFileSync(manifest, 'utf8')) as { dependencies?: Record<string, string>; optionalDependencies?: Record<string, string> };
+      visit(m.dependencies);
+      // Per-platform native packages (koffi's, say) come as optional dependencies.
+      visit(m.optionalDependencies);
     }
   };
   visit((JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> }).dependencies);
@@ -30,42 +37,64 @@ function productionPackages(repo: string): Set<string> {
 }
 
 /** A packed path that must not be there, or null. */
-function forbidden(p: string, production: Set<string>): string | null {
+function forbidden(p: string, production: Set<string>, native: string): string | null {
   if (/^(?:test|bench|renderer|preload|main|scripts|resources|dist)(?:\/|$)/.test(p)) return 'a source or build folder';
   if (/\.(?:ts|mts|cts|svelte|map)$/.test(p) && !p.endsWith('.d.ts')) return 'a source or source map';
   const pkg = /^node_modules\/((?:@[^/]+\/)?[^/@][^/]*)/.exec(p)?.[1];
   if (pkg !== undefined && !production.has(pkg)) return 'not a production dependency';
   if (/^node_modules\/better-sqlite3\/(?:deps|src)\//.test(p)) return "better-sqlite3's C sources";
-  if (/^node_modules\/better-sqlite3\/prebuilds\//.test(p) && p !== NATIVE) return "another platform's native module";
+  if (/\.node$/.test(p) && p !== native) return "another target's native module";
   return null;
 }
 
-export async function verifyLinuxBuild(appOutDir: string, repo: string, executableName = 'terrarium'): Promise<string[]> {
+/** Checks the unpacked build of `target` in `appOutDir`. */
+export async function verifyBuild(target: Target, appOutDir: string, repo: string): Promise<string[]> {
   const problems: string[] = [];
-  const resources = path.join(appOutDir, 'resources');
-  const asarFile = path.join(resources, 'app.asar');
+  const layout = layoutOf(target, appOutDir);
+  const native = nativeOf(target);
+  const asarFile = path.join(layout.resources, 'app.asar');
   if (!fs.existsSync(asarFile)) return [`no ${asarFile}`];
   const asar = readAsar(asarFile);
   const byPath = new Map(asar.entries.map((e) => [e.path, e]));
 
   for (const p of REQUIRED) if (byPath.get(p)?.kind !== 'file') problems.push(`${p} is not in the asar`);
   const manifest = asar.read('package.json');
-  const main = manifest === null ? undefined : (JSON.parse(manifest.toString('utf8')) as { main?: string }).main;
-  if (main === undefined || byPath.get(path.posix.normalize(main))?.kind !== 'file') problems.push(`package.json's main (${main}) is not in the asar`);
+  const meta = manifest === null ? {} : (JSON.parse(manifest.toString('utf8')) as { main?: string; productName?: string });
+  const main = meta.main === undefined ? undefined : path.posix.normalize(meta.main);
+  if (main === undefined || byPath.get(main)?.kind !== 'file') problems.push(`package.json's main (${meta.main}) is not in the asar`);
+  // Electron names its user-data folder after productName (else name): Terrarium's, not "terrarium".
+  if (meta.productName !== 'Terrarium') problems.push(`package.json's productName is ${JSON.stringify(meta.productName)}, not "Terrarium"`);
 
-  if (byPath.get(NATIVE)?.unpacked !== true) problems.push(`${NATIVE} is not marked unpacked in the asar`);
-  const native = path.join(resources, 'app.asar.unpacked', ...NATIVE.split('/'));
-  if (!fs.existsSync(native)) problems.push(`${NATIVE} is not in app.asar.unpacked`);
-  else if (!fs.readFileSync(native).subarray(0, 4).equals(Buffer.from('\x7fELF', 'latin1'))) problems.push(`${NATIVE} is not an ELF shared object`);
-  for (const e of asar.entries) if (e.unpacked && e.kind === 'file' && e.path !== NATIVE) problems.push(`${e.path} is unpacked, but only the native module should be`);
+  if (byPath.get(native)?.unpacked !== true) problems.push(`${native} is not marked unpacked in the asar`);
+  const nativeFile = path.join(layout.resources, 'app.asar.unpacked', ...native.split('/'));
+  if (!fs.existsSync(nativeFile)) problems.push(`${native} is not in app.asar.unpacked`);
+  else {
+    const kind = binaryKind(fs.readFileSync(nativeFile));
+    if (kind?.os !== target.os || kind.arch !== target.arch) problems.push(`${native} is a ${kind === null ? 'file of no known kind' : `${kind.os} ${kind.arch} binary`}, not ${target.os} ${target.arch}`);
+    const glibc = target.os === 'linux' ? glibcFloor(fs.readFileSync(nativeFile)) : null;
+    if (glibc !== null && glibc !== LINUX_GLIBC) problems.push(`${native} needs glibc ${glibc}, but the README says ${LINUX_GLIBC}`);
+  }
+  for (const e of asar.entries) if (e.unpacked && e.kind === 'file' && e.path !== native) problems.push(`${e.path} is unpacked, but only the native module should be`);
 
   const production = productionPackages(repo);
   for (const e of asar.entries) {
-    const why = forbidden(e.path, production);
+    const why = forbidden(e.path, production, native);
     if (why !== null) problems.push(`${e.path} is packed (${why})`);
   }
 
-  const wire = (await getCurrentFuseWire(path.join(appOutDir, executableName))) as unknown as Record<string, number>;
+  const files = new Set(asar.entries.filter((e) => e.kind === 'file').map((e) => e.path));
+  const roots = ['package.json', ...(main ? [main] : []), 'out/preload/index.cjs', ...[...files].filter((f) => f.startsWith('out/renderer/'))];
+  const { reached, missing } = reachable({ files, read: (p) => asar.read(p) }, roots);
+  problems.push(...missing);
+  for (const f of files) if (!reached.has(f)) problems.push(`${f} is packed, but no entry point (window, preload, page or CLI) loads it`);
+
+  const launcher = packedLauncher(target.os, layout.executable);
+  const launcherFile = path.join(layout.resources, 'bin', launcher.name);
+  if (!fs.existsSync(launcherFile)) problems.push(`the terrarium command's launcher (resources/bin/${launcher.name}) is missing`);
+  else if (fs.readFileSync(launcherFile, 'utf8') !== launcher.content) problems.push(`resources/bin/${launcher.name} is not the launcher cli-launch.ts makes`);
+  else if (target.os !== 'win32' && (fs.statSync(launcherFile).mode & 0o111) === 0) problems.push(`resources/bin/${launcher.name} is not executable`);
+
+  const wire = (await getCurrentFuseWire(layout.fused)) as unknown as Record<string, number>;
   for (const [index, enabled] of Object.entries(FUSES)) {
     if (wire[index] !== (enabled ? 49 : 48)) problems.push(`the ${FuseV1Options[Number(index)]} fuse is not ${enabled ? 'on' : 'off'}`);
   }

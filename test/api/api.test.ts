@@ -7,10 +7,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { createApi } from '../../main/api/index.ts';
 import type { AppDetails, CatalogEntry, SessionInfo } from '../../preload/api.ts';
 import { decode, encode } from '../../preload/wire.ts';
 import { floodModule } from './flood-module.ts';
-import { createApi } from '../../main/api/index.ts';
 import { type Ev, FIXTURES, changedCount, code, exitOf, fixture, fresh, install, ok, open, outputOf, tmp, until, useCleanup } from './harness.ts';
 
 useCleanup();
@@ -206,6 +206,23 @@ describe('fs.list and dialogs', () => {
     expect(await code(api, 'fs.list', { path: 'relative/dir' })).toBe('bad-path');
     expect(await code(api, 'fs.list', { path: '.' })).toBe('bad-path');
     expect(await code(api, 'fs.list', { path: path.join(dir, 'missing') })).toBe('unreadable');
+  });
+
+  test('a shell without shortcuts says why: integration.get carries the reason, and adding fails with it', async () => {
+    const reason = 'This is a development build (npm start): no shortcuts.';
+    const api = createApi({ transport: 'electron', home: tmp('terrarium-api-home-'), integrationUnavailable: reason });
+    try {
+      const id = await install(api, fixture('e2e_cat'));
+      expect(await ok(api, 'integration.get', { ref: id })).toEqual({ available: false, items: [], reason });
+      expect(await api.handle('integration.addCommand', { ref: id, name: 'cat' })).toEqual({ ok: false, code: 'unsupported', message: reason });
+      expect(await api.handle('integration.addShortcuts', { ref: id, menu: true, desktop: false })).toMatchObject({ ok: false, code: 'unsupported', message: reason });
+      // Web mode has no reason of its own to give: the window says it is web mode.
+      const web = fresh().api;
+      const other = await install(web, fixture('e2e_cat'));
+      expect(await ok(web, 'integration.get', { ref: other })).toEqual({ available: false, items: [] });
+    } finally {
+      await api.close();
+    }
   });
 
   test('native dialogs are unsupported in the web transport', async () => {

@@ -49,9 +49,11 @@ describe('Electron imports', () => {
     expect(outside.map(rel)).toEqual([]);
   });
 
-  it('load Electron at runtime only in main/desktop/main.ts and preload/index.ts', () => {
+  it('load Electron at runtime only in main/desktop/main.ts, preload/index.ts and (under Electron only) the CLI mode', () => {
     const runtime = sources.filter((f) => electronImports(fs.readFileSync(f, 'utf8')).runtime > 0).map(rel).sort();
-    expect(runtime).toEqual(['main/desktop/main.ts', 'preload/index.ts']);
+    expect(runtime).toEqual(['main/desktop/cli-mode.ts', 'main/desktop/main.ts', 'preload/index.ts']);
+    // The CLI mode runs under plain Node too (npm run check:package): it asks for Electron only inside Electron.
+    expect(fs.readFileSync(path.join(repo, 'main/desktop/cli-mode.ts'), 'utf8')).toMatch(/if \(process\.versions\.electron !== undefined[^\n]*\{\n[^\n]*\n\s*\(await import\('electron'\)\)/);
   });
 
   it('every other desktop module is typed against Electron', () => {

@@ -176,6 +176,19 @@ describe('desktopHost', () => {
     expect(desktopHost({ app, platform: 'darwin', env: {}, execPath: '/A/T.app/Contents/MacOS/T', resourcesPath: '/A/T.app/Contents/Resources' }).icon).toBe('/A/T.app/Contents/Resources/icon.icns');
   });
 
+  it('runs the installed `terrarium` command for "Add as a command": the packed launcher, or the AppImage in CLI mode', () => {
+    expect(desktopHost({ app, platform: 'linux', env: {}, execPath: '/opt/Terrarium/terrarium', resourcesPath: '/opt/Terrarium/resources' }).cli).toEqual(['/opt/Terrarium/resources/bin/terrarium']);
+    expect(desktopHost({ app, platform: 'linux', env: { APPIMAGE: '/home/ada/T.AppImage' }, execPath: '/tmp/.mount_x/terrarium', resourcesPath: '/tmp/.mount_x/resources' }).cli).toEqual([
+      '/home/ada/T.AppImage',
+      '--ozone-platform=headless',
+      '--disable-gpu',
+      '--terrarium-cli',
+      '--',
+    ]);
+    expect(desktopHost({ app, platform: 'win32', env: {}, execPath: 'C:\\T\\Terrarium.exe', resourcesPath: 'C:\\T\\resources' }).cli).toEqual(['C:\\T\\resources\\bin\\terrarium.cmd']);
+    expect(desktopHost({ app, platform: 'darwin', env: {}, execPath: '/A/T.app/Contents/MacOS/T', resourcesPath: '/A/T.app/Contents/Resources' }).cli).toEqual(['/A/T.app/Contents/Resources/bin/terrarium']);
+  });
+
   it('wraps Electron’s shortcut functions, treating an unreadable link as none', () => {
     const shell = { writeShortcutLink: vi.fn(() => true), readShortcutLink: vi.fn(() => { throw new Error('not a link'); }) };
     const io = shortcutIo(shell as never);

@@ -7,7 +7,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MenuItemConstructorOptions } from 'electron';
 import type { Api } from '../../main/api/index.ts';
 import { EVENT_CHANNEL, REQUEST_CHANNEL } from '../../preload/api.ts';
-import { FakeIpcMain, FakeSession, FakeWebContents, fakeFrame, ipcEvent } from './fakes.ts';
+import { FakeIpcMain, FakeSession, FakeWebContents, fakeEvent, fakeFrame, ipcEvent } from './fakes.ts';
 
 class FakeBrowserWindow extends EventEmitter {
   static all: FakeBrowserWindow[] = [];
@@ -105,7 +105,8 @@ function fakeApi() {
       return () => listeners.delete(l);
     }),
     setOutputGate: vi.fn(),
-    close: vi.fn(),
+    shellCommand: vi.fn(),
+    close: vi.fn(async () => {}),
     emit: (name: string, payload: unknown) => {
       for (const l of listeners) l(name, payload);
     },
@@ -241,10 +242,53 @@ describe('startDesktop', () => {
     expect(win.focused).toBe(1);
   });
 
-  it('closes the core when the app quits', async () => {
+  it('holds the quit until the core has closed, then quits', async () => {
     const { electron, api } = await started();
-    electron.app.emit('will-quit');
+    let finish: () => void = () => {};
+    api.close.mockImplementationOnce(() => new Promise<void>((r) => (finish = r)));
+    const quit = fakeEvent('');
+    electron.app.emit('will-quit', quit);
+    expect(quit.defaultPrevented).toBe(true);
+    await flush();
     expect(api.close).toHaveBeenCalledOnce();
+    expect(electron.app.quit).not.toHaveBeenCalled();
+    finish();
+    await flush();
+    expect(electron.app.quit).toHaveBeenCalledOnce();
+    const again = fakeEvent('');
+    electron.app.emit('will-quit', again);
+    expect(again.defaultPrevented).toBe(false);
+    expect(api.close).toHaveBeenCalledOnce();
+  });
+
+  it('wires every menu command: each is enabled and reaches its action', async () => {
+    const { electron, api, win } = await started();
+    win.webContents.emit('did-finish-load');
+    const template = electron.Menu.setApplicationMenu.mock.calls[0]?.[0] as MenuItemConstructorOptions[];
+    const items = (function flat(list: MenuItemConstructorOptions[]): MenuItemConstructorOptions[] {
+      return list.flatMap((i) => [i, ...(Array.isArray(i.submenu) ? flat(i.submenu) : [])]);
+    })(template);
+    expect(items.filter((i) => i.enabled === false)).toEqual([]);
+    const byLabel = (label: string) => items.find((i) => i.label === label)!;
+    electron.dialog.showOpenDialog.mockResolvedValueOnce({ canceled: false, filePaths: ['/home/ada/tool.wasm'] });
+    (byLabel('Install from File…').click as () => void)();
+    await flush();
+    expect(electron.dialog.showOpenDialog).toHaveBeenCalledWith(win, expect.objectContaining({ filters: [{ name: 'WebAssembly modules', extensions: ['wasm'] }] }));
+    expect(api.shellCommand).toHaveBeenLastCalledWith({ kind: 'open-file', path: '/home/ada/tool.wasm' });
+    (byLabel('Install from URL…').click as () => void)();
+    expect(api.shellCommand).toHaveBeenLastCalledWith({ kind: 'install-url' });
+    expect(byLabel('Install from File…').accelerator).toBe('CmdOrCtrl+O');
+    // A cancelled dialog opens nothing.
+    electron.dialog.showOpenDialog.mockResolvedValueOnce({ canceled: true, filePaths: [] });
+    (byLabel('Install from File…').click as () => void)();
+    await flush();
+    expect(api.shellCommand).toHaveBeenCalledTimes(2);
+  });
+
+  it('makes no shortcuts or commands in a development build, and says why', async () => {
+    const { createApi } = await started({ dev: true });
+    expect(createApi).toHaveBeenCalledExactlyOnceWith(expect.objectContaining({ integrationUnavailable: expect.stringMatching(/development build \(npm start\)/) }));
+    expect(createApi.mock.calls[0]).not.toHaveProperty([0, 'integration']);
   });
 
   it('says why and exits when the core cannot start', async () => {

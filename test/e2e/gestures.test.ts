@@ -306,6 +306,16 @@ test('shell.command "run" opens a terminal tab for the app, or shows the one alr
   await expect.poll(() => page.getByTestId('status-message').innerText(), { timeout: UI_TIMEOUT }).toContain('Cannot run no-such-app');
 });
 
+test('shell.command "install-url" (File ▸ Install from URL…) opens the install dialog on its URL tab', async () => {
+  const { page, api } = e;
+  api.shellCommand({ kind: 'install-url' });
+  const url = page.getByTestId('install-dialog').getByTestId('install-url');
+  await url.waitFor({ timeout: UI_TIMEOUT });
+  expect(await page.locator('[data-testid="install-dialog"] [role="tab"][aria-selected="true"]').innerText()).toMatch(/URL/i);
+  await page.keyboard.press('Escape');
+  await page.getByTestId('install-dialog').waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+});
+
 test('shell.command "open-file" opens the install review for that module', async () => {
   const { page, api } = e;
   api.shellCommand({ kind: 'open-file', path: fixture('stdio.wasm') });

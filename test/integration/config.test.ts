@@ -41,6 +41,30 @@ describe('electron-builder configuration', () => {
     expect(config.electronFuses).toBeUndefined(); // the afterPack hook sets them
   });
 
+  it("names each target's native binary in its own platform section, never the build machine's ${platform}", () => {
+    const all = JSON.stringify(config);
+    expect(all).not.toContain('${platform}');
+    const sections = { linux: config.linux!, darwin: config.mac!, win32: config.win! } as const;
+    for (const [os, section] of Object.entries(sections)) {
+      const files = section.files as string[];
+      // Every other system's prebuilds are excluded; this one's, of the target's arch, stay.
+      const others = ['linux', 'linuxmusl', 'darwin', 'win32'].filter((o) => o !== os);
+      expect(files, os).toContain(`!**/node_modules/better-sqlite3/prebuilds/{${others.join(',')}}-*.node`);
+      expect(files, os).toContain('**/node_modules/better-sqlite3/prebuilds/*-${arch}.node');
+      expect(files, os).toEqual(expect.arrayContaining(['out/**', 'package.json', '!out/app/main/web{,/**/*}']));
+    }
+  });
+
+  it('makes /usr/bin/terrarium on a deb the command, not the window', async () => {
+    const fs = await import('node:fs');
+    const install = fs.readFileSync(config.deb!.afterInstall!, 'utf8');
+    const remove = fs.readFileSync(config.deb!.afterRemove!, 'utf8');
+    expect(install).toContain("CLI='/opt/${sanitizedProductName}/resources/bin/${executable}'");
+    expect(install).toContain(`update-alternatives --install '/usr/bin/\${executable}' '\${executable}' "$CLI" 100`);
+    expect(install).not.toMatch(/--install .*"\$GUI"/);
+    expect(remove).toContain("update-alternatives --remove '${executable}' '/opt/${sanitizedProductName}/resources/bin/${executable}'");
+  });
+
   it('points at icons and an installer script that exist', async () => {
     const fs = await import('node:fs');
     for (const p of ['resources/icons/512x512.png', config.mac!.icon!, config.win!.icon!, config.nsis!.include!]) expect(fs.existsSync(p), p).toBe(true);

@@ -35,6 +35,10 @@ export class Launches {
       await install.previewSource({ kind: 'file', path: c.path }, label);
       return;
     }
+    if (c.kind === 'install-url') {
+      if (!install.open) install.begin('url');
+      return;
+    }
     try {
       const d = await request('apps.get', { ref: c.app });
       runs.focusOrOpen({ id: d.app.id, name: d.app.name });

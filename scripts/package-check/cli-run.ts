@@ -1,0 +1,85 @@
+/**
+ * Runs the packed `terrarium` command of an unpacked Linux build the way an installed one runs:
+ * its launcher (resources/bin/terrarium) starts the app's executable in CLI mode, and the stand-in
+ * executable hands that to plain Node, standing in for Electron's main process, on the packed
+ * files (the asar's contents and its unpacked native module, laid out as Electron shows them to
+ * the app). A real module goes through `install`, `grant`, `run` with the grant, an exit code, and stdin
+ * to stdout byte for byte; then the
+ * app's own command, as "Add as a command" writes it, through the packed CLI.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { commandLauncher } from '../../main/integration/commands.ts';
+import { readAsar } from './asar.ts';
+
+/** The packed app as Electron's asar support shows it to the code: every file, the unpacked ones included. */
+export function extractApp(resources: string, dest: string): string {
+  const asar = readAsar(path.join(resources, 'app.asar'));
+  for (const e of asar.entries) {
+    const target = path.join(dest, ...e.path.split('/'));
+    if (e.kind === 'dir') fs.mkdirSync(target, { recursive: true });
+    else if (e.kind === 'file') {
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      const bytes = e.unpacked ? fs.readFileSync(path.join(resources, 'app.asar.unpacked', ...e.path.split('/'))) : asar.read(e.path);
+      if (bytes !== null) fs.writeFileSync(target, bytes);
+    }
+  }
+  const main = (JSON.parse(fs.readFileSync(path.join(dest, 'package.json'), 'utf8')) as { main: string }).main;
+  return path.join(dest, main);
+}
+
+interface Step {
+  args: string[];
+  status: number;
+  stdout?: string;
+  stderr?: RegExp;
+}
+
+/** Runs the steps through `launcher`; returns what went differently from what each expects. */
+export function runPackedCli(launcher: string, entry: string, work: string, fixtures: string): string[] {
+  const home = path.join(work, 'cli-home');
+  const data = path.join(work, 'cli-data');
+  fs.mkdirSync(data, { recursive: true });
+  // Bytes a shell would mangle: a tab, a quote, a non-ASCII letter, no final newline.
+  fs.writeFileSync(path.join(data, 'note.txt'), 'tab\there "quoted" é');
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: work, TERRARIUM_HOME: home, TERRARIUM_STAND_IN_NODE: process.execPath, TERRARIUM_STAND_IN_ENTRY: entry };
+  const steps: Step[] = [
+    { args: ['install', path.join(fixtures, 'e2e_cat.wasm'), '--name', 'cat'], status: 0 },
+    { args: ['install', path.join(fixtures, 'proc.wasm')], status: 0 },
+    { args: ['grant', 'cat', '--dir', `${data}::/data:ro`], status: 0 },
+    // Outside its grant, with no terminal to ask on, the app is denied (WASI's EACCES is 2).
+    { args: ['run', 'cat', '--', '/data/note.txt', '/elsewhere'], status: 0, stdout: 'cat /data/note.txt tab\there "quoted" é\ncat /elsewhere errno=2\n' },
+    // Chromium would read a switch after the command's `--`, if the launcher's own `--` were not first.
+    { args: ['run', 'proc', '--', 'exit', '7', '--type=renderer'], status: 7, stdout: 'exiting 7\n' },
+    { args: ['run', 'no-such-app'], status: 1, stderr: /no-such-app/ },
+    { args: ['ui', '--web'], status: 2, stderr: /own window/ },
+  ];
+  const problems: string[] = [];
+  for (const step of steps) problems.push(...check(launcher, step, env));
+  // stdin to stdout through a module run directly: every byte value, as it is.
+  const bytes = Buffer.from(Array.from({ length: 64 * 1024 }, (_, i) => (i * 7 + (i >> 8)) & 0xff));
+  const echo = spawnSync(launcher, ['run', path.join(fixtures, 'stdio.wasm'), '--', 'echo'], { env, input: bytes, timeout: 30_000 });
+  if (echo.status !== 0 || !echo.stdout.equals(bytes)) problems.push(`terrarium run stdio.wasm -- echo exited with ${echo.status} and gave back ${echo.stdout?.length ?? 0} of ${bytes.length} bytes${echo.stdout?.equals(bytes) ? '' : ', not the same'}`);
+  // "Add as a command" for the app, as the desktop app writes it on Linux (main/integration),
+  // run as a person would run it: the app's own command, through the packed CLI.
+  const info = spawnSync(launcher, ['info', 'cat', '--json'], { env, encoding: 'utf8' });
+  const id = info.status === 0 ? (JSON.parse(info.stdout) as { id: string }).id : null;
+  if (id === null) return [...problems, `terrarium info cat --json failed: ${info.stderr}`];
+  const command = path.join(work, 'cli-bin', 'cat');
+  fs.mkdirSync(path.dirname(command), { recursive: true });
+  fs.writeFileSync(command, commandLauncher({ platform: 'linux', home: work, executable: '', icon: '', cli: [launcher] }, { id, name: 'cat' }), { mode: 0o755 });
+  problems.push(...check(command, { args: ['/data/note.txt'], status: 0, stdout: 'cat /data/note.txt tab\there "quoted" é\n' }, env));
+  return problems;
+}
+
+/** Runs one step; returns what went differently (nothing, when all is well). */
+function check(launcher: string, step: Step, env: NodeJS.ProcessEnv): string[] {
+  const r = spawnSync(launcher, step.args, { env, encoding: 'utf8', timeout: 30_000 });
+  const what = `${path.basename(launcher)} ${step.args.join(' ')}`;
+  if (r.error) return [`${what}: ${r.error.message}`];
+  if (r.status !== step.status) return [`${what} exited with ${r.status}, not ${step.status}: ${r.stderr.trim()}`];
+  if (step.stdout !== undefined && r.stdout !== step.stdout) return [`${what} printed ${JSON.stringify(r.stdout)}, not ${JSON.stringify(step.stdout)}`];
+  if (step.stderr !== undefined && !step.stderr.test(r.stderr)) return [`${what} said ${JSON.stringify(r.stderr)} on stderr`];
+  return [];
+}

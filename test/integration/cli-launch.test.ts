@@ -1,0 +1,25 @@
+/** CLI mode of the packaged app: which argv asks for it, and what the command gets. */
+import { describe, expect, it } from 'vitest';
+import { CLI_FLAG, cliArguments, cliPrefix } from '../../main/integration/cli-launch.ts';
+
+describe('cliArguments', () => {
+  it('returns what follows the launcher\'s `--`, exactly', () => {
+    expect(cliArguments(['/opt/Terrarium/terrarium', '--ozone-platform=headless', '--disable-gpu', CLI_FLAG, '--', 'run', 'app', '--', '--x', ''])).toEqual(['run', 'app', '--', '--x', '']);
+    // Under `electron .` (the app folder second) and plain Node (the entry script second).
+    expect(cliArguments(['electron', '/src/terrarium', CLI_FLAG, '--', 'list'])).toEqual(['list']);
+    expect(cliArguments(['node', 'entry.js', CLI_FLAG, '--'])).toEqual([]);
+  });
+
+  it('is null for the window: no flag, the flag without `--`, or the flag only after `--`', () => {
+    expect(cliArguments(['Terrarium', '--run', 'app'])).toBeNull();
+    expect(cliArguments(['Terrarium', 'x.wasm'])).toBeNull();
+    expect(cliArguments(['Terrarium', CLI_FLAG, 'list'])).toBeNull();
+    expect(cliArguments(['Terrarium', '--', CLI_FLAG, '--', 'list'])).toBeNull();
+  });
+
+  it('turns the GPU off everywhere, and puts the headless display switch first on Linux only', () => {
+    expect(cliPrefix('linux')).toEqual(['--ozone-platform=headless', '--disable-gpu', CLI_FLAG, '--']);
+    expect(cliPrefix('darwin')).toEqual(['--disable-gpu', CLI_FLAG, '--']);
+    expect(cliPrefix('win32')).toEqual(['--disable-gpu', CLI_FLAG, '--']);
+  });
+});
