@@ -3,8 +3,9 @@
  * Build installers with `npm run dist -- --win|--mac|--linux` where Electron can be downloaded;
  * `npm run check:package` packs an unpacked Linux build offline against a stand-in Electron.
  */
-import type { Configuration } from 'electron-builder';
+import { type AfterPackContext, Arch, type Configuration, type FileSet } from 'electron-builder';
 import { afterPack } from './scripts/after-pack.ts';
+import { KOFFI_CACHE, prepareKoffi } from './scripts/koffi-binaries.ts';
 
 /**
  * What every target packs. Web mode (`terrarium ui --web`) is for checkouts: neither the window nor
@@ -19,14 +20,30 @@ const FILES = [
   '!out/app/preload/wire.js',
   '!**/node_modules/ws{,/**/*}',
   // Modules of types only, which compile to an empty module that nothing loads.
-  '!out/app/main/{library/types,runtime/context,runtime/worker-protocol}.js',
+  '!out/app/main/{library/types,runtime/context,runtime/worker-protocol,runtime/host-calls/types}.js',
   // smol-toml's CommonJS build: the app imports its ES module.
   '!**/node_modules/smol-toml/dist/index.cjs',
   // better-sqlite3's C sources, and per-target entry points its lib/index.js never loads.
   '!**/node_modules/better-sqlite3/{deps,src,binding.gyp}{,/**/*}',
   '!**/node_modules/better-sqlite3/lib/{linux,linuxmusl,darwin,win32}-*.js',
   '!**/node_modules/node-addon-api{,/**/*}',
+  // koffi: its CommonJS entry and loader only (the runtime requires it lazily; no sources, docs or
+  // ES module twins); its native module comes per target from scripts/koffi-binaries.ts as a
+  // resource, never from the build machine's own @koromix package.
+  '!**/node_modules/@koromix{,/**/*}',
+  '!**/node_modules/koffi/{doc,vendor,lib,cnoke.cjs,CHANGELOG.md,README.md,index.js,index.d.ts,indirect.cjs,indirect.js}{,/**/*}',
+  '!**/node_modules/koffi/src/koffi/{CMakeLists.txt,index.js,indirect.cjs,indirect.js}',
+  '!**/node_modules/koffi/src/koffi/src/{abi,*.cc,*.hh,*.inc,*.def,static.js,trampolines.cjs}{,/**/*}',
 ];
+
+/**
+ * The target's koffi binaries (gathered by `beforePack`) as resources, outside the asar, where
+ * koffi's loader looks in a packaged app: <resources>/koffi/<triplet>/koffi.node (the runtime
+ * hands `process.resourcesPath` to its workers). Windows never loads koffi.
+ */
+function koffiResources(os: 'linux' | 'darwin'): FileSet {
+  return { from: `${KOFFI_CACHE}/${os}-\${arch}`, to: 'koffi', filter: ['**/koffi.node'] };
+}
 
 /** Native prebuilds of the target's architecture (`${arch}` is the target's; `${platform}` would be the build machine's). */
 const NATIVE_OF_ARCH = ['!**/node_modules/better-sqlite3/prebuilds/*', '**/node_modules/better-sqlite3/prebuilds/*-${arch}.node'];
@@ -45,6 +62,12 @@ export function platformFiles(os: 'linux' | 'darwin' | 'win32'): string[] {
   return [...FILES, NATIVE_OF_ARCH[1]!, `!**/node_modules/better-sqlite3/prebuilds/{${others.join(',')}}-*.node`];
 }
 
+/** electron-builder's beforePack hook: gathers the target's koffi binaries (see koffi-binaries.ts). */
+export function beforePack(context: Pick<AfterPackContext, 'electronPlatformName' | 'arch'>): void {
+  const os = context.electronPlatformName === 'mas' ? 'darwin' : context.electronPlatformName;
+  if (os === 'linux' || os === 'darwin') prepareKoffi({ os, arch: String(Arch[context.arch]) });
+}
+
 const config: Configuration = {
   files: [...FILES, ...NATIVE_OF_ARCH],
   appId: 'org.terrarium.app',
@@ -60,6 +83,7 @@ const config: Configuration = {
   npmRebuild: false,
   nodeGypRebuild: false,
   buildDependenciesFromSource: false,
+  beforePack,
   afterPack,
   fileAssociations: [
     {
@@ -80,7 +104,7 @@ const config: Configuration = {
     icon: 'resources/icons',
     synopsis: 'Runs portable WebAssembly command-line apps, each in its own sandbox',
     // The icon per-app shortcuts show (copied out of the AppImage, whose mount moves).
-    extraResources: [{ from: 'resources/icons/256x256.png', to: 'icons/terrarium.png' }],
+    extraResources: [{ from: 'resources/icons/256x256.png', to: 'icons/terrarium.png' }, koffiResources('linux')],
   },
   deb: {
     packageCategory: 'utils',
@@ -91,6 +115,7 @@ const config: Configuration = {
   mac: {
     target: [{ target: 'dmg', arch: ['x64', 'arm64'] }],
     files: platformFiles('darwin'),
+    extraResources: [koffiResources('darwin')],
     category: 'public.app-category.developer-tools',
     icon: 'resources/icon.icns',
   },

@@ -127,7 +127,7 @@ export function startRun(spec: RunSpec): RunHandle {
   // The run's allow answers, by operation and path: the worker caches them too, and asks again
   // after forgetAnswers; these answer it without asking the person twice.
   const allowedAnswers = new Map<string, [AskOperation, string]>();
-  const worker = new Worker(workerUrl, { stdout: false, stderr: false, workerData: { hostCallsVerdict } });
+  const worker = new Worker(workerUrl, { stdout: false, stderr: false, workerData: { hostCallsVerdict, resourcesPath: (process as { resourcesPath?: string }).resourcesPath } });
   let ended: RunOutcome | undefined;
   let settle!: (o: RunOutcome) => void;
   const done = new Promise<RunOutcome>((r) => { settle = r; });

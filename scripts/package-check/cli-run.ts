@@ -43,7 +43,7 @@ export function runPackedCli(launcher: string, entry: string, work: string, fixt
   fs.mkdirSync(data, { recursive: true });
   // Bytes a shell would mangle: a tab, a quote, a non-ASCII letter, no final newline.
   fs.writeFileSync(path.join(data, 'note.txt'), 'tab\there "quoted" é');
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: work, TERRARIUM_HOME: home, TERRARIUM_STAND_IN_NODE: process.execPath, TERRARIUM_STAND_IN_ENTRY: entry };
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: work, TERRARIUM_HOME: home, TERRARIUM_STAND_IN_NODE: process.execPath, TERRARIUM_STAND_IN_ENTRY: entry, TERRARIUM_STAND_IN_RESOURCES: path.dirname(path.dirname(launcher)) };
   const steps: Step[] = [
     { args: ['install', path.join(fixtures, 'e2e_cat.wasm'), '--name', 'cat'], status: 0 },
     { args: ['install', path.join(fixtures, 'proc.wasm')], status: 0 },
@@ -57,6 +57,9 @@ export function runPackedCli(launcher: string, entry: string, work: string, fixt
   ];
   const problems: string[] = [];
   for (const step of steps) problems.push(...check(launcher, step, env));
+  // The packed runtime's native host calls (koffi, from the resources folder) load and pass their
+  // self-test: forced, a missing or broken binary is an error (exit 70) instead of the portable calls.
+  problems.push(...check(launcher, { args: ['run', 'cat', '--', '/data/note.txt'], status: 0, stdout: 'cat /data/note.txt tab\there "quoted" é\n' }, { ...env, TERRARIUM_HOST_CALLS: 'native' }));
   // stdin to stdout through a module run directly: every byte value, as it is.
   const bytes = Buffer.from(Array.from({ length: 64 * 1024 }, (_, i) => (i * 7 + (i >> 8)) & 0xff));
   const echo = spawnSync(launcher, ['run', path.join(fixtures, 'stdio.wasm'), '--', 'echo'], { env, input: bytes, timeout: 30_000 });

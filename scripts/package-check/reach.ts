@@ -21,6 +21,11 @@ export const LEFT_OUT: Readonly<Record<string, string>> = {
   'out/app/main/cli/ui-command.js': 'web mode is not packed; the packed CLI refuses `ui` before main/cli loads (main/desktop/cli-mode.ts)',
 };
 
+/** Packages the packed code tries on purpose and does without (in a try/catch), each with the reason. */
+const TRIED: readonly [RegExp, string][] = [
+  [/^@koromix\/koffi-/, "koffi's per-platform packages: it tries them, then the resources folder, where the target's binary is"],
+];
+
 const SPECIFIERS = [
   /\bimport\s*\(\s*(['"])([^'"\n]+)\1\s*\)/g,
   /\brequire\s*\(\s*(['"])([^'"\n]+)\1\s*\)/g,
@@ -30,19 +35,22 @@ const SPECIFIERS = [
 ];
 const BUILTINS = new Set([...builtinModules, 'electron']);
 
-function specifiers(code: string): string[] {
-  const out: string[] = [];
-  for (const re of SPECIFIERS) for (const m of code.matchAll(re)) out.push(m[2]!);
+/** Each specifier, with whether `require` (not `import`) loads it: a package's exports differ. */
+function specifiers(code: string): { spec: string; required: boolean }[] {
+  const out: { spec: string; required: boolean }[] = [];
+  SPECIFIERS.forEach((re, i) => {
+    for (const m of code.matchAll(re)) out.push({ spec: m[2]!, required: i === 1 });
+  });
   return out;
 }
 
 /** The entry a package's `exports` (or `main`) names for `subpath` ('.' for the package itself). */
-function packageEntry(manifest: { main?: string; exports?: unknown }, subpath: string): string | null {
+function packageEntry(manifest: { main?: string; exports?: unknown }, subpath: string, required: boolean): string | null {
   const pick = (value: unknown): string | null => {
     if (typeof value === 'string') return value;
     if (value === null || typeof value !== 'object') return null;
     const v = value as Record<string, unknown>;
-    for (const key of ['node', 'import', 'require', 'default']) if (key in v) return pick(v[key]);
+    for (const key of ['node', required ? 'require' : 'import', 'default']) if (key in v) return pick(v[key]);
     return null;
   };
   const exp = manifest.exports;
@@ -68,7 +76,7 @@ export function reachable(packed: PackedFiles, roots: readonly string[]): { reac
     }
   };
   const asFile = (p: string): string | null => [p, `${p}.js`, `${p}.cjs`, `${p}.json`, `${p}/index.js`].find(has) ?? null;
-  const resolvePackage = (spec: string): string | null => {
+  const resolvePackage = (spec: string, required: boolean): string | null => {
     const parts = spec.split('/');
     const name = spec.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
     const sub = spec.slice(name.length);
@@ -76,7 +84,7 @@ export function reachable(packed: PackedFiles, roots: readonly string[]): { reac
     const manifestBytes = packed.read(`${root}/package.json`);
     if (manifestBytes === null) return null;
     for (const f of packed.files) if (f.startsWith(`${root}/`) && (/\/package\.json$|\/LICEN[CS]E[^/]*$|\.node$/i.test(f))) reached.add(f);
-    const entry = packageEntry(JSON.parse(manifestBytes.toString('utf8')) as { main?: string; exports?: unknown }, sub === '' ? '.' : `.${sub}`);
+    const entry = packageEntry(JSON.parse(manifestBytes.toString('utf8')) as { main?: string; exports?: unknown }, sub === '' ? '.' : `.${sub}`, required);
     return entry === null ? null : asFile(path.posix.join(root, entry));
   };
   for (const r of roots) if (has(r)) add(r);
@@ -84,13 +92,13 @@ export function reachable(packed: PackedFiles, roots: readonly string[]): { reac
     const file = queue.shift()!;
     if (!/\.(?:js|cjs|mjs)$/.test(file)) continue;
     const code = packed.read(file)?.toString('utf8') ?? '';
-    for (const spec of specifiers(code)) {
+    for (const { spec, required } of specifiers(code)) {
       if (spec.startsWith('node:') || BUILTINS.has(spec)) continue;
-      const target = spec.startsWith('.') ? asFile(path.posix.join(path.posix.dirname(file), spec)) : resolvePackage(spec);
+      const target = spec.startsWith('.') ? asFile(path.posix.join(path.posix.dirname(file), spec)) : resolvePackage(spec, required);
       if (target !== null) add(target);
       else {
         const wanted = spec.startsWith('.') ? path.posix.join(path.posix.dirname(file), spec) : spec;
-        if (!(wanted in LEFT_OUT)) missing.push(`${file} imports ${spec}, which is not packed`);
+        if (!(wanted in LEFT_OUT) && !TRIED.some(([re]) => re.test(spec))) missing.push(`${file} imports ${spec}, which is not packed`);
       }
     }
   }

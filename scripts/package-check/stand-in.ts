@@ -30,7 +30,8 @@ export type TargetOs = 'linux' | 'win32' | 'darwin';
 function linuxExecutable(): string {
   return [
     '#!/bin/sh',
-    'if [ -n "$TERRARIUM_STAND_IN_ENTRY" ]; then exec "$TERRARIUM_STAND_IN_NODE" "$TERRARIUM_STAND_IN_ENTRY" "$@"; fi',
+    // Electron's main process knows its resources folder (process.resourcesPath): so does the stand-in's.
+    'if [ -n "$TERRARIUM_STAND_IN_ENTRY" ]; then exec "$TERRARIUM_STAND_IN_NODE" --import "data:text/javascript,process.resourcesPath=process.env.TERRARIUM_STAND_IN_RESOURCES" "$TERRARIUM_STAND_IN_ENTRY" "$@"; fi',
     "echo 'This is a stand-in for Electron, made by npm run check:package; it runs nothing.' >&2",
     'exit 1',
     WIRE,

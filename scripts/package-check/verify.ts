@@ -12,6 +12,7 @@ import { packedLauncher } from '../../main/integration/cli-launch.ts';
 import { FUSES } from '../after-pack.ts';
 import { readAsar } from './asar.ts';
 import { reachable } from './reach.ts';
+import { koffiPackedPaths } from '../koffi-binaries.ts';
 import { LINUX_GLIBC, type Target, binaryKind, glibcFloor, layoutOf, nativeOf } from './targets.ts';
 
 /** What the app needs to start: the main process, the page, the preload, and package.json. */
@@ -37,13 +38,13 @@ function productionPackages(repo: string): Set<string> {
 }
 
 /** A packed path that must not be there, or null. */
-function forbidden(p: string, production: Set<string>, native: string): string | null {
+function forbidden(p: string, production: Set<string>, natives: readonly string[]): string | null {
   if (/^(?:test|bench|renderer|preload|main|scripts|resources|dist)(?:\/|$)/.test(p)) return 'a source or build folder';
   if (/\.(?:ts|mts|cts|svelte|map)$/.test(p) && !p.endsWith('.d.ts')) return 'a source or source map';
   const pkg = /^node_modules\/((?:@[^/]+\/)?[^/@][^/]*)/.exec(p)?.[1];
   if (pkg !== undefined && !production.has(pkg)) return 'not a production dependency';
   if (/^node_modules\/better-sqlite3\/(?:deps|src)\//.test(p)) return "better-sqlite3's C sources";
-  if (/\.node$/.test(p) && p !== native) return "another target's native module";
+  if (/\.node$/.test(p) && !natives.includes(p)) return "another target's native module";
   return null;
 }
 
@@ -65,20 +66,34 @@ export async function verifyBuild(target: Target, appOutDir: string, repo: strin
   // Electron names its user-data folder after productName (else name): Terrarium's, not "terrarium".
   if (meta.productName !== 'Terrarium') problems.push(`package.json's productName is ${JSON.stringify(meta.productName)}, not "Terrarium"`);
 
+  // The target's own native modules: better-sqlite3's unpacked beside the asar, koffi's (one per C
+  // library) among the resources.
+  const natives = [native];
+  const nativeFiles = [
+    { name: native, file: path.join(layout.resources, 'app.asar.unpacked', ...native.split('/')) },
+    ...koffiPackedPaths(target).map((k) => ({ name: `resources/${k}`, file: path.join(layout.resources, ...k.split('/')) })),
+  ];
   if (byPath.get(native)?.unpacked !== true) problems.push(`${native} is not marked unpacked in the asar`);
-  const nativeFile = path.join(layout.resources, 'app.asar.unpacked', ...native.split('/'));
-  if (!fs.existsSync(nativeFile)) problems.push(`${native} is not in app.asar.unpacked`);
-  else {
-    const kind = binaryKind(fs.readFileSync(nativeFile));
-    if (kind?.os !== target.os || kind.arch !== target.arch) problems.push(`${native} is a ${kind === null ? 'file of no known kind' : `${kind.os} ${kind.arch} binary`}, not ${target.os} ${target.arch}`);
-    const glibc = target.os === 'linux' ? glibcFloor(fs.readFileSync(nativeFile)) : null;
-    if (glibc !== null && glibc !== LINUX_GLIBC) problems.push(`${native} needs glibc ${glibc}, but the README says ${LINUX_GLIBC}`);
+  for (const { name, file } of nativeFiles) {
+    if (!fs.existsSync(file)) {
+      problems.push(`${name} is missing`);
+      continue;
+    }
+    const kind = binaryKind(fs.readFileSync(file));
+    if (kind?.os !== target.os || kind.arch !== target.arch) problems.push(`${name} is a ${kind === null ? 'file of no known kind' : `${kind.os} ${kind.arch} binary`}, not ${target.os} ${target.arch}`);
+    const glibc = target.os === 'linux' ? glibcFloor(fs.readFileSync(file)) : null;
+    if (glibc !== null && compareVersions(glibc, LINUX_GLIBC) > 0) problems.push(`${name} needs glibc ${glibc}, but the README says ${LINUX_GLIBC}`);
   }
+  const sqliteFile = nativeFiles[0]!.file;
+  if (target.os === 'linux' && fs.existsSync(sqliteFile) && glibcFloor(fs.readFileSync(sqliteFile)) !== LINUX_GLIBC) {
+    problems.push(`${native} no longer needs exactly glibc ${LINUX_GLIBC}: update the README and LINUX_GLIBC`);
+  }
+  if (target.os === 'win32' && fs.existsSync(path.join(layout.resources, 'koffi'))) problems.push('the Windows build carries koffi binaries, which it never loads');
   for (const e of asar.entries) if (e.unpacked && e.kind === 'file' && e.path !== native) problems.push(`${e.path} is unpacked, but only the native module should be`);
 
   const production = productionPackages(repo);
   for (const e of asar.entries) {
-    const why = forbidden(e.path, production, native);
+    const why = forbidden(e.path, production, natives);
     if (why !== null) problems.push(`${e.path} is packed (${why})`);
   }
 
@@ -99,4 +114,12 @@ export async function verifyBuild(target: Target, appOutDir: string, repo: strin
     if (wire[index] !== (enabled ? 49 : 48)) problems.push(`the ${FuseV1Options[Number(index)]} fuse is not ${enabled ? 'on' : 'off'}`);
   }
   return problems;
+}
+
+/** Compares dotted version numbers ("2.34" < "2.35" < "2.35.1"). */
+function compareVersions(a: string, b: string): number {
+  const x = a.split('.').map(Number);
+  const y = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(x.length, y.length); i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
+  return 0;
 }

@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import { workerData } from 'node:worker_threads';
 import os from 'node:os';
 import type { DirRef } from '../path-resolve.ts';
 import { type DirentLayout, parseDirents } from './dirents.ts';
@@ -22,8 +23,14 @@ type Fn = (...args: unknown[]) => number;
 export function loadNative(): HostCalls {
   const P = currentPlatform();
   if (P === undefined) throw new Error(`no native host calls for ${process.platform}-${process.arch}`);
+  // A packaged app keeps koffi's binary in its resources folder, where koffi looks through
+  // process.resourcesPath; a run's worker is handed the main thread's (see run.ts).
+  const resources = (workerData as { resourcesPath?: string } | null)?.resourcesPath;
+  const proc = process as { resourcesPath?: string };
+  if (proc.resourcesPath === undefined && resources !== undefined) proc.resourcesPath = resources;
   // Required lazily: a missing or broken koffi binary must only mean "portable".
-  const koffi = createRequire(import.meta.url)('koffi') as Koffi;
+  const require = createRequire(import.meta.url);
+  const koffi = require('koffi') as Koffi;
   let lib: ReturnType<Koffi['load']> | undefined;
   const tried: string[] = [];
   for (const name of P.libraries) {
