@@ -144,8 +144,11 @@ export function startRun(spec: RunSpec): RunHandle {
     if (timer) clearTimeout(timer);
     out.close();
     stdin.close();
-    void worker.terminate();
-    void drained.then(() => settle(o));
+    // Settled only once the worker's thread is gone as well: a process that exits while a worker
+    // isolate is still being torn down (its background wasm compilation included) can hang in
+    // Node's exit handler, seen as a CLI run that never returned.
+    const gone = worker.terminate().then(() => undefined, () => undefined);
+    void Promise.all([drained, gone]).then(() => settle(o));
   };
   worker.on('message', (m: WorkerMessage) => {
     if (m.type === 'log') spec.onLog?.(m.message, m.detail);

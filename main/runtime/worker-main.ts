@@ -4,6 +4,7 @@
  * synchronously; the main thread is never blocked by a guest.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import { RIGHTS_ALL, RIGHTS_DIRECTORY, RIGHTS_DIR_MUTATE, RIGHTS_FILE_MUTATE, Rights } from './abi.ts';
 import type { WasiContext } from './context.ts';
@@ -47,6 +48,23 @@ function openPreopen(p: WorkerConfig['preopens'][number], index: number): { host
   return { hostFd: fs.openSync(hostPath, fs.constants.O_RDONLY | (fs.constants.O_DIRECTORY ?? 0)), hostPath };
 }
 
+/** The "dev:ino" key the resolver's read-only set holds. */
+function identityOf(st: fs.BigIntStats): string {
+  return `${st.dev}:${st.ino}`;
+}
+
+/** True when a folder above `hostPath` (a resolved path) is in the read-only set. */
+function insideReadOnly(hostPath: string, readOnly: ReadonlySet<string>): boolean {
+  for (let dir = path.dirname(hostPath); ; dir = path.dirname(dir)) {
+    try {
+      if (readOnly.has(identityOf(fs.lstatSync(dir, { bigint: true })))) return true;
+    } catch {
+      return false;
+    }
+    if (dir === path.dirname(dir)) return false;
+  }
+}
+
 /**
  * The guest's initial descriptors: stdio, then one directory per grant, in order (fds 3, 4, ...);
  * a granted folder that was replaced since it was granted is left out.
@@ -62,17 +80,27 @@ function buildTable(): FdTable {
       rightsBase: stream === 0 ? STDIN_RIGHTS : STDOUT_RIGHTS, rightsInheriting: 0, hostPath: `<stdio ${stream}>`,
     });
   });
-  setReadOnlyDirs(config.readOnlyDirs);
+  const opened = config.preopens.map((p, origin) => openPreopen(p, origin));
+  // Read-only wins (issue 9): every folder granted read-only stays so by every route, whoever
+  // started the run and whether or not it was pinned: its identity joins the set the resolver
+  // checks, and a read-write folder inside one is read-only too.
+  const readOnly = new Set(config.readOnlyDirs);
+  config.preopens.forEach((p, i) => {
+    const o = opened[i];
+    if (o && p.readOnly && !p.ask) readOnly.add(identityOf(fs.fstatSync(o.hostFd, { bigint: true })));
+  });
+  setReadOnlyDirs(readOnly);
   for (const [origin, p] of config.preopens.entries()) {
-    const opened = openPreopen(p, origin);
-    if (opened === null) continue;
-    const { hostFd, hostPath } = opened;
+    const o = opened[origin];
+    if (o === null || o === undefined) continue;
+    const { hostFd, hostPath } = o;
+    const ro = p.readOnly || (!p.ask && insideReadOnly(hostPath, readOnly));
     fds.add({
-      kind: 'dir', hostFd, filetype: 3, fdflags: 0, position: 0, readOnly: p.readOnly,
+      kind: 'dir', hostFd, filetype: 3, fdflags: 0, position: 0, readOnly: ro,
       // The ask root's own times are nobody's answer: its path operations ask, it never changes.
-      rightsBase: p.readOnly ? RIGHTS_DIRECTORY & ~RIGHTS_DIR_MUTATE & ~R.fd_filestat_set_times
+      rightsBase: ro ? RIGHTS_DIRECTORY & ~RIGHTS_DIR_MUTATE & ~R.fd_filestat_set_times
         : p.ask ? RIGHTS_DIRECTORY & ~R.fd_filestat_set_times : RIGHTS_DIRECTORY,
-      rightsInheriting: p.readOnly ? RIGHTS_ALL & ~RIGHTS_DIR_MUTATE & ~RIGHTS_FILE_MUTATE : RIGHTS_ALL,
+      rightsInheriting: ro ? RIGHTS_ALL & ~RIGHTS_DIR_MUTATE & ~RIGHTS_FILE_MUTATE : RIGHTS_ALL,
       hostPath, preopen: p.guestPath, ask: p.ask, origin,
     });
   }

@@ -35,6 +35,16 @@ test('a seeded run of 6,000 hostile calls finds nothing', async () => {
   expect(r.calls).toBe(6000);
 });
 
+// A folder granted read-only inside the read-write grant (points 2 of issue 9: read-only wins by
+// every route, also for a run started without pinned grants), and an ask folder where only reads
+// are answered yes (point 3: an answer covers exactly its operation). Seed 5 found 97 changes to
+// the nested read-only folder before the runtime added read-only preopens' identities itself.
+test.each(['overlap', 'ask'] as const)('a seeded run of 20,000 hostile calls with the %s grant finds nothing', async (variant) => {
+  const r = await runCampaign({ seed: 5, calls: 20_000, callsPerScript: 2000, deadlineMs: 30_000, variant });
+  expect(r.findings).toEqual([]);
+  expect(r.calls).toBe(20_000);
+});
+
 test('the generator calls all 46 preview1 functions', () => {
   const seen = new Set<number>();
   for (let seed = 0; seed < 20; seed++) {
