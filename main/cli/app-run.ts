@@ -35,7 +35,9 @@ export async function runApp(ref: string, args: string[]): Promise<number> {
         stop = () => handle.cancel();
         run.follow(handle, preopens);
       },
-      onAsk: run.onAsk(ask && runPrompter(ask, () => stop()), (q) => hints.say(q)),
+      onAsk: run.onAsk(ask && runPrompter(ask, () => stop()), (q) => hints.say(q), undefined, (q, why) => {
+        process.stderr.write(`terrarium: allowed once, not remembered: ${promptSafe(why)}\n`);
+      }),
       readOnlyDirs: run.policy.readOnlyDirs,
       // The folder was replaced between the check above and the worker's own open of it.
       onStale: (p, reason) => {

@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import type { Library } from '../library/library.ts';
+import { LibraryError } from '../library/errors.ts';
 import type { AppRecord } from '../library/types.ts';
 import { type AskOperation, isChange } from '../runtime/ask.ts';
 
@@ -43,11 +44,13 @@ export function grantFolderFor(operation: AskOperation, p: string): string {
 
 /**
  * The decision function for one run of `app` (its runtime `onAsk`). `prompter` null means no UI
- * can ask (a CLI without a terminal): then ask means deny, and `onDenied` says so.
+ * can ask (a CLI without a terminal): then ask means deny, and `onDenied` says so. An "allow
+ * always" whose folder cannot be granted (gone, or reached through a link an app could have
+ * planted) allows this access once, and `onNotKept` says why nothing was remembered.
  */
 export function decider(
   lib: Library, app: AppRecord, runId: number, prompter: Prompter | null, onDenied?: (q: Question) => void,
-  oneTimeFiles: ReadonlySet<string> = new Set(),
+  oneTimeFiles: ReadonlySet<string> = new Set(), onNotKept?: (q: Question, why: string) => void,
 ): (operation: AskOperation, hostPath: string) => Promise<boolean> {
   const reason = app.manifest?.needs.map((n) => n.reason).find((r) => r) ?? null;
   return async (operation, hostPath) => {
@@ -74,7 +77,12 @@ export function decider(
     }
     if (answer === 'allow-always') {
       const folder = grantFolderFor(operation, p);
-      lib.grant(app.id, [{ kind: 'folder', host: folder, guest: folder, access: grantAccessFor(operation) }]);
+      try {
+        lib.grant(app.id, [{ kind: 'folder', host: folder, guest: folder, access: grantAccessFor(operation) }]);
+      } catch (err) {
+        if (!(err instanceof LibraryError)) throw err;
+        onNotKept?.(q, err.message);
+      }
     }
     lib.recordAudit(app.id, runId, operation, p, 'prompted-allowed');
     return true;

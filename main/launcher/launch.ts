@@ -23,7 +23,9 @@ export interface PreparedRun {
   /** The folders the run gets: its grants, plus ask mode's root (see runtime/ask.ts). */
   preopens: Preopen[];
   /** The run's `onAsk`: decides accesses outside the grants with `prompter` (null: no UI, deny). */
-  onAsk(prompter: Prompter | null, onDenied?: (q: Question) => void, oneTimeFiles?: ReadonlySet<string>): (op: AskOperation, hostPath: string) => Promise<boolean>;
+  onAsk(
+    prompter: Prompter | null, onDenied?: (q: Question) => void, oneTimeFiles?: ReadonlySet<string>, onNotKept?: (q: Question, why: string) => void,
+  ): (op: AskOperation, hostPath: string) => Promise<boolean>;
   /**
    * Keeps the started run (`handle`, started with `preopens`) in step with revocations made in
    * any Terrarium process until it ends (launcher/revocation.ts).
@@ -48,7 +50,7 @@ export function prepareRun(lib: Library, ref: string, extraArgs: string[]): Prep
   return {
     app, policy, args, module, runId,
     preopens: [...policy.preopens, ...askRoot],
-    onAsk: (prompter, onDenied, oneTimeFiles) => decider(lib, app, runId, prompter, onDenied, oneTimeFiles),
+    onAsk: (prompter, onDenied, oneTimeFiles, onNotKept) => decider(lib, app, runId, prompter, onDenied, oneTimeFiles, onNotKept),
     follow: (handle, preopens) => followRevocations(lib, app.id, handle, preopens),
     finish(outcome, bytesOut) {
       lib.runEnded(runId, outcome.kind, outcome.kind === 'exit' ? outcome.code : null, bytesOut);

@@ -70,6 +70,23 @@ test('each answer is applied and audited; "always" answers are remembered', asyn
   lib.close();
 });
 
+test('an "always" answer whose folder cannot be granted allows once, is audited, and says why nothing was kept', async () => {
+  const { lib, app, runId } = await setup();
+  // A folder reached through a link inside a folder the app may write: an app could have planted it.
+  const w = temp();
+  lib.grant(app.id, [{ kind: 'folder', host: w, guest: '/w', access: 'read-write' }]);
+  const elsewhere = temp();
+  fs.symlinkSync(elsewhere, path.join(w, 'planted'));
+  const notKept: string[] = [];
+  const decide = decider(lib, app, runId, async () => 'allow-always', undefined, new Set(), (q, why) => notKept.push(`${q.path}: ${why}`));
+  expect(await decide('read', path.join(w, 'planted', 'x.txt'))).toBe(true);
+  expect(notKept).toHaveLength(1);
+  expect(notKept[0]).toMatch(/planted/);
+  expect(lib.grants(app.id).filter((g) => g.kind === 'folder').map((g) => g.kind === 'folder' && g.host)).toEqual([w]);
+  expect(lib.audit(app.id).map((e) => `${e.decision} ${e.operation} ${e.path}`)).toEqual([`prompted-allowed read ${path.join(w, 'planted', 'x.txt')}`]);
+  lib.close();
+});
+
 test("an app set to 'deny' is never asked, and neither is one with no UI to ask on", async () => {
   const { lib, app, runId } = await setup();
   let asked = 0;
