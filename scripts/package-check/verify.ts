@@ -70,13 +70,13 @@ export async function verifyBuild(target: Target, appOutDir: string, repo: strin
   // library) among the resources.
   const natives = [native];
   const nativeFiles = [
-    { name: native, file: path.join(layout.resources, 'app.asar.unpacked', ...native.split('/')) },
-    ...koffiPackedPaths(target).map((k) => ({ name: `resources/${k}`, file: path.join(layout.resources, ...k.split('/')) })),
+    { name: native, file: path.join(layout.resources, 'app.asar.unpacked', ...native.split('/')), where: 'app.asar.unpacked' },
+    ...koffiPackedPaths(target).map((k) => ({ name: `resources/${k}`, file: path.join(layout.resources, ...k.split('/')), where: 'the resources folder' })),
   ];
   if (byPath.get(native)?.unpacked !== true) problems.push(`${native} is not marked unpacked in the asar`);
-  for (const { name, file } of nativeFiles) {
+  for (const { name, file, where } of nativeFiles) {
     if (!fs.existsSync(file)) {
-      problems.push(`${name} is missing`);
+      problems.push(`${name} is not in ${where}`);
       continue;
     }
     const kind = binaryKind(fs.readFileSync(file));
