@@ -29,8 +29,15 @@ export const MAX_SYMLINKS = 40;
 const O_DIRECTORY = fs.constants.O_DIRECTORY ?? 0;
 const O_NOFOLLOW = fs.constants.O_NOFOLLOW ?? 0;
 
-/** Which resolution strategy this thread uses: held fds with native or /proc calls, or by path. */
-export const resolverMode: 'native' | 'linux-procfd' | 'portable' = hostCalls.kind === 'native' ? 'native' : portableMode;
+let mode: 'native' | 'linux-procfd' | 'portable' | undefined;
+
+/**
+ * Which resolution strategy this thread uses: held fds with native or /proc calls, or by path
+ * (decided with the host calls, at the first walk).
+ */
+export function resolverMode(): 'native' | 'linux-procfd' | 'portable' {
+  return (mode ??= hostCalls.kind === 'native' ? 'native' : portableMode);
+}
 
 /**
  * A directory the walk holds: an open fd (fd-based modes) plus the host path it was reached by (for
@@ -119,7 +126,7 @@ export function splitPath(path: string): { parts: string[]; trailingSlash: boole
  */
 export function resolve<T>(start: DirRef, path: string, opts: ResolveOptions, probe: Probe<T>): T {
   const { parts, trailingSlash } = splitPath(path);
-  if (resolverMode === 'portable') start = identify(start);
+  if (resolverMode() === 'portable') start = identify(start);
   let mustBeDir = trailingSlash;
   const follow = opts.follow || trailingSlash;
   const pending = parts.reverse();
@@ -187,7 +194,7 @@ function runProbe<T>(probe: Probe<T>, dir: DirRef, name: string, mustBeDir: bool
 
 /** Opens `name` inside `dir` as a directory without following a symlink; SYMLINK if it is one. */
 function openChildDir(dir: DirRef, name: string): DirRef | typeof SYMLINK {
-  if (resolverMode === 'portable') {
+  if (resolverMode() === 'portable') {
     const st = hostCalls.stat(dir, name, false);
     if (st.isSymbolicLink()) return SYMLINK;
     if (!st.isDirectory()) throw new WasiError(Errno.notdir, 'not a directory');
@@ -237,7 +244,7 @@ function identify(d: DirRef): DirRef {
  * path, the directory the walk saw; otherwise something was swapped or moved and we refuse.
  */
 function verifyChain(dir: DirRef): void {
-  if (resolverMode === 'portable') checkChain(dir);
+  if (resolverMode() === 'portable') checkChain(dir);
 }
 
 function checkChain(dir: DirRef): void {
@@ -259,7 +266,7 @@ function checkChain(dir: DirRef): void {
  * through unchanged folders; else a concurrent swap redirected the open and it is refused.
  */
 export function verifySame(fd: number, dir: DirRef, name: string): void {
-  if (resolverMode !== 'portable') return;
+  if (resolverMode() !== 'portable') return;
   try {
     const a = hostCalls.fstat(fd);
     const b = hostCalls.stat(dir, name, false);
@@ -276,18 +283,18 @@ export function verifySame(fd: number, dir: DirRef, name: string): void {
  * checked to still lead to it. Call `verifyListed` after reading it.
  */
 export function listPath(d: DirRef): string {
-  if (resolverMode !== 'portable' && portableMode === 'linux-procfd') return `/proc/self/fd/${d.fd}`;
+  if (resolverMode() !== 'portable' && portableMode === 'linux-procfd') return `/proc/self/fd/${d.fd}`;
   checkListed(d);
   return d.path;
 }
 
 /** Re-checks after a listing by path that the path still led to `d`. */
 export function verifyListed(d: DirRef): void {
-  if (resolverMode === 'portable' || portableMode !== 'linux-procfd') checkListed(d);
+  if (resolverMode() === 'portable' || portableMode !== 'linux-procfd') checkListed(d);
 }
 
 function checkListed(d: DirRef): void {
-  if (resolverMode === 'portable') return verifyChain(identify(d));
+  if (resolverMode() === 'portable') return verifyChain(identify(d));
   // Native without /proc (macOS): the held fd and the path must name the same directory.
   const held = hostCalls.fstat(d.fd);
   checkChain({ fd: d.fd, path: d.path, dev: held.dev, ino: held.ino });

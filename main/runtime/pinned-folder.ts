@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import nodePath from 'node:path';
-import { resolverMode } from './path-resolve.ts';
+import { portableMode } from './host-calls/portable.ts';
 
 /**
  * What was granted: the folder's resolved absolute path and its identity (decimal strings): device
@@ -110,7 +110,8 @@ function walkPortable(resolved: string, root: string, parts: string[]): number {
  */
 export function openPinned(pin: FolderPin): number {
   const { root, parts } = components(pin.resolved);
-  const fd = resolverMode === 'linux-procfd' ? walkProcFd(parts) : walkPortable(pin.resolved, root, parts);
+  // On Linux the walk goes through /proc/self/fd (race-free) whichever host calls the runs use.
+  const fd = portableMode === 'linux-procfd' ? walkProcFd(parts) : walkPortable(pin.resolved, root, parts);
   try {
     const st = fs.fstatSync(fd, { bigint: true });
     if (!st.isDirectory()) throw new StaleFolder(`${pin.resolved} is no longer a folder`);

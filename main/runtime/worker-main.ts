@@ -17,7 +17,7 @@ import { GuestStdio } from './stdio.ts';
 import { workerAsker } from './ask.ts';
 import { setReadOnlyDirs } from './path-resolve.ts';
 import { StaleFolder, openPinned } from './pinned-folder.ts';
-import { hostCalls, hostCallsNote } from './host-calls/index.ts';
+import { hostCalls, onHostCallsNote } from './host-calls/index.ts';
 import type { WorkerConfig, WorkerMessage } from './worker-protocol.ts';
 
 const R = Rights;
@@ -118,7 +118,7 @@ function run(): void {
     asker: config.askBuffer === undefined ? undefined : workerAsker(config.askBuffer, (operation, path) => post({ type: 'ask', operation, path })),
   };
   const report = (message: string, detail?: string): void => post({ type: 'log', message, detail });
-  if (hostCallsNote !== undefined) report(hostCallsNote);
+  onHostCallsNote(report);
   hostCalls.trackIn(config.nativeFds);
   let memory: WebAssembly.Memory | undefined;
   try {

@@ -1,5 +1,8 @@
 // A worker that loads the host calls as a run's worker does and reports what it got.
 import { parentPort } from 'node:worker_threads';
-import { hostCalls, hostCallsNote } from '../../main/runtime/host-calls/index.ts';
+import { hostCalls, onHostCallsNote } from '../../main/runtime/host-calls/index.ts';
 
-parentPort!.postMessage({ kind: hostCalls.kind, note: hostCallsNote ?? null });
+let note: string | null = null;
+onHostCallsNote((n) => { note = n; });
+const kind = hostCalls.kind; // the first use chooses (and gives the note, if any)
+parentPort!.postMessage({ kind, note });

@@ -1,7 +1,7 @@
 /**
- * Which host calls this thread uses, decided once when the module loads: the native ones when
- * they load and pass their self-test, else the portable ones (with `hostCallsNote` saying why, for
- * the one line in Terrarium's log). `TERRARIUM_HOST_CALLS=native|portable` forces either (native
+ * Which host calls this thread uses, decided once, at its first host call: the native ones when
+ * they load and pass their self-test, else the portable ones (with a note saying why, for the one
+ * line in Terrarium's log, see `onHostCallsNote`). `TERRARIUM_HOST_CALLS=native|portable` forces either (native
  * forced but unavailable is an error); `TERRARIUM_RESOLVER=portable` (the by-path resolver) implies
  * portable. Windows has no native calls by design (see portable.ts, `symlink`).
  */
@@ -61,10 +61,58 @@ export function pickHostCalls(
   }
 }
 
-const chosen = pickHostCalls(process.env);
+let chosen: { calls: HostCalls; note?: string } | undefined;
+let ledger: SharedArrayBuffer | undefined;
+let noteSink: ((note: string) => void) | undefined;
 
-/** This thread's host calls. */
-export const hostCalls: HostCalls = chosen.calls;
+/**
+ * The chosen calls, picked at the first host call: a run that never touches a file (a filter on
+ * stdio, `hello`) does not pay for loading koffi and its self-test.
+ */
+function real(): HostCalls {
+  if (chosen === undefined) {
+    chosen = pickHostCalls(process.env);
+    if (ledger !== undefined) chosen.calls.trackIn(ledger);
+    if (chosen.note !== undefined) noteSink?.(chosen.note);
+  }
+  return chosen.calls;
+}
 
-/** Why the native calls were not used when they should have been (one log line), else undefined. */
-export const hostCallsNote: string | undefined = chosen.note;
+// Forced native calls are a diagnostic switch: fail when the thread starts, not at a guest's call.
+if (process.env.TERRARIUM_HOST_CALLS === 'native') real();
+
+/** This thread's host calls (chosen at first use; see `real`). */
+export const hostCalls: HostCalls = {
+  get kind() {
+    return real().kind;
+  },
+  open: (dir, name, flags, mode) => real().open(dir, name, flags, mode),
+  close: (fd) => real().close(fd),
+  trackIn: (shared) => {
+    ledger = shared;
+    chosen?.calls.trackIn(shared);
+  },
+  stat: (dir, name, follow) => real().stat(dir, name, follow),
+  fstat: (fd) => real().fstat(fd),
+  setTimes: (dir, name, follow, atim, mtim) => real().setTimes(dir, name, follow, atim, mtim),
+  fsetTimes: (fd, atim, mtim) => real().fsetTimes(fd, atim, mtim),
+  rename: (from, fromName, to, toName) => real().rename(from, fromName, to, toName),
+  link: (from, fromName, to, toName) => real().link(from, fromName, to, toName),
+  symlink: (target, dir, name) => real().symlink(target, dir, name),
+  unlink: (dir, name) => real().unlink(dir, name),
+  rmdir: (dir, name) => real().rmdir(dir, name),
+  mkdir: (dir, name, mode) => real().mkdir(dir, name, mode),
+  readlink: (dir, name) => real().readlink(dir, name),
+  get listDir() {
+    return real().listDir;
+  },
+};
+
+/**
+ * Where the one log line goes that says why the native calls were not used when they should have
+ * been (given once, when the calls are chosen).
+ */
+export function onHostCallsNote(sink: (note: string) => void): void {
+  noteSink = sink;
+  if (chosen?.note !== undefined) sink(chosen.note);
+}
