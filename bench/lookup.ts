@@ -48,7 +48,7 @@ async function child(root: string): Promise<void> {
   };
   time(deep); // warm up
   time('file');
-  process.stdout.write(JSON.stringify({ mode: pr.resolverMode, shallow: time('file'), deep: time(deep) }));
+  process.stdout.write(JSON.stringify({ mode: pr.resolverMode(), shallow: time('file'), deep: time(deep) }));
 }
 
 function main(): void {
