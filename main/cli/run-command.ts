@@ -14,6 +14,7 @@ import { type Preopen, type RunHandle, type RunOutcome, type RunSpec, startRun }
 import { ExitCode } from './exit-codes.ts';
 import { type RunArgs, UsageError, parseRunArgs } from './run-args.ts';
 import { visible } from '../../preload/safe-text.ts';
+import { terrariumNotice } from './tty-screen.ts';
 
 const MiB = 1024 * 1024;
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
@@ -88,17 +89,19 @@ function checkDirs(a: RunArgs): void {
 
 /** How the process should exit after `o`, with one line on stderr when it was not a plain exit. */
 function outcomeToExit(o: RunOutcome, timeoutMs: number | undefined, memoryMaxBytes: number | undefined): number {
+  // The app ran before these lines (not before a load error's): it must not be able to hide them.
+  const say = (line: string): void => void process.stderr.write(terrariumNotice(line, process.stderr.isTTY === true));
   switch (o.kind) {
     case 'exit':
       return o.code;
     case 'timeout':
-      process.stderr.write(`terrarium: time limit of ${(timeoutMs ?? 0) / 1000} s reached; the app was stopped\n`);
+      say(`terrarium: time limit of ${(timeoutMs ?? 0) / 1000} s reached; the app was stopped\n`);
       return ExitCode.timeout;
     case 'cancelled':
-      process.stderr.write('terrarium: interrupted\n');
+      say('terrarium: interrupted\n');
       return ExitCode.interrupted;
     case 'trap':
-      process.stderr.write(o.memoryAtCap
+      say(o.memoryAtCap
         ? `terrarium: the app ran out of memory (limit ${(memoryMaxBytes ?? 0) / MiB} MiB) and crashed: ${visible(o.message)}\n`
         : `terrarium: the app crashed (wasm trap: ${visible(o.message)})\n`);
       return ExitCode.trap;
@@ -106,7 +109,7 @@ function outcomeToExit(o: RunOutcome, timeoutMs: number | undefined, memoryMaxBy
       process.stderr.write(`terrarium: ${visible(o.message)}\n`);
       return ExitCode.load;
     case 'crash':
-      process.stderr.write(`terrarium: internal error: ${visible(o.message)}\n`);
+      say(`terrarium: internal error: ${visible(o.message)}\n`);
       return ExitCode.internal;
   }
 }

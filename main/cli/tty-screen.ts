@@ -38,6 +38,15 @@ export const TERMINAL_RESET = [
   `${ESC}[9999;1H\r\n${ESC}[2K`,
 ].join('');
 
+/**
+ * What Terrarium writes for its own message `line` after an app ran (the run's outcome, a crash):
+ * on a terminal, after TERMINAL_RESET, so the app cannot leave it concealed, coloured away, in the
+ * alternate screen or inside an unterminated sequence; elsewhere (a pipe, a file) as it is.
+ */
+export function terrariumNotice(line: string, terminal: boolean): string {
+  return terminal ? TERMINAL_RESET + line : line;
+}
+
 /** The rule above every question. */
 export const PROMPT_RULE = '── terrarium asks · the app is paused · everything above this line is the app\'s ──';
 

@@ -6,7 +6,7 @@
  */
 import xterm from '@xterm/headless';
 import { expect, test } from 'vitest';
-import { PROMPT_RULE, TERMINAL_RESET, parseChoice, promptText } from '../../main/cli/tty-screen.ts';
+import { PROMPT_RULE, TERMINAL_RESET, parseChoice, promptText, terrariumNotice } from '../../main/cli/tty-screen.ts';
 import type { Question } from '../../main/launcher/asking.ts';
 
 const COLS = 100;
@@ -139,4 +139,27 @@ test('an insistent question lists the answers about the whole run first, with th
   expect(run).toBeLessThan(access);
   const calm = promptText(q, 'read', false, 60_000).split('\r\n');
   expect(calm.findIndex((l) => l.includes('[o]nce'))).toBeLessThan(calm.findIndex((l) => l.includes('[e]verything')));
+});
+
+test('Terrarium\'s own line after a run (a crash, a time limit) is shown plainly whatever the app left behind', async () => {
+  const line = 'terrarium: the app crashed (wasm trap: unreachable)';
+  for (const hostile of ['\x1b[8m', '\x1b]0;unterminated title', '\x1b[?1049h\x1b[?25l\x1b[5;6r', '\x1bP1$r', '\x1b[30;40m']) {
+    const t = new xterm.Terminal({ cols: COLS, rows: ROWS, allowProposedApi: true });
+    await write(t, 'output of the app\r\n');
+    await write(t, hostile);
+    await write(t, terrariumNotice(`${line}\r\n`, true));
+    const buf = t.buffer.active;
+    expect(buf.type, JSON.stringify(hostile)).toBe('normal');
+    expect((t as unknown as { _core: Core })._core.coreService.isCursorHidden).toBe(false);
+    const y = Array.from({ length: ROWS }, (_, i) => row(t, i)).lastIndexOf(line);
+    expect(y, JSON.stringify(hostile)).toBeGreaterThanOrEqual(0);
+    const cells = buf.getLine(buf.viewportY + y)!;
+    for (let x = 0; x < line.length; x++) {
+      const c = cells.getCell(x)!;
+      expect(c.isInvisible() || c.isInverse() || !c.isFgDefault() || !c.isBgDefault(), `${JSON.stringify(hostile)} at ${x}`).toBeFalsy();
+    }
+    t.dispose();
+  }
+  // Through a pipe or into a file, the line is written as it is.
+  expect(terrariumNotice(`${line}\n`, false)).toBe(`${line}\n`);
 });
