@@ -43,6 +43,8 @@ export function rightsForAnswer(operation: AskOperation): { base: number; inheri
 /** The worker side of asking: sends the question and blocks until main answers. */
 export interface Asker {
   ask(operation: AskOperation, hostPath: string): boolean;
+  /** Raised whenever main takes allow answers back (see takeBackAnswers). */
+  generation(): number;
 }
 
 const WAITING = 0;
@@ -83,6 +85,22 @@ export function workerAsker(buffer: SharedArrayBuffer, post: (operation: AskOper
       decided.set(key, allowed);
       return allowed;
     },
+    generation: () => Atomics.load(words, GENERATION),
+  };
+}
+
+/**
+ * The check FdTable runs on each use of a descriptor opened through an answer: in a new ask
+ * generation it asks again (main answers at once from the answers that still hold, and asks the
+ * person only about one that was taken back); a refusal is `acces`, as for a revoked grant.
+ */
+export function answerRecheck(asker: Asker): (d: { answer?: { operation: AskOperation; path: string; generation: number } }) => void {
+  return (d) => {
+    const a = d.answer!;
+    const now = asker.generation();
+    if (now === a.generation) return;
+    if (!asker.ask(a.operation, a.path)) throw new WasiError(Errno.acces, `the answer this descriptor was opened by (${a.operation} of ${a.path}) was taken back`);
+    a.generation = now;
   };
 }
 
@@ -99,12 +117,17 @@ export function answerAsk(buffer: SharedArrayBuffer, allowed: boolean): void {
   Atomics.notify(words, WAITING);
 }
 
+/** The host path a question about `name` inside `dirPath` names. */
+export function askedPath(dirPath: string, name: string): string {
+  return name === '.' ? dirPath : path.posix.join(dirPath, name);
+}
+
 /**
  * Throws `acces` unless the person allows `operation` on `dir/name` (only for descriptors reached
  * through the ask root; granted folders are not asked about).
  */
 export function gate(asker: Asker | undefined, ask: boolean | undefined, dirPath: string, name: string, operation: AskOperation): void {
   if (!ask || asker === undefined) return;
-  const full = name === '.' ? dirPath : path.posix.join(dirPath, name);
+  const full = askedPath(dirPath, name);
   if (!asker.ask(operation, full)) throw new WasiError(Errno.acces, `the person did not allow ${operation} of ${full}`);
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { Errno, Filetype } from './abi.ts';
 import { WasiError } from './errors.ts';
 import type { DirRef } from './path-resolve.ts';
+import type { AskOperation } from './ask.ts';
 import { hostCalls } from './host-calls/index.ts';
 
 /** Most descriptors a guest may hold open at once. */
@@ -39,6 +40,12 @@ export interface Descriptor {
   /** Which stdio stream (0, 1, 2) a 'stdio' descriptor is. */
   stream?: number;
   listing?: DirListing;
+  /**
+   * Opened through an ask answer: the answer's operation and path, and the ask generation it was
+   * last confirmed in. When answers are taken back (a revocation, perhaps in another process), the
+   * descriptor's next use asks again (FdTable.recheck) instead of outliving the answer.
+   */
+  answer?: { operation: AskOperation; path: string; generation: number };
 }
 
 /** The directory handle the path resolver starts from for a 'dir' descriptor. */
@@ -50,6 +57,12 @@ export function dirRef(d: Descriptor): DirRef {
 export class FdTable {
   private readonly slots: (Descriptor | undefined)[] = [];
   private readonly revoked: Int32Array | undefined;
+
+  /**
+   * Confirms that the ask answer a descriptor was opened by still holds (throws `acces` when it
+   * was taken back); set by the worker when the run has an ask root.
+   */
+  recheck?: (d: Descriptor) => void;
 
   /** `revoked` flags, one per preopen, are set by main when a grant is revoked mid-run. */
   constructor(revoked?: Int32Array) {
@@ -66,6 +79,7 @@ export class FdTable {
     if (d.origin !== undefined && this.revoked !== undefined && Atomics.load(this.revoked, d.origin) !== 0) {
       throw new WasiError(Errno.acces, 'the grant behind this descriptor was revoked');
     }
+    if (d.answer !== undefined) this.recheck?.(d);
     if ((d.rightsBase & base) !== base || (d.rightsInheriting & inheriting) !== inheriting) {
       throw new WasiError(Errno.notcapable, `descriptor ${fd} lacks the right for this operation`);
     }

@@ -14,7 +14,7 @@ import { createImports } from './host.ts';
 import { GuestMemory, encodeUtf8 } from './memory.ts';
 import { Ring } from './ring.ts';
 import { GuestStdio } from './stdio.ts';
-import { workerAsker } from './ask.ts';
+import { answerRecheck, workerAsker } from './ask.ts';
 import { setReadOnlyDirs } from './path-resolve.ts';
 import { StaleFolder, openPinned } from './pinned-folder.ts';
 import { hostCalls, onHostCallsNote } from './host-calls/index.ts';
@@ -117,6 +117,7 @@ function run(): void {
     stdio: new GuestStdio(new Ring(config.stdin), new Ring(config.output), config.stdinFd),
     asker: config.askBuffer === undefined ? undefined : workerAsker(config.askBuffer, (operation, path) => post({ type: 'ask', operation, path })),
   };
+  if (ctx.asker !== undefined) fds.recheck = answerRecheck(ctx.asker);
   const report = (message: string, detail?: string): void => post({ type: 'log', message, detail });
   onHostCallsNote(report);
   hostCalls.trackIn(config.nativeFds);

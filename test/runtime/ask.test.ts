@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import type { AskOperation } from '../../main/runtime/ask.ts';
 import { loadCommand } from '../../main/runtime/load.ts';
-import { type Preopen, startRun } from '../../main/runtime/run.ts';
+import { type Preopen, type RunHandle, startRun } from '../../main/runtime/run.ts';
 
 const probe = path.resolve(import.meta.dirname, '..', 'fixtures', 'ask_probe.wasm');
 const dirs: string[] = [];
@@ -197,4 +197,38 @@ test('the ask root itself cannot be re-dated through its descriptor (nobody was 
   expect(r.asked).toEqual([]);
   expect(r.lines).toContain(`fdtimes 3 errno=${ENOTCAPABLE}`);
   expect(fs.statSync(outside).mtime.getTime()).toBe(old.getTime());
+});
+
+test('a descriptor opened through an answer stops working once that answer is taken back, and the run goes on', async () => {
+  const { outside } = tree();
+  const secret = path.join(outside, 'secret.txt');
+  const asked: string[] = [];
+  let allow = true;
+  let out = '';
+  let taken = false;
+  const handle: RunHandle = startRun({
+    module: loadCommand(fs.readFileSync(path.resolve(import.meta.dirname, '..', 'fixtures', 'held_read.wasm'))),
+    args: ['held_read.wasm', secret],
+    env: [],
+    preopens: [askRoot],
+    onOutput: (_s, d) => {
+      out += Buffer.from(d).toString('utf8');
+      // The person's answer is taken back (say a "deny always" from another window) while the
+      // guest keeps reading through the descriptor it opened with that answer.
+      if (!taken && out.includes('read ok')) {
+        taken = true;
+        allow = false;
+        handle.forgetAnswers((_op, p) => p === secret);
+      }
+    },
+    onAsk: async (op, p) => {
+      asked.push(`${op} ${p}`);
+      return allow;
+    },
+  });
+  handle.endStdin();
+  expect(await handle.done).toEqual({ kind: 'exit', code: 0 });
+  expect(out.trim().split('\n')).toEqual(['open ok', 'read ok', 'read errno 2', 'still running']);
+  // Asked once to open it, once more when the answer was taken back; never again after the refusal.
+  expect(asked).toEqual([`read ${secret}`, `read ${secret}`]);
 });

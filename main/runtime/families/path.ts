@@ -15,7 +15,7 @@ import { writeFilestat } from '../filestat.ts';
 import { type DirRef, SYMLINK, isReadOnlyEntry, isReadOnlyFd, isSymlink, resolve, verifySame } from '../path-resolve.ts';
 import { timeSpecs } from '../times.ts';
 import { type HostStat, hostCalls } from '../host-calls/index.ts';
-import { type AskOperation, gate, rightsForAnswer } from '../ask.ts';
+import { type AskOperation, askedPath, gate, rightsForAnswer } from '../ask.ts';
 
 const R = Rights;
 const C = fs.constants;
@@ -111,6 +111,7 @@ export function pathOps(ctx: WasiContext): Provider {
       if (fdflags & (Fdflags.sync | Fdflags.rsync)) flags |= C.O_SYNC ?? 0;
 
       let answered: AskOperation | undefined;
+      let answeredPath = '';
       const opened = resolve(dirRef(dir), path, { follow: follows(dirflags) }, (at, name, mustBeDir) => {
         let f = flags | (wantDir || mustBeDir ? C.O_DIRECTORY : 0);
         if (write || (oflags & (Oflags.creat | Oflags.trunc))) mutable(dir, at, name);
@@ -124,6 +125,7 @@ export function pathOps(ctx: WasiContext): Provider {
           }
           if (st?.isSymbolicLink() && (follows(dirflags) || mustBeDir)) return SYMLINK;
           answered = askedOpen(st, oflags, write, wantDir || mustBeDir);
+          answeredPath = askedPath(at.path, name);
           gate(ctx.asker, true, at.path, name, answered);
           // The open may do only what was answered, even if the entry changes meanwhile: a
           // "create" creates (never opens what appeared), anything else never creates.
@@ -173,6 +175,7 @@ export function pathOps(ctx: WasiContext): Provider {
         hostPath: opened.hostPath,
         ask: dir.ask,
         origin: dir.origin,
+        answer: answered === undefined ? undefined : { operation: answered, path: answeredPath, generation: ctx.asker?.generation() ?? 0 },
       };
       ctx.mem.setU32(out, fds.add(d));
       return 0;
