@@ -7,6 +7,7 @@ import { Filetype } from './abi.ts';
 import { type AskOperation, answerAsk, createAskBuffer, takeBackAnswers } from './ask.ts';
 import { identityKey } from './pinned-folder.ts';
 import { closeLeftovers, createLedger } from './host-calls/fd-ledger.ts';
+import { createLoadGuard, terminateWhenSafe } from './host-calls/load-guard.ts';
 import { createVerdict } from './host-calls/verdict.ts';
 import { Ring, createRing } from './ring.ts';
 import { RecordReader } from './stdio.ts';
@@ -122,6 +123,7 @@ export function startRun(spec: RunSpec): RunHandle {
       ...(spec.readOnlyDirs ?? []),
     ],
     nativeFds: createLedger(),
+    hostCallsGuard: createLoadGuard(),
   };
   const revoked = new Int32Array(config.revoked);
   // The run's allow answers, by operation and path: the worker caches them too, and asks again
@@ -147,7 +149,7 @@ export function startRun(spec: RunSpec): RunHandle {
     // Settled only once the worker's thread is gone as well: a process that exits while a worker
     // isolate is still being torn down (its background wasm compilation included) can hang in
     // Node's exit handler, seen as a CLI run that never returned.
-    const gone = worker.terminate().then(() => undefined, () => undefined);
+    const gone = terminateWhenSafe(config.hostCallsGuard).then(() => worker.terminate()).then(() => undefined, () => undefined);
     void Promise.all([drained, gone]).then(() => settle(o));
   };
   worker.on('message', (m: WorkerMessage) => {

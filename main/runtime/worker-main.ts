@@ -17,7 +17,7 @@ import { GuestStdio } from './stdio.ts';
 import { answerRecheck, workerAsker } from './ask.ts';
 import { setReadOnlyDirs } from './path-resolve.ts';
 import { StaleFolder, openPinned } from './pinned-folder.ts';
-import { hostCalls, onHostCallsNote } from './host-calls/index.ts';
+import { guardLoading, hostCalls, onHostCallsNote } from './host-calls/index.ts';
 import type { WorkerConfig, WorkerMessage } from './worker-protocol.ts';
 
 const R = Rights;
@@ -108,6 +108,7 @@ function buildTable(): FdTable {
 }
 
 function run(): void {
+  guardLoading(config.hostCallsGuard);
   const fds = buildTable();
   const ctx: WasiContext = {
     mem: undefined as unknown as GuestMemory,

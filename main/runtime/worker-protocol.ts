@@ -42,6 +42,8 @@ export interface WorkerConfig {
   readOnlyDirs: string[];
   /** Native descriptors the worker holds, closed by the main thread if it is terminated (host-calls/fd-ledger.ts). */
   nativeFds: SharedArrayBuffer;
+  /** Guards loading the native host calls against termination (host-calls/index.ts, guardLoading). */
+  hostCallsGuard: SharedArrayBuffer;
 }
 
 /** Messages from a run's worker to the main thread. */

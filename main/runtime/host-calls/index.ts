@@ -5,6 +5,9 @@
  * forced but unavailable is an error); `TERRARIUM_RESOLVER=portable` (the by-path resolver) implies
  * portable. Windows has no native calls by design (see portable.ts, `symlink`).
  */
+import fs from 'node:fs';
+import { isMainThread } from 'node:worker_threads';
+import { GUARD } from './load-guard.ts';
 import { loadNative } from './native.ts';
 import { portableCalls } from './portable.ts';
 import { selfTest } from './self-test.ts';
@@ -64,6 +67,17 @@ export function pickHostCalls(
 let chosen: { calls: HostCalls; note?: string } | undefined;
 let ledger: SharedArrayBuffer | undefined;
 let noteSink: ((note: string) => void) | undefined;
+let guard: Int32Array | undefined;
+
+/**
+ * See load-guard.ts: marks this worker's loads of the native calls in the run's guard word. With
+ * the native calls forced (a diagnostic switch) they are loaded now, so a missing or broken
+ * native module fails the run as it starts rather than at a guest's call.
+ */
+export function guardLoading(shared: SharedArrayBuffer): void {
+  guard = new Int32Array(shared);
+  if (process.env.TERRARIUM_HOST_CALLS === 'native') real();
+}
 
 /**
  * The chosen calls, picked at the first host call: a run that never touches a file (a filter on
@@ -71,15 +85,27 @@ let noteSink: ((note: string) => void) | undefined;
  */
 function real(): HostCalls {
   if (chosen === undefined) {
-    chosen = pickHostCalls(process.env);
+    if (guard !== undefined && Atomics.compareExchange(guard, 0, GUARD.idle, GUARD.loading) !== GUARD.idle) {
+      // The run is ending: no native module is loaded any more.
+      chosen = { calls: portableCalls };
+      return chosen.calls;
+    }
+    try {
+      chosen = pickHostCalls(process.env);
+    } finally {
+      if (guard !== undefined) {
+        Atomics.store(guard, 0, GUARD.idle);
+        Atomics.notify(guard, 0);
+      }
+    }
     if (ledger !== undefined) chosen.calls.trackIn(ledger);
     if (chosen.note !== undefined) noteSink?.(chosen.note);
   }
   return chosen.calls;
 }
 
-// Forced native calls are a diagnostic switch: fail when the thread starts, not at a guest's call.
-if (process.env.TERRARIUM_HOST_CALLS === 'native') real();
+// Forced native calls fail when a thread that is not a run's worker starts (a run's: guardLoading).
+if (process.env.TERRARIUM_HOST_CALLS === 'native' && isMainThread) real();
 
 /** This thread's host calls (chosen at first use; see `real`). */
 export const hostCalls: HostCalls = {
@@ -87,7 +113,9 @@ export const hostCalls: HostCalls = {
     return real().kind;
   },
   open: (dir, name, flags, mode) => real().open(dir, name, flags, mode),
-  close: (fd) => real().close(fd),
+  // Nothing native was opened before the calls were chosen: closing needs no koffi (and must not
+  // load it while a run ends).
+  close: (fd) => (chosen === undefined ? fs.closeSync(fd) : chosen.calls.close(fd)),
   trackIn: (shared) => {
     ledger = shared;
     chosen?.calls.trackIn(shared);
