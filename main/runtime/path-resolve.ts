@@ -20,6 +20,7 @@ import { WasiError } from './errors.ts';
 import { checkWindowsComponent } from './windows-paths.ts';
 import { hostCalls } from './host-calls/index.ts';
 import { childPath, portableMode } from './host-calls/portable.ts';
+import { identityKey } from './pinned-folder.ts';
 
 export { childPath };
 
@@ -69,7 +70,7 @@ export function setReadOnlyDirs(keys: Iterable<string>): void {
 }
 
 function inReadOnlySet(st: { dev: bigint; ino: bigint }): boolean {
-  return readOnlyDirs.has(`${st.dev}:${st.ino}`);
+  return readOnlyDirs.has(identityKey(st.dev, st.ino));
 }
 
 /**

@@ -16,7 +16,7 @@ import { Ring } from './ring.ts';
 import { GuestStdio } from './stdio.ts';
 import { answerRecheck, workerAsker } from './ask.ts';
 import { setReadOnlyDirs } from './path-resolve.ts';
-import { StaleFolder, openPinned } from './pinned-folder.ts';
+import { StaleFolder, identityKey, openPinned } from './pinned-folder.ts';
 import { guardLoading, hostCalls, onHostCallsNote } from './host-calls/index.ts';
 import type { WorkerConfig, WorkerMessage } from './worker-protocol.ts';
 
@@ -48,16 +48,14 @@ function openPreopen(p: WorkerConfig['preopens'][number], index: number): { host
   return { hostFd: fs.openSync(hostPath, fs.constants.O_RDONLY | (fs.constants.O_DIRECTORY ?? 0)), hostPath };
 }
 
-/** The "dev:ino" key the resolver's read-only set holds. */
-function identityOf(st: fs.BigIntStats): string {
-  return `${st.dev}:${st.ino}`;
-}
+/** The key the resolver's read-only set holds for a folder (pinned-folder.ts, `identityKey`). */
+const keyOf = (st: fs.BigIntStats): string => identityKey(st.dev, st.ino);
 
 /** True when a folder above `hostPath` (a resolved path) is in the read-only set. */
 function insideReadOnly(hostPath: string, readOnly: ReadonlySet<string>): boolean {
   for (let dir = path.dirname(hostPath); ; dir = path.dirname(dir)) {
     try {
-      if (readOnly.has(identityOf(fs.lstatSync(dir, { bigint: true })))) return true;
+      if (readOnly.has(keyOf(fs.lstatSync(dir, { bigint: true })))) return true;
     } catch {
       return false;
     }
@@ -87,7 +85,7 @@ function buildTable(): FdTable {
   const readOnly = new Set(config.readOnlyDirs);
   config.preopens.forEach((p, i) => {
     const o = opened[i];
-    if (o && p.readOnly && !p.ask) readOnly.add(identityOf(fs.fstatSync(o.hostFd, { bigint: true })));
+    if (o && p.readOnly && !p.ask) readOnly.add(keyOf(fs.fstatSync(o.hostFd, { bigint: true })));
   });
   setReadOnlyDirs(readOnly);
   for (const [origin, p] of config.preopens.entries()) {
