@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import SummaryReporter from './test/summary-reporter.ts';
+import SummaryReporter from './test/helpers/summary-reporter.ts';
 
 // Two groups, one after the other: the unit and integration tests in parallel, then the end-to-end
 // tests one file at a time (each drives a Chromium; on a 2-core machine in parallel they starve

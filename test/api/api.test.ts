@@ -10,8 +10,8 @@ import { describe, expect, test } from 'vitest';
 import { createApi } from '../../main/api/index.ts';
 import type { AppDetails, CatalogEntry, SessionInfo } from '../../preload/api.ts';
 import { decode, encode } from '../../preload/wire.ts';
-import { floodModule } from './flood-module.ts';
-import { type Ev, FIXTURES, changedCount, code, exitOf, fixture, fresh, install, ok, open, outputOf, tmp, until, useCleanup } from './harness.ts';
+import { floodModule } from '../helpers/flood-module.ts';
+import { type Ev, FIXTURES, changedCount, code, exitOf, fixture, fresh, install, ok, open, outputOf, tmp, until, useCleanup } from '../helpers/api-harness.ts';
 
 useCleanup();
 

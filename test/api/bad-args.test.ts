@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { AppDetails, RequestName, Result } from '../../preload/api.ts';
 import { REQUEST_NAMES } from '../../preload/api.ts';
-import { type Harness, fixture, fresh, install, ok, open, tmp, useCleanup } from './harness.ts';
+import { type Harness, fixture, fresh, install, ok, open, tmp, useCleanup } from '../helpers/api-harness.ts';
 
 useCleanup();
 

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { AppDetails, GrantRecord, SessionInfo } from '../../preload/api.ts';
-import { code, exitOf, fixture, fresh, install, ok, outputOf, tmp, until, useCleanup } from './harness.ts';
+import { code, exitOf, fixture, fresh, install, ok, outputOf, tmp, until, useCleanup } from '../helpers/api-harness.ts';
 
 useCleanup();
 

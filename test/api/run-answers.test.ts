@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from 'vitest';
 import type { AppDetails, SessionInfo } from '../../preload/api.ts';
-import { fixture, install, ok, recordingCore, tmp, until, useCleanup } from './harness.ts';
+import { fixture, install, ok, recordingCore, tmp, until, useCleanup } from '../helpers/api-harness.ts';
 
 useCleanup();
 

@@ -6,7 +6,7 @@ import { afterEach, expect, test } from 'vitest';
 import { type Api, createApi } from '../../main/api/index.ts';
 import { Library } from '../../main/library/library.ts';
 import type { Events, RunExit, SessionInfo } from '../../preload/api.ts';
-import { fixture, ok, tmp } from './harness.ts';
+import { fixture, ok, tmp } from '../helpers/api-harness.ts';
 
 const cores: Api[] = [];
 afterEach(async () => {

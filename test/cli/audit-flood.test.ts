@@ -10,7 +10,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { AUDIT_ROWS_PER_RUN, type AuditRecord } from '../../main/library/audit.ts';
 import { Library } from '../../main/library/library.ts';
-import { cli, cliJson, fixture, tempDir } from '../library/cli-helpers.ts';
+import { cli, cliJson } from '../helpers/cli.ts';
+import { fixture } from '../helpers/paths.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const FLOOD = 200_000;
 let home: string;

@@ -10,8 +10,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AppRecord } from '../../main/library/types.ts';
-import { cli, tempDir } from '../library/cli-helpers.ts';
-import { buildModule, producersPayload } from '../library/helpers.ts';
+import { cli } from '../helpers/cli.ts';
+import { tempDir } from '../helpers/temp.ts';
+import { buildModule, producersPayload } from '../helpers/library.ts';
 
 const OSC52 = '\x1b]52;c;ZWNobyBwd25lZA==\x07';
 const CLEAR = '\x1b[2J\x1b[H';

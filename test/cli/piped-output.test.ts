@@ -10,7 +10,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Library } from '../../main/library/library.ts';
-import { cliPath, fixture, leb128, nodeBin, repoRoot, tempDir } from '../library/cli-helpers.ts';
+import { cliPath, nodeBin, repoRoot } from '../helpers/cli.ts';
+import { fixture } from '../helpers/paths.ts';
+import { leb as leb128 } from '../helpers/wasm-assembler.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const PIPE_BUFFER = 64 * 1024;
 let home: string;

@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { EVENT_CHANNEL, type EventName, type Events, REQUEST_CHANNEL, REQUEST_NAMES } from '../../preload/api.ts';
 import { type EventSink, type EventTarget, forwardEvents, isRequestName, registerApi, type RequestHandler } from '../../main/desktop/ipc-router.ts';
 import { isTrustedSender } from '../../main/desktop/security.ts';
-import { FakeIpcMain, FakeWebContents, fakeFrame, ipcEvent } from './fakes.ts';
+import { FakeIpcMain, FakeWebContents, fakeFrame, ipcEvent } from '../helpers/electron-fake.ts';
 
 function setup(handle: RequestHandler = async () => ({ ok: true, value: 'done' })) {
   const ipcMain = new FakeIpcMain();

@@ -3,95 +3,30 @@
  * instance's request (or argv), and macOS's open-file reach `onLaunchRequest` once the page has
  * loaded; and the pieces behind it (the queue, the integration host).
  */
-import { EventEmitter } from 'node:events';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Api } from '../../main/api/index.ts';
 import { desktopHost, shortcutIo } from '../../main/desktop/integration-host.ts';
 import { createLaunchQueue } from '../../main/desktop/launch-queue.ts';
-import { FakeIpcMain, FakeSession, FakeWebContents } from './fakes.ts';
+import { FakeIpcMain, FakeSession, FakeWebContents, FakeBrowserWindow, electronModule, fakeElectron } from '../helpers/electron-fake.ts';
 
-class FakeWindow extends EventEmitter {
-  static all: FakeWindow[] = [];
-  webContents = new FakeWebContents();
-  destroyed = false;
-  focused = 0;
-  constructor() {
-    super();
-    FakeWindow.all.push(this);
-  }
-  static getAllWindows = () => FakeWindow.all.filter((w) => !w.destroyed);
-  show() {}
-  setBackgroundColor() {}
-  async loadURL() {}
-  isDestroyed = () => this.destroyed;
-  isMinimized = () => false;
-  restore() {}
-  focus() {
-    this.focused++;
-  }
-  close() {
-    this.destroyed = true;
-    this.emit('closed');
-  }
-}
 
-const current = vi.hoisted(() => ({ electron: null as unknown as Record<string, unknown> }));
-vi.mock('electron', () => {
-  const forward = (name: string) =>
-    new Proxy(function () {}, {
-      get: (_t, key) => {
-        const target = current.electron[name] as Record<string | symbol, unknown>;
-        const value = target[key];
-        return typeof value === 'function' && name !== 'BrowserWindow' ? value.bind(target) : value;
-      },
-      construct: () => new FakeWindow(),
-    });
-  const names = ['app', 'BrowserWindow', 'dialog', 'ipcMain', 'Menu', 'nativeTheme', 'protocol', 'session', 'shell'];
-  return Object.fromEntries(names.map((n) => [n, forward(n)]));
-});
+vi.mock('electron', async () => (await import('../helpers/electron-fake.ts')).fakeElectronModule());
 const { startDesktop } = await import('../../main/desktop/main.ts');
 
-function fakeElectron(lock: boolean) {
-  let ready: () => void = () => {};
-  const readyPromise = new Promise<void>((r) => (ready = r));
-  const app = Object.assign(new EventEmitter(), {
-    isPackaged: true,
-    enableSandbox: vi.fn(),
-    requestSingleInstanceLock: vi.fn((_data?: unknown) => lock),
-    quit: vi.fn(),
-    exit: vi.fn(),
-    whenReady: () => readyPromise,
-    getAppPath: () => '/opt/terrarium/resources/app.asar',
-    getVersion: () => '0.1.0',
-    setAboutPanelOptions: vi.fn(),
-  });
-  return {
-    ready,
-    app,
-    BrowserWindow: FakeWindow,
-    dialog: { showOpenDialog: vi.fn(), showMessageBox: vi.fn(), showErrorBox: vi.fn() },
-    ipcMain: new FakeIpcMain(),
-    Menu: { buildFromTemplate: (t: unknown) => t, setApplicationMenu: vi.fn() },
-    nativeTheme: Object.assign(new EventEmitter(), { shouldUseDarkColors: false }),
-    protocol: { registerSchemesAsPrivileged: vi.fn(), handle: vi.fn() },
-    session: { defaultSession: new FakeSession() },
-    shell: { openExternal: vi.fn() },
-  };
-}
 
 const api = { handle: vi.fn(), onEvent: vi.fn(() => () => {}), close: vi.fn() } as unknown as Api;
 const flush = () => new Promise((r) => setTimeout(r, 0));
 
 async function start(argv: string[], opts: { lock?: boolean; platform?: NodeJS.Platform } = {}) {
   const electron = fakeElectron(opts.lock ?? true);
-  current.electron = electron;
+  electronModule.current = electron;
   const delivered: unknown[] = [];
   startDesktop(() => api, { platform: opts.platform ?? 'linux', argv, onLaunchRequest: (request, window) => delivered.push({ request, window }) });
   return { electron, delivered };
 }
 
 beforeEach(() => {
-  FakeWindow.all = [];
+  FakeBrowserWindow.all = [];
 });
 
 describe('launch requests in the shell', () => {
@@ -105,7 +40,7 @@ describe('launch requests in the shell', () => {
     const { electron, delivered } = await start(['terrarium', '/home/ada/x.wasm']);
     electron.ready();
     await flush();
-    const win = FakeWindow.all[0]!;
+    const win = FakeBrowserWindow.all[0]!;
     expect(delivered).toEqual([]);
     win.webContents.emit('did-finish-load');
     expect(delivered).toEqual([{ request: { kind: 'open-file', path: '/home/ada/x.wasm' }, window: win }]);
@@ -115,7 +50,7 @@ describe('launch requests in the shell', () => {
     const { electron, delivered } = await start(['terrarium']);
     electron.ready();
     await flush();
-    const win = FakeWindow.all[0]!;
+    const win = FakeBrowserWindow.all[0]!;
     win.webContents.emit('did-finish-load');
     electron.app.emit('second-instance', {}, ['terrarium', '--run', 'reordered'], '/home/ada', { kind: 'run', app: 'a1' });
     electron.app.emit('second-instance', {}, ['terrarium', 'y.wasm'], '/home/ada', {});
@@ -134,14 +69,14 @@ describe('launch requests in the shell', () => {
     expect(early.preventDefault).toHaveBeenCalled();
     electron.ready();
     await flush();
-    FakeWindow.all[0]!.webContents.emit('did-finish-load');
-    FakeWindow.all[0]!.close();
+    FakeBrowserWindow.all[0]!.webContents.emit('did-finish-load');
+    FakeBrowserWindow.all[0]!.close();
     electron.app.emit('open-file', { preventDefault() {} }, '/Users/ada/b.wasm');
-    expect(FakeWindow.all).toHaveLength(2);
-    FakeWindow.all[1]!.webContents.emit('did-finish-load');
+    expect(FakeBrowserWindow.all).toHaveLength(2);
+    FakeBrowserWindow.all[1]!.webContents.emit('did-finish-load');
     expect(delivered).toEqual([
-      { request: { kind: 'open-file', path: '/Users/ada/a.wasm' }, window: FakeWindow.all[0] },
-      { request: { kind: 'open-file', path: '/Users/ada/b.wasm' }, window: FakeWindow.all[1] },
+      { request: { kind: 'open-file', path: '/Users/ada/a.wasm' }, window: FakeBrowserWindow.all[0] },
+      { request: { kind: 'open-file', path: '/Users/ada/b.wasm' }, window: FakeBrowserWindow.all[1] },
     ]);
   });
 });

@@ -2,97 +2,15 @@
  * The shell's wiring (main/desktop/main.ts) against a fake `electron` module: what is installed
  * before and after ready, on which objects, and what the app does on its lifecycle events.
  */
-import { EventEmitter } from 'node:events';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MenuItemConstructorOptions } from 'electron';
 import type { Api } from '../../main/api/index.ts';
 import { EVENT_CHANNEL, REQUEST_CHANNEL } from '../../preload/api.ts';
-import { FakeIpcMain, FakeSession, FakeWebContents, fakeEvent, fakeFrame, ipcEvent } from './fakes.ts';
+import { FakeIpcMain, FakeSession, FakeWebContents, fakeEvent, fakeFrame, ipcEvent, FakeBrowserWindow, electronModule, fakeElectron } from '../helpers/electron-fake.ts';
 
-class FakeBrowserWindow extends EventEmitter {
-  static all: FakeBrowserWindow[] = [];
-  static getAllWindows() {
-    return FakeBrowserWindow.all.filter((w) => !w.destroyed);
-  }
-  webContents = new FakeWebContents();
-  destroyed = false;
-  minimized = false;
-  focused = 0;
-  loaded: string[] = [];
-  readonly options: Record<string, unknown>;
-  constructor(options: Record<string, unknown>) {
-    super();
-    this.options = options;
-    FakeBrowserWindow.all.push(this);
-  }
-  show() {}
-  setBackgroundColor() {}
-  async loadURL(url: string) {
-    this.loaded.push(url);
-  }
-  isDestroyed() {
-    return this.destroyed;
-  }
-  isMinimized() {
-    return this.minimized;
-  }
-  restore() {
-    this.minimized = false;
-  }
-  focus() {
-    this.focused++;
-  }
-  close() {
-    this.destroyed = true;
-    this.emit('closed');
-  }
-}
 
-function fakeElectron(lock: boolean) {
-  let ready: () => void = () => {};
-  const readyPromise = new Promise<void>((r) => (ready = r));
-  const log: string[] = [];
-  const app = Object.assign(new EventEmitter(), {
-    isPackaged: true,
-    enableSandbox: vi.fn(() => log.push('enableSandbox')),
-    requestSingleInstanceLock: vi.fn(() => lock),
-    quit: vi.fn(),
-    exit: vi.fn(),
-    whenReady: vi.fn(() => readyPromise),
-    getAppPath: () => '/opt/terrarium/resources/app.asar',
-    getVersion: () => '0.1.0',
-    setAboutPanelOptions: vi.fn(),
-  });
-  return {
-    ready,
-    log,
-    app,
-    BrowserWindow: FakeBrowserWindow,
-    dialog: { showOpenDialog: vi.fn(), showMessageBox: vi.fn(), showErrorBox: vi.fn() },
-    ipcMain: new FakeIpcMain(),
-    Menu: { buildFromTemplate: (t: MenuItemConstructorOptions[]) => t, setApplicationMenu: vi.fn() },
-    nativeTheme: Object.assign(new EventEmitter(), { shouldUseDarkColors: false }),
-    protocol: { registerSchemesAsPrivileged: vi.fn(() => log.push('registerSchemesAsPrivileged')), handle: vi.fn() },
-    session: { defaultSession: new FakeSession() },
-    shell: { openExternal: vi.fn(async () => {}) },
-  };
-}
 
-const current = vi.hoisted(() => ({ electron: null as unknown as Record<string, unknown> }));
-/** Each export reads the current test's fake, so every test starts from fresh objects. */
-vi.mock('electron', () => {
-  const forward = (name: string) =>
-    new Proxy(function () {}, {
-      get: (_t, key) => {
-        const target = current.electron[name] as Record<string | symbol, unknown>;
-        const value = target[key];
-        return typeof value === 'function' && name !== 'BrowserWindow' ? value.bind(target) : value;
-      },
-      construct: (_t, args) => new (current.electron[name] as new (...a: unknown[]) => object)(...args),
-    });
-  const names = ['app', 'BrowserWindow', 'dialog', 'ipcMain', 'Menu', 'nativeTheme', 'protocol', 'session', 'shell'];
-  return Object.fromEntries(names.map((n) => [n, forward(n)]));
-});
+vi.mock('electron', async () => (await import('../helpers/electron-fake.ts')).fakeElectronModule());
 
 const { startDesktop } = await import('../../main/desktop/main.ts');
 
@@ -119,7 +37,7 @@ const flush = () => new Promise((r) => setTimeout(r, 0));
 async function start(opts: { lock?: boolean; platform?: NodeJS.Platform; dev?: boolean } = {}) {
   const electron = fakeElectron(opts.lock ?? true);
   electron.app.isPackaged = !opts.dev;
-  current.electron = electron;
+  electronModule.current = electron;
   const api = fakeApi();
   const createApi = vi.fn(() => api as unknown as Api);
   startDesktop(createApi, { platform: opts.platform ?? 'linux' });
@@ -293,7 +211,7 @@ describe('startDesktop', () => {
 
   it('says why and exits when the core cannot start', async () => {
     const electron = fakeElectron(true);
-    current.electron = electron;
+    electronModule.current = electron;
     startDesktop(() => {
       throw new Error('the library is locked');
     }, { platform: 'linux' });

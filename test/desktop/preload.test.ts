@@ -2,14 +2,14 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { EVENT_CHANNEL, REQUEST_CHANNEL, type TerrariumApi } from '../../preload/api.ts';
 import type { PreloadIpc } from '../../preload/index.ts';
-import { FakeIpcRenderer } from './fakes.ts';
+import { FakeIpcRenderer } from '../helpers/electron-fake.ts';
 
 const electron = vi.hoisted(() => {
   const exposed: { key: string; api: unknown }[] = [];
   return { exposed, contextBridge: { exposeInMainWorld: (key: string, api: unknown) => exposed.push({ key, api }) }, ipcRenderer: {} as unknown };
 });
 vi.mock('electron', async () => {
-  const { FakeIpcRenderer: Fake } = await import('./fakes.ts');
+  const { FakeIpcRenderer: Fake } = await import('../helpers/electron-fake.ts');
   electron.ipcRenderer = new Fake();
   return { contextBridge: electron.contextBridge, ipcRenderer: electron.ipcRenderer };
 });

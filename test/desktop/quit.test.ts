@@ -2,7 +2,7 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
 import { installQuitGuard } from '../../main/desktop/quit.ts';
-import { fakeEvent } from './fakes.ts';
+import { fakeEvent } from '../helpers/electron-fake.ts';
 
 function fakeApp() {
   return Object.assign(new EventEmitter(), { quit: vi.fn() });

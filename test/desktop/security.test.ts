@@ -6,7 +6,7 @@ import {
   CONTENT_SECURITY_POLICY, createExternalOpener, type GuardedContents, installNavigationGuards, installPermissionHandlers,
   isTrustedSender, type PermissionSession, type SenderEvent, SECURITY_HEADERS, vetExternalUrl, webPreferences, withSecurityHeaders,
 } from '../../main/desktop/security.ts';
-import { FakeSession, FakeWebContents, fakeEvent, fakeFrame } from './fakes.ts';
+import { FakeSession, FakeWebContents, fakeEvent, fakeFrame } from '../helpers/electron-fake.ts';
 
 describe('webPreferences', () => {
   const prefs: WebPreferences = webPreferences('/app/out/preload/index.cjs');

@@ -10,8 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type E2E, fixture, screenshot, seed, seriousViolations, startE2E } from './harness.ts';
-import { UI_TIMEOUT, browseTo, call, dropFile, focusTerminal, stopAllRuns, tile, visiblePane, waitForRun, waitForText } from './ui.ts';
+import { type E2E, fixture, screenshot, seed, seriousViolations, startE2E } from '../helpers/e2e/harness.ts';
+import { UI_TIMEOUT, browseTo, call, dropFile, focusTerminal, stopAllRuns, tile, visiblePane, waitForRun, waitForText } from '../helpers/e2e/ui.ts';
 
 /** What Tab focuses: its name for the report, and how its focus shows. */
 interface TabStop {

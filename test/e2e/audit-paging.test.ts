@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { Library } from '../../main/library/library.ts';
 import { AUDIT_ROWS_PER_RUN } from '../../main/library/audit.ts';
-import { type E2E, fixture, screenshot, seed, startE2E } from './harness.ts';
-import { UI_TIMEOUT, tile } from './ui.ts';
+import { type E2E, fixture, screenshot, seed, startE2E } from '../helpers/e2e/harness.ts';
+import { UI_TIMEOUT, tile } from '../helpers/e2e/ui.ts';
 
 let e: E2E;
 const EARLY = 30;

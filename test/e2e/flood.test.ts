@@ -21,9 +21,9 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { type Api, createApi } from '../../main/api/index.ts';
 import { type WebServer, rendererDir, startWebServer } from '../../main/web/server.ts';
 import type { RunExit } from '../../preload/api.ts';
-import { type RawPage, launchRawPage } from './cdp.ts';
-import { fixture, seed } from './harness.ts';
-import { call, stopAllRuns } from './ui.ts';
+import { type RawPage, launchRawPage } from '../helpers/e2e/cdp.ts';
+import { fixture, seed } from '../helpers/e2e/harness.ts';
+import { call, stopAllRuns } from '../helpers/e2e/ui.ts';
 
 const MiB = 1024 * 1024;
 const FLOOD_MIB = 100;

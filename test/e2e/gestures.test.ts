@@ -20,8 +20,8 @@ import { CommandNameError } from '../../main/integration/commands.ts';
 import { commandNameProblem } from '../../main/integration/names.ts';
 import { rendererDir, startWebServer } from '../../main/web/server.ts';
 import type { Events, PromptRequest, RunExit } from '../../preload/api.ts';
-import { type E2E, browserPath, fixture, screenshot, screenshotDir, seed, seriousViolations, startE2E } from './harness.ts';
-import { UI_TIMEOUT, browseTo, call, paneOf, stopAllRuns, terminalText, tile, visiblePane, waitForRun, waitForText } from './ui.ts';
+import { type E2E, browserPath, fixture, screenshot, screenshotDir, seed, seriousViolations, startE2E } from '../helpers/e2e/harness.ts';
+import { UI_TIMEOUT, browseTo, call, paneOf, stopAllRuns, terminalText, tile, visiblePane, waitForRun, waitForText } from '../helpers/e2e/ui.ts';
 
 let e: E2E;
 let catId: string;

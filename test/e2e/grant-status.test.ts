@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { type E2E, fixture, seed, seriousViolations, startE2E } from './harness.ts';
-import { UI_TIMEOUT, call, tile } from './ui.ts';
+import { type E2E, fixture, seed, seriousViolations, startE2E } from '../helpers/e2e/harness.ts';
+import { UI_TIMEOUT, call, tile } from '../helpers/e2e/ui.ts';
 
 let e: E2E;
 let root: string;

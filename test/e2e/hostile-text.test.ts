@@ -12,9 +12,9 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { buildModule, producersPayload } from '../library/helpers.ts';
-import { type E2E, screenshot, startE2E } from './harness.ts';
-import { UI_TIMEOUT, browseTo, call } from './ui.ts';
+import { buildModule, producersPayload } from '../helpers/library.ts';
+import { type E2E, screenshot, startE2E } from '../helpers/e2e/harness.ts';
+import { UI_TIMEOUT, browseTo, call } from '../helpers/e2e/ui.ts';
 
 const RLO = '\u202E';
 const SPOOF = `trusted.wasm${RLO}exe.txt`;

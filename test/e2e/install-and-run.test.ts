@@ -8,8 +8,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { type E2E, fixture, startE2E } from './harness.ts';
-import { UI_TIMEOUT, browseTo, call, focusTerminal, occurrences, terminalText, tile, visiblePane, waitForRun, waitForText } from './ui.ts';
+import { type E2E, fixture, startE2E } from '../helpers/e2e/harness.ts';
+import { UI_TIMEOUT, browseTo, call, focusTerminal, occurrences, terminalText, tile, visiblePane, waitForRun, waitForText } from '../helpers/e2e/ui.ts';
 
 let e: E2E;
 let shared: string;

@@ -12,8 +12,8 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Events, PromptRequest } from '../../preload/api.ts';
-import { type E2E, fixture, screenshot, seed, seriousViolations, startE2E } from './harness.ts';
-import { UI_TIMEOUT, call, focusedAnswer, stopAllRuns, terminalText, tile, visiblePane, waitForRun } from './ui.ts';
+import { type E2E, fixture, screenshot, seed, seriousViolations, startE2E } from '../helpers/e2e/harness.ts';
+import { UI_TIMEOUT, call, focusedAnswer, stopAllRuns, terminalText, tile, visiblePane, waitForRun } from '../helpers/e2e/ui.ts';
 
 const MANY = 200;
 /** What the app prints first: a look-alike of Terrarium's question, then state meant to hide one. */

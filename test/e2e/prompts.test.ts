@@ -11,8 +11,8 @@ import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Events, PromptRequest } from '../../preload/api.ts';
-import { type E2E, fixture, screenshot, seed, seriousViolations, startE2E } from './harness.ts';
-import { UI_TIMEOUT, call, focusedAnswer, stopAllRuns, terminalText, tile, visiblePane, waitForRun, waitForText } from './ui.ts';
+import { type E2E, fixture, screenshot, seed, seriousViolations, startE2E } from '../helpers/e2e/harness.ts';
+import { UI_TIMEOUT, call, focusedAnswer, stopAllRuns, terminalText, tile, visiblePane, waitForRun, waitForText } from '../helpers/e2e/ui.ts';
 
 /** The renderer's grace period (PromptDialog's ARM_MS), plus a margin. */
 const ARMED_AFTER_MS = 700;

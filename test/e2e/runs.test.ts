@@ -3,8 +3,8 @@
  * apps run at once in two tabs whose input stays apart; Stop and Re-run.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { type E2E, fixture, seed, startE2E } from './harness.ts';
-import { UI_TIMEOUT, call, focusTerminal, occurrences, paneOf, terminalText, tile, visiblePane, waitForRun, waitForText } from './ui.ts';
+import { type E2E, fixture, seed, startE2E } from '../helpers/e2e/harness.ts';
+import { UI_TIMEOUT, call, focusTerminal, occurrences, paneOf, terminalText, tile, visiblePane, waitForRun, waitForText } from '../helpers/e2e/ui.ts';
 
 let e: E2E;
 let spin: string;

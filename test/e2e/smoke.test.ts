@@ -1,6 +1,6 @@
 /** The UI loads in a real browser against the real core, over the token-guarded WebSocket. */
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { type E2E, fixture, seed, seriousViolations, startE2E } from './harness.ts';
+import { type E2E, fixture, seed, seriousViolations, startE2E } from '../helpers/e2e/harness.ts';
 
 let e: E2E;
 beforeAll(async () => {

@@ -7,8 +7,8 @@
  * position request reaches neither the app's stdin nor the echoed line.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { type E2E, fixture, seed, startE2E } from './harness.ts';
-import { UI_TIMEOUT, call, focusTerminal, terminalText, tile, visiblePane, waitForRun, waitForText } from './ui.ts';
+import { type E2E, fixture, seed, startE2E } from '../helpers/e2e/harness.ts';
+import { UI_TIMEOUT, call, focusTerminal, terminalText, tile, visiblePane, waitForRun, waitForText } from '../helpers/e2e/ui.ts';
 
 let e: E2E;
 let appId: string;

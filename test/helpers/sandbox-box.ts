@@ -23,7 +23,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RESOLVERS } from './cli-run.ts';
+import { RESOLVERS } from './cli.ts';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const cliPath = join(repoRoot, 'bin', 'terrarium.js');

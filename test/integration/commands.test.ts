@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CommandNameError, commandLauncher, commandNameOf, commandOps, commandPath } from '../../main/integration/commands.ts';
-import { APP, LINUX, MAC, TRICKY, WINDOWS } from './helpers.ts';
+import { APP, LINUX, MAC, TRICKY, WINDOWS } from '../helpers/integration-hosts.ts';
 
 const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'terrarium-commands-'));
 afterAll(() => fs.rmSync(temp, { recursive: true, force: true }));

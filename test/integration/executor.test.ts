@@ -8,7 +8,7 @@ import { CollisionError, applyOps, commandFolderOnPath, commandOnPath, findExist
 import type { Host } from '../../main/integration/host.ts';
 import type { ShortcutOptions } from '../../main/integration/ops.ts';
 import { createIntegration } from '../../main/integration/service.ts';
-import { APP } from './helpers.ts';
+import { APP } from '../helpers/integration-hosts.ts';
 
 let home: string;
 let linux: Host;

@@ -11,7 +11,7 @@ import { desktopEntry } from '../../main/integration/linux.ts';
 import { bundlePath, infoPlist } from '../../main/integration/macos.ts';
 import { displayFileName } from '../../main/integration/names.ts';
 import { shortcutFileName, windowsShortcut } from '../../main/integration/windows.ts';
-import { LINUX, MAC, WINDOWS } from './helpers.ts';
+import { LINUX, MAC, WINDOWS } from '../helpers/integration-hosts.ts';
 
 /** Everything hostile at once: bidi tricks, ESC sequences, C1, separators, non-characters, a lone surrogate. */
 const EVIL_NAME = 'trusted.wasm\u202Eexe.txt\u2066\u200B\uFFFE\ud800';

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { folders } from '../../main/integration/host.ts';
 import { desktopEntry, desktopFileName, linuxShortcutOps } from '../../main/integration/linux.ts';
-import { APP, LINUX, TRICKY } from './helpers.ts';
+import { APP, LINUX, TRICKY } from '../helpers/integration-hosts.ts';
 
 function keys(entry: string): Map<string, string> {
   return new Map(entry.split('\n').filter((l) => /^[A-Za-z0-9-]+=/.test(l)).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));

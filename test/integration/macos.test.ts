@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { bundlePath, infoPlist, launchScript, macShortcutOps } from '../../main/integration/macos.ts';
-import { APP, MAC, TRICKY } from './helpers.ts';
+import { APP, MAC, TRICKY } from '../helpers/integration-hosts.ts';
 
 /** The plist's dict as key → raw value, after checking the XML is balanced and has no raw markup in text. */
 function plistDict(xml: string): Map<string, string> {

@@ -1,7 +1,7 @@
 /** Removal on uninstall and update on rename, per platform, as file operations. */
 import { describe, expect, it } from 'vitest';
 import { planRemoval, planRename, planShortcuts, supportsDesktopShortcut } from '../../main/integration/plan.ts';
-import { APP, LINUX, MAC, WINDOWS } from './helpers.ts';
+import { APP, LINUX, MAC, WINDOWS } from '../helpers/integration-hosts.ts';
 
 const RENAMED = { ...APP, name: 'Moo' };
 const summary = (ops: { op: string; path: string }[]) => ops.map((o) => `${o.op} ${o.path}`);

@@ -1,7 +1,7 @@
 /** Windows: .lnk options for Electron's shell.writeShortcutLink, and where they go. */
 import { describe, expect, it } from 'vitest';
 import { isAppShortcut, shortcutFileName, windowsShortcut, windowsShortcutOps } from '../../main/integration/windows.ts';
-import { APP, TRICKY, WINDOWS } from './helpers.ts';
+import { APP, TRICKY, WINDOWS } from '../helpers/integration-hosts.ts';
 
 describe('windowsShortcut', () => {
   it('targets Terrarium.exe with --run <id>, its icon and the app description', () => {

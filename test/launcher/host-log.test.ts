@@ -6,7 +6,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import { MAX_ENTRIES_PER_RUN, MAX_LOG_BYTES, hostLog } from '../../main/launcher/host-log.ts';
-import { fixture, removeTempDirs, runCli, tempDir } from '../helpers/cli-run.ts';
+import { fixture } from '../helpers/paths.ts';
+import { removeTempDirs, tempDir } from '../helpers/temp.ts';
+import { runCli } from '../helpers/cli.ts';
 
 afterEach(removeTempDirs);
 

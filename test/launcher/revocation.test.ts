@@ -12,7 +12,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type Api, createApi } from '../../main/api/index.ts';
 import { Library } from '../../main/library/library.ts';
 import type { Events, PromptRequest, RunExit, SessionInfo } from '../../preload/api.ts';
-import { cli, fixture, nodeBin, repoRoot, spawnCli, tempDir } from '../library/cli-helpers.ts';
+import { cli, nodeBin, repoRoot, spawnCli } from '../helpers/cli.ts';
+import { fixture } from '../helpers/paths.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const EACCES = 2;
 const WITHIN_MS = 1000;

@@ -11,8 +11,9 @@ import { afterEach, expect, test } from 'vitest';
 import { decider } from '../../main/launcher/asking.ts';
 import { type Choice, QUICK_WINDOW_MS, runPrompter } from '../../main/launcher/run-answers.ts';
 import { Library } from '../../main/library/library.ts';
+import { fixture } from '../helpers/paths.ts';
 
-const probe = path.resolve(import.meta.dirname, '..', 'fixtures', 'ask_probe.wasm');
+const probe = fixture('ask_probe');
 const temps: string[] = [];
 afterEach(() => {
   for (const t of temps.splice(0)) fs.rmSync(t, { recursive: true, force: true });

@@ -12,7 +12,8 @@ import { afterEach, beforeEach, expect, test } from 'vitest';
 import { AUDIT_ROWS_PER_RUN, type AuditRecord } from '../../main/library/audit.ts';
 import { Library } from '../../main/library/library.ts';
 import { migrations } from '../../main/library/migrations/index.ts';
-import { fixture, tempDir } from './cli-helpers.ts';
+import { fixture } from '../helpers/paths.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 let home: string;
 let lib: Library;

@@ -10,7 +10,7 @@ import type { InstallOptions, InstallSource, Library } from '../../main/library/
 import {
   BAD, buildModule, cleanup, closedPortUrl, expectLibraryError, fixture, freshLibrary, librarySnapshot, sha256,
   startServer, storeTemps, tempDir, type TestServer, writeFile,
-} from './helpers.ts';
+} from '../helpers/library.ts';
 
 const stdio = fs.readFileSync(fixture('stdio'));
 

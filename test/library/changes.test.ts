@@ -8,7 +8,8 @@ import path from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import { watchChanges } from '../../main/library/changes.ts';
 import { Library } from '../../main/library/library.ts';
-import { fixture, tempDir } from './cli-helpers.ts';
+import { fixture } from '../helpers/paths.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const open: Library[] = [];
 const homes: string[] = [];

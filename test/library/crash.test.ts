@@ -14,10 +14,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Library } from '../../main/library/library.ts';
 import type { GrantInput, RunRecord } from '../../main/library/types.ts';
-import {
-  cli, cliJson, collect, fixture, flitePath, libraryProblems, prng, sha256, sleep, spawnCli, storeFiles, tempDir,
-  waitForOutput, withCustomSection, withLibrary,
-} from './cli-helpers.ts';
+import { cli, cliJson, collect, sleep, spawnCli, waitForOutput } from '../helpers/cli.ts';
+import { fixture, FLITE as flitePath } from '../helpers/paths.ts';
+import { libraryProblems, storeFiles, withLibrary } from '../helpers/library.ts';
+import { prng } from '../helpers/random.ts';
+import { sha256, withCustomSection } from '../helpers/wasm-assembler.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const SEED = 0x7e11a;
 

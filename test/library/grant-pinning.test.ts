@@ -13,7 +13,9 @@ import { policyFor } from '../../main/launcher/policy.ts';
 import type { GrantRecord } from '../../main/library/types.ts';
 import { resolverModes } from '../helpers/sandbox-box.ts';
 import { Library } from '../../main/library/library.ts';
-import { cli, cliJson, fixture, tempDir } from './cli-helpers.ts';
+import { cli, cliJson } from '../helpers/cli.ts';
+import { fixture } from '../helpers/paths.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const PERM = 63;
 const NOENT = 44;

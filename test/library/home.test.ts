@@ -8,7 +8,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { appDataFolder, dataHome, defaultLibraryHome, migrateLibrary } from '../../main/library/home.ts';
-import { cleanup, fixture, openLibrary, storeListing, tempDir } from './helpers.ts';
+import { cleanup, fixture, openLibrary, storeListing, tempDir } from '../helpers/library.ts';
 
 afterEach(cleanup);
 

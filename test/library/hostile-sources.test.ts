@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterEach, describe, expect, test } from 'vitest';
-import { type TestServer, cleanup, expectLibraryError, fixture, freshLibrary, librarySnapshot, sha256, startServer, storeTemps, tempDir, writeFile } from './helpers.ts';
+import { type TestServer, cleanup, expectLibraryError, fixture, freshLibrary, librarySnapshot, sha256, startServer, storeTemps, tempDir, writeFile } from '../helpers/library.ts';
 
 afterEach(cleanup);
 

@@ -8,7 +8,7 @@ import { describe, expect, test } from 'vitest';
 import { type Capability, CAPABILITIES, InspectError, inspectModule, parseModuleName, parseProducers } from '../../main/library/inspect.ts';
 import {
   BAD, FLITE, buildModule, customSection, fixture, leb, namePayload, producersPayload, section, sha256, str, vec, wasm,
-} from './helpers.ts';
+} from '../helpers/library.ts';
 
 async function inspectError(bytes: Uint8Array): Promise<InspectError> {
   try {

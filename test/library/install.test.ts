@@ -11,7 +11,7 @@ import { sourceFrom } from '../../main/library/library.ts';
 import {
   BAD, FLITE, cleanup, closedPortUrl, expectLibraryError, fixture, freshLibrary, librarySnapshot, openLibrary,
   sha256, startServer, storeListing, storeTemps, tempDir, type TestServer, writeFile,
-} from './helpers.ts';
+} from '../helpers/library.ts';
 
 afterEach(cleanup);
 

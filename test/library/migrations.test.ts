@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, test } from 'vitest';
 import { LibraryError, migrate } from '../../main/library/db.ts';
 import { migrations } from '../../main/library/migrations/index.ts';
-import { cleanup, expectLibraryError, fixture, openLibrary, sha256, storeListing, tempDir } from './helpers.ts';
+import { cleanup, expectLibraryError, fixture, openLibrary, sha256, storeListing, tempDir } from '../helpers/library.ts';
 
 afterEach(cleanup);
 

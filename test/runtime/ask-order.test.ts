@@ -5,14 +5,14 @@
  */
 import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { expect, test } from 'vitest';
 import { loadCommand } from '../../main/runtime/load.ts';
 import { startRun } from '../../main/runtime/run.ts';
+import { fixture } from '../helpers/paths.ts';
 
 /** More than the output ring holds (1 MiB), so the guest is still writing when the host pauses. */
 const FILL = 1_500_000;
-const program = path.resolve(import.meta.dirname, '..', 'fixtures', 'ask_hostile.wasm');
+const program = fixture('ask_hostile');
 
 test('output written before an ask reaches the consumer before the question does', async () => {
   const events: string[] = [];

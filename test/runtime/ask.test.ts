@@ -10,8 +10,9 @@ import { afterEach, expect, test } from 'vitest';
 import type { AskOperation } from '../../main/runtime/ask.ts';
 import { loadCommand } from '../../main/runtime/load.ts';
 import { type Preopen, type RunHandle, startRun } from '../../main/runtime/run.ts';
+import { fixture } from '../helpers/paths.ts';
 
-const probe = path.resolve(import.meta.dirname, '..', 'fixtures', 'ask_probe.wasm');
+const probe = fixture('ask_probe');
 const dirs: string[] = [];
 afterEach(() => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
@@ -207,7 +208,7 @@ test('a descriptor opened through an answer stops working once that answer is ta
   let out = '';
   let taken = false;
   const handle: RunHandle = startRun({
-    module: loadCommand(fs.readFileSync(path.resolve(import.meta.dirname, '..', 'fixtures', 'held_read.wasm'))),
+    module: loadCommand(fs.readFileSync(fixture('held_read'))),
     args: ['held_read.wasm', secret],
     env: [],
     preopens: [askRoot],

@@ -7,7 +7,9 @@
 import { closeSync, lstatSync, openSync, readFileSync, readdirSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type CliResult, fixture, RESOLVERS, removeTempDirs, runCli, tempDir } from '../helpers/cli-run.ts';
+import { type CliResult, RESOLVERS, runCli } from '../helpers/cli.ts';
+import { fixture } from '../helpers/paths.ts';
+import { removeTempDirs, tempDir } from '../helpers/temp.ts';
 
 afterEach(removeTempDirs);
 

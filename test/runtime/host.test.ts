@@ -4,7 +4,6 @@
  * log only, never the app's output).
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import { expect, test } from 'vitest';
 import { Errno, Filetype, RIGHTS_ALL } from '../../main/runtime/abi.ts';
 import { FdTable } from '../../main/runtime/fd-table.ts';
@@ -12,9 +11,10 @@ import { createImports } from '../../main/runtime/host.ts';
 import { GuestMemory } from '../../main/runtime/memory.ts';
 import { GuestStdio } from '../../main/runtime/stdio.ts';
 import { Ring, createRing } from '../../main/runtime/ring.ts';
+import { fixture } from '../helpers/paths.ts';
 
 test('an internal error gives the app EIO and reports one line, the stack only as detail', () => {
-  const module = new WebAssembly.Module(fs.readFileSync(path.resolve(import.meta.dirname, '..', 'fixtures', 'stdio.wasm')));
+  const module = new WebAssembly.Module(fs.readFileSync(fixture('stdio')));
   const fds = new FdTable();
   // A broken table entry (a host fd Node refuses with a RangeError that has no errno): a host bug.
   const fd = fds.add({

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { loadCommand } from '../../main/runtime/load.ts';
 import { GuestMemory, MAX_IOVS, MAX_IO_BYTES, MAX_PATH_BYTES } from '../../main/runtime/memory.ts';
 import { startRun } from '../../main/runtime/run.ts';
+import { fixture } from '../helpers/paths.ts';
 
 const PAGE = 65536;
 
@@ -223,7 +224,7 @@ describe('a transfer of 4 GiB or more', () => {
     let out = 0;
     let err = '';
     const handle = startRun({
-      module: loadCommand(fs.readFileSync(path.resolve(import.meta.dirname, '..', 'fixtures', 'iov_huge.wasm'))),
+      module: loadCommand(fs.readFileSync(fixture('iov_huge'))),
       args: ['iov_huge.wasm'], env: [], preopens: [],
       onOutput: (stream, data) => {
         if (stream === 1) out += data.length;

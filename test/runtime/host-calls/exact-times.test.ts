@@ -7,7 +7,9 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fixture, removeTempDirs, runCli, tempDir } from '../../helpers/cli-run.ts';
+import { fixture } from '../../helpers/paths.ts';
+import { removeTempDirs, tempDir } from '../../helpers/temp.ts';
+import { runCli } from '../../helpers/cli.ts';
 
 afterEach(removeTempDirs);
 

@@ -9,8 +9,9 @@ import path from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import { loadCommand } from '../../../main/runtime/load.ts';
 import { startRun } from '../../../main/runtime/run.ts';
+import { fixture } from '../../helpers/paths.ts';
 
-const wasm = path.resolve(import.meta.dirname, '..', '..', 'fixtures', 'exact_times.wasm');
+const wasm = fixture('exact_times');
 const made: string[] = [];
 afterEach(() => {
   for (const d of made.splice(0)) fs.rmSync(d, { recursive: true, force: true });

@@ -5,8 +5,8 @@
  */
 import type { Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
-import type { Api } from '../../main/api/index.ts';
-import type { RequestArgs, RequestName, RequestResult } from '../../preload/api.ts';
+import type { Api } from '../../../main/api/index.ts';
+import type { RequestArgs, RequestName, RequestResult } from '../../../preload/api.ts';
 
 /** How long a UI condition may take to come true. */
 export const UI_TIMEOUT = 20_000;

@@ -9,7 +9,10 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { policyFor } from '../../main/launcher/policy.ts';
 import type { AppRecord, GrantRecord, RunRecord } from '../../main/library/types.ts';
-import { cli, cliJson, collect, fixture, flitePath, libraryProblems, spawnCli, storeFiles, tempDir, waitForOutput, withLibrary } from './cli-helpers.ts';
+import { cli, cliJson, collect, spawnCli, waitForOutput } from '../helpers/cli.ts';
+import { fixture, FLITE as flitePath } from '../helpers/paths.ts';
+import { libraryProblems, storeFiles, withLibrary } from '../helpers/library.ts';
+import { removeTempDirs, tempDir } from '../helpers/temp.ts';
 
 const MiB = 1024 * 1024;
 const meta = (id: number) => ({ id, createdAt: '2026-01-01T00:00:00.000Z', lastUsedAt: null });
@@ -116,13 +119,10 @@ describe('terrarium run APP', () => {
   let home: string;
   let scratch: string;
   beforeEach(() => {
-    home = tempDir('terrarium-home-');
-    scratch = tempDir('terrarium-scratch-');
+    home = tempDir('home');
+    scratch = tempDir('scratch');
   });
-  afterEach(() => {
-    fs.rmSync(home, { recursive: true, force: true });
-    fs.rmSync(scratch, { recursive: true, force: true });
-  });
+  afterEach(removeTempDirs);
 
   const install = async (file: string, ...extra: string[]): Promise<AppRecord> =>
     (await cliJson<{ app: AppRecord }>(home, ['install', file, '--json', ...extra])).app;

@@ -6,7 +6,9 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type CliResult, fixture, removeTempDirs, runCli, tempDir } from '../helpers/cli-run.ts';
+import { type CliResult, runCli } from '../helpers/cli.ts';
+import { fixture } from '../helpers/paths.ts';
+import { removeTempDirs, tempDir } from '../helpers/temp.ts';
 
 afterEach(removeTempDirs);
 

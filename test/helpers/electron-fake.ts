@@ -3,7 +3,8 @@
  * so every security item is tested without Electron. Each records what was installed on it.
  */
 import { EventEmitter } from 'node:events';
-import type { HandlerDetails, IpcMainInvokeEvent, WindowOpenHandlerResponse } from 'electron';
+import type { HandlerDetails, IpcMainInvokeEvent, MenuItemConstructorOptions, WindowOpenHandlerResponse } from 'electron';
+import { vi } from 'vitest';
 
 /** An Electron-style event: `preventDefault()` marks it. */
 export interface FakeEvent {
@@ -130,4 +131,108 @@ export class FakeIpcRenderer extends EventEmitter {
   deliver(channel: string, message: unknown): void {
     this.emit(channel, { sender: this, senderId: 0, ports: [] }, message);
   }
+}
+
+// --- the `electron` module itself -----------------------------------------------------------------
+
+/** A BrowserWindow stand-in: records what it loaded and how it was shown, focused and closed. */
+export class FakeBrowserWindow extends EventEmitter {
+  static all: FakeBrowserWindow[] = [];
+  static getAllWindows(): FakeBrowserWindow[] {
+    return FakeBrowserWindow.all.filter((w) => !w.destroyed);
+  }
+  webContents = new FakeWebContents();
+  destroyed = false;
+  minimized = false;
+  focused = 0;
+  shown = 0;
+  background = '';
+  loaded: string[] = [];
+  readonly options: Record<string, unknown>;
+  constructor(options: Record<string, unknown> = {}) {
+    super();
+    this.options = options;
+    FakeBrowserWindow.all.push(this);
+  }
+  show(): void {
+    this.shown++;
+  }
+  setBackgroundColor(c: string): void {
+    this.background = c;
+  }
+  async loadURL(url: string): Promise<void> {
+    this.loaded.push(url);
+  }
+  isDestroyed(): boolean {
+    return this.destroyed;
+  }
+  isMinimized(): boolean {
+    return this.minimized;
+  }
+  restore(): void {
+    this.minimized = false;
+  }
+  focus(): void {
+    this.focused++;
+  }
+  close(): void {
+    this.destroyed = true;
+    this.emit('closed');
+  }
+}
+
+/**
+ * A fresh set of the Electron objects the shell uses, with `ready()` to fire `app.whenReady()`
+ * and `log` recording the calls whose order matters (enableSandbox, registerSchemesAsPrivileged).
+ */
+export function fakeElectron(lock: boolean) {
+  let ready: () => void = () => {};
+  const readyPromise = new Promise<void>((r) => (ready = r));
+  const log: string[] = [];
+  const app = Object.assign(new EventEmitter(), {
+    isPackaged: true,
+    enableSandbox: vi.fn(() => log.push('enableSandbox')),
+    requestSingleInstanceLock: vi.fn((_data?: unknown) => lock),
+    quit: vi.fn(),
+    exit: vi.fn(),
+    whenReady: vi.fn(() => readyPromise),
+    getAppPath: () => '/opt/terrarium/resources/app.asar',
+    getVersion: () => '0.1.0',
+    setAboutPanelOptions: vi.fn(),
+  });
+  FakeBrowserWindow.all = [];
+  return {
+    ready,
+    log,
+    app,
+    BrowserWindow: FakeBrowserWindow,
+    dialog: { showOpenDialog: vi.fn(), showMessageBox: vi.fn(), showErrorBox: vi.fn() },
+    ipcMain: new FakeIpcMain(),
+    Menu: { buildFromTemplate: (t: MenuItemConstructorOptions[]) => t, setApplicationMenu: vi.fn() },
+    nativeTheme: Object.assign(new EventEmitter(), { shouldUseDarkColors: false }),
+    protocol: { registerSchemesAsPrivileged: vi.fn(() => log.push('registerSchemesAsPrivileged')), handle: vi.fn() },
+    session: { defaultSession: new FakeSession() },
+    shell: { openExternal: vi.fn(async () => {}) },
+  };
+}
+
+/** What the fake `electron` module forwards to: set `electronModule.current` in each test. */
+export const electronModule: { current: Record<string, unknown> } = { current: {} };
+
+/**
+ * The fake `electron` module, for `vi.mock('electron', async () => (await import(...)).fakeElectronModule())`:
+ * each export reads `electronModule.current` at use, so every test starts from fresh objects.
+ */
+export function fakeElectronModule(): Record<string, unknown> {
+  const forward = (name: string) =>
+    new Proxy(function () {}, {
+      get: (_t, key) => {
+        const target = electronModule.current[name] as Record<string | symbol, unknown>;
+        const value = target[key];
+        return typeof value === 'function' && name !== 'BrowserWindow' ? value.bind(target) : value;
+      },
+      construct: (_t, args) => new (electronModule.current[name] as new (...a: unknown[]) => object)(...args),
+    });
+  const names = ['app', 'BrowserWindow', 'dialog', 'ipcMain', 'Menu', 'nativeTheme', 'protocol', 'session', 'shell'];
+  return Object.fromEntries(names.map((n) => [n, forward(n)]));
 }

@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type BrowserContext, type Page, chromium } from 'playwright-core';
-import { type Api, createApi } from '../../main/api/index.ts';
-import { type WebServer, rendererDir, startWebServer } from '../../main/web/server.ts';
+import { type Api, createApi } from '../../../main/api/index.ts';
+import { type WebServer, rendererDir, startWebServer } from '../../../main/web/server.ts';
 
 export const repo = path.resolve(import.meta.dirname, '..', '..');
 export const fixture = (name: string): string => path.join(repo, 'test', 'fixtures', name);

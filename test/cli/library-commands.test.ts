@@ -9,7 +9,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AppRecord, AppSummary, GrantRecord, RunRecord } from '../../main/library/types.ts';
-import { cli, cliJson, fixture, sha256, storeFiles, tempDir, withCustomSection, withLibrary, libraryProblems } from './cli-helpers.ts';
+import { cli, cliJson } from '../helpers/cli.ts';
+import { fixture } from '../helpers/paths.ts';
+import { sha256, withCustomSection } from '../helpers/wasm-assembler.ts';
+import { storeFiles, withLibrary, libraryProblems } from '../helpers/library.ts';
+import { removeTempDirs, tempDir } from '../helpers/temp.ts';
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const APP_KEYS = ['description', 'id', 'inspection', 'installedAt', 'lastRunAt', 'manifest', 'name', 'sha256', 'size', 'source', 'version'];
@@ -21,13 +25,10 @@ type Installed = { action: 'installed' | 'updated' | 'unchanged'; app: AppRecord
 let home: string;
 let scratch: string;
 beforeEach(() => {
-  home = tempDir('terrarium-home-');
-  scratch = tempDir('terrarium-scratch-');
+  home = tempDir('home');
+  scratch = tempDir('scratch');
 });
-afterEach(() => {
-  fs.rmSync(home, { recursive: true, force: true });
-  fs.rmSync(scratch, { recursive: true, force: true });
-});
+afterEach(removeTempDirs);
 
 const install = (file: string, ...extra: string[]): Promise<Installed> => cliJson<Installed>(home, ['install', file, '--json', ...extra]);
 const grantsOf = (app: string): Promise<GrantRecord[]> => cliJson<GrantRecord[]>(home, ['grants', app, '--json']);
