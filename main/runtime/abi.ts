@@ -3,9 +3,6 @@
  * Source: WebAssembly/WASI `legacy/preview1/witx/typenames.witx`.
  */
 
-/** The module name of WASI preview 1 imports. */
-export const WASI_MODULE = 'wasi_snapshot_preview1';
-
 /** Error codes returned by every WASI function (`errno`, u16). */
 export const Errno = {
   success: 0, '2big': 1, acces: 2, addrinuse: 3, addrnotavail: 4, afnosupport: 5, again: 6,
@@ -62,10 +59,6 @@ export const RIGHTS_REGULAR_FILE =
 export const RIGHTS_DIRECTORY =
   R.fd_fdstat_set_flags | R.fd_sync | R.fd_datasync | R.fd_advise | RIGHTS_DIR_MUTATE | R.path_open |
   R.fd_readdir | R.path_readlink | R.path_filestat_get | R.fd_filestat_get | R.fd_filestat_set_times;
-
-/** Rights of a terminal-like stream (stdio). */
-export const RIGHTS_STREAM =
-  R.fd_read | R.fd_write | R.fd_fdstat_set_flags | R.fd_filestat_get | R.poll_fd_readwrite;
 
 /** `filetype` (u8). */
 export const Filetype = {

@@ -5,7 +5,8 @@
  */
 import fs from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { type Capability, CAPABILITIES, InspectError, inspectModule, parseModuleName, parseProducers } from '../../main/library/inspect.ts';
+import { type Capability, CAPABILITIES, InspectError, inspectModule } from '../../main/library/inspect.ts';
+import { parseModuleName, parseProducers } from '../../main/wasm/custom-sections.ts';
 import {
   BAD, FLITE, buildModule, customSection, fixture, leb, namePayload, producersPayload, section, sha256, str, vec, wasm,
 } from './helpers.ts';

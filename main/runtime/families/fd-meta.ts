@@ -80,7 +80,7 @@ function addListed(out: DirListing, dir: DirRef, listed: DirEntry[]): DirListing
 }
 
 /** The descriptor metadata family. */
-export function fdMeta(ctx: WasiContext): Provider {
+export function fdMeta(ctx: WasiContext) {
   const { fds } = ctx;
   return {
     /** Writes the descriptor's filetype, flags and rights. */
@@ -194,5 +194,5 @@ export function fdMeta(ctx: WasiContext): Provider {
       ctx.mem.setU32(bufused, used);
       return 0;
     },
-  };
+  } satisfies Provider;
 }

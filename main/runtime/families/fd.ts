@@ -36,7 +36,7 @@ function total(bufs: Uint8Array[]): number {
 }
 
 /** The descriptor I/O family. */
-export function fdIo(ctx: WasiContext): Provider {
+export function fdIo(ctx: WasiContext) {
   const { fds } = ctx;
   return {
     /** Reads into the iovecs from the current offset, advancing it; writes the byte count. */
@@ -169,5 +169,5 @@ export function fdIo(ctx: WasiContext): Provider {
       if (d.hostFd >= 0) fs.fdatasyncSync(d.hostFd);
       return 0;
     },
-  };
+  } satisfies Provider;
 }

@@ -69,7 +69,7 @@ function statProbe(follow: boolean) {
 }
 
 /** The path family. */
-export function pathOps(ctx: WasiContext): Provider {
+export function pathOps(ctx: WasiContext) {
   const { fds } = ctx;
   const follows = (flags: number): boolean => (flags & Lookupflags.symlink_follow) !== 0;
 
@@ -347,5 +347,5 @@ export function pathOps(ctx: WasiContext): Provider {
       });
       return 0;
     },
-  };
+  } satisfies Provider;
 }
