@@ -72,8 +72,14 @@ export const Whence = { set: 0, cur: 1, end: 2 } as const;
 /** `fdflags` (u16). */
 export const Fdflags = { append: 1, dsync: 2, nonblock: 4, rsync: 8, sync: 16 } as const;
 
+/** Every defined `fdflags` bit. */
+export const FDFLAGS_ALL = Fdflags.append | Fdflags.dsync | Fdflags.nonblock | Fdflags.rsync | Fdflags.sync;
+
 /** `oflags` (u16). */
 export const Oflags = { creat: 1, directory: 2, excl: 4, trunc: 8 } as const;
+
+/** Every defined `oflags` bit. */
+export const OFLAGS_ALL = Oflags.creat | Oflags.directory | Oflags.excl | Oflags.trunc;
 
 /** `lookupflags` (u32). */
 export const Lookupflags = { symlink_follow: 1 } as const;

@@ -20,7 +20,7 @@ test('an internal error gives the app EIO and reports one line, the stack only a
   // A broken table entry (a host fd Node refuses with a RangeError that has no errno): a host bug.
   const fd = fds.add({
     kind: 'file', hostFd: -7, filetype: Filetype.regular_file, rightsBase: RIGHTS_ALL, rightsInheriting: 0,
-    fdflags: 0, position: 0, readOnly: false, hostPath: '/nowhere',
+    fdflags: 0, position: 0, readOnly: false, hostPath: '/nowhere', origin: 0, ask: false,
   });
   const ctx = {
     mem: new GuestMemory(new WebAssembly.Memory({ initial: 1 })), fds, args: [], env: [],
