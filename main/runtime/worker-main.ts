@@ -16,7 +16,8 @@ import { Ring } from './ring.ts';
 import { GuestStdio } from './stdio.ts';
 import { answerRecheck, workerAsker } from './ask.ts';
 import { setReadOnlyDirs } from './path-resolve.ts';
-import { StaleFolder, identityKey, openPinned } from './pinned-folder.ts';
+import { StaleFolder, identityKey } from '../shared/folder-pin.ts';
+import { openPinned } from './pinned-folder.ts';
 import { guardLoading, hostCalls, onHostCallsNote } from './host-calls/index.ts';
 import type { WorkerConfig, WorkerMessage } from './worker-protocol.ts';
 
