@@ -96,17 +96,11 @@ export const Eventtype = { clock: 0, fd_read: 1, fd_write: 2 } as const;
 /** `subclockflags` (u16). */
 export const Subclockflags = { subscription_clock_abstime: 1 } as const;
 
-/** `eventrwflags` (u16). */
-export const Eventrwflags = { fd_readwrite_hangup: 1 } as const;
-
 /** `advice` (u8): the largest valid value. */
 export const ADVICE_MAX = 5;
 
 /** `preopentype` (u8). */
 export const Preopentype = { dir: 0 } as const;
-
-/** `sdflags` (u8). */
-export const Sdflags = { rd: 1, wr: 2 } as const;
 
 /** Struct sizes and field offsets (wasm32). */
 export const Layout = {
