@@ -4,11 +4,9 @@
  * functions, or lacks the `_start` and `memory` exports.
  */
 import { WasmBinaryError } from '../wasm/binary.ts';
-import { MAX_PAGES_32 } from '../wasm/memory.ts';
+import { MAX_PAGES_32, PAGE_BYTES } from '../wasm/memory.ts';
 import { WASI_MODULE, mistypedWasiImport } from '../wasm/preview1.ts';
 import { capMemory } from './module-limits.ts';
-
-const PAGE = 65536;
 
 /** Why a module cannot be run. */
 export class LoadError extends Error {}
@@ -18,7 +16,7 @@ export async function loadCommand(bytes: Uint8Array, memoryMaxBytes?: number): P
   let prepared = bytes;
   try {
     // wasm32 memory ends at 4 GiB (65536 pages): a larger cap is no cap.
-    const pages = memoryMaxBytes === undefined ? MAX_PAGES_32 : Math.min(MAX_PAGES_32, Math.max(1, Math.floor(memoryMaxBytes / PAGE)));
+    const pages = memoryMaxBytes === undefined ? MAX_PAGES_32 : Math.min(MAX_PAGES_32, Math.max(1, Math.floor(memoryMaxBytes / PAGE_BYTES)));
     prepared = capMemory(bytes, pages);
   } catch (err) {
     if (err instanceof WasmBinaryError) throw new LoadError(err.message);

@@ -16,6 +16,7 @@ import { Ring } from './ring.ts';
 import { GuestStdio } from './stdio.ts';
 import { answerRecheck, workerAsker } from './ask.ts';
 import { setReadOnlyDirs } from './path-resolve.ts';
+import { PAGE_BYTES } from '../wasm/memory.ts';
 import { StaleFolder, identityKey } from '../shared/folder-pin.ts';
 import { openPinned } from './pinned-folder.ts';
 import { guardLoading, hostCalls, onHostCallsNote } from './host-calls/index.ts';
@@ -134,7 +135,7 @@ function run(): void {
       post({ type: 'exit', code: err.code });
     } else {
       const bytes = memory?.buffer.byteLength ?? 0;
-      const atCap = config.memoryMaxBytes !== undefined && bytes + 65536 > config.memoryMaxBytes;
+      const atCap = config.memoryMaxBytes !== undefined && bytes + PAGE_BYTES > config.memoryMaxBytes;
       post({ type: 'trap', message: err instanceof Error ? err.message : String(err), memoryAtCap: atCap });
     }
   } finally {

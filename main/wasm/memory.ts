@@ -14,6 +14,9 @@ export interface MemoryLimits {
   shared: boolean;
 }
 
+/** Bytes in one page of linear memory (64 KiB). */
+export const PAGE_BYTES = 65536;
+
 /** Largest page count a 32-bit memory can have (4 GiB). */
 export const MAX_PAGES_32 = 65536;
 
