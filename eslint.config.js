@@ -2,9 +2,10 @@
 // recommended rules, nothing more. Svelte components are checked by svelte-check (npm run
 // typecheck), not here. Layering (which folder may import which) is dependency-cruiser's job
 // (.dependency-cruiser.cjs).
+import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
-export default tseslint.config(
+export default defineConfig(
   {
     ignores: ['out/**', 'dist/**', 'node_modules/**', '.cache/**', 'test/fixtures/**/*.js', 'renderer/**/*.svelte'],
   },
