@@ -53,6 +53,13 @@ module.exports = {
       to: { path: `${ENTRY}|^main/(api|launcher|library|integration)/|^preload/|node_modules/(better-sqlite3|electron)/` },
     },
     {
+      name: 'integration-is-a-base',
+      comment: 'main/integration/ (OS shortcuts, file associations: pure generators) imports no other layer of main/.',
+      severity: 'error',
+      from: { path: '^main/integration/' },
+      to: { path: `${ENTRY}|^main/(api|launcher|library|runtime)/` },
+    },
+    {
       name: 'no-electron-outside-desktop',
       comment: 'Only main/desktop/ and the preload script use Electron; everything else runs under plain Node.',
       severity: 'error',
