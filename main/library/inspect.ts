@@ -4,9 +4,10 @@
  * do, what its `producers` and `name` sections say, and what memory it asks for.
  */
 import crypto from 'node:crypto';
-import { WASI_MODULE } from '../runtime/abi.ts';
-import { ModuleLimitError, memoryLimits, readU32Leb } from '../runtime/module-limits.ts';
-import { mistypedWasiImport } from '../runtime/preview1-signatures.ts';
+import { WasmBinaryError } from '../wasm/binary.ts';
+import { parseModuleName, parseProducers } from '../wasm/custom-sections.ts';
+import { memoryLimits } from '../wasm/memory.ts';
+import { WASI_MODULE, mistypedWasiImport } from '../wasm/preview1.ts';
 import type { Capability, Inspection } from './types.ts';
 
 export type { Capability, Inspection } from './types.ts';
@@ -23,7 +24,6 @@ export const CAPABILITIES: Record<Capability, RegExp> = {
   'terminal i/o': /^(fd_read|fd_write)$/,
 };
 
-
 /** Why a module was refused; `code` is stable for scripts and tests. */
 export class InspectError extends Error {
   readonly code: 'empty' | 'not-wasm' | 'component' | 'malformed' | 'not-command' | 'unsupported-imports';
@@ -31,47 +31,6 @@ export class InspectError extends Error {
     super(message);
     this.code = code;
   }
-}
-
-function readName(b: Uint8Array, at: number): [string, number] {
-  const [len, p] = readU32Leb(b, at);
-  if (p + len > b.length) throw new ModuleLimitError('malformed', 'name runs past its section');
-  return [new TextDecoder('utf-8', { fatal: true }).decode(b.subarray(p, p + len)), p + len];
-}
-
-/** Parses a `producers` custom section (tool-conventions/ProducersSection.md). */
-export function parseProducers(section: Uint8Array): Inspection['producers'] {
-  const out: Inspection['producers'] = {};
-  let [fields, p] = readU32Leb(section, 0);
-  for (let i = 0; i < fields; i++) {
-    let field: string;
-    [field, p] = readName(section, p);
-    let count: number;
-    [count, p] = readU32Leb(section, p);
-    const values: { name: string; version: string }[] = [];
-    for (let j = 0; j < count; j++) {
-      let name: string;
-      let version: string;
-      [name, p] = readName(section, p);
-      [version, p] = readName(section, p);
-      values.push({ name, version });
-    }
-    out[field] = values;
-  }
-  return out;
-}
-
-/** The module name from a `name` custom section (subsection 0), if any. */
-export function parseModuleName(section: Uint8Array): string | null {
-  let p = 0;
-  while (p < section.length) {
-    const id = section[p++]!;
-    let size: number;
-    [size, p] = readU32Leb(section, p);
-    if (id === 0) return readName(section, p)[0];
-    p += size;
-  }
-  return null;
 }
 
 function custom(module: WebAssembly.Module, name: string): Uint8Array | undefined {
@@ -86,7 +45,7 @@ export async function inspectModule(bytes: Uint8Array): Promise<Inspection> {
   try {
     memory = memoryLimits(bytes);
   } catch (err) {
-    if (!(err instanceof ModuleLimitError)) throw err;
+    if (!(err instanceof WasmBinaryError)) throw err;
     const code = err.code === 'not-wasm' || err.code === 'component' ? err.code : 'malformed';
     throw new InspectError(code, err.message);
   }

@@ -13,7 +13,7 @@ import { appNameFrom, checkAppName } from './app-name.ts';
 import { AUDIT_ROWS_PER_RUN, type AuditRecord, type Decision, addAudit, addDenial, listAudit, listDenials, removeDenials, setUnknownAccess, unknownAccess } from './audit.ts';
 import { appRevision, bumpRevision, signalChange, watchChanges } from './changes.ts';
 import { addGrant, listGrants, type RevokeMatch, pinGrant, resetGrants, revokeGrants, touchGrants, writableFolders } from './grants.ts';
-import { type FolderPin, pinFolder, plantedLink } from '../runtime/pinned-folder.ts';
+import { type FolderPin, pinFolder, plantedLink } from '../shared/folder-pin.ts';
 import { defaultLibraryHome } from './home.ts';
 import { InspectError, inspectModule } from './inspect.ts';
 import { endRunRow, listRuns, startRunRow } from './runs.ts';

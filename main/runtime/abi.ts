@@ -3,9 +3,6 @@
  * Source: WebAssembly/WASI `legacy/preview1/witx/typenames.witx`.
  */
 
-/** The module name of WASI preview 1 imports. */
-export const WASI_MODULE = 'wasi_snapshot_preview1';
-
 /** Error codes returned by every WASI function (`errno`, u16). */
 export const Errno = {
   success: 0, '2big': 1, acces: 2, addrinuse: 3, addrnotavail: 4, afnosupport: 5, again: 6,
@@ -63,10 +60,6 @@ export const RIGHTS_DIRECTORY =
   R.fd_fdstat_set_flags | R.fd_sync | R.fd_datasync | R.fd_advise | RIGHTS_DIR_MUTATE | R.path_open |
   R.fd_readdir | R.path_readlink | R.path_filestat_get | R.fd_filestat_get | R.fd_filestat_set_times;
 
-/** Rights of a terminal-like stream (stdio). */
-export const RIGHTS_STREAM =
-  R.fd_read | R.fd_write | R.fd_fdstat_set_flags | R.fd_filestat_get | R.poll_fd_readwrite;
-
 /** `filetype` (u8). */
 export const Filetype = {
   unknown: 0, block_device: 1, character_device: 2, directory: 3, regular_file: 4,
@@ -79,8 +72,14 @@ export const Whence = { set: 0, cur: 1, end: 2 } as const;
 /** `fdflags` (u16). */
 export const Fdflags = { append: 1, dsync: 2, nonblock: 4, rsync: 8, sync: 16 } as const;
 
+/** Every defined `fdflags` bit. */
+export const FDFLAGS_ALL = Fdflags.append | Fdflags.dsync | Fdflags.nonblock | Fdflags.rsync | Fdflags.sync;
+
 /** `oflags` (u16). */
 export const Oflags = { creat: 1, directory: 2, excl: 4, trunc: 8 } as const;
+
+/** Every defined `oflags` bit. */
+export const OFLAGS_ALL = Oflags.creat | Oflags.directory | Oflags.excl | Oflags.trunc;
 
 /** `lookupflags` (u32). */
 export const Lookupflags = { symlink_follow: 1 } as const;
@@ -97,17 +96,11 @@ export const Eventtype = { clock: 0, fd_read: 1, fd_write: 2 } as const;
 /** `subclockflags` (u16). */
 export const Subclockflags = { subscription_clock_abstime: 1 } as const;
 
-/** `eventrwflags` (u16). */
-export const Eventrwflags = { fd_readwrite_hangup: 1 } as const;
-
 /** `advice` (u8): the largest valid value. */
 export const ADVICE_MAX = 5;
 
 /** `preopentype` (u8). */
 export const Preopentype = { dir: 0 } as const;
-
-/** `sdflags` (u8). */
-export const Sdflags = { rd: 1, wr: 2 } as const;
 
 /** Struct sizes and field offsets (wasm32). */
 export const Layout = {

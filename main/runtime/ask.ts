@@ -89,14 +89,20 @@ export function workerAsker(buffer: SharedArrayBuffer, post: (operation: AskOper
   };
 }
 
+/** The ask answer a descriptor was opened by, and the ask generation it was last confirmed in. */
+export interface AskAnswer {
+  operation: AskOperation;
+  path: string;
+  generation: number;
+}
+
 /**
  * The check FdTable runs on each use of a descriptor opened through an answer: in a new ask
  * generation it asks again (main answers at once from the answers that still hold, and asks the
  * person only about one that was taken back); a refusal is `acces`, as for a revoked grant.
  */
-export function answerRecheck(asker: Asker): (d: { answer?: { operation: AskOperation; path: string; generation: number } }) => void {
-  return (d) => {
-    const a = d.answer!;
+export function answerRecheck(asker: Asker): (a: AskAnswer) => void {
+  return (a) => {
     const now = asker.generation();
     if (now === a.generation) return;
     if (!asker.ask(a.operation, a.path)) throw new WasiError(Errno.acces, `the answer this descriptor was opened by (${a.operation} of ${a.path}) was taken back`);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { Errno, Filetype } from './abi.ts';
 import { WasiError } from './errors.ts';
 import type { DirRef } from './path-resolve.ts';
-import type { AskOperation } from './ask.ts';
+import type { AskAnswer } from './ask.ts';
 import { hostCalls } from './host-calls/index.ts';
 
 /** Most descriptors a guest may hold open at once. */
@@ -15,41 +15,64 @@ export interface DirListing {
   inos: bigint[];
 }
 
-/** One entry of the guest's descriptor table. */
-export interface Descriptor {
-  /** 'stdio' descriptors carry bytes through the run's rings; the others hold a host fd. */
-  kind: 'file' | 'dir' | 'stdio';
-  /** Host fd, or -1 for stdio. */
-  hostFd: number;
+/** Which stdio stream a 'stdio' descriptor is: stdin, stdout or stderr. */
+export type StdioStream = 0 | 1 | 2;
+
+/** What every descriptor has: its type, flags and rights (checked when it is fetched). */
+interface DescriptorBase {
   filetype: number;
   rightsBase: number;
   rightsInheriting: number;
   fdflags: number;
-  /** Our own file offset (Node has no lseek, so every access is positional). */
-  position: number;
+}
+
+/** A stdio stream: its bytes go through the run's rings; no host fd is behind it. */
+export interface StdioDescriptor extends DescriptorBase {
+  kind: 'stdio';
+  stream: StdioStream;
+}
+
+/** What a descriptor holding a host fd has, file or directory. */
+interface HostDescriptor extends DescriptorBase {
+  hostFd: number;
   /** Granted read-only: nothing reached through this descriptor may be changed. */
   readOnly: boolean;
   /** Host path it was opened by (messages only; never used to reach the file again on Linux). */
   hostPath: string;
   /** The preopen this descriptor was reached from (its grant can be revoked while running). */
-  origin?: number;
+  origin: number;
   /** Reached through ask mode's root: accesses below it are asked about. */
-  ask?: boolean;
-  /** Guest name of a preopened directory. */
-  preopen?: string;
-  /** Which stdio stream (0, 1, 2) a 'stdio' descriptor is. */
-  stream?: number;
-  listing?: DirListing;
+  ask: boolean;
   /**
    * Opened through an ask answer: the answer's operation and path, and the ask generation it was
    * last confirmed in. When answers are taken back (a revocation, perhaps in another process), the
    * descriptor's next use asks again (FdTable.recheck) instead of outliving the answer.
    */
-  answer?: { operation: AskOperation; path: string; generation: number };
+  answer?: AskAnswer;
 }
 
+/** An open file (or other non-directory) the guest reads and writes at an offset we keep. */
+export interface FileDescriptor extends HostDescriptor {
+  kind: 'file';
+  /** Our own file offset (Node has no lseek, so every access is positional). */
+  position: number;
+}
+
+/** An open directory: a preopen (with its guest name) or one opened below it. */
+export interface DirectoryDescriptor extends HostDescriptor {
+  kind: 'dir';
+  filetype: typeof Filetype.directory;
+  /** Guest name of a preopened directory; absent for one opened by path_open. */
+  preopen?: string;
+  /** The listing `fd_readdir` pages through, read again at cookie 0. */
+  listing?: DirListing;
+}
+
+/** One entry of the guest's descriptor table, by kind. */
+export type Descriptor = StdioDescriptor | FileDescriptor | DirectoryDescriptor;
+
 /** The directory handle the path resolver starts from for a 'dir' descriptor. */
-export function dirRef(d: Descriptor): DirRef {
+export function dirRef(d: DirectoryDescriptor): DirRef {
   return { fd: d.hostFd, path: d.hostPath, readOnly: d.readOnly };
 }
 
@@ -62,7 +85,7 @@ export class FdTable {
    * Confirms that the ask answer a descriptor was opened by still holds (throws `acces` when it
    * was taken back); set by the worker when the run has an ask root.
    */
-  recheck?: (d: Descriptor) => void;
+  recheck?: (answer: AskAnswer) => void;
 
   /** `revoked` flags, one per preopen, are set by main when a grant is revoked mid-run. */
   constructor(revoked?: Int32Array) {
@@ -76,10 +99,12 @@ export class FdTable {
   get(fd: number, base: number, inheriting = 0): Descriptor {
     const d = this.slots[fd];
     if (d === undefined) throw new WasiError(Errno.badf, `bad file descriptor ${fd}`);
-    if (d.origin !== undefined && this.revoked !== undefined && Atomics.load(this.revoked, d.origin) !== 0) {
-      throw new WasiError(Errno.acces, 'the grant behind this descriptor was revoked');
+    if (d.kind !== 'stdio') {
+      if (this.revoked !== undefined && Atomics.load(this.revoked, d.origin) !== 0) {
+        throw new WasiError(Errno.acces, 'the grant behind this descriptor was revoked');
+      }
+      if (d.answer !== undefined) this.recheck?.(d.answer);
     }
-    if (d.answer !== undefined) this.recheck?.(d);
     if ((d.rightsBase & base) !== base || (d.rightsInheriting & inheriting) !== inheriting) {
       throw new WasiError(Errno.notcapable, `descriptor ${fd} lacks the right for this operation`);
     }
@@ -90,22 +115,26 @@ export class FdTable {
    * The descriptor `fd` if it is a directory holding `base` rights: `badf` for a stream, `notdir`
    * for a file (as Wasmtime answers).
    */
-  dir(fd: number, base: number, inheriting = 0): Descriptor {
+  dir(fd: number, base: number, inheriting = 0): DirectoryDescriptor {
     const d = this.get(fd, 0);
     if (d.kind === 'stdio') throw new WasiError(Errno.badf, `descriptor ${fd} is not a directory`);
     if (d.kind !== 'dir') throw new WasiError(Errno.notdir, `descriptor ${fd} is not a directory`);
-    return this.get(fd, base, inheriting);
+    this.get(fd, base, inheriting);
+    return d;
   }
 
   /**
    * The descriptor `fd` for a byte operation holding `base` rights: a directory is `badf`; a
    * stream is `spipe` when the operation needs an offset (`seekable`), as POSIX and Wasmtime say.
    */
-  bytes(fd: number, base: number, seekable: boolean): Descriptor {
+  bytes(fd: number, base: number, seekable: true): FileDescriptor;
+  bytes(fd: number, base: number, seekable: false): FileDescriptor | StdioDescriptor;
+  bytes(fd: number, base: number, seekable: boolean): FileDescriptor | StdioDescriptor {
     const d = this.get(fd, 0);
     if (d.kind === 'dir') throw new WasiError(Errno.badf, `descriptor ${fd} is a directory`);
     if (seekable && d.kind === 'stdio') throw new WasiError(Errno.spipe, `descriptor ${fd} is a stream`);
-    return this.get(fd, base);
+    this.get(fd, base);
+    return d;
   }
 
   /** Places `d` at the lowest free number; `mfile` past MAX_FDS. */
@@ -113,7 +142,7 @@ export class FdTable {
     let fd = 0;
     while (fd < this.slots.length && this.slots[fd] !== undefined) fd++;
     if (fd >= MAX_FDS) {
-      if (d.hostFd >= 0) hostCalls.close(d.hostFd);
+      if (d.kind !== 'stdio') hostCalls.close(d.hostFd);
       throw new WasiError(Errno.mfile, 'too many open files');
     }
     this.slots[fd] = d;
@@ -125,7 +154,7 @@ export class FdTable {
     const d = this.slots[fd];
     if (d === undefined) throw new WasiError(Errno.badf, `bad file descriptor ${fd}`);
     this.slots[fd] = undefined;
-    if (d.hostFd >= 0) hostCalls.close(d.hostFd);
+    if (d.kind !== 'stdio') hostCalls.close(d.hostFd);
   }
 
   /** Moves `from` onto `to` (which must be open), closing what `to` held. */
@@ -140,7 +169,7 @@ export class FdTable {
 
   /** Closes every host fd (end of run). */
   closeAll(): void {
-    for (const d of this.slots) if (d !== undefined && d.hostFd >= 0) hostCalls.close(d.hostFd);
+    for (const d of this.slots) if (d !== undefined && d.kind !== 'stdio') hostCalls.close(d.hostFd);
     this.slots.length = 0;
   }
 }

@@ -4,8 +4,9 @@
  * exception becomes `io` (and is reported: one line, the stack apart), and `proc_exit` unwinds. Functions a module imports
  * that preview1 does not define answer `nosys`.
  */
-import { Errno, WASI_MODULE } from './abi.ts';
-import type { Provider, WasiContext, WasiFunction } from './context.ts';
+import { WASI_MODULE, isPreview1Name } from '../wasm/preview1.ts';
+import { Errno } from './abi.ts';
+import type { Preview1Imports, WasiContext, WasiFunction } from './context.ts';
 import { ProcExit, WasiError, errnoFromNode } from './errors.ts';
 import { argsEnv } from './families/args-env.ts';
 import { clockRandom } from './families/clock-random.ts';
@@ -16,8 +17,8 @@ import { poll } from './families/poll.ts';
 import { proc } from './families/proc.ts';
 import { sock } from './families/sock.ts';
 
-/** The 46 functions of `wasi_snapshot_preview1`, by family. */
-export function providers(ctx: WasiContext): Provider {
+/** The 46 functions of `wasi_snapshot_preview1`, by family (one missing does not compile). */
+export function providers(ctx: WasiContext): Preview1Imports {
   return {
     ...argsEnv(ctx), ...clockRandom(ctx), ...fdIo(ctx), ...fdMeta(ctx), ...pathOps(ctx),
     ...poll(ctx), ...proc(), ...sock(ctx),
@@ -34,8 +35,8 @@ function wrap(name: string, f: WasiFunction, report: HostReport): WasiFunction {
   // `apply` with `arguments` avoids allocating a rest array on every call of a hot syscall.
   return function wrapped(this: unknown) {
     try {
-      // eslint-disable-next-line prefer-rest-params
-      return f.apply(undefined, arguments as unknown as unknown[]) ?? 0;
+      // eslint-disable-next-line prefer-rest-params, prefer-spread -- no rest array per call of a hot syscall
+      return f.apply(undefined, arguments as unknown as never[]) ?? 0;
     } catch (err) {
       if (err instanceof WasiError) return err.errno;
       if (err instanceof ProcExit) throw err;
@@ -59,8 +60,8 @@ export function createImports(
   const wasi: Record<string, WasiFunction> = {};
   for (const imp of WebAssembly.Module.imports(module)) {
     if (imp.module !== WASI_MODULE || imp.kind !== 'function') continue;
-    const f = all[imp.name];
-    wasi[imp.name] = f ? wrap(imp.name, f, report) : () => Errno.nosys;
+    // Only preview1's own names: an import named "toString" is no host function.
+    wasi[imp.name] = isPreview1Name(imp.name) ? wrap(imp.name, all[imp.name], report) : () => Errno.nosys;
   }
   return { [WASI_MODULE]: wasi };
 }

@@ -3,11 +3,10 @@
  * component, malformed, initial memory over the cap, imports something other than preview1
  * functions, or lacks the `_start` and `memory` exports.
  */
-import { WASI_MODULE } from './abi.ts';
-import { ModuleLimitError, capMemory } from './module-limits.ts';
-import { mistypedWasiImport } from './preview1-signatures.ts';
-
-const PAGE = 65536;
+import { WasmBinaryError } from '../wasm/binary.ts';
+import { MAX_PAGES_32, PAGE_BYTES } from '../wasm/memory.ts';
+import { WASI_MODULE, mistypedWasiImport } from '../wasm/preview1.ts';
+import { capMemory } from './module-limits.ts';
 
 /** Why a module cannot be run. */
 export class LoadError extends Error {}
@@ -17,10 +16,10 @@ export async function loadCommand(bytes: Uint8Array, memoryMaxBytes?: number): P
   let prepared = bytes;
   try {
     // wasm32 memory ends at 4 GiB (65536 pages): a larger cap is no cap.
-    const pages = memoryMaxBytes === undefined ? 65536 : Math.min(65536, Math.max(1, Math.floor(memoryMaxBytes / PAGE)));
+    const pages = memoryMaxBytes === undefined ? MAX_PAGES_32 : Math.min(MAX_PAGES_32, Math.max(1, Math.floor(memoryMaxBytes / PAGE_BYTES)));
     prepared = capMemory(bytes, pages);
   } catch (err) {
-    if (err instanceof ModuleLimitError) throw new LoadError(err.message);
+    if (err instanceof WasmBinaryError) throw new LoadError(err.message);
     throw err;
   }
   let module: WebAssembly.Module;
@@ -49,7 +48,7 @@ function checkImportTypes(bytes: Uint8Array): void {
   try {
     why = mistypedWasiImport(bytes);
   } catch (err) {
-    if (err instanceof ModuleLimitError) throw new LoadError(err.message);
+    if (err instanceof WasmBinaryError) throw new LoadError(err.message);
     throw err;
   }
   if (why !== null) throw new LoadError(`not a WASI command: ${why}`);

@@ -5,7 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import { Filetype } from './abi.ts';
 import { type AskOperation, answerAsk, createAskBuffer, takeBackAnswers } from './ask.ts';
-import { identityKey } from './pinned-folder.ts';
+import { identityKey } from '../shared/folder-pin.ts';
 import { closeLeftovers, createLedger } from './host-calls/fd-ledger.ts';
 import { createLoadGuard, terminateWhenSafe } from './host-calls/load-guard.ts';
 import { createVerdict } from './host-calls/verdict.ts';

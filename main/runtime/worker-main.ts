@@ -6,23 +6,26 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parentPort } from 'node:worker_threads';
-import { RIGHTS_ALL, RIGHTS_DIRECTORY, RIGHTS_DIR_MUTATE, RIGHTS_FILE_MUTATE, Rights } from './abi.ts';
+import { Filetype, RIGHTS_ALL, RIGHTS_DIRECTORY, RIGHTS_DIR_MUTATE, RIGHTS_FILE_MUTATE, Rights } from './abi.ts';
 import type { WasiContext } from './context.ts';
 import { ProcExit } from './errors.ts';
-import { FdTable } from './fd-table.ts';
+import { FdTable, type StdioStream } from './fd-table.ts';
 import { createImports } from './host.ts';
 import { GuestMemory, encodeUtf8 } from './memory.ts';
 import { Ring } from './ring.ts';
 import { GuestStdio } from './stdio.ts';
 import { answerRecheck, workerAsker } from './ask.ts';
 import { setReadOnlyDirs } from './path-resolve.ts';
-import { StaleFolder, identityKey, openPinned } from './pinned-folder.ts';
+import { PAGE_BYTES } from '../wasm/memory.ts';
+import { StaleFolder, identityKey } from '../shared/folder-pin.ts';
+import { openPinned } from './pinned-folder.ts';
 import { guardLoading, hostCalls, onHostCallsNote } from './host-calls/index.ts';
 import type { WorkerConfig, WorkerMessage } from './worker-protocol.ts';
 
 const R = Rights;
 const STDIN_RIGHTS = R.fd_read | R.poll_fd_readwrite | R.fd_filestat_get | R.fd_fdstat_set_flags;
 const STDOUT_RIGHTS = R.fd_write | R.poll_fd_readwrite | R.fd_filestat_get | R.fd_fdstat_set_flags;
+const STDIO_STREAMS: readonly StdioStream[] = [0, 1, 2];
 
 // The worker starts booting before the module is compiled; its configuration follows as a message.
 const config = await new Promise<WorkerConfig>((resolve) => parentPort!.once('message', resolve));
@@ -72,12 +75,12 @@ function insideReadOnly(hostPath: string, readOnly: ReadonlySet<string>): boolea
  */
 function buildTable(): FdTable {
   const fds = new FdTable(new Int32Array(config.revoked));
-  config.stdioTypes.forEach((filetype, stream) => {
+  for (const stream of STDIO_STREAMS) {
     fds.add({
-      kind: 'stdio', hostFd: -1, filetype, stream, fdflags: 0, position: 0, readOnly: false,
-      rightsBase: stream === 0 ? STDIN_RIGHTS : STDOUT_RIGHTS, rightsInheriting: 0, hostPath: `<stdio ${stream}>`,
+      kind: 'stdio', filetype: config.stdioTypes[stream], stream, fdflags: 0,
+      rightsBase: stream === 0 ? STDIN_RIGHTS : STDOUT_RIGHTS, rightsInheriting: 0,
     });
-  });
+  }
   const opened = config.preopens.map((p, origin) => openPreopen(p, origin));
   // Read-only wins (issue 9): every folder granted read-only stays so by every route, whoever
   // started the run and whether or not it was pinned: its identity joins the set the resolver
@@ -94,12 +97,12 @@ function buildTable(): FdTable {
     const { hostFd, hostPath } = o;
     const ro = p.readOnly || (!p.ask && insideReadOnly(hostPath, readOnly));
     fds.add({
-      kind: 'dir', hostFd, filetype: 3, fdflags: 0, position: 0, readOnly: ro,
+      kind: 'dir', hostFd, filetype: Filetype.directory, fdflags: 0, readOnly: ro,
       // The ask root's own times are nobody's answer: its path operations ask, it never changes.
       rightsBase: ro ? RIGHTS_DIRECTORY & ~RIGHTS_DIR_MUTATE & ~R.fd_filestat_set_times
         : p.ask ? RIGHTS_DIRECTORY & ~R.fd_filestat_set_times : RIGHTS_DIRECTORY,
       rightsInheriting: ro ? RIGHTS_ALL & ~RIGHTS_DIR_MUTATE & ~RIGHTS_FILE_MUTATE : RIGHTS_ALL,
-      hostPath, preopen: p.guestPath, ask: p.ask, origin,
+      hostPath, preopen: p.guestPath, ask: p.ask === true, origin,
     });
   }
   return fds;
@@ -132,7 +135,7 @@ function run(): void {
       post({ type: 'exit', code: err.code });
     } else {
       const bytes = memory?.buffer.byteLength ?? 0;
-      const atCap = config.memoryMaxBytes !== undefined && bytes + 65536 > config.memoryMaxBytes;
+      const atCap = config.memoryMaxBytes !== undefined && bytes + PAGE_BYTES > config.memoryMaxBytes;
       post({ type: 'trap', message: err instanceof Error ? err.message : String(err), memoryAtCap: atCap });
     }
   } finally {

@@ -1,4 +1,4 @@
-import type { FolderPin } from './pinned-folder.ts';
+import type { FolderPin } from '../shared/folder-pin.ts';
 import type { RingBuffers } from './ring.ts';
 
 /** A folder the guest sees as a preopened directory. */

@@ -11,7 +11,7 @@ import { createApi } from '../../main/api/index.ts';
 import type { AppDetails, CatalogEntry, SessionInfo } from '../../preload/api.ts';
 import { decode, encode } from '../../preload/wire.ts';
 import { floodModule } from '../helpers/flood-module.ts';
-import { type Ev, FIXTURES, changedCount, code, exitOf, fixture, fresh, install, ok, open, outputOf, tmp, until, useCleanup } from '../helpers/api-harness.ts';
+import { FIXTURES, changedCount, code, exitOf, fixture, fresh, install, ok, outputOf, tmp, until, useCleanup } from '../helpers/api-harness.ts';
 
 useCleanup();
 

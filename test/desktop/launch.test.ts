@@ -7,7 +7,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Api } from '../../main/api/index.ts';
 import { desktopHost, shortcutIo } from '../../main/desktop/integration-host.ts';
 import { createLaunchQueue } from '../../main/desktop/launch-queue.ts';
-import { FakeIpcMain, FakeSession, FakeWebContents, FakeBrowserWindow, electronModule, fakeElectron } from '../helpers/electron-fake.ts';
+import { FakeBrowserWindow, electronModule, fakeElectron } from '../helpers/electron-fake.ts';
 
 
 vi.mock('electron', async () => (await import('../helpers/electron-fake.ts')).fakeElectronModule());

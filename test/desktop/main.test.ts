@@ -6,7 +6,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MenuItemConstructorOptions } from 'electron';
 import type { Api } from '../../main/api/index.ts';
 import { EVENT_CHANNEL, REQUEST_CHANNEL } from '../../preload/api.ts';
-import { FakeIpcMain, FakeSession, FakeWebContents, fakeEvent, fakeFrame, ipcEvent, FakeBrowserWindow, electronModule, fakeElectron } from '../helpers/electron-fake.ts';
+import { FakeWebContents, fakeEvent, fakeFrame, ipcEvent, FakeBrowserWindow, electronModule, fakeElectron } from '../helpers/electron-fake.ts';
 
 
 

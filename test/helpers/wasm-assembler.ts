@@ -3,7 +3,7 @@
  * test (it shares no reader or writer with main/), plus the byte helpers tests use on modules.
  */
 import crypto from 'node:crypto';
-import { PREVIEW1_SIGNATURES } from '../../main/runtime/preview1-signatures.ts';
+import { PREVIEW1_SIGNATURES, isPreview1Name } from '../../main/wasm/preview1.ts';
 
 export function leb(n: number): number[] {
   const out: number[] = [];
@@ -58,7 +58,7 @@ export function buildModule(spec: ModuleSpec = {}): Uint8Array {
   // Type 0 is the body's () -> (); each preview1 import gets its own type with the spec's signature.
   const types: number[][] = [[0x60, 0x00, 0x00]];
   const typeOf = (name: string): number => {
-    const sig = importModule === 'wasi_snapshot_preview1' ? PREVIEW1_SIGNATURES[name] : undefined;
+    const sig = importModule === 'wasi_snapshot_preview1' && isPreview1Name(name) ? PREVIEW1_SIGNATURES[name] : undefined;
     if (sig === undefined) return 0;
     const [params, results] = sig.split('->').map((l) => (l === '' ? [] : l.split(',').map((t) => (t === 'i64' ? 0x7e : 0x7f))));
     types.push([0x60, ...leb(params!.length), ...params!, ...leb(results!.length), ...results!]);

@@ -18,7 +18,7 @@ function windowsSplit(line: string): string[] {
       const c = line[i]!;
       if (c === '\\') {
         let n = 0;
-        while (line[i] === '\\') (n++, i++);
+        for (; line[i] === '\\'; i++) n++;
         if (line[i] === '"') {
           arg += '\\'.repeat(n >> 1);
           if (n % 2 === 1) arg += '"';

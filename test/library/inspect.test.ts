@@ -5,9 +5,9 @@
  */
 import fs from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { type Capability, CAPABILITIES, InspectError, inspectModule, parseModuleName, parseProducers } from '../../main/library/inspect.ts';
+import { type Capability, CAPABILITIES, InspectError, inspectModule } from '../../main/library/inspect.ts';
 import {
-  BAD, FLITE, buildModule, customSection, fixture, leb, namePayload, producersPayload, section, sha256, str, vec, wasm,
+  BAD, FLITE, buildModule, customSection, fixture, namePayload, producersPayload, section, sha256, str, vec, wasm,
 } from '../helpers/library.ts';
 
 async function inspectError(bytes: Uint8Array): Promise<InspectError> {
@@ -115,42 +115,6 @@ describe('capabilities of hand-made modules', () => {
 });
 
 describe('custom sections', () => {
-  test('parseProducers reads every field and value, in order', () => {
-    const payload = producersPayload({
-      language: [['C99', ''], ['Rust', '']],
-      'processed-by': [['clang', '17.0.6'], ['rustc', '1.78.0 (9b00956e5 2024-04-29)']],
-      sdk: [['wasi-sdk', '22.0']],
-    });
-    expect(parseProducers(Uint8Array.from(payload))).toEqual({
-      language: [{ name: 'C99', version: '' }, { name: 'Rust', version: '' }],
-      'processed-by': [{ name: 'clang', version: '17.0.6' }, { name: 'rustc', version: '1.78.0 (9b00956e5 2024-04-29)' }],
-      sdk: [{ name: 'wasi-sdk', version: '22.0' }],
-    });
-  });
-
-  test('parseProducers: no fields, UTF-8 names, and a field with no values', () => {
-    expect(parseProducers(Uint8Array.from([0]))).toEqual({});
-    expect(parseProducers(Uint8Array.from(producersPayload({ language: [['Zig ⚡', 'ünï']] })))).toEqual({ language: [{ name: 'Zig ⚡', version: 'ünï' }] });
-    expect(parseProducers(Uint8Array.from(producersPayload({ sdk: [] })))).toEqual({ sdk: [] });
-  });
-
-  test('parseProducers throws on a truncated section', () => {
-    const payload = producersPayload({ language: [['C99', '']] });
-    expect(() => parseProducers(Uint8Array.from(payload.slice(0, -2)))).toThrow();
-    expect(() => parseProducers(Uint8Array.from([5]))).toThrow();
-    expect(() => parseProducers(new Uint8Array(0))).toThrow();
-  });
-
-  test('parseModuleName finds subsection 0, skipping others, and null without one', () => {
-    expect(parseModuleName(Uint8Array.from(namePayload('hello')))).toBe('hello');
-    // A function-names subsection (id 1) before it is skipped by its size.
-    const funcNames = vec([[...leb(0), ...str('_start')]]);
-    expect(parseModuleName(Uint8Array.from(namePayload('after-funcs', [[1, funcNames]])))).toBe('after-funcs');
-    expect(parseModuleName(Uint8Array.from(namePayload(null, [[1, funcNames]])))).toBeNull();
-    expect(parseModuleName(new Uint8Array(0))).toBeNull();
-    expect(parseModuleName(Uint8Array.from(namePayload('émoji 🐢')))).toBe('émoji 🐢');
-  });
-
   test('inspectModule reports producers and the module name from the module', async () => {
     const bytes = buildModule({
       imports: ['fd_write'],

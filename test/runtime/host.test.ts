@@ -12,6 +12,7 @@ import { GuestMemory } from '../../main/runtime/memory.ts';
 import { GuestStdio } from '../../main/runtime/stdio.ts';
 import { Ring, createRing } from '../../main/runtime/ring.ts';
 import { fixture } from '../helpers/paths.ts';
+import { buildModule } from '../helpers/wasm-assembler.ts';
 
 test('an internal error gives the app EIO and reports one line, the stack only as detail', () => {
   const module = new WebAssembly.Module(fs.readFileSync(fixture('stdio')));
@@ -19,7 +20,7 @@ test('an internal error gives the app EIO and reports one line, the stack only a
   // A broken table entry (a host fd Node refuses with a RangeError that has no errno): a host bug.
   const fd = fds.add({
     kind: 'file', hostFd: -7, filetype: Filetype.regular_file, rightsBase: RIGHTS_ALL, rightsInheriting: 0,
-    fdflags: 0, position: 0, readOnly: false, hostPath: '/nowhere',
+    fdflags: 0, position: 0, readOnly: false, hostPath: '/nowhere', origin: 0, ask: false,
   });
   const ctx = {
     mem: new GuestMemory(new WebAssembly.Memory({ initial: 1 })), fds, args: [], env: [],
@@ -36,4 +37,16 @@ test('an internal error gives the app EIO and reports one line, the stack only a
   expect(message).not.toContain('\n');
   expect(message).not.toMatch(/\bat .*\.ts:\d+/);
   expect(detail).toMatch(/\n\s+at .*fd\.ts:\d+/);
+});
+
+test('an import named like an inherited property ("toString", "constructor") answers nosys, never a host function', () => {
+  const names = ['toString', 'constructor', 'valueOf', 'hasOwnProperty'];
+  const module = new WebAssembly.Module(buildModule({ imports: [...names, 'sched_yield'] }) as Uint8Array<ArrayBuffer>);
+  const ctx = {
+    mem: new GuestMemory(new WebAssembly.Memory({ initial: 1 })), fds: new FdTable(), args: [], env: [],
+    stdio: new GuestStdio(new Ring(createRing(1024)), new Ring(createRing(1024))),
+  };
+  const wasi = createImports(ctx, module, () => {}).wasi_snapshot_preview1 as Record<string, (...a: unknown[]) => unknown>;
+  for (const name of names) expect([name, wasi[name]!(0)]).toEqual([name, Errno.nosys]);
+  expect(wasi.sched_yield!()).toBe(Errno.success);
 });

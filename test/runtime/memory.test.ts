@@ -7,7 +7,6 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { Errno } from '../../main/runtime/abi.ts';
 import { WasiError } from '../../main/runtime/errors.ts';
 import fs from 'node:fs';
-import path from 'node:path';
 import { loadCommand } from '../../main/runtime/load.ts';
 import { GuestMemory, MAX_IOVS, MAX_IO_BYTES, MAX_PATH_BYTES } from '../../main/runtime/memory.ts';
 import { startRun } from '../../main/runtime/run.ts';

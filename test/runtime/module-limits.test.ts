@@ -1,14 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  capMemory,
-  encodeU32Leb,
-  memoryLimits,
-  ModuleLimitError,
-  readU32Leb,
-  type ModuleLimitCode,
-} from '../../main/runtime/module-limits.ts';
-import { customSection as custom, HEADER, leb, section, str, vec, wasm } from '../helpers/wasm-assembler.ts';
+import { capMemory } from '../../main/runtime/module-limits.ts';
+import { encodeU32Leb, readU32Leb, WasmBinaryError, type WasmBinaryCode } from '../../main/wasm/binary.ts';
+import { memoryLimits } from '../../main/wasm/memory.ts';
+import { customSection as custom, leb, section, str, vec, wasm } from '../helpers/wasm-assembler.ts';
 import { FLITE } from '../helpers/paths.ts';
 
 
@@ -64,12 +59,12 @@ interface WasmApi {
 }
 const Wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
-function codeOf(fn: () => unknown): ModuleLimitCode | 'ok' {
+function codeOf(fn: () => unknown): WasmBinaryCode | 'ok' {
   try {
     fn();
     return 'ok';
   } catch (error) {
-    if (error instanceof ModuleLimitError) return error.code;
+    if (error instanceof WasmBinaryError) return error.code;
     throw error;
   }
 }
@@ -124,7 +119,7 @@ describe('LEB128 u32 helpers', () => {
 });
 
 describe('header checks', () => {
-  it.each<[string, number[], ModuleLimitCode]>([
+  it.each<[string, number[], WasmBinaryCode]>([
     ['empty input', [], 'not-wasm'],
     ['a text file', [...Buffer.from('#!/bin/sh\necho hi\n')], 'not-wasm'],
     ['an ELF binary', [0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0], 'not-wasm'],
@@ -268,7 +263,7 @@ describe('the cap holds at run time', () => {
   });
 });
 
-describe('hostile input never escapes as anything but ModuleLimitError', () => {
+describe('hostile input never escapes as anything but WasmBinaryError', () => {
   const valid = wasm(custom('c', [1, 2]), TYPE_I32_I32, FUNCS, section(5, vec([limits(1, 3, true)])), ...growTail(0));
   const boundaries = new Set([8]);
   for (let pos = 8; pos < valid.length; ) {

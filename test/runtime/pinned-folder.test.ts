@@ -9,7 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadCommand } from '../../main/runtime/load.ts';
-import { StaleFolder, openPinned, pinFolder, plantedLink } from '../../main/runtime/pinned-folder.ts';
+import { StaleFolder, pinFolder, plantedLink } from '../../main/shared/folder-pin.ts';
+import { openPinned } from '../../main/runtime/pinned-folder.ts';
 import { type Preopen, startRun } from '../../main/runtime/run.ts';
 import { fixtureWasm, runCli } from '../helpers/sandbox-box.ts';
 

@@ -4,7 +4,6 @@
  * DNS rebinding (Host), the WebSocket's token/Origin/path checks, and output backpressure.
  */
 import fs from 'node:fs';
-import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';

@@ -24,7 +24,7 @@ function fill(ctx: WasiContext, list: Uint8Array[], ptrs: number, buf: number): 
 }
 
 /** The args/environ family. */
-export function argsEnv(ctx: WasiContext): Provider {
+export function argsEnv(ctx: WasiContext) {
   return {
     /** Writes argv pointers to `argv` and the NUL-terminated strings to `argv_buf`. */
     args_get: (argv: number, argvBuf: number) => fill(ctx, ctx.args, argv, argvBuf),
@@ -34,5 +34,5 @@ export function argsEnv(ctx: WasiContext): Provider {
     environ_get: (environ: number, buf: number) => fill(ctx, ctx.env, environ, buf),
     /** Writes the count and total size of the environment strings. */
     environ_sizes_get: (count: number, size: number) => sizes(ctx, ctx.env, count, size),
-  };
+  } satisfies Provider;
 }

@@ -39,7 +39,7 @@ function resolution(id: number): bigint {
 }
 
 /** The clock and random family. */
-export function clockRandom(ctx: WasiContext): Provider {
+export function clockRandom(ctx: WasiContext) {
   return {
     /** Writes the resolution of clock `id` in nanoseconds. */
     clock_res_get: (id: number, out: number) => {
@@ -59,5 +59,5 @@ export function clockRandom(ctx: WasiContext): Provider {
       }
       return 0;
     },
-  };
+  } satisfies Provider;
 }

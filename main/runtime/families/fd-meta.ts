@@ -4,10 +4,10 @@
  * `fd_prestat_dir_name`, `fd_readdir`.
  */
 import fs from 'node:fs';
-import { Errno, Fdflags, Filetype, Layout, Preopentype, Rights } from '../abi.ts';
+import { Errno, FDFLAGS_ALL, Fdflags, Filetype, Layout, Preopentype, Rights } from '../abi.ts';
 import type { Provider, WasiContext } from '../context.ts';
 import { WasiError } from '../errors.ts';
-import { type DirListing, type Descriptor, filetypeOf } from '../fd-table.ts';
+import { type DirListing, type DirectoryDescriptor, filetypeOf } from '../fd-table.ts';
 import { writeFilestat, writeStreamFilestat } from '../filestat.ts';
 import { encodeUtf8 } from '../memory.ts';
 import { listPath, verifyListed } from '../path-resolve.ts';
@@ -29,7 +29,7 @@ function rightsOf(v: bigint): number {
 }
 
 /** Lists a directory descriptor, "." and ".." first, with inode numbers. */
-function list(d: Descriptor): DirListing {
+function list(d: DirectoryDescriptor): DirListing {
   const dir = dirRef(d);
   const self = hostCalls.fstat(d.hostFd);
   // At a preopen's root, ".." would describe a folder outside the grant: report the root itself.
@@ -80,7 +80,7 @@ function addListed(out: DirListing, dir: DirRef, listed: DirEntry[]): DirListing
 }
 
 /** The descriptor metadata family. */
-export function fdMeta(ctx: WasiContext): Provider {
+export function fdMeta(ctx: WasiContext) {
   const { fds } = ctx;
   return {
     /** Writes the descriptor's filetype, flags and rights. */
@@ -97,7 +97,7 @@ export function fdMeta(ctx: WasiContext): Provider {
     /** Sets `append` and `nonblock`; the synchronous-I/O flags cannot be changed (`notsup`). */
     fd_fdstat_set_flags: (fd: number, flags: number) => {
       const d = fds.get(fd, R.fd_fdstat_set_flags);
-      if (flags & ~SETTABLE_FLAGS) throw new WasiError(flags & ~0x1f ? Errno.inval : Errno.notsup, 'unsupported fdflags');
+      if (flags & ~SETTABLE_FLAGS) throw new WasiError(flags & ~FDFLAGS_ALL ? Errno.inval : Errno.notsup, 'unsupported fdflags');
       d.fdflags = (d.fdflags & ~SETTABLE_FLAGS) | flags;
       return 0;
     },
@@ -116,7 +116,7 @@ export function fdMeta(ctx: WasiContext): Provider {
     /** Writes the open file's attributes. */
     fd_filestat_get: (fd: number, out: number) => {
       const d = fds.get(fd, R.fd_filestat_get);
-      if (d.hostFd < 0) writeStreamFilestat(ctx.mem, out, d.filetype);
+      if (d.kind === 'stdio') writeStreamFilestat(ctx.mem, out, d.filetype);
       else writeFilestat(ctx.mem, out, hostCalls.fstat(d.hostFd));
       return 0;
     },
@@ -131,15 +131,15 @@ export function fdMeta(ctx: WasiContext): Provider {
     /** Sets the open file's access and/or modification times. */
     fd_filestat_set_times: (fd: number, atim: bigint, mtim: bigint, fstflags: number) => {
       const d = fds.get(fd, R.fd_filestat_set_times);
+      if (d.kind === 'stdio') throw new WasiError(Errno.badf, 'not a file');
       if (d.readOnly) throw new WasiError(Errno.notcapable, 'read-only grant');
-      if (d.hostFd < 0) throw new WasiError(Errno.badf, 'not a file');
       hostCalls.fsetTimes(d.hostFd, ...timeSpecs(atim, mtim, fstflags));
       return 0;
     },
     /** Describes a preopened directory: its tag and the length of its guest name. */
     fd_prestat_get: (fd: number, out: number) => {
       const d = fds.get(fd, 0);
-      if (d.preopen === undefined) throw new WasiError(Errno.badf, 'not a preopened directory');
+      if (d.kind !== 'dir' || d.preopen === undefined) throw new WasiError(Errno.badf, 'not a preopened directory');
       ctx.mem.check(out, Layout.prestat.size);
       ctx.mem.setU32(out, 0);
       ctx.mem.setU8(out + Layout.prestat.tag, Preopentype.dir);
@@ -149,7 +149,7 @@ export function fdMeta(ctx: WasiContext): Provider {
     /** Copies a preopened directory's guest name (not NUL-terminated) into `path`. */
     fd_prestat_dir_name: (fd: number, path: number, len: number) => {
       const d = fds.get(fd, 0);
-      if (d.preopen === undefined) throw new WasiError(Errno.badf, 'not a preopened directory');
+      if (d.kind !== 'dir' || d.preopen === undefined) throw new WasiError(Errno.badf, 'not a preopened directory');
       const name = encodeUtf8(d.preopen);
       if (len < name.length) throw new WasiError(Errno.nametoolong, 'buffer too small');
       ctx.mem.write(path, name);
@@ -162,8 +162,9 @@ export function fdMeta(ctx: WasiContext): Provider {
      */
     fd_readdir: (fd: number, buf: number, bufLen: number, signedCookie: bigint, bufused: number) => {
       const cookie = BigInt.asUintN(64, signedCookie);
-      if (fds.get(fd, 0).kind !== 'dir') throw new WasiError(Errno.badf, 'not a directory');
-      const d = fds.get(fd, R.fd_readdir);
+      const d = fds.get(fd, 0);
+      if (d.kind !== 'dir') throw new WasiError(Errno.badf, 'not a directory');
+      fds.get(fd, R.fd_readdir);
       ctx.mem.check(buf, bufLen);
       ctx.mem.check(bufused, 4);
       if (cookie === 0n || d.listing === undefined) {
@@ -194,5 +195,5 @@ export function fdMeta(ctx: WasiContext): Provider {
       ctx.mem.setU32(bufused, used);
       return 0;
     },
-  };
+  } satisfies Provider;
 }

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import { ADVICE_MAX, Errno, Fdflags, Rights, Whence } from '../abi.ts';
 import type { Provider, WasiContext } from '../context.ts';
 import { WasiError } from '../errors.ts';
-import type { Descriptor } from '../fd-table.ts';
+import type { FileDescriptor } from '../fd-table.ts';
 
 const R = Rights;
 /** Largest file offset accepted (2^63 - 1 does not fit a double; files never get near 2^53). */
@@ -18,13 +18,11 @@ function offsetOf(v: bigint): number {
   return Number(v);
 }
 
-function readFile(d: Descriptor, bufs: Uint8Array[], at: number): number {
-  if (d.kind === 'dir') throw new WasiError(Errno.isdir, 'is a directory');
+function readFile(d: FileDescriptor, bufs: Uint8Array[], at: number): number {
   return fs.readvSync(d.hostFd, bufs, at);
 }
 
-function writeFile(d: Descriptor, bufs: Uint8Array[], at: number): number {
-  if (d.kind === 'dir') throw new WasiError(Errno.isdir, 'is a directory');
+function writeFile(d: FileDescriptor, bufs: Uint8Array[], at: number): number {
   if (d.readOnly) throw new WasiError(Errno.notcapable, 'read-only grant');
   return fs.writevSync(d.hostFd, bufs, at);
 }
@@ -36,7 +34,7 @@ function total(bufs: Uint8Array[]): number {
 }
 
 /** The descriptor I/O family. */
-export function fdIo(ctx: WasiContext): Provider {
+export function fdIo(ctx: WasiContext) {
   const { fds } = ctx;
   return {
     /** Reads into the iovecs from the current offset, advancing it; writes the byte count. */
@@ -71,7 +69,7 @@ export function fdIo(ctx: WasiContext): Provider {
         const len = mem.u32At(iovs + 4);
         mem.check(ptr, len);
         mem.check(nwritten, 4);
-        if (!ctx.stdio.writeFrom(d.stream!, mem.u8, ptr, len)) throw new WasiError(Errno.pipe, 'output closed');
+        if (!ctx.stdio.writeFrom(d.stream, mem.u8, ptr, len)) throw new WasiError(Errno.pipe, 'output closed');
         mem.setU32(nwritten, len);
         return 0;
       }
@@ -79,7 +77,7 @@ export function fdIo(ctx: WasiContext): Provider {
       ctx.mem.check(nwritten, 4);
       let n: number;
       if (d.kind === 'stdio') {
-        if (!ctx.stdio.write(d.stream!, bufs)) throw new WasiError(Errno.pipe, 'output closed');
+        if (!ctx.stdio.write(d.stream, bufs)) throw new WasiError(Errno.pipe, 'output closed');
         n = total(bufs);
       } else if (bufs.length === 0) {
         n = 0;
@@ -160,14 +158,14 @@ export function fdIo(ctx: WasiContext): Provider {
     /** Flushes the file's data and metadata to storage. */
     fd_sync: (fd: number) => {
       const d = fds.get(fd, R.fd_sync);
-      if (d.hostFd >= 0) fs.fsyncSync(d.hostFd);
+      if (d.kind !== 'stdio') fs.fsyncSync(d.hostFd);
       return 0;
     },
     /** Flushes the file's data to storage. */
     fd_datasync: (fd: number) => {
       const d = fds.get(fd, R.fd_datasync);
-      if (d.hostFd >= 0) fs.fdatasyncSync(d.hostFd);
+      if (d.kind !== 'stdio') fs.fdatasyncSync(d.hostFd);
       return 0;
     },
-  };
+  } satisfies Provider;
 }

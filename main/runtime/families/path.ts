@@ -6,11 +6,11 @@
  */
 import fs from 'node:fs';
 import {
-  Errno, Fdflags, Filetype, Lookupflags, Oflags, RIGHTS_ALL, RIGHTS_DIRECTORY, RIGHTS_READ_ONLY_DENIED, RIGHTS_REGULAR_FILE, Rights,
+  Errno, FDFLAGS_ALL, Fdflags, Filetype, Layout, Lookupflags, OFLAGS_ALL, Oflags, RIGHTS_ALL, RIGHTS_DIRECTORY, RIGHTS_READ_ONLY_DENIED, RIGHTS_REGULAR_FILE, Rights,
 } from '../abi.ts';
 import type { Provider, WasiContext } from '../context.ts';
 import { WasiError } from '../errors.ts';
-import { type Descriptor, dirRef, filetypeOf } from '../fd-table.ts';
+import { type Descriptor, type DirectoryDescriptor, dirRef, filetypeOf } from '../fd-table.ts';
 import { writeFilestat } from '../filestat.ts';
 import { type DirRef, SYMLINK, isReadOnlyEntry, isReadOnlyFd, isSymlink, resolve, verifySame } from '../path-resolve.ts';
 import { timeSpecs } from '../times.ts';
@@ -27,7 +27,7 @@ function bigRights(v: bigint): number {
   return Number(v);
 }
 
-function mutating(d: Descriptor): void {
+function mutating(d: DirectoryDescriptor): void {
   if (d.readOnly) throw new WasiError(Errno.notcapable, 'read-only grant');
 }
 
@@ -36,7 +36,7 @@ function mutating(d: Descriptor): void {
  * through `d`: least access wins, so nothing inside a folder granted read-only, nor that folder
  * itself, is changed through a wider grant (DESIGN §3.1).
  */
-function mutable(d: Descriptor, at: DirRef, name: string): void {
+function mutable(d: DirectoryDescriptor, at: DirRef, name: string): void {
   mutating(d);
   if (at.readOnly === true) throw new WasiError(Errno.notcapable, 'inside a read-only grant');
   if (isReadOnlyEntry(at, name)) throw new WasiError(Errno.notcapable, 'a folder granted read-only');
@@ -69,7 +69,7 @@ function statProbe(follow: boolean) {
 }
 
 /** The path family. */
-export function pathOps(ctx: WasiContext): Provider {
+export function pathOps(ctx: WasiContext) {
   const { fds } = ctx;
   const follows = (flags: number): boolean => (flags & Lookupflags.symlink_follow) !== 0;
 
@@ -91,7 +91,7 @@ export function pathOps(ctx: WasiContext): Provider {
       if (oflags & Oflags.trunc) need |= R.path_filestat_set_size;
       const dir = fds.dir(fd, need, base | inheriting);
       if (oflags & (Oflags.creat | Oflags.trunc)) mutating(dir);
-      if (oflags & ~0xf) throw new WasiError(Errno.inval, 'bad oflags');
+      if (oflags & ~OFLAGS_ALL) throw new WasiError(Errno.inval, 'bad oflags');
       // A directory can be neither created, exclusively opened nor truncated by path_open.
       if ((oflags & Oflags.directory) && (oflags & (Oflags.creat | Oflags.excl | Oflags.trunc))) {
         throw new WasiError(Errno.inval, 'O_DIRECTORY with O_CREAT, O_EXCL or O_TRUNC');
@@ -163,20 +163,20 @@ export function pathOps(ctx: WasiContext): Provider {
         throw err;
       }
       const denied = readOnly ? RIGHTS_READ_ONLY_DENIED : 0;
-      const d: Descriptor = {
-        kind: isDir ? 'dir' : 'file',
+      const held = {
         hostFd: opened.hostFd,
-        filetype,
         rightsBase: base & (isDir ? RIGHTS_DIRECTORY : RIGHTS_REGULAR_FILE) & answerRights.base & ~denied,
         rightsInheriting: inheriting & dir.rightsInheriting & answerRights.inheriting & ~denied,
-        fdflags: fdflags & 0x1f,
-        position: 0,
+        fdflags: fdflags & FDFLAGS_ALL,
         readOnly,
         hostPath: opened.hostPath,
         ask: dir.ask,
         origin: dir.origin,
         answer: answered === undefined ? undefined : { operation: answered, path: answeredPath, generation: ctx.asker?.generation() ?? 0 },
       };
+      const d: Descriptor = filetype === Filetype.directory
+        ? { kind: 'dir', filetype, ...held }
+        : { kind: 'file', filetype, position: 0, ...held };
       ctx.mem.setU32(out, fds.add(d));
       return 0;
     },
@@ -195,7 +195,7 @@ export function pathOps(ctx: WasiContext): Provider {
     path_filestat_get: (fd: number, flags: number, p: number, len: number, out: number) => {
       const dir = fds.dir(fd, R.path_filestat_get);
       const path = ctx.mem.path(p, len);
-      ctx.mem.check(out, 64);
+      ctx.mem.check(out, Layout.filestat.bytes);
       const st = resolve(dirRef(dir), path, { follow: follows(flags) }, (at, name, mustBeDir) => {
         const r = statProbe(follows(flags))(at, name, mustBeDir);
         if (r !== SYMLINK) gate(ctx.asker, dir.ask, at.path, name, 'read');
@@ -347,5 +347,5 @@ export function pathOps(ctx: WasiContext): Provider {
       });
       return 0;
     },
-  };
+  } satisfies Provider;
 }

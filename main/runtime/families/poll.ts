@@ -18,7 +18,7 @@ const sleeper = new Int32Array(new SharedArrayBuffer(4));
 interface Event { userdata: bigint; error: number; type: number; nbytes: bigint; flags: number }
 
 /** The poll family. */
-export function poll(ctx: WasiContext): Provider {
+export function poll(ctx: WasiContext) {
   const { fds } = ctx;
   return {
     /**
@@ -100,5 +100,5 @@ export function poll(ctx: WasiContext): Provider {
       ctx.mem.setU32(neventsPtr, ready.length);
       return 0;
     },
-  };
+  } satisfies Provider;
 }

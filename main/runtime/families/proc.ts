@@ -4,7 +4,7 @@ import type { Provider } from '../context.ts';
 import { ProcExit } from '../errors.ts';
 
 /** The process family. */
-export function proc(): Provider {
+export function proc() {
   return {
     /** Ends the run with exit code `code`; does not return. */
     proc_exit: (code: number) => {
@@ -14,5 +14,5 @@ export function proc(): Provider {
     proc_raise: (_sig: number) => Errno.nosys,
     /** Yields the processor; the worker is already its own thread, so this returns at once. */
     sched_yield: () => 0,
-  };
+  } satisfies Provider;
 }

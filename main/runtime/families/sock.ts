@@ -6,7 +6,7 @@ import { Errno } from '../abi.ts';
 import type { Provider, WasiContext } from '../context.ts';
 
 /** The socket family. */
-export function sock(ctx: WasiContext): Provider {
+export function sock(ctx: WasiContext) {
   const notSocket = (fd: number): number => {
     ctx.fds.get(fd, 0);
     return Errno.notsock;
@@ -20,5 +20,5 @@ export function sock(ctx: WasiContext): Provider {
     sock_send: (fd: number) => notSocket(fd),
     /** Shuts down a socket's send and/or receive side. */
     sock_shutdown: (fd: number) => notSocket(fd),
-  };
+  } satisfies Provider;
 }

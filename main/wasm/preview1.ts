@@ -1,17 +1,25 @@
 /**
- * The core-wasm signature of every `wasi_snapshot_preview1` function, lowered from the witx
- * definitions (WebAssembly/WASI, legacy/preview1/witx/wasi_snapshot_preview1.witx): handles,
- * sizes and pointers are i32, 64-bit values (timestamps, offsets, rights, cookies) are i64, and
- * every function returns an i32 errno except `proc_exit`. Written as "params->results".
+ * `wasi_snapshot_preview1` as data: its module name, its 46 function names and the core-wasm
+ * signature of each, lowered from the witx definitions (WebAssembly/WASI,
+ * legacy/preview1/witx/wasi_snapshot_preview1.witx): handles, sizes and pointers are i32, 64-bit
+ * values (timestamps, offsets, rights, cookies) are i64, and every function returns an i32 errno
+ * except `proc_exit`. Written as "params->results".
+ *
+ * This is the one list: the runtime's providers are keyed by `Preview1Name` (runtime/context.ts),
+ * so a missing or misspelt function does not compile, and the library's inspection and the
+ * loader judge imports by it.
  *
  * A module that imports one of these names with another type would hand the host values it
  * never expects (a BigInt where a pointer goes, a fraction where a descriptor goes), so it is
  * refused at load, as Wasmtime refuses it at link time.
  */
-import { WASI_MODULE } from './abi.ts';
-import { functionImports } from './wasm-imports.ts';
+import { functionImports } from './imports.ts';
 
-export const PREVIEW1_SIGNATURES: Readonly<Record<string, string>> = Object.freeze({
+/** The module name of WASI preview 1 imports. */
+export const WASI_MODULE = 'wasi_snapshot_preview1';
+
+/** Every preview1 function's core-wasm signature, by name. */
+export const PREVIEW1_SIGNATURES = Object.freeze({
   args_get: 'i32,i32->i32',
   args_sizes_get: 'i32,i32->i32',
   environ_get: 'i32,i32->i32',
@@ -58,18 +66,30 @@ export const PREVIEW1_SIGNATURES: Readonly<Record<string, string>> = Object.free
   sock_recv: 'i32,i32,i32,i32,i32,i32->i32',
   sock_send: 'i32,i32,i32,i32,i32->i32',
   sock_shutdown: 'i32,i32->i32',
-});
+} as const satisfies Record<string, `${string}->${string}`>);
+
+/** The name of a `wasi_snapshot_preview1` function. */
+export type Preview1Name = keyof typeof PREVIEW1_SIGNATURES;
+
+/** The 46 function names, in the witx order. */
+export const PREVIEW1_NAMES: readonly Preview1Name[] = Object.freeze(Object.keys(PREVIEW1_SIGNATURES) as Preview1Name[]);
+
+/** True when `name` is a preview1 function (own names only: `toString` is not one). */
+export function isPreview1Name(name: string): name is Preview1Name {
+  return Object.hasOwn(PREVIEW1_SIGNATURES, name);
+}
 
 /**
  * Why `bytes` cannot be linked against preview1: the first function it imports from
  * `wasi_snapshot_preview1` with a type other than the spec's, or null when every one matches.
- * Unknown names are not judged here (they answer `nosys`). Throws ModuleLimitError for a
+ * Unknown names are not judged here (they answer `nosys`). Throws WasmBinaryError for a
  * binary whose type or import section cannot be read.
  */
 export function mistypedWasiImport(bytes: Uint8Array): string | null {
   for (const imp of functionImports(bytes)) {
+    if (imp.module !== WASI_MODULE || !isPreview1Name(imp.name)) continue;
     const want = PREVIEW1_SIGNATURES[imp.name];
-    if (imp.module === WASI_MODULE && want !== undefined && imp.type !== want) {
+    if (imp.type !== want) {
       return `it imports "${imp.module}.${imp.name}" as (${imp.type}), but WASI defines it as (${want})`;
     }
   }
