@@ -20,7 +20,7 @@ export const ERROR_CODES = [
   'not-found', 'bad-file', 'bad-folder', 'bad-path', 'bad-name', 'duplicate-name', 'unreadable',
   'no-preview', 'no-prompt', 'running', 'not-running',
   // Installing: sources, downloads, manifests, the stored module.
-  'bad-url', 'unreachable', 'http-status', 'too-large', 'truncated', 'bad-manifest', 'planted-link',
+  'bad-url', 'bad-sha256', 'sha256-mismatch', 'unreachable', 'http-status', 'too-large', 'truncated', 'bad-manifest', 'planted-link',
   'module-changed', 'open-failed', 'future-schema',
   // A module refused at install (inspection) or by the binary reader.
   'empty', 'not-wasm', 'component', 'malformed', 'memory-over-cap', 'not-command', 'unsupported-imports',
