@@ -111,15 +111,15 @@ export const installSource = () =>
     v.object({ kind: v.literal('bytes'), fileName: text(255), bytes: bytes() }, 'is missing'),
   ]);
 
-const noNul = (what: string) => v.check((s: string) => !s.includes('\0'), `${what} must not contain NUL`);
+const noNul = () => v.check((s: string) => !s.includes('\0'), 'must not contain NUL');
 
 /** The person's decision about one thing an app may use. */
 export const grantInput = () =>
   kinds([
     v.object({
       kind: v.literal('folder'),
-      host: v.pipe(text(), noNul('the host path')),
-      guest: v.pipe(text(), v.minLength(1, 'must be a non-empty path'), noNul('the guest path')),
+      host: v.pipe(text(), noNul()),
+      guest: v.pipe(text(), v.minLength(1, 'must be a non-empty path'), noNul()),
       access: oneOf(GRANT_ACCESS),
     }, 'is missing'),
     v.pipe(
