@@ -8,6 +8,8 @@ import { checkArgs } from '../../main/api/validate.ts';
 import type { RequestName } from '../../preload/api.ts';
 import { REQUEST_NAMES } from '../../preload/api.ts';
 import { REQUESTS } from '../../preload/requests.ts';
+import { AUDIT_PAGE_MAX } from '../../preload/schema-parts.ts';
+import { AUDIT_PAGE_MAX as LIBRARY_AUDIT_PAGE_MAX } from '../../main/library/audit.ts';
 
 const long = (n: number): string => 'x'.repeat(n);
 
@@ -93,6 +95,10 @@ describe('request schemas', () => {
 
   it.each(Object.entries(GOOD) as [RequestName, [unknown, unknown?]][])('%s: a good argument is accepted', (name, [args, expected]) => {
     expect(checkArgs(name, args)).toEqual(expected ?? args);
+  });
+
+  it('asks for no larger audit page than the library gives', () => {
+    expect(AUDIT_PAGE_MAX).toBe(LIBRARY_AUDIT_PAGE_MAX);
   });
 
   it('copies: the checked value is not the argument, and holds no key the contract lacks', () => {
