@@ -76,10 +76,13 @@ export const strings = () => list(text(), ARGS_MAX);
  * A plain object (not an array, not null) with exactly `entries`: unknown keys are dropped, keys
  * inherited or smuggled in under `__proto__` are not seen.
  */
-export const record = <T extends v.ObjectEntries>(entries: T) => v.pipe(plainObject(), v.object(entries, 'is missing'));
+export const record = <T extends v.ObjectEntries>(entries: T) => v.pipe(plainObject<v.InferInput<v.ObjectSchema<T, 'is missing'>>>(), v.object(entries, 'is missing'));
 
-/** Refuses anything but a plain object (v.object alone accepts arrays). */
-const plainObject = () => v.custom<Record<string, unknown>>((x) => x !== null && typeof x === 'object' && !Array.isArray(x), 'must be an object');
+/**
+ * Refuses anything but a plain object (v.object alone accepts arrays), typed as the object schema
+ * after it expects, so that the pipe's input type (what a caller sends) is the object's.
+ */
+const plainObject = <I>() => v.custom<I>((x) => x !== null && typeof x === 'object' && !Array.isArray(x), 'must be an object');
 
 /** One of several object shapes told apart by their `kind` (`options`: v.object schemas, maybe piped). */
 const kinds = <const T extends v.VariantOptions<'kind'>>(options: T) => {

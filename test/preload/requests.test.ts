@@ -3,9 +3,9 @@
  * a good argument is accepted (and copied with only the contract's keys), and a bad one of each
  * kind is refused as `bad-request` with one clear message naming the field by its path.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { checkArgs } from '../../main/api/validate.ts';
-import type { RequestName } from '../../preload/api.ts';
+import type { AppDetails, CheckedArgs, GrantInput, RequestArgs, RequestName, RequestResult, SessionInfo } from '../../preload/api.ts';
 import { REQUEST_NAMES } from '../../preload/api.ts';
 import { REQUESTS } from '../../preload/requests.ts';
 import { AUDIT_PAGE_MAX } from '../../preload/schema-parts.ts';
@@ -95,6 +95,18 @@ describe('request schemas', () => {
 
   it.each(Object.entries(GOOD) as [RequestName, [unknown, unknown?]][])('%s: a good argument is accepted', (name, [args, expected]) => {
     expect(checkArgs(name, args)).toEqual(expected ?? args);
+  });
+
+  it('types what a caller sends, and what a handler gets, from the schemas', () => {
+    expectTypeOf<RequestArgs<'apps.get'>>().toEqualTypeOf<{ ref: string }>();
+    expectTypeOf<RequestArgs<'runs.resize'>>().toEqualTypeOf<{ runId: string; cols: number; rows: number }>();
+    expectTypeOf<RequestArgs<'apps.list'>>().toEqualTypeOf<{ search?: string; sort?: 'name' | 'installed' | 'last-run' } | null | undefined>();
+    expectTypeOf<CheckedArgs<'apps.list'>>().toEqualTypeOf<{ search?: string; sort?: 'name' | 'installed' | 'last-run' }>();
+    expectTypeOf<CheckedArgs<'grants.add'>['grants'][number]>().toEqualTypeOf<GrantInput>();
+    expectTypeOf<RequestResult<'apps.get'>>().toEqualTypeOf<AppDetails>();
+    expectTypeOf<RequestResult<'runs.list'>>().toEqualTypeOf<SessionInfo[]>();
+    expectTypeOf<RequestResult<'dialog.chooseFile'>>().toEqualTypeOf<string | null>();
+    expectTypeOf<Extract<GrantInput, { kind: 'env' }>>().toEqualTypeOf<{ kind: 'env'; name: string; value: string } | { kind: 'env'; name: string; forward: true }>();
   });
 
   it('asks for no larger audit page than the library gives', () => {
