@@ -6,10 +6,20 @@
 import { WasmBinaryError } from '../wasm/binary.ts';
 import { MAX_PAGES_32, PAGE_BYTES } from '../wasm/memory.ts';
 import { WASI_MODULE, mistypedWasiImport } from '../wasm/preview1.ts';
+import { CodedError, type ErrorDetails } from '../shared/coded-error.ts';
 import { capMemory } from './module-limits.ts';
 
-/** Why a module cannot be run. */
-export class LoadError extends Error {}
+/**
+ * Why a module cannot be run: a CodedError `cannot-load` (`details.reason` names the reader's
+ * refusal when there is one). A class of its own only while main/cli.ts tells it apart by type;
+ * a table keyed by code needs no more than the code.
+ */
+export class LoadError extends CodedError {
+  constructor(message: string, details?: ErrorDetails) {
+    super('cannot-load', message, details);
+    this.name = 'LoadError';
+  }
+}
 
 /** Compiles `bytes` as a WASI preview1 command, capping its memory at `memoryMaxBytes`. */
 export async function loadCommand(bytes: Uint8Array, memoryMaxBytes?: number): Promise<WebAssembly.Module> {
@@ -19,7 +29,7 @@ export async function loadCommand(bytes: Uint8Array, memoryMaxBytes?: number): P
     const pages = memoryMaxBytes === undefined ? MAX_PAGES_32 : Math.min(MAX_PAGES_32, Math.max(1, Math.floor(memoryMaxBytes / PAGE_BYTES)));
     prepared = capMemory(bytes, pages);
   } catch (err) {
-    if (err instanceof WasmBinaryError) throw new LoadError(err.message);
+    if (err instanceof WasmBinaryError) throw new LoadError(err.message, { reason: err.code });
     throw err;
   }
   let module: WebAssembly.Module;
@@ -48,7 +58,7 @@ function checkImportTypes(bytes: Uint8Array): void {
   try {
     why = mistypedWasiImport(bytes);
   } catch (err) {
-    if (err instanceof WasmBinaryError) throw new LoadError(err.message);
+    if (err instanceof WasmBinaryError) throw new LoadError(err.message, { reason: err.code });
     throw err;
   }
   if (why !== null) throw new LoadError(`not a WASI command: ${why}`);

@@ -7,12 +7,13 @@
  */
 import fs from 'node:fs';
 import nodePath from 'node:path';
-import { type FolderPin, StaleFolder, components } from '../shared/folder-pin.ts';
+import { type FolderPin, components, staleFolder } from '../shared/folder-pin.ts';
+import { isCoded } from '../shared/coded-error.ts';
 import { portableMode } from './host-calls/portable.ts';
 
 // Making pins and finding planted links moved to the shared leaf (library and launcher need them):
 // re-exported here for the importers on other branches until they import it from there.
-export { type FolderPin, type PlantedLink, StaleFolder, identityKey, isInside, pinFolder, plantedLink } from '../shared/folder-pin.ts';
+export { type FolderPin, type PlantedLink, identityKey, isInside, pinFolder, plantedLink } from '../shared/folder-pin.ts';
 
 const O_DIR = fs.constants.O_RDONLY | (fs.constants.O_DIRECTORY ?? 0);
 const O_NOFOLLOW = fs.constants.O_NOFOLLOW ?? 0;
@@ -26,10 +27,10 @@ function refuse(at: string, err: unknown): never {
     } catch {
       link = false;
     }
-    throw new StaleFolder(link ? `${at} was replaced by a symbolic link` : `${at} is no longer a folder`);
+    throw staleFolder(link ? `${at} was replaced by a symbolic link` : `${at} is no longer a folder`);
   }
-  if (code === 'ENOENT') throw new StaleFolder(`${at} no longer exists`);
-  throw new StaleFolder(`${at} cannot be opened (${code ?? (err as Error).message})`);
+  if (code === 'ENOENT') throw staleFolder(`${at} no longer exists`);
+  throw staleFolder(`${at} cannot be opened (${code ?? (err as Error).message})`);
 }
 
 /** Linux: openat() through /proc/self/fd, O_NOFOLLOW at every step. */
@@ -66,8 +67,8 @@ function walkPortable(resolved: string, root: string, parts: string[]): number {
     } catch (err) {
       refuse(at, err);
     }
-    if (st.isSymbolicLink()) throw new StaleFolder(`${at} was replaced by a symbolic link`);
-    if (!st.isDirectory()) throw new StaleFolder(`${at} is no longer a folder`);
+    if (st.isSymbolicLink()) throw staleFolder(`${at} was replaced by a symbolic link`);
+    if (!st.isDirectory()) throw staleFolder(`${at} is no longer a folder`);
   }
   try {
     return fs.openSync(resolved, O_DIR | O_NOFOLLOW);
@@ -78,7 +79,7 @@ function walkPortable(resolved: string, root: string, parts: string[]): number {
 
 /**
  * Opens the folder `pin` records, following no symlink on the way, and returns its fd; throws
- * `StaleFolder` if it is not the folder that was granted.
+ * a `stale-folder` CodedError if it is not the folder that was granted.
  *
  * Ambient Authority: opens a host path from the root; only ever a path the person granted.
  */
@@ -88,10 +89,10 @@ export function openPinned(pin: FolderPin): number {
   const fd = portableMode === 'linux-procfd' ? walkProcFd(parts) : walkPortable(pin.resolved, root, parts);
   try {
     const st = fs.fstatSync(fd, { bigint: true });
-    if (!st.isDirectory()) throw new StaleFolder(`${pin.resolved} is no longer a folder`);
+    if (!st.isDirectory()) throw staleFolder(`${pin.resolved} is no longer a folder`);
     const reborn = pin.born != null && st.birthtimeNs > 0n && String(st.birthtimeNs) !== pin.born;
     if (String(st.dev) !== pin.dev || String(st.ino) !== pin.ino || reborn) {
-      throw new StaleFolder(`${pin.resolved} is another folder than the one granted (it was removed or replaced)`);
+      throw staleFolder(`${pin.resolved} is another folder than the one granted (it was removed or replaced)`);
     }
     return fd;
   } catch (err) {
@@ -106,7 +107,7 @@ export function staleReason(pin: FolderPin): string | null {
     fs.closeSync(openPinned(pin));
     return null;
   } catch (err) {
-    if (err instanceof StaleFolder) return err.message;
+    if (isCoded(err, 'stale-folder')) return err.message;
     throw err;
   }
 }

@@ -17,8 +17,9 @@ import { GuestStdio } from './stdio.ts';
 import { answerRecheck, workerAsker } from './ask.ts';
 import { setReadOnlyDirs } from './path-resolve.ts';
 import { PAGE_BYTES } from '../wasm/memory.ts';
-import { StaleFolder, identityKey } from '../shared/folder-pin.ts';
+import { identityKey } from '../shared/folder-pin.ts';
 import { openPinned } from './pinned-folder.ts';
+import { isCoded } from '../shared/coded-error.ts';
 import { guardLoading, hostCalls, onHostCallsNote } from './host-calls/index.ts';
 import type { WorkerConfig, WorkerMessage } from './worker-protocol.ts';
 
@@ -41,7 +42,7 @@ function openPreopen(p: WorkerConfig['preopens'][number], index: number): { host
     try {
       return { hostFd: openPinned(p.pin), hostPath: p.pin.resolved };
     } catch (err) {
-      if (!(err instanceof StaleFolder)) throw err;
+      if (!isCoded(err, 'stale-folder')) throw err;
       post({ type: 'stale', index, reason: err.message });
       return null;
     }

@@ -7,6 +7,7 @@
  */
 import fs from 'node:fs';
 import nodePath from 'node:path';
+import { CodedError } from './coded-error.ts';
 
 /**
  * What was granted: the folder's resolved absolute path and its identity (decimal strings): device
@@ -24,8 +25,10 @@ export interface FolderPin {
   born?: string | null;
 }
 
-/** A granted folder that no longer is what was granted; `reason` says why, in words. */
-export class StaleFolder extends Error {}
+/** A granted folder that no longer is what was granted: a `stale-folder` CodedError whose message says why, in words. */
+export function staleFolder(reason: string): CodedError {
+  return new CodedError('stale-folder', reason);
+}
 
 /** The key of an identity in a set of identities ("dev:ino"). */
 export function identityKey(dev: bigint | string, ino: bigint | string): string {
@@ -34,7 +37,7 @@ export function identityKey(dev: bigint | string, ino: bigint | string): string 
 
 /** The root of absolute path `p` and its components after it. */
 export function components(p: string): { root: string; parts: string[] } {
-  if (!nodePath.isAbsolute(p)) throw new StaleFolder(`${p} is not an absolute path`);
+  if (!nodePath.isAbsolute(p)) throw staleFolder(`${p} is not an absolute path`);
   const { root } = nodePath.parse(p);
   return { root, parts: p.slice(root.length).split(nodePath.sep).filter((c) => c.length > 0 && c !== '.') };
 }
@@ -47,7 +50,7 @@ export function components(p: string): { root: string; parts: string[] } {
 export function pinFolder(hostPath: string): FolderPin {
   const resolved = fs.realpathSync(hostPath);
   const st = fs.statSync(resolved, { bigint: true });
-  if (!st.isDirectory()) throw new StaleFolder(`${hostPath} is not a folder`);
+  if (!st.isDirectory()) throw staleFolder(`${hostPath} is not a folder`);
   return { resolved, dev: String(st.dev), ino: String(st.ino), born: st.birthtimeNs > 0n ? String(st.birthtimeNs) : null };
 }
 

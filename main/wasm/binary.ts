@@ -6,17 +6,17 @@
  *
  * Binary format: https://webassembly.github.io/spec/core/binary/modules.html (values.html for LEB128).
  */
+import { CodedError } from '../shared/coded-error.ts';
 
 /** Why a binary was refused. */
 export type WasmBinaryCode = 'not-wasm' | 'component' | 'malformed' | 'memory-over-cap';
 
 /** The only exception the readers in main/wasm/ (and the memory cap) throw for bad input. */
-export class WasmBinaryError extends Error {
-  readonly code: WasmBinaryCode;
+export class WasmBinaryError extends CodedError {
+  declare readonly code: WasmBinaryCode;
   constructor(code: WasmBinaryCode, message: string) {
-    super(message);
+    super(code, message);
     this.name = 'WasmBinaryError';
-    this.code = code;
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * Helpers for the tests of the app library: libraries in fresh data folders, a snapshot of
  * everything a library holds (every row of every table + the store's files), the library's
- * invariants checked from outside, bad inputs as bytes, and an assertion for LibraryError codes.
+ * invariants checked from outside, bad inputs as bytes, and an assertion for the library's error
+ * codes (CodedError).
  * Paths, temp folders, the wasm assembler and the HTTP server are re-exported from their modules.
  *
  * Nothing here touches the real data folder: every home is a fresh mkdtemp folder.
@@ -10,7 +11,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { expect } from 'vitest';
-import { Library, LibraryError } from '../../main/library/library.ts';
+import { Library } from '../../main/library/library.ts';
+import { CodedError } from '../../main/shared/coded-error.ts';
 import { fixture } from './paths.ts';
 import { removeTempDirs, tempDir } from './temp.ts';
 import { buildModule, sha256 } from './wasm-assembler.ts';
@@ -143,22 +145,22 @@ export function librarySnapshot(lib: Library): string {
 // --- errors ----------------------------------------------------------------------------------
 
 /**
- * Awaits `p` (or calls it) and asserts it fails with a LibraryError of `code` whose message
+ * Awaits `p` (or calls it) and asserts it fails with a CodedError of `code` whose message
  * matches `message`; returns the error.
  */
 export async function expectLibraryError(
   p: Promise<unknown> | (() => unknown),
   code: string,
   message?: RegExp,
-): Promise<LibraryError> {
+): Promise<CodedError> {
   let err: unknown;
   try {
     await (typeof p === 'function' ? p() : p);
   } catch (e) {
     err = e;
   }
-  expect(err, `expected LibraryError ${code}`).toBeInstanceOf(LibraryError);
-  const le = err as LibraryError;
+  expect(err, `expected CodedError ${code}`).toBeInstanceOf(CodedError);
+  const le = err as CodedError;
   expect(le.code, `error code (message: ${le.message})`).toBe(code);
   if (message) expect(le.message).toMatch(message);
   return le;
