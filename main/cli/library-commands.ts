@@ -8,8 +8,10 @@ import { Library, sourceFrom } from '../library/library.ts';
 import { AUDIT_PAGE_MAX, AUDIT_ROWS_PER_RUN, type AuditRecord } from '../library/audit.ts';
 import type { RevokeMatch } from '../library/grants.ts';
 import type { AppRecord, GrantInput, GrantRecord, RunRecord } from '../library/types.ts';
-import { has, opt, type Parsed, parseOptions, positionals } from './options.ts';
-import { UsageError, parseDir } from './run-args.ts';
+import { type Parsed, has, opt } from './define.ts';
+import { withAppSuggestion } from './suggest.ts';
+import { UsageError } from './usage-error.ts';
+import { oneOf, parseDir, parseEnv, positiveNumber, wholeNumber } from './values.ts';
 import { splitWords } from '../../preload/words.ts';
 import { promptSafe } from '../launcher/prompt-text.ts';
 import { jsonSafe, safeText, visible as v } from '../../preload/safe-text.ts';
@@ -40,12 +42,6 @@ function describeGrant(g: GrantRecord): string {
   }
 }
 
-function positiveNumber(flag: string, v: string): number {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${flag} needs a positive number, got ${v}`);
-  return n;
-}
-
 /** The grants that `grant`'s options describe. */
 function grantsFrom(p: Parsed): GrantInput[] {
   const gs: GrantInput[] = [];
@@ -61,18 +57,15 @@ function grantsFrom(p: Parsed): GrantInput[] {
       } catch {
         ok = false;
       }
-      if (!ok) throw new UsageError(`--dir ${value}: no such folder`);
+      if (!ok) throw new UsageError(`--dir ${value}: no such folder`, 'grant');
       gs.push({ kind: 'folder', host, guest: d.guestPath === d.hostPath ? host : d.guestPath, access: d.readOnly ? 'read' : 'read-write' });
     } else if (name === 'env') {
-      const eq = value.indexOf('=');
-      const n = eq === -1 ? value : value.slice(0, eq);
-      if (!/^[^=\0]+$/.test(n)) throw new UsageError(`--env ${value}: bad variable name`);
-      gs.push(eq === -1 ? { kind: 'env', name: n, forward: true } : { kind: 'env', name: n, value: value.slice(eq + 1) });
+      gs.push({ kind: 'env', ...parseEnv(value) });
     } else if (name === 'args') {
       try {
         gs.push({ kind: 'args', args: splitWords(value) });
       } catch (err) {
-        throw new UsageError(`--args: ${(err as Error).message}`);
+        throw new UsageError(`--args: ${(err as Error).message}`, 'grant');
       }
     } else if (name === 'memory-max') {
       gs.push({ kind: 'limit', name: 'memory-max-mib', value: positiveNumber(name, value) });
@@ -80,7 +73,7 @@ function grantsFrom(p: Parsed): GrantInput[] {
       gs.push({ kind: 'limit', name: 'timeout-seconds', value: positiveNumber(name, value) });
     }
   }
-  if (gs.length === 0) throw new UsageError('grant needs at least one of --dir, --env, --args, --memory-max, --timeout');
+  if (gs.length === 0) throw new UsageError('grant needs at least one of --dir, --env, --args, --memory-max, --timeout', 'grant');
   return gs;
 }
 
@@ -94,12 +87,10 @@ function revokesFrom(p: Parsed): RevokeMatch[] {
     else if (name === 'memory-max') ms.push({ kind: 'limit', key: 'memory-max-mib' });
     else if (name === 'timeout') ms.push({ kind: 'limit', key: 'timeout-seconds' });
     else if (name === 'id') {
-      const id = Number(value);
-      if (!Number.isInteger(id)) throw new UsageError(`--id needs a grant number, got ${value}`);
-      ms.push({ id });
+      ms.push({ id: wholeNumber('id', value) });
     }
   }
-  if (ms.length === 0) throw new UsageError('revoke needs at least one of --dir, --env, --args, --memory-max, --timeout, --id');
+  if (ms.length === 0) throw new UsageError('revoke needs at least one of --dir, --env, --args, --memory-max, --timeout, --id', 'revoke');
   return ms;
 }
 
@@ -136,129 +127,128 @@ function printHistory(runs: RunRecord[]): void {
   }
 }
 
-/** `--NAME N` as a whole number from 1 to `max`, or undefined when not given. */
-function pageNumber(p: Parsed, name: string, max = Number.MAX_SAFE_INTEGER): number | undefined {
-  const v = opt(p, name);
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!/^\d+$/.test(v) || n < 1 || n > max) throw new UsageError(`--${name} needs a whole number from 1 to ${max}, got ${v}`);
-  return n;
-}
+/** Each decision in words (`audit`'s human output; --json keeps the values). */
+export const DECISION_WORDS: Record<AuditRecord['decision'], string> = {
+  allowed: 'allowed',
+  'prompted-allowed': 'asked, allowed',
+  denied: 'denied',
+};
 
 /** One audit entry as a line: repeats counted, a run's summary row said in words. */
 function auditLine(e: AuditRecord): string {
-  const head = `#${e.id} ${e.at}  run ${e.runId ?? '-'}  ${e.decision.padEnd(16)}`;
-  if (e.summary) return `${head} and ${e.count} more ${e.decision} (over the ${AUDIT_ROWS_PER_RUN} entries kept per run)`;
+  const word = DECISION_WORDS[e.decision];
+  const head = `#${e.id} ${e.at}  run ${e.runId ?? '-'}  ${word.padEnd(15)}`;
+  if (e.summary) return `${head} and ${e.count} more ${word} (over the ${AUDIT_ROWS_PER_RUN} entries kept per run)`;
   return `${head} ${e.operation.padEnd(6)} ${promptSafe(e.path ?? '', 1000)}${e.count > 1 ? `  (${e.count} times since ${e.firstAt})` : ''}`;
 }
 
-/** Runs one library command; resolves to the exit code. */
-export async function libraryCommand(command: string, argv: string[]): Promise<number> {
+/** `list`'s rows under a header row, each column as wide as its widest cell (descriptions last, unpadded). */
+function listTable(apps: { name: string; version: string | null; id: string; size: number; description: string | null }[]): string[] {
+  const rows = [['NAME', 'VERSION', 'ID', 'SIZE', 'DESCRIPTION'], ...apps.map((a) => [v(a.name), safeText(a.version ?? '', 30), a.id, mib(a.size), safeText(a.description ?? '', 200)])];
+  const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((r) => r[c]!.length)));
+  return rows.map((r) => r.map((cell, c) => (c === 3 ? cell.padStart(widths[c]!) : c < 4 ? cell.padEnd(widths[c]!) : cell)).join('  ').trimEnd());
+}
+
+/** Runs library command `command` (already parsed); resolves to the exit code. */
+export async function libraryCommand(command: string, p: Parsed): Promise<number> {
   const lib = Library.open();
   try {
-    switch (command) {
-      case 'install': {
-        const p = parseOptions(argv, { name: 'value', sha256: 'value', json: 'switch' });
-        const [target] = positionals(p, ['FILE|URL|FOLDER']);
-        const progress = process.stderr.isTTY && !has(p, 'json')
-          ? (n: number, total: number | null) => process.stderr.write(`\r${mib(n)}${total ? ` of ${mib(total)}` : ''}   `)
-          : undefined;
-        const r = await lib.install(sourceFrom(target!), { name: opt(p, 'name'), sha256: opt(p, 'sha256'), onProgress: progress });
-        if (progress) process.stderr.write('\n');
-        if (has(p, 'json')) json(r);
-        else out(`${r.action} ${v(r.app.name)}${r.app.version ? ` ${safeText(r.app.version, 100)}` : ''} (id ${r.app.id}, ${mib(r.app.size)}); can use: ${Object.keys(r.app.inspection.capabilities).join(', ') || 'nothing'}`);
-        return 0;
-      }
-      case 'list': {
-        const p = parseOptions(argv, { json: 'switch', search: 'value', sort: 'value' });
-        positionals(p, []);
-        const sort = opt(p, 'sort');
-        if (sort !== undefined && !['name', 'installed', 'last-run'].includes(sort)) throw new UsageError('--sort is name, installed or last-run');
-        const apps = lib.list({ search: opt(p, 'search'), sort: sort as 'name' | undefined });
-        if (has(p, 'json')) json(apps);
-        else if (apps.length === 0) out('no apps installed');
-        else for (const a of apps) out(`${v(a.name).padEnd(24)} ${safeText(a.version ?? '', 30).padEnd(10)} ${a.id}  ${mib(a.size).padStart(10)}  ${safeText(a.description ?? '', 200)}`);
-        return 0;
-      }
-      case 'info': {
-        const p = parseOptions(argv, { json: 'switch' });
-        const [ref] = positionals(p, ['APP']);
-        const a = lib.app(ref!);
-        const grants = grantStatus(lib, a.id);
-        const builds = lib.builds(a.id);
-        if (has(p, 'json')) json({ ...a, grants, builds });
-        else printInfo(a, grants, builds);
-        return 0;
-      }
-      case 'uninstall': {
-        const [ref] = positionals(parseOptions(argv, {}), ['APP']);
-        const a = lib.uninstall(ref!);
-        out(`uninstalled ${v(a.name)}`);
-        return 0;
-      }
-      case 'grant': {
-        const p = parseOptions(argv, { dir: 'repeat', env: 'repeat', args: 'value', 'memory-max': 'value', timeout: 'value', unknown: 'value' });
-        const [ref] = positionals(p, ['APP']);
-        const unknown = opt(p, 'unknown');
-        if (unknown !== undefined) {
-          if (unknown !== 'ask' && unknown !== 'deny') throw new UsageError('--unknown is ask or deny');
-          lib.setUnknownAccess(ref!, unknown);
-          out(`outside its grants, ${v(ref!)} will ${unknown === 'ask' ? 'ask' : 'be denied without asking'}`);
-          if (p.options.length === 1) return 0;
-        }
-        lib.grant(ref!, grantsFrom({ ...p, options: p.options.filter((o) => o.name !== 'unknown') }));
-        for (const g of grantStatus(lib, ref!)) out(`#${g.id} ${describeGrant(g)}`);
-        return 0;
-      }
-      case 'revoke': {
-        const p = parseOptions(argv, { dir: 'repeat', env: 'repeat', args: 'switch', 'memory-max': 'switch', timeout: 'switch', id: 'repeat' });
-        const [ref] = positionals(p, ['APP']);
-        const n = lib.revoke(ref!, revokesFrom(p));
-        out(`revoked ${n} grant${n === 1 ? '' : 's'}`);
-        return n === 0 ? 1 : 0;
-      }
-      case 'grants': {
-        const p = parseOptions(argv, { json: 'switch' });
-        const [ref] = positionals(p, ['APP']);
-        const gs = grantStatus(lib, ref!);
-        if (has(p, 'json')) json(gs);
-        else if (gs.length === 0) out('no grants: the app sees no files and no environment');
-        else for (const g of gs) out(`#${g.id} ${describeGrant(g)}`);
-        return 0;
-      }
-      case 'reset': {
-        const [ref] = positionals(parseOptions(argv, {}), ['APP']);
-        const n = lib.reset(ref!);
-        out(`removed ${n} grant${n === 1 ? '' : 's'}`);
-        return 0;
-      }
-      case 'audit': {
-        const p = parseOptions(argv, { json: 'switch', decision: 'value', limit: 'value', before: 'value' });
-        const [ref] = positionals(p, ['APP']);
-        const decision = opt(p, 'decision');
-        if (decision !== undefined && !['allowed', 'prompted-allowed', 'denied'].includes(decision)) throw new UsageError('--decision is allowed, prompted-allowed or denied');
-        const limit = pageNumber(p, 'limit', AUDIT_PAGE_MAX) ?? 1000;
-        const entries = lib.audit(ref!, { decision: decision as 'denied' | undefined, limit, before: pageNumber(p, 'before') });
-        if (has(p, 'json')) json(entries);
-        else if (entries.length === 0) out('nothing recorded');
-        else {
-          for (const e of entries) out(auditLine(e));
-          if (entries.length === limit) out(`older entries: terrarium audit ${ref} --before ${entries.at(-1)!.id}`);
-        }
-        return 0;
-      }
-      case 'history': {
-        const p = parseOptions(argv, { json: 'switch' });
-        const [ref] = positionals(p, ['APP']);
-        const runs = lib.history(ref!);
-        if (has(p, 'json')) json(runs);
-        else printHistory(runs);
-        return 0;
-      }
-      default:
-        throw new UsageError(`unknown command "${command}"`);
-    }
+    return await libraryCommandOn(lib, command, p);
+  } catch (err) {
+    // A mistyped app name: say which installed apps are close to it.
+    throw withAppSuggestion(err, p.positionals[0], () => lib.list({}).map((a) => a.name), v);
   } finally {
     lib.close();
+  }
+}
+
+async function libraryCommandOn(lib: Library, command: string, p: Parsed): Promise<number> {
+  const [ref] = p.positionals;
+  switch (command) {
+    case 'install': {
+      const progress = process.stderr.isTTY && !has(p, 'json')
+        ? (n: number, total: number | null) => process.stderr.write(`\r${mib(n)}${total ? ` of ${mib(total)}` : ''}   `)
+        : undefined;
+      const r = await lib.install(sourceFrom(ref!), { name: opt(p, 'name'), sha256: opt(p, 'sha256'), onProgress: progress });
+      if (progress) process.stderr.write('\n');
+      if (has(p, 'json')) json(r);
+      else out(`${r.action} ${v(r.app.name)}${r.app.version ? ` ${safeText(r.app.version, 100)}` : ''} (id ${r.app.id}, ${mib(r.app.size)}); can use: ${Object.keys(r.app.inspection.capabilities).join(', ') || 'nothing'}`);
+      return 0;
+    }
+    case 'list': {
+      const given = opt(p, 'sort');
+      const sort = given === undefined ? undefined : oneOf('sort', given, ['name', 'installed', 'last-run'] as const);
+      const apps = lib.list({ search: opt(p, 'search'), sort });
+      if (has(p, 'json')) json(apps);
+      else if (apps.length === 0) out('no apps installed');
+      else for (const line of listTable(apps)) out(line);
+      return 0;
+    }
+    case 'info': {
+      const a = lib.app(ref!);
+      const grants = grantStatus(lib, a.id);
+      const builds = lib.builds(a.id);
+      if (has(p, 'json')) json({ ...a, grants, builds });
+      else printInfo(a, grants, builds);
+      return 0;
+    }
+    case 'uninstall': {
+      const a = lib.uninstall(ref!);
+      out(`uninstalled ${v(a.name)}`);
+      return 0;
+    }
+    case 'grant': {
+      const unknown = opt(p, 'unknown');
+      if (unknown !== undefined) {
+        const mode = oneOf('unknown', unknown, ['ask', 'deny'] as const);
+        lib.setUnknownAccess(ref!, mode);
+        out(`outside its grants, ${v(ref!)} will ${mode === 'ask' ? 'ask' : 'be denied without asking'}`);
+        if (p.options.length === 1) return 0;
+      }
+      lib.grant(ref!, grantsFrom({ ...p, options: p.options.filter((o) => o.name !== 'unknown') }));
+      for (const g of grantStatus(lib, ref!)) out(`#${g.id} ${describeGrant(g)}`);
+      return 0;
+    }
+    case 'revoke': {
+      const n = lib.revoke(ref!, revokesFrom(p));
+      out(`revoked ${n} grant${n === 1 ? '' : 's'}`);
+      return n === 0 ? 1 : 0;
+    }
+    case 'grants': {
+      const gs = grantStatus(lib, ref!);
+      if (has(p, 'json')) json(gs);
+      else if (gs.length === 0) out('no grants: the app sees no files and no environment');
+      else for (const g of gs) out(`#${g.id} ${describeGrant(g)}`);
+      return 0;
+    }
+    case 'reset': {
+      const n = lib.reset(ref!);
+      out(`removed ${n} grant${n === 1 ? '' : 's'}`);
+      return 0;
+    }
+    case 'audit': {
+      const given = opt(p, 'decision');
+      const decision = given === undefined ? undefined : oneOf('decision', given, ['allowed', 'prompted-allowed', 'denied'] as const);
+      const limitText = opt(p, 'limit');
+      const beforeText = opt(p, 'before');
+      const limit = limitText === undefined ? 1000 : wholeNumber('limit', limitText, 1, AUDIT_PAGE_MAX);
+      const before = beforeText === undefined ? undefined : wholeNumber('before', beforeText);
+      const entries = lib.audit(ref!, { decision, limit, before });
+      if (has(p, 'json')) json(entries);
+      else if (entries.length === 0) out('nothing recorded');
+      else {
+        for (const e of entries) out(auditLine(e));
+        if (entries.length === limit) out(`older entries: terrarium audit ${v(ref!)} --before ${entries.at(-1)!.id}`);
+      }
+      return 0;
+    }
+    case 'history': {
+      const runs = lib.history(ref!);
+      if (has(p, 'json')) json(runs);
+      else printHistory(runs);
+      return 0;
+    }
+    default:
+      throw new UsageError(`unknown command "${command}"`);
   }
 }
