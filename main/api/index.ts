@@ -7,14 +7,15 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { EventName, Events, IntegrationState, RequestArgs, RequestName, RequestResult, Result, ShellCommand } from '../../preload/api.ts';
-import { CommandNameError } from '../integration/commands.ts';
-import { CollisionError } from '../integration/executor.ts';
+import type { CheckedArgs, EventSink, IntegrationState, RequestName, RequestResult, Result, ShellCommand } from '../../preload/api.ts';
 import type { Integration } from '../integration/service.ts';
 import { grantStatus } from '../launcher/grant-status.ts';
 import { Sessions } from '../launcher/sessions.ts';
-import { Library, LibraryError, type PreparedInstall } from '../library/library.ts';
-import { BadRequest, validators } from './validate.ts';
+import { Library, type PreparedInstall } from '../library/library.ts';
+import { CodedError, isCoded } from '../shared/coded-error.ts';
+import { type ErrorLog, windowError } from './errors.ts';
+import { appRecord, auditEntry, catalogEntry, grantRecords, inspection, manifest, runRecord, toContractEvent } from './shapes.ts';
+import { checkArgs, isRequest } from './validate.ts';
 
 /** Native dialogs, supplied by the Electron shell; the web transport has none. */
 export interface Dialogs {
@@ -34,17 +35,16 @@ export interface ApiOptions {
   integration?: Integration;
   /** Why there are no shortcuts and commands here, when the shell has none to offer (a development build). */
   integrationUnavailable?: string;
+  /** Where an unexpected error's stack goes (default: stderr). */
+  log?: ErrorLog;
 }
-
-/** Listener of every event. */
-export type EventListener = <K extends EventName>(name: K, payload: Events[K]) => void;
 
 /** The core, as transports see it. */
 export interface Api {
   /** Runs request `name` with untrusted `args`. Never throws. */
   handle(name: string, args: unknown): Promise<Result<unknown>>;
   /** Subscribes to events; returns the unsubscribe function. */
-  onEvent(listener: EventListener): () => void;
+  onEvent(listener: EventSink): () => void;
   /** The transport's backpressure for run output (see RunSpec.backpressure). */
   setOutputGate(gate: () => Promise<void> | undefined): void;
   /** Hands a launch (double-clicked file, --run, second instance) to the window. */
@@ -53,33 +53,24 @@ export interface Api {
   close(): Promise<void>;
 }
 
-/** A failure with a stable code. */
-export class ApiError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.code = code;
-  }
-}
-
 const PREVIEW_TTL_MS = 10 * 60 * 1000;
 /** Audit entries on the app page before "Load older" (apps.audit). */
 const AUDIT_FIRST_PAGE = 200;
-type Handlers = { [K in RequestName]: (args: RequestArgs<K>) => Promise<RequestResult<K>> | RequestResult<K> };
+type Handlers = { [K in RequestName]: (args: CheckedArgs<K>) => Promise<RequestResult<K>> | RequestResult<K> };
 
 /** Creates the core over the library in `opts.home`. */
 export function createApi(opts: ApiOptions): Api {
   const lib = Library.open(opts.home);
-  const listeners = new Set<EventListener>();
-  const emit: EventListener = (name, payload) => {
+  const listeners = new Set<EventSink>();
+  const emit: EventSink = (name, payload) => {
     for (const l of listeners) l(name, payload);
   };
   let gate: () => Promise<void> | undefined = () => undefined;
-  const sessions = new Sessions(lib, emit, () => gate(), opts.promptTimeoutMs);
+  const sessions = new Sessions(lib, (name, payload) => emit(name, toContractEvent(name, payload)), () => gate(), opts.promptTimeoutMs);
   const previews = new Map<string, { prepared: PreparedInstall; at: number }>();
   const changed = (appId: string | null): void => emit('apps.changed', { appId });
   const needIntegration = (): Integration => {
-    if (!opts.integration) throw new ApiError('unsupported', opts.integrationUnavailable ?? 'shortcuts and commands are made by the desktop app');
+    if (!opts.integration) throw new CodedError('unsupported', opts.integrationUnavailable ?? 'shortcuts and commands are made by the desktop app');
     return opts.integration;
   };
   const integrationState = async (appId: string): Promise<IntegrationState> =>
@@ -89,18 +80,19 @@ export function createApi(opts: ApiOptions): Api {
 
   const handlers: Handlers = {
     'system.info': () => ({ transport: opts.transport, platform: process.platform, home: os.homedir() }),
-    'apps.list': (a) => lib.list(a).map((s) => ({ ...s, running: sessions.running(s.id) })),
-    'apps.audit': ({ ref, before, limit }) => lib.audit(ref, { before, limit: limit ?? AUDIT_FIRST_PAGE }),
+    'apps.list': (a) => lib.list(a).map((s) => catalogEntry(s, sessions.running(s.id))),
+    'apps.audit': ({ ref, before, limit }) => lib.audit(ref, { before, limit: limit ?? AUDIT_FIRST_PAGE }).map(auditEntry),
     'apps.get': ({ ref }) => {
       const app = lib.app(ref);
       return {
-        app, grants: grantStatus(lib, app.id), builds: lib.builds(app.id), history: lib.history(app.id, 50), running: sessions.running(app.id),
-        unknownAccess: lib.unknownAccess(app.id), audit: lib.audit(app.id, { limit: AUDIT_FIRST_PAGE }), denials: lib.denials(app.id),
+        app: appRecord(app), grants: grantRecords(grantStatus(lib, app.id)), builds: lib.builds(app.id), history: lib.history(app.id, 50).map(runRecord),
+        running: sessions.running(app.id), unknownAccess: lib.unknownAccess(app.id), audit: lib.audit(app.id, { limit: AUDIT_FIRST_PAGE }).map(auditEntry),
+        denials: lib.denials(app.id),
       };
     },
     'apps.uninstall': async ({ ref }) => {
       const app = lib.app(ref);
-      if (sessions.running(app.id) > 0) throw new ApiError('running', `${app.name} is running; stop it first`);
+      if (sessions.running(app.id) > 0) throw new CodedError('running', `${app.name} is running; stop it first`);
       await opts.integration?.removeAll(app.id);
       lib.uninstall(app.id);
       changed(app.id);
@@ -116,28 +108,28 @@ export function createApi(opts: ApiOptions): Api {
       const previewId = crypto.randomUUID();
       previews.set(previewId, { prepared, at: now });
       const w = prepared.write;
-      return { previewId, name: w.name, source: w.source, inspection: w.inspection, manifest: w.manifest, updates: prepared.updates };
+      return { previewId, name: w.name, source: w.source, inspection: inspection(w.inspection), manifest: manifest(w.manifest), updates: prepared.updates };
     },
     'install.confirm': ({ previewId, name }) => {
       const p = previews.get(previewId);
-      if (!p) throw new ApiError('no-preview', 'this install was cancelled or has expired; start it again');
+      if (!p) throw new CodedError('no-preview', 'this install was cancelled or has expired; start it again');
       let result;
       try {
         result = lib.commitInstall(p.prepared, name);
       } catch (err) {
         // The library's message speaks to the command line (--name); the window has a name field.
-        if (err instanceof LibraryError && err.code === 'duplicate-name') {
-          throw new ApiError('duplicate-name', `another app is already called "${name ?? p.prepared.write.name}"; choose another name`);
+        if (isCoded(err, 'duplicate-name')) {
+          throw new CodedError('duplicate-name', `another app is already called "${name ?? p.prepared.write.name}"; choose another name`);
         }
         throw err;
       }
       previews.delete(previewId);
       changed(result.app.id);
-      return result;
+      return { action: result.action, app: appRecord(result.app) };
     },
     'install.runOnce': ({ previewId, cols, rows }) => {
       const p = previews.get(previewId);
-      if (!p) throw new ApiError('no-preview', 'this review was cancelled or has expired; open the file again');
+      if (!p) throw new CodedError('no-preview', 'this review was cancelled or has expired; open the file again');
       previews.delete(previewId);
       return sessions.startOnce(p.prepared, cols, rows);
     },
@@ -148,26 +140,26 @@ export function createApi(opts: ApiOptions): Api {
     'grants.add': ({ ref, grants }) => {
       for (const g of grants) {
         if (g.kind === 'folder' && !(path.isAbsolute(g.host) && fs.existsSync(g.host) && fs.statSync(g.host).isDirectory())) {
-          throw new ApiError('bad-folder', `${g.host} is not a folder`);
+          throw new CodedError('bad-folder', `${g.host} is not a folder`);
         }
       }
       lib.grant(ref, grants);
       changed(lib.app(ref).id);
-      return grantStatus(lib, ref);
+      return grantRecords(grantStatus(lib, ref));
     },
     'grants.revoke': ({ ref, ids }) => {
       const mine = new Set(lib.grants(ref).map((g) => g.id));
       lib.revoke(ref, ids.map((id) => ({ id })));
       sessions.revoked(ids.filter((id) => mine.has(id)));
       changed(lib.app(ref).id);
-      return grantStatus(lib, ref);
+      return grantRecords(grantStatus(lib, ref));
     },
     'grants.reset': ({ ref }) => {
       const all = lib.grants(ref).map((g) => g.id);
       lib.reset(ref);
       sessions.revoked(all);
       changed(lib.app(ref).id);
-      return lib.grants(ref);
+      return grantRecords(lib.grants(ref));
     },
     'runs.start': ({ ref, args, cols, rows, files, folders }) => sessions.start(ref, args ?? [], cols, rows, { files, folders }),
     'runs.input': ({ runId, data }) => {
@@ -184,7 +176,7 @@ export function createApi(opts: ApiOptions): Api {
     },
     'runs.list': () => sessions.list(),
     'prompt.answer': ({ promptId, answer }) => {
-      if (!sessions.prompts.answer(promptId, answer)) throw new ApiError('no-prompt', 'this question was already answered or has expired');
+      if (!sessions.prompts.answer(promptId, answer)) throw new CodedError('no-prompt', 'this question was already answered or has expired');
       return null;
     },
     'prompt.pending': () => sessions.prompts.pending(),
@@ -199,11 +191,9 @@ export function createApi(opts: ApiOptions): Api {
       try {
         await needIntegration().addCommand(app, name);
       } catch (err) {
-        // No shortcuts here, the name's fault, another file's, or the disk's: each is said differently in the window.
-        if (err instanceof ApiError) throw err;
-        if (err instanceof CommandNameError) throw new ApiError('bad-command', err.message);
-        if (err instanceof CollisionError) throw new ApiError('exists', err.message);
-        throw new ApiError('io', `could not write the command: ${(err as Error).message}`);
+        // No shortcuts here (unsupported), the name's fault (bad-command), another file's (exists), or the disk's (io).
+        if (err instanceof CodedError) throw err;
+        throw new CodedError('io', `could not write the command: ${(err as Error).message}`);
       }
       return integrationState(app.id);
     },
@@ -213,7 +203,7 @@ export function createApi(opts: ApiOptions): Api {
       return integrationState(app.id);
     },
     'denials.remove': ({ ref, path: p }) => {
-      if (lib.forgetDenials(ref, p) === 0) throw new ApiError('not-found', `${p} was not denied`);
+      if (lib.forgetDenials(ref, p) === 0) throw new CodedError('not-found', `${p} was not denied`);
       changed(lib.app(ref).id);
       return lib.denials(lib.app(ref).id);
     },
@@ -224,25 +214,24 @@ export function createApi(opts: ApiOptions): Api {
     },
     'fs.list': ({ path: p }) => listFolder(p ?? os.homedir()),
     'dialog.chooseFolder': () => {
-      if (!opts.dialogs) throw new ApiError('unsupported', 'no native dialogs here; use the folder browser');
+      if (!opts.dialogs) throw new CodedError('unsupported', 'no native dialogs here; use the folder browser');
       return opts.dialogs.chooseFolder();
     },
     'dialog.chooseFile': (a) => {
-      if (!opts.dialogs) throw new ApiError('unsupported', 'no native dialogs here; use the file browser');
+      if (!opts.dialogs) throw new CodedError('unsupported', 'no native dialogs here; use the file browser');
       return opts.dialogs.chooseFile(a);
     },
   };
 
   return {
     async handle(name, rawArgs) {
-      if (!Object.hasOwn(validators, name)) return { ok: false, code: 'unknown-request', message: `unknown request ${String(name).slice(0, 64)}` };
-      const key = name as RequestName;
+      if (!isRequest(name)) return { ok: false, code: 'unknown-request', message: `unknown request ${String(name).slice(0, 64)}` };
       try {
-        const args = validators[key](rawArgs);
-        const value = await (handlers[key] as (a: unknown) => unknown)(args);
+        const args = checkArgs(name, rawArgs);
+        const value = await (handlers[name] as (a: unknown) => unknown)(args);
         return { ok: true, value };
       } catch (err) {
-        return failure(err);
+        return windowError(err, name, opts.log);
       }
     },
     onEvent(listener) {
@@ -262,27 +251,19 @@ export function createApi(opts: ApiOptions): Api {
   };
 }
 
-function failure(err: unknown): { ok: false; code: string; message: string } {
-  if (err instanceof BadRequest) return { ok: false, code: 'bad-request', message: err.message };
-  if (err instanceof ApiError || err instanceof LibraryError) return { ok: false, code: err.code, message: err.message };
-  const code = (err as { code?: unknown }).code;
-  if (code === 'not-running' || code === 'bad-file' || code === 'bad-folder') return { ok: false, code, message: (err as Error).message };
-  return { ok: false, code: 'internal', message: err instanceof Error ? err.message : String(err) };
-}
-
 /**
  * One folder for the in-app browser: sub-folders first, then files, both by name.
  *
  * Ambient Authority: lists any host folder the person browses to (web mode's file dialog).
  */
 function listFolder(p: string): { path: string; parent: string | null; entries: { name: string; kind: 'dir' | 'file' }[] } {
-  if (!path.isAbsolute(p)) throw new ApiError('bad-path', 'the path must be absolute');
+  if (!path.isAbsolute(p)) throw new CodedError('bad-path', 'the path must be absolute');
   const abs = path.resolve(p);
   let dirents: fs.Dirent[];
   try {
     dirents = fs.readdirSync(abs, { withFileTypes: true });
   } catch (err) {
-    throw new ApiError('unreadable', `cannot list ${abs}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new CodedError('unreadable', `cannot list ${abs}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
   const entries = dirents
     .map((d) => {

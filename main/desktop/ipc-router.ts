@@ -4,14 +4,15 @@
  * are validated by the core (main/api); this layer never trusts or interprets them.
  */
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
-import { EVENT_CHANNEL, type EventName, type Events, REQUEST_CHANNEL, REQUEST_NAMES, type RequestName, type Result } from '../../preload/api.ts';
+import { EVENT_CHANNEL, type EventName, type EventSink, type Events, REQUEST_CHANNEL, REQUEST_NAMES, type RequestName, type Result } from '../../preload/api.ts';
+import { INTERNAL_MESSAGE } from '../api/errors.ts';
 import { isAppUrl } from './app-origin.ts';
 
 /** The core's request entry point: runs a request with untrusted args, never throws. */
 export type RequestHandler = (name: RequestName, args: unknown) => Promise<Result<unknown>>;
 
-/** A listener of every event of the contract. */
-export type EventSink = <K extends EventName>(name: K, payload: Events[K]) => void;
+/** A listener of every event of the contract (the contract's own type). */
+export type { EventSink };
 
 /** The core's event subscription: returns the unsubscribe function. */
 export type EventSubscribe = (listener: EventSink) => () => void;
@@ -57,7 +58,7 @@ export function registerApi(
     } catch (err) {
       // The core promises never to throw; if it does, the renderer still gets data, not an exception.
       console.error(`terrarium: request ${name} failed`, err);
-      return failure('internal', 'internal error');
+      return failure('internal', INTERNAL_MESSAGE);
     }
   });
   return () => ipcMain.removeHandler(REQUEST_CHANNEL);

@@ -7,10 +7,11 @@ import { cmdQuote, oneLine, shQuote } from './escape.ts';
 import { type AppRef, type Host, folders, marker, pathFor } from './host.ts';
 import { checkAppId, commandNameProblem } from './names.ts';
 import type { FileOp } from './ops.ts';
+import { CodedError } from '../shared/coded-error.ts';
 
-/** A command name that cannot be used; the message says why. */
-export class CommandNameError extends Error {
-  override name = 'CommandNameError';
+/** A command name that cannot be used (`bad-command`); the message says why. */
+export function commandNameError(problem: string): CodedError {
+  return new CodedError('bad-command', problem);
 }
 
 /** The `terrarium run` command line a launcher runs (before the person's own arguments). */
@@ -21,7 +22,7 @@ function cliArgv(host: Host, appId: string): string[] {
 /** The launcher's path for command `name` (checked first). */
 export function commandPath(host: Host, name: string): string {
   const problem = commandNameProblem(name);
-  if (problem !== null) throw new CommandNameError(problem);
+  if (problem !== null) throw commandNameError(problem);
   return pathFor(host).join(folders(host).commands, host.platform === 'win32' ? `${name}.cmd` : name);
 }
 

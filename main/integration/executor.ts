@@ -12,15 +12,11 @@ import { desktopFileName } from './linux.ts';
 import type { FileOp, Guard, ShortcutOptions } from './ops.ts';
 import type { Existing } from './plan.ts';
 import { isAppShortcut } from './windows.ts';
+import { CodedError } from '../shared/coded-error.ts';
 
-/** Something that is not the app's is where one of its files would go. */
-export class CollisionError extends Error {
-  override name = 'CollisionError';
-  readonly path: string;
-  constructor(where: string) {
-    super(`${where} already exists and was not made by Terrarium for this app`);
-    this.path = where;
-  }
+/** Something that is not the app's is where one of its files would go (`exists`, `details.path`). */
+export function collisionError(where: string): CodedError {
+  return new CodedError('exists', `${where} already exists and was not made by Terrarium for this app`, { path: where });
 }
 
 /** Electron's shortcut functions (Windows only); without them, `.lnk` operations fail. */
@@ -70,7 +66,7 @@ export async function applyOps(ops: readonly FileOp[], io: ShortcutIo = {}): Pro
     if (op.op === 'copy') continue;
     const owner = await ownership(op.guard, io);
     if (op.op === 'remove' && owner !== 'ours') skip.add(op);
-    else if (op.op !== 'remove' && owner === 'other') throw new CollisionError(op.guard.root ?? op.path);
+    else if (op.op !== 'remove' && owner === 'other') throw collisionError(op.guard.root ?? op.path);
   }
   for (const op of ops) {
     if (skip.has(op)) continue;

@@ -38,7 +38,7 @@ export function planShortcuts(host: Host, app: AppRef, places: ShortcutPlaces): 
   }
 }
 
-/** Adds command `name` for the app (throws CommandNameError for a name that cannot be used). */
+/** Adds command `name` for the app (throws a `bad-command` CodedError for a name that cannot be used). */
 export function planCommand(host: Host, app: AppRef, name: string): FileOp[] {
   return commandOps(host, app, name);
 }

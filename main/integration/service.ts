@@ -3,7 +3,7 @@
  * of them (on uninstall), and bring them up to date (on rename). Plans with the pure planners,
  * performs with the executor.
  */
-import { CommandNameError } from './commands.ts';
+import { commandNameError } from './commands.ts';
 import { type ShortcutIo, applyOps, commandOnPath, findExisting } from './executor.ts';
 import type { AppRef, Host } from './host.ts';
 import { type Existing, type ShortcutPlaces, planCommand, planRemoval, planRename, planShortcuts } from './plan.ts';
@@ -31,7 +31,7 @@ export function createIntegration(host: Host, io: ShortcutIo = {}, pathVar = pro
     async addCommand(app, name) {
       const ops = planCommand(host, app, name);
       const other = await commandOnPath(host, name, pathVar);
-      if (other !== null) throw new CommandNameError(`There is already a program called "${name}" (${other}).`);
+      if (other !== null) throw commandNameError(`There is already a program called "${name}" (${other}).`);
       await applyOps(ops, io);
       return list(app.id);
     },

@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import type { Library } from '../library/library.ts';
-import { LibraryError } from '../library/errors.ts';
+import { CodedError } from '../shared/coded-error.ts';
 import type { AppRecord } from '../library/types.ts';
 import { type AskOperation, isChange } from '../runtime/ask.ts';
 
@@ -80,7 +80,7 @@ export function decider(
       try {
         lib.grant(app.id, [{ kind: 'folder', host: folder, guest: folder, access: grantAccessFor(operation) }]);
       } catch (err) {
-        if (!(err instanceof LibraryError)) throw err;
+        if (!(err instanceof CodedError)) throw err;
         onNotKept?.(q, err.message);
       }
     }

@@ -4,25 +4,24 @@
  * Several prompts from several runs queue, each labelled with its run.
  */
 import crypto from 'node:crypto';
-import type { Events, PromptAnswer, PromptRequest } from '../../preload/api.ts';
 import { type Question, grantAccessFor, grantFolderFor } from './asking.ts';
+import type { LauncherEmit, PromptRequest } from './events.ts';
 import { promptSafe } from './prompt-text.ts';
-
-type Emit = <K extends keyof Events>(name: K, payload: Events[K]) => void;
+import type { Choice } from './run-answers.ts';
 
 interface Pending {
   request: PromptRequest;
-  settle: (a: PromptAnswer) => void;
+  settle: (a: Choice) => void;
   timer: NodeJS.Timeout;
 }
 
 /** The open prompts of every run. */
 export class PromptBroker {
   private readonly open = new Map<string, Pending>();
-  private readonly emit: Emit;
+  private readonly emit: LauncherEmit;
   private readonly timeoutMs: number;
 
-  constructor(emit: Emit, timeoutMs = 60_000) {
+  constructor(emit: LauncherEmit, timeoutMs = 60_000) {
     this.emit = emit;
     this.timeoutMs = timeoutMs;
   }
@@ -31,7 +30,7 @@ export class PromptBroker {
    * Asks the person about `q` for run `runId` of app `appId`, leading with the answers about the
    * whole run when `insistent` (see run-answers.ts); resolves to the answer.
    */
-  ask(q: Question, runId: string, appId: string, insistent = false): Promise<PromptAnswer> {
+  ask(q: Question, runId: string, appId: string, insistent = false): Promise<Choice> {
     const promptId = crypto.randomUUID();
     const request: PromptRequest = {
       promptId, runId, appId,
@@ -52,7 +51,7 @@ export class PromptBroker {
   }
 
   /** Settles a prompt; false if it is no longer open. */
-  answer(promptId: string, answer: PromptAnswer): boolean {
+  answer(promptId: string, answer: Choice): boolean {
     const p = this.open.get(promptId);
     if (!p) return false;
     this.open.delete(promptId);

@@ -3,7 +3,6 @@
  * pane's line discipline, output and exit events, and the run recorded in the library.
  */
 import crypto from 'node:crypto';
-import type { Events, RunExit, SessionInfo } from '../../preload/api.ts';
 import type { Library } from '../library/library.ts';
 import { Filetype } from '../runtime/abi.ts';
 import fs from 'node:fs';
@@ -11,15 +10,14 @@ import path from 'node:path';
 import type { PreparedInstall } from '../library/library.ts';
 import { loadCommand } from '../runtime/load.ts';
 import { type Preopen, type RunHandle, type RunOutcome, type RunSpec, startRun } from '../runtime/run.ts';
+import { CodedError } from '../shared/coded-error.ts';
+import type { LauncherEmit, RunExit, SessionInfo } from './events.ts';
 import { hostLog } from './host-log.ts';
 import type { Prompter } from './asking.ts';
 import { prepareRun } from './launch.ts';
 import { LineDiscipline } from './line-discipline.ts';
 import { PromptBroker } from './prompts.ts';
 import { runPrompter } from './run-answers.ts';
-
-/** Sends an event to the UI. */
-export type Emit = <K extends keyof Events>(name: K, payload: Events[K]) => void;
 
 interface Session {
   /** Settles once the run is over and recorded. */
@@ -61,14 +59,14 @@ function exitOf(runId: string, o: RunOutcome): RunExit {
 export class Sessions {
   private readonly runs = new Map<string, Session>();
   private readonly lib: Library;
-  private readonly emit: Emit;
+  private readonly emit: LauncherEmit;
   private readonly gate: () => Promise<void> | undefined;
 
   /** Questions from runs in ask mode, put to the person in the window. */
   readonly prompts: PromptBroker;
 
   /** `gate` is the transport's backpressure (see RunSpec.backpressure). */
-  constructor(lib: Library, emit: Emit, gate: () => Promise<void> | undefined = () => undefined, promptTimeoutMs?: number) {
+  constructor(lib: Library, emit: LauncherEmit, gate: () => Promise<void> | undefined = () => undefined, promptTimeoutMs?: number) {
     this.lib = lib;
     this.emit = emit;
     this.gate = gate;
@@ -82,10 +80,10 @@ export class Sessions {
   start(ref: string, args: string[], cols: number, rows: number, gesture: Gesture = {}): SessionInfo {
     const files = (gesture.files ?? []).map((f) => path.resolve(f));
     for (const f of files) {
-      if (!path.isAbsolute(f) || !fs.existsSync(f) || !fs.statSync(f).isFile()) throw Object.assign(new Error(`${f} is not a file`), { code: 'bad-file' });
+      if (!path.isAbsolute(f) || !fs.existsSync(f) || !fs.statSync(f).isFile()) throw new CodedError('bad-file', `${f} is not a file`);
     }
     for (const d of gesture.folders ?? []) {
-      if (!path.isAbsolute(d.path) || !fs.existsSync(d.path) || !fs.statSync(d.path).isDirectory()) throw Object.assign(new Error(`${d.path} is not a folder`), { code: 'bad-folder' });
+      if (!path.isAbsolute(d.path) || !fs.existsSync(d.path) || !fs.statSync(d.path).isDirectory()) throw new CodedError('bad-folder', `${d.path} is not a folder`);
       if (d.always) this.lib.grant(ref, [{ kind: 'folder', host: d.path, guest: d.path, access: 'read-write' }]);
     }
     const run = prepareRun(this.lib, ref, [...args, ...files]);
@@ -199,7 +197,7 @@ export class Sessions {
 
   private get(runId: string): Session {
     const s = this.runs.get(runId);
-    if (!s) throw Object.assign(new Error(`no running session ${runId}`), { code: 'not-running' });
+    if (!s) throw new CodedError('not-running', `no running session ${runId}`);
     return s;
   }
 

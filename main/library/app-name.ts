@@ -4,7 +4,7 @@
  * name taken from a file, URL or package is made clean. The one place names are checked.
  */
 import { cutText, replaceUnsafe, unsafeCharacter, visible } from '../../preload/safe-text.ts';
-import { LibraryError } from './errors.ts';
+import { CodedError } from '../shared/coded-error.ts';
 
 /** Longest app name, in UTF-16 units. */
 export const APP_NAME_MAX = 100;
@@ -20,11 +20,11 @@ export function appNameProblem(name: string): string | null {
   return null;
 }
 
-/** `name` trimmed, or LibraryError('bad-name') saying why it cannot be an app name. */
+/** `name` trimmed, or CodedError('bad-name') saying why it cannot be an app name. */
 export function checkAppName(name: string): string {
   const n = name.trim();
   const problem = appNameProblem(n);
-  if (problem !== null) throw new LibraryError('bad-name', `"${visible(name)}" cannot be an app name: ${problem}`);
+  if (problem !== null) throw new CodedError('bad-name', `"${visible(name)}" cannot be an app name: ${problem}`);
   return n;
 }
 

@@ -3,17 +3,16 @@
  * run in one transaction. A database from a newer Terrarium is refused, not touched.
  */
 import Database from 'better-sqlite3';
-import { LibraryError } from './errors.ts';
+import { CodedError } from '../shared/coded-error.ts';
 import { type Migration, migrations as allMigrations } from './migrations/index.ts';
 
-export { LibraryError } from './errors.ts';
 
 
 function checkNotFuture(db: Database.Database, migrations: Migration[]): void {
   const latest = migrations.at(-1)?.version ?? 0;
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > latest) {
-    throw new LibraryError('future-schema', `the library was written by a newer Terrarium (schema ${current}, this one knows ${latest})`);
+    throw new CodedError('future-schema', `the library was written by a newer Terrarium (schema ${current}, this one knows ${latest})`);
   }
 }
 
@@ -40,7 +39,7 @@ export function openDatabase(file: string, migrations?: Migration[]): Database.D
   try {
     db = new Database(file);
   } catch (err) {
-    throw new LibraryError('open-failed', `cannot open the library database ${file}: ${(err as Error).message}`);
+    throw new CodedError('open-failed', `cannot open the library database ${file}: ${(err as Error).message}`);
   }
   try {
     // Refuse a newer schema before any pragma that writes, so such a file is left untouched.
@@ -53,7 +52,7 @@ export function openDatabase(file: string, migrations?: Migration[]): Database.D
     return db;
   } catch (err) {
     db.close();
-    if (err instanceof LibraryError) throw err;
-    throw new LibraryError('open-failed', `the library database ${file} is unusable: ${(err as Error).message}`);
+    if (err instanceof CodedError) throw err;
+    throw new CodedError('open-failed', `the library database ${file} is unusable: ${(err as Error).message}`);
   }
 }

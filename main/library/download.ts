@@ -5,7 +5,7 @@
  * Ambient Authority: reaches the network, for the URL the person gave.
  */
 import crypto from 'node:crypto';
-import { LibraryError } from './errors.ts';
+import { CodedError } from '../shared/coded-error.ts';
 
 /** Progress of a download: bytes so far and the total when the server said it. */
 export type Progress = (received: number, total: number | null) => void;
@@ -16,20 +16,20 @@ export async function download(url: string, maxBytes: number, onProgress?: Progr
   try {
     parsed = new URL(url);
   } catch {
-    throw new LibraryError('bad-url', `not a valid URL: ${url}`);
+    throw new CodedError('bad-url', `not a valid URL: ${url}`);
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    throw new LibraryError('bad-url', `only http and https URLs can be installed from, not ${parsed.protocol}`);
+    throw new CodedError('bad-url', `only http and https URLs can be installed from, not ${parsed.protocol}`);
   }
   let res: Response;
   try {
     res = await fetch(parsed, { redirect: 'follow', signal: AbortSignal.timeout(timeoutMs) });
   } catch (err) {
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    throw new LibraryError('unreachable', `cannot reach ${parsed.host}: ${cause?.code ?? cause?.message ?? (err as Error).message}`);
+    throw new CodedError('unreachable', `cannot reach ${parsed.host}: ${cause?.code ?? cause?.message ?? (err as Error).message}`);
   }
   if (!res.ok || res.body === null) {
-    throw new LibraryError('http-status', `${url} answered ${res.status} ${res.statusText}`.trim());
+    throw new CodedError('http-status', `${url} answered ${res.status} ${res.statusText}`.trim());
   }
   const header = Number(res.headers.get('content-length'));
   const sent = Number.isFinite(header) && header > 0 ? header : null;
@@ -40,30 +40,30 @@ export async function download(url: string, maxBytes: number, onProgress?: Progr
   if (sent !== null && sent > maxBytes) {
     // Decoding only makes a body larger, so an encoded one over the limit is too large as well.
     await res.body.cancel();
-    throw new LibraryError('too-large', `${url} is ${sent} bytes, over the limit of ${maxBytes}`);
+    throw new CodedError('too-large', `${url} is ${sent} bytes, over the limit of ${maxBytes}`);
   }
   const chunks: Uint8Array[] = [];
   let received = 0;
   try {
     for await (const chunk of res.body) {
       received += chunk.length;
-      if (received > maxBytes) throw new LibraryError('too-large', `${url} is over the limit of ${maxBytes} bytes`);
+      if (received > maxBytes) throw new CodedError('too-large', `${url} is over the limit of ${maxBytes} bytes`);
       chunks.push(chunk);
       onProgress?.(received, total);
     }
   } catch (err) {
-    if (err instanceof LibraryError) throw err;
+    if (err instanceof CodedError) throw err;
     if (total !== null && received < total) {
-      throw new LibraryError('truncated', `the download of ${url} ended after ${received} of ${total} bytes`);
+      throw new CodedError('truncated', `the download of ${url} ended after ${received} of ${total} bytes`);
     }
     // undici ends an encoded body that stops short of its Content-Length with "terminated".
     if (encoded && sent !== null && (err as Error).message === 'terminated') {
-      throw new LibraryError('truncated', `the download of ${url} ended before its ${sent} encoded bytes arrived`);
+      throw new CodedError('truncated', `the download of ${url} ended before its ${sent} encoded bytes arrived`);
     }
-    throw new LibraryError('unreachable', `the download of ${url} failed: ${(err as Error).message}`);
+    throw new CodedError('unreachable', `the download of ${url} failed: ${(err as Error).message}`);
   }
   if (total !== null && received !== total) {
-    throw new LibraryError('truncated', `the download of ${url} ended after ${received} of ${total} bytes`);
+    throw new CodedError('truncated', `the download of ${url} ended after ${received} of ${total} bytes`);
   }
   return Buffer.concat(chunks, received);
 }
@@ -84,7 +84,7 @@ export function urlFileName(url: string): string {
 /** Throws unless `bytes` hash to `expected` (hex, any case). */
 export function checkSha256(bytes: Uint8Array, expected: string): void {
   const want = expected.toLowerCase();
-  if (!/^[0-9a-f]{64}$/.test(want)) throw new LibraryError('bad-sha256', `not a sha256 (64 hex digits): ${expected}`);
+  if (!/^[0-9a-f]{64}$/.test(want)) throw new CodedError('bad-sha256', `not a sha256 (64 hex digits): ${expected}`);
   const got = crypto.createHash('sha256').update(bytes).digest('hex');
-  if (got !== want) throw new LibraryError('sha256-mismatch', `the sha256 is ${got}, not the expected ${want}`);
+  if (got !== want) throw new CodedError('sha256-mismatch', `the sha256 is ${got}, not the expected ${want}`);
 }

@@ -1,10 +1,7 @@
-/** The library's error type, in a module of its own so that it can be imported without SQLite. */
-
-/** A library problem with a message fit to show the person. */
-export class LibraryError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.code = code;
-  }
-}
+/**
+ * The library's error type is the one coded error of every layer (main/shared/coded-error.ts).
+ *
+ * @deprecated `LibraryError` is only an alias kept for main/cli.ts's `instanceof` check until the
+ * command line maps errors by code; new code throws and tests `CodedError`.
+ */
+export { CodedError as LibraryError } from '../shared/coded-error.ts';

@@ -7,6 +7,7 @@ import crypto from 'node:crypto';
 import { WASI_MODULE } from '../runtime/abi.ts';
 import { ModuleLimitError, memoryLimits, readU32Leb } from '../runtime/module-limits.ts';
 import { mistypedWasiImport } from '../runtime/preview1-signatures.ts';
+import { CodedError } from '../shared/coded-error.ts';
 import type { Capability, Inspection } from './types.ts';
 
 export type { Capability, Inspection } from './types.ts';
@@ -23,15 +24,6 @@ export const CAPABILITIES: Record<Capability, RegExp> = {
   'terminal i/o': /^(fd_read|fd_write)$/,
 };
 
-
-/** Why a module was refused; `code` is stable for scripts and tests. */
-export class InspectError extends Error {
-  readonly code: 'empty' | 'not-wasm' | 'component' | 'malformed' | 'not-command' | 'unsupported-imports';
-  constructor(code: InspectError['code'], message: string) {
-    super(message);
-    this.code = code;
-  }
-}
 
 function readName(b: Uint8Array, at: number): [string, number] {
   const [len, p] = readU32Leb(b, at);
@@ -79,37 +71,37 @@ function custom(module: WebAssembly.Module, name: string): Uint8Array | undefine
   return s === undefined ? undefined : new Uint8Array(s);
 }
 
-/** Inspects `bytes`; throws InspectError naming the problem for anything Terrarium cannot run. */
+/** Inspects `bytes`; throws a CodedError naming the problem (empty, not-wasm, component, malformed, unsupported-imports, not-command) for anything Terrarium cannot run. */
 export async function inspectModule(bytes: Uint8Array): Promise<Inspection> {
-  if (bytes.length === 0) throw new InspectError('empty', 'the file is empty');
+  if (bytes.length === 0) throw new CodedError('empty', 'the file is empty');
   let memory: Inspection['memory'];
   try {
     memory = memoryLimits(bytes);
   } catch (err) {
     if (!(err instanceof ModuleLimitError)) throw err;
     const code = err.code === 'not-wasm' || err.code === 'component' ? err.code : 'malformed';
-    throw new InspectError(code, err.message);
+    throw new CodedError(code, err.message);
   }
   let module: WebAssembly.Module;
   try {
     module = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
   } catch (err) {
-    throw new InspectError('malformed', `not a valid WebAssembly module: ${(err as Error).message.replace(/^WebAssembly\.compile\(\): /, '')}`);
+    throw new CodedError('malformed', `not a valid WebAssembly module: ${(err as Error).message.replace(/^WebAssembly\.compile\(\): /, '')}`);
   }
   const imports = WebAssembly.Module.imports(module);
   const foreign = imports.filter((i) => i.module !== WASI_MODULE || i.kind !== 'function');
   if (foreign.length > 0) {
     const names = foreign.slice(0, 3).map((i) => `${i.module}.${i.name}`).join(', ');
-    throw new InspectError('unsupported-imports', `not a WASI preview1 command: it imports ${names}${foreign.length > 3 ? ', …' : ''}`);
+    throw new CodedError('unsupported-imports', `not a WASI preview1 command: it imports ${names}${foreign.length > 3 ? ', …' : ''}`);
   }
   const mistyped = mistypedWasiImport(bytes);
-  if (mistyped !== null) throw new InspectError('unsupported-imports', `not a WASI preview1 command: ${mistyped}`);
+  if (mistyped !== null) throw new CodedError('unsupported-imports', `not a WASI preview1 command: ${mistyped}`);
   const exports = WebAssembly.Module.exports(module).map((e) => ({ name: e.name, kind: e.kind }));
   if (!exports.some((e) => e.name === '_start' && e.kind === 'function')) {
-    throw new InspectError('not-command', 'not a WASI command: it has no "_start" function to run (it may be a library or reactor)');
+    throw new CodedError('not-command', 'not a WASI command: it has no "_start" function to run (it may be a library or reactor)');
   }
   if (!exports.some((e) => e.name === 'memory' && e.kind === 'memory')) {
-    throw new InspectError('not-command', 'not a WASI command: it does not export its "memory"');
+    throw new CodedError('not-command', 'not a WASI command: it does not export its "memory"');
   }
   const wasiFunctions = [...new Set(imports.map((i) => i.name))].sort();
   const capabilities: Inspection['capabilities'] = {};

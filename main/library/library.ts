@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { type AppWrite, deleteApp, findApp, findAppByName, insertApp, listApps, listBuilds, updateApp, usedHashes } from './apps.ts';
-import { LibraryError, openDatabase } from './db.ts';
+import { CodedError } from '../shared/coded-error.ts';
+import { openDatabase } from './db.ts';
 import { type Progress, checkSha256, download, urlFileName } from './download.ts';
 import { appNameFrom, checkAppName } from './app-name.ts';
 import { AUDIT_ROWS_PER_RUN, type AuditRecord, type Decision, addAudit, addDenial, listAudit, listDenials, removeDenials, setUnknownAccess, unknownAccess } from './audit.ts';
@@ -15,13 +16,12 @@ import { appRevision, bumpRevision, signalChange, watchChanges } from './changes
 import { addGrant, listGrants, type RevokeMatch, pinGrant, resetGrants, revokeGrants, touchGrants, writableFolders } from './grants.ts';
 import { type FolderPin, pinFolder, plantedLink } from '../runtime/pinned-folder.ts';
 import { defaultLibraryHome } from './home.ts';
-import { InspectError, inspectModule } from './inspect.ts';
+import { inspectModule } from './inspect.ts';
 import { endRunRow, listRuns, startRunRow } from './runs.ts';
 import { ModuleStore } from './store.ts';
 import type { AppRecord, AppSummary, GrantInput, GrantRecord, Manifest, RunRecord } from './types.ts';
 import { readPackage } from './wasmer-toml.ts';
 
-export { LibraryError } from './db.ts';
 
 /** Largest module accepted by default (256 MiB). */
 export const DEFAULT_MAX_MODULE_BYTES = 256 * 1024 * 1024;
@@ -73,14 +73,14 @@ function readFileCapped(file: string, maxBytes: number): Uint8Array {
   try {
     st = fs.statSync(file);
   } catch (err) {
-    throw new LibraryError('unreadable', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new CodedError('unreadable', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
-  if (!st.isFile()) throw new LibraryError('unreadable', `${file} is not a file`);
-  if (st.size > maxBytes) throw new LibraryError('too-large', `${file} is ${st.size} bytes, over the limit of ${maxBytes}`);
+  if (!st.isFile()) throw new CodedError('unreadable', `${file} is not a file`);
+  if (st.size > maxBytes) throw new CodedError('too-large', `${file} is ${st.size} bytes, over the limit of ${maxBytes}`);
   try {
     return fs.readFileSync(file);
   } catch (err) {
-    throw new LibraryError('unreadable', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new CodedError('unreadable', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
 }
 
@@ -154,7 +154,7 @@ export class Library {
   /** The app named or numbered `ref`; `not-found` otherwise. */
   app(ref: string): AppRecord {
     const a = findApp(this.db, ref);
-    if (!a) throw new LibraryError('not-found', `no installed app is called "${ref}"`);
+    if (!a) throw new CodedError('not-found', `no installed app is called "${ref}"`);
     return a;
   }
 
@@ -197,7 +197,7 @@ export class Library {
       location = src.dir;
       name = pkg.name;
     } else if (src.kind === 'bytes') {
-      if (src.bytes.length > maxBytes) throw new LibraryError('too-large', `${src.fileName} is ${src.bytes.length} bytes, over the limit of ${maxBytes}`);
+      if (src.bytes.length > maxBytes) throw new CodedError('too-large', `${src.fileName} is ${src.bytes.length} bytes, over the limit of ${maxBytes}`);
       bytes = src.bytes;
       location = path.basename(src.fileName);
       name = location.replace(/\.wasm$/i, '');
@@ -208,13 +208,7 @@ export class Library {
       name = path.basename(src.path).replace(/\.wasm$/i, '');
     }
     if (opts.sha256 !== undefined) checkSha256(bytes, opts.sha256);
-    let inspection;
-    try {
-      inspection = await inspectModule(bytes);
-    } catch (err) {
-      if (err instanceof InspectError) throw new LibraryError(err.code, err.message);
-      throw err;
-    }
+    const inspection = await inspectModule(bytes);
     const write: AppWrite = {
       name: opts.name === undefined ? appNameFrom(name) : checkAppName(opts.name),
       version: manifest?.package?.version ?? null,
@@ -249,7 +243,7 @@ export class Library {
         const existing = findAppByName(this.db, write.name);
         if (existing) {
           if (existing.source.kind !== write.sourceKind || existing.source.location !== write.source) {
-            throw new LibraryError('duplicate-name', `an app called "${existing.name}" is already installed (from ${existing.source.location}); choose another name with --name`);
+            throw new CodedError('duplicate-name', `an app called "${existing.name}" is already installed (from ${existing.source.location}); choose another name with --name`);
           }
           // The module file goes into place first (restoring it if it had gone missing), then the row.
           ensureStored();
@@ -311,12 +305,12 @@ export class Library {
   pinFolder(host: string): FolderPin {
     const planted = plantedLink(host, writableFolders(this.db));
     if (planted !== null) {
-      throw new LibraryError('planted-link', `${host} passes through the symbolic link ${planted.link}, which lies inside ${planted.inside}, a folder granted read-write (an app could have put it there); grant the folder it leads to by its own path`);
+      throw new CodedError('planted-link', `${host} passes through the symbolic link ${planted.link}, which lies inside ${planted.inside}, a folder granted read-write (an app could have put it there); grant the folder it leads to by its own path`);
     }
     try {
       return pinFolder(host);
     } catch {
-      throw new LibraryError('bad-folder', `${host} is not a folder`);
+      throw new CodedError('bad-folder', `${host} is not a folder`);
     }
   }
 
@@ -417,7 +411,7 @@ export class Library {
     try {
       return this.store.read(app.sha256);
     } catch (err) {
-      throw new LibraryError('module-changed', `cannot run ${app.name}: ${(err as Error).message}`);
+      throw new CodedError('module-changed', `cannot run ${app.name}: ${(err as Error).message}`);
     }
   }
 

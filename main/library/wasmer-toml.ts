@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'smol-toml';
 import { visible } from '../../preload/safe-text.ts';
-import { LibraryError } from './errors.ts';
+import { CodedError } from '../shared/coded-error.ts';
 import type { Manifest } from './types.ts';
 
 /** A package folder's module to install and its manifest. */
@@ -33,38 +33,38 @@ function resolvedInside(dir: string, file: string, what: string): string {
     return file;
   }
   if (outside(path.relative(fs.realpathSync(dir), real))) {
-    throw new LibraryError('bad-manifest', `${what} is a link to ${visible(real)}, outside the package folder`);
+    throw new CodedError('bad-manifest', `${what} is a link to ${visible(real)}, outside the package folder`);
   }
   return real;
 }
 
-/** Reads `<dir>/wasmer.toml`; throws LibraryError('bad-manifest') naming what is wrong. */
+/** Reads `<dir>/wasmer.toml`; throws CodedError('bad-manifest') naming what is wrong. */
 export function readPackage(dir: string): PackageInfo {
   const file = path.join(dir, 'wasmer.toml');
   let text: string;
   try {
     text = fs.readFileSync(resolvedInside(dir, file, 'wasmer.toml'), 'utf8');
   } catch (err) {
-    if (err instanceof LibraryError) throw err;
-    throw new LibraryError('bad-manifest', `${dir} has no readable wasmer.toml`);
+    if (err instanceof CodedError) throw err;
+    throw new CodedError('bad-manifest', `${dir} has no readable wasmer.toml`);
   }
   let doc: Record<string, unknown>;
   try {
     doc = parse(text) as Record<string, unknown>;
   } catch (err) {
-    throw new LibraryError('bad-manifest', `wasmer.toml does not parse: ${visible((err as Error).message.split('\n')[0]!)}`);
+    throw new CodedError('bad-manifest', `wasmer.toml does not parse: ${visible((err as Error).message.split('\n')[0]!)}`);
   }
   const pkg = (doc.package ?? {}) as Record<string, unknown>;
   const modules = Array.isArray(doc.module) ? (doc.module as Record<string, unknown>[]) : [];
   const commands = Array.isArray(doc.command) ? (doc.command as Record<string, unknown>[]) : [];
-  if (modules.length === 0) throw new LibraryError('bad-manifest', 'wasmer.toml declares no [[module]]');
+  if (modules.length === 0) throw new CodedError('bad-manifest', 'wasmer.toml declares no [[module]]');
   const wanted = str(commands[0]?.module) ?? str(modules[0]!.name);
   const mod = modules.find((m) => str(m.name) === wanted) ?? modules[0]!;
   const source = str(mod.source);
-  if (!source) throw new LibraryError('bad-manifest', `module "${visible(str(mod.name) ?? '?')}" in wasmer.toml has no source`);
+  if (!source) throw new CodedError('bad-manifest', `module "${visible(str(mod.name) ?? '?')}" in wasmer.toml has no source`);
   const written = path.resolve(dir, source);
   if (outside(path.relative(dir, written))) {
-    throw new LibraryError('bad-manifest', `module source ${visible(source)} lies outside the package folder`);
+    throw new CodedError('bad-manifest', `module source ${visible(source)} lies outside the package folder`);
   }
   const modulePath = resolvedInside(dir, written, `module source ${visible(source)}`);
   const fsTable = (doc.fs ?? {}) as Record<string, unknown>;

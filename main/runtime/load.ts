@@ -4,13 +4,23 @@
  * functions, or lacks the `_start` and `memory` exports.
  */
 import { WASI_MODULE } from './abi.ts';
+import { CodedError, type ErrorDetails } from '../shared/coded-error.ts';
 import { ModuleLimitError, capMemory } from './module-limits.ts';
 import { mistypedWasiImport } from './preview1-signatures.ts';
 
 const PAGE = 65536;
 
-/** Why a module cannot be run. */
-export class LoadError extends Error {}
+/**
+ * Why a module cannot be run: a CodedError `cannot-load` (`details.reason` names the reader's
+ * refusal when there is one). A class of its own only while main/cli.ts tells it apart by type;
+ * a table keyed by code needs no more than the code.
+ */
+export class LoadError extends CodedError {
+  constructor(message: string, details?: ErrorDetails) {
+    super('cannot-load', message, details);
+    this.name = 'LoadError';
+  }
+}
 
 /** Compiles `bytes` as a WASI preview1 command, capping its memory at `memoryMaxBytes`. */
 export async function loadCommand(bytes: Uint8Array, memoryMaxBytes?: number): Promise<WebAssembly.Module> {
@@ -20,7 +30,7 @@ export async function loadCommand(bytes: Uint8Array, memoryMaxBytes?: number): P
     const pages = memoryMaxBytes === undefined ? 65536 : Math.min(65536, Math.max(1, Math.floor(memoryMaxBytes / PAGE)));
     prepared = capMemory(bytes, pages);
   } catch (err) {
-    if (err instanceof ModuleLimitError) throw new LoadError(err.message);
+    if (err instanceof ModuleLimitError) throw new LoadError(err.message, { reason: err.code });
     throw err;
   }
   let module: WebAssembly.Module;
@@ -49,7 +59,7 @@ function checkImportTypes(bytes: Uint8Array): void {
   try {
     why = mistypedWasiImport(bytes);
   } catch (err) {
-    if (err instanceof ModuleLimitError) throw new LoadError(err.message);
+    if (err instanceof ModuleLimitError) throw new LoadError(err.message, { reason: err.code });
     throw err;
   }
   if (why !== null) throw new LoadError(`not a WASI command: ${why}`);

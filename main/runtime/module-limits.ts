@@ -9,16 +9,21 @@
  * Binary format: https://webassembly.github.io/spec/core/binary/modules.html (limits: types.html#limits).
  */
 
+import { CodedError } from '../shared/coded-error.ts';
+
 /** Why a binary was refused. */
 export type ModuleLimitCode = 'not-wasm' | 'component' | 'malformed' | 'memory-over-cap';
 
-/** The only exception the parsers in this module throw for bad input. */
-export class ModuleLimitError extends Error {
-  readonly code: ModuleLimitCode;
+/**
+ * The only exception the parsers in this module throw for bad input: a CodedError with one of
+ * ModuleLimitCode, kept as a class of its own so that a reader's caller can tell bad bytes from a
+ * bug in one test.
+ */
+export class ModuleLimitError extends CodedError {
+  declare readonly code: ModuleLimitCode;
   constructor(code: ModuleLimitCode, message: string) {
-    super(message);
+    super(code, message);
     this.name = 'ModuleLimitError';
-    this.code = code;
   }
 }
 

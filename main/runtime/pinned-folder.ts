@@ -7,6 +7,7 @@
  */
 import fs from 'node:fs';
 import nodePath from 'node:path';
+import { CodedError, isCoded } from '../shared/coded-error.ts';
 import { portableMode } from './host-calls/portable.ts';
 
 /**
@@ -25,8 +26,10 @@ export interface FolderPin {
   born?: string | null;
 }
 
-/** A granted folder that no longer is what was granted; `reason` says why, in words. */
-export class StaleFolder extends Error {}
+/** A granted folder that no longer is what was granted; the message says why, in words. */
+function staleFolder(reason: string): CodedError {
+  return new CodedError('stale-folder', reason);
+}
 
 const O_DIR = fs.constants.O_RDONLY | (fs.constants.O_DIRECTORY ?? 0);
 const O_NOFOLLOW = fs.constants.O_NOFOLLOW ?? 0;
@@ -38,7 +41,7 @@ export function identityKey(dev: bigint | string, ino: bigint | string): string 
 
 /** The root of absolute path `p` and its components after it. */
 function components(p: string): { root: string; parts: string[] } {
-  if (!nodePath.isAbsolute(p)) throw new StaleFolder(`${p} is not an absolute path`);
+  if (!nodePath.isAbsolute(p)) throw staleFolder(`${p} is not an absolute path`);
   const { root } = nodePath.parse(p);
   return { root, parts: p.slice(root.length).split(nodePath.sep).filter((c) => c.length > 0 && c !== '.') };
 }
@@ -52,10 +55,10 @@ function refuse(at: string, err: unknown): never {
     } catch {
       link = false;
     }
-    throw new StaleFolder(link ? `${at} was replaced by a symbolic link` : `${at} is no longer a folder`);
+    throw staleFolder(link ? `${at} was replaced by a symbolic link` : `${at} is no longer a folder`);
   }
-  if (code === 'ENOENT') throw new StaleFolder(`${at} no longer exists`);
-  throw new StaleFolder(`${at} cannot be opened (${code ?? (err as Error).message})`);
+  if (code === 'ENOENT') throw staleFolder(`${at} no longer exists`);
+  throw staleFolder(`${at} cannot be opened (${code ?? (err as Error).message})`);
 }
 
 /** Linux: openat() through /proc/self/fd, O_NOFOLLOW at every step. */
@@ -92,8 +95,8 @@ function walkPortable(resolved: string, root: string, parts: string[]): number {
     } catch (err) {
       refuse(at, err);
     }
-    if (st.isSymbolicLink()) throw new StaleFolder(`${at} was replaced by a symbolic link`);
-    if (!st.isDirectory()) throw new StaleFolder(`${at} is no longer a folder`);
+    if (st.isSymbolicLink()) throw staleFolder(`${at} was replaced by a symbolic link`);
+    if (!st.isDirectory()) throw staleFolder(`${at} is no longer a folder`);
   }
   try {
     return fs.openSync(resolved, O_DIR | O_NOFOLLOW);
@@ -104,7 +107,7 @@ function walkPortable(resolved: string, root: string, parts: string[]): number {
 
 /**
  * Opens the folder `pin` records, following no symlink on the way, and returns its fd; throws
- * `StaleFolder` if it is not the folder that was granted.
+ * a `stale-folder` CodedError if it is not the folder that was granted.
  *
  * Ambient Authority: opens a host path from the root; only ever a path the person granted.
  */
@@ -114,10 +117,10 @@ export function openPinned(pin: FolderPin): number {
   const fd = portableMode === 'linux-procfd' ? walkProcFd(parts) : walkPortable(pin.resolved, root, parts);
   try {
     const st = fs.fstatSync(fd, { bigint: true });
-    if (!st.isDirectory()) throw new StaleFolder(`${pin.resolved} is no longer a folder`);
+    if (!st.isDirectory()) throw staleFolder(`${pin.resolved} is no longer a folder`);
     const reborn = pin.born != null && st.birthtimeNs > 0n && String(st.birthtimeNs) !== pin.born;
     if (String(st.dev) !== pin.dev || String(st.ino) !== pin.ino || reborn) {
-      throw new StaleFolder(`${pin.resolved} is another folder than the one granted (it was removed or replaced)`);
+      throw staleFolder(`${pin.resolved} is another folder than the one granted (it was removed or replaced)`);
     }
     return fd;
   } catch (err) {
@@ -132,7 +135,7 @@ export function staleReason(pin: FolderPin): string | null {
     fs.closeSync(openPinned(pin));
     return null;
   } catch (err) {
-    if (err instanceof StaleFolder) return err.message;
+    if (isCoded(err, 'stale-folder')) return err.message;
     throw err;
   }
 }
@@ -145,7 +148,7 @@ export function staleReason(pin: FolderPin): string | null {
 export function pinFolder(hostPath: string): FolderPin {
   const resolved = fs.realpathSync(hostPath);
   const st = fs.statSync(resolved, { bigint: true });
-  if (!st.isDirectory()) throw new StaleFolder(`${hostPath} is not a folder`);
+  if (!st.isDirectory()) throw staleFolder(`${hostPath} is not a folder`);
   return { resolved, dev: String(st.dev), ino: String(st.ino), born: st.birthtimeNs > 0n ? String(st.birthtimeNs) : null };
 }
 

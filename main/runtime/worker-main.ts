@@ -16,7 +16,8 @@ import { Ring } from './ring.ts';
 import { GuestStdio } from './stdio.ts';
 import { answerRecheck, workerAsker } from './ask.ts';
 import { setReadOnlyDirs } from './path-resolve.ts';
-import { StaleFolder, identityKey, openPinned } from './pinned-folder.ts';
+import { identityKey, openPinned } from './pinned-folder.ts';
+import { isCoded } from '../shared/coded-error.ts';
 import { guardLoading, hostCalls, onHostCallsNote } from './host-calls/index.ts';
 import type { WorkerConfig, WorkerMessage } from './worker-protocol.ts';
 
@@ -38,7 +39,7 @@ function openPreopen(p: WorkerConfig['preopens'][number], index: number): { host
     try {
       return { hostFd: openPinned(p.pin), hostPath: p.pin.resolved };
     } catch (err) {
-      if (!(err instanceof StaleFolder)) throw err;
+      if (!isCoded(err, 'stale-folder')) throw err;
       post({ type: 'stale', index, reason: err.message });
       return null;
     }

@@ -16,7 +16,7 @@ import { type BrowserContext, type Locator, type Page, chromium } from 'playwrig
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createApi } from '../../main/api/index.ts';
 import type { Integration } from '../../main/integration/service.ts';
-import { CommandNameError } from '../../main/integration/commands.ts';
+import { commandNameError } from '../../main/integration/commands.ts';
 import { commandNameProblem } from '../../main/integration/names.ts';
 import { rendererDir, startWebServer } from '../../main/web/server.ts';
 import type { Events, PromptRequest, RunExit } from '../../preload/api.ts';
@@ -407,7 +407,7 @@ describe('shortcuts and command, where the integration is available', () => {
     },
     async addCommand(app, name) {
       const problem = commandNameProblem(name);
-      if (problem) throw new CommandNameError(problem); // as the real integration does
+      if (problem) throw commandNameError(problem); // as the real integration does
       const have = [...(made.get(app.id) ?? []), { kind: 'command' as const, path: `/home/me/.local/bin/${name}` }];
       made.set(app.id, have);
       return have;

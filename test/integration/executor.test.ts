@@ -3,8 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CommandNameError } from '../../main/integration/commands.ts';
-import { CollisionError, applyOps, commandFolderOnPath, commandOnPath, findExisting } from '../../main/integration/executor.ts';
+import { applyOps, commandFolderOnPath, commandOnPath, findExisting } from '../../main/integration/executor.ts';
 import type { Host } from '../../main/integration/host.ts';
 import type { ShortcutOptions } from '../../main/integration/ops.ts';
 import { createIntegration } from '../../main/integration/service.ts';
@@ -57,17 +56,17 @@ describe('on Linux', () => {
     fs.mkdirSync(at('.local/bin'), { recursive: true });
     fs.writeFileSync(at('.local/bin/cowsay'), '#!/bin/sh\necho mine\n');
     const integration = createIntegration(linux, {}, '');
-    await expect(integration.addCommand(APP, 'cowsay')).rejects.toThrow(CollisionError);
+    await expect(integration.addCommand(APP, 'cowsay')).rejects.toThrow(expect.objectContaining({ code: 'exists' }));
     expect(fs.readFileSync(at('.local/bin/cowsay'), 'utf8')).toContain('mine');
     // Another app's command is not this app's either.
     await integration.addCommand({ ...APP, id: 'other001' }, 'other');
-    await expect(integration.addCommand(APP, 'other')).rejects.toThrow(CollisionError);
+    await expect(integration.addCommand(APP, 'other')).rejects.toThrow(expect.objectContaining({ code: 'exists' }));
   });
 
   it('refuses a symbolic link where a file would go', async () => {
     fs.mkdirSync(at('.local/bin'), { recursive: true });
     fs.symlinkSync(at('elsewhere'), at('.local/bin/cowsay'));
-    await expect(createIntegration(linux, {}, '').addCommand(APP, 'cowsay')).rejects.toThrow(CollisionError);
+    await expect(createIntegration(linux, {}, '').addCommand(APP, 'cowsay')).rejects.toThrow(expect.objectContaining({ code: 'exists' }));
     expect(fs.existsSync(at('elsewhere'))).toBe(false);
   });
 
@@ -86,7 +85,7 @@ describe('on Linux', () => {
     const own = at('.local/bin');
     expect(await commandOnPath(linux, 'ls', `${own}:${at('usr-bin')}`)).toBe(at('usr-bin/ls'));
     expect(await commandOnPath(linux, 'cowsay', `${own}:${at('usr-bin')}`)).toBeNull();
-    await expect(createIntegration(linux, {}, at('usr-bin')).addCommand(APP, 'ls')).rejects.toThrow(CommandNameError);
+    await expect(createIntegration(linux, {}, at('usr-bin')).addCommand(APP, 'ls')).rejects.toThrow(expect.objectContaining({ code: 'bad-command' }));
     expect(fs.existsSync(at('.local/bin/ls'))).toBe(false);
   });
 
@@ -123,7 +122,7 @@ describe('on macOS', () => {
 
   it('does not write into a bundle of the same name that is not the app’s', async () => {
     fs.mkdirSync(at('Applications/Terrarium Apps/Cow Say.app'), { recursive: true });
-    await expect(createIntegration(mac, {}, '').addShortcuts(APP, { menu: true, desktop: false })).rejects.toThrow(CollisionError);
+    await expect(createIntegration(mac, {}, '').addShortcuts(APP, { menu: true, desktop: false })).rejects.toThrow(expect.objectContaining({ code: 'exists' }));
     expect(fs.readdirSync(at('Applications/Terrarium Apps/Cow Say.app'))).toEqual([]);
   });
 });
@@ -141,7 +140,7 @@ describe('Windows shortcuts through the shell seam', () => {
     expect(links.get(target)?.args).toBe('--run 1a2b3c4d');
     await applyOps([op], io); // its own: replaced
     links.set(target, { ...op.options, args: '--other' });
-    await expect(applyOps([op], io)).rejects.toThrow(CollisionError);
+    await expect(applyOps([op], io)).rejects.toThrow(expect.objectContaining({ code: 'exists' }));
     await expect(applyOps([{ ...op, path: at('x.lnk'), guard: { appId: APP.id, file: at('x.lnk') } }], {})).rejects.toThrow(/writeShortcutLink/);
   });
 });

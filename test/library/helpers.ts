@@ -2,7 +2,7 @@
  * Shared helpers for the app-library tests (test/library/*): temporary data folders, a snapshot of
  * everything the library holds (every row of every table + the store's files), a tiny WebAssembly
  * assembler for hand-made modules and bad inputs, a local HTTP server on 127.0.0.1, and an
- * assertion for LibraryError codes.
+ * assertion for the library's error codes (CodedError).
  *
  * Nothing here touches the real data folder: every home is a fresh mkdtemp folder.
  */
@@ -16,7 +16,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Database from 'better-sqlite3';
 import { expect } from 'vitest';
-import { Library, LibraryError } from '../../main/library/library.ts';
+import { Library } from '../../main/library/library.ts';
+import { CodedError } from '../../main/shared/coded-error.ts';
 
 // --- paths -------------------------------------------------------------------------------------
 
@@ -110,22 +111,22 @@ export function librarySnapshot(lib: Library): string {
 // --- errors ----------------------------------------------------------------------------------
 
 /**
- * Awaits `p` (or calls it) and asserts it fails with a LibraryError of `code` whose message
+ * Awaits `p` (or calls it) and asserts it fails with a CodedError of `code` whose message
  * matches `message`; returns the error.
  */
 export async function expectLibraryError(
   p: Promise<unknown> | (() => unknown),
   code: string,
   message?: RegExp,
-): Promise<LibraryError> {
+): Promise<CodedError> {
   let err: unknown;
   try {
     await (typeof p === 'function' ? p() : p);
   } catch (e) {
     err = e;
   }
-  expect(err, `expected LibraryError ${code}`).toBeInstanceOf(LibraryError);
-  const le = err as LibraryError;
+  expect(err, `expected CodedError ${code}`).toBeInstanceOf(CodedError);
+  const le = err as CodedError;
   expect(le.code, `error code (message: ${le.message})`).toBe(code);
   if (message) expect(le.message).toMatch(message);
   return le;

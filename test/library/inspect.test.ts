@@ -1,23 +1,24 @@
 /**
  * Inspecting a module without running it (issue 3 point 3): capabilities grouped from the
- * preview1 imports, the producers and name custom sections, memory limits, and one InspectError
- * code per thing Terrarium cannot run.
+ * preview1 imports, the producers and name custom sections, memory limits, and one coded error
+ * per thing Terrarium cannot run.
  */
 import fs from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { type Capability, CAPABILITIES, InspectError, inspectModule, parseModuleName, parseProducers } from '../../main/library/inspect.ts';
+import { type Capability, CAPABILITIES, inspectModule, parseModuleName, parseProducers } from '../../main/library/inspect.ts';
+import { CodedError } from '../../main/shared/coded-error.ts';
 import {
   BAD, FLITE, buildModule, customSection, fixture, leb, namePayload, producersPayload, section, sha256, str, vec, wasm,
 } from './helpers.ts';
 
-async function inspectError(bytes: Uint8Array): Promise<InspectError> {
+async function inspectError(bytes: Uint8Array): Promise<CodedError> {
   try {
     await inspectModule(bytes);
   } catch (err) {
-    expect(err).toBeInstanceOf(InspectError);
-    return err as InspectError;
+    expect(err).toBeInstanceOf(CodedError);
+    return err as CodedError;
   }
-  throw new Error('expected an InspectError');
+  throw new Error('expected a CodedError');
 }
 
 describe('capabilities of real modules', () => {
@@ -185,7 +186,7 @@ describe('custom sections', () => {
   });
 });
 
-describe('InspectError codes', () => {
+describe('inspection error codes', () => {
   test('empty', async () => {
     const e = await inspectError(BAD.empty);
     expect([e.code, e.message]).toEqual(['empty', 'the file is empty']);
@@ -262,7 +263,7 @@ describe('InspectError codes', () => {
     const codes = new Set<string>();
     const inputs = [
       BAD.empty, BAD.text, BAD.component, BAD.truncated(), BAD.noStart, buildModule({ importModule: 'env', imports: ['x'] }),
-      // Deterministic junk after a valid header: must be an InspectError, never a crash of another kind.
+      // Deterministic junk after a valid header: must be a CodedError, never a crash of another kind.
       ...Array.from({ length: 50 }, (_, k) => Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, ...Array.from({ length: 4 + k }, (_, i) => (i * 31 + k * 17) % 256)])),
     ];
     for (const bytes of inputs) codes.add((await inspectError(bytes)).code);

@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, test } from 'vitest';
-import { LibraryError, migrate } from '../../main/library/db.ts';
+import { migrate } from '../../main/library/db.ts';
+import { CodedError } from '../../main/shared/coded-error.ts';
 import { migrations } from '../../main/library/migrations/index.ts';
 import { cleanup, expectLibraryError, fixture, openLibrary, sha256, storeListing, tempDir } from './helpers.ts';
 
@@ -150,9 +151,9 @@ describe('opening', () => {
     } catch (e) {
       err = e;
     }
-    expect(err).toBeInstanceOf(LibraryError);
-    expect((err as LibraryError).code).toBe('future-schema');
-    expect((err as LibraryError).message).toMatch(new RegExp(`newer Terrarium \\(schema ${LATEST + 5}, this one knows ${LATEST}\\)`));
+    expect(err).toBeInstanceOf(CodedError);
+    expect((err as CodedError).code).toBe('future-schema');
+    expect((err as CodedError).message).toMatch(new RegExp(`newer Terrarium \\(schema ${LATEST + 5}, this one knows ${LATEST}\\)`));
     // Not touched: same bytes (not even converted to WAL), no new files next to it.
     expect(sha256(fs.readFileSync(file))).toBe(sha256(before));
     expect(fs.readdirSync(home).sort().filter((f) => f !== 'store')).toEqual(filesBefore);
