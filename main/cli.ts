@@ -4,21 +4,32 @@
  * answers help and --version, and turns errors into one line and an exit code (cli/exit-codes.ts).
  */
 import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { COMMANDS, command } from './cli/commands.ts';
-import { ExitCode } from './cli/exit-codes.ts';
+import { ExitCode, exitCodeFor } from './cli/exit-codes.ts';
 import { allowEarlyClose, exitWhenWritten } from './cli/exit.ts';
 import { commandHelp, overview, usageLine } from './cli/help.ts';
 import { parseCommand } from './cli/parse.ts';
 import { didYouMean } from './cli/suggest.ts';
 import { UsageError } from './cli/usage-error.ts';
-import { LibraryError } from './library/errors.ts';
-import { LoadError } from './runtime/load.ts';
+import { CodedError } from './shared/coded-error.ts';
 import { visible } from '../preload/safe-text.ts';
 
-/** Terrarium's version, from its package.json. */
+/**
+ * Terrarium's version, from its package.json: the nearest one up from this file called
+ * "terrarium" (main/ in a checkout, out/app/main/ in a packed app, where it sits higher up).
+ */
 function version(): string {
-  const pkg = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
+  for (let dir = path.dirname(fileURLToPath(import.meta.url)); ; dir = path.dirname(dir)) {
+    try {
+      const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'terrarium' && typeof pkg.version === 'string') return pkg.version;
+    } catch {
+      // none here: look further up
+    }
+    if (path.dirname(dir) === dir) return 'unknown';
+  }
 }
 
 /** The command `name`, or a usage error saying which commands are close to it. */
@@ -56,19 +67,14 @@ async function main(argv: string[]): Promise<number> {
     }
     return await def.run(p);
   } catch (err) {
-    if (err instanceof UsageError) {
-      const def = err.command === undefined ? undefined : command(err.command);
-      const usage = def === undefined ? '' : `usage: ${usageLine(def)}\n`;
-      process.stderr.write(`terrarium: ${visible(err.message)} (see "terrarium ${def ? `${def.name} ` : ''}--help")\n${usage}`);
-      return ExitCode.usage;
-    }
-    if (err instanceof LoadError) {
-      process.stderr.write(`terrarium: ${visible(err.message)}\n`);
-      return ExitCode.load;
-    }
-    if (err instanceof LibraryError) {
-      process.stderr.write(`terrarium: ${visible(err.message)}\n`);
-      return ExitCode.failed;
+    // One line saying why, and the exit code the error's code has (cli/exit-codes.ts).
+    if (err instanceof CodedError && err.code !== 'internal') {
+      if (err.code === 'usage' || err.code === 'bad-request') {
+        const def = err instanceof UsageError && err.command !== undefined ? command(err.command) : command(name ?? '');
+        const usage = def === undefined ? '' : `usage: ${usageLine(def)}\n`;
+        process.stderr.write(`terrarium: ${visible(err.message)} (see "terrarium ${def ? `${def.name} ` : ''}--help")\n${usage}`);
+      } else process.stderr.write(`terrarium: ${visible(err.message)}\n`);
+      return exitCodeFor(err.code);
     }
     process.stderr.write(`terrarium: internal error: ${err instanceof Error ? err.stack : String(err)}\n`);
     return ExitCode.internal;

@@ -1,12 +1,13 @@
-/** The CLI's error for a wrong command line (exit code 2), in a module of its own so the parser needs nothing else. */
+/** The CLI's error for a wrong command line: the coded error `usage` (exit code 2), naming the command. */
+import { CodedError } from '../shared/coded-error.ts';
 
-/** A usage error: the message says what is wrong with the command line; `command` names whose help to point at. */
-export class UsageError extends Error {
+/** A usage error: the message says what is wrong with the command line; `command` names whose usage to show. */
+export class UsageError extends CodedError {
   /** The command whose usage was wrong, when known (its usage line is shown under the message). */
-  command?: string;
+  readonly command: string | undefined;
 
   constructor(message: string, command?: string) {
-    super(message);
+    super('usage', message);
     this.name = 'UsageError';
     this.command = command;
   }
