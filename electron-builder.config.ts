@@ -20,9 +20,12 @@ const FILES = [
   '!out/app/preload/wire.js',
   '!**/node_modules/ws{,/**/*}',
   // Modules of types only, which compile to an empty module that nothing loads.
-  '!out/app/main/{library/types,runtime/context,runtime/worker-protocol,runtime/host-calls/types}.js',
+  '!out/app/main/{library/types,runtime/context,runtime/worker-protocol,runtime/host-calls/types,launcher/events}.js',
+  '!out/app/preload/shapes.js',
   // smol-toml's CommonJS build: the app imports its ES module.
   '!**/node_modules/smol-toml/dist/index.cjs',
+  // valibot: its ES module only (the preload bundles its own copy).
+  '!**/node_modules/valibot/dist/index.{cjs,min.cjs,min.mjs,d.cts,d.mts}',
   // better-sqlite3's C sources, and per-target entry points its lib/index.js never loads.
   '!**/node_modules/better-sqlite3/{deps,src,binding.gyp}{,/**/*}',
   '!**/node_modules/better-sqlite3/lib/{linux,linuxmusl,darwin,win32}-*.js',

@@ -5,7 +5,8 @@
  * refused here when their name is not in the contract; events arrive on one channel and reach only
  * the listeners of their name, without the IPC event object.
  *
- * Sandboxed preloads cannot be ES modules: the build bundles this file (and api.ts) to CommonJS.
+ * Sandboxed preloads cannot be ES modules: the build bundles this file (and api.ts, with the
+ * contract's schemas whose keys are the request names) to CommonJS.
  */
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import type { IpcRenderer } from 'electron';

@@ -78,10 +78,13 @@ export const strings = () => list(text(), ARGS_MAX);
  * A plain object (not an array, not null) with exactly `entries`: unknown keys are dropped, keys
  * inherited or smuggled in under `__proto__` are not seen.
  */
-export const record = <T extends v.ObjectEntries>(entries: T) => v.pipe(plainObject(), v.object(entries, 'is missing'));
+export const record = <T extends v.ObjectEntries>(entries: T) => v.pipe(plainObject<v.InferInput<v.ObjectSchema<T, 'is missing'>>>(), v.object(entries, 'is missing'));
 
-/** Refuses anything but a plain object (v.object alone accepts arrays). */
-const plainObject = () => v.custom<Record<string, unknown>>((x) => x !== null && typeof x === 'object' && !Array.isArray(x), 'must be an object');
+/**
+ * Refuses anything but a plain object (v.object alone accepts arrays), typed as the object schema
+ * after it expects, so that the pipe's input type (what a caller sends) is the object's.
+ */
+const plainObject = <I>() => v.custom<I>((x) => x !== null && typeof x === 'object' && !Array.isArray(x), 'must be an object');
 
 /** One of several object shapes told apart by their `kind` (`options`: v.object schemas, maybe piped). */
 const kinds = <const T extends v.VariantOptions<'kind'>>(options: T) => {
@@ -113,15 +116,15 @@ export const installSource = () =>
     v.object({ kind: v.literal('bytes'), fileName: text(255), bytes: bytes() }, 'is missing'),
   ]);
 
-const noNul = (what: string) => v.check((s: string) => !s.includes('\0'), `${what} must not contain NUL`);
+const noNul = () => v.check((s: string) => !s.includes('\0'), 'must not contain NUL');
 
 /** The person's decision about one thing an app may use. */
 export const grantInput = () =>
   kinds([
     v.object({
       kind: v.literal('folder'),
-      host: v.pipe(text(), noNul('the host path')),
-      guest: v.pipe(text(), v.minLength(1, 'must be a non-empty path'), noNul('the guest path')),
+      host: v.pipe(text(), noNul()),
+      guest: v.pipe(text(), v.minLength(1, 'must be a non-empty path'), noNul()),
       access: oneOf(GRANT_ACCESS),
     }, 'is missing'),
     v.pipe(

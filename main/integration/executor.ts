@@ -79,9 +79,9 @@ export async function applyOps(ops: readonly FileOp[], io: ShortcutIo = {}): Pro
         await writeFile(op.path, await fs.readFile(op.from), 0o644);
         break;
       case 'shortcut':
-        if (io.writeShortcut === undefined) throw new Error('Windows shortcuts need Electron\'s shell.writeShortcutLink');
+        if (io.writeShortcut === undefined) throw new CodedError('unsupported', 'Windows shortcuts need Electron\'s shell.writeShortcutLink');
         await fs.mkdir(path.dirname(op.path), { recursive: true });
-        if (!io.writeShortcut(op.path, op.options)) throw new Error(`could not write the shortcut ${op.path}`);
+        if (!io.writeShortcut(op.path, op.options)) throw new CodedError('io', `could not write the shortcut ${op.path}`, { path: op.path });
         break;
       case 'remove':
         await fs.rm(op.path, { recursive: op.recursive, force: true });

@@ -35,8 +35,11 @@ export function findAppByName(db: Database.Database, name: string): AppRecord | 
   return r && toRecord(r);
 }
 
-/** The catalog, optionally filtered by a search in names and descriptions. */
-export function listApps(db: Database.Database, opts: { search?: string; sort?: 'name' | 'installed' | 'last-run' } = {}): AppSummary[] {
+/** Catalog orders (the contract's SORT_ORDERS must be among them: main/api passes them on). */
+export type AppSort = 'name' | 'installed' | 'last-run';
+
+/** The catalog, optionally filtered by a search in names and descriptions, in `sort` order. */
+export function listApps(db: Database.Database, opts: { search?: string; sort?: AppSort } = {}): AppSummary[] {
   const order = opts.sort === 'installed' ? 'a.installed_at DESC' : opts.sort === 'last-run' ? 'a.last_run_at DESC NULLS LAST' : 'a.name COLLATE NOCASE';
   const q = sql`SELECT a.id, a.name, a.version, a.description, a.size, a.installed_at, a.last_run_at, coalesce(g.n, 0) AS grant_count
     FROM apps a LEFT JOIN (SELECT app_id, count(*) AS n FROM grants GROUP BY app_id) g ON g.app_id = a.id`;

@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
-import { type AppWrite, deleteApp, findApp, findAppByName, insertApp, listApps, listBuilds, updateApp, usedHashes } from './apps.ts';
+import { type AppSort, type AppWrite, deleteApp, findApp, findAppByName, insertApp, listApps, listBuilds, updateApp, usedHashes } from './apps.ts';
 import { CodedError } from '../shared/coded-error.ts';
 import { openDatabase } from './db.ts';
 import { type Progress, checkSha256, download, urlFileName } from './download.ts';
@@ -158,7 +158,7 @@ export class Library {
     return a;
   }
 
-  list(opts?: { search?: string; sort?: 'name' | 'installed' | 'last-run' }): AppSummary[] {
+  list(opts?: { search?: string; sort?: AppSort }): AppSummary[] {
     return listApps(this.db, opts);
   }
 
