@@ -1,76 +1,80 @@
 /**
- * The `terrarium` command: the same core as the desktop app, without a window.
- * Exit codes are listed in cli/exit-codes.ts and the README.
+ * The `terrarium` command: the same core as the desktop app, without a window. Every command is
+ * defined once in cli/commands.ts; this file picks the command, parses its words (cli/parse.ts),
+ * answers help and --version, and turns errors into one line and an exit code (cli/exit-codes.ts).
  */
-import { ExitCode } from './cli/exit-codes.ts';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { COMMANDS, command } from './cli/commands.ts';
+import { ExitCode, exitCodeFor } from './cli/exit-codes.ts';
 import { allowEarlyClose, exitWhenWritten } from './cli/exit.ts';
-import { UsageError } from './cli/run-args.ts';
-import { LibraryError } from './library/errors.ts';
-import { LoadError } from './runtime/load.ts';
+import { commandHelp, overview, usageLine } from './cli/help.ts';
+import { parseCommand } from './cli/parse.ts';
+import { didYouMean } from './cli/suggest.ts';
+import { UsageError } from './cli/usage-error.ts';
+import { CodedError } from './shared/coded-error.ts';
 import { visible } from '../preload/safe-text.ts';
 
-// Each command's modules load only when it runs: `run MODULE.wasm` needs neither SQLite nor the
-// web server, and start-up time is what a person waits for.
-
-const USAGE = `usage:
-  terrarium run [--dir HOST[::GUEST][:ro]]... [--env NAME=VALUE | --env NAME]...
-                [--memory-max MIB] [--timeout SECONDS] MODULE.wasm [-- ARGS...]
-  terrarium run APP [-- ARGS...]
-  terrarium install FILE|URL|FOLDER [--name NAME] [--sha256 HASH] [--json]
-  terrarium list [--search TEXT] [--sort name|installed|last-run] [--json]
-  terrarium info APP [--json]
-  terrarium uninstall APP
-  terrarium grant APP [--dir HOST[::GUEST][:ro]]... [--env NAME[=VALUE]]... [--args "ARGS"]
-                      [--memory-max MIB] [--timeout SECONDS] [--unknown ask|deny]
-  terrarium revoke APP [--dir HOST|GUEST]... [--env NAME]... [--args] [--memory-max] [--timeout] [--id N]...
-  terrarium grants APP [--json]
-  terrarium reset APP
-  terrarium history APP [--json]
-  terrarium audit APP [--decision allowed|prompted-allowed|denied] [--limit N] [--before ID] [--json]
-  terrarium ui --web [--port N]`;
-
-const LIBRARY_COMMANDS = new Set(['install', 'list', 'info', 'uninstall', 'grant', 'revoke', 'grants', 'reset', 'history', 'audit']);
-
 /**
- * `run X`: a module file when X is an option, ends in .wasm or is a path (has a slash, like
- * ./tool); otherwise the installed app called X. A file in the current folder never shadows an app.
+ * Terrarium's version, from its package.json: the nearest one up from this file called
+ * "terrarium" (main/ in a checkout, out/app/main/ in a packed app, where it sits higher up).
  */
-function runsModule(argv: string[]): boolean {
-  const first = argv[0];
-  return first === undefined || first.startsWith('-') || /\.wasm$/i.test(first) || /[/\\]/.test(first);
+function version(): string {
+  for (let dir = path.dirname(fileURLToPath(import.meta.url)); ; dir = path.dirname(dir)) {
+    try {
+      const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'terrarium' && typeof pkg.version === 'string') return pkg.version;
+    } catch {
+      // none here: look further up
+    }
+    if (path.dirname(dir) === dir) return 'unknown';
+  }
+}
+
+/** The command `name`, or a usage error saying which commands are close to it. */
+function known(name: string): NonNullable<ReturnType<typeof command>> {
+  const def = command(name);
+  if (def === undefined) throw new UsageError(`unknown command "${name}"${didYouMean(name, COMMANDS.map((c) => c.name), visible)}`);
+  return def;
 }
 
 async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
+  const [name, ...rest] = argv;
   try {
-    if (command === 'run') {
-      if (runsModule(rest)) return await (await import('./cli/run-command.ts')).runCommand(rest);
-      const [ref, ...args] = rest;
-      return await (await import('./cli/app-run.ts')).runApp(ref!, args[0] === '--' ? args.slice(1) : args);
-    }
-    if (command !== undefined && LIBRARY_COMMANDS.has(command)) return await (await import('./cli/library-commands.ts')).libraryCommand(command, rest);
-    if (command === 'ui') return await (await import('./cli/ui-command.ts')).uiCommand(rest);
-    if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
-      if (command === undefined) {
-        process.stderr.write(`${USAGE}\n`);
-        return ExitCode.usage;
-      }
-      process.stdout.write(`${USAGE}\n`);
-      return 0;
-    }
-    throw new UsageError(`unknown command "${command}"`);
-  } catch (err) {
-    if (err instanceof UsageError) {
-      process.stderr.write(`terrarium: ${visible(err.message)} (see "terrarium --help")\n`);
+    if (name === undefined) {
+      process.stderr.write(overview(COMMANDS));
       return ExitCode.usage;
     }
-    if (err instanceof LoadError) {
-      process.stderr.write(`terrarium: ${visible(err.message)}\n`);
-      return ExitCode.load;
+    if (name === '--help' || name === '-h') {
+      process.stdout.write(overview(COMMANDS));
+      return 0;
     }
-    if (err instanceof LibraryError) {
-      process.stderr.write(`terrarium: ${visible(err.message)}\n`);
-      return ExitCode.failed;
+    if (name === '--version') {
+      process.stdout.write(`terrarium ${version()}\n`);
+      return 0;
+    }
+    if (name.startsWith('-')) throw new UsageError(`unknown option ${name}: a command comes first`);
+    const def = known(name);
+    const p = parseCommand(def, rest);
+    if (p.help) {
+      process.stdout.write(commandHelp(def));
+      return 0;
+    }
+    if (def.name === 'help') {
+      process.stdout.write(p.positionals[0] === undefined ? overview(COMMANDS) : commandHelp(known(p.positionals[0])));
+      return 0;
+    }
+    return await def.run(p);
+  } catch (err) {
+    // One line saying why, and the exit code the error's code has (cli/exit-codes.ts).
+    if (err instanceof CodedError && err.code !== 'internal') {
+      if (err.code === 'usage' || err.code === 'bad-request') {
+        const def = err instanceof UsageError && err.command !== undefined ? command(err.command) : command(name ?? '');
+        const usage = def === undefined ? '' : `usage: ${usageLine(def)}\n`;
+        process.stderr.write(`terrarium: ${visible(err.message)} (see "terrarium ${def ? `${def.name} ` : ''}--help")\n${usage}`);
+      } else process.stderr.write(`terrarium: ${visible(err.message)}\n`);
+      return exitCodeFor(err.code);
     }
     process.stderr.write(`terrarium: internal error: ${err instanceof Error ? err.stack : String(err)}\n`);
     return ExitCode.internal;

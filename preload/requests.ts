@@ -8,11 +8,11 @@
  */
 import * as v from 'valibot';
 import {
-  AUDIT_PAGE_MAX, GRANTS_MAX, PROMPT_ANSWERS, SORT_ORDERS, UNKNOWN_ACCESS, bool, gesture, grantInput, id, installSource, int, list,
+  AUDIT_PAGE_MAX, DECISIONS, GRANTS_MAX, PROMPT_ANSWERS, SORT_ORDERS, UNKNOWN_ACCESS, bool, gesture, grantInput, id, installSource, int, list,
   none, oneOf, record, ref, returns, strings, terminalSize, text,
 } from './schema-parts.ts';
 import type {
-  AppDetails, AuditEntry, CatalogEntry, FolderListing, GrantRecord, InstallDone, InstallPreview, IntegrationState, SessionInfo,
+  AppDetails, AuditEntry, CatalogEntry, FolderListing, GrantRecord, InstallDone, InstallPreview, IntegrationState, RunRecord, SessionInfo,
   SystemInfo,
 } from './shapes.ts';
 import type { PromptRequest } from './events.ts';
@@ -25,8 +25,13 @@ export const REQUESTS = {
   'system.info': { args: none(), result: returns<SystemInfo>() },
   'apps.list': { args: v.nullish(record({ search: v.optional(text(200)), sort: v.optional(oneOf(SORT_ORDERS)) }), {}), result: returns<CatalogEntry[]>() },
   'apps.get': { args: byRef(), result: returns<AppDetails>() },
-  /** A page of the audit log, newest first: entries with an id below `before` (the last one shown). */
-  'apps.audit': { args: record({ ref: ref(), before: v.optional(positiveId()), limit: v.optional(int(1, AUDIT_PAGE_MAX)) }), result: returns<AuditEntry[]>() },
+  /** A page of the audit log, newest first: entries with an id below `before` (the last one shown), of one `decision` if given. */
+  'apps.audit': {
+    args: record({ ref: ref(), before: v.optional(positiveId()), limit: v.optional(int(1, AUDIT_PAGE_MAX)), decision: v.optional(oneOf(DECISIONS)) }),
+    result: returns<AuditEntry[]>(),
+  },
+  /** An app's runs, newest first (all of them, or the last `limit`). */
+  'apps.history': { args: record({ ref: ref(), limit: v.optional(positiveId()) }), result: returns<RunRecord[]>() },
   'apps.uninstall': { args: byRef(), result: returns<null>() },
   'apps.setUnknownAccess': { args: record({ ref: ref(), mode: oneOf(UNKNOWN_ACCESS) }), result: returns<null>() },
   'install.preview': { args: record({ source: installSource(), sha256: v.optional(id()), progressId: v.optional(id()) }), result: returns<InstallPreview>() },

@@ -12,6 +12,8 @@ export const SORT_ORDERS = ['name', 'installed', 'last-run'] as const;
 export const GRANT_ACCESS = ['read', 'read-write'] as const;
 /** The limits a grant can set. */
 export const LIMIT_NAMES = ['memory-max-mib', 'timeout-seconds'] as const;
+/** What was decided about an access, as the activity log records it. */
+export const DECISIONS = ['allowed', 'prompted-allowed', 'denied'] as const;
 /** What happens to an access outside the grants: ask the person, or deny without asking. */
 export const UNKNOWN_ACCESS = ['ask', 'deny'] as const;
 /** What an app is about to do, by its real name (every change asks as itself). */

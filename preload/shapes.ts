@@ -172,7 +172,7 @@ export interface IntegrationState {
 
 /** Where this Terrarium runs. */
 export interface SystemInfo {
-  transport: 'electron' | 'web';
+  transport: 'electron' | 'web' | 'cli';
   platform: string;
   home: string;
 }

@@ -25,7 +25,7 @@ export interface Dialogs {
 
 /** How the core is set up. */
 export interface ApiOptions {
-  transport: 'electron' | 'web';
+  transport: 'electron' | 'web' | 'cli';
   /** The data folder (default: the platform's, or TERRARIUM_HOME). */
   home?: string;
   dialogs?: Dialogs;
@@ -81,7 +81,8 @@ export function createApi(opts: ApiOptions): Api {
   const handlers: Handlers = {
     'system.info': () => ({ transport: opts.transport, platform: process.platform, home: os.homedir() }),
     'apps.list': (a) => lib.list(a).map((s) => catalogEntry(s, sessions.running(s.id))),
-    'apps.audit': ({ ref, before, limit }) => lib.audit(ref, { before, limit: limit ?? AUDIT_FIRST_PAGE }).map(auditEntry),
+    'apps.audit': ({ ref, before, limit, decision }) => lib.audit(ref, { before, limit: limit ?? AUDIT_FIRST_PAGE, decision }).map(auditEntry),
+    'apps.history': ({ ref, limit }) => lib.history(ref, limit).map(runRecord),
     'apps.get': ({ ref }) => {
       const app = lib.app(ref);
       return {

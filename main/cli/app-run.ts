@@ -8,12 +8,19 @@ import { promptSafe } from '../launcher/prompt-text.ts';
 import { runPrompter } from '../launcher/run-answers.ts';
 import { runInTerminal } from './run-command.ts';
 import { ttyPrompter } from './tty-prompt.ts';
+import { withAppSuggestion } from './suggest.ts';
+import { visible } from '../../preload/safe-text.ts';
 
 /** Runs app `ref`; resolves to the process exit code. */
 export async function runApp(ref: string, args: string[]): Promise<number> {
   const lib = Library.open();
   try {
-    const run = prepareRun(lib, ref, args);
+    let run: ReturnType<typeof prepareRun>;
+    try {
+      run = prepareRun(lib, ref, args);
+    } catch (err) {
+      throw withAppSuggestion(err, ref, () => lib.list({}).map((a) => a.name), visible);
+    }
     const ask = ttyPrompter();
     let stop = (): void => undefined;
     const hints = limitHints((q: Question) => {

@@ -1,4 +1,11 @@
-/** Exit codes of `terrarium run` besides the guest's own (documented in the README). */
+/**
+ * How `terrarium` exits (documented in the README): a run's own exit code, or one of these. An
+ * error's exit code comes from ONE table keyed by its code (main/shared/coded-error.ts), so a new
+ * code does not compile until this table says how the command line ends for it.
+ */
+import type { CodeTable, ErrorCode } from '../shared/coded-error.ts';
+
+/** Exit codes of `terrarium` besides the guest's own. */
 export const ExitCode = {
   /** A library command failed (app not found, bad module, duplicate name...); one line says why. */
   failed: 1,
@@ -17,3 +24,29 @@ export const ExitCode = {
   /** Standard output was closed by the reader (e.g. `| head`). */
   brokenPipe: 141,
 } as const;
+
+const { failed, usage, internal, load } = ExitCode;
+
+/**
+ * Each error code → the exit code. The command line's own mistakes (and a request the contract
+ * refuses, which only a wrong word on the command line can cause) are usage errors; a module a run
+ * cannot load is `load`; a bug is `internal`; everything else is a command that failed.
+ */
+export const EXIT_CODES: CodeTable<number> = {
+  'bad-request': usage, 'unknown-request': internal, unsupported: failed,
+  'not-found': failed, 'bad-file': failed, 'bad-folder': failed, 'bad-path': failed, 'bad-name': failed, 'duplicate-name': failed,
+  unreadable: failed, 'no-preview': internal, 'no-prompt': internal, running: failed, 'not-running': failed,
+  'bad-url': failed, 'bad-sha256': failed, 'sha256-mismatch': failed, unreachable: failed, 'http-status': failed, 'too-large': failed,
+  truncated: failed, 'bad-manifest': failed, 'planted-link': failed, 'module-changed': failed, 'open-failed': failed, 'future-schema': failed,
+  empty: failed, 'not-wasm': failed, component: failed, malformed: failed, 'memory-over-cap': failed, 'not-command': failed,
+  'unsupported-imports': failed,
+  'cannot-load': load, 'stale-folder': failed,
+  'bad-command': failed, exists: failed, io: failed,
+  usage,
+  internal,
+};
+
+/** The exit code for an error with `code`. */
+export function exitCodeFor(code: ErrorCode): number {
+  return EXIT_CODES[code];
+}

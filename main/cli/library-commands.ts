@@ -1,19 +1,22 @@
 /**
- * The library commands: install, list, info, uninstall, grant, revoke, grants, reset, history.
+ * The library commands: install, list, info, uninstall, grant, revoke, grants, reset, history,
+ * audit. Each is a request to Terrarium's core (cli/core.ts → main/api), the same the window makes,
+ * checked by the same schemas; this file turns words into requests and results into lines.
  * `--json` output is stable (README, "JSON output"); human output may change.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Library, sourceFrom } from '../library/library.ts';
-import { AUDIT_PAGE_MAX, AUDIT_ROWS_PER_RUN, type AuditRecord } from '../library/audit.ts';
-import type { RevokeMatch } from '../library/grants.ts';
-import type { AppRecord, GrantInput, GrantRecord, RunRecord } from '../library/types.ts';
-import { has, opt, type Parsed, parseOptions, positionals } from './options.ts';
-import { UsageError, parseDir } from './run-args.ts';
-import { shellWords } from './words.ts';
-import { promptSafe } from '../launcher/prompt-text.ts';
+import type { AppRecord, AuditEntry, GrantInput, GrantRecord, InstallSourceInput, RunRecord } from '../../preload/api.ts';
+import { AUDIT_PAGE_MAX, SORT_ORDERS, UNKNOWN_ACCESS, DECISIONS } from '../../preload/schema-parts.ts';
 import { jsonSafe, safeText, visible as v } from '../../preload/safe-text.ts';
-import { grantStatus } from '../launcher/grant-status.ts';
+import { splitWords } from '../../preload/words.ts';
+import { promptSafe } from '../launcher/prompt-text.ts';
+import { CodedError, isCoded } from '../shared/coded-error.ts';
+import { type Core, withCore } from './core.ts';
+import { type Parsed, has, opt } from './define.ts';
+import { withAppSuggestion } from './suggest.ts';
+import { UsageError } from './usage-error.ts';
+import { oneOf, parseDir, parseEnv, positiveNumber, wholeNumber } from './values.ts';
 
 const out = (s: string): void => {
   process.stdout.write(`${s}\n`);
@@ -40,14 +43,8 @@ function describeGrant(g: GrantRecord): string {
   }
 }
 
-function positiveNumber(flag: string, v: string): number {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${flag} needs a positive number, got ${v}`);
-  return n;
-}
-
 /** The grants that `grant`'s options describe. */
-function grantsFrom(p: Parsed): GrantInput[] {
+function grantsFrom(p: Parsed, unknownGiven = false): GrantInput[] {
   const gs: GrantInput[] = [];
   for (const { name, value } of p.options) {
     if (name === 'dir') {
@@ -61,18 +58,15 @@ function grantsFrom(p: Parsed): GrantInput[] {
       } catch {
         ok = false;
       }
-      if (!ok) throw new UsageError(`--dir ${value}: no such folder`);
+      if (!ok) throw new UsageError(`--dir ${value}: no such folder`, 'grant');
       gs.push({ kind: 'folder', host, guest: d.guestPath === d.hostPath ? host : d.guestPath, access: d.readOnly ? 'read' : 'read-write' });
     } else if (name === 'env') {
-      const eq = value.indexOf('=');
-      const n = eq === -1 ? value : value.slice(0, eq);
-      if (!/^[^=\0]+$/.test(n)) throw new UsageError(`--env ${value}: bad variable name`);
-      gs.push(eq === -1 ? { kind: 'env', name: n, forward: true } : { kind: 'env', name: n, value: value.slice(eq + 1) });
+      gs.push({ kind: 'env', ...parseEnv(value) });
     } else if (name === 'args') {
       try {
-        gs.push({ kind: 'args', args: shellWords(value) });
+        gs.push({ kind: 'args', args: splitWords(value) });
       } catch (err) {
-        throw new UsageError(`--args: ${(err as Error).message}`);
+        throw new UsageError(`--args: ${(err as Error).message}`, 'grant');
       }
     } else if (name === 'memory-max') {
       gs.push({ kind: 'limit', name: 'memory-max-mib', value: positiveNumber(name, value) });
@@ -80,27 +74,55 @@ function grantsFrom(p: Parsed): GrantInput[] {
       gs.push({ kind: 'limit', name: 'timeout-seconds', value: positiveNumber(name, value) });
     }
   }
-  if (gs.length === 0) throw new UsageError('grant needs at least one of --dir, --env, --args, --memory-max, --timeout');
+  if (gs.length === 0 && !unknownGiven) throw new UsageError('grant needs at least one of --dir, --env, --args, --memory-max, --timeout', 'grant');
   return gs;
 }
 
-/** What `revoke`'s options match. */
-function revokesFrom(p: Parsed): RevokeMatch[] {
-  const ms: RevokeMatch[] = [];
-  for (const { name, value } of p.options) {
-    if (name === 'dir') ms.push({ kind: 'folder', key: value === '' ? undefined : path.isAbsolute(value) || !fs.existsSync(value) ? value : fs.realpathSync(value) });
-    else if (name === 'env') ms.push({ kind: 'env', key: value });
-    else if (name === 'args') ms.push({ kind: 'args' });
-    else if (name === 'memory-max') ms.push({ kind: 'limit', key: 'memory-max-mib' });
-    else if (name === 'timeout') ms.push({ kind: 'limit', key: 'timeout-seconds' });
-    else if (name === 'id') {
-      const id = Number(value);
-      if (!Number.isInteger(id)) throw new UsageError(`--id needs a grant number, got ${value}`);
-      ms.push({ id });
+/** Whether grant `g` is one that `revoke`'s option `name` with `value` names. */
+function revokes(g: GrantRecord, name: string, value: string): boolean {
+  switch (name) {
+    case 'dir': {
+      if (g.kind !== 'folder') return false;
+      if (value === '') return true;
+      const key = path.isAbsolute(value) || !fs.existsSync(value) ? value : fs.realpathSync(value);
+      return g.host === key || g.guest === key;
     }
+    case 'env':
+      return g.kind === 'env' && g.name === value;
+    case 'args':
+      return g.kind === 'args';
+    case 'memory-max':
+      return g.kind === 'limit' && g.name === 'memory-max-mib';
+    case 'timeout':
+      return g.kind === 'limit' && g.name === 'timeout-seconds';
+    default:
+      return false;
   }
-  if (ms.length === 0) throw new UsageError('revoke needs at least one of --dir, --env, --args, --memory-max, --timeout, --id');
-  return ms;
+}
+
+/** The ids of the grants that `revoke`'s options name, among `grants`. */
+function revokedIds(p: Parsed, grants: GrantRecord[]): number[] {
+  if (p.options.length === 0) throw new UsageError('revoke needs at least one of --dir, --env, --args, --memory-max, --timeout, --id', 'revoke');
+  const ids = new Set<number>();
+  for (const { name, value } of p.options) {
+    if (name === 'id') {
+      const id = wholeNumber('id', value);
+      if (grants.some((g) => g.id === id)) ids.add(id);
+    } else for (const g of grants) if (revokes(g, name, value)) ids.add(g.id);
+  }
+  return [...ids];
+}
+
+/** Every grant of app `ref`, with its status. */
+async function grantsOf(core: Core, ref: string): Promise<GrantRecord[]> {
+  return (await core.call('apps.get', { ref })).grants;
+}
+
+/** Where `install` reads from: a URL, a folder (a package) or a file, as typed. */
+function installSource(arg: string): InstallSourceInput {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(arg)) return { kind: 'url', url: arg };
+  const abs = path.resolve(arg);
+  return fs.statSync(abs, { throwIfNoEntry: false })?.isDirectory() ? { kind: 'package', dir: abs } : { kind: 'file', path: abs };
 }
 
 function printInfo(a: AppRecord, grants: GrantRecord[], builds: { version: string | null; installedAt: string; sha256: string }[]): void {
@@ -136,129 +158,150 @@ function printHistory(runs: RunRecord[]): void {
   }
 }
 
-/** `--NAME N` as a whole number from 1 to `max`, or undefined when not given. */
-function pageNumber(p: Parsed, name: string, max = Number.MAX_SAFE_INTEGER): number | undefined {
-  const v = opt(p, name);
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!/^\d+$/.test(v) || n < 1 || n > max) throw new UsageError(`--${name} needs a whole number from 1 to ${max}, got ${v}`);
-  return n;
-}
+/** Each decision in words (`audit`'s human output; --json keeps the values). */
+export const DECISION_WORDS: Record<(typeof DECISIONS)[number], string> = {
+  allowed: 'allowed',
+  'prompted-allowed': 'asked, allowed',
+  denied: 'denied',
+};
 
 /** One audit entry as a line: repeats counted, a run's summary row said in words. */
-function auditLine(e: AuditRecord): string {
-  const head = `#${e.id} ${e.at}  run ${e.runId ?? '-'}  ${e.decision.padEnd(16)}`;
-  if (e.summary) return `${head} and ${e.count} more ${e.decision} (over the ${AUDIT_ROWS_PER_RUN} entries kept per run)`;
+function auditLine(e: AuditEntry): string {
+  const word = DECISION_WORDS[e.decision];
+  const head = `#${e.id} ${e.at}  run ${e.runId ?? '-'}  ${word.padEnd(15)}`;
+  if (e.summary) return `${head} and ${e.count} more ${word} (past the entries the log keeps per run)`;
   return `${head} ${e.operation.padEnd(6)} ${promptSafe(e.path ?? '', 1000)}${e.count > 1 ? `  (${e.count} times since ${e.firstAt})` : ''}`;
 }
 
-/** Runs one library command; resolves to the exit code. */
-export async function libraryCommand(command: string, argv: string[]): Promise<number> {
-  const lib = Library.open();
-  try {
-    switch (command) {
-      case 'install': {
-        const p = parseOptions(argv, { name: 'value', sha256: 'value', json: 'switch' });
-        const [target] = positionals(p, ['FILE|URL|FOLDER']);
-        const progress = process.stderr.isTTY && !has(p, 'json')
-          ? (n: number, total: number | null) => process.stderr.write(`\r${mib(n)}${total ? ` of ${mib(total)}` : ''}   `)
-          : undefined;
-        const r = await lib.install(sourceFrom(target!), { name: opt(p, 'name'), sha256: opt(p, 'sha256'), onProgress: progress });
-        if (progress) process.stderr.write('\n');
-        if (has(p, 'json')) json(r);
-        else out(`${r.action} ${v(r.app.name)}${r.app.version ? ` ${safeText(r.app.version, 100)}` : ''} (id ${r.app.id}, ${mib(r.app.size)}); can use: ${Object.keys(r.app.inspection.capabilities).join(', ') || 'nothing'}`);
-        return 0;
-      }
-      case 'list': {
-        const p = parseOptions(argv, { json: 'switch', search: 'value', sort: 'value' });
-        positionals(p, []);
-        const sort = opt(p, 'sort');
-        if (sort !== undefined && !['name', 'installed', 'last-run'].includes(sort)) throw new UsageError('--sort is name, installed or last-run');
-        const apps = lib.list({ search: opt(p, 'search'), sort: sort as 'name' | undefined });
-        if (has(p, 'json')) json(apps);
-        else if (apps.length === 0) out('no apps installed');
-        else for (const a of apps) out(`${v(a.name).padEnd(24)} ${safeText(a.version ?? '', 30).padEnd(10)} ${a.id}  ${mib(a.size).padStart(10)}  ${safeText(a.description ?? '', 200)}`);
-        return 0;
-      }
-      case 'info': {
-        const p = parseOptions(argv, { json: 'switch' });
-        const [ref] = positionals(p, ['APP']);
-        const a = lib.app(ref!);
-        const grants = grantStatus(lib, a.id);
-        const builds = lib.builds(a.id);
-        if (has(p, 'json')) json({ ...a, grants, builds });
-        else printInfo(a, grants, builds);
-        return 0;
-      }
-      case 'uninstall': {
-        const [ref] = positionals(parseOptions(argv, {}), ['APP']);
-        const a = lib.uninstall(ref!);
-        out(`uninstalled ${v(a.name)}`);
-        return 0;
-      }
-      case 'grant': {
-        const p = parseOptions(argv, { dir: 'repeat', env: 'repeat', args: 'value', 'memory-max': 'value', timeout: 'value', unknown: 'value' });
-        const [ref] = positionals(p, ['APP']);
-        const unknown = opt(p, 'unknown');
-        if (unknown !== undefined) {
-          if (unknown !== 'ask' && unknown !== 'deny') throw new UsageError('--unknown is ask or deny');
-          lib.setUnknownAccess(ref!, unknown);
-          out(`outside its grants, ${v(ref!)} will ${unknown === 'ask' ? 'ask' : 'be denied without asking'}`);
-          if (p.options.length === 1) return 0;
-        }
-        lib.grant(ref!, grantsFrom({ ...p, options: p.options.filter((o) => o.name !== 'unknown') }));
-        for (const g of grantStatus(lib, ref!)) out(`#${g.id} ${describeGrant(g)}`);
-        return 0;
-      }
-      case 'revoke': {
-        const p = parseOptions(argv, { dir: 'repeat', env: 'repeat', args: 'switch', 'memory-max': 'switch', timeout: 'switch', id: 'repeat' });
-        const [ref] = positionals(p, ['APP']);
-        const n = lib.revoke(ref!, revokesFrom(p));
-        out(`revoked ${n} grant${n === 1 ? '' : 's'}`);
-        return n === 0 ? 1 : 0;
-      }
-      case 'grants': {
-        const p = parseOptions(argv, { json: 'switch' });
-        const [ref] = positionals(p, ['APP']);
-        const gs = grantStatus(lib, ref!);
-        if (has(p, 'json')) json(gs);
-        else if (gs.length === 0) out('no grants: the app sees no files and no environment');
-        else for (const g of gs) out(`#${g.id} ${describeGrant(g)}`);
-        return 0;
-      }
-      case 'reset': {
-        const [ref] = positionals(parseOptions(argv, {}), ['APP']);
-        const n = lib.reset(ref!);
-        out(`removed ${n} grant${n === 1 ? '' : 's'}`);
-        return 0;
-      }
-      case 'audit': {
-        const p = parseOptions(argv, { json: 'switch', decision: 'value', limit: 'value', before: 'value' });
-        const [ref] = positionals(p, ['APP']);
-        const decision = opt(p, 'decision');
-        if (decision !== undefined && !['allowed', 'prompted-allowed', 'denied'].includes(decision)) throw new UsageError('--decision is allowed, prompted-allowed or denied');
-        const limit = pageNumber(p, 'limit', AUDIT_PAGE_MAX) ?? 1000;
-        const entries = lib.audit(ref!, { decision: decision as 'denied' | undefined, limit, before: pageNumber(p, 'before') });
-        if (has(p, 'json')) json(entries);
-        else if (entries.length === 0) out('nothing recorded');
-        else {
-          for (const e of entries) out(auditLine(e));
-          if (entries.length === limit) out(`older entries: terrarium audit ${ref} --before ${entries.at(-1)!.id}`);
-        }
-        return 0;
-      }
-      case 'history': {
-        const p = parseOptions(argv, { json: 'switch' });
-        const [ref] = positionals(p, ['APP']);
-        const runs = lib.history(ref!);
-        if (has(p, 'json')) json(runs);
-        else printHistory(runs);
-        return 0;
-      }
-      default:
-        throw new UsageError(`unknown command "${command}"`);
+/** `list`'s rows under a header row, each column as wide as its widest cell (descriptions last, unpadded). */
+function listTable(apps: { name: string; version: string | null; id: string; size: number; description: string | null }[]): string[] {
+  const rows = [['NAME', 'VERSION', 'ID', 'SIZE', 'DESCRIPTION'], ...apps.map((a) => [v(a.name), safeText(a.version ?? '', 30), a.id, mib(a.size), safeText(a.description ?? '', 200)])];
+  const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((r) => r[c]!.length)));
+  return rows.map((r) => r.map((cell, c) => (c === 3 ? cell.padStart(widths[c]!) : c < 4 ? cell.padEnd(widths[c]!) : cell)).join('  ').trimEnd());
+}
+
+/** Runs library command `command` (already parsed); resolves to the exit code. */
+export function libraryCommand(command: string, p: Parsed): Promise<number> {
+  return withCore(async (core) => {
+    try {
+      return await libraryCommandOn(core, command, p);
+    } catch (err) {
+      // A mistyped app name: say which installed apps are close to it.
+      if (!isCoded(err, 'not-found') || p.positionals[0] === undefined) throw err;
+      const names = (await core.call('apps.list', {})).map((a) => a.name);
+      throw withAppSuggestion(err, p.positionals[0], () => names, v);
     }
-  } finally {
-    lib.close();
+  });
+}
+
+async function libraryCommandOn(core: Core, command: string, p: Parsed): Promise<number> {
+  const ref = p.positionals[0]!;
+  switch (command) {
+    case 'install': {
+      const progressId = process.stderr.isTTY && !has(p, 'json') ? 'cli' : undefined;
+      const stop = core.onEvent((name, e) => {
+        if (name !== 'install.progress') return;
+        const { received, total } = e as { received: number; total: number | null };
+        process.stderr.write(`\r${mib(received)}${total ? ` of ${mib(total)}` : ''}   `);
+      });
+      let preview;
+      try {
+        preview = await core.call('install.preview', { source: installSource(ref), sha256: opt(p, 'sha256'), progressId });
+      } finally {
+        stop();
+        if (progressId) process.stderr.write('\n');
+      }
+      let r;
+      try {
+        r = await core.call('install.confirm', { previewId: preview.previewId, name: opt(p, 'name') });
+      } catch (err) {
+        // The window's message asks for another name in its field; here it is --name.
+        if (!isCoded(err, 'duplicate-name')) throw err;
+        const wanted = opt(p, 'name') ?? preview.name;
+        const taken = (await core.call('apps.list', {})).find((a) => a.name.toLowerCase() === wanted.toLowerCase());
+        const from = taken === undefined ? '' : ` (from ${(await core.call('apps.get', { ref: taken.id })).app.source.location})`;
+        throw new CodedError('duplicate-name', `an app called "${taken?.name ?? wanted}" is already installed${from}; choose another name with --name`);
+      }
+      if (has(p, 'json')) json(r);
+      else out(`${r.action} ${v(r.app.name)}${r.app.version ? ` ${safeText(r.app.version, 100)}` : ''} (id ${r.app.id}, ${mib(r.app.size)}); can use: ${Object.keys(r.app.inspection.capabilities).join(', ') || 'nothing'}`);
+      return 0;
+    }
+    case 'list': {
+      const given = opt(p, 'sort');
+      const sort = given === undefined ? undefined : oneOf('sort', given, SORT_ORDERS);
+      // The catalog without `running` (always 0 here: this process runs nothing), as documented.
+      const apps = (await core.call('apps.list', { search: opt(p, 'search'), sort })).map(({ running: _, ...a }) => a);
+      if (has(p, 'json')) json(apps);
+      else if (apps.length === 0) out('no apps installed');
+      else for (const line of listTable(apps)) out(line);
+      return 0;
+    }
+    case 'info': {
+      const d = await core.call('apps.get', { ref });
+      if (has(p, 'json')) json({ ...d.app, grants: d.grants, builds: d.builds });
+      else printInfo(d.app, d.grants, d.builds);
+      return 0;
+    }
+    case 'uninstall': {
+      const { app } = await core.call('apps.get', { ref });
+      await core.call('apps.uninstall', { ref: app.id });
+      out(`uninstalled ${v(app.name)}`);
+      return 0;
+    }
+    case 'grant': {
+      const unknown = opt(p, 'unknown');
+      const grants = grantsFrom({ ...p, options: p.options.filter((o) => o.name !== 'unknown') }, unknown !== undefined);
+      if (unknown !== undefined) {
+        const mode = oneOf('unknown', unknown, UNKNOWN_ACCESS);
+        await core.call('apps.setUnknownAccess', { ref, mode });
+        out(`outside its grants, ${v(ref)} will ${mode === 'ask' ? 'ask' : 'be denied without asking'}`);
+        if (grants.length === 0) return 0;
+      }
+      for (const g of await core.call('grants.add', { ref, grants })) out(`#${g.id} ${describeGrant(g)}`);
+      return 0;
+    }
+    case 'revoke': {
+      const ids = revokedIds(p, await grantsOf(core, ref));
+      if (ids.length > 0) await core.call('grants.revoke', { ref, ids });
+      out(`revoked ${ids.length} grant${ids.length === 1 ? '' : 's'}`);
+      return ids.length === 0 ? 1 : 0;
+    }
+    case 'grants': {
+      const gs = await grantsOf(core, ref);
+      if (has(p, 'json')) json(gs);
+      else if (gs.length === 0) out('no grants: the app sees no files and no environment');
+      else for (const g of gs) out(`#${g.id} ${describeGrant(g)}`);
+      return 0;
+    }
+    case 'reset': {
+      const n = (await grantsOf(core, ref)).length;
+      await core.call('grants.reset', { ref });
+      out(`removed ${n} grant${n === 1 ? '' : 's'}`);
+      return 0;
+    }
+    case 'audit': {
+      const given = opt(p, 'decision');
+      const decision = given === undefined ? undefined : oneOf('decision', given, DECISIONS);
+      const limitText = opt(p, 'limit');
+      const beforeText = opt(p, 'before');
+      const limit = limitText === undefined ? 1000 : wholeNumber('limit', limitText, 1, AUDIT_PAGE_MAX);
+      const before = beforeText === undefined ? undefined : wholeNumber('before', beforeText);
+      const entries = await core.call('apps.audit', { ref, decision, limit, before });
+      if (has(p, 'json')) json(entries);
+      else if (entries.length === 0) out('nothing recorded');
+      else {
+        for (const e of entries) out(auditLine(e));
+        if (entries.length === limit) out(`older entries: terrarium audit ${v(ref)} --before ${entries.at(-1)!.id}`);
+      }
+      return 0;
+    }
+    case 'history': {
+      const runs = await core.call('apps.history', { ref });
+      if (has(p, 'json')) json(runs);
+      else printHistory(runs);
+      return 0;
+    }
+    default:
+      throw new UsageError(`unknown command "${command}"`);
   }
 }

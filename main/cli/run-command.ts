@@ -12,7 +12,9 @@ import { LoadError, loadCommand } from '../runtime/load.ts';
 import { isInside, pinFolder, plantedLink } from '../runtime/pinned-folder.ts';
 import { type Preopen, type RunHandle, type RunOutcome, type RunSpec, startRun } from '../runtime/run.ts';
 import { ExitCode } from './exit-codes.ts';
-import { type RunArgs, UsageError, parseRunArgs } from './run-args.ts';
+import type { Parsed } from './define.ts';
+import { type RunArgs, runArgsFrom } from './run-args.ts';
+import { UsageError } from './usage-error.ts';
 import { visible } from '../../preload/safe-text.ts';
 import { terrariumNotice } from './tty-screen.ts';
 
@@ -184,13 +186,13 @@ export async function runInTerminal(r: TerminalRun): Promise<TerminalResult> {
 }
 
 /**
- * Runs `terrarium run [OPTIONS] MODULE.wasm ARGV...`; resolves to the process exit code.
+ * Runs `terrarium run [OPTIONS] MODULE.wasm ARGV...` (parsed); resolves to the process exit code.
  *
  * Ambient Authority: reads the module file and checks the `--dir` folders by the host paths the
  * person typed; the guest gets only those folders.
  */
-export async function runCommand(argv: string[]): Promise<number> {
-  const a = parseRunArgs(argv);
+export async function runCommand(p: Parsed): Promise<number> {
+  const a = runArgsFrom(p);
   checkDirs(a);
   let bytes: Uint8Array;
   try {

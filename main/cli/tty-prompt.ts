@@ -1,14 +1,15 @@
 /**
  * Permission prompts on the controlling terminal (DESIGN §5), for `terrarium run APP` in ask mode.
- * Input waiting on the terminal once the question is drawn is thrown away, so keystrokes typed
- * before the question appeared cannot answer it.
+ * One key answers (o, a, d, n, e, s; the terminal is read in raw mode, and the question says no
+ * Enter is needed). Input waiting on the terminal once the question is drawn is thrown away, so
+ * keystrokes typed before the question appeared cannot answer it.
  *
  * Ambient Authority: opens /dev/tty.
  */
 import fs from 'node:fs';
 import tty from 'node:tty';
-import type { ChoicePrompter } from '../launcher/run-answers.ts';
-import { TERMINAL_RESET, answeredText, parseChoice, promptText } from './tty-screen.ts';
+import type { Choice, ChoicePrompter } from '../launcher/run-answers.ts';
+import { TERMINAL_RESET, answeredText, keyChoice, parseChoice, promptText } from './tty-screen.ts';
 import type { AskOperation } from '../runtime/ask.ts';
 
 /** Each operation in words, after "wants to" (every AskOperation, so a new one cannot be left out). */
@@ -44,23 +45,35 @@ export function ttyPrompter(timeoutMs = promptTimeoutMs()): ChoicePrompter | nul
   if (process.platform === 'win32' || !process.stdin.isTTY || !process.stderr.isTTY) return null;
   return async (q, insistent) => {
     const fd = fs.openSync('/dev/tty', 'r+');
-    fs.writeSync(fd, TERMINAL_RESET + promptText(q, VERBS[q.operation], insistent, timeoutMs));
-    discardPending();
     // The app's own stdin pump reads the same terminal: hold it while the person answers.
     process.stdin.pause();
     const input = new tty.ReadStream(fd);
+    // One key answers (raw mode): no Enter needed. A terminal that refuses raw mode reads a line.
+    let oneKey = true;
     try {
-      const line = await new Promise<string | null>((resolve) => {
-        const timer = setTimeout(() => resolve(null), timeoutMs);
-        input.once('data', (chunk: Buffer) => {
+      input.setRawMode(true);
+    } catch {
+      oneKey = false;
+    }
+    try {
+      fs.writeSync(fd, TERMINAL_RESET + promptText(q, VERBS[q.operation], insistent, timeoutMs, oneKey));
+      discardPending();
+      const answer = await new Promise<{ choice: Choice | null; typed: boolean }>((resolve) => {
+        const timer = setTimeout(() => resolve({ choice: null, typed: false }), timeoutMs);
+        const onData = (chunk: Buffer): void => {
+          const text = chunk.toString('utf8');
+          const choice = oneKey ? keyChoice(text) : parseChoice(text);
+          if (oneKey && choice === undefined) return; // another key, or a terminal's reply: keep waiting
           clearTimeout(timer);
-          resolve(chunk.toString('utf8'));
-        });
+          input.off('data', onData);
+          resolve({ choice: choice ?? null, typed: true });
+        };
+        input.on('data', onData);
       });
-      const choice = line === null ? null : parseChoice(line);
-      fs.writeSync(fd, answeredText(choice, line !== null));
-      return choice ?? 'deny';
+      fs.writeSync(fd, answeredText(answer.choice, answer.typed));
+      return answer.choice ?? 'deny';
     } finally {
+      if (oneKey) input.setRawMode(false);
       input.destroy(); // closes fd
       process.stdin.resume();
     }

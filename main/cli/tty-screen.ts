@@ -74,7 +74,7 @@ const labels = (keys: readonly Key[]): string => keys.map((k) => k.label).join('
  * The question as written after TERMINAL_RESET: the app, `verb` and path; the app's reason; the
  * answers with their keys (those about the whole run first when `insistent`); the time limit.
  */
-export function promptText(q: Question, verb: string, insistent: boolean, timeoutMs: number): string {
+export function promptText(q: Question, verb: string, insistent: boolean, timeoutMs: number, oneKey = false): string {
   const lines = [PROMPT_RULE, `terrarium: ${promptSafe(q.appName, 60)} wants to ${verb} ${promptSafe(q.path)}`];
   if (q.reason) lines.push(`  (it says: ${promptSafe(q.reason, 200)})`);
   if (insistent) {
@@ -86,7 +86,7 @@ export function promptText(q: Question, verb: string, insistent: boolean, timeou
   } else {
     lines.push(`  ${labels(ACCESS_KEYS)}`, `  For the whole run: ${labels(RUN_KEYS)}`);
   }
-  lines.push(`  (no answer in ${Math.round(timeoutMs / 1000)} s: deny) > `);
+  lines.push(`  ${oneKey ? 'press one key, no Enter needed · ' : ''}(no answer in ${Math.round(timeoutMs / 1000)} s: deny) > `);
   return lines.join('\r\n');
 }
 
@@ -98,6 +98,20 @@ export function parseChoice(line: string): Choice | null {
   const word = line.replace(/\r?\n$/, '').trim().toLowerCase();
   if (/[\p{Cc}\p{Cf}]/u.test(word)) return null;
   return [...ACCESS_KEYS, ...RUN_KEYS].find((k) => word === k.key || word === k.word)?.choice ?? null;
+}
+
+/**
+ * What one read from the terminal means when it is read a key at a time (raw mode): a choice;
+ * null (deny) for Enter, Escape or Ctrl+D; stop the run for Ctrl+C (raw mode turns it into a key);
+ * undefined (keep waiting) for any other key, or a terminal's reply to a query the app sent.
+ * A key with Enter after it (typed quickly, or pasted) counts as the key; so does a whole word.
+ */
+export function keyChoice(chunk: string): Choice | null | undefined {
+  if (chunk === '\x03') return 'stop-run';
+  if (chunk === '\r' || chunk === '\n' || chunk === '\x04' || chunk === '\x1b') return null;
+  const word = chunk.replace(/[\r\n]+$/, '');
+  if (/[\p{Cc}\p{Cf}]/u.test(word)) return undefined;
+  return parseChoice(word) ?? undefined;
 }
 
 /** What is written after the answer. */

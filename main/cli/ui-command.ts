@@ -5,16 +5,15 @@
 import fs from 'node:fs';
 import { createApi } from '../api/index.ts';
 import { rendererDir, startWebServer } from '../web/server.ts';
-import { has, opt, parseOptions, positionals } from './options.ts';
-import { UsageError } from './run-args.ts';
+import { type Parsed, has, opt } from './define.ts';
+import { UsageError } from './usage-error.ts';
+import { wholeNumber } from './values.ts';
 
 /** Runs the web UI until SIGINT/SIGTERM; resolves to the exit code. */
-export async function uiCommand(argv: string[]): Promise<number> {
-  const p = parseOptions(argv, { web: 'switch', port: 'value' });
-  positionals(p, []);
-  if (!has(p, 'web')) throw new UsageError('the desktop window needs Electron (npm start); here use: terrarium ui --web');
-  const port = opt(p, 'port') === undefined ? 0 : Number(opt(p, 'port'));
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port needs a port number');
+export async function uiCommand(p: Parsed): Promise<number> {
+  if (!has(p, 'web')) throw new UsageError('the desktop window needs Electron (npm start); here use: terrarium ui --web', 'ui');
+  const given = opt(p, 'port');
+  const port = given === undefined ? 0 : wholeNumber('port', given, 0, 65535);
   const dir = rendererDir();
   if (!fs.existsSync(`${dir}/index.html`)) {
     process.stderr.write(`terrarium: the UI is not built (${dir}); run "npm run build" first\n`);

@@ -141,3 +141,35 @@ test('"stop this run" stops it', async () => {
   expect(done).not.toContain('many:');
   expect(done).toContain('exit=130');
 }, 60_000);
+
+test('one key answers without Enter, and the question says so (issue 13.9)', async () => {
+  const name = start([`read:${secret}`]);
+  const text = await waitForQuestion(name);
+  expect(text.trimEnd().split('\n').at(-1)).toMatch(/^ {2}press one key, no Enter needed · \(no answer in 60 s: deny\) >$/);
+  tmux('send-keys', '-t', name, 'o');
+  const after = await until('the answer to a single key', () => (pane(name).includes('exit=') ? pane(name) : undefined), 10_000);
+  expect(after).toContain('allowed');
+  expect(after).toContain(`read ${secret} ok`);
+  expect(after).toContain('exit=0');
+}, 60_000);
+
+test('another key is ignored (the question stays), a listed key then answers; Ctrl+C stops the run', async () => {
+  const name = start([`read:${secret}`]);
+  await waitForQuestion(name);
+  tmux('send-keys', '-t', name, 'x');
+  await new Promise((r) => setTimeout(r, 700));
+  expect(pane(name)).not.toContain('denied');
+  expect(pane(name)).not.toContain('exit=');
+  tmux('send-keys', '-t', name, 'd');
+  const denied = await until('the denial', () => (pane(name).includes('exit=') ? pane(name) : undefined), 10_000);
+  expect(denied).toMatch(/> {3}denied\n/);
+  expect(denied).not.toContain(`read ${secret} ok`);
+
+  const second = start([`read:${secret}`, 'print:not reached\\n']);
+  await waitForQuestion(second);
+  tmux('send-keys', '-t', second, 'C-c');
+  const stopped = await until('the stop', () => (pane(second).includes('exit=') ? pane(second) : undefined), 10_000);
+  expect(stopped).toContain('stopping the run');
+  expect(stopped).not.toContain('not reached');
+  expect(stopped).toContain('exit=130');
+}, 60_000);

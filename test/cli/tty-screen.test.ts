@@ -6,7 +6,7 @@
  */
 import xterm from '@xterm/headless';
 import { expect, test } from 'vitest';
-import { PROMPT_RULE, TERMINAL_RESET, parseChoice, promptText, terrariumNotice } from '../../main/cli/tty-screen.ts';
+import { PROMPT_RULE, TERMINAL_RESET, keyChoice, parseChoice, promptText, terrariumNotice } from '../../main/cli/tty-screen.ts';
 import type { Question } from '../../main/launcher/asking.ts';
 
 const COLS = 100;
@@ -162,4 +162,22 @@ test('Terrarium\'s own line after a run (a crash, a time limit) is shown plainly
   }
   // Through a pipe or into a file, the line is written as it is.
   expect(terrariumNotice(`${line}\n`, false)).toBe(`${line}\n`);
+});
+
+test('one key (raw mode): a listed key answers, Enter/Esc/Ctrl+D deny, Ctrl+C stops, other keys and terminal replies are ignored', () => {
+  expect(keyChoice('o')).toBe('allow-once');
+  expect(keyChoice('A')).toBe('allow-always');
+  expect(keyChoice('d\r')).toBe('deny');
+  expect(keyChoice('n')).toBe('deny-always');
+  expect(keyChoice('e')).toBe('deny-run');
+  expect(keyChoice('always\r')).toBe('allow-always');
+  for (const k of ['\r', '\n', '\x1b', '\x04']) expect(keyChoice(k)).toBeNull();
+  expect(keyChoice('\x03')).toBe('stop-run');
+  for (const k of ['x', 'y', ' ', '\x1b[24;1R', '\x1b[?1;2c', 'o\x1b[A', '\x1b]11;rgb:0000/0000/0000\x07']) expect(keyChoice(k)).toBeUndefined();
+});
+
+test('the question says one key answers when it does', () => {
+  const q = { appName: 'app', operation: 'read' as const, path: '/x', reason: undefined } as unknown as Parameters<typeof promptText>[0];
+  expect(promptText(q, 'read', false, 60_000, true).split('\r\n').at(-1)).toBe('  press one key, no Enter needed · (no answer in 60 s: deny) > ');
+  expect(promptText(q, 'read', false, 60_000).split('\r\n').at(-1)).toBe('  (no answer in 60 s: deny) > ');
 });

@@ -1,0 +1,42 @@
+/**
+ * The library commands go through the core (main/cli/core.ts → main/api, issue 10.1): the values
+ * typed on the command line meet the same schemas as the window's requests, a refusal is a usage
+ * error (exit 2, the contract's message, the command's usage line) and changes nothing.
+ */
+import fs from 'node:fs';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { EXIT_CODES } from '../../main/cli/exit-codes.ts';
+import { ERROR_CODES } from '../../main/shared/coded-error.ts';
+import { cli, fixture, tableDump, tempDir, withLibrary } from '../library/cli-helpers.ts';
+
+let home: string;
+
+beforeAll(async () => {
+  home = tempDir('terrarium-core-');
+  expect((await cli(home, ['install', fixture('proc.wasm')])).code).toBe(0);
+});
+
+afterAll(() => fs.rmSync(home, { recursive: true, force: true }));
+
+it.each([
+  ['install', ['install', fixture('stdio.wasm'), '--name', 'n'.repeat(101)], /^terrarium: name must be a string of at most 100 characters/],
+  ['grant', ['grant', 'proc', '--env', `${'B'.repeat(300)}=1`], /^terrarium: grants\[0\]\.name must be a string of at most 256 characters/],
+])('the contract refuses a value given to %s: exit 2, its message, the usage line, nothing changed', async (command, args, match) => {
+  const before = withLibrary(home, tableDump);
+  const r = await cli(home, args);
+  expect(r.code, r.stderr).toBe(2);
+  expect(r.stdout).toBe('');
+  const [first, second] = r.stderr.split('\n');
+  expect(first).toMatch(match);
+  expect(second).toMatch(new RegExp(`^usage: terrarium ${command} `));
+  expect(withLibrary(home, tableDump)).toBe(before);
+});
+
+it('every error code has an exit code, and the codes people cause are not internal', () => {
+  expect(Object.keys(EXIT_CODES).sort()).toEqual([...ERROR_CODES].sort());
+  expect(EXIT_CODES.usage).toBe(2);
+  expect(EXIT_CODES['bad-request']).toBe(2);
+  expect(EXIT_CODES['not-found']).toBe(1);
+  expect(EXIT_CODES['cannot-load']).toBe(125);
+  expect(EXIT_CODES.internal).toBe(70);
+});
