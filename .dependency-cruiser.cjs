@@ -103,10 +103,10 @@ module.exports = {
     },
     {
       name: 'no-circular',
-      comment: 'No import cycles between our modules that run (a cycle through a type-only import loads nothing).',
+      comment: 'No import cycles between our modules that run at load (a cycle through a type-only import loads nothing, and one through a lazy import() is not a load-time cycle: the CLI loads each command on demand).',
       severity: 'error',
       from: { path: OURS },
-      to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
+      to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only', 'dynamic-import'] } },
     },
     {
       name: 'not-to-unresolvable',

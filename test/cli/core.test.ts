@@ -7,7 +7,10 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../main/cli/exit-codes.ts';
 import { ERROR_CODES } from '../../main/shared/coded-error.ts';
-import { cli, fixture, tableDump, tempDir, withLibrary } from '../library/cli-helpers.ts';
+import { cli } from '../helpers/cli.ts';
+import { fixture } from '../helpers/paths.ts';
+import { librarySnapshot, withLibrary } from '../helpers/library.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 let home: string;
 
@@ -22,14 +25,14 @@ it.each([
   ['install', ['install', fixture('stdio.wasm'), '--name', 'n'.repeat(101)], /^terrarium: name must be a string of at most 100 characters/],
   ['grant', ['grant', 'proc', '--env', `${'B'.repeat(300)}=1`], /^terrarium: grants\[0\]\.name must be a string of at most 256 characters/],
 ])('the contract refuses a value given to %s: exit 2, its message, the usage line, nothing changed', async (command, args, match) => {
-  const before = withLibrary(home, tableDump);
+  const before = withLibrary(home, librarySnapshot);
   const r = await cli(home, args);
   expect(r.code, r.stderr).toBe(2);
   expect(r.stdout).toBe('');
   const [first, second] = r.stderr.split('\n');
   expect(first).toMatch(match);
   expect(second).toMatch(new RegExp(`^usage: terrarium ${command} `));
-  expect(withLibrary(home, tableDump)).toBe(before);
+  expect(withLibrary(home, librarySnapshot)).toBe(before);
 });
 
 it('every error code has an exit code, and the codes people cause are not internal', () => {

@@ -7,7 +7,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../main/cli/commands.ts';
-import { cli, fixture, repoRoot, tempDir, withLibrary } from '../library/cli-helpers.ts';
+import { cli, repoRoot } from '../helpers/cli.ts';
+import { fixture } from '../helpers/paths.ts';
+import { tempDir } from '../helpers/temp.ts';
+import { withLibrary } from '../helpers/library.ts';
 
 let home: string;
 
