@@ -10,7 +10,7 @@ import type { RevokeMatch } from '../library/grants.ts';
 import type { AppRecord, GrantInput, GrantRecord, RunRecord } from '../library/types.ts';
 import { has, opt, type Parsed, parseOptions, positionals } from './options.ts';
 import { UsageError, parseDir } from './run-args.ts';
-import { shellWords } from './words.ts';
+import { splitWords } from '../../preload/words.ts';
 import { promptSafe } from '../launcher/prompt-text.ts';
 import { jsonSafe, safeText, visible as v } from '../../preload/safe-text.ts';
 import { grantStatus } from '../launcher/grant-status.ts';
@@ -70,7 +70,7 @@ function grantsFrom(p: Parsed): GrantInput[] {
       gs.push(eq === -1 ? { kind: 'env', name: n, forward: true } : { kind: 'env', name: n, value: value.slice(eq + 1) });
     } else if (name === 'args') {
       try {
-        gs.push({ kind: 'args', args: shellWords(value) });
+        gs.push({ kind: 'args', args: splitWords(value) });
       } catch (err) {
         throw new UsageError(`--args: ${(err as Error).message}`);
       }
