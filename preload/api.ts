@@ -105,6 +105,8 @@ export interface RunExit {
 /** A run the main process is supervising. */
 export interface SessionInfo {
   runId: string;
+  /** The run's number in the run history and the activity log (null for "Run once"). */
+  runNumber: number | null;
   appId: string;
   appName: string;
   /** The arguments the app got (its default ones, then the ones given), without argv[0]. */

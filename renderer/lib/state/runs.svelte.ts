@@ -4,7 +4,9 @@
  * and written in order once both are known.
  */
 import type { Events, RunExit } from '../../../preload/api.ts';
+import { joinWords } from '../../../preload/words.ts';
 import { ApiFailure, on, request } from '../api.ts';
+import { visibleText } from '../util/sanitize.ts';
 import { nav } from './nav.svelte.ts';
 import { prompts } from './prompts.svelte.ts';
 import { errorMessage, status } from './status.svelte.ts';
@@ -36,7 +38,8 @@ export class RunTab {
   readonly id = `tab-${++tabSerial}`;
   readonly appId: string;
   readonly appName: string;
-  readonly args: string[] | undefined;
+  /** The arguments given after the app's default ones ("Run with arguments…" may change them). */
+  args = $state<string[] | undefined>();
   /** A reviewed module run once without installing it (install.runOnce), or null for an installed app. */
   readonly previewId: string | null;
   /** What the person chose when opening the tab, as the tab shows it. */
@@ -44,11 +47,17 @@ export class RunTab {
   /** What the next start passes on: the choice again, minus folders kept as grants since. */
   gesture: Gesture | undefined;
   runId = $state<string | null>(null);
+  /** The run's number in the run history and the activity log. */
+  runNumber = $state<number | null>(null);
+  /** The arguments the run got: the default ones, then the given ones. */
+  ranWith = $state<string[]>([]);
   state = $state<RunState>('starting');
   exit = $state<RunExit | null>(null);
   /** Why the run could not start (a request failure), shown in the status bar. */
   error = $state<string | null>(null);
   startedAt = $state<string | null>(null);
+  /** Whether anything (the app's output or the echo of typing) has shown since the run started. */
+  printed = $state(false);
   /** The pane's terminal, once mounted (not reactive: the pane owns it). */
   handle: TerminalHandle | null = null;
   pending: Uint8Array[] = [];
@@ -75,6 +84,17 @@ export class RunTab {
     if (this.handle) this.handle.write(data);
     else this.pending.push(data);
   }
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * A terminal's first line: the command it ran (app name and arguments, in the theme's grey, which
+ * the terminal keeps readable: minimumContrastRatio), with every control
+ * character shown as an escape so a name or argument cannot drive the terminal.
+ */
+export function commandLine(appName: string, args: readonly string[]): Uint8Array {
+  return encoder.encode(`\x1b[90m${visibleText(joinWords([appName, ...args]))}\x1b[39m\r\n`);
 }
 
 const ORPHAN_LIMIT = 64;
@@ -105,6 +125,8 @@ export class Runs {
       if (this.byRun.has(s.runId)) continue;
       const tab = new RunTab(s.appId, s.appName);
       tab.runId = s.runId;
+      tab.runNumber = s.runNumber;
+      tab.ranWith = s.args;
       tab.startedAt = s.startedAt;
       tab.state = 'running';
       this.byRun.set(s.runId, tab);
@@ -178,6 +200,7 @@ export class Runs {
   async start(tab: RunTab): Promise<void> {
     const { cols, rows } = tab.handle?.size() ?? { cols: 80, rows: 24 };
     tab.state = 'starting';
+    tab.printed = false;
     tab.exit = null;
     tab.error = null;
     try {
@@ -189,12 +212,16 @@ export class Runs {
       // if the person has removed it meanwhile, does not get it back behind their back).
       if (g?.folders?.some((f) => f.always)) tab.gesture = { ...g, folders: g.folders.filter((f) => !f.always) };
       tab.runId = info.runId;
+      tab.runNumber = info.runNumber;
+      tab.ranWith = info.args;
       tab.startedAt = info.startedAt;
       tab.state = 'running';
       this.byRun.set(info.runId, tab);
+      tab.write(commandLine(tab.appName, info.args));
       const held = this.orphans.get(info.runId);
       this.orphans.delete(info.runId);
       for (const d of held?.output ?? []) tab.write(d);
+      if (held && held.output.length > 0) tab.printed = true;
       if (held?.exit) this.finish(tab, held.exit);
     } catch (err) {
       tab.state = 'failed';
@@ -254,7 +281,10 @@ export class Runs {
 
   private output(e: Events['run.output']): void {
     const tab = this.byRun.get(e.runId);
-    if (tab) return tab.write(e.data);
+    if (tab) {
+      tab.printed = true;
+      return tab.write(e.data);
+    }
     if (this.dropped.has(e.runId)) return;
     const o = this.orphan(e.runId);
     if (o.output.length < ORPHAN_CHUNKS) o.output.push(e.data);
