@@ -103,6 +103,8 @@ const ORPHAN_CHUNKS = 256;
 /** Every open tab, and the events that feed them. */
 export class Runs {
   tabs = $state<RunTab[]>([]);
+  /** Apps uninstalled since their tabs opened: those tabs stay readable, Re-run is off. */
+  gone = $state<string[]>([]);
   private readonly byRun = new Map<string, RunTab>();
   /** Output and exits of runs whose `runs.start` has not answered yet. */
   private readonly orphans = new Map<string, { output: Uint8Array[]; exit: RunExit | null }>();
@@ -113,6 +115,29 @@ export class Runs {
   listen(): void {
     on('run.output', (e) => this.output(e));
     on('run.exit', (e) => this.exited(e));
+    on('apps.changed', (e) => void this.checkInstalled(e.appId));
+  }
+
+  /** Whether app `appId` of a tab was uninstalled (from this window, the CLI or another window). */
+  isGone(appId: string): boolean {
+    return this.gone.includes(appId);
+  }
+
+  /** Marks the apps of open tabs that are no longer installed (`appId`, or every tab's app when null). */
+  async checkInstalled(appId: string | null): Promise<void> {
+    const ids = new Set(this.tabs.filter((t) => !t.once && !this.isGone(t.appId) && (appId === null || t.appId === appId)).map((t) => t.appId));
+    for (const id of ids) {
+      try {
+        await request('apps.get', { ref: id });
+      } catch (err) {
+        if (err instanceof ApiFailure && err.code === 'not-found' && !this.isGone(id)) this.gone.push(id);
+      }
+    }
+  }
+
+  /** Closes every tab whose run has ended (finished or never started). */
+  closeFinished(): void {
+    for (const t of this.tabs.filter((t) => !t.live)) this.close(t);
   }
 
   /**
@@ -225,14 +250,19 @@ export class Runs {
       if (held?.exit) this.finish(tab, held.exit);
     } catch (err) {
       tab.state = 'failed';
-      tab.error = errorMessage(err);
+      if (err instanceof ApiFailure && err.code === 'not-found' && !tab.once) {
+        if (!this.isGone(tab.appId)) this.gone.push(tab.appId);
+        tab.error = `${visibleText(tab.appName)} is no longer installed`; // never the app's internal id
+      } else {
+        tab.error = errorMessage(err);
+      }
       status.announce(`${tab.appName} could not start: ${tab.error}`, 'error');
     }
   }
 
   /** Clears the terminal and runs the same app with the same arguments again. */
   async rerun(tab: RunTab): Promise<void> {
-    if (tab.live || tab.once) return;
+    if (tab.live || tab.once || this.isGone(tab.appId)) return;
     if (tab.runId) this.byRun.delete(tab.runId);
     tab.runId = null;
     tab.handle?.reset();
