@@ -4,7 +4,6 @@
  * and written in order once both are known.
  */
 import type { Events, RunExit } from '../../../preload/api.ts';
-import { joinWords } from '../../../preload/words.ts';
 import { ApiFailure, on, request } from '../api.ts';
 import { visibleText } from '../util/sanitize.ts';
 import { nav } from './nav.svelte.ts';
@@ -84,17 +83,6 @@ export class RunTab {
     if (this.handle) this.handle.write(data);
     else this.pending.push(data);
   }
-}
-
-const encoder = new TextEncoder();
-
-/**
- * A terminal's first line: the command it ran (app name and arguments, in the theme's grey, which
- * the terminal keeps readable: minimumContrastRatio), with every control
- * character shown as an escape so a name or argument cannot drive the terminal.
- */
-export function commandLine(appName: string, args: readonly string[]): Uint8Array {
-  return encoder.encode(`\x1b[90m${visibleText(joinWords([appName, ...args]))}\x1b[39m\r\n`);
 }
 
 const ORPHAN_LIMIT = 64;
@@ -242,7 +230,6 @@ export class Runs {
       tab.startedAt = info.startedAt;
       tab.state = 'running';
       this.byRun.set(info.runId, tab);
-      tab.write(commandLine(tab.appName, info.args));
       const held = this.orphans.get(info.runId);
       this.orphans.delete(info.runId);
       for (const d of held?.output ?? []) tab.write(d);
