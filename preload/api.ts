@@ -92,6 +92,8 @@ export interface InstallPreview {
   manifest: Manifest | null;
   /** The app a confirm would update (same name and source), or null for a new app. */
   updates: { id: string; name: string } | null;
+  /** Another installed app with this very module (same SHA-256), or null. */
+  duplicateOf: { id: string; name: string } | null;
 }
 
 /** How a run ended, for the terminal's status line. */

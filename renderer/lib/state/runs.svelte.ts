@@ -199,6 +199,16 @@ export class Runs {
     return n;
   }
 
+  /** Stops every run of app `appId` and resolves once main supervises none (at most `ms`). */
+  async stopAppAndWait(appId: string, ms = 10_000): Promise<void> {
+    await this.stopApp(appId);
+    const until = Date.now() + ms;
+    while ((await request('runs.list', {})).some((s) => s.appId === appId)) {
+      if (Date.now() > until) throw new Error('its runs did not stop in time; try again');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
   /** The tab with id `tabId`. */
   tab(tabId: string): RunTab | undefined {
     return this.tabs.find((t) => t.id === tabId);
