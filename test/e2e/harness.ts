@@ -97,3 +97,18 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path: file, fullPage: false });
   return file;
 }
+
+/**
+ * Saves the page as `name`-light.png and `name`-dark.png, checking each theme has no serious
+ * axe-core violation; leaves the page light.
+ */
+export async function screenshotBothThemes(page: Page, name: string): Promise<void> {
+  for (const theme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: theme });
+    await page.waitForTimeout(500); // colour transitions (buttons 0.12 s, the terminal's repaint) finish first
+    const violations = await seriousViolations(page);
+    if (violations.length > 0) throw new Error(`${name} (${theme}): ${violations.join('; ')}`);
+    await screenshot(page, `${name}-${theme}`);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}

@@ -6,7 +6,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { type E2E, fixture, screenshot, seed, seriousViolations, startE2E } from './harness.ts';
+import { type E2E, fixture, screenshotBothThemes, seed, startE2E } from './harness.ts';
 import { UI_TIMEOUT, call, focusTerminal, tile, visiblePane, waitForRun, waitForText } from './ui.ts';
 
 let e: E2E;
@@ -26,16 +26,6 @@ afterAll(async () => e?.close());
 const dialog = (page: Page) => page.getByTestId('run-args-dialog');
 const field = (page: Page) => dialog(page).getByTestId('run-args-input');
 
-/** Saves the page in both themes as `name`-light / `name`-dark, with nothing serious for axe-core. */
-async function shoot(page: Page, name: string): Promise<void> {
-  for (const theme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: theme });
-    await page.waitForTimeout(500); // colour transitions (buttons 0.12 s, the terminal repaint) finish first
-    expect(await seriousViolations(page), `${name} (${theme})`).toEqual([]);
-    await screenshot(page, `${name}-${theme}`);
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
 
 test('from the app page: the words preview (default ones first), a parse error inline, Enter runs; the terminal starts with the command line', async () => {
   const { page, api } = e;
@@ -48,7 +38,7 @@ test('from the app page: the words preview (default ones first), a parse error i
   await dialog(page).getByTestId('run-args-error').waitFor({ timeout: UI_TIMEOUT });
   expect(await dialog(page).getByTestId('run-args-error').innerText()).toMatch(/unterminated " quote/);
   expect(await dialog(page).getByTestId('run-args-run').isDisabled()).toBe(true);
-  await shoot(page, 'run-args-error');
+  await screenshotBothThemes(page, 'run-args-error');
   await page.keyboard.press('Enter'); // refused: still open, nothing started
   expect(await dialog(page).isVisible()).toBe(true);
 
@@ -56,7 +46,7 @@ test('from the app page: the words preview (default ones first), a parse error i
   expect(await dialog(page).getByTestId('run-args-default-word').allInnerTexts()).toEqual(['--base']);
   expect(await dialog(page).getByTestId('run-args-word').allInnerTexts()).toEqual(['one', 'two words']);
   expect(await dialog(page).getByTestId('run-args-defaults').isVisible()).toBe(true);
-  await shoot(page, 'run-args-dialog');
+  await screenshotBothThemes(page, 'run-args-dialog');
   await page.keyboard.press('Enter');
 
   const pane = visiblePane(page);
@@ -121,7 +111,7 @@ test('a run waiting for input with nothing on screen says so until something sho
   // a steady (not blinking) block cursor marks where input goes
   await expect.poll(() => pane.locator('.xterm-rows .xterm-cursor-block').count(), { timeout: UI_TIMEOUT }).toBe(1);
   expect(await pane.locator('.xterm-rows .xterm-cursor-blink').count()).toBe(0);
-  await shoot(page, 'run-waiting-for-input');
+  await screenshotBothThemes(page, 'run-waiting-for-input');
   await focusTerminal(pane);
   await page.keyboard.type('hi');
   await expect.poll(() => hint.count(), { timeout: UI_TIMEOUT }).toBe(0);

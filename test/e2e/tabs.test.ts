@@ -6,7 +6,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { type E2E, fixture, screenshot, seed, seriousViolations, startE2E } from './harness.ts';
+import { type E2E, fixture, screenshotBothThemes, seed, startE2E } from './harness.ts';
 import { UI_TIMEOUT, call, paneOf, tile, visiblePane, waitForRun } from './ui.ts';
 
 let e: E2E;
@@ -37,15 +37,6 @@ async function runArgsEnv(page: Page, text: string): Promise<void> {
   await waitForRun(visiblePane(page), 'exited');
 }
 
-async function shootSidebar(page: Page, name: string): Promise<void> {
-  for (const theme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: theme });
-    await page.waitForTimeout(300); // colour transitions finish first
-    expect(await seriousViolations(page), `${name} (${theme})`).toEqual([]);
-    await screenshot(page, `${name}-${theme}`);
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
 
 test("a tab shows its arguments, start time and the run's number from the run history", async () => {
   const { page, api } = e;
@@ -74,7 +65,7 @@ test('closing a running tab asks first; Cancel keeps it running', async () => {
   const dialog = page.getByTestId('close-running-dialog');
   await dialog.waitFor({ timeout: UI_TIMEOUT });
   expect(await dialog.innerText()).toMatch(/spin \(run #\d+\) is still running/);
-  await shootSidebar(page, 'tabs-close-running');
+  await screenshotBothThemes(page, 'tabs-close-running');
   await dialog.getByRole('button', { name: 'Cancel' }).click();
   expect(await spinTab.count()).toBe(1);
   expect((await call(api, 'runs.list', {})).length).toBe(1);
@@ -99,7 +90,7 @@ test("an app's finished tabs group; Close finished closes every exited tab and k
   await group.waitFor({ timeout: UI_TIMEOUT });
   expect(await group.getByTestId('terminal-tab').count()).toBe(3);
   expect(await group.locator('summary').innerText()).toContain('3 finished');
-  await shootSidebar(page, 'tabs-grouped');
+  await screenshotBothThemes(page, 'tabs-grouped');
 
   await page.getByTestId('close-finished').click();
   await expect.poll(() => tabs(page).count(), { timeout: UI_TIMEOUT }).toBe(1);
@@ -121,5 +112,5 @@ test('a tab of an uninstalled app stays readable; Re-run is off with the reason,
   expect(await pane.innerText()).toContain('argv[1]=last');
   expect(await tabs(page).last().getByTestId('tab-uninstalled').count()).toBe(1);
   expect(await page.locator('body').innerText()).not.toContain(argsApp);
-  await shootSidebar(page, 'tabs-uninstalled-app');
+  await screenshotBothThemes(page, 'tabs-uninstalled-app');
 });

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { type E2E, fixture, screenshot, seed, seriousViolations, startE2E } from './harness.ts';
+import { type E2E, fixture, screenshotBothThemes, seed, startE2E } from './harness.ts';
 import { UI_TIMEOUT, browseTo, call, tile, visiblePane, waitForRun } from './ui.ts';
 
 let e: E2E;
@@ -25,15 +25,6 @@ afterAll(async () => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-async function shoot(page: Page, name: string): Promise<void> {
-  for (const theme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: theme });
-    await page.waitForTimeout(500); // colour transitions finish first
-    expect(await seriousViolations(page), `${name} (${theme})`).toEqual([]);
-    await screenshot(page, `${name}-${theme}`);
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
 
 /** Opens the install dialog on `file` and waits for its review. */
 async function review(page: Page, file: string): Promise<void> {
@@ -61,7 +52,7 @@ test('uninstalling a running app offers "Stop and uninstall"; its finished tab s
   await dialog.getByTestId('uninstall-running').waitFor({ timeout: UI_TIMEOUT });
   expect(await dialog.getByTestId('confirm-action').innerText()).toBe('Stop and uninstall');
   expect(await dialog.getByTestId('confirm-action').isEnabled()).toBe(true);
-  await shoot(page, 'uninstall-running');
+  await screenshotBothThemes(page, 'uninstall-running');
   await dialog.getByTestId('confirm-action').click();
   await expect.poll(async () => (await call(api, 'apps.list', {})).length, { timeout: UI_TIMEOUT }).toBe(0);
   expect(await call(api, 'runs.list', {})).toEqual([]);
@@ -83,7 +74,7 @@ test('a module already in the catalog is named, and opening that app adds no sec
   const dup = page.getByTestId('install-duplicate');
   await dup.waitFor({ timeout: UI_TIMEOUT });
   expect(await dup.innerText()).toContain('already in your catalog as stdio');
-  await shoot(page, 'install-duplicate');
+  await screenshotBothThemes(page, 'install-duplicate');
   await dup.getByTestId('install-open-existing').click();
   await page.getByTestId('install-dialog').waitFor({ state: 'detached', timeout: UI_TIMEOUT });
   await expect.poll(() => page.getByTestId('app-page-name').innerText(), { timeout: UI_TIMEOUT }).toBe('stdio');
@@ -102,7 +93,7 @@ test("an update's review says its permissions stay; Enter in the name field inst
   expect(await note.innerText()).toMatch(/Its permissions stay/);
   expect(await note.innerText()).not.toMatch(/grants nothing/);
   expect(await page.getByTestId('install-duplicate').count()).toBe(0);
-  await shoot(page, 'install-update-review');
+  await screenshotBothThemes(page, 'install-update-review');
   await page.getByTestId('install-name').focus();
   await page.keyboard.press('Enter');
   await page.getByTestId('install-dialog').waitFor({ state: 'detached', timeout: UI_TIMEOUT });
