@@ -2,9 +2,8 @@
  * "Run with arguments…" (issue 13.1): which app the dialog is open for and, from a terminal's
  * Re-run, the finished tab it runs again in. The app page, the tile menu and the status bar open it.
  */
-import type { AppDetails, GrantRecord } from '../../../preload/api.ts';
-import { joinWords } from '../../../preload/words.ts';
 import { request } from '../api.ts';
+import { argumentHistory, defaultArguments } from '../util/arg-history.ts';
 import { type RunTab, runs } from './runs.svelte.ts';
 
 /** What the dialog runs. */
@@ -12,25 +11,6 @@ export interface RunArgsTarget {
   app: { id: string; name: string };
   /** The finished tab whose Re-run opened the dialog: the run goes there instead of a new tab. */
   tab: RunTab | null;
-}
-
-/**
- * The arguments given per run in `history` (newest first), as text, newest first and each once:
- * a run's stored arguments are the default ones then the given ones, so the defaults are taken off.
- */
-export function argumentHistory(history: AppDetails['history'], defaults: readonly string[]): string[] {
-  const seen = new Set<string>();
-  for (const r of history) {
-    const given = defaults.every((d, i) => r.args[i] === d) ? r.args.slice(defaults.length) : r.args;
-    seen.add(joinWords(given));
-  }
-  return [...seen];
-}
-
-/** The default arguments among an app's grants (what every run gets first). */
-export function defaultArguments(grants: readonly GrantRecord[]): string[] {
-  for (const g of grants) if (g.kind === 'args') return [...g.args];
-  return [];
 }
 
 /** The dialog's state. */
