@@ -137,6 +137,8 @@ export interface InstallPreview {
   manifest: Manifest | null;
   /** The app a confirm would update (same name and source), or null for a new app. */
   updates: { id: string; name: string } | null;
+  /** Another installed app with this very module (same SHA-256), or null. */
+  duplicateOf: { id: string; name: string } | null;
 }
 
 /** What an install confirm did. */
@@ -148,6 +150,8 @@ export interface InstallDone {
 /** A run the main process is supervising. */
 export interface SessionInfo {
   runId: string;
+  /** The run's number in the run history and the activity log (null for "Run once"). */
+  runNumber: number | null;
   appId: string;
   appName: string;
   /** The arguments the app got (its default ones, then the ones given), without argv[0]. */

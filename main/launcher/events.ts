@@ -9,6 +9,8 @@ import type { Choice } from './run-answers.ts';
 /** A run the launcher is supervising. */
 export interface SessionInfo {
   runId: string;
+  /** The run's number in the run history and the activity log (null for "Run once"). */
+  runNumber: number | null;
   appId: string;
   appName: string;
   /** The arguments the app got (its default ones, then the ones given), without argv[0]. */

@@ -1,9 +1,17 @@
 /**
  * A cooked-mode line discipline, as a terminal driver does it (DESIGN §6), on the host side:
- * keystrokes from the terminal pane are edited into a line — echo, Backspace, Ctrl+U, ←/→,
- * Home/End, ↑/↓ history — and Enter delivers it to the app's stdin. Ctrl+D on an empty line ends
- * input; Ctrl+C interrupts the run.
+ * keystrokes from the terminal pane are edited into a line and Enter delivers it to the app's
+ * stdin. The keys are readline's: ←/→, Home/End and Ctrl+A/E move; Ctrl+←/→ and Alt+B/F move by
+ * word; Backspace/Delete, Ctrl+W (the word before, up to a space), Alt+Backspace (the word before),
+ * Alt+D (the word after), Ctrl+U (the line), Ctrl+K (to the end) delete; ↑/↓ walk the history;
+ * Ctrl+L clears the screen and redraws the line. Ctrl+D on an empty line ends input; Ctrl+C
+ * interrupts the run.
+ *
+ * The line is a list of grapheme clusters, so editing and moving go by what a person sees as one
+ * character (👍🏽, e + combining acute), and the cursor moves by display columns
+ * (`preload/columns.ts`, the same rule the window's terminal draws with).
  */
+import { graphemes, textColumns } from '../../preload/columns.ts';
 
 /** Where the discipline sends its effects. */
 export interface LineSink {
@@ -20,28 +28,16 @@ export interface LineSink {
 const encoder = new TextEncoder();
 const HISTORY = 200;
 
-/** Columns a character takes in a terminal: 2 for wide (CJK, emoji), 0 for combining marks. */
-export function columns(ch: string): number {
-  const c = ch.codePointAt(0)!;
-  if (/\p{M}/u.test(ch) || c === 0x200d) return 0;
-  if (
-    (c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf) || (c >= 0xac00 && c <= 0xd7a3) ||
-    (c >= 0xf900 && c <= 0xfaff) || (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) ||
-    (c >= 0xffe0 && c <= 0xffe6) || (c >= 0x1f300 && c <= 0x1f64f) || (c >= 0x1f900 && c <= 0x1f9ff) ||
-    (c >= 0x1f680 && c <= 0x1f6ff) || (c >= 0x1fa70 && c <= 0x1faff) || (c >= 0x20000 && c <= 0x3fffd)
-  ) {
-    return 2;
-  }
-  return 1;
-}
-
-const width = (chars: string[]): number => chars.reduce((n, c) => n + columns(c), 0);
 const left = (n: number): string => (n > 0 ? `\x1b[${n}D` : '');
 const right = (n: number): string => (n > 0 ? `\x1b[${n}C` : '');
-/** A complete escape sequence at the start of the input: CSI, SS3, OSC (BEL or ST ended). */
-const ESCAPE = /^\x1b(?:\[[0-9;?<>=]*[ -/]*[@-~]|O[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-NP-Z\\^_])/;
+/** A complete escape sequence at the start of the input: CSI, SS3, OSC (BEL or ST ended), Meta+key. */
+const ESCAPE = /^\x1b(?:\[[0-9;?<>=]*[ -/]*[@-~]|O[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-NP-Z\\^_a-z\x7f])/;
 /** A prefix of one, cut at the end of a read. */
 const PARTIAL = /^\x1b(?:\[[0-9;?<>=]*[ -/]*|O|\][^\x07\x1b]*\x1b?)?$/;
+/** Printable text: no C0, DEL or C1 control. */
+const PRINTABLE = /^[^\x00-\x1f\x7f-\x9f]+/;
+const isWordChar = (g: string): boolean => /^[\p{L}\p{N}\p{M}_]/u.test(g);
+const isSpace = (g: string): boolean => /^\s/u.test(g);
 
 /** One terminal's line editor. */
 export class LineDiscipline {
@@ -75,9 +71,14 @@ export class LineDiscipline {
         s = s.slice(m[0].length);
         continue;
       }
-      const ch = String.fromCodePoint(s.codePointAt(0)!);
-      s = s.slice(ch.length);
-      this.key(ch);
+      const text = PRINTABLE.exec(s);
+      if (text) {
+        this.insert(text[0]);
+        s = s.slice(text[0].length);
+        continue;
+      }
+      this.key(s[0]!);
+      s = s.slice(1);
     }
   }
 
@@ -88,9 +89,15 @@ export class LineDiscipline {
         return this.enter();
       case '\x7f':
       case '\b':
-        return this.backspace();
-      case '\x15':
-        return this.killLine();
+        return this.deleteBack(this.cursor - 1);
+      case '\x15': // Ctrl+U
+        return this.edit([], 0);
+      case '\x0b': // Ctrl+K
+        return this.edit(this.line.slice(0, this.cursor), this.cursor);
+      case '\x17': // Ctrl+W: back to the previous space
+        return this.deleteBack(this.wordStart((g) => !isSpace(g)));
+      case '\x0c': // Ctrl+L
+        return this.clearScreen();
       case '\x03':
         this.sink.echo('^C\r\n');
         this.line = [];
@@ -104,8 +111,7 @@ export class LineDiscipline {
       case '\x05':
         return this.moveTo(this.line.length);
       default:
-        if (ch < ' ' || ch === '\x7f' || (ch >= '\x80' && ch <= '\x9f')) return; // other controls do nothing
-        this.insert(ch);
+        return; // other controls do nothing
     }
   }
 
@@ -113,65 +119,84 @@ export class LineDiscipline {
     switch (seq) {
       case '[D': case 'OD': return this.moveTo(this.cursor - 1);
       case '[C': case 'OC': return this.moveTo(this.cursor + 1);
+      case '[1;5D': case '[1;3D': case 'b': return this.moveTo(this.wordStart(isWordChar));
+      case '[1;5C': case '[1;3C': case 'f': return this.moveTo(this.wordEnd());
       case '[H': case 'OH': case '[1~': return this.moveTo(0);
       case '[F': case 'OF': case '[4~': return this.moveTo(this.line.length);
       case '[A': case 'OA': return this.recall(-1);
       case '[B': case 'OB': return this.recall(1);
-      case '[3~': return this.deleteForward();
+      case '[3~': return this.edit([...this.line.slice(0, this.cursor), ...this.line.slice(this.cursor + 1)], this.cursor);
+      case '\x7f': return this.deleteBack(this.wordStart(isWordChar)); // Alt+Backspace
+      case 'd': return this.edit([...this.line.slice(0, this.cursor), ...this.line.slice(this.wordEnd())], this.cursor);
       default: return; // function keys and the like are not input in cooked mode
     }
   }
 
-  private insert(ch: string): void {
-    const rest = this.line.slice(this.cursor);
-    this.line.splice(this.cursor, 0, ch);
-    this.cursor++;
-    this.sink.echo(ch + rest.join('') + left(width(rest)));
+  /** Where the word before the cursor starts: skip what is not `inWord`, then what is. */
+  private wordStart(inWord: (g: string) => boolean): number {
+    let p = this.cursor;
+    while (p > 0 && !inWord(this.line[p - 1]!)) p--;
+    while (p > 0 && inWord(this.line[p - 1]!)) p--;
+    return p;
   }
 
-  private backspace(): void {
-    if (this.cursor === 0) return;
-    this.cursor--;
-    const [gone] = this.line.splice(this.cursor, 1);
-    this.redrawAfterDelete(columns(gone!), true);
+  /** Where the word at or after the cursor ends. */
+  private wordEnd(): number {
+    let p = this.cursor;
+    while (p < this.line.length && !isWordChar(this.line[p]!)) p++;
+    while (p < this.line.length && isWordChar(this.line[p]!)) p++;
+    return p;
   }
 
-  private deleteForward(): void {
-    if (this.cursor >= this.line.length) return;
-    const [gone] = this.line.splice(this.cursor, 1);
-    this.redrawAfterDelete(columns(gone!), false);
+  /** Deletes from `from` up to the cursor. */
+  private deleteBack(from: number): void {
+    if (from < 0) return;
+    this.edit([...this.line.slice(0, from), ...this.line.slice(this.cursor)], from);
   }
 
-  /** Redraws the rest of the line after a character `w` columns wide was removed. */
-  private redrawAfterDelete(w: number, before: boolean): void {
-    const rest = this.line.slice(this.cursor);
-    const blank = ' '.repeat(w);
-    this.sink.echo((before ? left(w) : '') + rest.join('') + blank + left(width(rest) + w));
+  /** Text typed or pasted at the cursor; it may join the character before it (a combining mark). */
+  private insert(text: string): void {
+    const before = this.line.slice(0, this.cursor).join('') + text;
+    const chars = graphemes(before + this.line.slice(this.cursor).join(''));
+    let at = 0;
+    for (let len = 0; at < chars.length && len < before.length; at++) len += chars[at]!.length;
+    this.edit(chars, at);
   }
 
-  private killLine(): void {
-    this.replaceLine([]);
+  /**
+   * Makes `chars` the line with the cursor at `cursor`, echoing only what changed: back to the
+   * first character that differs, the new rest, an erase of what is left over, back to the cursor.
+   */
+  private edit(chars: string[], cursor: number): void {
+    const old = this.line;
+    let same = 0;
+    while (same < old.length && same < chars.length && old[same] === chars[same]) same++;
+    if (same === old.length && same === chars.length) return this.moveTo(cursor);
+    this.moveTo(same);
+    const rest = chars.slice(same);
+    const erase = textColumns(old.slice(same)) > textColumns(rest) ? '\x1b[K' : '';
+    this.sink.echo(rest.join('') + erase + left(textColumns(chars.slice(cursor))));
+    this.line = chars;
+    this.cursor = cursor;
   }
 
   private moveTo(pos: number): void {
     const p = Math.max(0, Math.min(this.line.length, pos));
-    if (p < this.cursor) this.sink.echo(left(width(this.line.slice(p, this.cursor))));
-    else if (p > this.cursor) this.sink.echo(right(width(this.line.slice(this.cursor, p))));
+    if (p < this.cursor) this.sink.echo(left(textColumns(this.line.slice(p, this.cursor))));
+    else if (p > this.cursor) this.sink.echo(right(textColumns(this.line.slice(this.cursor, p))));
     this.cursor = p;
   }
 
-  private replaceLine(chars: string[]): void {
-    this.moveTo(0);
-    this.sink.echo('\x1b[K' + chars.join(''));
-    this.line = chars;
-    this.cursor = chars.length;
+  private clearScreen(): void {
+    this.sink.echo('\x1b[H\x1b[2J' + this.line.join('') + left(textColumns(this.line.slice(this.cursor))));
   }
 
   private recall(dir: -1 | 1): void {
     const next = this.historyAt + dir;
     if (next < 0 || next > this.history.length) return;
     this.historyAt = next;
-    this.replaceLine(next === this.history.length ? [] : [...this.history[next]!]);
+    const chars = next === this.history.length ? [] : graphemes(this.history[next]!);
+    this.edit(chars, chars.length);
   }
 
   private enter(): void {

@@ -92,7 +92,7 @@ export class Sessions {
     const preopens = [...thisRunOnly, ...run.preopens];
     const runId = crypto.randomUUID();
     return this.launch({
-      runId, appId: run.app.id, appName: run.app.name, module: run.module, args: run.args, env: run.policy.env,
+      runId, runNumber: run.runId, appId: run.app.id, appName: run.app.name, module: run.module, args: run.args, env: run.policy.env,
       preopens, cols, rows, memoryMaxBytes: run.policy.memoryMaxBytes, timeoutMs: run.policy.timeoutMs, readOnlyDirs: run.policy.readOnlyDirs,
       onAsk: run.onAsk(this.prompter(runId, run.app.id, () => {
         // The decision (and an "always" grant or denial) is stored right after the answer.
@@ -115,7 +115,7 @@ export class Sessions {
     const module = loadCommand(prepared.bytes);
     module.catch(() => undefined); // reported through the run's outcome
     return this.launch({
-      runId, appId: `once:${w.sha256.slice(0, 12)}`, appName: w.name, module, args: [w.name], env: [],
+      runId, runNumber: null, appId: `once:${w.sha256.slice(0, 12)}`, appName: w.name, module, args: [w.name], env: [],
       preopens: process.platform === 'win32' ? [] : [{ hostPath: '/', guestPath: '/', readOnly: false, ask: true }],
       cols, rows,
       onAsk: async (operation, hostPath) => {
@@ -144,7 +144,7 @@ export class Sessions {
 
   /** Starts a run in a terminal pane and supervises it until it ends. */
   private launch(o: {
-    runId: string; appId: string; appName: string; module: Promise<WebAssembly.Module>; args: string[];
+    runId: string; runNumber: number | null; appId: string; appName: string; module: Promise<WebAssembly.Module>; args: string[];
     env: readonly (readonly [string, string])[]; preopens: Preopen[]; cols: number; rows: number;
     memoryMaxBytes?: number; timeoutMs?: number; readOnlyDirs?: readonly string[]; onAsk: RunSpec['onAsk']; finish: (outcome: RunOutcome, bytesOut: number) => void;
     follow?: (handle: RunHandle, preopens: readonly Preopen[]) => void;
@@ -182,7 +182,7 @@ export class Sessions {
       endOfInput: () => handle.endStdin(),
       interrupt: () => handle.cancel(),
     });
-    const info: SessionInfo = { runId, appId: o.appId, appName: o.appName, args: o.args.slice(1), startedAt: new Date().toISOString() };
+    const info: SessionInfo = { runId, runNumber: o.runNumber, appId: o.appId, appName: o.appName, args: o.args.slice(1), startedAt: new Date().toISOString() };
     const ended = handle.done.then((outcome) => {
       this.runs.delete(runId);
       this.prompts.endRun(runId);

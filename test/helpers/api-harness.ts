@@ -9,8 +9,7 @@ import { afterAll, afterEach } from 'vitest';
 import { type Api, createApi } from '../../main/api/index.ts';
 import type { Events, PromptRequest, RunExit } from '../../preload/api.ts';
 
-export const FIXTURES = path.resolve(import.meta.dirname, '..', 'fixtures');
-export const fixture = (n: string): string => path.join(FIXTURES, `${n}.wasm`);
+export { FIXTURES, fixture } from './paths.ts';
 const temps: string[] = [];
 export const tmp = (p: string): string => {
   const d = fs.mkdtempSync(path.join(os.tmpdir(), p));

@@ -22,16 +22,14 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { RESOLVERS } from './cli.ts';
 
-export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const cliPath = join(repoRoot, 'bin', 'terrarium.js');
+import { CLI as cliPath, fixture } from './paths.ts';
 
-/** Absolute path of a built test program in test/fixtures. */
-export function fixtureWasm(name: string): string {
-  return join(repoRoot, 'test', 'fixtures', name);
-}
+export { repoRoot } from './paths.ts';
+
+/** Absolute path of a built test program in test/fixtures (`name` with its extension). */
+export const fixtureWasm = fixture;
 
 export interface RunResult {
   code: number | null;

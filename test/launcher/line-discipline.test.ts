@@ -9,12 +9,17 @@ import { LineDiscipline } from '../../main/launcher/line-discipline.ts';
 
 type Event = { deliver: string } | 'eof' | 'interrupt';
 
-/** The few sequences the discipline echoes: text, \b, \r\n, CSI n C/D, CSI K. Wide chars take 2 cells. */
+/**
+ * The few sequences the discipline echoes: text, \b, \r\n, CSI n C/D, CSI K, CSI H, CSI 2J. Wide
+ * chars take 2 cells; a combining mark, skin-tone modifier, variation selector or what follows a
+ * zero-width joiner joins the cell before it, as in a terminal that draws graphemes.
+ */
 class MiniTerm {
   rows: string[] = [];
   cells: string[] = [];
   col = 0;
   raw = '';
+  cleared = 0;
   static width(ch: string): number {
     return /\p{Extended_Pictographic}|[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\uff00-\uff60]/u.test(ch) ? 2 : 1;
   }
@@ -27,6 +32,12 @@ class MiniTerm {
         if (csi[2] === 'D') this.col = Math.max(0, this.col - n);
         else if (csi[2] === 'C') this.col += n;
         else if (csi[2] === 'K') this.cells.length = Math.min(this.cells.length, this.col);
+        else if (csi[2] === 'H') this.col = 0;
+        else if (csi[2] === 'J' && n === 2) {
+          this.rows = [];
+          this.cells = [];
+          this.cleared++;
+        }
         else throw new Error(`unexpected echo sequence ${JSON.stringify(csi[0])}`);
         i += csi[0].length;
         continue;
@@ -38,6 +49,9 @@ class MiniTerm {
       else if (ch === '\n') {
         this.rows.push(this.text());
         this.cells = [];
+      } else if (this.col > 0 && (/[\p{M}\p{Emoji_Modifier}\u200d\ufe0f]/u.test(ch) || this.cellBefore().endsWith('\u200d'))) {
+        const at = this.cells[this.col - 1] === '' ? this.col - 2 : this.col - 1;
+        this.cells[at] += ch;
       } else {
         const w = MiniTerm.width(ch);
         while (this.cells.length < this.col + w) this.cells.push(' ');
@@ -51,6 +65,9 @@ class MiniTerm {
         this.col += w;
       }
     }
+  }
+  private cellBefore(): string {
+    return (this.cells[this.col - 1] === '' ? this.cells[this.col - 2] : this.cells[this.col - 1]) ?? '';
   }
   text(): string {
     return this.cells.join('').trimEnd();
@@ -71,6 +88,7 @@ function setup() {
 
 const d = (s: string): Event => ({ deliver: s });
 const LEFT = '\x1b[D', RIGHT = '\x1b[C', UP = '\x1b[A', DOWN = '\x1b[B', BS = '\x7f';
+const CTRL_LEFT = '\x1b[1;5D', CTRL_RIGHT = '\x1b[1;5C', HOME = '\x1b[H', ALT_BS = '\x1b\x7f';
 
 interface Case {
   name: string;
@@ -129,13 +147,44 @@ const cases: Case[] = [
   { name: 'CSI with private markers (DA reply) is ignored', input: ['a', '\x1b[?62;22c', '\x1b[>0;276;0c', 'b\r'], events: [d('ab\n')] },
   { name: 'OSC reply is ignored', input: ['a', '\x1b]11;rgb:0000/0000/0000\x07', 'b\r'], events: [d('ab\n')] },
   { name: 'C1 controls are ignored', input: ['a\x85\x9b\x90\x9fb\r'], events: [d('ab\n')] },
-  { name: 'other C0 controls are ignored', input: ['a\x00\x07\x0b\x0c\x0e\x1a\x1c\x1fb\r'], events: [d('ab\n')] },
+  { name: 'other C0 controls are ignored', input: ['a\x00\x07\x0e\x1a\x1c\x1fb\r'], events: [d('ab\n')] },
   { name: 'an emoji is one character for Backspace', input: ['a😀', BS, 'b\r'], events: [d('ab\n')] },
   { name: 'an emoji is one character for ←', input: ['a😀c', LEFT, LEFT, 'b\r'], events: [d('ab😀c\n')] },
   { name: 'a paste of several lines delivers each line', input: ['one\rtwo\rthree\r'], events: [d('one\n'), d('two\n'), d('three\n')] },
   { name: 'a paste with CRLF line ends', input: ['one\r\ntwo\r\n'], events: [d('one\n'), d('\n'), d('two\n'), d('\n')] },
   { name: 'a paste without a final newline leaves the tail on the line', input: ['one\rtw'], events: [d('one\n')], screen: 'tw' },
   { name: 'non-ASCII text is delivered as UTF-8', input: ['héllo wörld ✓\r'], events: [d('héllo wörld ✓\n')] },
+  // readline's word and line keys
+  { name: 'Ctrl+W deletes the word before the cursor', input: ['echo hello world', '\x17'], events: [], screen: 'echo hello', cursor: 11 },
+  { name: 'Ctrl+W twice, spaces after a word go with it', input: ['echo hello world  ', '\x17', '\x17', '\r'], events: [d('echo \n')] },
+  { name: 'Ctrl+W stops only at spaces (a path is one word)', input: ['cat a/b-c.txt', '\x17', '\r'], events: [d('cat \n')] },
+  { name: 'Ctrl+W mid-line keeps what follows', input: ['one two three', CTRL_LEFT, '\x17'], events: [], screen: 'one three', cursor: 4 },
+  { name: 'Alt+Backspace deletes back to punctuation', input: ['cat path/to/file', ALT_BS, '\r'], events: [d('cat path/to/\n')] },
+  { name: 'Ctrl+← moves to the start of the word', input: ['one two three', CTRL_LEFT, 'X\r'], events: [d('one two Xthree\n')] },
+  { name: 'Ctrl+← twice', input: ['one two three', CTRL_LEFT, CTRL_LEFT, 'X\r'], events: [d('one Xtwo three\n')] },
+  { name: 'Ctrl+→ moves to the end of the word', input: ['one two', HOME, CTRL_RIGHT, 'X\r'], events: [d('oneX two\n')] },
+  { name: 'Alt+B and Alt+F move by word too', input: ['one two three', '\x1bb', '\x1bb', 'X', '\x1bf', 'Y\r'], events: [d('one XtwoY three\n')] },
+  { name: 'Alt+← and Alt+→ as well', input: ['one two', '\x1b[1;3D', 'X', '\x1b[1;3C', 'Y\r'], events: [d('one XtwoY\n')] },
+  { name: 'Alt+D deletes the word after the cursor', input: ['one two three', HOME, CTRL_RIGHT, '\x1bd', '\r'], events: [d('one three\n')] },
+  { name: 'Ctrl+K deletes to the end of the line', input: ['hello world', HOME, CTRL_RIGHT, '\x0b'], events: [], screen: 'hello', cursor: 5 },
+  { name: 'Ctrl+K then Enter', input: ['hello world', CTRL_LEFT, '\x0b\r'], events: [d('hello \n')] },
+  { name: 'Ctrl+L clears the screen and redraws the line', input: ['ab\r', 'cde', LEFT, '\x0c'], events: [d('ab\n')], screen: 'cde', cursor: 2 },
+  { name: 'Ctrl+L keeps the line being edited', input: ['cde', '\x0c', 'f\r'], events: [d('cdef\n')] },
+  // grapheme clusters and display widths
+  { name: 'Backspace on 👍🏽 removes the whole character', input: ['a👍🏽', BS], events: [], screen: 'a', cursor: 1 },
+  { name: 'Backspace on 👍🏽 delivers nothing of it', input: ['a👍🏽', BS, '\r'], events: [d('a\n')] },
+  { name: 'Backspace on e + combining acute removes the letter', input: ['xe\u0301', BS, '\r'], events: [d('x\n')] },
+  { name: 'a combining mark typed on its own joins the letter before', input: ['xe', '\u0301', BS, '\r'], events: [d('x\n')] },
+  { name: 'e + combining acute takes one column', input: ['e\u0301'], events: [], screen: 'e\u0301', cursor: 1 },
+  { name: '☕ takes two columns', input: ['☕'], events: [], screen: '☕', cursor: 2 },
+  { name: '← over ☕ moves two columns', input: ['a☕', LEFT], events: [], screen: 'a☕', cursor: 1 },
+  { name: '👍🏽 takes two columns', input: ['👍🏽'], events: [], screen: '👍🏽', cursor: 2 },
+  { name: '← moves over 👍🏽 as one', input: ['a👍🏽c', LEFT, LEFT, 'b\r'], events: [d('ab👍🏽c\n')] },
+  { name: 'a family (zero-width joiners) is one character', input: ['x👨\u200d👩\u200d👧', BS, '\r'], events: [d('x\n')] },
+  { name: 'a flag is one character', input: ['x🇫🇷', BS, '\r'], events: [d('x\n')] },
+  { name: 'Delete removes the whole character under the cursor', input: ['a👍🏽b', LEFT, LEFT, '\x1b[3~', '\r'], events: [d('ab\n')] },
+  { name: 'Ctrl+W over accented words', input: ['café crème', '\x17', '\r'], events: [d('café \n')] },
+  { name: 'Alt+Backspace over a decomposed accent', input: ['cafe\u0301', ALT_BS, '\r'], events: [d('\n')] },
 ];
 
 describe('line discipline', () => {

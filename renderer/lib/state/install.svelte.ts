@@ -130,6 +130,12 @@ export class InstallFlow {
     this.close();
   }
 
+  /** Drops the reviewed module and shows the installed app that already has it (same SHA-256). */
+  openExisting(appId: string): void {
+    this.cancel();
+    nav.go({ kind: 'app', appId });
+  }
+
   /** From an error back to choosing a source. */
   back(): void {
     const p = this.preview;

@@ -5,6 +5,7 @@
  */
 import type { Events, RunExit } from '../../../preload/api.ts';
 import { ApiFailure, on, request } from '../api.ts';
+import { visibleText } from '../util/sanitize.ts';
 import { nav } from './nav.svelte.ts';
 import { prompts } from './prompts.svelte.ts';
 import { errorMessage, status } from './status.svelte.ts';
@@ -36,7 +37,8 @@ export class RunTab {
   readonly id = `tab-${++tabSerial}`;
   readonly appId: string;
   readonly appName: string;
-  readonly args: string[] | undefined;
+  /** The arguments given after the app's default ones ("Run with arguments…" may change them). */
+  args = $state<string[] | undefined>();
   /** A reviewed module run once without installing it (install.runOnce), or null for an installed app. */
   readonly previewId: string | null;
   /** What the person chose when opening the tab, as the tab shows it. */
@@ -44,11 +46,17 @@ export class RunTab {
   /** What the next start passes on: the choice again, minus folders kept as grants since. */
   gesture: Gesture | undefined;
   runId = $state<string | null>(null);
+  /** The run's number in the run history and the activity log. */
+  runNumber = $state<number | null>(null);
+  /** The arguments the run got: the default ones, then the given ones. */
+  ranWith = $state<string[]>([]);
   state = $state<RunState>('starting');
   exit = $state<RunExit | null>(null);
   /** Why the run could not start (a request failure), shown in the status bar. */
   error = $state<string | null>(null);
   startedAt = $state<string | null>(null);
+  /** Whether anything (the app's output or the echo of typing) has shown since the run started. */
+  printed = $state(false);
   /** The pane's terminal, once mounted (not reactive: the pane owns it). */
   handle: TerminalHandle | null = null;
   pending: Uint8Array[] = [];
@@ -83,6 +91,8 @@ const ORPHAN_CHUNKS = 256;
 /** Every open tab, and the events that feed them. */
 export class Runs {
   tabs = $state<RunTab[]>([]);
+  /** Apps uninstalled since their tabs opened: those tabs stay readable, Re-run is off. */
+  gone = $state<string[]>([]);
   private readonly byRun = new Map<string, RunTab>();
   /** Output and exits of runs whose `runs.start` has not answered yet. */
   private readonly orphans = new Map<string, { output: Uint8Array[]; exit: RunExit | null }>();
@@ -93,6 +103,29 @@ export class Runs {
   listen(): void {
     on('run.output', (e) => this.output(e));
     on('run.exit', (e) => this.exited(e));
+    on('apps.changed', (e) => void this.checkInstalled(e.appId));
+  }
+
+  /** Whether app `appId` of a tab was uninstalled (from this window, the CLI or another window). */
+  isGone(appId: string): boolean {
+    return this.gone.includes(appId);
+  }
+
+  /** Marks the apps of open tabs that are no longer installed (`appId`, or every tab's app when null). */
+  async checkInstalled(appId: string | null): Promise<void> {
+    const ids = new Set(this.tabs.filter((t) => !t.once && !this.isGone(t.appId) && (appId === null || t.appId === appId)).map((t) => t.appId));
+    for (const id of ids) {
+      try {
+        await request('apps.get', { ref: id });
+      } catch (err) {
+        if (err instanceof ApiFailure && err.code === 'not-found' && !this.isGone(id)) this.gone.push(id);
+      }
+    }
+  }
+
+  /** Closes every tab whose run has ended (finished or never started). */
+  closeFinished(): void {
+    for (const t of this.tabs.filter((t) => !t.live)) this.close(t);
   }
 
   /**
@@ -105,6 +138,8 @@ export class Runs {
       if (this.byRun.has(s.runId)) continue;
       const tab = new RunTab(s.appId, s.appName);
       tab.runId = s.runId;
+      tab.runNumber = s.runNumber;
+      tab.ranWith = s.args;
       tab.startedAt = s.startedAt;
       tab.state = 'running';
       this.byRun.set(s.runId, tab);
@@ -164,6 +199,16 @@ export class Runs {
     return n;
   }
 
+  /** Stops every run of app `appId` and resolves once main supervises none (at most `ms`). */
+  async stopAppAndWait(appId: string, ms = 10_000): Promise<void> {
+    await this.stopApp(appId);
+    const until = Date.now() + ms;
+    while ((await request('runs.list', {})).some((s) => s.appId === appId)) {
+      if (Date.now() > until) throw new Error('its runs did not stop in time; try again');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
   /** The tab with id `tabId`. */
   tab(tabId: string): RunTab | undefined {
     return this.tabs.find((t) => t.id === tabId);
@@ -178,6 +223,7 @@ export class Runs {
   async start(tab: RunTab): Promise<void> {
     const { cols, rows } = tab.handle?.size() ?? { cols: 80, rows: 24 };
     tab.state = 'starting';
+    tab.printed = false;
     tab.exit = null;
     tab.error = null;
     try {
@@ -189,23 +235,31 @@ export class Runs {
       // if the person has removed it meanwhile, does not get it back behind their back).
       if (g?.folders?.some((f) => f.always)) tab.gesture = { ...g, folders: g.folders.filter((f) => !f.always) };
       tab.runId = info.runId;
+      tab.runNumber = info.runNumber;
+      tab.ranWith = info.args;
       tab.startedAt = info.startedAt;
       tab.state = 'running';
       this.byRun.set(info.runId, tab);
       const held = this.orphans.get(info.runId);
       this.orphans.delete(info.runId);
       for (const d of held?.output ?? []) tab.write(d);
+      if (held && held.output.length > 0) tab.printed = true;
       if (held?.exit) this.finish(tab, held.exit);
     } catch (err) {
       tab.state = 'failed';
-      tab.error = errorMessage(err);
+      if (err instanceof ApiFailure && err.code === 'not-found' && !tab.once) {
+        if (!this.isGone(tab.appId)) this.gone.push(tab.appId);
+        tab.error = `${visibleText(tab.appName)} is no longer installed`; // never the app's internal id
+      } else {
+        tab.error = errorMessage(err);
+      }
       status.announce(`${tab.appName} could not start: ${tab.error}`, 'error');
     }
   }
 
   /** Clears the terminal and runs the same app with the same arguments again. */
   async rerun(tab: RunTab): Promise<void> {
-    if (tab.live || tab.once) return;
+    if (tab.live || tab.once || this.isGone(tab.appId)) return;
     if (tab.runId) this.byRun.delete(tab.runId);
     tab.runId = null;
     tab.handle?.reset();
@@ -254,7 +308,10 @@ export class Runs {
 
   private output(e: Events['run.output']): void {
     const tab = this.byRun.get(e.runId);
-    if (tab) return tab.write(e.data);
+    if (tab) {
+      tab.printed = true;
+      return tab.write(e.data);
+    }
     if (this.dropped.has(e.runId)) return;
     const o = this.orphan(e.runId);
     if (o.output.length < ORPHAN_CHUNKS) o.output.push(e.data);

@@ -62,6 +62,13 @@ export function formatClock(iso: string): string {
   return clock.format(new Date(iso));
 }
 
+const time = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
+
+/** The local time of day to the minute: "14:03". */
+export function formatTime(iso: string): string {
+  return time.format(new Date(iso));
+}
+
 /** A short local date and the time with seconds, for logs: "26/11/2026, 14:03:12". */
 export function formatTimestamp(iso: string): string {
   return stamp.format(new Date(iso));

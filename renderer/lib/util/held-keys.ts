@@ -7,7 +7,7 @@ const held = new Set<string>();
 let installed = false;
 
 /** The identity of a key for holding and releasing: its physical code, else its value. */
-export function keyId(e: KeyboardEvent): string {
+export function keyId(e: Pick<KeyboardEvent, 'code' | 'key'>): string {
   return e.code || e.key;
 }
 

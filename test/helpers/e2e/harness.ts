@@ -8,10 +8,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { type BrowserContext, type Page, chromium } from 'playwright-core';
 import { type Api, createApi } from '../../../main/api/index.ts';
+import { repoRoot } from '../paths.ts';
 import { type WebServer, rendererDir, startWebServer } from '../../../main/web/server.ts';
 
-export const repo = path.resolve(import.meta.dirname, '..', '..');
-export const fixture = (name: string): string => path.join(repo, 'test', 'fixtures', name);
+export { fixture } from '../paths.ts';
+/** The checkout's root folder. */
+export const repo = repoRoot;
 export const screenshotDir = path.join(repo, 'test-output', 'screenshots');
 
 /** The Chromium to drive; throws with instructions when there is none. */
@@ -96,4 +98,19 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(screenshotDir, `${name}.png`);
   await page.screenshot({ path: file, fullPage: false });
   return file;
+}
+
+/**
+ * Saves the page as `name`-light.png and `name`-dark.png, checking each theme has no serious
+ * axe-core violation; leaves the page light.
+ */
+export async function screenshotBothThemes(page: Page, name: string): Promise<void> {
+  for (const theme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: theme });
+    await page.waitForTimeout(500); // colour transitions (buttons 0.12 s, the terminal's repaint) finish first
+    const violations = await seriousViolations(page);
+    if (violations.length > 0) throw new Error(`${name} (${theme}): ${violations.join('; ')}`);
+    await screenshot(page, `${name}-${theme}`);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
 }

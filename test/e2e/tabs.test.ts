@@ -1,0 +1,116 @@
+/**
+ * Terminal tabs you can tell apart and tidy (issue 13, point 2): a tab shows its arguments, start
+ * time and run number (the run history's and activity log's); closing a running tab asks first;
+ * "Close finished" closes every exited tab; an app's finished tabs group; a tab of an uninstalled
+ * app stays readable, with Re-run off and the reason given by name, never by internal id.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { type E2E, fixture, screenshotBothThemes, seed, startE2E } from '../helpers/e2e/harness.ts';
+import { UI_TIMEOUT, call, paneOf, tile, visiblePane, waitForRun } from '../helpers/e2e/ui.ts';
+
+let e: E2E;
+let argsApp: string;
+let spin: string;
+
+beforeAll(async () => {
+  e = await startE2E();
+  argsApp = await seed(e.api, fixture('args_env.wasm'));
+  spin = await seed(e.api, fixture('spin.wasm'));
+  await call(e.api, 'grants.add', { ref: spin, grants: [{ kind: 'args', args: ['read'] }] }); // blocks reading stdin
+  await e.page.reload();
+  await tile(e.page, 'args_env').waitFor({ timeout: UI_TIMEOUT });
+});
+afterAll(async () => e?.close());
+
+const tabs = (page: Page) => page.getByTestId('terminal-tab');
+
+/** Runs args_env from its tile menu with `text` as arguments and waits for it to end. */
+async function runArgsEnv(page: Page, text: string): Promise<void> {
+  await page.getByTestId('nav-catalog').click();
+  await tile(page, 'args_env').getByTestId('app-menu').click();
+  await page.getByTestId('tile-run-args').click();
+  const field = page.getByTestId('run-args-input');
+  await expect.poll(() => page.getByTestId('run-args-run').isEnabled(), { timeout: UI_TIMEOUT }).toBe(true);
+  await field.fill(text);
+  await page.keyboard.press('Enter');
+  await waitForRun(visiblePane(page), 'exited');
+}
+
+
+test("a tab shows its arguments, start time and the run's number from the run history", async () => {
+  const { page, api } = e;
+  await runArgsEnv(page, 'alpha "beta gamma"');
+  const run = (await call(api, 'apps.get', { ref: argsApp })).history[0]!;
+  const tab = tabs(page).last();
+  expect(await tab.getAttribute('data-run-number')).toBe(String(run.id));
+  expect(await tab.innerText()).toContain(`#${run.id}`);
+  expect(await tab.getByTestId('tab-args').innerText()).toBe("alpha 'beta gamma'");
+  expect(await tab.locator('time').getAttribute('datetime')).toBeTruthy();
+
+  await visiblePane(page).getByRole('button', { name: 'App page' }).click();
+  const row = page.getByTestId('run-row').first();
+  await row.waitFor({ timeout: UI_TIMEOUT });
+  expect(await row.getByTestId('run-number').innerText()).toBe(`#${run.id}`);
+});
+
+test('closing a running tab asks first; Cancel keeps it running', async () => {
+  const { page, api } = e;
+  await page.getByTestId('nav-catalog').click();
+  await tile(page, 'spin').getByTestId('app-run').click();
+  await waitForRun(paneOf(page, 'spin'), 'running');
+  const spinTab = page.locator('[data-testid="terminal-tab"][data-app-name="spin"]');
+  const close = page.locator('li.tab', { has: spinTab }).getByTestId('terminal-tab-close');
+  await close.click();
+  const dialog = page.getByTestId('close-running-dialog');
+  await dialog.waitFor({ timeout: UI_TIMEOUT });
+  expect(await dialog.innerText()).toMatch(/spin \(run #\d+\) is still running/);
+  await screenshotBothThemes(page, 'tabs-close-running');
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  expect(await spinTab.count()).toBe(1);
+  expect((await call(api, 'runs.list', {})).length).toBe(1);
+
+  await close.click();
+  await page.getByTestId('close-running-dialog').getByTestId('confirm-action').click();
+  await expect.poll(() => spinTab.count(), { timeout: UI_TIMEOUT }).toBe(0);
+  await expect.poll(async () => (await call(api, 'runs.list', {})).length, { timeout: UI_TIMEOUT }).toBe(0);
+});
+
+test("an app's finished tabs group; Close finished closes every exited tab and keeps the running one", async () => {
+  const { page } = e;
+  await runArgsEnv(page, 'second');
+  await runArgsEnv(page, 'third');
+  await page.getByTestId('nav-catalog').click();
+  await tile(page, 'spin').getByTestId('app-run').click();
+  await waitForRun(paneOf(page, 'spin'), 'running');
+  expect(await tabs(page).count()).toBe(4);
+
+  await page.getByTestId('group-finished').click();
+  const group = page.locator('[data-testid="tab-group"][data-app-name="args_env"]');
+  await group.waitFor({ timeout: UI_TIMEOUT });
+  expect(await group.getByTestId('terminal-tab').count()).toBe(3);
+  expect(await group.locator('summary').innerText()).toContain('3 finished');
+  await screenshotBothThemes(page, 'tabs-grouped');
+
+  await page.getByTestId('close-finished').click();
+  await expect.poll(() => tabs(page).count(), { timeout: UI_TIMEOUT }).toBe(1);
+  expect(await tabs(page).first().getAttribute('data-app-name')).toBe('spin');
+  await page.getByTestId('terminal-tab-close').click();
+  await page.getByTestId('close-running-dialog').getByTestId('confirm-action').click();
+  await expect.poll(() => tabs(page).count(), { timeout: UI_TIMEOUT }).toBe(0);
+});
+
+test('a tab of an uninstalled app stays readable; Re-run is off with the reason, never an internal id', async () => {
+  const { page, api } = e;
+  await runArgsEnv(page, 'last');
+  const pane = visiblePane(page);
+  await call(api, 'apps.uninstall', { ref: argsApp });
+  await pane.getByTestId('run-gone-note').waitFor({ timeout: UI_TIMEOUT });
+  expect(await pane.getByTestId('run-rerun').isDisabled()).toBe(true);
+  expect(await pane.getByTestId('run-rerun-args').isDisabled()).toBe(true);
+  expect(await pane.getByTestId('run-rerun').getAttribute('title')).toBe('args_env is no longer installed');
+  expect(await pane.innerText()).toContain('argv[1]=last');
+  expect(await tabs(page).last().getByTestId('tab-uninstalled').count()).toBe(1);
+  expect(await page.locator('body').innerText()).not.toContain(argsApp);
+  await screenshotBothThemes(page, 'tabs-uninstalled-app');
+});
