@@ -141,7 +141,9 @@ export interface TerminalResult {
  * it has ended and all its output is written.
  */
 export async function runInTerminal(r: TerminalRun): Promise<TerminalResult> {
-  const stdinIsFile = stdioType(0) === Filetype.regular_file;
+  // A file, or a device that is not a terminal (/dev/null), is read straight from fd 0 by the guest.
+  const stdinType = stdioType(0);
+  const stdinIsFile = stdinType === Filetype.regular_file || (stdinType === Filetype.character_device && !tty.isatty(0));
   let brokenPipe = false;
   let bytesOut = 0;
   const log = hostLog(dataHome(), `run ${r.args[0] ?? ''}`);
@@ -157,6 +159,7 @@ export async function runInTerminal(r: TerminalRun): Promise<TerminalResult> {
     onAsk: r.onAsk,
     onStale: r.onStale,
     readOnlyDirs: r.readOnlyDirs,
+    sameThread: true,
     onOutput: (stream, data) => {
       bytesOut += data.length;
       if (brokenPipe) return;

@@ -1,7 +1,7 @@
 import type { FdTable } from './fd-table.ts';
 import type { GuestMemory } from './memory.ts';
 import type { Asker } from './ask.ts';
-import type { GuestStdio } from './stdio.ts';
+import type { StdioPort } from './stdio.ts';
 
 /** A function of the `wasi_snapshot_preview1` import object. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -19,7 +19,7 @@ export interface WasiContext {
   args: Uint8Array[];
   /** `NAME=VALUE` strings, each encoded as UTF-8 with its terminating NUL. */
   env: Uint8Array[];
-  stdio: GuestStdio;
+  stdio: StdioPort;
   /** Ask mode's questioner, when the run has an ask root. */
   asker?: Asker;
 }

@@ -10,8 +10,20 @@ import type { Ring } from './ring.ts';
 /** Largest payload of one output record. */
 export const MAX_RECORD = 64 * 1024;
 
+/** The guest's fds 0-2 as the host functions see them (fd.ts, poll.ts). */
+export interface StdioPort {
+  /** Reads into `bufs`, blocking until at least one byte or end of input; 0 = end of input. */
+  read(bufs: Uint8Array[]): number;
+  /** True when stdin has data or has ended, waiting at most `timeoutMs`. */
+  waitReadable(timeoutMs: number): boolean;
+  /** Writes guest bytes `mem[ptr, ptr+len)` (already bounds-checked) to stream 1 or 2; false once nobody reads. */
+  writeFrom(stream: number, mem: Uint8Array, ptr: number, len: number): boolean;
+  /** Writes the concatenation of `bufs` to stream 1 or 2; false once nobody reads. */
+  write(stream: number, bufs: Uint8Array[]): boolean;
+}
+
 /** Worker-side stdio endpoints. */
-export class GuestStdio {
+export class GuestStdio implements StdioPort {
   private readonly stdin: Ring;
   private readonly out: Ring;
   private readonly stdinFd: number | undefined;
@@ -87,6 +99,43 @@ export class GuestStdio {
     h[3] = (size >>> 16) & 0xff;
     parts.unshift(h);
     return this.out.writeAll(parts, size + 4);
+  }
+}
+
+/**
+ * Stdio of a run on the caller's own thread (same-thread.ts): each write is handed at once to
+ * `onOutput` (no ring, no copy: `data` is valid only during the call); stdin, when there is one,
+ * is read straight from a host fd that never blocks for long (a regular file, /dev/null).
+ */
+export class DirectStdio implements StdioPort {
+  private readonly stdinFd: number | undefined;
+  private readonly onOutput: (stream: 1 | 2, data: Uint8Array) => boolean;
+
+  /**
+   * `onOutput` returns false once nobody reads the output any more. Without `stdinFd` the guest's
+   * stdin is empty.
+   */
+  constructor(onOutput: (stream: 1 | 2, data: Uint8Array) => boolean, stdinFd?: number) {
+    this.onOutput = onOutput;
+    this.stdinFd = stdinFd;
+  }
+
+  read(bufs: Uint8Array[]): number {
+    return this.stdinFd === undefined ? 0 : fs.readvSync(this.stdinFd, bufs);
+  }
+
+  waitReadable(): boolean {
+    return true;
+  }
+
+  writeFrom(stream: number, mem: Uint8Array, ptr: number, len: number): boolean {
+    return len === 0 || this.onOutput(stream === 2 ? 2 : 1, mem.subarray(ptr, ptr + len));
+  }
+
+  write(stream: number, bufs: Uint8Array[]): boolean {
+    const parts = bufs.filter((b) => b.length > 0);
+    if (parts.length === 0) return true;
+    return this.onOutput(stream === 2 ? 2 : 1, parts.length === 1 ? parts[0]! : Buffer.concat(parts));
   }
 }
 
