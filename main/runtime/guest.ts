@@ -13,7 +13,7 @@ import { createImports } from './host.ts';
 import { GuestMemory, encodeUtf8 } from './memory.ts';
 import type { StdioPort } from './stdio.ts';
 import { answerRecheck, workerAsker } from './ask.ts';
-import { setReadOnlyDirs } from './path-resolve.ts';
+import { clearDirCache, setReadOnlyDirs } from './path-resolve.ts';
 import { StaleFolder, identityKey, openPinned } from './pinned-folder.ts';
 import { hostCalls, onHostCallsNote } from './host-calls/index.ts';
 import type { WorkerConfig, WorkerMessage } from './worker-protocol.ts';
@@ -140,6 +140,7 @@ export function runGuest(config: WorkerConfig, stdio: StdioPort, post: Post, sta
     }
   } finally {
     fds.closeAll();
+    clearDirCache();
   }
 }
 
