@@ -160,6 +160,7 @@ export async function runInTerminal(r: TerminalRun): Promise<TerminalResult> {
     onStale: r.onStale,
     readOnlyDirs: r.readOnlyDirs,
     sameThread: true,
+    holdOutput: [1, 2].every((fd) => { const t = stdioType(fd); return t === Filetype.regular_file || (t === Filetype.character_device && !tty.isatty(fd)); }),
     onOutput: (stream, data) => {
       bytesOut += data.length;
       if (brokenPipe) return;

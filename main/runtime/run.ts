@@ -68,6 +68,11 @@ export interface RunSpec {
    * then skips a worker's boot. A run that does not fit goes to a worker anyway.
    */
   sameThread?: boolean;
+  /**
+   * A same-thread run's output is watched by nobody live (a file, /dev/null): it may be gathered
+   * for up to 20 ms into writes of up to 64 KiB (stdio.ts, DirectStdio).
+   */
+  holdOutput?: boolean;
 }
 
 /** How a run ended. */

@@ -104,9 +104,13 @@ export function startSameThread(spec: RunSpec, inWorker: (spec: RunSpec) => RunH
         delete (globalThis as Record<symbol, unknown>)[GUEST_KEY];
       }
     };
+    const stdio = new DirectStdio(output, spec.stdinFd, spec.holdOutput === true);
     try {
-      runGuest(config, new DirectStdio(output, spec.stdinFd), post, start);
+      runGuest(config, stdio, post, start);
+      // What the guest wrote last is delivered whatever ended it (unless its reader is gone).
+      if (!cancelled) stdio.flush();
     } catch (err) {
+      if (err instanceof ProcExit && cancelled) return { kind: 'cancelled' };
       return { kind: 'crash', message: err instanceof Error ? err.message : String(err) };
     }
     if (cancelled) return { kind: 'cancelled' };

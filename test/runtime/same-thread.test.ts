@@ -53,6 +53,17 @@ describe('choosing the thread', () => {
     expect(direct.here.every((h) => h)).toBe(true);
   });
 
+  it('held output (a file, /dev/null) arrives whole, in order, in fewer and larger pieces', async () => {
+    const pieces: [number, string][] = [];
+    const each = await run('stdio', ['pattern'], { stdinFd: devNull });
+    const held = await run('stdio', ['pattern'], { stdinFd: devNull, holdOutput: true, onOutput: (stream, data) => void pieces.push([stream, Buffer.from(data).toString('latin1')]) });
+    expect(held.outcome).toEqual({ kind: 'exit', code: 0 });
+    // Both streams, in the order written: a change of stream hands on what was held first.
+    expect(pieces.map(([, d]) => d).join('')).toBe(each.out);
+    expect(new Set(pieces.map(([s]) => s))).toEqual(new Set([1, 2]));
+    expect(pieces.length).toBeLessThan(each.here.length);
+  });
+
   it('TERRARIUM_SAME_THREAD=0 sends every run to a worker', async () => {
     process.env.TERRARIUM_SAME_THREAD = '0';
     try {
