@@ -79,8 +79,8 @@ interface CachedDir {
   dropped: boolean;
 }
 
-/** Most directories the cache holds open (more only while walks use them). */
-const DIR_CACHE_MAX = 64;
+/** Most directories the cache holds open (more only while walks use them); `TERRARIUM_DIR_CACHE=0` turns it off (benchmarks, tests). */
+const DIR_CACHE_MAX = process.env.TERRARIUM_DIR_CACHE === '0' ? 0 : 64;
 /** By `${parent fd}/${name}`, least recently used first. */
 const dirCache = new Map<string, CachedDir>();
 
@@ -118,6 +118,10 @@ function cachedChild(dir: DirRef, name: string): DirRef | undefined {
 
 /** Keeps `next`, just opened as `name` of `dir`, in the cache; it then belongs to the cache. */
 function keepChild(dir: DirRef, name: string, next: DirRef): void {
+  if (DIR_CACHE_MAX === 0) {
+    if (!next.readOnly) next.readOnly = isReadOnlyFd(next.fd);
+    return;
+  }
   const st = hostCalls.fstat(next.fd);
   const c: CachedDir = { key: `${dir.fd}/${name}`, fd: next.fd, dev: st.dev, ino: st.ino, readOnly: inReadOnlySet(st), users: 1, dropped: false };
   const old = dirCache.get(c.key);
@@ -285,7 +289,7 @@ function openChildDir(dir: DirRef, name: string): DirRef | typeof SYMLINK {
     try {
       if (native) {
         keepChild(dir, name, next);
-        if (next.cached!.readOnly) next.readOnly = true;
+        if (next.cached?.readOnly === true) next.readOnly = true;
       } else if (!next.readOnly) next.readOnly = isReadOnlyFd(fd);
     } catch (err) {
       hostCalls.close(fd);
