@@ -43,6 +43,12 @@ function stdioType(fd: number): number {
   }
 }
 
+/** True when what goes to host fd `fd` is watched by nobody live: a file, or a device that is not a terminal. */
+function unwatched(fd: number): boolean {
+  const t = stdioType(fd);
+  return t === Filetype.regular_file || (t === Filetype.character_device && !tty.isatty(fd));
+}
+
 /** Resolves `--env` into the guest's exact environment. */
 function environment(a: RunArgs): [string, string][] {
   const env = new Map<string, string>();
@@ -160,7 +166,7 @@ export async function runInTerminal(r: TerminalRun): Promise<TerminalResult> {
     onStale: r.onStale,
     readOnlyDirs: r.readOnlyDirs,
     sameThread: true,
-    holdOutput: [1, 2].every((fd) => { const t = stdioType(fd); return t === Filetype.regular_file || (t === Filetype.character_device && !tty.isatty(fd)); }),
+    holdOutput: [unwatched(1), unwatched(2)],
     onOutput: (stream, data) => {
       bytesOut += data.length;
       if (brokenPipe) return;

@@ -69,10 +69,10 @@ export interface RunSpec {
    */
   sameThread?: boolean;
   /**
-   * A same-thread run's output is watched by nobody live (a file, /dev/null): it may be gathered
-   * for up to 20 ms into writes of up to 64 KiB (stdio.ts, DirectStdio).
+   * Per stream (stdout, stderr): a same-thread run's output that nobody watches live (a file,
+   * /dev/null) may be gathered for up to 20 ms into writes of up to 64 KiB (stdio.ts, DirectStdio).
    */
-  holdOutput?: boolean;
+  holdOutput?: readonly [stdout: boolean, stderr: boolean];
 }
 
 /** How a run ended. */

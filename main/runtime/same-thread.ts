@@ -104,7 +104,7 @@ export function startSameThread(spec: RunSpec, inWorker: (spec: RunSpec) => RunH
         delete (globalThis as Record<symbol, unknown>)[GUEST_KEY];
       }
     };
-    const stdio = new DirectStdio(output, spec.stdinFd, spec.holdOutput === true);
+    const stdio = new DirectStdio(output, spec.stdinFd, spec.holdOutput);
     try {
       runGuest(config, stdio, post, start);
       // What the guest wrote last is delivered whatever ended it (unless its reader is gone).

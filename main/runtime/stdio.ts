@@ -111,15 +111,17 @@ const HOLD_MS = 20;
  * valid only during the call); stdin, when there is one, is read straight from a host fd that
  * never blocks for long (a regular file, /dev/null).
  *
- * With `hold` (output nobody watches live: a file, /dev/null), small writes are gathered into one
- * of up to HOLD_BYTES, handed on when it is full, when the stream changes, at the first write more
- * than HOLD_MS after it began, before stdin is read, and at `flush` (the run's end): a million
- * 16-byte writes then cost a few hundred system calls. Without it every write is handed on at once.
+ * A stream in `hold` (output nobody watches live: a file, /dev/null) has its small writes gathered
+ * into one of up to HOLD_BYTES, handed on when it is full, before a write to the other stream, at
+ * the first write more than HOLD_MS after it began, before stdin is read, and at `flush` (the run's
+ * end): a million 16-byte writes then cost a few hundred system calls. Other writes are handed on
+ * at once, after whatever is held, so the order of everything handed on is the order written.
  */
 export class DirectStdio implements StdioPort {
   private readonly stdinFd: number | undefined;
   private readonly onOutput: (stream: 1 | 2, data: Uint8Array) => boolean;
   private readonly held: Uint8Array | undefined;
+  private readonly holds: readonly [boolean, boolean];
   private heldBytes = 0;
   private heldStream: 1 | 2 = 1;
   private heldSince = 0;
@@ -128,10 +130,11 @@ export class DirectStdio implements StdioPort {
    * `onOutput` returns false once nobody reads the output any more. Without `stdinFd` the guest's
    * stdin is empty.
    */
-  constructor(onOutput: (stream: 1 | 2, data: Uint8Array) => boolean, stdinFd?: number, hold = false) {
+  constructor(onOutput: (stream: 1 | 2, data: Uint8Array) => boolean, stdinFd?: number, hold: readonly [stdout: boolean, stderr: boolean] = [false, false]) {
     this.onOutput = onOutput;
     this.stdinFd = stdinFd;
-    this.held = hold ? new Uint8Array(HOLD_BYTES) : undefined;
+    this.holds = hold;
+    this.held = hold[0] || hold[1] ? new Uint8Array(HOLD_BYTES) : undefined;
   }
 
   read(bufs: Uint8Array[]): number {
@@ -155,7 +158,7 @@ export class DirectStdio implements StdioPort {
     if (len === 0) return true;
     const s = stream === 2 ? 2 : 1;
     const held = this.held;
-    if (held !== undefined && len <= HOLD_BYTES) {
+    if (held !== undefined && len <= HOLD_BYTES && this.holds[s - 1]) {
       if (this.heldBytes > 0 && (s !== this.heldStream || this.heldBytes + len > HOLD_BYTES || performance.now() - this.heldSince > HOLD_MS)) {
         if (!this.flush()) return false;
       }
@@ -171,14 +174,15 @@ export class DirectStdio implements StdioPort {
   }
 
   write(stream: number, bufs: Uint8Array[]): boolean {
-    if (this.held !== undefined) {
-      for (const b of bufs) if (!this.writeFrom(stream, b, 0, b.length)) return false;
+    const s = stream === 2 ? 2 : 1;
+    if (this.holds[s - 1]) {
+      for (const b of bufs) if (!this.writeFrom(s, b, 0, b.length)) return false;
       return true;
     }
     // One gathered write stays one piece.
     const parts = bufs.filter((b) => b.length > 0);
     if (parts.length === 0) return true;
-    return this.onOutput(stream === 2 ? 2 : 1, parts.length === 1 ? parts[0]! : Buffer.concat(parts));
+    return this.flush() && this.onOutput(s, parts.length === 1 ? parts[0]! : Buffer.concat(parts));
   }
 }
 

@@ -56,7 +56,7 @@ describe('choosing the thread', () => {
   it('held output (a file, /dev/null) arrives whole, in order, in fewer and larger pieces', async () => {
     const pieces: [number, string][] = [];
     const each = await run('stdio', ['pattern'], { stdinFd: devNull });
-    const held = await run('stdio', ['pattern'], { stdinFd: devNull, holdOutput: true, onOutput: (stream, data) => void pieces.push([stream, Buffer.from(data).toString('latin1')]) });
+    const held = await run('stdio', ['pattern'], { stdinFd: devNull, holdOutput: [true, true], onOutput: (stream, data) => void pieces.push([stream, Buffer.from(data).toString('latin1')]) });
     expect(held.outcome).toEqual({ kind: 'exit', code: 0 });
     // Both streams, in the order written: a change of stream hands on what was held first.
     expect(pieces.map(([, d]) => d).join('')).toBe(each.out);
