@@ -2,8 +2,9 @@
  * A run on the caller's own thread, for the `terrarium` command: a worker thread takes ~40 ms to
  * boot on a 2-core machine (as long as `node:wasi` takes for a whole hello run), and a CLI run that
  * needs nothing from its main thread meanwhile need not pay it. The guest then blocks this thread,
- * so it is chosen only when nothing must happen beside it: no ask folders (a question needs the
- * thread free to put it), and stdin either a host fd read directly or never read by the module.
+ * so it is chosen only when nothing must happen beside it: no question can come (a question needs
+ * the thread free to put it: only path functions and `fd_readdir` ask, through an ask folder), and
+ * stdin is either a host fd read directly or never read by the module.
  * Otherwise the run goes to a worker as usual (run.ts).
  *
  * The time limit and Ctrl+C stay: the guest runs inside `vm`'s watchdog (`timeout`,
@@ -32,10 +33,11 @@ const callGuest = new vm.Script('globalThis[Symbol.for("terrarium.sameThreadGues
  * variable `TERRARIUM_SAME_THREAD=0` turns it off (tests run both ways).
  */
 export function fitsSameThread(spec: RunSpec, module: WebAssembly.Module): boolean {
-  if (process.env.TERRARIUM_SAME_THREAD === '0') return false;
-  if (spec.backpressure !== undefined || spec.preopens.some((p) => p.ask)) return false;
-  if (spec.stdinFd !== undefined) return true;
-  return !WebAssembly.Module.imports(module).some((i) => i.name === 'fd_read' || i.name === 'poll_oneoff');
+  if (process.env.TERRARIUM_SAME_THREAD === '0' || spec.backpressure !== undefined) return false;
+  const names = WebAssembly.Module.imports(module).map((i) => i.name);
+  // An app run always has an ask folder (launcher/launch.ts); a module that cannot reach it never asks.
+  if (spec.preopens.some((p) => p.ask) && names.some((n) => n.startsWith('path_') || n === 'fd_readdir')) return false;
+  return spec.stdinFd !== undefined || !names.some((n) => n === 'fd_read' || n === 'poll_oneoff');
 }
 
 /**

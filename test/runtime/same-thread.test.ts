@@ -64,6 +64,16 @@ describe('choosing the thread', () => {
     expect(pieces.length).toBeLessThan(each.here.length);
   });
 
+  it('an ask folder keeps a run on this thread only when the module cannot reach it (no path function, no fd_readdir)', async () => {
+    const askRoot = { hostPath: repoRoot, guestPath: '/', readOnly: false, ask: true };
+    const unreachable = await run('proc', ['exit', '3'], { preopens: [askRoot] });
+    expect(unreachable.outcome).toEqual({ kind: 'exit', code: 3 });
+    expect(unreachable.here).toEqual([true]);
+    const reachable = await run('fd_basic', [], { preopens: [askRoot], stdinFd: devNull });
+    expect(reachable.here.length).toBeGreaterThan(0);
+    expect(reachable.here.every((h) => !h)).toBe(true);
+  });
+
   it('TERRARIUM_SAME_THREAD=0 sends every run to a worker', async () => {
     process.env.TERRARIUM_SAME_THREAD = '0';
     try {
