@@ -14,6 +14,8 @@ import { KOFFI_CACHE, prepareKoffi } from './scripts/koffi-binaries.ts';
 const FILES = [
   'out/**',
   'package.json',
+  // The bundled command of a checkout (scripts/bundle-cli.ts); the packaged app runs out/app.
+  '!out/cli{,/**/*}',
   '!out/**/*.map',
   '!out/app/main/web{,/**/*}',
   '!out/app/main/cli/ui-command.js',

@@ -7,6 +7,8 @@
  * (one process per mode per round, modes in turn) so a busy machine weighs on every mode alike;
  * medians over the rounds. Not a test.
  *
+ * `npm run bench` prints the same table after its own (lookupTable).
+ *
  *   npm run bench:lookup [-- --iterations 20000 --rounds 9]
  */
 import { spawnSync } from 'node:child_process';
@@ -19,11 +21,10 @@ function arg(name: string, fallback: number): number {
   return i === -1 ? fallback : Number(process.argv[i + 1]);
 }
 
-const ITERATIONS = arg('iterations', 20_000);
-const ROUNDS = arg('rounds', 9);
 const DEEP = 9;
 const MODES: [string, Record<string, string>][] = [
-  ['native (openat, statx/fstatat)', { TERRARIUM_HOST_CALLS: 'native' }],
+  ['native, directory cache (fstatat check)', { TERRARIUM_HOST_CALLS: 'native' }],
+  ['native, no cache (openat, statx/fstatat)', { TERRARIUM_HOST_CALLS: 'native', TERRARIUM_DIR_CACHE: '0' }],
   ...(process.platform === 'linux' ? [['portable (/proc/self/fd)', { TERRARIUM_HOST_CALLS: 'portable' }] as [string, Record<string, string>]] : []),
   ['portable (by path, checked)', { TERRARIUM_RESOLVER: 'portable' }],
 ];
@@ -34,7 +35,7 @@ function median(xs: number[]): number {
 }
 
 /** In a child process: µs per resolve() at depth 1 and at DEEP (one round). */
-async function child(root: string): Promise<void> {
+async function child(root: string, ITERATIONS: number): Promise<void> {
   const pr = await import('../main/runtime/path-resolve.ts');
   const { hostCalls } = await import('../main/runtime/host-calls/index.ts');
   const fd = fs.openSync(root, fs.constants.O_RDONLY);
@@ -51,7 +52,15 @@ async function child(root: string): Promise<void> {
   process.stdout.write(JSON.stringify({ mode: pr.resolverMode(), shallow: time('file'), deep: time(deep) }));
 }
 
-function main(): void {
+const SELF = new URL(import.meta.url).pathname;
+
+/**
+ * Measures every mode (`rounds` interleaved rounds of `iterations` resolves per depth) and returns
+ * the table as Markdown.
+ */
+export function lookupTable(iterations = 20_000, rounds = 9): string {
+  const ITERATIONS = iterations;
+  const ROUNDS = rounds;
   const root = fs.mkdtempSync(path.join(fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), 'terrarium-lookup-'));
   try {
     let dir = root;
@@ -65,8 +74,8 @@ function main(): void {
     const rounds: Round[][] = MODES.map(() => []);
     for (let r = 0; r < ROUNDS; r++) {
       MODES.forEach(([name, env], i) => {
-        const out = spawnSync(process.execPath, [process.argv[1]!, '--child', root, ...process.argv.slice(2)], {
-          env: { ...process.env, TERRARIUM_HOST_CALLS: '', TERRARIUM_RESOLVER: '', ...env },
+        const out = spawnSync(process.execPath, [SELF, '--child', root, String(ITERATIONS)], {
+          env: { ...process.env, TERRARIUM_HOST_CALLS: '', TERRARIUM_RESOLVER: '', TERRARIUM_DIR_CACHE: '', ...env },
           encoding: 'utf8',
         });
         if (out.status !== 0) throw new Error(`${name}: ${out.stderr}`);
@@ -80,7 +89,7 @@ function main(): void {
       const perComponent = median(rs.map((x) => (x.deep - x.shallow) / (DEEP - 1)));
       return `| ${name} | ${rs[0]!.mode} | ${perComponent.toFixed(2)} | ${shallow.toFixed(2)} | ${deep.toFixed(2)} |`;
     });
-    process.stdout.write([
+    return [
       `Per-component lookup, ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.versions.node}, ` +
         `${ITERATIONS} resolves per depth, ${ROUNDS} interleaved rounds (medians), tree on ${path.dirname(root)}:`,
       '',
@@ -88,12 +97,14 @@ function main(): void {
       '|---|---|--:|--:|--:|',
       ...rows,
       '',
-    ].join('\n'));
+    ].join('\n');
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }
 }
 
-const c = process.argv.indexOf('--child');
-if (c === -1) main();
-else await child(process.argv[c + 1]!);
+if (import.meta.main) {
+  const c = process.argv.indexOf('--child');
+  if (c === -1) process.stdout.write(lookupTable(arg('iterations', 20_000), arg('rounds', 9)));
+  else await child(process.argv[c + 1]!, Number(process.argv[c + 2]));
+}

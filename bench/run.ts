@@ -3,6 +3,7 @@
 // of medians and ratios to stdout and writes them to bench/.work/results.md. Progress goes to stderr.
 // With `--load both` (the default) everything runs twice: on the machine as it is, then with a
 // second CPU-bound process running, so a design that needs two busy threads shows it.
+import { lookupTable } from './lookup.ts';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -162,8 +163,14 @@ function main(): void {
     },
     sections,
   );
-  writeFileSync(join(paths.work, 'results.md'), markdown);
-  process.stdout.write(markdown);
+  // The resolver's cost per path component (issue 11), beside the walk it explains.
+  let lookup = '';
+  if (selected.some((b) => b.name === 'walk')) {
+    process.stderr.write('lookup: µs per path component…\n');
+    lookup = `\n${lookupTable(o.quick ? 2000 : 10_000, o.runs)}`;
+  }
+  writeFileSync(join(paths.work, 'results.md'), markdown + lookup);
+  process.stdout.write(markdown + lookup);
 }
 
 try {

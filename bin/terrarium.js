@@ -1,15 +1,32 @@
 #!/usr/bin/env node
 // Entry point of the `terrarium` command. Terrarium runs on Node 24 (the version Electron 45
 // embeds), which the project pins as a dev dependency; an older `node` on PATH hands over to it.
-// On Node 24 it turns the compile cache on before any TypeScript loads (main/compile-cache.js).
+// On Node 24 it turns the compile cache on before any TypeScript loads (main/compile-cache.js),
+// then runs the bundled command (out/cli/, made by `npm run build`: no type stripping at start-up)
+// when it is newer than every source it was made from, and main/cli.ts otherwise.
 import { spawnSync } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+
+/** True when out/cli/ exists and no source it was bundled from has changed (or gone) since. */
+function bundleIsFresh() {
+  const root = fileURLToPath(new URL('../', import.meta.url));
+  try {
+    const built = statSync(`${root}out/cli/sources.json`).mtimeMs;
+    /** @type {{ sources: string[] }} */
+    const { sources } = JSON.parse(readFileSync(`${root}out/cli/sources.json`, 'utf8'));
+    for (const s of sources) if (statSync(root + s).mtimeMs > built) return false;
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const major = Number(process.versions.node.split('.')[0]);
 if (major >= 24) {
   const { enableCompileCache } = await import('../main/compile-cache.js');
   enableCompileCache();
-  await import('../main/cli.ts');
+  await import(bundleIsFresh() ? '../out/cli/cli.js' : '../main/cli.ts');
 } else {
   const pinned = fileURLToPath(new URL('../node_modules/node/bin/node', import.meta.url));
   const self = fileURLToPath(import.meta.url);

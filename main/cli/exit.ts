@@ -21,20 +21,46 @@ function drained(stream: NodeJS.WriteStream): Promise<void> {
   });
 }
 
+/** The streams the command has used (Node makes `process.stdout`/`stderr` at their first use). */
+const used: NodeJS.WriteStream[] = [];
+
+function allowEarlyCloseOf(stream: NodeJS.WriteStream): void {
+  used.push(stream);
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
+  });
+}
+
 /**
  * Lets a reader close stdout or stderr early (`terrarium audit APP | head`): what is left has
  * nowhere to go, which is no error of the command. Any other write error still is one.
+ *
+ * Each stream gets this at its first use, not before: making `process.stdout` for a pipe costs a
+ * start-up ~10 ms (more on a busy machine), and `terrarium run` writes the app's output straight to
+ * fds 1 and 2, so it usually never makes either stream.
  */
 export function allowEarlyClose(): void {
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
+  for (const name of ['stdout', 'stderr'] as const) {
+    const node = Object.getOwnPropertyDescriptor(process, name);
+    if (node?.get === undefined || !node.configurable) {
+      allowEarlyCloseOf(process[name]);
+      continue;
+    }
+    Object.defineProperty(process, name, {
+      configurable: true,
+      enumerable: node.enumerable,
+      get() {
+        const stream = node.get!.call(process) as NodeJS.WriteStream;
+        Object.defineProperty(process, name, { configurable: true, enumerable: node.enumerable, get: () => stream });
+        allowEarlyCloseOf(stream);
+        return stream;
+      },
     });
   }
 }
 
-/** Exits with `code` once stdout and stderr are fully written. */
+/** Exits with `code` once stdout and stderr (those used) are fully written. */
 export async function exitWhenWritten(code: number): Promise<never> {
-  await Promise.all([drained(process.stdout), drained(process.stderr)]);
+  await Promise.all(used.map(drained));
   process.exit(code);
 }

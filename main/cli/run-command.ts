@@ -45,6 +45,12 @@ function stdioType(fd: number): number {
   }
 }
 
+/** True when what goes to host fd `fd` is watched by nobody live: a file, or a device that is not a terminal. */
+function unwatched(fd: number): boolean {
+  const t = stdioType(fd);
+  return t === Filetype.regular_file || (t === Filetype.character_device && !tty.isatty(fd));
+}
+
 /** Resolves `--env` into the guest's exact environment. */
 function environment(a: RunArgs): [string, string][] {
   const env = new Map<string, string>();
@@ -143,7 +149,9 @@ export interface TerminalResult {
  * it has ended and all its output is written.
  */
 export async function runInTerminal(r: TerminalRun): Promise<TerminalResult> {
-  const stdinIsFile = stdioType(0) === Filetype.regular_file;
+  // A file, or a device that is not a terminal (/dev/null), is read straight from fd 0 by the guest.
+  const stdinType = stdioType(0);
+  const stdinIsFile = stdinType === Filetype.regular_file || (stdinType === Filetype.character_device && !tty.isatty(0));
   let brokenPipe = false;
   let bytesOut = 0;
   const log = hostLog(dataHome(), `run ${r.args[0] ?? ''}`);
@@ -159,6 +167,8 @@ export async function runInTerminal(r: TerminalRun): Promise<TerminalResult> {
     onAsk: r.onAsk,
     onStale: r.onStale,
     readOnlyDirs: r.readOnlyDirs,
+    sameThread: true,
+    holdOutput: [unwatched(1), unwatched(2)],
     onOutput: (stream, data) => {
       bytesOut += data.length;
       if (brokenPipe) return;

@@ -19,7 +19,8 @@ export function cutNote(n: number): string {
   return `…(${n} character${n === 1 ? '' : 's'} cut)…`;
 }
 
-const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+// Made at first use: building a segmenter takes ~10 ms, which every CLI start would pay.
+let graphemes: Intl.Segmenter | undefined;
 
 /**
  * `s` as shown (each character through `show`), cut in the middle to at most `max` UTF-16 units
@@ -28,7 +29,7 @@ const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
  * result is the note's, which the text therefore cannot fake.
  */
 function shortened(s: string, max: number, show: (c: string) => string): string {
-  const shown = Array.from(graphemes.segment(s), ({ segment }) => show(segment).replaceAll('…', '\\u{2026}'));
+  const shown = Array.from((graphemes ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' })).segment(s), ({ segment }) => show(segment).replaceAll('…', '\\u{2026}'));
   const whole = shown.join('');
   if (whole.length <= max) return whole;
   let noteLength = cutNote(shown.length).length;

@@ -1,7 +1,7 @@
 import type { FdTable } from './fd-table.ts';
 import type { GuestMemory } from './memory.ts';
 import type { Asker } from './ask.ts';
-import type { GuestStdio } from './stdio.ts';
+import type { StdioPort } from './stdio.ts';
 import type { PREVIEW1_SIGNATURES, Preview1Name } from '../wasm/preview1.ts';
 
 /** The JavaScript type a core-wasm value type arrives as: i32 as a number, i64 as a BigInt. */
@@ -40,7 +40,7 @@ export interface WasiContext {
   args: Uint8Array[];
   /** `NAME=VALUE` strings, each encoded as UTF-8 with its terminating NUL. */
   env: Uint8Array[];
-  stdio: GuestStdio;
+  stdio: StdioPort;
   /** Ask mode's questioner, when the run has an ask root. */
   asker?: Asker;
 }

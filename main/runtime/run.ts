@@ -11,6 +11,7 @@ import { createLoadGuard, terminateWhenSafe } from './host-calls/load-guard.ts';
 import { createVerdict } from './host-calls/verdict.ts';
 import { Ring, createRing } from './ring.ts';
 import { RecordReader } from './stdio.ts';
+import { startSameThread } from './same-thread.ts';
 import type { Preopen, WorkerConfig, WorkerMessage } from './worker-protocol.ts';
 
 export type { Preopen } from './worker-protocol.ts';
@@ -62,6 +63,16 @@ export interface RunSpec {
    * read-only preopens' own (e.g. a read-only grant left out as stale: wherever its folder went).
    */
   readOnlyDirs?: readonly string[];
+  /**
+   * Run on the caller's thread when nothing needs it free meanwhile (same-thread.ts): the CLI, which
+   * then skips a worker's boot. A run that does not fit goes to a worker anyway.
+   */
+  sameThread?: boolean;
+  /**
+   * Per stream (stdout, stderr): a same-thread run's output that nobody watches live (a file,
+   * /dev/null) may be gathered for up to 20 ms into writes of up to 64 KiB (stdio.ts, DirectStdio).
+   */
+  holdOutput?: readonly [stdout: boolean, stderr: boolean];
 }
 
 /** How a run ended. */
@@ -103,6 +114,7 @@ const hostCallsVerdict = createVerdict();
 
 /** Starts `spec` in a new worker thread. */
 export function startRun(spec: RunSpec): RunHandle {
+  if (spec.sameThread) return startSameThread(spec, (s) => startRun({ ...s, sameThread: false }));
   const stdinBufs = createRing(STDIN_RING);
   const outBufs = createRing(OUTPUT_RING);
   const stdin = new Ring(stdinBufs);

@@ -10,8 +10,20 @@ import type { Ring } from './ring.ts';
 /** Largest payload of one output record. */
 export const MAX_RECORD = 64 * 1024;
 
+/** The guest's fds 0-2 as the host functions see them (fd.ts, poll.ts). */
+export interface StdioPort {
+  /** Reads into `bufs`, blocking until at least one byte or end of input; 0 = end of input. */
+  read(bufs: Uint8Array[]): number;
+  /** True when stdin has data or has ended, waiting at most `timeoutMs`. */
+  waitReadable(timeoutMs: number): boolean;
+  /** Writes guest bytes `mem[ptr, ptr+len)` (already bounds-checked) to stream 1 or 2; false once nobody reads. */
+  writeFrom(stream: number, mem: Uint8Array, ptr: number, len: number): boolean;
+  /** Writes the concatenation of `bufs` to stream 1 or 2; false once nobody reads. */
+  write(stream: number, bufs: Uint8Array[]): boolean;
+}
+
 /** Worker-side stdio endpoints. */
-export class GuestStdio {
+export class GuestStdio implements StdioPort {
   private readonly stdin: Ring;
   private readonly out: Ring;
   private readonly stdinFd: number | undefined;
@@ -87,6 +99,90 @@ export class GuestStdio {
     h[3] = (size >>> 16) & 0xff;
     parts.unshift(h);
     return this.out.writeAll(parts, size + 4);
+  }
+}
+
+/** Most output a same-thread run holds before handing it on, and for how long (ms) at most. */
+const HOLD_BYTES = 64 * 1024;
+const HOLD_MS = 20;
+
+/**
+ * Stdio of a run on the caller's own thread (same-thread.ts): writes go to `onOutput` (`data` is
+ * valid only during the call); stdin, when there is one, is read straight from a host fd that
+ * never blocks for long (a regular file, /dev/null).
+ *
+ * A stream in `hold` (output nobody watches live: a file, /dev/null) has its small writes gathered
+ * into one of up to HOLD_BYTES, handed on when it is full, before a write to the other stream, at
+ * the first write more than HOLD_MS after it began, before stdin is read, and at `flush` (the run's
+ * end): a million 16-byte writes then cost a few hundred system calls. Other writes are handed on
+ * at once, after whatever is held, so the order of everything handed on is the order written.
+ */
+export class DirectStdio implements StdioPort {
+  private readonly stdinFd: number | undefined;
+  private readonly onOutput: (stream: 1 | 2, data: Uint8Array) => boolean;
+  private readonly held: Uint8Array | undefined;
+  private readonly holds: readonly [boolean, boolean];
+  private heldBytes = 0;
+  private heldStream: 1 | 2 = 1;
+  private heldSince = 0;
+
+  /**
+   * `onOutput` returns false once nobody reads the output any more. Without `stdinFd` the guest's
+   * stdin is empty.
+   */
+  constructor(onOutput: (stream: 1 | 2, data: Uint8Array) => boolean, stdinFd?: number, hold: readonly [stdout: boolean, stderr: boolean] = [false, false]) {
+    this.onOutput = onOutput;
+    this.stdinFd = stdinFd;
+    this.holds = hold;
+    this.held = hold[0] || hold[1] ? new Uint8Array(HOLD_BYTES) : undefined;
+  }
+
+  read(bufs: Uint8Array[]): number {
+    if (!this.flush()) return 0;
+    return this.stdinFd === undefined ? 0 : fs.readvSync(this.stdinFd, bufs);
+  }
+
+  waitReadable(): boolean {
+    return true;
+  }
+
+  /** Hands on what is held; false once nobody reads the output any more. */
+  flush(): boolean {
+    if (this.heldBytes === 0) return true;
+    const n = this.heldBytes;
+    this.heldBytes = 0;
+    return this.onOutput(this.heldStream, this.held!.subarray(0, n));
+  }
+
+  writeFrom(stream: number, mem: Uint8Array, ptr: number, len: number): boolean {
+    if (len === 0) return true;
+    const s = stream === 2 ? 2 : 1;
+    const held = this.held;
+    if (held !== undefined && len <= HOLD_BYTES && this.holds[s - 1]) {
+      if (this.heldBytes > 0 && (s !== this.heldStream || this.heldBytes + len > HOLD_BYTES || performance.now() - this.heldSince > HOLD_MS)) {
+        if (!this.flush()) return false;
+      }
+      if (this.heldBytes === 0) {
+        this.heldStream = s;
+        this.heldSince = performance.now();
+      }
+      held.set(mem.subarray(ptr, ptr + len), this.heldBytes);
+      this.heldBytes += len;
+      return true;
+    }
+    return this.flush() && this.onOutput(s, mem.subarray(ptr, ptr + len));
+  }
+
+  write(stream: number, bufs: Uint8Array[]): boolean {
+    const s = stream === 2 ? 2 : 1;
+    if (this.holds[s - 1]) {
+      for (const b of bufs) if (!this.writeFrom(s, b, 0, b.length)) return false;
+      return true;
+    }
+    // One gathered write stays one piece.
+    const parts = bufs.filter((b) => b.length > 0);
+    if (parts.length === 0) return true;
+    return this.flush() && this.onOutput(s, parts.length === 1 ? parts[0]! : Buffer.concat(parts));
   }
 }
 

@@ -1,0 +1,156 @@
+/**
+ * A run on the caller's own thread, for the `terrarium` command: a worker thread takes ~40 ms to
+ * boot on a 2-core machine (as long as `node:wasi` takes for a whole hello run), and a CLI run that
+ * needs nothing from its main thread meanwhile need not pay it. The guest then blocks this thread,
+ * so it is chosen only when nothing must happen beside it: no question can come (a question needs
+ * the thread free to put it: only path functions and `fd_readdir` ask, through an ask folder), and
+ * stdin is either a host fd read directly or never read by the module.
+ * Otherwise the run goes to a worker as usual (run.ts).
+ *
+ * The time limit and Ctrl+C stay: the guest runs inside `vm`'s watchdog (`timeout`,
+ * `breakOnSigint`), which stops JavaScript and WebAssembly alike, also in a sleep (`Atomics.wait`
+ * wakes for it). Output goes to `onOutput` at each write, in order; a consumer that cancels the run
+ * (its reader gone) ends the guest at its next write.
+ */
+import vm from 'node:vm';
+import { Filetype } from './abi.ts';
+import { ProcExit } from './errors.ts';
+import { createLedger } from './host-calls/fd-ledger.ts';
+import { createLoadGuard } from './host-calls/load-guard.ts';
+import { identityKey } from './pinned-folder.ts';
+import { createRing } from './ring.ts';
+import type { RunHandle, RunOutcome, RunSpec } from './run.ts';
+import { DirectStdio } from './stdio.ts';
+import type { WorkerConfig, WorkerMessage } from './worker-protocol.ts';
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const GUEST_KEY = Symbol.for('terrarium.sameThreadGuest');
+/** Calls the function stored under GUEST_KEY: the code `vm` runs, and may stop. */
+const callGuest = new vm.Script('globalThis[Symbol.for("terrarium.sameThreadGuest")]()', { filename: 'terrarium:guest' });
+
+/**
+ * True when `module` may run on the caller's thread under `spec` (see above). The environment
+ * variable `TERRARIUM_SAME_THREAD=0` turns it off (tests run both ways).
+ */
+export function fitsSameThread(spec: RunSpec, module: WebAssembly.Module): boolean {
+  if (process.env.TERRARIUM_SAME_THREAD === '0' || spec.backpressure !== undefined) return false;
+  const names = WebAssembly.Module.imports(module).map((i) => i.name);
+  // An app run always has an ask folder (launcher/launch.ts); a module that cannot reach it never asks.
+  if (spec.preopens.some((p) => p.ask) && names.some((n) => n.startsWith('path_') || n === 'fd_readdir')) return false;
+  return spec.stdinFd !== undefined || !names.some((n) => n === 'fd_read' || n === 'poll_oneoff');
+}
+
+/**
+ * Starts `spec` on this thread once its module is compiled when it fits (fitsSameThread), and
+ * through `inWorker` otherwise; the handle is the same either way.
+ */
+export function startSameThread(spec: RunSpec, inWorker: (spec: RunSpec) => RunHandle): RunHandle {
+  let target: RunHandle | undefined;
+  let cancelled = false;
+  let stopped: RunOutcome | undefined;
+  const revoked = new SharedArrayBuffer(4 * Math.max(1, spec.preopens.length));
+  const pending: ((h: RunHandle) => void)[] = [];
+  const later = (op: (h: RunHandle) => void): void => {
+    if (target) op(target);
+    else pending.push(op);
+  };
+
+  // The guest's modules load while the module compiles (a window that never runs here never loads them).
+  const guest = import('./guest.ts');
+  const runHere = (module: WebAssembly.Module, runGuest: typeof import('./guest.ts').runGuest): RunOutcome => {
+    const config: WorkerConfig = {
+      module,
+      args: spec.args,
+      env: spec.env.map(([k, v]) => `${k}=${v}`),
+      preopens: spec.preopens,
+      stdioTypes: spec.stdioTypes ?? [Filetype.character_device, Filetype.character_device, Filetype.character_device],
+      stdin: createRing(0),
+      output: createRing(0),
+      memoryMaxBytes: spec.memoryMaxBytes,
+      stdinFd: spec.stdinFd,
+      revoked,
+      readOnlyDirs: [
+        ...spec.preopens.flatMap((p) => (p.readOnly && p.pin ? [identityKey(p.pin.dev, p.pin.ino)] : [])),
+        ...(spec.readOnlyDirs ?? []),
+      ],
+      nativeFds: createLedger(),
+      hostCallsGuard: createLoadGuard(),
+    };
+    let outcome: RunOutcome = { kind: 'crash', message: 'the run ended without an outcome' };
+    const post = (m: WorkerMessage): void => {
+      if (m.type === 'log') spec.onLog?.(m.message, m.detail);
+      else if (m.type === 'stale') {
+        const p = spec.preopens[m.index]!;
+        if (spec.onStale) spec.onStale(p, m.reason);
+        else spec.onLog?.(`the folder ${p.hostPath} (seen as ${p.guestPath}) was left out: ${m.reason}`);
+      } else if (m.type === 'exit') outcome = { kind: 'exit', code: m.code };
+      else if (m.type === 'trap') outcome = { kind: 'trap', message: m.message, memoryAtCap: m.memoryAtCap };
+    };
+    const output = (stream: 1 | 2, data: Uint8Array): boolean => {
+      if (cancelled) throw new ProcExit(0); // unwinds the guest; the outcome says cancelled
+      spec.onOutput(stream, data);
+      if (cancelled) throw new ProcExit(0);
+      return true;
+    };
+    const timeout = spec.timeoutMs === undefined ? undefined : Math.max(1, Math.min(Math.ceil(spec.timeoutMs), MAX_TIMER_MS));
+    const start = (guestStart: () => void): void => {
+      (globalThis as Record<symbol, unknown>)[GUEST_KEY] = guestStart;
+      try {
+        callGuest.runInThisContext({ timeout, breakOnSigint: true });
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') stopped = { kind: 'timeout' };
+        else if (code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED') stopped = { kind: 'cancelled' };
+        throw err;
+      } finally {
+        delete (globalThis as Record<symbol, unknown>)[GUEST_KEY];
+      }
+    };
+    const stdio = new DirectStdio(output, spec.stdinFd, spec.holdOutput);
+    try {
+      runGuest(config, stdio, post, start);
+      // What the guest wrote last is delivered whatever ended it (unless its reader is gone).
+      if (!cancelled) stdio.flush();
+    } catch (err) {
+      if (err instanceof ProcExit && cancelled) return { kind: 'cancelled' };
+      return { kind: 'crash', message: err instanceof Error ? err.message : String(err) };
+    }
+    if (cancelled) return { kind: 'cancelled' };
+    return stopped ?? outcome;
+  };
+
+  const done = Promise.all([spec.module, guest]).then(
+    ([module, { runGuest }]): RunOutcome | Promise<RunOutcome> => {
+      if (cancelled) return { kind: 'cancelled' };
+      if (!fitsSameThread(spec, module)) {
+        target = inWorker({ ...spec, module });
+        for (const op of pending.splice(0)) op(target);
+        return target.done;
+      }
+      return runHere(module, runGuest);
+    },
+    (err: unknown): RunOutcome => ({ kind: 'load-error', message: err instanceof Error ? err.message : String(err) }),
+  );
+
+  return {
+    done,
+    writeStdin(data) {
+      if (target) return target.writeStdin(data);
+      return new Promise((resolve) => later((h) => void h.writeStdin(data).then(resolve)));
+    },
+    endStdin() {
+      later((h) => h.endStdin());
+    },
+    cancel() {
+      cancelled = true;
+      target?.cancel();
+    },
+    revoke(index) {
+      if (index >= 0 && index < spec.preopens.length) Atomics.store(new Int32Array(revoked), index, 1);
+      later((h) => h.revoke(index));
+    },
+    forgetAnswers(covers) {
+      later((h) => h.forgetAnswers(covers));
+    },
+  };
+}

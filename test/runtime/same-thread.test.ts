@@ -1,0 +1,137 @@
+/**
+ * A run on the caller's own thread (main/runtime/same-thread.ts): chosen only when it fits, and
+ * then still bounded by the time limit, stopped by Ctrl+C and by its reader going away, with
+ * every byte of its output delivered.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadCommand } from '../../main/runtime/load.ts';
+import { type RunOutcome, type RunSpec, startRun } from '../../main/runtime/run.ts';
+import { fixture, repoRoot } from '../helpers/paths.ts';
+import { runCli } from '../helpers/cli.ts';
+
+const devNull = fs.openSync('/dev/null', 'r');
+afterAll(() => fs.closeSync(devNull));
+
+/** Runs fixture `name` with `args` through startRun({ sameThread: true }); records where output was written from. */
+async function run(name: string, args: string[], more: Partial<RunSpec> = {}): Promise<{ outcome: RunOutcome; out: string; here: boolean[] }> {
+  const module = loadCommand(fs.readFileSync(fixture(name)));
+  let out = '';
+  const here: boolean[] = [];
+  const handle = startRun({
+    module, args: [name, ...args], env: [], preopens: [], sameThread: true,
+    onOutput: (_stream, data) => {
+      out += Buffer.from(data).toString('latin1');
+      // On this thread the guest's write is still on the stack, inside vm's watchdog script.
+      const limit = Error.stackTraceLimit;
+      Error.stackTraceLimit = Infinity;
+      here.push(new Error().stack!.includes('terrarium:guest'));
+      Error.stackTraceLimit = limit;
+    },
+    ...more,
+  });
+  const outcome = await handle.done;
+  return { outcome, out, here };
+}
+
+describe('choosing the thread', () => {
+  it('runs a module that never reads stdin on this thread', async () => {
+    const r = await run('proc', ['exit', '3']);
+    expect(r.outcome).toEqual({ kind: 'exit', code: 3 });
+    expect(r.out).toBe('exiting 3\n');
+    expect(r.here).toEqual([true]);
+  });
+
+  it('runs a module that reads stdin on this thread only when stdin is a host fd', async () => {
+    const ring = await run('stdio', ['pattern']);
+    expect(ring.outcome).toEqual({ kind: 'exit', code: 0 });
+    expect(ring.here.length).toBeGreaterThan(0);
+    expect(ring.here.every((h) => !h)).toBe(true);
+    const direct = await run('stdio', ['pattern'], { stdinFd: devNull });
+    expect(direct.outcome).toEqual({ kind: 'exit', code: 0 });
+    expect(direct.out).toBe(ring.out);
+    expect(direct.here.every((h) => h)).toBe(true);
+  });
+
+  it('held output (a file, /dev/null) arrives whole, in order, in fewer and larger pieces', async () => {
+    const pieces: [number, string][] = [];
+    const each = await run('stdio', ['pattern'], { stdinFd: devNull });
+    const held = await run('stdio', ['pattern'], { stdinFd: devNull, holdOutput: [true, true], onOutput: (stream, data) => void pieces.push([stream, Buffer.from(data).toString('latin1')]) });
+    expect(held.outcome).toEqual({ kind: 'exit', code: 0 });
+    // Both streams, in the order written: a change of stream hands on what was held first.
+    expect(pieces.map(([, d]) => d).join('')).toBe(each.out);
+    expect(new Set(pieces.map(([s]) => s))).toEqual(new Set([1, 2]));
+    expect(pieces.length).toBeLessThan(each.here.length);
+  });
+
+  it('an ask folder keeps a run on this thread only when the module cannot reach it (no path function, no fd_readdir)', async () => {
+    const askRoot = { hostPath: repoRoot, guestPath: '/', readOnly: false, ask: true };
+    const unreachable = await run('proc', ['exit', '3'], { preopens: [askRoot] });
+    expect(unreachable.outcome).toEqual({ kind: 'exit', code: 3 });
+    expect(unreachable.here).toEqual([true]);
+    const reachable = await run('fd_basic', [], { preopens: [askRoot], stdinFd: devNull });
+    expect(reachable.here.length).toBeGreaterThan(0);
+    expect(reachable.here.every((h) => !h)).toBe(true);
+  });
+
+  it('TERRARIUM_SAME_THREAD=0 sends every run to a worker', async () => {
+    process.env.TERRARIUM_SAME_THREAD = '0';
+    try {
+      const r = await run('proc', ['exit', '3']);
+      expect(r.outcome).toEqual({ kind: 'exit', code: 3 });
+      expect(r.here).toEqual([false]);
+    } finally {
+      delete process.env.TERRARIUM_SAME_THREAD;
+    }
+  });
+});
+
+describe('stopping a run on this thread', () => {
+  it.each(['busy', 'sleep'])('the time limit stops a guest that is %s', async (mode) => {
+    const started = performance.now();
+    const r = await run('spin', [mode], { stdinFd: devNull, timeoutMs: 300 });
+    expect(r.outcome).toEqual({ kind: 'timeout' });
+    expect(r.out).toBe(`spinning ${mode}\n`);
+    expect(r.here).toEqual([true]);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(300);
+  });
+
+  it('a consumer that cancels (its reader gone) ends the guest at its next write', async () => {
+    const module = loadCommand(fs.readFileSync(fixture('e2e_flood')));
+    let writes = 0;
+    const handle = startRun({
+      module, args: ['e2e_flood', '100'], env: [], preopens: [], sameThread: true,
+      onOutput: () => {
+        writes++;
+        handle.cancel();
+      },
+    });
+    expect(await handle.done).toEqual({ kind: 'cancelled' });
+    expect(writes).toBe(1);
+  });
+
+  it('Ctrl+C (SIGINT) stops the command: exit 130 and one line on stderr', async () => {
+    const child = spawn(process.execPath, ['main/cli.ts', 'run', fixture('spin'), '--', 'busy'], { cwd: repoRoot, stdio: [devNull, 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stderr!.on('data', (b: Buffer) => (err += b.toString()));
+    const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    await new Promise<void>((resolve) => child.stdout!.on('data', (b: Buffer) => {
+      out += b.toString();
+      if (out.includes('\n')) resolve();
+    }));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    clearTimeout(killer);
+    expect({ code, out, err }).toEqual({ code: 130, out: 'spinning busy\n', err: 'terrarium: interrupted\n' });
+  });
+});
+
+it('a flood through a pipe arrives whole', async () => {
+  const r = await runCli(['run', fixture('e2e_flood'), '--', '8'], { stdinFd: devNull });
+  expect(r.code).toBe(0);
+  const text = r.stdout.toString('latin1');
+  expect(text.endsWith(`FLOOD-DONE ${8 * 1024 * 1024}\n`)).toBe(true);
+  expect(r.stdout.length).toBe(8 * 1024 * 1024 + `FLOOD-DONE ${8 * 1024 * 1024}\n`.length);
+});
