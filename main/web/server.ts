@@ -2,6 +2,7 @@
  * Web mode (DESIGN §2): the built renderer and the same API over a WebSocket, on 127.0.0.1 only,
  * guarded by a random per-launch token, the Origin and the Host header (against DNS rebinding).
  * It exists so the real renderer and the real core can be driven together in a real browser.
+ * Messages are text frames, or binary frames when they carry bytes (preload/wire.ts).
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -91,10 +92,11 @@ export async function startWebServer(api: Api, staticDir: string, port = 0): Pro
       clients.add(ws);
       ws.on('close', () => clients.delete(ws));
       ws.on('message', (raw, isBinary) => {
-        if (isBinary) return;
         let msg: WireRequest;
         try {
-          msg = decode(raw.toString('utf8')) as WireRequest;
+          // Binary frames carry byte arrays (a dropped module), text frames the rest (preload/wire.ts).
+          const data = Array.isArray(raw) ? Buffer.concat(raw) : Buffer.isBuffer(raw) ? raw : Buffer.from(raw);
+          msg = decode(isBinary ? data : data.toString('utf8')) as WireRequest;
         } catch {
           return;
         }
@@ -115,8 +117,8 @@ export async function startWebServer(api: Api, staticDir: string, port = 0): Pro
     for (const f of w) f();
   };
   const unsubscribe = api.onEvent((name, payload) => {
-    const text = encode({ event: name, payload });
-    for (const c of clients) if (c.readyState === c.OPEN) c.send(text, release);
+    const frame = encode({ event: name, payload });
+    for (const c of clients) if (c.readyState === c.OPEN) c.send(frame, release);
   });
   api.setOutputGate(() => (congested() ? new Promise<void>((r) => waiters.push(r)) : undefined));
 

@@ -9,11 +9,19 @@ import { type WireMessage, decode, encode } from '../../preload/wire.ts';
 export function connectWeb(): Promise<TerrariumApi> {
   const token = new URLSearchParams(location.hash.slice(1)).get('token') ?? '';
   const ws = new WebSocket(`ws://${location.host}/api?token=${encodeURIComponent(token)}`);
+  // Output arrives in binary frames (preload/wire.ts): as ArrayBuffers, decoded without copies.
+  ws.binaryType = 'arraybuffer';
   let nextId = 1;
   const pending = new Map<number, (r: Result<unknown>) => void>();
   const listeners = new Map<string, Set<(p: unknown) => void>>();
   ws.addEventListener('message', (e) => {
-    const msg = decode(String(e.data)) as WireMessage;
+    let msg: WireMessage;
+    try {
+      msg = decode(typeof e.data === 'string' ? e.data : (e.data as ArrayBuffer)) as WireMessage;
+    } catch (err) {
+      console.error('terrarium: a message from main could not be read', err);
+      return;
+    }
     if ('id' in msg) {
       pending.get(msg.id)?.(msg.result as Result<unknown>);
       pending.delete(msg.id);
