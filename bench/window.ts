@@ -8,7 +8,7 @@
  *   of the next runs), for a small app (bench/programs/hello.wasm) and for flite (`-lv`);
  * - window throughput: test/fixtures/e2e_flood.wasm's 100 MiB, from the Run click to its final
  *   marker on screen, and how long clicks take to be handled during the flood.
- * Needs `npm run build` first. Options: --warm N (runs, default 5), --skip-flood, --trace (where a
+ * Needs `npm run build` first. Options: --warm N (runs, default 5), --skip-flood, --only-flood, --trace (where a
  * run's start-up time goes), --profile (the renderer's CPU profile during the flood).
  */
 import fs from 'node:fs';
@@ -16,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createApi } from '../main/api/index.ts';
 import { rendererDir, startWebServer } from '../main/web/server.ts';
-import { type RawPage, launchRawPage } from '../test/e2e/cdp.ts';
+import { type RawPage, launchRawPage, waitFor } from '../test/e2e/cdp.ts';
 import { fixture, repo, seed } from '../test/e2e/harness.ts';
 import { median } from './lib/report.ts';
 
@@ -24,6 +24,7 @@ const MiB = 1024 * 1024;
 const argv = process.argv.slice(2);
 const WARM = Number(argv[argv.indexOf('--warm') + 1] || 5) || 5;
 const SKIP_FLOOD = argv.includes('--skip-flood');
+const ONLY_FLOOD = argv.includes('--only-flood');
 const TARGETS = { smallWarm: 15, fliteWarm: 30, fliteCold: 100, throughput: 100, click: 50 };
 
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'terrarium-bench-window-'));
@@ -33,19 +34,7 @@ let page: RawPage | undefined;
 
 const tileRun = (name: string): string => `[data-testid="app-tile"][data-app-name="${name}"] [data-testid="app-run"]`;
 
-function waitInPage<T>(p: RawPage, condition: string, timeoutMs = 60_000): Promise<T> {
-  return p.evaluate<T>(`new Promise((resolve, reject) => {
-    const start = performance.now();
-    const tick = () => {
-      let v;
-      try { v = (${condition}); } catch { v = undefined; }
-      if (v) resolve(v);
-      else if (performance.now() - start > ${timeoutMs}) reject(new Error('timed out waiting for: ' + ${JSON.stringify(condition)}));
-      else setTimeout(tick, 5);
-    };
-    tick();
-  })`, timeoutMs + 5_000);
-}
+const waitInPage = <T>(p: RawPage, condition: string, timeoutMs = 60_000): Promise<T> => waitFor<T>(p, condition, timeoutMs, 5);
 
 /** Back to the catalog with every tab closed (the runs have ended). */
 async function backToCatalog(p: RawPage): Promise<void> {
@@ -166,7 +155,7 @@ try {
   await waitInPage(page, `document.querySelector(${JSON.stringify(tileRun('flite'))})`);
   await new Promise((r) => setTimeout(r, 1000)); // the spare worker boots after start-up
 
-  for (const [name, first, last, warmTarget, coldTarget] of [
+  for (const [name, first, last, warmTarget, coldTarget] of ONLY_FLOOD ? [] : [
     ['hello', 'hello', 'hello', TARGETS.smallWarm, undefined],
     ['flite', 'Voices', 'Voices available', TARGETS.fliteWarm, TARGETS.fliteCold],
   ] as const) {

@@ -22,7 +22,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { type Api, createApi } from '../../main/api/index.ts';
 import { type WebServer, rendererDir, startWebServer } from '../../main/web/server.ts';
 import type { RunExit } from '../../preload/api.ts';
-import { type RawPage, launchRawPage } from './cdp.ts';
+import { type RawPage, launchRawPage, waitFor } from './cdp.ts';
 import { fixture, seed } from './harness.ts';
 import { call, stopAllRuns } from './ui.ts';
 
@@ -94,19 +94,7 @@ const CHECK_ARRIVALS = `(() => {
 const mb = (bytes: number): string => (bytes / MiB).toFixed(1);
 
 /** Resolves (in the page, without round trips) to the first truthy value of `condition`. */
-function waitInPage<T>(condition: string, timeoutMs = FLOOD_TIMEOUT): Promise<T> {
-  return page.evaluate<T>(`new Promise((resolve, reject) => {
-    const start = performance.now();
-    const tick = () => {
-      let v;
-      try { v = (${condition}); } catch { v = undefined; }
-      if (v) resolve(v);
-      else if (performance.now() - start > ${timeoutMs}) reject(new Error('timed out waiting for: ' + ${JSON.stringify(condition)}));
-      else setTimeout(tick, 16);
-    };
-    tick();
-  })`, timeoutMs + 5_000);
-}
+const waitInPage = <T>(condition: string, timeoutMs = FLOOD_TIMEOUT): Promise<T> => waitFor<T>(page, condition, timeoutMs);
 
 /** The renderer's JS heap as DevTools counts it (performance.memory is coarse and cached without a flag). */
 async function heapNow(): Promise<number> {
