@@ -24,7 +24,7 @@ const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** The frame for `value`: JSON text, or a binary frame when it holds byte arrays. */
-export function encode(value: unknown): string | Uint8Array {
+export function encode(value: unknown): string | Uint8Array<ArrayBuffer> {
   const blobs: Uint8Array[] = [];
   let at = 0;
   // `this[k]` is the raw value: Node's Buffer has a toJSON that runs before the replacer sees `v`.

@@ -1,7 +1,8 @@
 /**
- * The terminal's write path (issue 14.5): output chunks are gathered and handed to xterm.js once
- * per animation frame, one batch at a time (the next waits until xterm has parsed the last), so a
- * flood costs one write per frame instead of one per message. While a terminal has seen nothing
+ * The terminal's write path (issue 14.5): output chunks are gathered and handed to xterm.js at most
+ * once per animation frame, one batch at a time (the next waits until xterm has parsed the last),
+ * so a flood costs one write per frame instead of one per message; the first output after a quiet
+ * spell is written at once. While a terminal has seen nothing
  * but plain text (printable ASCII, tab, CR, LF) since its last reset, text that would scroll out
  * of the scrollback before it could be seen is skipped (`fastForward`): the screen and scrollback
  * end up exactly as if every byte had been parsed.
@@ -53,17 +54,24 @@ export class WriteBatcher {
   /** Nothing but plain text was written since the last reset. */
   private plain = true;
   private disposed = false;
+  /** A batch was written since the last animation frame. */
+  private frameUsed = false;
 
   constructor(target: BatchTarget) {
     this.target = target;
   }
 
-  /** Queues `data` for the next frame. */
+  /**
+   * Queues `data`: written at once when it is the frame's first write and xterm is idle (a run's
+   * first output is not held back a frame), otherwise with the rest at the next frame.
+   */
   push(data: Uint8Array): void {
     if (this.disposed || data.length === 0) return;
     this.pending.push(data);
     this.pendingBytes += data.length;
-    this.schedule();
+    if (this.parsing || this.scheduled) return;
+    if (this.frameUsed) this.schedule();
+    else this.flush();
   }
 
   /**
@@ -105,6 +113,10 @@ export class WriteBatcher {
     if (this.plain && isPlain(batch)) batch = fastForward(batch, this.target.keptRows());
     else this.plain = false;
     this.parsing = true;
+    if (!this.frameUsed) {
+      this.frameUsed = true;
+      requestAnimationFrame(() => (this.frameUsed = false));
+    }
     this.target.write(batch, () => {
       this.parsing = false;
       if (this.pendingBytes > 0) this.schedule();
