@@ -9,7 +9,8 @@
  * - window throughput: test/fixtures/e2e_flood.wasm's 100 MiB, from the Run click to its final
  *   marker on screen, and how long clicks take to be handled during the flood.
  * Needs `npm run build` first. Options: --warm N (runs, default 5), --skip-flood, --only-flood, --trace (where a
- * run's start-up time goes), --profile (the renderer's CPU profile during the flood).
+ * run's start-up time goes), --profile (the renderer's CPU
+ * profile during the flood and the last warm runs).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -83,7 +84,7 @@ async function runToFirstByte(p: RawPage, name: string, first: string, last: str
       if (String(d).includes('runs.start') && !r.sentAt) {
         r.sentAt = performance.now();
         this.addEventListener('message', (e) => {
-          const t = String(e.data);
+          const t = typeof e.data === 'string' ? e.data : new TextDecoder().decode(new Uint8Array(e.data, 4, new DataView(e.data).getUint32(0, true)));
           if (!r.replyAt && t.includes('"startedAt"')) r.replyAt = performance.now();
           if (!r.outAt && t.includes('run.output')) r.outAt = performance.now();
         });
@@ -125,8 +126,8 @@ interface CpuProfile {
   samples: number[];
   timeDeltas: number[];
 }
-/** The renderer's functions by self time during the flood (a sampling profile), top 25. */
-function printProfile(p: CpuProfile): void {
+/** The renderer's functions by self time during `what` (a sampling profile), top 25. */
+function printProfile(p: CpuProfile, what = 'the flood'): void {
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const self = new Map<string, number>();
   p.samples.forEach((id, i) => {
@@ -135,7 +136,7 @@ function printProfile(p: CpuProfile): void {
     self.set(key, (self.get(key) ?? 0) + (p.timeDeltas[i] ?? 0));
   });
   const total = [...self.values()].reduce((a, b) => a + b, 0);
-  console.log('renderer profile during the flood (self time):');
+  console.log(`renderer profile during ${what} (self time, ${(total / 1000).toFixed(0)} ms sampled):`);
   for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`  ${((100 * v) / total).toFixed(1).padStart(5)}%  ${k}`);
 }
 
@@ -164,7 +165,14 @@ try {
     const warm: number[] = [];
     for (let i = 0; i < WARM; i++) {
       await new Promise((r) => setTimeout(r, 200)); // the spare that replaces the one taken
+      const profiled = PROFILE && i === WARM - 1;
+      if (profiled) {
+        await page.send('Profiler.enable');
+        await page.send('Profiler.setSamplingInterval', { interval: 200 });
+        await page.send('Profiler.start');
+      }
       warm.push(await runToFirstByte(page, name, first, last));
+      if (profiled) printProfile((await page.send<{ profile: CpuProfile }>('Profiler.stop')).profile, `${name}'s last warm run`);
       await backToCatalog(page);
     }
     if (coldTarget !== undefined) row(`${name}: Run → first byte, cold`, cold, 'ms', coldTarget);
