@@ -115,6 +115,13 @@ if (TRACE) {
     if (name === 'runs.start') mainTimes.push({ what: 'handled', at: performance.now() });
     return r;
   }) as typeof api.handle;
+  const handleTimed = api.handle;
+  (api as { handle: typeof api.handle }).handle = (async (name: string, args: unknown) => {
+    const t = performance.now();
+    const r = await handleTimed(name as never, args as never);
+    if (performance.now() - t > 20) console.log(`  trace: main took ${(performance.now() - t).toFixed(0)} ms to answer ${name}`);
+    return r;
+  }) as typeof api.handle;
   api.onEvent((name) => {
     if (name === 'run.output' && !mainTimes.some((m) => m.what === 'output')) mainTimes.push({ what: 'output', at: performance.now() });
   });
@@ -191,23 +198,28 @@ try {
     const { x, y } = await page.centre(tileRun('e2e_flood'));
     await page.click(x, y);
     await waitInPage(page, `(() => { const rows = document.querySelector('${pane} .xterm-rows'); return rows !== null && /[!-~]{63}/.test(rows.textContent); })()`);
-    // A click during the flood: the catalog link, until the catalog shows.
-    await page.evaluate(`(() => {
-      const r = { downAt: null, shownAt: null };
-      window.__click = r;
-      const link = document.querySelector('[data-testid="nav-catalog"]');
-      link.addEventListener('pointerdown', (ev) => (r.downAt = ev.timeStamp), { once: true, capture: true });
-      const obs = new MutationObserver(() => {
-        if (r.downAt === null || r.shownAt !== null) return;
-        if (![...document.querySelectorAll('[data-testid="app-tile"]')].some((el) => el.offsetParent !== null)) return;
-        obs.disconnect();
-        requestAnimationFrame(() => (r.shownAt = performance.now()));
-      });
-      obs.observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ['hidden'] });
-    })()`);
-    const link = await page.centre('[data-testid="nav-catalog"]');
-    await page.click(link.x, link.y);
-    const click = await waitInPage<{ downAt: number; shownAt: number }>(page, 'window.__click.shownAt !== null && window.__click');
+    // Clicks during the flood: the catalog link (the page alone), then an app's Details (a request
+    // to main and back), each until its effect shows.
+    const clickUntil = async (selector: string, effect: string): Promise<number> => {
+      await page!.evaluate(`(() => {
+        const r = { downAt: null, shownAt: null };
+        window.__click = r;
+        document.querySelector(${JSON.stringify(selector)}).addEventListener('pointerdown', (ev) => (r.downAt = ev.timeStamp), { once: true, capture: true });
+        const obs = new MutationObserver(() => {
+          if (r.downAt === null || r.shownAt !== null) return;
+          if (![...document.querySelectorAll(${JSON.stringify(effect)})].some((el) => el.offsetParent !== null)) return;
+          obs.disconnect();
+          requestAnimationFrame(() => (r.shownAt = performance.now()));
+        });
+        obs.observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ['hidden'] });
+      })()`);
+      const at = await page!.centre(selector);
+      await page!.click(at.x, at.y);
+      const r = await waitInPage<{ downAt: number; shownAt: number }>(page!, 'window.__click.shownAt !== null && window.__click');
+      return r.shownAt - r.downAt;
+    };
+    const click = await clickUntil('[data-testid="nav-catalog"]', '[data-testid="app-tile"]');
+    const details = await clickUntil('[data-testid="app-tile"][data-app-name="e2e_flood"] [data-testid="app-details"]', '[data-testid="app-page"] [data-testid="run-history"]');
     const tab = await page.centre('[data-testid="terminal-tab"][data-app-name="e2e_flood"]');
     await page.click(tab.x, tab.y);
     const doneAt = await waitInPage<number>(page, `document.querySelector('${pane} .xterm-rows')?.textContent.includes('FLOOD-DONE ${100 * MiB}') && performance.now()`, 180_000);
@@ -215,7 +227,8 @@ try {
     if (PROFILE) printProfile((await page.send<{ profile: CpuProfile }>('Profiler.stop')).profile);
     const seconds = (doneAt - runAt) / 1000;
     row('window throughput (100 MiB, Run click to final marker on screen)', 100 / seconds, 'MiB/s', TARGETS.throughput, true);
-    row('click during the flood, pointerdown to the frame showing its effect', click.shownAt - click.downAt, 'ms', TARGETS.click);
+    row('click during the flood (catalog link), pointerdown to the frame showing its effect', click, 'ms', TARGETS.click);
+    row('click during the flood (Details, a round trip to main)', details, 'ms', TARGETS.click);
   }
   console.log(`\nload average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (${os.cpus().length} CPUs)`);
   console.log('\n| Window measurement | Measured | Target |\n|---|---|---|');

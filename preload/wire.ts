@@ -17,6 +17,15 @@ export interface WireRequest {
 /** A reply to request `id`, or an event. */
 export type WireMessage = { id: number; result: unknown } | { event: string; payload: unknown };
 
+/**
+ * Flow control of the web transport (not part of the contract): the renderer says how many bytes of
+ * binary frames it has received so far; main keeps at most a window of them unacknowledged, so a
+ * reply is never queued behind more output than that (main/web/server.ts).
+ */
+export interface WireAck {
+  ack: number;
+}
+
 /** A frame that cannot be decoded. */
 export class WireError extends Error {}
 
