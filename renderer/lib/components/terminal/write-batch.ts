@@ -18,6 +18,8 @@ export interface BatchTarget {
 const LF = 0x0a;
 /** Below this many skippable bytes, a batch is written whole (skipping is not worth a copy). */
 const MIN_SKIP = 64 * 1024;
+/** Largest single write to xterm (it parses a write without yielding to the page). */
+const PIECE = 128 * 1024;
 /** A frame that does not come (hidden window) is not waited for longer than this. */
 const MAX_WAIT_MS = 100;
 
@@ -117,10 +119,15 @@ export class WriteBatcher {
       this.frameUsed = true;
       requestAnimationFrame(() => (this.frameUsed = false));
     }
-    this.target.write(batch, () => {
-      this.parsing = false;
-      if (this.pendingBytes > 0) this.schedule();
-    });
+    // In pieces: xterm parses one write without yielding, and yields between writes (the page
+    // stays responsive while a large batch is parsed).
+    for (let off = 0; off < batch.length; off += PIECE) {
+      const last = off + PIECE >= batch.length;
+      this.target.write(batch.subarray(off, off + PIECE), last ? () => {
+        this.parsing = false;
+        if (this.pendingBytes > 0) this.schedule();
+      } : () => undefined);
+    }
   }
 }
 
