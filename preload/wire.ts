@@ -1,6 +1,10 @@
 /**
- * JSON encoding of the contract's messages for the web transport: `Uint8Array`s travel as
- * `{"$bytes": base64}`. Pure, dependency-free, shared by main/web and the renderer.
+ * How the contract's messages travel on the web transport. A message without byte arrays is JSON
+ * text (a text frame); one with byte arrays (run output, a dropped module) is a binary frame:
+ * a 4-byte little-endian length, that many bytes of JSON in UTF-8 where each `Uint8Array` is
+ * `{"$blob":[start,length]}`, then the arrays' bytes, back to back. The bytes are never
+ * re-encoded (no base64), and decoding hands out views into the frame, not copies.
+ * Pure, dependency-free, shared by main/web and the renderer.
  */
 
 /** A request from the renderer. */
@@ -13,39 +17,76 @@ export interface WireRequest {
 /** A reply to request `id`, or an event. */
 export type WireMessage = { id: number; result: unknown } | { event: string; payload: unknown };
 
-/** Node's Buffer where there is one (main): ~60× faster than the portable path (the renderer). */
-const NodeBuffer = (globalThis as { Buffer?: { from(b: ArrayBufferLike, o: number, l: number): { toString(e: 'base64'): string } } }).Buffer;
-
-function toBase64(b: Uint8Array): string {
-  if (NodeBuffer) return NodeBuffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
-  let s = '';
-  for (let i = 0; i < b.length; i += 0x8000) s += String.fromCharCode(...b.subarray(i, i + 0x8000));
-  return btoa(s);
+/**
+ * Flow control of the web transport (not part of the contract): the renderer says how many bytes of
+ * binary frames it has received so far; main keeps at most a window of them unacknowledged, so a
+ * reply is never queued behind more output than that (main/web/server.ts).
+ */
+export interface WireAck {
+  ack: number;
 }
 
-function fromBase64(s: string): Uint8Array {
-  const bin = atob(s);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
+/** A frame that cannot be decoded. */
+export class WireError extends Error {}
 
-/** JSON text for `value`, with byte arrays encoded. */
-export function encode(value: unknown): string {
+const utf8 = new TextEncoder();
+const fromUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The frame for `value`: JSON text, or a binary frame when it holds byte arrays. */
+export function encode(value: unknown): string | Uint8Array<ArrayBuffer> {
+  const blobs: Uint8Array[] = [];
+  let at = 0;
   // `this[k]` is the raw value: Node's Buffer has a toJSON that runs before the replacer sees `v`.
-  return JSON.stringify(value, function (this: Record<string, unknown>, k: string, v: unknown) {
+  const json = JSON.stringify(value, function (this: Record<string, unknown>, k: string, v: unknown) {
     const raw = this[k];
-    return raw instanceof Uint8Array ? { $bytes: toBase64(raw) } : v;
+    if (!(raw instanceof Uint8Array)) return v;
+    blobs.push(raw);
+    at += raw.length;
+    return { $blob: [at - raw.length, raw.length] };
   });
+  if (blobs.length === 0) return json;
+  const head = utf8.encode(json);
+  const frame = new Uint8Array(4 + head.length + at);
+  new DataView(frame.buffer).setUint32(0, head.length, true);
+  frame.set(head, 4);
+  let off = 4 + head.length;
+  for (const b of blobs) {
+    frame.set(b, off);
+    off += b.length;
+  }
+  return frame;
 }
 
-/** The value of JSON `text`, with byte arrays decoded. */
-export function decode(text: string): unknown {
-  return JSON.parse(text, (_k, v: unknown) => {
-    if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+/** The value of a frame from `encode` (text, or binary as bytes or an ArrayBuffer); throws WireError. */
+export function decode(frame: string | ArrayBuffer | Uint8Array): unknown {
+  if (typeof frame === 'string') return parse(frame, null);
+  const bytes = frame instanceof Uint8Array ? frame : new Uint8Array(frame);
+  if (bytes.length < 4) throw new WireError('a binary frame shorter than its header');
+  const length = new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, true);
+  if (length > bytes.length - 4) throw new WireError('a binary frame shorter than its JSON');
+  let json: string;
+  try {
+    json = fromUtf8.decode(bytes.subarray(4, 4 + length));
+  } catch {
+    throw new WireError('a binary frame whose JSON is not UTF-8');
+  }
+  return parse(json, bytes.subarray(4 + length));
+}
+
+function parse(json: string, blobs: Uint8Array | null): unknown {
+  try {
+    return JSON.parse(json, (_k, v: unknown) => {
+      if (blobs === null || v === null || typeof v !== 'object' || Array.isArray(v)) return v;
       const o = v as Record<string, unknown>;
-      if (typeof o.$bytes === 'string' && Object.keys(o).length === 1) return fromBase64(o.$bytes);
-    }
-    return v;
-  });
+      const r = o.$blob;
+      if (!Array.isArray(r) || Object.keys(o).length !== 1) return v;
+      const [start, len] = r as unknown[];
+      if (r.length !== 2 || !Number.isSafeInteger(start) || !Number.isSafeInteger(len) || (start as number) < 0 || (len as number) < 0
+        || (start as number) + (len as number) > blobs.length) throw new WireError('a byte array outside its frame');
+      return blobs.subarray(start as number, (start as number) + (len as number));
+    });
+  } catch (err) {
+    if (err instanceof WireError) throw err;
+    throw new WireError(`not a message: ${(err as Error).message}`);
+  }
 }

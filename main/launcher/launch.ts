@@ -11,6 +11,7 @@ import { type Prompter, type Question, decider } from './asking.ts';
 import { statusOptions } from './grant-status.ts';
 import { type Policy, policyFor } from './policy.ts';
 import { followRevocations } from './revocation.ts';
+import type { ModuleCache } from './warm.ts';
 
 /** A run about to start. */
 export interface PreparedRun {
@@ -35,13 +36,17 @@ export interface PreparedRun {
   finish(outcome: RunOutcome, bytesOut: number): void;
 }
 
-/** Prepares and records the start of a run of app `ref` with `extraArgs` after its default ones. */
-export function prepareRun(lib: Library, ref: string, extraArgs: string[]): PreparedRun {
+/**
+ * Prepares and records the start of a run of app `ref` with `extraArgs` after its default ones;
+ * its compiled module comes from `modules` when it holds it (the window's warm runs).
+ */
+export function prepareRun(lib: Library, ref: string, extraArgs: string[], modules?: ModuleCache): PreparedRun {
   const app = lib.app(ref);
-  const bytes = lib.moduleBytes(app);
   const policy = policyFor(lib.grants(app.id), process.env, statusOptions(lib));
   const args = [app.name, ...policy.defaultArgs, ...extraArgs];
-  const module = loadCommand(bytes, policy.memoryMaxBytes);
+  const module = modules
+    ? modules.load(app.sha256, lib.store.pathOf(app.sha256), policy.memoryMaxBytes, () => lib.moduleBytes(app))
+    : loadCommand(lib.moduleBytes(app), policy.memoryMaxBytes);
   module.catch(() => undefined); // reported through the run's outcome
   const runId = lib.runStarted(app, args.slice(1), [...policy.grantIds]);
   // The ask root: the host's folders under their own names, every ungranted access asked about.

@@ -18,6 +18,7 @@ import { prepareRun } from './launch.ts';
 import { LineDiscipline } from './line-discipline.ts';
 import { PromptBroker } from './prompts.ts';
 import { runPrompter } from './run-answers.ts';
+import { ModuleCache, SpareWorker } from './warm.ts';
 
 interface Session {
   /** Settles once the run is over and recorded. */
@@ -31,6 +32,8 @@ interface Session {
 }
 
 const CHAR = Filetype.character_device;
+/** The first spare worker boots this long after the core starts (after the window's own start-up). */
+const SPARE_FIRST_DELAY_MS = 500;
 
 /** Files and folders handed to a run by gesture. */
 export interface Gesture {
@@ -64,6 +67,10 @@ export class Sessions {
 
   /** Questions from runs in ask mode, put to the person in the window. */
   readonly prompts: PromptBroker;
+  /** Compiled modules of the apps run in this window (warm runs). */
+  readonly modules = new ModuleCache();
+  /** The worker the next run starts in, booted ahead of time. */
+  readonly spare = new SpareWorker();
 
   /** `gate` is the transport's backpressure (see RunSpec.backpressure). */
   constructor(lib: Library, emit: LauncherEmit, gate: () => Promise<void> | undefined = () => undefined, promptTimeoutMs?: number) {
@@ -71,6 +78,8 @@ export class Sessions {
     this.emit = emit;
     this.gate = gate;
     this.prompts = new PromptBroker(emit, promptTimeoutMs);
+    // Booted once the window's own start-up is done, so it is ready by the first Run.
+    this.spare.fill(SPARE_FIRST_DELAY_MS);
   }
 
   /**
@@ -86,7 +95,7 @@ export class Sessions {
       if (!path.isAbsolute(d.path) || !fs.existsSync(d.path) || !fs.statSync(d.path).isDirectory()) throw new CodedError('bad-folder', `${d.path} is not a folder`);
       if (d.always) this.lib.grant(ref, [{ kind: 'folder', host: d.path, guest: d.path, access: 'read-write' }]);
     }
-    const run = prepareRun(this.lib, ref, [...args, ...files]);
+    const run = prepareRun(this.lib, ref, [...args, ...files], this.modules);
     // Pinned now, as the person handed them over: the worker opens exactly these folders.
     const thisRunOnly: Preopen[] = (gesture.folders ?? []).filter((d) => !d.always).map((d) => ({ hostPath: d.path, guestPath: d.path, readOnly: false, pin: this.lib.pinFolder(d.path) }));
     const preopens = [...thisRunOnly, ...run.preopens];
@@ -174,7 +183,7 @@ export class Sessions {
       backpressure: this.gate,
       // Host errors go to Terrarium's log, never into the app's pane.
       onLog: (message, detail) => void log.write(message, detail),
-    });
+    }, this.spare.take());
     o.follow?.(handle, o.preopens);
     const line = new LineDiscipline({
       echo: (text) => this.emit('run.output', { runId, data: new TextEncoder().encode(text) }),
@@ -239,10 +248,11 @@ export class Sessions {
     }
   }
 
-  /** Stops everything (shutting down); resolves once every run is over and recorded. */
+  /** Stops everything (shutting down); resolves once every run is over and recorded and the spare worker is gone. */
   async stopAll(): Promise<void> {
     const ended = [...this.runs.values()].map((s) => s.ended);
     for (const s of this.runs.values()) s.handle.cancel();
-    await Promise.all(ended);
+    this.modules.clear();
+    await Promise.all([...ended, this.spare.close()]);
   }
 }

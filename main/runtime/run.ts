@@ -112,9 +112,23 @@ const workerUrl = new URL('./worker.js', import.meta.url);
 /** Whether the native host calls passed their self-test in this process (host-calls/verdict.ts). */
 const hostCallsVerdict = createVerdict();
 
-/** Starts `spec` in a new worker thread. */
-export function startRun(spec: RunSpec): RunHandle {
-  if (spec.sameThread) return startSameThread(spec, (s) => startRun({ ...s, sameThread: false }));
+/**
+ * Boots a run's worker ahead of time (a spare, see launcher/warm.ts): it loads the runtime and then
+ * waits for a run's configuration, so `startRun` given it skips the boot. Terminate it if unused.
+ */
+export function bootWorker(): Worker {
+  return new Worker(workerUrl, { stdout: false, stderr: false, workerData: { hostCallsVerdict, resourcesPath: (process as { resourcesPath?: string }).resourcesPath } });
+}
+
+/**
+ * Starts `spec` in a worker thread: `booted`, a worker from `bootWorker` that has run nothing yet
+ * (the run owns it from here), or a new one.
+ */
+export function startRun(spec: RunSpec, booted?: Worker): RunHandle {
+  if (spec.sameThread) {
+    void booted?.terminate(); // a same-thread run needs no worker
+    return startSameThread(spec, (s) => startRun({ ...s, sameThread: false }));
+  }
   const stdinBufs = createRing(STDIN_RING);
   const outBufs = createRing(OUTPUT_RING);
   const stdin = new Ring(stdinBufs);
@@ -141,7 +155,7 @@ export function startRun(spec: RunSpec): RunHandle {
   // The run's allow answers, by operation and path: the worker caches them too, and asks again
   // after forgetAnswers; these answer it without asking the person twice.
   const allowedAnswers = new Map<string, [AskOperation, string]>();
-  const worker = new Worker(workerUrl, { stdout: false, stderr: false, workerData: { hostCallsVerdict, resourcesPath: (process as { resourcesPath?: string }).resourcesPath } });
+  const worker = booted ?? bootWorker();
   let ended: RunOutcome | undefined;
   let settle!: (o: RunOutcome) => void;
   const done = new Promise<RunOutcome>((r) => { settle = r; });

@@ -2,13 +2,14 @@
  * Web mode (DESIGN §2): the built renderer and the same API over a WebSocket, on 127.0.0.1 only,
  * guarded by a random per-launch token, the Origin and the Host header (against DNS rebinding).
  * It exists so the real renderer and the real core can be driven together in a real browser.
+ * Messages are text frames, or binary frames when they carry bytes (preload/wire.ts).
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { type WebSocket, WebSocketServer } from 'ws';
-import { type WireRequest, decode, encode } from '../../preload/wire.ts';
+import { type WireAck, type WireRequest, decode, encode } from '../../preload/wire.ts';
 import type { Api } from '../api/index.ts';
 import { contentSecurityPolicy, resolveStatic } from './static.ts';
 
@@ -23,6 +24,11 @@ export interface WebServer {
 
 /** Buffered output per client above which run output waits (backpressure); small, so a reply to a click is not queued behind seconds of output. */
 const HIGH_WATER = 1024 * 1024;
+/**
+ * Output a client that acknowledges (WireAck) may have received-but-unacknowledged or in flight:
+ * bounds what waits in sockets and in the browser ahead of a reply to a click.
+ */
+const WINDOW = 4 * 1024 * 1024;
 /** Largest message accepted (a dropped module travels inside one). */
 const MAX_MESSAGE = 300 * 1024 * 1024;
 
@@ -80,6 +86,8 @@ export async function startWebServer(api: Api, staticDir: string, port = 0): Pro
     maxPayload: MAX_MESSAGE,
   });
   const clients = new Set<WebSocket>();
+  /** Binary bytes sent to and acknowledged by each client that acknowledges (WireAck). */
+  const windows = new Map<WebSocket, { sent: number; acked: number }>();
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', origin);
     const given = url.searchParams.get('token') ?? '';
@@ -89,13 +97,27 @@ export async function startWebServer(api: Api, staticDir: string, port = 0): Pro
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       clients.add(ws);
-      ws.on('close', () => clients.delete(ws));
+      ws.on('close', () => {
+        clients.delete(ws);
+        windows.delete(ws);
+        release();
+      });
       ws.on('message', (raw, isBinary) => {
-        if (isBinary) return;
         let msg: WireRequest;
         try {
-          msg = decode(raw.toString('utf8')) as WireRequest;
+          // Binary frames carry byte arrays (a dropped module), text frames the rest (preload/wire.ts).
+          const data = Array.isArray(raw) ? Buffer.concat(raw) : Buffer.isBuffer(raw) ? raw : Buffer.from(raw);
+          msg = decode(isBinary ? data : data.toString('utf8')) as WireRequest;
         } catch {
+          return;
+        }
+        const ack = (msg as unknown as Partial<WireAck> | null)?.ack;
+        if (typeof ack === 'number' && Number.isSafeInteger(ack) && ack >= 0) {
+          // The first ack opts the client in to the window; later ones move it.
+          const w = windows.get(ws);
+          if (w) w.acked = Math.max(w.acked, ack);
+          else windows.set(ws, { sent: ack, acked: ack });
+          release();
           return;
         }
         if (typeof msg?.id !== 'number') return;
@@ -107,7 +129,10 @@ export async function startWebServer(api: Api, staticDir: string, port = 0): Pro
   });
 
   let waiters: (() => void)[] = [];
-  const congested = (): boolean => [...clients].some((c) => c.bufferedAmount > HIGH_WATER);
+  const congested = (): boolean => [...clients].some((c) => {
+    const w = windows.get(c);
+    return c.bufferedAmount > HIGH_WATER || (w !== undefined && w.sent - w.acked > WINDOW);
+  });
   const release = (): void => {
     if (congested() || waiters.length === 0) return;
     const w = waiters;
@@ -115,8 +140,13 @@ export async function startWebServer(api: Api, staticDir: string, port = 0): Pro
     for (const f of w) f();
   };
   const unsubscribe = api.onEvent((name, payload) => {
-    const text = encode({ event: name, payload });
-    for (const c of clients) if (c.readyState === c.OPEN) c.send(text, release);
+    const frame = encode({ event: name, payload });
+    for (const c of clients) {
+      if (c.readyState !== c.OPEN) continue;
+      const w = windows.get(c);
+      if (w && typeof frame !== 'string') w.sent += frame.length;
+      c.send(frame, release);
+    }
   });
   api.setOutputGate(() => (congested() ? new Promise<void>((r) => waiters.push(r)) : undefined));
 

@@ -3,17 +3,34 @@
  * token taken from the page URL's fragment (never sent in a request line).
  */
 import type { EventName, Events, RequestArgs, RequestName, RequestResult, Result, TerrariumApi } from '../../preload/api.ts';
-import { type WireMessage, decode, encode } from '../../preload/wire.ts';
+import { type WireAck, type WireMessage, decode, encode } from '../../preload/wire.ts';
 
 /** Connects to the server that served this page; resolves once the socket is open. */
 export function connectWeb(): Promise<TerrariumApi> {
   const token = new URLSearchParams(location.hash.slice(1)).get('token') ?? '';
   const ws = new WebSocket(`ws://${location.host}/api?token=${encodeURIComponent(token)}`);
+  // Output arrives in binary frames (preload/wire.ts): as ArrayBuffers, decoded without copies.
+  ws.binaryType = 'arraybuffer';
   let nextId = 1;
   const pending = new Map<number, (r: Result<unknown>) => void>();
   const listeners = new Map<string, Set<(p: unknown) => void>>();
+  // Flow control (preload/wire.ts, WireAck): the binary bytes received so far, acknowledged after
+  // each binary frame is handled.
+  let received = 0;
   ws.addEventListener('message', (e) => {
-    const msg = decode(String(e.data)) as WireMessage;
+    if (typeof e.data !== 'string') {
+      received += (e.data as ArrayBuffer).byteLength;
+      queueMicrotask(() => {
+        if (ws.readyState === WebSocket.OPEN) ws.send(encode({ ack: received } satisfies WireAck));
+      });
+    }
+    let msg: WireMessage;
+    try {
+      msg = decode(typeof e.data === 'string' ? e.data : (e.data as ArrayBuffer)) as WireMessage;
+    } catch (err) {
+      console.error('terrarium: a message from main could not be read', err);
+      return;
+    }
     if ('id' in msg) {
       pending.get(msg.id)?.(msg.result as Result<unknown>);
       pending.delete(msg.id);
@@ -43,7 +60,10 @@ export function connectWeb(): Promise<TerrariumApi> {
     },
   };
   return new Promise((resolve, reject) => {
-    ws.addEventListener('open', () => resolve(api), { once: true });
+    ws.addEventListener('open', () => {
+      ws.send(encode({ ack: 0 } satisfies WireAck));
+      resolve(api);
+    }, { once: true });
     ws.addEventListener('error', () => reject(new Error('cannot connect to Terrarium (is the link complete, with its token?)')), { once: true });
   });
 }

@@ -3,8 +3,9 @@
  * 64 KiB writes, then "FLOOD-DONE <bytes>". Started from the UI, it must stream through to the
  * terminal while the UI keeps handling clicks, with memory bounded in the browser and in main.
  *
- * The figures (click latency, throughput, memory, main's event-loop delay) are logged as
- * `flood: …` lines. The assertions are functional (each click is handled while the flood is still
+ * Every byte must reach the page, in order (checked against the flood's pattern as the frames
+ * arrive). The figures (click latency, throughput, memory, main's event-loop delay) are logged as
+ * `flood: …` lines; the window's throughput target is measured by `npm run bench:window`. The assertions are functional (each click is handled while the flood is still
  * running) plus generous memory bounds, never timing thresholds.
  *
  * The browser is a bare Chromium over the DevTools protocol (./cdp.ts), not Playwright: Playwright
@@ -21,7 +22,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { type Api, createApi } from '../../main/api/index.ts';
 import { type WebServer, rendererDir, startWebServer } from '../../main/web/server.ts';
 import type { RunExit } from '../../preload/api.ts';
-import { type RawPage, launchRawPage } from '../helpers/e2e/cdp.ts';
+import { type RawPage, launchRawPage, waitFor } from '../helpers/e2e/cdp.ts';
 import { fixture, seed } from '../helpers/e2e/harness.ts';
 import { call, stopAllRuns } from '../helpers/e2e/ui.ts';
 
@@ -43,6 +44,10 @@ beforeAll(async () => {
   server = await startWebServer(api, rendererDir());
   appId = await seed(api, fixture('e2e_flood.wasm'));
   page = await launchRawPage(server.url);
+  // Every output byte the page receives is checked against the flood's pattern, in order.
+  await page.send('Page.enable');
+  await page.send('Page.addScriptToEvaluateOnNewDocument', { source: CHECK_ARRIVALS });
+  await page.send('Page.reload');
   await waitInPage(`document.querySelector('[data-testid="app-tile"][data-app-name="e2e_flood"] [data-testid="app-run"]')`, 30_000);
 });
 afterAll(async () => {
@@ -53,22 +58,43 @@ afterAll(async () => {
   if (home) fs.rmSync(home, { recursive: true, force: true });
 });
 
+/**
+ * Runs in the page before its own scripts: a WebSocket whose first listener reads each binary
+ * `run.output` frame (preload/wire.ts) and checks its bytes against e2e_flood.c's 64 KiB pattern,
+ * in order, up to the final marker; `window.__arrivals` says how many matched and the first mismatch.
+ */
+const CHECK_ARRIVALS = `(() => {
+  const LINE = 64, CHUNK = 65536;
+  const pattern = new Uint8Array(CHUNK);
+  for (let i = 0; i < CHUNK; i++) pattern[i] = i % LINE === LINE - 1 ? 10 : 33 + ((Math.floor(i / LINE) + (i % LINE)) % 94);
+  const a = window.__arrivals = { bytes: 0, matched: 0, mismatchAt: -1, tail: '' };
+  const Base = WebSocket;
+  window.WebSocket = class extends Base {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (e) => {
+        if (typeof e.data === 'string') return;
+        const all = new Uint8Array(e.data);
+        const n = new DataView(e.data).getUint32(0, true);
+        const msg = JSON.parse(new TextDecoder().decode(all.subarray(4, 4 + n)));
+        if (msg.event !== 'run.output') return;
+        const [start, len] = msg.payload.data.$blob;
+        const d = all.subarray(4 + n + start, 4 + n + start + len);
+        for (let i = 0; i < d.length; i++, a.bytes++) {
+          if (a.mismatchAt >= 0) break;
+          if (d[i] === pattern[a.bytes % CHUNK]) a.matched++;
+          else if (a.tail.length < 64) a.tail += String.fromCharCode(d[i]);
+          else a.mismatchAt = a.bytes;
+        }
+      });
+    }
+  };
+})()`;
+
 const mb = (bytes: number): string => (bytes / MiB).toFixed(1);
 
 /** Resolves (in the page, without round trips) to the first truthy value of `condition`. */
-function waitInPage<T>(condition: string, timeoutMs = FLOOD_TIMEOUT): Promise<T> {
-  return page.evaluate<T>(`new Promise((resolve, reject) => {
-    const start = performance.now();
-    const tick = () => {
-      let v;
-      try { v = (${condition}); } catch { v = undefined; }
-      if (v) resolve(v);
-      else if (performance.now() - start > ${timeoutMs}) reject(new Error('timed out waiting for: ' + ${JSON.stringify(condition)}));
-      else setTimeout(tick, 16);
-    };
-    tick();
-  })`, timeoutMs + 5_000);
-}
+const waitInPage = <T>(condition: string, timeoutMs = FLOOD_TIMEOUT): Promise<T> => waitFor<T>(page, condition, timeoutMs);
 
 /** The renderer's JS heap as DevTools counts it (performance.memory is coarse and cached without a flag). */
 async function heapNow(): Promise<number> {
@@ -186,8 +212,10 @@ test(`a ${FLOOD_MIB} MiB output flood streams through with a responsive UI and b
     console.log(`flood: main RSS ${mb(rssBefore)} MiB before, ${mb(rssPeak)} MiB peak (+${mb(rssPeak - rssBefore)}), ${mb(rssAfter)} MiB after`);
     console.log(`flood: main had emitted ${mb(mainAtFirstClick)} MiB at the first click and ${mb(mainAtLastClick.bytes)} MiB after the last${mainAtLastClick.exited ? ' (the run had exited)' : ''}`);
 
-    // Every byte came out, the run ended normally and is recorded.
+    // Every byte came out, reached the page in order, the run ended normally and is recorded.
     expect(bytes).toBeGreaterThanOrEqual(FLOOD_MIB * MiB);
+    const arrivals = await page.evaluate<{ matched: number; mismatchAt: number; tail: string }>('window.__arrivals');
+    expect(arrivals).toEqual({ bytes: FLOOD_MIB * MiB + `FLOOD-DONE ${FLOOD_MIB * MiB}\n`.length, matched: FLOOD_MIB * MiB, mismatchAt: -1, tail: `FLOOD-DONE ${FLOOD_MIB * MiB}\n` });
     expect(exit).toMatchObject({ outcome: 'exit', exitCode: 0 });
     expect(status).toEqual({ outcome: 'exit', code: '0' });
     expect((await call(api, 'apps.get', { ref: appId })).history[0]).toMatchObject({ outcome: 'exit', exitCode: 0 });

@@ -146,7 +146,7 @@ function connect(url: string, opts: WebSocket.ClientOptions = {}): Promise<Opene
   return new Promise((resolve) => {
     const ws = new WebSocket(url, opts);
     const inbox: Record<string, unknown>[] = [];
-    ws.on('message', (d, bin) => { if (!bin) inbox.push(decode(d.toString()) as Record<string, unknown>); });
+    ws.on('message', (d, bin) => { inbox.push(decode(bin ? (d as Buffer) : d.toString()) as Record<string, unknown>); });
     ws.once('open', () => resolve({ ws, inbox }));
     ws.once('unexpected-response', (_req, res) => { resolve({ refused: res.statusCode ?? 0 }); ws.terminate(); });
     ws.once('error', (e) => resolve({ refused: (e as Error).message }));
@@ -279,4 +279,41 @@ test('backpressure: a client that stops reading holds a flooding guest back, and
   await api.handle('runs.stop', { runId: run.runId });
   await until(() => c.inbox.some((m) => m.event === 'run.exit' && (m.payload as { runId: string }).runId === run.runId), 20_000);
   expect((c.inbox.find((m) => m.event === 'run.exit')!.payload as { outcome: string }).outcome).toBe('cancelled');
+});
+
+test('flow control: a client that acknowledges has at most a window of output unacknowledged, and more follows its acks', async () => {
+  const c = await good();
+  // A reading client that opts in (ack 0) and then acknowledges only when told to.
+  let bytes = 0;
+  let autoAck = false;
+  c.ws.on('message', (d, bin) => {
+    if (bin) bytes += (d as Buffer).length;
+    if (bin && autoAck) c.ws.send(encode({ ack: bytes }));
+  });
+  c.ws.send(encode({ ack: 0 }));
+  const p = await call(c, 'install.preview', { source: { kind: 'bytes', fileName: 'flood.wasm', bytes: floodModule() } });
+  const appId = ((await call(c, 'install.confirm', { previewId: (p.value as { previewId: string }).previewId })).value as { app: { id: string } }).app.id;
+  let emitted = 0;
+  const off = api.onEvent((n, payload) => { if (n === 'run.output') emitted += (payload as { data: Uint8Array }).data.length; });
+  const run = (await call(c, 'runs.start', { ref: appId, cols: 80, rows: 24 })).value as { runId: string };
+  try {
+    // The client reads everything, but without acks output levels off at about the window (4 MiB).
+    let last = -1;
+    for (const end = Date.now() + 20_000; ; await new Promise((r) => setTimeout(r, 400))) {
+      if (emitted > 0 && emitted === last) break;
+      expect(Date.now(), `output kept flowing without acks: ${emitted} bytes`).toBeLessThan(end);
+      last = emitted;
+    }
+    await until(() => bytes >= emitted - 64 * 1024); // all of it arrived: held by the window, not by the socket
+    expect(emitted).toBeLessThan(8 * 1024 * 1024);
+    const held = emitted;
+    autoAck = true;
+    c.ws.send(encode({ ack: bytes }));
+    await until(() => emitted > held + 2 * 1024 * 1024, 20_000);
+  } finally {
+    autoAck = true;
+    off();
+  }
+  await api.handle('runs.stop', { runId: run.runId });
+  await until(() => c.inbox.some((m) => m.event === 'run.exit' && (m.payload as { runId: string }).runId === run.runId), 20_000);
 });

@@ -134,3 +134,21 @@ export async function launchRawPage(url: string, width = 1280, height = 800): Pr
     },
   };
 }
+
+/**
+ * Resolves (in the page, without round trips) to the first truthy value of `condition`, checked
+ * every `everyMs`; rejects after `timeoutMs`.
+ */
+export function waitFor<T>(page: RawPage, condition: string, timeoutMs: number, everyMs = 16): Promise<T> {
+  return page.evaluate<T>(`new Promise((resolve, reject) => {
+    const start = performance.now();
+    const tick = () => {
+      let v;
+      try { v = (${condition}); } catch { v = undefined; }
+      if (v) resolve(v);
+      else if (performance.now() - start > ${timeoutMs}) reject(new Error('timed out waiting for: ' + ${JSON.stringify(condition)}));
+      else setTimeout(tick, ${everyMs});
+    };
+    tick();
+  })`, timeoutMs + 5_000);
+}

@@ -1,0 +1,205 @@
+/**
+ * Warm runs in the window (issue 14.4, docs/design/warm-runs.md): compiled modules kept per app in a
+ * bounded cache keyed by the module's SHA-256, and one spare worker booted ahead of time.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import type { Worker } from 'node:worker_threads';
+import { loadCommand } from '../runtime/load.ts';
+import { bootWorker } from '../runtime/run.ts';
+
+/** How much the module cache holds at most. */
+export interface CacheBounds {
+  /** Compiled modules. */
+  entries: number;
+  /** Total size of their wasm bytes (compiled code is of the same order). */
+  bytes: number;
+}
+
+/** Default bounds: a handful of apps, and at most 256 MiB of wasm (flite alone is 21 MiB). */
+export const DEFAULT_CACHE_BOUNDS: CacheBounds = { entries: 8, bytes: 256 * 1024 * 1024 };
+
+interface CacheEntry {
+  module: Promise<WebAssembly.Module>;
+  size: number;
+  /** The stored file's identity and times when its bytes were read and hash-checked. */
+  stamp: string;
+}
+
+/** The identity, size and times of file `p`: any write or replacement changes it (ctime included). */
+function stampOf(p: string): string {
+  const st = fs.statSync(p, { bigint: true });
+  return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+}
+
+/**
+ * Compiled modules by `sha256` and memory cap, least recently used evicted first. A module is
+ * served from the cache only while its stored file is unchanged since its bytes were read and
+ * checked against the hash; otherwise it is read (and checked) again.
+ */
+export class ModuleCache {
+  private readonly entries = new Map<string, CacheEntry>();
+  private readonly bounds: CacheBounds;
+  private total = 0;
+
+  constructor(bounds: CacheBounds = DEFAULT_CACHE_BOUNDS) {
+    this.bounds = bounds;
+  }
+
+  /**
+   * The compiled module of the file `file` whose content is `sha256`, its memory capped at
+   * `memoryMaxBytes`; `read` returns its bytes checked against `sha256` (or throws).
+   */
+  load(sha256: string, file: string, memoryMaxBytes: number | undefined, read: () => Uint8Array): Promise<WebAssembly.Module> {
+    const key = `${sha256}/${memoryMaxBytes ?? 'none'}`;
+    let stamp: string | null;
+    try {
+      stamp = stampOf(file);
+    } catch {
+      stamp = null; // missing: `read` says why
+    }
+    const hit = this.entries.get(key);
+    if (hit && stamp !== null && hit.stamp === stamp) {
+      this.entries.delete(key);
+      this.entries.set(key, hit); // most recently used last
+      return hit.module;
+    }
+    if (hit) this.drop(key);
+    const bytes = read();
+    const module = loadCommand(bytes, memoryMaxBytes);
+    if (stamp === null || bytes.length > this.bounds.bytes) return module;
+    const entry: CacheEntry = { module, size: bytes.length, stamp };
+    this.entries.set(key, entry);
+    this.total += entry.size;
+    module.catch(() => {
+      if (this.entries.get(key) === entry) this.drop(key);
+    });
+    this.evict();
+    return module;
+  }
+
+  /** How many modules and wasm bytes are cached. */
+  get size(): { entries: number; bytes: number } {
+    return { entries: this.entries.size, bytes: this.total };
+  }
+
+  /** Whether `sha256` (with cap `memoryMaxBytes`) is cached. */
+  has(sha256: string, memoryMaxBytes?: number): boolean {
+    return this.entries.has(`${sha256}/${memoryMaxBytes ?? 'none'}`);
+  }
+
+  /** Forgets every module. */
+  clear(): void {
+    this.entries.clear();
+    this.total = 0;
+  }
+
+  private drop(key: string): void {
+    const e = this.entries.get(key);
+    if (!e) return;
+    this.entries.delete(key);
+    this.total -= e.size;
+  }
+
+  private evict(): void {
+    for (const key of this.entries.keys()) {
+      if (this.entries.size <= this.bounds.entries && this.total <= this.bounds.bytes) return;
+      this.drop(key);
+    }
+  }
+}
+
+/** When a spare worker is kept. */
+export interface SparePolicy {
+  /** The spare is dropped after this long without a run. */
+  idleMs: number;
+  /** No spare is booted while the system has less memory available than this. */
+  minFreeBytes: number;
+  /** Delay before a spare replaces the one a run took (the run starts first). */
+  refillDelayMs: number;
+}
+
+/** Default: dropped after 5 minutes without runs, none under 512 MiB of free memory. */
+export const DEFAULT_SPARE_POLICY: SparePolicy = { idleMs: 5 * 60 * 1000, minFreeBytes: 512 * 1024 * 1024, refillDelayMs: 30 };
+
+/**
+ * At most one spare run worker, booted ahead of time (`bootWorker`) and handed to the next run;
+ * replaced after use, none when idle for `idleMs` or when memory is short. Its thread does not keep
+ * the process alive.
+ */
+export class SpareWorker {
+  private spare: Worker | undefined;
+  private refillTimer: NodeJS.Timeout | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+  private readonly policy: SparePolicy;
+  private readonly freeMemory: () => number;
+
+  constructor(policy: SparePolicy = DEFAULT_SPARE_POLICY, freeMemory: () => number = os.freemem) {
+    this.policy = policy;
+    this.freeMemory = freeMemory;
+  }
+
+  /** The spare worker now, if any (for tests and diagnostics). */
+  get current(): Worker | undefined {
+    return this.spare;
+  }
+
+  /** Boots a spare after `delayMs` unless there is one, memory is short, or this is closed. */
+  fill(delayMs = 0): void {
+    if (this.closed || this.spare || this.refillTimer) return;
+    this.refillTimer = setTimeout(() => {
+      this.refillTimer = undefined;
+      this.boot();
+    }, delayMs);
+    this.refillTimer.unref();
+  }
+
+  /** The spare for a run starting now (its owner from here), or undefined; a new spare follows. */
+  take(): Worker | undefined {
+    const w = this.spare;
+    this.spare = undefined;
+    this.idle();
+    this.fill(this.policy.refillDelayMs);
+    if (!w || w.threadId < 0) return undefined;
+    w.removeAllListeners('exit');
+    w.removeAllListeners('error');
+    w.ref();
+    return w;
+  }
+
+  /** Stops the spare and boots no other; resolves once its thread is gone. */
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.refillTimer);
+    clearTimeout(this.idleTimer);
+    this.refillTimer = undefined;
+    const w = this.spare;
+    this.spare = undefined;
+    if (w) await w.terminate();
+  }
+
+  private boot(): void {
+    if (this.closed || this.spare || this.freeMemory() < this.policy.minFreeBytes) return;
+    const w = bootWorker();
+    w.unref();
+    const gone = (): void => {
+      if (this.spare === w) this.spare = undefined;
+    };
+    w.once('exit', gone);
+    w.on('error', gone);
+    this.spare = w;
+    this.idle();
+  }
+
+  /** (Re)arms the idle timer: no run for `idleMs` drops the spare. */
+  private idle(): void {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      const w = this.spare;
+      this.spare = undefined;
+      void w?.terminate();
+    }, this.policy.idleMs);
+    this.idleTimer.unref();
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * The terminal's write path (issue 14.5): output chunks are gathered and handed to xterm.js at most
+ * once per animation frame, one batch at a time (the next waits until xterm has parsed the last),
+ * so a flood costs one write per frame instead of one per message; the first output after a quiet
+ * spell is written at once. While a terminal has seen nothing
+ * but plain text (printable ASCII, tab, CR, LF) since its last reset, text that would scroll out
+ * of the scrollback before it could be seen is skipped (`fastForward`): the screen and scrollback
+ * end up exactly as if every byte had been parsed.
+ */
+
+/** What the batcher writes to: xterm's `write` with its parsed-callback, and its size. */
+export interface BatchTarget {
+  write(data: Uint8Array, parsed: () => void): void;
+  /** Rows the terminal keeps: its scrollback plus its visible rows. */
+  keptRows(): number;
+}
+
+const LF = 0x0a;
+/** Below this many skippable bytes, a batch is written whole (skipping is not worth a copy). */
+const MIN_SKIP = 64 * 1024;
+/** Largest single write to xterm (it parses a write without yielding to the page). */
+const PIECE = 128 * 1024;
+/** A frame that does not come (hidden window) is not waited for longer than this. */
+const MAX_WAIT_MS = 100;
+
+/** Whether `data` is plain text: printable ASCII, tab, LF, CR (no escape or control sequence). */
+export function isPlain(data: Uint8Array): boolean {
+  for (let i = 0; i < data.length; i++) {
+    const b = data[i]!;
+    if ((b < 0x20 || b > 0x7e) && b !== 0x09 && b !== 0x0a && b !== 0x0d) return false;
+  }
+  return true;
+}
+
+/**
+ * `data` (plain text, written to a terminal that has seen only plain text) without the lines that
+ * would leave a terminal keeping `keptRows` rows before the last of it is written: it starts at
+ * the line feed before the last `keptRows` lines. Every line produces at least one row, so those
+ * rows (and the cursor) are the same either way; with nothing to skip, `data` itself.
+ */
+export function fastForward(data: Uint8Array, keptRows: number): Uint8Array {
+  let lines = 0;
+  for (let i = data.length - 1; i >= MIN_SKIP; i--) {
+    if (data[i] === LF && ++lines > keptRows) return data.subarray(i);
+  }
+  return data;
+}
+
+/** Batches writes to `target` per animation frame (see the file's comment). */
+export class WriteBatcher {
+  private readonly target: BatchTarget;
+  private pending: Uint8Array[] = [];
+  private pendingBytes = 0;
+  private scheduled = false;
+  private parsing = false;
+  /** Nothing but plain text was written since the last reset. */
+  private plain = true;
+  private disposed = false;
+  /** A batch was written since the last animation frame. */
+  private frameUsed = false;
+
+  constructor(target: BatchTarget) {
+    this.target = target;
+  }
+
+  /**
+   * Queues `data`: written at once when it is the frame's first write and xterm is idle (a run's
+   * first output is not held back a frame), otherwise with the rest at the next frame.
+   */
+  push(data: Uint8Array): void {
+    if (this.disposed || data.length === 0) return;
+    this.pending.push(data);
+    this.pendingBytes += data.length;
+    if (this.parsing || this.scheduled) return;
+    if (this.frameUsed) this.schedule();
+    else this.flush();
+  }
+
+  /**
+   * The terminal is being reset (a re-run): output not yet written is dropped, and the parser is
+   * back in its ground state unless a batch is still being parsed (it is parsed after the reset).
+   */
+  reset(): void {
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.plain ||= !this.parsing;
+  }
+
+  /** Stops writing (the terminal is gone). */
+  dispose(): void {
+    this.disposed = true;
+    this.pending = [];
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.parsing) return;
+    this.scheduled = true;
+    const frame = requestAnimationFrame(() => run());
+    const run = (): void => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+      if (!this.scheduled) return;
+      this.scheduled = false;
+      this.flush();
+    };
+    // `run` is only ever called after this line (a frame or the timer), so `timer` is set by then.
+    const timer = setTimeout(run, MAX_WAIT_MS);
+  }
+
+  private flush(): void {
+    if (this.disposed || this.pendingBytes === 0) return;
+    let batch = this.pending.length === 1 ? this.pending[0]! : concat(this.pending, this.pendingBytes);
+    this.pending = [];
+    this.pendingBytes = 0;
+    if (this.plain && isPlain(batch)) batch = fastForward(batch, this.target.keptRows());
+    else this.plain = false;
+    this.parsing = true;
+    if (!this.frameUsed) {
+      this.frameUsed = true;
+      requestAnimationFrame(() => (this.frameUsed = false));
+    }
+    // In pieces: xterm parses one write without yielding, and yields between writes (the page
+    // stays responsive while a large batch is parsed).
+    for (let off = 0; off < batch.length; off += PIECE) {
+      const last = off + PIECE >= batch.length;
+      this.target.write(batch.subarray(off, off + PIECE), last ? () => {
+        this.parsing = false;
+        if (this.pendingBytes > 0) this.schedule();
+      } : () => undefined);
+    }
+  }
+}
+
+function concat(parts: Uint8Array[], size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
+}

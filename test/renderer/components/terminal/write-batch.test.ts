@@ -1,0 +1,145 @@
+/**
+ * The terminal's write path (renderer/lib/components/terminal/write-batch.ts, issue 14.5), on a real
+ * terminal emulator (@xterm/headless): batched output ends up on screen byte for byte as written
+ * one message at a time, in order; skipping plain text that scrolls out of the scrollback leaves
+ * the screen, the scrollback and the cursor exactly as parsing all of it; anything but plain text
+ * is never skipped.
+ */
+import xterm from '@xterm/headless';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WriteBatcher, fastForward, isPlain } from '../../../../renderer/lib/components/terminal/write-batch.ts';
+
+const COLS = 80;
+const ROWS = 24;
+const SCROLLBACK = 200;
+const enc = new TextEncoder();
+
+// The page's frame clock, in Node: a frame every 16 ms.
+const g = globalThis as unknown as Record<string, unknown>;
+beforeAll(() => {
+  g.requestAnimationFrame = (f: () => void) => setTimeout(f, 16);
+  g.cancelAnimationFrame = (t: NodeJS.Timeout) => clearTimeout(t);
+});
+afterAll(() => {
+  delete g.requestAnimationFrame;
+  delete g.cancelAnimationFrame;
+});
+
+const term = (): xterm.Terminal => new xterm.Terminal({ cols: COLS, rows: ROWS, scrollback: SCROLLBACK, convertEol: true, allowProposedApi: true });
+const write = (t: xterm.Terminal, d: Uint8Array | string): Promise<void> => new Promise((r) => t.write(d, r));
+
+/** Everything the terminal keeps: each row of the buffer (with its wrap flag), the cursor, the styles at the cursor. */
+function state(t: xterm.Terminal): string {
+  const b = t.buffer.active;
+  const rows: string[] = [];
+  for (let i = 0; i < b.length; i++) {
+    const line = b.getLine(i)!;
+    rows.push(`${line.isWrapped ? '+' : ' '}${line.translateToString()}`);
+  }
+  return `${rows.join('\n')}\ncursor ${b.cursorX},${b.cursorY} base ${b.baseY} length ${b.length}`;
+}
+
+/** Lines of varied plain text (some longer than the terminal is wide, some empty, tabs and CRs). */
+function plainText(lines: number, seed = 1): Uint8Array {
+  let s = '';
+  let x = seed;
+  for (let i = 0; i < lines; i++) {
+    x = (x * 1103515245 + 12345) & 0x7fffffff;
+    const len = x % 150;
+    s += `${i}\t${'abcdefghij'.repeat(15).slice(0, len)}${x % 7 === 0 ? '\rover' : ''}\n`;
+  }
+  return enc.encode(`${s}tail without a newline`);
+}
+
+/** The largest single write the last `throughBatcher` made. */
+let largestWrite = 0;
+
+/** Feeds `chunks` through a WriteBatcher into `t`; resolves to how many writes it made, once all is parsed. */
+async function throughBatcher(t: xterm.Terminal, chunks: Uint8Array[], pauseAfterFirst = false): Promise<number> {
+  let writes = 0;
+  largestWrite = 0;
+  let pendingParse = 0;
+  let idle!: () => void;
+  const done = new Promise<void>((r) => (idle = r));
+  const b = new WriteBatcher({
+    write: (d, parsed) => {
+      writes++;
+      largestWrite = Math.max(largestWrite, d.length);
+      pendingParse++;
+      t.write(d, () => {
+        pendingParse--;
+        parsed();
+      });
+    },
+    keptRows: () => SCROLLBACK + ROWS,
+  });
+  for (const [i, c] of chunks.entries()) {
+    b.push(c);
+    if (i === 0 && pauseAfterFirst) await new Promise((r) => setTimeout(r, 150)); // a batch of its own
+  }
+  const poll = setInterval(() => {
+    if (pendingParse === 0 && (b as unknown as { pendingBytes: number }).pendingBytes === 0 && !(b as unknown as { scheduled: boolean }).scheduled) idle();
+  }, 20);
+  await done;
+  clearInterval(poll);
+  return writes;
+}
+
+describe('write batching', () => {
+  it('many small writes become few, and the terminal ends as with each written in order', async () => {
+    const text = plainText(3000);
+    const withEscapes = enc.encode('\x1b[31mred\x1b[0m \x1b]0;title\x07é😀 ');
+    const all = new Uint8Array([...withEscapes, ...text]);
+    const chunks: Uint8Array[] = [];
+    for (let i = 0; i < all.length; i += 97) chunks.push(all.subarray(i, i + 97));
+    const direct = term();
+    for (const c of chunks) await write(direct, c);
+    const batched = term();
+    const writes = await throughBatcher(batched, chunks);
+    expect(writes).toBeLessThan(chunks.length / 10);
+    expect(state(batched)).toBe(state(direct));
+  });
+
+  it('plain text that scrolls out of the scrollback is skipped, with the same screen, scrollback and cursor', async () => {
+    const text = plainText(20_000, 7);
+    const kept = fastForward(text, SCROLLBACK + ROWS);
+    expect(kept.length).toBeLessThan(text.length / 10);
+    for (const before of ['', 'a line already there\nand half of one']) {
+      const a = term();
+      const b = term();
+      await write(a, before);
+      await write(b, before);
+      await write(a, text);
+      await write(b, kept);
+      expect(state(b)).toBe(state(a));
+    }
+    // And through the batcher, from chunks.
+    const chunks: Uint8Array[] = [];
+    for (let i = 0; i < text.length; i += 65536) chunks.push(text.subarray(i, i + 65536));
+    const direct = term();
+    await write(direct, text);
+    const batched = term();
+    await throughBatcher(batched, chunks);
+    expect(state(batched)).toBe(state(direct));
+  });
+
+  it('never skips once anything but plain text was written: an escape sequence keeps its effect', async () => {
+    expect(isPlain(enc.encode('abc\t\r\n~ '))).toBe(true);
+    for (const s of ['\x1b', '\x07', '\x7f', '\x00', 'é', '\x9b']) expect(isPlain(enc.encode(`a${s}b`)), JSON.stringify(s)).toBe(false);
+    // An escape sequence split across batches: the first batch leaves the parser inside it, and
+    // the plain text after it finishes it (as red); skipping part of that text would end it
+    // differently.
+    const text = plainText(20_000, 3);
+    const rest = Array.from({ length: Math.ceil(text.length / 65536) }, (_, i) => text.subarray(i * 65536, (i + 1) * 65536));
+    const chunks = [enc.encode('\x1b[3'), enc.encode('1mred '), ...rest];
+    const direct = term();
+    for (const c of chunks) await write(direct, c);
+    const batched = term();
+    await throughBatcher(batched, chunks, true);
+    expect(state(batched)).toBe(state(direct));
+    // Nothing was skipped, and xterm got it in pieces it parses without holding the page long.
+    expect(largestWrite).toBeLessThanOrEqual(128 * 1024);
+    const last = batched.buffer.active.getLine(batched.buffer.active.length - 1)!;
+    expect(last.getCell(0)!.getFgColor()).toBe(1);
+  });
+});
