@@ -3,7 +3,8 @@
  * rises — a revoke, a reset, a "deny always" or unknown access set to deny, made in this process
  * or any other (library/changes.ts) — the run loses at its next access what is no longer granted:
  * the preopens of removed grants (every descriptor reached through them fails with `acces`), and
- * its ask answers that a removed grant, a "deny always" or the deny mode now covers.
+ * its ask answers that a removed grant, a "deny always" or the deny mode now covers. A folder
+ * narrowed from read & write to read-only counts as revoked for a run that has it writable.
  */
 import path from 'node:path';
 import type { Library } from '../library/library.ts';
@@ -34,8 +35,11 @@ export function followRevocations(lib: Library, appId: string, handle: RunHandle
     if (now === revision) return;
     revision = now;
     const current = folderGrants(lib, appId);
+    const narrowed = new Set(lib.grants(appId).flatMap((g) => (g.kind === 'folder' && g.access === 'read' ? [g.id] : [])));
+    // A folder narrowed to read-only (same grant, less access) is taken from a run that opened it
+    // writable, as a revoked one is: its next access fails; the next run gets it read-only.
     preopens.forEach((p, i) => {
-      if (p.grantId !== undefined && !current.has(p.grantId)) handle.revoke(i);
+      if (p.grantId !== undefined && (!current.has(p.grantId) || (!p.readOnly && narrowed.has(p.grantId)))) handle.revoke(i);
     });
     const removed = [...known].filter(([id]) => !current.has(id)).map(([, host]) => host);
     for (const [id, host] of current) known.set(id, host);

@@ -12,7 +12,7 @@ import { type Progress, checkSha256, download, urlFileName } from './download.ts
 import { appNameFrom, checkAppName } from './app-name.ts';
 import { AUDIT_ROWS_PER_RUN, type AuditRecord, type Decision, addAudit, addDenial, listAudit, listDenials, removeDenials, setUnknownAccess, unknownAccess } from './audit.ts';
 import { appRevision, bumpRevision, signalChange, watchChanges } from './changes.ts';
-import { addGrant, listGrants, type RevokeMatch, pinGrant, resetGrants, revokeGrants, touchGrants, writableFolders } from './grants.ts';
+import { addGrant, listGrants, narrows, type RevokeMatch, pinGrant, resetGrants, revokeGrants, touchGrants, writableFolders } from './grants.ts';
 import { type FolderPin, pinFolder, plantedLink } from '../runtime/pinned-folder.ts';
 import { defaultLibraryHome } from './home.ts';
 import { InspectError, inspectModule } from './inspect.ts';
@@ -133,6 +133,15 @@ export class Library {
 
   private changed(): void {
     for (const l of [...this.changeListeners]) l();
+  }
+
+  /**
+   * Tells every process (windows included) that the catalog or some grants changed, when nothing
+   * was taken away: no revision rises, so runs lose nothing (library/changes.ts).
+   */
+  private announce(): void {
+    signalChange(this.home);
+    this.changed();
   }
 
   /** Runs `change` in one transaction with a rise of the app's revision, then tells every process. */
@@ -295,9 +304,13 @@ export class Library {
   grant(ref: string, grants: GrantInput[]): GrantRecord[] {
     const id = this.app(ref).id;
     const pins = grants.map((g) => (g.kind === 'folder' ? this.pinFolder(g.host) : null));
-    this.db.transaction(() => {
-      grants.forEach((g, i) => addGrant(this.db, id, g, Date.now(), pins[i]));
-    }).immediate();
+    const store = (): void => grants.forEach((g, i) => addGrant(this.db, id, g, Date.now(), pins[i]));
+    // Narrowing a folder takes access away: running runs hear of it as of a revocation.
+    if (grants.some((g) => narrows(this.db, id, g))) this.takeAway(id, store);
+    else {
+      this.db.transaction(store).immediate();
+      this.announce();
+    }
     return listGrants(this.db, id);
   }
 

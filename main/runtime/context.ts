@@ -1,6 +1,7 @@
 import type { FdTable } from './fd-table.ts';
 import type { GuestMemory } from './memory.ts';
 import type { Asker } from './ask.ts';
+import type { Growth } from './upgrade.ts';
 import type { GuestStdio } from './stdio.ts';
 
 /** A function of the `wasi_snapshot_preview1` import object. */
@@ -22,4 +23,6 @@ export interface WasiContext {
   stdio: GuestStdio;
   /** Ask mode's questioner, when the run has an ask root. */
   asker?: Asker;
+  /** Read-only folders upgraded to read & write this run (upgrade.ts), when the run can ask. */
+  growth?: Growth;
 }

@@ -29,6 +29,11 @@ export interface Descriptor {
   position: number;
   /** Granted read-only: nothing reached through this descriptor may be changed. */
   readOnly: boolean;
+  /**
+   * Read-only only because its folder is a read-only grant the person may widen (upgrade.ts): it
+   * holds the rights of a writable descriptor, and every change through it asks first.
+   */
+  upgradable?: boolean;
   /** Host path it was opened by (messages only; never used to reach the file again on Linux). */
   hostPath: string;
   /** The preopen this descriptor was reached from (its grant can be revoked while running). */
@@ -50,7 +55,9 @@ export interface Descriptor {
 
 /** The directory handle the path resolver starts from for a 'dir' descriptor. */
 export function dirRef(d: Descriptor): DirRef {
-  return { fd: d.hostFd, path: d.hostPath, readOnly: d.readOnly };
+  // A folder awaiting an upgrade is checked by the operation itself (upgrade.ts `mayChange`); the
+  // walk marks only what lies in another read-only folder.
+  return { fd: d.hostFd, path: d.hostPath, readOnly: d.readOnly && d.upgradable !== true };
 }
 
 /** The guest's descriptor table. Rights are checked when a descriptor is fetched (uvwasi). */

@@ -15,6 +15,7 @@ import { GuestMemory, encodeUtf8 } from './memory.ts';
 import { Ring } from './ring.ts';
 import { GuestStdio } from './stdio.ts';
 import { answerRecheck, workerAsker } from './ask.ts';
+import type { Growth } from './upgrade.ts';
 import { setReadOnlyDirs } from './path-resolve.ts';
 import { StaleFolder, identityKey, openPinned } from './pinned-folder.ts';
 import { guardLoading, hostCalls, onHostCallsNote } from './host-calls/index.ts';
@@ -70,7 +71,7 @@ function insideReadOnly(hostPath: string, readOnly: ReadonlySet<string>): boolea
  * Ambient Authority: opens each granted folder by its host path. These are the only host paths
  * the runtime opens on its own; every other file is reached from one of them (path-resolve.ts).
  */
-function buildTable(): FdTable {
+function buildTable(): { fds: FdTable; growth: Growth } {
   const fds = new FdTable(new Int32Array(config.revoked));
   config.stdioTypes.forEach((filetype, stream) => {
     fds.add({
@@ -88,26 +89,43 @@ function buildTable(): FdTable {
     if (o && p.readOnly && !p.ask) readOnly.add(keyOf(fs.fstatSync(o.hostFd, { bigint: true })));
   });
   setReadOnlyDirs(readOnly);
+  const upgradeKeys = new Map<number, string>();
   for (const [origin, p] of config.preopens.entries()) {
     const o = opened[origin];
     if (o === null || o === undefined) continue;
     const { hostFd, hostPath } = o;
-    const ro = p.readOnly || (!p.ask && insideReadOnly(hostPath, readOnly));
+    const inside = !p.ask && insideReadOnly(hostPath, readOnly);
+    const ro = p.readOnly || inside;
+    // Upgradable: a read-only grant of its own, in no other read-only folder, in a run that asks.
+    const upgradable = p.readOnly && p.upgradable === true && !p.ask && !inside && config.askBuffer !== undefined;
+    if (upgradable) upgradeKeys.set(origin, keyOf(fs.fstatSync(hostFd, { bigint: true })));
+    const cut = ro && !upgradable;
     fds.add({
-      kind: 'dir', hostFd, filetype: 3, fdflags: 0, position: 0, readOnly: ro,
+      kind: 'dir', hostFd, filetype: 3, fdflags: 0, position: 0, readOnly: ro, upgradable: upgradable || undefined,
       // The ask root's own times are nobody's answer: its path operations ask, it never changes.
-      rightsBase: ro ? RIGHTS_DIRECTORY & ~RIGHTS_DIR_MUTATE & ~R.fd_filestat_set_times
+      rightsBase: cut ? RIGHTS_DIRECTORY & ~RIGHTS_DIR_MUTATE & ~R.fd_filestat_set_times
         : p.ask ? RIGHTS_DIRECTORY & ~R.fd_filestat_set_times : RIGHTS_DIRECTORY,
-      rightsInheriting: ro ? RIGHTS_ALL & ~RIGHTS_DIR_MUTATE & ~RIGHTS_FILE_MUTATE : RIGHTS_ALL,
+      rightsInheriting: cut ? RIGHTS_ALL & ~RIGHTS_DIR_MUTATE & ~RIGHTS_FILE_MUTATE : RIGHTS_ALL,
       hostPath, preopen: p.guestPath, ask: p.ask, origin,
     });
   }
-  return fds;
+  // An upgraded folder is read-only by no route any more (read-only wins only until the person
+  // widened that very folder); a read-only folder inside it stays read-only.
+  const upgraded = new Set<number>();
+  const growth: Growth = {
+    has: (origin) => upgraded.has(origin),
+    grow(origin) {
+      upgraded.add(origin);
+      const key = upgradeKeys.get(origin);
+      if (key !== undefined && readOnly.delete(key)) setReadOnlyDirs(readOnly);
+    },
+  };
+  return { fds, growth };
 }
 
 function run(): void {
   guardLoading(config.hostCallsGuard);
-  const fds = buildTable();
+  const { fds, growth } = buildTable();
   const ctx: WasiContext = {
     mem: undefined as unknown as GuestMemory,
     fds,
@@ -115,6 +133,7 @@ function run(): void {
     env: config.env.map(cString),
     stdio: new GuestStdio(new Ring(config.stdin), new Ring(config.output), config.stdinFd),
     asker: config.askBuffer === undefined ? undefined : workerAsker(config.askBuffer, (operation, path) => post({ type: 'ask', operation, path })),
+    growth,
   };
   if (ctx.asker !== undefined) fds.recheck = answerRecheck(ctx.asker);
   const report = (message: string, detail?: string): void => post({ type: 'log', message, detail });
