@@ -60,6 +60,11 @@ export interface PromptRequest {
   expiresAt: string;
   /** The run is asking in quick succession: offer 'deny-run' and 'stop-run' first. */
   insistent: boolean;
+  /**
+   * "Allow changes too?" (issue 13.3): a change inside this folder, granted read-only. Allow once
+   * makes it read & write for the rest of the run; allow always widens its grant (`folder`).
+   */
+  upgrade?: string;
 }
 
 /**
@@ -112,6 +117,17 @@ export interface SessionInfo {
   startedAt: string;
 }
 
+/**
+ * A run a reloaded window gets back (issue 13.5): live or finished, its latest output (at most
+ * main's bound, launcher/scrollback.ts) and how many earlier bytes were not kept.
+ */
+export interface RecentRun extends SessionInfo {
+  /** How it ended; null while it runs. */
+  exit: RunExit | null;
+  output: Uint8Array;
+  cut: number;
+}
+
 /** One folder of the in-app folder browser (web mode's stand-in for native dialogs). */
 export interface FolderListing {
   path: string;
@@ -156,6 +172,10 @@ export interface Requests {
   'runs.resize': [{ runId: string; cols: number; rows: number }, null];
   'runs.stop': [{ runId: string }, null];
   'runs.list': [Record<string, never>, SessionInfo[]];
+  /** Live runs and the last finished ones, with their kept output (a reloaded window's tabs). */
+  'runs.recent': [Record<string, never>, RecentRun[]];
+  /** A window closed a finished run's tab: main lets its output go. */
+  'runs.forget': [{ runId: string }, null];
   'prompt.answer': [{ promptId: string; answer: PromptAnswer }, null];
   'prompt.pending': [Record<string, never>, PromptRequest[]];
   'apps.setUnknownAccess': [{ ref: string; mode: 'ask' | 'deny' }, null];
@@ -202,7 +222,7 @@ export interface TerrariumApi {
 export const REQUEST_NAMES = [
   'system.info', 'apps.list', 'apps.get', 'apps.uninstall', 'install.preview', 'install.confirm',
   'install.cancel', 'grants.add', 'grants.revoke', 'grants.reset', 'runs.start', 'runs.input',
-  'runs.resize', 'runs.stop', 'runs.list', 'fs.list', 'dialog.chooseFolder', 'dialog.chooseFile',
+  'runs.resize', 'runs.stop', 'runs.list', 'runs.recent', 'runs.forget', 'fs.list', 'dialog.chooseFolder', 'dialog.chooseFile',
   'prompt.answer', 'prompt.pending', 'apps.setUnknownAccess', 'denials.remove',
   'integration.get', 'integration.addShortcuts', 'integration.addCommand', 'integration.remove', 'install.runOnce',
   'apps.audit',

@@ -151,6 +151,9 @@ export const validators: { [K in RequestName]: (raw: unknown) => RequestArgs<K> 
   },
   'runs.stop': (v) => ({ runId: str(obj(v, 'arguments').runId, 'runId', 64) }),
   'runs.list': none,
+  // Issue 13.5 (a reloaded window's tabs):
+  'runs.recent': none,
+  'runs.forget': (v) => ({ runId: str(obj(v, 'arguments').runId, 'runId', 64) }),
   'prompt.answer': (v) => {
     const o = obj(v, 'arguments');
     return { promptId: str(o.promptId, 'promptId', 64), answer: oneOf(o.answer, 'answer', ['allow-once', 'allow-always', 'deny', 'deny-always', 'deny-run', 'stop-run'] as const) };

@@ -115,8 +115,9 @@ export class Library {
   }
 
   /**
-   * Calls `listener` after any process (this one included) commits a change that takes access
-   * away from an app; read `revision` to see which (library/changes.ts). Returns the unsubscribe.
+   * Calls `listener` after any process (this one included) commits a change to the catalog or to
+   * an app's permissions; read `revision` to see which apps lost access (library/changes.ts).
+   * Returns the unsubscribe.
    */
   onChange(listener: () => void): () => void {
     this.changeListeners.add(listener);
@@ -279,6 +280,7 @@ export class Library {
     // Only after the commit: a crash before this line leaves an orphan that the next open sweeps,
     // never an app whose module is gone.
     if (replaced !== null) this.sweep();
+    this.announce();
     return result;
   }
 
@@ -287,6 +289,7 @@ export class Library {
     const app = this.app(ref);
     this.db.transaction(() => deleteApp(this.db, app.id)).immediate();
     this.sweep(); // the module goes once the row is gone for good
+    this.announce();
     return app;
   }
 
@@ -422,7 +425,10 @@ export class Library {
   setUnknownAccess(ref: string, mode: 'ask' | 'deny'): void {
     const id = this.app(ref).id;
     if (mode === 'deny') this.takeAway(id, () => setUnknownAccess(this.db, id, mode));
-    else setUnknownAccess(this.db, id, mode);
+    else {
+      setUnknownAccess(this.db, id, mode);
+      this.announce();
+    }
   }
 
   /** The app's module bytes, re-checked against its recorded hash. */
