@@ -34,21 +34,8 @@ async function setup() {
   return { lib, app, ro, outside };
 }
 
-async function runWith(lib: Library, appId: string, ro: string, outside: string, answer: Answer) {
-  const run = prepareRun(lib, appId, [ro, outside]);
-  const asked: Question[] = [];
-  let out = '';
-  const handle = startRun({
-    module: await run.module, args: run.args, env: [], preopens: run.preopens,
-    onOutput: (_s, d) => { out += Buffer.from(d).toString(); },
-    onAsk: run.onAsk(async (q) => {
-      asked.push(q);
-      return answer;
-    }),
-  });
-  handle.endStdin();
-  expect(await handle.done).toEqual({ kind: 'exit', code: 0 });
-  return { out: out.trim().split('\n'), asked };
+function runWith(lib: Library, appId: string, ro: string, outside: string, answer: Answer) {
+  return runWithExtra(lib, appId, [ro, outside], answer);
 }
 
 const ALL_CHANGES = ['create', 'append', 'set-times', 'rename', 'unlink', 'mkdir'];
@@ -126,3 +113,37 @@ test('narrowing a folder from read & write to read-only keeps the grant and is h
   expect(lib.revision(app.id)).toBe(rev + 1);
   lib.close();
 });
+
+test('read-only wins over a read-write grant around the folder until the person upgrades that folder', async () => {
+  const { lib, app, ro, outside } = await setup();
+  const around = path.dirname(ro);
+  lib.grant(app.id, [{ kind: 'folder', host: around, guest: around, access: 'read-write' }]);
+  const name = path.basename(ro);
+  const denied = await runWithExtra(lib, app.id, [ro, outside, name], 'deny');
+  expect(denied.out).toContain('via-rw ENOTCAPABLE');
+  expect(denied.out).toContain('via-rw-after ENOTCAPABLE');
+  expect(fs.readdirSync(ro)).toEqual(['file.txt']);
+  const once = await runWithExtra(lib, app.id, [ro, outside, name], 'allow-once');
+  // Before the upgrade the wider grant cannot change the folder (and does not ask); after it, it can.
+  expect(once.out).toContain('via-rw ENOTCAPABLE');
+  expect(once.out).toContain('via-rw-after ok');
+  expect(once.asked).toHaveLength(1);
+  lib.close();
+});
+
+async function runWithExtra(lib: Library, appId: string, args: string[], answer: Answer) {
+  const run = prepareRun(lib, appId, args);
+  const asked: Question[] = [];
+  let out = '';
+  const handle = startRun({
+    module: await run.module, args: run.args, env: [], preopens: run.preopens,
+    onOutput: (_s, d) => { out += Buffer.from(d).toString(); },
+    onAsk: run.onAsk(async (q) => {
+      asked.push(q);
+      return answer;
+    }),
+  });
+  handle.endStdin();
+  expect(await handle.done).toEqual({ kind: 'exit', code: 0 });
+  return { out: out.trim().split('\n'), asked };
+}
