@@ -85,7 +85,7 @@ export function createApi(opts: ApiOptions): Api {
     refreshing ??= setTimeout(() => {
       refreshing = undefined;
       changed(null);
-    }, 30);
+    }, 30).unref();
   });
   const needIntegration = (): Integration => {
     if (!opts.integration) throw new ApiError('unsupported', opts.integrationUnavailable ?? 'shortcuts and commands are made by the desktop app');
