@@ -147,3 +147,30 @@ async function runWithExtra(lib: Library, appId: string, args: string[], answer:
   expect(await handle.done).toEqual({ kind: 'exit', code: 0 });
   return { out: out.trim().split('\n'), asked };
 }
+
+test('a folder widened for good and narrowed again while the run goes on: the run loses it at its next access', async () => {
+  const { lib, app, ro, outside } = await setup();
+  const run = prepareRun(lib, app.id, [ro, outside]);
+  let out = '';
+  let waiting!: () => void;
+  const atWait = new Promise<void>((r) => (waiting = r));
+  const handle = startRun({
+    module: await run.module, args: run.args, env: [['UPGRADE_WAIT', '1']], preopens: run.preopens,
+    onOutput: (_s, d) => {
+      out += Buffer.from(d).toString();
+      if (out.includes('waiting')) waiting();
+    },
+    onAsk: run.onAsk(async () => 'allow-always'),
+  });
+  run.follow(handle, run.preopens);
+  await atWait;
+  expect(out).toContain('mkdir ok');
+  expect(lib.grants(app.id)).toMatchObject([{ access: 'read-write' }]);
+  lib.grant(app.id, [{ kind: 'folder', host: ro, guest: ro, access: 'read' }]);
+  await handle.writeStdin(new TextEncoder().encode('go\n'));
+  handle.endStdin();
+  expect(await handle.done).toEqual({ kind: 'exit', code: 0 });
+  expect(out).toContain('after-wait EACCES');
+  expect(fs.existsSync(path.join(ro, 'after-wait.txt'))).toBe(false);
+  lib.close();
+});
