@@ -10,6 +10,8 @@ import type { RecentRun, RunExit, SessionInfo } from '../../preload/api.ts';
 export const SCROLLBACK_BYTES = 256 * 1024;
 /** Finished runs kept for a reloaded window. */
 export const KEPT_FINISHED = 20;
+/** Writes shorter than this join the previous chunk. */
+const SMALL = 1024;
 
 interface Kept {
   info: SessionInfo;
@@ -20,6 +22,23 @@ interface Kept {
   exit: RunExit | null;
   /** Its tab was closed while it ran: let it go when it ends. */
   forgotten: boolean;
+  /** Small writes not yet joined into a chunk (they come after every chunk). */
+  small: Uint8Array[];
+  smallSize: number;
+}
+
+/** Joins the gathered small writes into one chunk at the end. */
+function join(k: Kept): void {
+  if (k.small.length === 0) return;
+  const c = new Uint8Array(k.smallSize);
+  let at = 0;
+  for (const b of k.small) {
+    c.set(b, at);
+    at += b.length;
+  }
+  k.chunks.push(c);
+  k.small = [];
+  k.smallSize = 0;
 }
 
 /** The bounded output of the window's recent runs. */
@@ -35,7 +54,7 @@ export class Scrollback {
 
   /** Starts keeping run `info.runId`. */
   begin(info: SessionInfo): void {
-    this.runs.set(info.runId, { info, chunks: [], size: 0, cut: 0, exit: null, forgotten: false });
+    this.runs.set(info.runId, { info, chunks: [], size: 0, cut: 0, exit: null, forgotten: false, small: [], smallSize: 0 });
   }
 
   /** Keeps a copy of `data`, the run's next output, dropping its oldest beyond the bound. */
@@ -44,9 +63,19 @@ export class Scrollback {
     if (!k || data.length === 0) return;
     const own = data.length > this.limit ? data.slice(data.length - this.limit) : data.slice();
     k.cut += data.length - own.length;
-    k.chunks.push(own);
+    // Small writes (echoes, byte-at-a-time output) are gathered and joined once they add up to
+    // SMALL bytes, so the chunk count stays near size / SMALL and dropping from the front is cheap.
+    if (own.length < SMALL) {
+      k.small.push(own);
+      k.smallSize += own.length;
+      if (k.smallSize >= SMALL) join(k);
+    } else {
+      join(k);
+      k.chunks.push(own);
+    }
     k.size += own.length;
     while (k.size > this.limit) {
+      if (k.chunks.length === 0) join(k);
       const first = k.chunks[0]!;
       const over = k.size - this.limit;
       if (first.length <= over) {
@@ -82,6 +111,7 @@ export class Scrollback {
   /** Every kept run (but those whose tab was closed), oldest first, with its output as one buffer. */
   recent(): RecentRun[] {
     return [...this.runs.values()].filter((k) => !k.forgotten).map((k) => {
+      join(k);
       const output = new Uint8Array(k.size);
       let at = 0;
       for (const c of k.chunks) {

@@ -103,6 +103,7 @@ test('with no folders, the page says the app may ask (ask mode), and that it see
   const none = page.getByTestId('grant-folders-none');
   await expect.poll(() => none.innerText(), { timeout: UI_TIMEOUT }).toBe('No folders shared yet. When the app reaches for a file, you are asked.');
   expect(await page.getByText('The app sees no files at all.').count()).toBe(0);
+  await bothThemes(page, (t) => shot(page.getByTestId('grants-editor').locator('.g-block').first(), `grow-no-folders-ask-${t}`));
   await call(e.api, 'apps.setUnknownAccess', { ref: appId, mode: 'deny' });
   await expect.poll(() => none.innerText(), { timeout: UI_TIMEOUT }).toBe('No folders. The app sees no files at all.');
 });

@@ -48,3 +48,17 @@ test('finished runs beyond the bound go, oldest first; a closed tab is let go, a
   s.end('live', exit('live'));
   expect(s.recent().map((r) => r.runId)).toEqual(['c']);
 });
+
+test('byte-at-a-time output stays in few chunks and is kept in order', () => {
+  const s = new Scrollback(64 * 1024);
+  s.begin(info('r'));
+  let expected = '';
+  for (let i = 0; i < 100_000; i++) {
+    const c = String.fromCharCode(97 + (i % 26));
+    s.append('r', bytes(c));
+    expected += c;
+  }
+  const [r] = s.recent();
+  expect(text(r!.output)).toBe(expected.slice(-64 * 1024));
+  expect(r!.cut).toBe(100_000 - 64 * 1024);
+});
