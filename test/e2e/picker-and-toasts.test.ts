@@ -90,7 +90,7 @@ test('the picker takes a typed or pasted path, resets type-ahead per folder, cho
 
 test('a toast never covers the page it is about, and stays below a modal backdrop', async () => {
   const { page } = e;
-  await page.getByTestId('nav-catalog').click();
+  await page.reload(); // on its own, whatever the test before left open
   await tile(page, 'picker').getByTestId('app-details').click();
   await page.getByTestId('grants-editor').waitFor({ timeout: UI_TIMEOUT });
   await call(e.api, 'grants.add', { ref: appId, grants: [{ kind: 'folder', host: path.join(root, 'alpha'), guest: '/a', access: 'read' }] });
@@ -130,7 +130,7 @@ test('a long "Ran …" on a tile is shown whole at a narrow window', async () =>
   db.close();
   await page.getByTestId('nav-catalog').click();
   await page.reload();
-  const meta = tile(page, 'picker').getByTestId('tile-last-run');
+  const meta = tile(page, 'picker').locator('.foot .meta');
   await meta.waitFor({ timeout: UI_TIMEOUT });
   expect(await meta.innerText()).toMatch(/^Ran .*2026/);
   const fits = await meta.evaluate((el) => el.scrollWidth <= el.clientWidth + 0.5 && el.getBoundingClientRect().right <= el.closest('article')!.getBoundingClientRect().right);
