@@ -28,6 +28,11 @@ const promptRequest = v.object({
   expiresAt: str(),
   /** The run is asking in quick succession: offer 'deny-run' and 'stop-run' first. */
   insistent: v.boolean(),
+  /**
+   * "Allow changes too?" (issue 13.3): a change inside this folder, granted read-only. Allow once
+   * makes it read & write for the rest of the run; allow always widens its grant (`folder`).
+   */
+  upgrade: v.optional(str()),
 });
 
 /** A prompt request's payload. */

@@ -12,7 +12,7 @@ import {
   none, oneOf, record, ref, returns, strings, terminalSize, text,
 } from './schema-parts.ts';
 import type {
-  AppDetails, AuditEntry, CatalogEntry, FolderListing, GrantRecord, InstallDone, InstallPreview, IntegrationState, RunRecord, SessionInfo,
+  AppDetails, AuditEntry, CatalogEntry, FolderListing, GrantRecord, InstallDone, InstallPreview, IntegrationState, RecentRun, RunRecord, SessionInfo,
   SystemInfo,
 } from './shapes.ts';
 import type { PromptRequest } from './events.ts';
@@ -49,6 +49,10 @@ export const REQUESTS = {
   'runs.resize': { args: record({ runId: id(), cols: terminalSize(), rows: terminalSize() }), result: returns<null>() },
   'runs.stop': { args: record({ runId: id() }), result: returns<null>() },
   'runs.list': { args: none(), result: returns<SessionInfo[]>() },
+  /** Live runs and the last finished ones, with their kept output (a reloaded window's tabs). */
+  'runs.recent': { args: none(), result: returns<RecentRun[]>() },
+  /** A window closed a finished run's tab: main lets its output go. */
+  'runs.forget': { args: record({ runId: id() }), result: returns<null>() },
   'prompt.answer': { args: record({ promptId: id(), answer: oneOf(PROMPT_ANSWERS) }), result: returns<null>() },
   'prompt.pending': { args: none(), result: returns<PromptRequest[]>() },
   'integration.get': { args: byRef(), result: returns<IntegrationState>() },

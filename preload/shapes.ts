@@ -4,6 +4,7 @@
  * reaches the window only when the mapping says so.
  */
 import type * as v from 'valibot';
+import type { EVENTS } from './events.ts';
 import type { grantInput } from './schema-parts.ts';
 
 /** What a module can possibly do, grouped from the preview1 functions it imports. */
@@ -157,6 +158,17 @@ export interface SessionInfo {
   /** The arguments the app got (its default ones, then the ones given), without argv[0]. */
   args: string[];
   startedAt: string;
+}
+
+/**
+ * A run a reloaded window gets back (issue 13.5): live or finished, its latest output (at most
+ * main's bound, launcher/scrollback.ts) and how many earlier bytes were not kept.
+ */
+export interface RecentRun extends SessionInfo {
+  /** How it ended; null while it runs. */
+  exit: v.InferOutput<(typeof EVENTS)['run.exit']> | null;
+  output: Uint8Array;
+  cut: number;
 }
 
 /** One folder of the in-app folder browser (web mode's stand-in for native dialogs). */

@@ -69,6 +69,15 @@ export function createApi(opts: ApiOptions): Api {
   const sessions = new Sessions(lib, (name, payload) => emit(name, toContractEvent(name, payload)), () => gate(), opts.promptTimeoutMs);
   const previews = new Map<string, { prepared: PreparedInstall; at: number }>();
   const changed = (appId: string | null): void => emit('apps.changed', { appId });
+  // Installs, uninstalls and grants made by the CLI or another window: every view refreshes
+  // (one event for a burst of signals, as a commit may be heard twice: here and by the watch).
+  let refreshing: NodeJS.Timeout | undefined;
+  lib.onChange(() => {
+    refreshing ??= setTimeout(() => {
+      refreshing = undefined;
+      changed(null);
+    }, 30).unref();
+  });
   const needIntegration = (): Integration => {
     if (!opts.integration) throw new CodedError('unsupported', opts.integrationUnavailable ?? 'shortcuts and commands are made by the desktop app');
     return opts.integration;
@@ -179,6 +188,11 @@ export function createApi(opts: ApiOptions): Api {
       return null;
     },
     'runs.list': () => sessions.list(),
+    'runs.recent': () => sessions.scrollback.recent(),
+    'runs.forget': ({ runId }) => {
+      sessions.scrollback.forget(runId);
+      return null;
+    },
     'prompt.answer': ({ promptId, answer }) => {
       if (!sessions.prompts.answer(promptId, answer)) throw new CodedError('no-prompt', 'this question was already answered or has expired');
       return null;
@@ -250,6 +264,7 @@ export function createApi(opts: ApiOptions): Api {
     },
     async close() {
       await sessions.stopAll();
+      clearTimeout(refreshing);
       lib.close();
     },
   };

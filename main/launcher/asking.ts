@@ -9,6 +9,7 @@ import type { Library } from '../library/library.ts';
 import { CodedError } from '../shared/coded-error.ts';
 import type { AppRecord } from '../library/types.ts';
 import { type AskOperation, isChange } from '../runtime/ask.ts';
+import { isInside } from '../runtime/pinned-folder.ts';
 
 /** The person's answer to a prompt. */
 export type Answer = 'allow-once' | 'allow-always' | 'deny' | 'deny-always';
@@ -21,6 +22,11 @@ export interface Question {
   path: string;
   /** Why the app says it needs it (its manifest), if it says. */
   reason: string | null;
+  /**
+   * A change inside a folder granted read-only: "allow changes too?" (runtime/upgrade.ts). An
+   * allow widens that folder to read & write for the run, "always" in its stored grant too.
+   */
+  upgrade?: { grantId: number; folder: string };
 }
 
 /** Asks the person; resolves to their answer (a UI that cannot ask resolves 'deny'). */
@@ -42,6 +48,17 @@ export function grantFolderFor(operation: AskOperation, p: string): string {
   return operation === 'list' ? p : path.dirname(p);
 }
 
+/** The folder grant of `appId` granted read-only that holds `p` (the innermost), if any. */
+export function readOnlyGrantAround(lib: Library, appId: string, p: string): { grantId: number; folder: string } | undefined {
+  let best: { grantId: number; folder: string; root: string } | undefined;
+  for (const g of lib.grants(appId)) {
+    if (g.kind !== 'folder' || g.access !== 'read') continue;
+    const root = g.pin?.resolved ?? path.resolve(g.host);
+    if (isInside(p, root) && (best === undefined || root.length > best.root.length)) best = { grantId: g.id, folder: g.host, root };
+  }
+  return best && { grantId: best.grantId, folder: best.folder };
+}
+
 /**
  * The decision function for one run of `app` (its runtime `onAsk`). `prompter` null means no UI
  * can ask (a CLI without a terminal): then ask means deny, and `onDenied` says so. An "allow
@@ -55,7 +72,8 @@ export function decider(
   const reason = app.manifest?.needs.map((n) => n.reason).find((r) => r) ?? null;
   return async (operation, hostPath) => {
     const p = path.resolve(hostPath);
-    const q: Question = { appName: app.name, operation, path: p, reason };
+    const upgrade = isChange(operation) ? readOnlyGrantAround(lib, app.id, p) : undefined;
+    const q: Question = { appName: app.name, operation, path: p, reason, ...(upgrade ? { upgrade } : {}) };
     // `onDenied` tells about denials nobody was asked about (the person saw their own answer).
     const denied = (asked: boolean): false => {
       lib.recordAudit(app.id, runId, operation, p, 'denied');
@@ -77,8 +95,11 @@ export function decider(
     }
     if (answer === 'allow-always') {
       const folder = grantFolderFor(operation, p);
+      const widened = upgrade && lib.grants(app.id).find((g) => g.id === upgrade.grantId && g.kind === 'folder');
       try {
-        lib.grant(app.id, [{ kind: 'folder', host: folder, guest: folder, access: grantAccessFor(operation) }]);
+        // An upgrade widens the read-only grant itself (same folder, same guest name, re-pinned).
+        if (widened && widened.kind === 'folder') lib.grant(app.id, [{ kind: 'folder', host: widened.host, guest: widened.guest, access: 'read-write' }]);
+        else lib.grant(app.id, [{ kind: 'folder', host: folder, guest: folder, access: grantAccessFor(operation) }]);
       } catch (err) {
         if (!(err instanceof CodedError)) throw err;
         onNotKept?.(q, err.message);

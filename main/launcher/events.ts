@@ -43,6 +43,8 @@ export interface PromptRequest {
   expiresAt: string;
   /** The run is asking in quick succession: offer the answers about the whole run first. */
   insistent: boolean;
+  /** "Allow changes too?": a change inside this read-only folder the person may widen (issue 13.3). */
+  upgrade?: string;
 }
 
 /** The launcher's events: name → payload. */
@@ -59,3 +61,11 @@ export interface LauncherEvents {
 
 /** Where the launcher sends its events. */
 export type LauncherEmit = <K extends keyof LauncherEvents>(name: K, payload: LauncherEvents[K]) => void;
+
+/** A run a reloaded window gets back: live or finished, its latest output and how many earlier bytes were not kept. */
+export interface RecentRun extends SessionInfo {
+  /** How it ended; null while it runs. */
+  exit: RunExit | null;
+  output: Uint8Array;
+  cut: number;
+}

@@ -7,7 +7,9 @@ import type { AppRecord } from '../library/types.ts';
 import { loadCommand } from '../runtime/load.ts';
 import type { AskOperation } from '../runtime/ask.ts';
 import type { Preopen, RunHandle, RunOutcome } from '../runtime/run.ts';
-import { type Prompter, type Question, decider } from './asking.ts';
+import path from 'node:path';
+import { isChange } from '../runtime/ask.ts';
+import { type Prompter, type Question, decider, readOnlyGrantAround } from './asking.ts';
 import { statusOptions } from './grant-status.ts';
 import { type Policy, policyFor } from './policy.ts';
 import { followRevocations } from './revocation.ts';
@@ -51,12 +53,23 @@ export function prepareRun(lib: Library, ref: string, extraArgs: string[], modul
   const runId = lib.runStarted(app, args.slice(1), [...policy.grantIds]);
   // The ask root: the host's folders under their own names, every ungranted access asked about.
   // (Windows drives as /c/... are not mapped yet, so there ask mode falls back to grants only.)
+  // Read-only folder grants made read & write for good by an answer to this run (runtime/upgrade.ts).
+  const widened = new Set<number>();
   const askRoot: Preopen[] = process.platform === 'win32' ? [] : [{ hostPath: '/', guestPath: '/', readOnly: false, ask: true }];
   return {
     app, policy, args, module, runId,
     preopens: [...policy.preopens, ...askRoot],
-    onAsk: (prompter, onDenied, oneTimeFiles, onNotKept) => decider(lib, app, runId, prompter, onDenied, oneTimeFiles, onNotKept),
-    follow: (handle, preopens) => followRevocations(lib, app.id, handle, preopens),
+    onAsk(prompter, onDenied, oneTimeFiles, onNotKept) {
+      const decide = decider(lib, app, runId, prompter, onDenied, oneTimeFiles, onNotKept);
+      return async (op, hostPath) => {
+        // A read-only folder the person widened for good: narrowed again, the run loses it.
+        const grows = isChange(op) ? readOnlyGrantAround(lib, app.id, path.resolve(hostPath)) : undefined;
+        const allowed = await decide(op, hostPath);
+        if (allowed && grows && lib.grants(app.id).some((g) => g.id === grows.grantId && g.kind === 'folder' && g.access === 'read-write')) widened.add(grows.grantId);
+        return allowed;
+      };
+    },
+    follow: (handle, preopens) => followRevocations(lib, app.id, handle, preopens, widened),
     finish(outcome, bytesOut) {
       lib.runEnded(runId, outcome.kind, outcome.kind === 'exit' ? outcome.code : null, bytesOut);
     },

@@ -59,7 +59,10 @@ export function policyFor(grants: readonly GrantRecord[], hostEnv: NodeJS.Proces
           break;
         }
         const pin = Object.freeze({ ...g.pin });
-        preopens.push(Object.freeze({ hostPath: g.pin.resolved, guestPath: g.guest, readOnly: readOnlyForRuns(g), grantId: g.id, pin }));
+        // A folder granted read-only may grow to read & write when the person allows changes
+        // (runtime/upgrade.ts); one read-only only by overlap stays so (read-only wins).
+        const upgradable = g.access === 'read' || undefined;
+        preopens.push(Object.freeze({ hostPath: g.pin.resolved, guestPath: g.guest, readOnly: readOnlyForRuns(g), upgradable, grantId: g.id, pin }));
         break;
       }
       case 'env':

@@ -43,6 +43,11 @@ export class PromptBroker {
       expiresAt: new Date(Date.now() + this.timeoutMs).toISOString(),
       insistent,
     };
+    if (q.upgrade) {
+      request.upgrade = promptSafe(q.upgrade.folder);
+      request.folder = request.upgrade;
+      request.grantAccess = 'read-write';
+    }
     return new Promise((resolve) => {
       const timer = setTimeout(() => this.answer(promptId, 'deny'), this.timeoutMs);
       this.open.set(promptId, { request, settle: resolve, timer });

@@ -3,10 +3,14 @@
  * rises — a revoke, a reset, a "deny always" or unknown access set to deny, made in this process
  * or any other (library/changes.ts) — the run loses at its next access what is no longer granted:
  * the preopens of removed grants (every descriptor reached through them fails with `acces`), and
- * its ask answers that a removed grant, a "deny always" or the deny mode now covers.
+ * its ask answers that a removed grant, a "deny always" or the deny mode now covers. A folder
+ * narrowed from read & write to read-only counts as revoked for a run that has it writable
+ * (`widened`: the read-only grants the person made read & write for good while the run asked to
+ * change them, runtime/upgrade.ts; a change allowed once is not stored, so there is nothing to narrow).
  */
 import path from 'node:path';
 import type { Library } from '../library/library.ts';
+import { isCoded } from '../shared/coded-error.ts';
 import type { Preopen, RunHandle } from '../runtime/run.ts';
 
 /** `p` is `dir` or lies below it. */
@@ -14,10 +18,17 @@ function under(p: string, dir: string): boolean {
   return p === dir || p.startsWith(dir.endsWith(path.sep) ? dir : `${dir}${path.sep}`);
 }
 
-/** The folder grants of `appId` by id: host path. */
-function folderGrants(lib: Library, appId: string): Map<number, string> {
-  const m = new Map<number, string>();
-  for (const g of lib.grants(appId)) if (g.kind === 'folder') m.set(g.id, g.host);
+/** The folder grants of `appId` by id: host path and access (none once the app is uninstalled). */
+function folderGrants(lib: Library, appId: string): Map<number, { host: string; access: 'read' | 'read-write' }> {
+  const m = new Map<number, { host: string; access: 'read' | 'read-write' }>();
+  let grants;
+  try {
+    grants = lib.grants(appId);
+  } catch (err) {
+    if (isCoded(err, 'not-found')) return m;
+    throw err;
+  }
+  for (const g of grants) if (g.kind === 'folder') m.set(g.id, { host: g.host, access: g.access });
   return m;
 }
 
@@ -25,7 +36,7 @@ function folderGrants(lib: Library, appId: string): Map<number, string> {
  * Keeps run `handle` of app `appId` (started with `preopens`) in step with the library's grants
  * until the run ends.
  */
-export function followRevocations(lib: Library, appId: string, handle: RunHandle, preopens: readonly Preopen[]): void {
+export function followRevocations(lib: Library, appId: string, handle: RunHandle, preopens: readonly Preopen[], widened: ReadonlySet<number> = new Set()): void {
   let revision = lib.revision(appId);
   // Every folder grant the run has known, including those an "allow always" adds while it runs.
   const known = folderGrants(lib, appId);
@@ -34,11 +45,17 @@ export function followRevocations(lib: Library, appId: string, handle: RunHandle
     if (now === revision) return;
     revision = now;
     const current = folderGrants(lib, appId);
+    // A folder narrowed to read-only (same grant, less access) is taken from a run that has it
+    // writable (from the start, or widened for good by the person's answer), as a revoked one is:
+    // its next access fails; the next run gets it read-only.
     preopens.forEach((p, i) => {
-      if (p.grantId !== undefined && !current.has(p.grantId)) handle.revoke(i);
+      if (p.grantId === undefined) return;
+      const g = current.get(p.grantId);
+      const writable = !p.readOnly || widened.has(p.grantId);
+      if (!g || (writable && g.access === 'read')) handle.revoke(i);
     });
-    const removed = [...known].filter(([id]) => !current.has(id)).map(([, host]) => host);
-    for (const [id, host] of current) known.set(id, host);
+    const removed = [...known].filter(([id]) => !current.has(id)).map(([, g]) => g.host);
+    for (const [id, g] of current) known.set(id, g);
     for (const [id] of known) if (!current.has(id)) known.delete(id);
     const denials = lib.denials(appId);
     const denyAll = lib.unknownAccess(appId) === 'deny';

@@ -19,6 +19,7 @@ import { LineDiscipline } from './line-discipline.ts';
 import { PromptBroker } from './prompts.ts';
 import { runPrompter } from './run-answers.ts';
 import { ModuleCache, SpareWorker } from './warm.ts';
+import { Scrollback } from './scrollback.ts';
 
 interface Session {
   /** Settles once the run is over and recorded. */
@@ -71,6 +72,8 @@ export class Sessions {
   readonly modules = new ModuleCache();
   /** The worker the next run starts in, booted ahead of time. */
   readonly spare = new SpareWorker();
+  /** Each run's latest output and how it ended, for a reloaded window (scrollback.ts). */
+  readonly scrollback = new Scrollback();
 
   /** `gate` is the transport's backpressure (see RunSpec.backpressure). */
   constructor(lib: Library, emit: LauncherEmit, gate: () => Promise<void> | undefined = () => undefined, promptTimeoutMs?: number) {
@@ -178,7 +181,7 @@ export class Sessions {
         // A plain Uint8Array of its own: the ring's buffer is reused, and a Buffer would reach
         // the wire through its toJSON.
         const own = data instanceof Buffer ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : data.slice();
-        this.emit('run.output', { runId, data: own });
+        this.output(runId, own);
       },
       backpressure: this.gate,
       // Host errors go to Terrarium's log, never into the app's pane.
@@ -186,22 +189,31 @@ export class Sessions {
     }, this.spare.take());
     o.follow?.(handle, o.preopens);
     const line = new LineDiscipline({
-      echo: (text) => this.emit('run.output', { runId, data: new TextEncoder().encode(text) }),
+      echo: (text) => this.output(runId, new TextEncoder().encode(text)),
       deliver: (bytes) => void handle.writeStdin(bytes),
       endOfInput: () => handle.endStdin(),
       interrupt: () => handle.cancel(),
     });
     const info: SessionInfo = { runId, runNumber: o.runNumber, appId: o.appId, appName: o.appName, args: o.args.slice(1), startedAt: new Date().toISOString() };
+    this.scrollback.begin(info);
     const ended = handle.done.then((outcome) => {
       this.runs.delete(runId);
       this.prompts.endRun(runId);
       o.finish(outcome, bytesOut);
-      this.emit('run.exit', exitOf(runId, outcome));
+      const exit = exitOf(runId, outcome);
+      this.scrollback.end(runId, exit);
+      this.emit('run.exit', exit);
       this.emit('apps.changed', { appId: o.appId });
     });
     this.runs.set(runId, { info, handle, line, cols: o.cols, rows: o.rows, preopens: o.preopens, ended });
     this.emit('apps.changed', { appId: o.appId });
     return info;
+  }
+
+  /** A run's output (the guest's, or the line discipline's echo): kept for reloads, then sent. */
+  private output(runId: string, data: Uint8Array): void {
+    this.scrollback.append(runId, data);
+    this.emit('run.output', { runId, data });
   }
 
   private get(runId: string): Session {

@@ -10,6 +10,10 @@
  * 3. On the signal, each watched app's revision is read again; where it rose, the launcher takes
  *    from the run what is no longer granted (launcher/revocation.ts).
  *
+ * The same signal, with no rise of a revision, tells of changes that take nothing away (an
+ * install, an uninstall, a new or widened grant), so every window shows them without a reload
+ * (issue 13.5); a run reading an unchanged revision loses nothing.
+ *
  * The signal carries no data: a lost or doubled event costs one cheap query, and the database
  * stays the only source of truth. Where a watch cannot be set up (no inotify instances left,
  * some network file systems), a 250 ms timer reads `PRAGMA data_version` instead — it changes

@@ -34,9 +34,15 @@ export function listGrants(db: Database.Database, appId: string): GrantRecord[] 
 /**
  * Stores a grant (a folder grant with `pin`, what it grants). A grant for the same thing (folder
  * guest path, variable, arguments, limit) replaces the old one, so the person's latest decision
- * is the one that holds.
+ * is the one that holds. The same folder granted again with other access (widened by an upgrade,
+ * or narrowed) keeps its grant id, so running runs still know it as theirs (launcher/revocation.ts).
  */
 export function addGrant(db: Database.Database, appId: string, g: GrantInput, now: number, pin: FolderIdentity | null = null): void {
+  if (g.kind === 'folder') {
+    const kept = exec(db, sql`UPDATE grants SET access = ${g.access}, resolved = ${pin?.resolved ?? null}, dev = ${pin?.dev ?? null}, ino = ${pin?.ino ?? null}, born = ${pin?.born ?? null}
+      WHERE app_id = ${appId} AND kind = 'folder' AND guest = ${g.guest} AND host = ${g.host}`);
+    if (kept > 0) return;
+  }
   let host: string | null = null;
   let guest: string | null = null;
   let value: string | null = null;
@@ -54,6 +60,12 @@ export function addGrant(db: Database.Database, appId: string, g: GrantInput, no
 /** Records what an older folder grant (made without one) grants, on its first use. */
 export function pinGrant(db: Database.Database, id: number, pin: FolderIdentity): void {
   exec(db, sql`UPDATE grants SET resolved = ${pin.resolved}, dev = ${pin.dev}, ino = ${pin.ino}, born = ${pin.born ?? null} WHERE id = ${id} AND dev IS NULL`);
+}
+
+/** True when storing `g` would narrow a folder of `appId` granted read & write to read-only. */
+export function narrows(db: Database.Database, appId: string, g: GrantInput): boolean {
+  if (g.kind !== 'folder' || g.access !== 'read') return false;
+  return all(db, sql`SELECT id FROM grants WHERE app_id = ${appId} AND kind = 'folder' AND guest = ${g.guest} AND access = 'read-write'`).length > 0;
 }
 
 /** The resolved paths of every folder that some grant, of any app, makes writable. */

@@ -13,7 +13,7 @@ import { type Progress, checkSha256, download, urlFileName } from './download.ts
 import { appNameFrom, checkAppName } from './app-name.ts';
 import { AUDIT_ROWS_PER_RUN, type AuditRecord, type Decision, addAudit, addDenial, listAudit, listDenials, removeDenials, setUnknownAccess, unknownAccess } from './audit.ts';
 import { appRevision, bumpRevision, signalChange, watchChanges } from './changes.ts';
-import { addGrant, listGrants, type RevokeMatch, pinGrant, resetGrants, revokeGrants, touchGrants, writableFolders } from './grants.ts';
+import { addGrant, listGrants, narrows, type RevokeMatch, pinGrant, resetGrants, revokeGrants, touchGrants, writableFolders } from './grants.ts';
 import { type FolderPin, pinFolder, plantedLink } from '../shared/folder-pin.ts';
 import { defaultLibraryHome } from './home.ts';
 import { inspectModule } from './inspect.ts';
@@ -115,8 +115,9 @@ export class Library {
   }
 
   /**
-   * Calls `listener` after any process (this one included) commits a change that takes access
-   * away from an app; read `revision` to see which (library/changes.ts). Returns the unsubscribe.
+   * Calls `listener` after any process (this one included) commits a change to the catalog or to
+   * an app's permissions; read `revision` to see which apps lost access (library/changes.ts).
+   * Returns the unsubscribe.
    */
   onChange(listener: () => void): () => void {
     this.changeListeners.add(listener);
@@ -133,6 +134,15 @@ export class Library {
 
   private changed(): void {
     for (const l of [...this.changeListeners]) l();
+  }
+
+  /**
+   * Tells every process (windows included) that the catalog or some grants changed, when nothing
+   * was taken away: no revision rises, so runs lose nothing (library/changes.ts).
+   */
+  private announce(): void {
+    signalChange(this.home);
+    this.changed();
   }
 
   /** Runs `change` in one transaction with a rise of the app's revision, then tells every process. */
@@ -264,6 +274,7 @@ export class Library {
     // Only after the commit: a crash before this line leaves an orphan that the next open sweeps,
     // never an app whose module is gone.
     if (replaced !== null) this.sweep();
+    this.announce();
     return result;
   }
 
@@ -272,6 +283,7 @@ export class Library {
     const app = this.app(ref);
     this.db.transaction(() => deleteApp(this.db, app.id)).immediate();
     this.sweep(); // the module goes once the row is gone for good
+    this.announce();
     return app;
   }
 
@@ -289,9 +301,13 @@ export class Library {
   grant(ref: string, grants: GrantInput[]): GrantRecord[] {
     const id = this.app(ref).id;
     const pins = grants.map((g) => (g.kind === 'folder' ? this.pinFolder(g.host) : null));
-    this.db.transaction(() => {
-      grants.forEach((g, i) => addGrant(this.db, id, g, Date.now(), pins[i]));
-    }).immediate();
+    const store = (): void => grants.forEach((g, i) => addGrant(this.db, id, g, Date.now(), pins[i]));
+    // Narrowing a folder takes access away: running runs hear of it as of a revocation.
+    if (grants.some((g) => narrows(this.db, id, g))) this.takeAway(id, store);
+    else {
+      this.db.transaction(store).immediate();
+      this.announce();
+    }
     return listGrants(this.db, id);
   }
 
@@ -403,7 +419,10 @@ export class Library {
   setUnknownAccess(ref: string, mode: 'ask' | 'deny'): void {
     const id = this.app(ref).id;
     if (mode === 'deny') this.takeAway(id, () => setUnknownAccess(this.db, id, mode));
-    else setUnknownAccess(this.db, id, mode);
+    else {
+      setUnknownAccess(this.db, id, mode);
+      this.announce();
+    }
   }
 
   /** The app's module bytes, re-checked against its recorded hash. */

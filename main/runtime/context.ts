@@ -3,6 +3,7 @@ import type { GuestMemory } from './memory.ts';
 import type { Asker } from './ask.ts';
 import type { StdioPort } from './stdio.ts';
 import type { PREVIEW1_SIGNATURES, Preview1Name } from '../wasm/preview1.ts';
+import type { Growth } from './upgrade.ts';
 
 /** The JavaScript type a core-wasm value type arrives as: i32 as a number, i64 as a BigInt. */
 type ValueOf<T extends string> = T extends 'i32' ? number : T extends 'i64' ? bigint : never;
@@ -43,4 +44,6 @@ export interface WasiContext {
   stdio: StdioPort;
   /** Ask mode's questioner, when the run has an ask root. */
   asker?: Asker;
+  /** Read-only folders upgraded to read & write this run (upgrade.ts), when the run can ask. */
+  growth?: Growth;
 }

@@ -37,6 +37,11 @@ interface HostDescriptor extends DescriptorBase {
   hostFd: number;
   /** Granted read-only: nothing reached through this descriptor may be changed. */
   readOnly: boolean;
+  /**
+   * Read-only only because its folder is a read-only grant the person may widen (upgrade.ts): it
+   * holds the rights of a writable descriptor, and every change through it asks first.
+   */
+  upgradable?: boolean;
   /** Host path it was opened by (messages only; never used to reach the file again on Linux). */
   hostPath: string;
   /** The preopen this descriptor was reached from (its grant can be revoked while running). */
@@ -71,9 +76,14 @@ export interface DirectoryDescriptor extends HostDescriptor {
 /** One entry of the guest's descriptor table, by kind. */
 export type Descriptor = StdioDescriptor | FileDescriptor | DirectoryDescriptor;
 
+/** A descriptor backed by a host fd: a file or a directory. */
+export type HostBackedDescriptor = FileDescriptor | DirectoryDescriptor;
+
 /** The directory handle the path resolver starts from for a 'dir' descriptor. */
 export function dirRef(d: DirectoryDescriptor): DirRef {
-  return { fd: d.hostFd, path: d.hostPath, readOnly: d.readOnly };
+  // A folder awaiting an upgrade is checked by the operation itself (upgrade.ts `mayChange`); the
+  // walk marks only what lies in another read-only folder.
+  return { fd: d.hostFd, path: d.hostPath, readOnly: d.readOnly && d.upgradable !== true };
 }
 
 /** The guest's descriptor table. Rights are checked when a descriptor is fetched (uvwasi). */

@@ -13,6 +13,7 @@ import { createImports } from './host.ts';
 import { GuestMemory, encodeUtf8 } from './memory.ts';
 import type { StdioPort } from './stdio.ts';
 import { answerRecheck, workerAsker } from './ask.ts';
+import type { Growth } from './upgrade.ts';
 import { clearDirCache, setReadOnlyDirs } from './path-resolve.ts';
 import { PAGE_BYTES } from '../wasm/memory.ts';
 import { identityKey } from '../shared/folder-pin.ts';
@@ -72,7 +73,7 @@ function insideReadOnly(hostPath: string, readOnly: ReadonlySet<string>): boolea
  * Ambient Authority: opens each granted folder by its host path. These are the only host paths
  * the runtime opens on its own; every other file is reached from one of them (path-resolve.ts).
  */
-function buildTable(config: WorkerConfig, post: Post): FdTable {
+function buildTable(config: WorkerConfig, post: Post): { fds: FdTable; growth: Growth } {
   const fds = new FdTable(new Int32Array(config.revoked));
   for (const stream of STDIO_STREAMS) {
     fds.add({
@@ -90,21 +91,38 @@ function buildTable(config: WorkerConfig, post: Post): FdTable {
     if (o && p.readOnly && !p.ask) readOnly.add(keyOf(fs.fstatSync(o.hostFd, { bigint: true })));
   });
   setReadOnlyDirs(readOnly);
+  const upgradeKeys = new Map<number, string>();
   for (const [origin, p] of config.preopens.entries()) {
     const o = opened[origin];
     if (o === null || o === undefined) continue;
     const { hostFd, hostPath } = o;
-    const ro = p.readOnly || (!p.ask && insideReadOnly(hostPath, readOnly));
+    const inside = !p.ask && insideReadOnly(hostPath, readOnly);
+    const ro = p.readOnly || inside;
+    // Upgradable: a read-only grant of its own, in no other read-only folder, in a run that asks.
+    const upgradable = p.readOnly && p.upgradable === true && !p.ask && !inside && config.askBuffer !== undefined;
+    if (upgradable) upgradeKeys.set(origin, keyOf(fs.fstatSync(hostFd, { bigint: true })));
+    const cut = ro && !upgradable;
     fds.add({
-      kind: 'dir', hostFd, filetype: Filetype.directory, fdflags: 0, readOnly: ro,
+      kind: 'dir', hostFd, filetype: Filetype.directory, fdflags: 0, readOnly: ro, upgradable: upgradable || undefined,
       // The ask root's own times are nobody's answer: its path operations ask, it never changes.
-      rightsBase: ro ? RIGHTS_DIRECTORY & ~RIGHTS_DIR_MUTATE & ~R.fd_filestat_set_times
+      rightsBase: cut ? RIGHTS_DIRECTORY & ~RIGHTS_DIR_MUTATE & ~R.fd_filestat_set_times
         : p.ask ? RIGHTS_DIRECTORY & ~R.fd_filestat_set_times : RIGHTS_DIRECTORY,
-      rightsInheriting: ro ? RIGHTS_ALL & ~RIGHTS_DIR_MUTATE & ~RIGHTS_FILE_MUTATE : RIGHTS_ALL,
+      rightsInheriting: cut ? RIGHTS_ALL & ~RIGHTS_DIR_MUTATE & ~RIGHTS_FILE_MUTATE : RIGHTS_ALL,
       hostPath, preopen: p.guestPath, ask: p.ask === true, origin,
     });
   }
-  return fds;
+  // An upgraded folder is read-only by no route any more (read-only wins only until the person
+  // widened that very folder); a read-only folder inside it stays read-only.
+  const upgraded = new Set<number>();
+  const growth: Growth = {
+    has: (origin) => upgraded.has(origin),
+    grow(origin) {
+      upgraded.add(origin);
+      const key = upgradeKeys.get(origin);
+      if (key !== undefined && readOnly.delete(key)) setReadOnlyDirs(readOnly);
+    },
+  };
+  return { fds, growth };
 }
 
 /**
@@ -114,7 +132,7 @@ function buildTable(config: WorkerConfig, post: Post): FdTable {
  * the end (`exit` or `trap`) and everything else through `post`; `stdio` carries fds 0-2.
  */
 export function runGuest(config: WorkerConfig, stdio: StdioPort, post: Post, start: (run: () => void) => void = (run) => run()): void {
-  const fds = buildTable(config, post);
+  const { fds, growth } = buildTable(config, post);
   const ctx: WasiContext = {
     mem: undefined as unknown as GuestMemory,
     fds,
@@ -122,6 +140,7 @@ export function runGuest(config: WorkerConfig, stdio: StdioPort, post: Post, sta
     env: config.env.map(cString),
     stdio,
     asker: config.askBuffer === undefined ? undefined : workerAsker(config.askBuffer, (operation, path) => post({ type: 'ask', operation, path })),
+    growth,
   };
   if (ctx.asker !== undefined) fds.recheck = answerRecheck(ctx.asker);
   const report = (message: string, detail?: string): void => post({ type: 'log', message, detail });

@@ -10,6 +10,11 @@ export interface Preopen {
   readOnly: boolean;
   /** Ask mode's root: every access through it that no grant covers is asked about. */
   ask?: boolean;
+  /**
+   * A read-only grant the person may widen while the run goes on: a change inside it asks
+   * "allow changes too?" instead of failing (upgrade.ts). Only with `readOnly` and an ask root.
+   */
+  upgradable?: boolean;
   /** The grant this folder comes from (bookkeeping for revocation; the runtime ignores it). */
   grantId?: number;
   /**

@@ -38,9 +38,11 @@ function sameToken(a: string, b: string): boolean {
   return x.length === y.length && crypto.timingSafeEqual(x, y);
 }
 
-/** Serves `staticDir` and `api` on 127.0.0.1:`port` (0 = any free port). */
-export async function startWebServer(api: Api, staticDir: string, port = 0): Promise<WebServer> {
-  const token = crypto.randomBytes(24).toString('base64url');
+/**
+ * Serves `staticDir` and `api` on 127.0.0.1:`port` (0 = any free port), with a new random token
+ * unless given one (a server started again for the same page: its window reconnects).
+ */
+export async function startWebServer(api: Api, staticDir: string, port = 0, token = crypto.randomBytes(24).toString('base64url')): Promise<WebServer> {
   const server = http.createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -4,7 +4,8 @@
  * failed result so they can show its message.
  */
 import type { EventName, Events, RequestArgs, RequestName, RequestResult, TerrariumApi } from '../../preload/api.ts';
-import { connectWeb } from './web-transport.ts';
+import { connection } from './state/connection.svelte.ts';
+import { connectWeb, probeWeb } from './web-transport.ts';
 
 /** A request that came back `{ ok: false }`. */
 export class ApiFailure extends Error {
@@ -20,7 +21,7 @@ let api: TerrariumApi | undefined;
 /** Connects to main (Electron preload or web mode). Call once before anything else. */
 export async function connect(): Promise<void> {
   const w = window as unknown as { terrarium?: TerrariumApi };
-  api = w.terrarium ?? (await connectWeb());
+  api = w.terrarium ?? (await connectWeb(() => connection.dropped(probeWeb)));
 }
 
 /** Sends a request; resolves to its value or throws ApiFailure. */

@@ -5,10 +5,30 @@
 import type { EventName, Events, RequestArgs, RequestName, RequestResult, Result, TerrariumApi } from '../../preload/api.ts';
 import { type WireAck, type WireMessage, decode, encode } from '../../preload/wire.ts';
 
-/** Connects to the server that served this page; resolves once the socket is open. */
-export function connectWeb(): Promise<TerrariumApi> {
+/** The API's socket address, token included. */
+function socketUrl(): string {
   const token = new URLSearchParams(location.hash.slice(1)).get('token') ?? '';
-  const ws = new WebSocket(`ws://${location.host}/api?token=${encodeURIComponent(token)}`);
+  return `ws://${location.host}/api?token=${encodeURIComponent(token)}`;
+}
+
+/** True once a new socket to the server opens (the server is back, and takes this page's token). */
+export function probeWeb(): Promise<boolean> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(socketUrl());
+    ws.addEventListener('open', () => {
+      ws.close();
+      resolve(true);
+    }, { once: true });
+    ws.addEventListener('error', () => resolve(false), { once: true });
+  });
+}
+
+/**
+ * Connects to the server that served this page; resolves once the socket is open. `onLost` is
+ * called when an open socket closes (the server stopped or the link dropped).
+ */
+export function connectWeb(onLost: () => void = () => undefined): Promise<TerrariumApi> {
+  const ws = new WebSocket(socketUrl());
   // Output arrives in binary frames (preload/wire.ts): as ArrayBuffers, decoded without copies.
   ws.binaryType = 'arraybuffer';
   let nextId = 1;
@@ -38,9 +58,11 @@ export function connectWeb(): Promise<TerrariumApi> {
       for (const l of listeners.get(msg.event) ?? []) l(msg.payload);
     }
   });
+  let opened = false;
   ws.addEventListener('close', () => {
     for (const resolve of pending.values()) resolve({ ok: false, code: 'disconnected', message: 'Terrarium is no longer running' });
     pending.clear();
+    if (opened) onLost();
   });
   const api: TerrariumApi = {
     request<K extends RequestName>(name: K, args: RequestArgs<K>): Promise<Result<RequestResult<K>>> {
@@ -62,6 +84,7 @@ export function connectWeb(): Promise<TerrariumApi> {
   return new Promise((resolve, reject) => {
     ws.addEventListener('open', () => {
       ws.send(encode({ ack: 0 } satisfies WireAck));
+      opened = true;
       resolve(api);
     }, { once: true });
     ws.addEventListener('error', () => reject(new Error('cannot connect to Terrarium (is the link complete, with its token?)')), { once: true });

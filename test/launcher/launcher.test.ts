@@ -47,7 +47,7 @@ describe('policyFor', () => {
       return { resolved: fs.realpathSync(p), dev: String(st.dev), ino: String(st.ino), born: st.birthtimeNs > 0n ? String(st.birthtimeNs) : null };
     };
     expect(p.preopens).toEqual([
-      { hostPath: fs.realpathSync(path.join(dir, 'ro')), guestPath: '/in', readOnly: true, grantId: 1, pin: pin(path.join(dir, 'ro')) },
+      { hostPath: fs.realpathSync(path.join(dir, 'ro')), guestPath: '/in', readOnly: true, upgradable: true, grantId: 1, pin: pin(path.join(dir, 'ro')) },
       { hostPath: fs.realpathSync(path.join(dir, 'rw')), guestPath: '/out', readOnly: false, grantId: 2, pin: pin(path.join(dir, 'rw')) },
     ]);
     expect(p.stale).toEqual([]);
@@ -294,7 +294,8 @@ describe('terrarium run APP', () => {
     expect(listing(scratch)).toEqual(['neighbour.txt', 'out', path.join('out', 'x.wav')]);
     expect(fs.readFileSync(path.join(scratch, 'neighbour.txt'), 'utf8')).toBe('untouched');
     expect(storeFiles(home)).toEqual(storeBefore);
-    expect(fs.readdirSync(home).filter((f) => !/^library\.db(-wal|-shm)?$/.test(f)).sort()).toEqual(['store']);
+    // The library's own files: the database, the store, and the change signal (library/changes.ts).
+    expect(fs.readdirSync(home).filter((f) => !/^library\.db(-wal|-shm)?$/.test(f) && f !== 'revocations').sort()).toEqual(['store']);
     const wav = fs.readFileSync(path.join(out, 'x.wav'));
     expect(wav.subarray(0, 4).toString('latin1')).toBe('RIFF');
     expect(wav.readUInt32LE(4)).toBe(wav.length - 8);

@@ -37,6 +37,8 @@ const GOOD: { [K in RequestName]: [unknown, unknown?] } = {
   'runs.resize': [{ runId: 'r', cols: 100, rows: 30 }],
   'runs.stop': [{ runId: 'r' }],
   'runs.list': [null, {}],
+  'runs.recent': [undefined, {}],
+  'runs.forget': [{ runId: 'r1' }],
   'prompt.answer': [{ promptId: 'p', answer: 'deny-run' }],
   'prompt.pending': [{ ignored: true }, {}],
   'integration.get': [{ ref: 'a' }],

@@ -16,6 +16,7 @@ import { timeSpecs } from '../times.ts';
 import { type DirEntry, type EntryKind, hostCalls } from '../host-calls/index.ts';
 import type { DirRef } from '../path-resolve.ts';
 import { gate } from '../ask.ts';
+import { mayChange } from '../upgrade.ts';
 
 const R = Rights;
 const FS = Layout.fdstat;
@@ -123,7 +124,7 @@ export function fdMeta(ctx: WasiContext) {
     /** Truncates or extends the open file to `size` bytes. */
     fd_filestat_set_size: (fd: number, size: bigint) => {
       const d = fds.bytes(fd, R.fd_filestat_set_size, true);
-      if (d.readOnly) throw new WasiError(Errno.notcapable, 'read-only grant');
+      mayChange(ctx, d, 'truncate', d.hostPath);
       if (size < 0n || size > BigInt(Number.MAX_SAFE_INTEGER)) throw new WasiError(Errno.fbig, 'size too large');
       fs.ftruncateSync(d.hostFd, Number(size));
       return 0;
@@ -132,7 +133,7 @@ export function fdMeta(ctx: WasiContext) {
     fd_filestat_set_times: (fd: number, atim: bigint, mtim: bigint, fstflags: number) => {
       const d = fds.get(fd, R.fd_filestat_set_times);
       if (d.kind === 'stdio') throw new WasiError(Errno.badf, 'not a file');
-      if (d.readOnly) throw new WasiError(Errno.notcapable, 'read-only grant');
+      mayChange(ctx, d, 'set-times', d.hostPath);
       hostCalls.fsetTimes(d.hostFd, ...timeSpecs(atim, mtim, fstflags));
       return 0;
     },

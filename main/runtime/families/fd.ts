@@ -8,6 +8,7 @@ import { ADVICE_MAX, Errno, Fdflags, Rights, Whence } from '../abi.ts';
 import type { Provider, WasiContext } from '../context.ts';
 import { WasiError } from '../errors.ts';
 import type { FileDescriptor } from '../fd-table.ts';
+import { mayChange } from '../upgrade.ts';
 
 const R = Rights;
 /** Largest file offset accepted (2^63 - 1 does not fit a double; files never get near 2^53). */
@@ -22,8 +23,8 @@ function readFile(d: FileDescriptor, bufs: Uint8Array[], at: number): number {
   return fs.readvSync(d.hostFd, bufs, at);
 }
 
-function writeFile(d: FileDescriptor, bufs: Uint8Array[], at: number): number {
-  if (d.readOnly) throw new WasiError(Errno.notcapable, 'read-only grant');
+function writeFile(ctx: WasiContext, d: FileDescriptor, bufs: Uint8Array[], at: number): number {
+  mayChange(ctx, d, 'write', d.hostPath);
   return fs.writevSync(d.hostFd, bufs, at);
 }
 
@@ -83,7 +84,7 @@ export function fdIo(ctx: WasiContext) {
         n = 0;
       } else {
         if (d.fdflags & Fdflags.append) d.position = fs.fstatSync(d.hostFd).size;
-        n = writeFile(d, bufs, d.position);
+        n = writeFile(ctx, d, bufs, d.position);
         d.position += n;
       }
       ctx.mem.setU32(nwritten, n);
@@ -104,7 +105,7 @@ export function fdIo(ctx: WasiContext) {
       const bufs = ctx.mem.iovecs(iovs, iovsLen);
       ctx.mem.check(nwritten, 4);
       const at = offsetOf(offset);
-      ctx.mem.setU32(nwritten, bufs.length === 0 ? 0 : writeFile(d, bufs, at));
+      ctx.mem.setU32(nwritten, bufs.length === 0 ? 0 : writeFile(ctx, d, bufs, at));
       return 0;
     },
     /** Moves the offset; `inval` if it would become negative. Writes the new offset. */
@@ -149,7 +150,7 @@ export function fdIo(ctx: WasiContext) {
     /** Ensures the file is at least `offset + len` bytes long (never shrinks it). */
     fd_allocate: (fd: number, offset: bigint, len: bigint) => {
       const d = fds.bytes(fd, R.fd_allocate, true);
-      if (d.readOnly) throw new WasiError(Errno.notcapable, 'read-only grant');
+      mayChange(ctx, d, 'write', d.hostPath);
       if (len <= 0n || offset < 0n) throw new WasiError(Errno.inval, 'bad range');
       const end = offsetOf(offset + len);
       if (fs.fstatSync(d.hostFd).size < end) fs.ftruncateSync(d.hostFd, end);

@@ -16,6 +16,7 @@ import { type DirRef, SYMLINK, isReadOnlyEntry, isReadOnlyFd, isSymlink, resolve
 import { timeSpecs } from '../times.ts';
 import { type HostStat, hostCalls } from '../host-calls/index.ts';
 import { type AskOperation, askedPath, gate, rightsForAnswer } from '../ask.ts';
+import { awaitingUpgrade, mayChange } from '../upgrade.ts';
 
 const R = Rights;
 const C = fs.constants;
@@ -27,19 +28,22 @@ function bigRights(v: bigint): number {
   return Number(v);
 }
 
+/** Throws `notcapable` for a read-only `d`, unless the change may still ask to upgrade it (upgrade.ts). */
 function mutating(d: DirectoryDescriptor): void {
-  if (d.readOnly) throw new WasiError(Errno.notcapable, 'read-only grant');
+  if (d.readOnly && !awaitingUpgrade(d)) throw new WasiError(Errno.notcapable, 'read-only grant');
 }
 
 /**
  * Throws `notcapable` unless entry `name` of `at` (the directory the walk ended in) may be changed
- * through `d`: least access wins, so nothing inside a folder granted read-only, nor that folder
- * itself, is changed through a wider grant (DESIGN §3.1).
+ * through `d` by `operation`: least access wins, so nothing inside a folder granted read-only,
+ * nor that folder itself, is changed through a wider grant (DESIGN §3.1); a read-only folder the
+ * person may widen asks first (upgrade.ts).
  */
-function mutable(d: DirectoryDescriptor, at: DirRef, name: string): void {
+function mutable(ctx: WasiContext, d: DirectoryDescriptor, at: DirRef, name: string, operation: AskOperation): void {
   mutating(d);
   if (at.readOnly === true) throw new WasiError(Errno.notcapable, 'inside a read-only grant');
   if (isReadOnlyEntry(at, name)) throw new WasiError(Errno.notcapable, 'a folder granted read-only');
+  mayChange(ctx, d, operation, askedPath(at.path, name));
 }
 
 function notDirAfterSlash(dir: DirRef, name: string): never {
@@ -56,6 +60,15 @@ function askedOpen(st: HostStat | undefined, oflags: number, write: boolean, dir
   if (oflags & Oflags.trunc) return 'truncate';
   if (write) return 'write';
   return dirWanted || st?.isDirectory() ? 'list' : 'read';
+}
+
+/** lstat of `name`, or undefined when nothing is there. */
+function statOrNone(at: DirRef, name: string): HostStat | undefined {
+  try {
+    return hostCalls.stat(at, name, false);
+  } catch {
+    return undefined;
+  }
 }
 
 /** lstat of `name`, or SYMLINK when following and it is one. */
@@ -114,15 +127,14 @@ export function pathOps(ctx: WasiContext) {
       let answeredPath = '';
       const opened = resolve(dirRef(dir), path, { follow: follows(dirflags) }, (at, name, mustBeDir) => {
         let f = flags | (wantDir || mustBeDir ? C.O_DIRECTORY : 0);
-        if (write || (oflags & (Oflags.creat | Oflags.trunc))) mutable(dir, at, name);
+        if (write || (oflags & (Oflags.creat | Oflags.trunc))) {
+          // A folder awaiting an upgrade is asked by what the open would do (as the ask root is).
+          const op = awaitingUpgrade(dir) ? askedOpen(statOrNone(at, name), oflags, write, false) : 'write';
+          mutable(ctx, dir, at, name, op);
+        }
         if (dir.ask) {
           // Ask before anything is opened: what the open would do, decided from what is there.
-          let st: HostStat | undefined;
-          try {
-            st = hostCalls.stat(at, name, false);
-          } catch {
-            st = undefined;
-          }
+          const st = statOrNone(at, name);
           if (st?.isSymbolicLink() && (follows(dirflags) || mustBeDir)) return SYMLINK;
           answered = askedOpen(st, oflags, write, wantDir || mustBeDir);
           answeredPath = askedPath(at.path, name);
@@ -156,19 +168,25 @@ export function pathOps(ctx: WasiContext) {
       const answerRights = answered === undefined ? { base: RIGHTS_ALL, inheriting: RIGHTS_ALL } : rightsForAnswer(answered);
       const isDir = filetype === Filetype.directory;
       let readOnly: boolean;
+      // Reached through a folder awaiting an upgrade, and in no other read-only folder: it keeps
+      // its rights, and each change through it asks (upgrade.ts).
+      let upgradable = false;
       try {
-        readOnly = dir.readOnly || opened.readOnly || (isDir && isReadOnlyFd(opened.hostFd));
+        const nested = opened.readOnly || (isDir && isReadOnlyFd(opened.hostFd));
+        readOnly = dir.readOnly || nested;
+        upgradable = readOnly && awaitingUpgrade(dir) && !nested;
       } catch (err) {
         hostCalls.close(opened.hostFd);
         throw err;
       }
-      const denied = readOnly ? RIGHTS_READ_ONLY_DENIED : 0;
+      const denied = readOnly && !upgradable ? RIGHTS_READ_ONLY_DENIED : 0;
       const held = {
         hostFd: opened.hostFd,
         rightsBase: base & (isDir ? RIGHTS_DIRECTORY : RIGHTS_REGULAR_FILE) & answerRights.base & ~denied,
         rightsInheriting: inheriting & dir.rightsInheriting & answerRights.inheriting & ~denied,
         fdflags: fdflags & FDFLAGS_ALL,
         readOnly,
+        upgradable: upgradable || undefined,
         hostPath: opened.hostPath,
         ask: dir.ask,
         origin: dir.origin,
@@ -185,7 +203,7 @@ export function pathOps(ctx: WasiContext) {
       const dir = fds.dir(fd, R.path_create_directory);
       mutating(dir);
       resolve(dirRef(dir), ctx.mem.path(p, len), { follow: false }, (at, name) => {
-        mutable(dir, at, name);
+        mutable(ctx, dir, at, name, 'create');
         gate(ctx.asker, dir.ask, at.path, name, 'create');
         hostCalls.mkdir(at, name);
       });
@@ -214,7 +232,7 @@ export function pathOps(ctx: WasiContext) {
       resolve(dirRef(dir), path, { follow: follows(flags) }, (at, name, mustBeDir) => {
         const st = statProbe(follows(flags))(at, name, mustBeDir);
         if (st === SYMLINK) return SYMLINK;
-        mutable(dir, at, name);
+        mutable(ctx, dir, at, name, 'set-times');
         gate(ctx.asker, dir.ask, at.path, name, 'set-times');
         hostCalls.setTimes(at, name, false, ...timeSpecs(atim, mtim, fstflags));
         return 0;
@@ -235,12 +253,12 @@ export function pathOps(ctx: WasiContext) {
         const st = statProbe(follows(oldFlags))(oa, on, oDir);
         if (st === SYMLINK) return SYMLINK;
         if (st.isDirectory()) throw new WasiError(Errno.perm, 'cannot hard-link a directory');
-        mutable(from, oa, on);
+        mutable(ctx, from, oa, on, 'link');
         // A hard link is lasting access to the file through another folder: a change on both sides.
         gate(ctx.asker, from.ask, oa.path, on, 'link');
         return resolve(dirRef(to), newPath, { follow: false }, (na, nn, nDir) => {
           if (nDir) throw new WasiError(Errno.noent, 'trailing slash on a link name');
-          mutable(to, na, nn);
+          mutable(ctx, to, na, nn, 'link');
           gate(ctx.asker, to.ask, na.path, nn, 'link');
           hostCalls.link(oa, on, na, nn);
           return 0;
@@ -274,7 +292,7 @@ export function pathOps(ctx: WasiContext) {
       mutating(dir);
       resolve(dirRef(dir), ctx.mem.path(p, len), { follow: false }, (at, name) => {
         if (name === '.') throw new WasiError(Errno.inval, 'cannot remove "."');
-        mutable(dir, at, name);
+        mutable(ctx, dir, at, name, 'delete');
         gate(ctx.asker, dir.ask, at.path, name, 'delete');
         hostCalls.rmdir(at, name);
         return 0;
@@ -292,10 +310,10 @@ export function pathOps(ctx: WasiContext) {
       resolve(dirRef(from), oldPath, { follow: false }, (oa, on, oDir) => {
         if (on === '.') throw new WasiError(Errno.inval, 'cannot rename "."');
         if (oDir && !hostCalls.stat(oa, on, false).isDirectory()) throw new WasiError(Errno.notdir, 'not a directory');
-        mutable(from, oa, on);
+        mutable(ctx, from, oa, on, 'rename');
         return resolve(dirRef(to), newPath, { follow: false }, (na, nn, nDir) => {
           if (nn === '.') throw new WasiError(Errno.inval, 'cannot rename onto "."');
-          mutable(to, na, nn);
+          mutable(ctx, to, na, nn, 'rename');
           if (nDir && !hostCalls.stat(oa, on, false).isDirectory()) throw new WasiError(Errno.notdir, 'not a directory');
           gate(ctx.asker, from.ask, oa.path, on, 'rename');
           gate(ctx.asker, to.ask, na.path, nn, 'rename');
@@ -326,7 +344,7 @@ export function pathOps(ctx: WasiContext) {
           }
           throw new WasiError(st === undefined ? Errno.noent : st.isDirectory() ? Errno.exist : Errno.notdir, 'trailing slash on a symlink name');
         }
-        mutable(dir, at, name);
+        mutable(ctx, dir, at, name, 'create');
         gate(ctx.asker, dir.ask, at.path, name, 'create');
         hostCalls.symlink(target, at, name);
         return 0;
@@ -340,7 +358,7 @@ export function pathOps(ctx: WasiContext) {
       resolve(dirRef(dir), ctx.mem.path(p, len), { follow: false }, (at, name, mustBeDir) => {
         if (name === '.') throw new WasiError(Errno.isdir, 'is a directory');
         if (mustBeDir) notDirAfterSlash(at, name);
-        mutable(dir, at, name);
+        mutable(ctx, dir, at, name, 'delete');
         gate(ctx.asker, dir.ask, at.path, name, 'delete');
         hostCalls.unlink(at, name);
         return 0;

@@ -129,21 +129,30 @@ export class Runs {
   }
 
   /**
-   * Gives a tab to each run main is already supervising (the page was reloaded while apps ran):
-   * their earlier output is gone, what they print from now on shows.
+   * Gives back the tabs of a reloaded window (issue 13.5): each run main supervises and each
+   * finished run it kept, with the output main kept of it (its latest, bounded: older output is
+   * noted as not kept). Output that reached this page before the answer is in the kept output.
    */
   async adopt(): Promise<void> {
-    const sessions = await request('runs.list', {});
-    for (const s of sessions) {
-      if (this.byRun.has(s.runId)) continue;
-      const tab = new RunTab(s.appId, s.appName);
-      tab.runId = s.runId;
-      tab.runNumber = s.runNumber;
-      tab.ranWith = s.args;
-      tab.startedAt = s.startedAt;
+    const recent = await request('runs.recent', {});
+    for (const r of recent) {
+      if (this.byRun.has(r.runId)) continue;
+      const tab = new RunTab(r.appId, r.appName);
+      tab.runId = r.runId;
+      tab.runNumber = r.runNumber;
+      tab.ranWith = r.args;
+      tab.startedAt = r.startedAt;
       tab.state = 'running';
-      this.byRun.set(s.runId, tab);
-      this.orphans.delete(s.runId);
+      if (r.cut > 0) tab.write(new TextEncoder().encode(`\x1b[2m(${r.cut} bytes of earlier output were not kept)\x1b[0m\r\n`));
+      if (r.output.length > 0) tab.write(r.output);
+      this.byRun.set(r.runId, tab);
+      const held = this.orphans.get(r.runId);
+      this.orphans.delete(r.runId);
+      const exit = r.exit ?? held?.exit ?? null;
+      if (exit) {
+        tab.exit = exit;
+        tab.state = 'exited';
+      }
       this.tabs.push(tab);
     }
   }
@@ -260,7 +269,10 @@ export class Runs {
   /** Clears the terminal and runs the same app with the same arguments again. */
   async rerun(tab: RunTab): Promise<void> {
     if (tab.live || tab.once || this.isGone(tab.appId)) return;
-    if (tab.runId) this.byRun.delete(tab.runId);
+    if (tab.runId) {
+      this.byRun.delete(tab.runId);
+      void request('runs.forget', { runId: tab.runId }).catch(() => undefined);
+    }
     tab.runId = null;
     tab.handle?.reset();
     await this.start(tab);
@@ -287,6 +299,8 @@ export class Runs {
     if (tab.runId) {
       this.byRun.delete(tab.runId);
       if (tab.live) this.dropped.add(tab.runId);
+      // A closed tab does not come back after a reload.
+      void request('runs.forget', { runId: tab.runId }).catch(() => undefined);
     }
     if (nav.showing(tab.id)) {
       const next = this.tabs[i] ?? this.tabs[i - 1];
