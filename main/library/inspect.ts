@@ -8,6 +8,10 @@ import { WASI_MODULE } from '../runtime/abi.ts';
 import { ModuleLimitError, memoryLimits, readU32Leb } from '../runtime/module-limits.ts';
 import { mistypedWasiImport } from '../runtime/preview1-signatures.ts';
 import type { Capability, Inspection } from './types.ts';
+// Issue 15 (components): component inspection lives in its own module.
+import { InspectError } from './inspect-error.ts';
+import { inspectComponent } from './inspect-component.ts';
+import { binaryKind } from '../runtime/p2/component-binary.ts';
 
 export type { Capability, Inspection } from './types.ts';
 
@@ -24,14 +28,7 @@ export const CAPABILITIES: Record<Capability, RegExp> = {
 };
 
 
-/** Why a module was refused; `code` is stable for scripts and tests. */
-export class InspectError extends Error {
-  readonly code: 'empty' | 'not-wasm' | 'component' | 'malformed' | 'not-command' | 'unsupported-imports';
-  constructor(code: InspectError['code'], message: string) {
-    super(message);
-    this.code = code;
-  }
-}
+export { InspectError } from './inspect-error.ts';
 
 function readName(b: Uint8Array, at: number): [string, number] {
   const [len, p] = readU32Leb(b, at);
@@ -79,9 +76,13 @@ function custom(module: WebAssembly.Module, name: string): Uint8Array | undefine
   return s === undefined ? undefined : new Uint8Array(s);
 }
 
+const sha256Of = (bytes: Uint8Array): string => crypto.createHash('sha256').update(bytes).digest('hex');
+
 /** Inspects `bytes`; throws InspectError naming the problem for anything Terrarium cannot run. */
 export async function inspectModule(bytes: Uint8Array): Promise<Inspection> {
   if (bytes.length === 0) throw new InspectError('empty', 'the file is empty');
+  // Issue 15: a WASI 0.2 component (header layer 1) is inspected as one.
+  if (binaryKind(bytes) === 'component') return inspectComponent(bytes, sha256Of(bytes), inspectModule);
   let memory: Inspection['memory'];
   try {
     memory = memoryLimits(bytes);
@@ -133,7 +134,7 @@ export async function inspectModule(bytes: Uint8Array): Promise<Inspection> {
     moduleName = null;
   }
   return {
-    sha256: crypto.createHash('sha256').update(bytes).digest('hex'),
+    sha256: sha256Of(bytes),
     size: bytes.length,
     kind: 'command',
     wasi: 'preview1',

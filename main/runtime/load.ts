@@ -6,6 +6,9 @@
 import { WASI_MODULE } from './abi.ts';
 import { ModuleLimitError, capMemory } from './module-limits.ts';
 import { mistypedWasiImport } from './preview1-signatures.ts';
+import { preview1Core } from './p2/unbundle.ts';
+import { binaryKind, componentOutline } from './p2/component-binary.ts';
+import { notACommand } from './p2/world.ts';
 
 const PAGE = 65536;
 
@@ -16,6 +19,8 @@ export class LoadError extends Error {}
 export async function loadCommand(bytes: Uint8Array, memoryMaxBytes?: number): Promise<WebAssembly.Module> {
   let prepared = bytes;
   try {
+    // Issue 15.3: an adapter-built component runs its preview1 core module 0 (runtime/p2/unbundle.ts).
+    if (binaryKind(bytes) === 'component') bytes = componentCore(bytes);
     // wasm32 memory ends at 4 GiB (65536 pages): a larger cap is no cap.
     const pages = memoryMaxBytes === undefined ? 65536 : Math.min(65536, Math.max(1, Math.floor(memoryMaxBytes / PAGE)));
     prepared = capMemory(bytes, pages);
@@ -53,4 +58,15 @@ function checkImportTypes(bytes: Uint8Array): void {
     throw err;
   }
   if (why !== null) throw new LoadError(`not a WASI command: ${why}`);
+}
+
+/** The preview1 core module of an adapter-built component, or a LoadError saying why not. */
+function componentCore(bytes: Uint8Array): Uint8Array {
+  const what = notACommand(componentOutline(bytes).exports);
+  if (what !== null) throw new LoadError(what);
+  const core = preview1Core(bytes);
+  if (core === null) {
+    throw new LoadError('this WASI 0.2 component needs the WASI 0.2 host: its core module 0 imports more than wasi_snapshot_preview1');
+  }
+  return core;
 }
