@@ -5,6 +5,7 @@
 import type { Library } from '../library/library.ts';
 import type { AppRecord } from '../library/types.ts';
 import { loadCommand } from '../runtime/load.ts';
+import type { Program } from '../runtime/p2/program.ts';
 import type { AskOperation } from '../runtime/ask.ts';
 import type { Preopen, RunHandle, RunOutcome } from '../runtime/run.ts';
 import { type Prompter, type Question, decider } from './asking.ts';
@@ -18,7 +19,7 @@ export interface PreparedRun {
   policy: Policy;
   /** argv, argv[0] being the app's name. */
   args: string[];
-  module: Promise<WebAssembly.Module>;
+  module: Promise<Program>;
   runId: number;
   /** The folders the run gets: its grants, plus ask mode's root (see runtime/ask.ts). */
   preopens: Preopen[];

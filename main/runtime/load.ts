@@ -9,20 +9,29 @@ import { mistypedWasiImport } from './preview1-signatures.ts';
 import { preview1Core } from './p2/unbundle.ts';
 import { binaryKind, componentOutline } from './p2/component-binary.ts';
 import { notACommand } from './p2/world.ts';
+import { type Program, type TranspiledFiles, compileProgram, transpileComponent } from './p2/program.ts';
 
 const PAGE = 65536;
 
 /** Why a module cannot be run. */
 export class LoadError extends Error {}
 
-/** Compiles `bytes` as a WASI preview1 command, capping its memory at `memoryMaxBytes`. */
-export async function loadCommand(bytes: Uint8Array, memoryMaxBytes?: number): Promise<WebAssembly.Module> {
+/**
+ * Compiles `bytes` as a WASI command, capping its memory at `memoryMaxBytes`: a preview1 module,
+ * or a WASI 0.2 component (issue 15): an adapter-built one runs its preview1 core module 0
+ * (runtime/p2/unbundle.ts), any other on the WASI 0.2 host from `transpiled` (made when it was
+ * installed) or transpiled now. `TERRARIUM_COMPONENT_HOST=wasi-0.2` forces the 0.2 host (tests).
+ */
+export async function loadCommand(bytes: Uint8Array, memoryMaxBytes?: number, transpiled?: TranspiledFiles): Promise<Program> {
   let prepared = bytes;
+  // wasm32 memory ends at 4 GiB (65536 pages): a larger cap is no cap.
+  const pages = memoryMaxBytes === undefined ? 65536 : Math.min(65536, Math.max(1, Math.floor(memoryMaxBytes / PAGE)));
   try {
-    // Issue 15.3: an adapter-built component runs its preview1 core module 0 (runtime/p2/unbundle.ts).
-    if (binaryKind(bytes) === 'component') bytes = componentCore(bytes);
-    // wasm32 memory ends at 4 GiB (65536 pages): a larger cap is no cap.
-    const pages = memoryMaxBytes === undefined ? 65536 : Math.min(65536, Math.max(1, Math.floor(memoryMaxBytes / PAGE)));
+    if (binaryKind(bytes) === 'component') {
+      const core = componentCore(bytes);
+      if (core === null) return await loadComponent(bytes, pages, transpiled);
+      bytes = core;
+    }
     prepared = capMemory(bytes, pages);
   } catch (err) {
     if (err instanceof ModuleLimitError) throw new LoadError(err.message);
@@ -60,13 +69,22 @@ function checkImportTypes(bytes: Uint8Array): void {
   if (why !== null) throw new LoadError(`not a WASI command: ${why}`);
 }
 
-/** The preview1 core module of an adapter-built component, or a LoadError saying why not. */
-function componentCore(bytes: Uint8Array): Uint8Array {
+/**
+ * The preview1 core module of an adapter-built command component, null for one that needs the
+ * WASI 0.2 host, or a LoadError saying what a non-command is.
+ */
+function componentCore(bytes: Uint8Array): Uint8Array | null {
   const what = notACommand(componentOutline(bytes).exports);
   if (what !== null) throw new LoadError(what);
-  const core = preview1Core(bytes);
-  if (core === null) {
-    throw new LoadError('this WASI 0.2 component needs the WASI 0.2 host: its core module 0 imports more than wasi_snapshot_preview1');
+  return process.env.TERRARIUM_COMPONENT_HOST === 'wasi-0.2' ? null : preview1Core(bytes);
+}
+
+/** A component for the WASI 0.2 host, or a LoadError naming why it cannot be one. */
+async function loadComponent(bytes: Uint8Array, pages: number, transpiled?: TranspiledFiles): Promise<Program> {
+  try {
+    return await compileProgram(transpiled ?? await transpileComponent(bytes), pages);
+  } catch (err) {
+    if (err instanceof ModuleLimitError) throw err;
+    throw new LoadError(`not a component Terrarium can run: ${(err as Error).message.split('\n', 1)[0]}`);
   }
-  return core;
 }

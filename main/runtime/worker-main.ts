@@ -19,6 +19,8 @@ import { setReadOnlyDirs } from './path-resolve.ts';
 import { StaleFolder, identityKey, openPinned } from './pinned-folder.ts';
 import { guardLoading, hostCalls, onHostCallsNote } from './host-calls/index.ts';
 import type { WorkerConfig, WorkerMessage } from './worker-protocol.ts';
+import { isComponentProgram } from './p2/program.ts';
+import { runComponent } from './p2/run-component.ts';
 
 const R = Rights;
 const STDIN_RIGHTS = R.fd_read | R.poll_fd_readwrite | R.fd_filestat_get | R.fd_fdstat_set_flags;
@@ -105,7 +107,7 @@ function buildTable(): FdTable {
   return fds;
 }
 
-function run(): void {
+async function run(): Promise<void> {
   guardLoading(config.hostCallsGuard);
   const fds = buildTable();
   const ctx: WasiContext = {
@@ -122,10 +124,15 @@ function run(): void {
   hostCalls.trackIn(config.nativeFds);
   let memory: WebAssembly.Memory | undefined;
   try {
-    const instance = new WebAssembly.Instance(config.module, createImports(ctx, config.module, report));
-    memory = instance.exports.memory as WebAssembly.Memory;
-    ctx.mem = new GuestMemory(memory);
-    (instance.exports._start as () => void)();
+    if (isComponentProgram(config.module)) {
+      // Issue 15.2: a component on the WASI 0.2 host (runtime/p2/), over this same context.
+      await runComponent(config.module, ctx, report);
+    } else {
+      const instance = new WebAssembly.Instance(config.module, createImports(ctx, config.module, report));
+      memory = instance.exports.memory as WebAssembly.Memory;
+      ctx.mem = new GuestMemory(memory);
+      (instance.exports._start as () => void)();
+    }
     post({ type: 'exit', code: 0 });
   } catch (err) {
     if (err instanceof ProcExit) {
@@ -140,4 +147,4 @@ function run(): void {
   }
 }
 
-run();
+await run();
