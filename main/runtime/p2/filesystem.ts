@@ -51,7 +51,7 @@ const WRITE = RIGHTS_FILE_MUTATE;
 
 /** Descriptor rights for 0.2 descriptor flags. */
 function rightsFor(f: Flags): bigint {
-  let r = READ | R.fd_sync | R.fd_datasync;
+  let r = READ;
   if (f.write) r |= WRITE;
   if (f.mutateDirectory) r |= RIGHTS_DIR_MUTATE | R.fd_filestat_set_times;
   return BigInt(r & RIGHTS_ALL);

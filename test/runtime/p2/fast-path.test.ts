@@ -4,43 +4,23 @@
  * (test/fixtures/components/build.sh), must give byte-for-byte the output of the plain programs
  * under the same arguments and grants, and leave the same files behind.
  */
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type CliResult, fixture, removeTempDirs, repoRoot, runCli, tempDir } from '../../helpers/cli-run.ts';
-import { tree } from '../../helpers/file-tree.ts';
+import { removeTempDirs, repoRoot, runCli, tempDir } from '../../helpers/cli-run.ts';
+import { type Outcome, type Setup, bothRuns, noSetup } from './compare.ts';
 
 afterEach(removeTempDirs);
 
-/** The wrapped program, copied under the plain program's name so argv[0] is the same. */
-function component(name: string): string {
-  const dir = tempDir('component');
-  const file = join(dir, `${name}.wasm`);
-  copyFileSync(join(repoRoot, 'test', 'fixtures', 'components', `${name}.component.wasm`), file);
-  return file;
+/** Runs `name` both ways and expects the same result and files; returns the component's result. */
+async function same(name: string, setup: Setup, args: string[] = [], input?: string): Promise<Outcome> {
+  const r = await bothRuns(name, setup, args, input);
+  expect(r.wrapped).toEqual(r.plain);
+  expect(r.wrappedTrees).toEqual(r.plainTrees);
+  return r.wrapped;
 }
 
-function outcome(r: CliResult): { code: number | null; stdout: string; stderr: string } {
-  return { code: r.code, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8') };
-}
-
-/**
- * Runs `name` as a plain program and as a component, each with fresh folders from `setup`
- * (which returns the `run` options before the module), and expects the same result and files.
- */
-async function same(
-  name: string, setup: () => { opts: string[]; dirs: string[] }, args: string[] = [], input?: string,
-): Promise<ReturnType<typeof outcome>> {
-  const plain = setup();
-  const p = await runCli(['run', ...plain.opts, fixture(name), '--', ...args], { input });
-  const wrapped = setup();
-  const c = await runCli(['run', ...wrapped.opts, component(name), '--', ...args], { input });
-  expect(outcome(c)).toEqual(outcome(p));
-  expect(wrapped.dirs.map(tree)).toEqual(plain.dirs.map(tree));
-  return outcome(c);
-}
-
-const none = () => ({ opts: [], dirs: [] });
+const none = noSetup;
 
 describe('adapter-built components on the fast path give the preview1 output', () => {
   it('args_env: arguments and environment', async () => {
