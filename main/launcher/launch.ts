@@ -42,7 +42,7 @@ export function prepareRun(lib: Library, ref: string, extraArgs: string[]): Prep
   const bytes = lib.moduleBytes(app);
   const policy = policyFor(lib.grants(app.id), process.env, statusOptions(lib));
   const args = [app.name, ...policy.defaultArgs, ...extraArgs];
-  const module = loadCommand(bytes, policy.memoryMaxBytes);
+  const module = loadCommand(bytes, policy.memoryMaxBytes, lib.transpiled(app));
   module.catch(() => undefined); // reported through the run's outcome
   const runId = lib.runStarted(app, args.slice(1), [...policy.grantIds]);
   // The ask root: the host's folders under their own names, every ungranted access asked about.

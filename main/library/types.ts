@@ -46,6 +46,8 @@ export interface ComponentInspection {
    * `wasi-0.2-host`, Terrarium's WASI 0.2 host.
    */
   path: 'preview1-core' | 'wasi-0.2-host';
+  /** `wasi-0.2-host`: what install-time transpilation stored (library/transpiled-store.ts). */
+  transpiled?: { transpiler: string; sha256: string; size: number; ms: number };
 }
 
 /** A row of the catalog. */

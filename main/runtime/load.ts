@@ -76,7 +76,7 @@ function checkImportTypes(bytes: Uint8Array): void {
 function componentCore(bytes: Uint8Array): Uint8Array | null {
   const what = notACommand(componentOutline(bytes).exports);
   if (what !== null) throw new LoadError(what);
-  return process.env.TERRARIUM_COMPONENT_HOST === 'wasi-0.2' ? null : preview1Core(bytes);
+  return preview1Core(bytes);
 }
 
 /** A component for the WASI 0.2 host, or a LoadError naming why it cannot be one. */

@@ -131,3 +131,36 @@ describe('the app kind (migration 0008)', () => {
     expect([run.code, run.stderr]).toEqual([42, '']);
   });
 });
+
+describe('install-time transpilation for the WASI 0.2 host', () => {
+  const FULL = { TERRARIUM_COMPONENT_HOST: 'wasi-0.2' };
+
+  test('transpiled once at install, stored beside the original by hash and transpiler, run from there, swept with it', async () => {
+    const home = tempDir('terrarium-home-');
+    const install = await cli(home, ['install', '--name', 'proc', componentFixture('proc')], { env: FULL });
+    expect(install.code, install.stderr).toBe(0);
+    const info = await cliJson<AppRecord>(home, ['info', '--json', 'proc'], { env: FULL });
+    const t = info.inspection.component?.transpiled;
+    expect(info.inspection.component?.path).toBe('wasi-0.2-host');
+    expect(t).toMatchObject({ transpiler: 'jco-transpile-0.15', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    const stored = path.join(home, 'store', `${info.sha256}.jco-transpile-0.15.p2`);
+    expect(sha256(fs.readFileSync(stored))).toBe(t!.sha256);
+    expect(fs.statSync(stored).size).toBe(t!.size);
+    const lib = openLibrary(home);
+    expect(Object.keys(lib.transpiled(lib.app('proc'))!).sort()).toEqual(expect.arrayContaining(['component.js', 'component.core.wasm']));
+
+    const run = await cli(home, ['run', 'proc', '--', 'exit', '0'], { env: FULL });
+    expect([run.code, run.stderr]).toEqual([0, '']);
+
+    // Changed on disk: never loaded (the run transpiles the checked original again).
+    fs.appendFileSync(stored, 'x');
+    expect(lib.transpiled(lib.app('proc'))).toBeUndefined();
+    lib.close();
+    const again = await cli(home, ['run', 'proc', '--', 'exit', '0'], { env: FULL });
+    expect(again.code, again.stderr).toBe(0);
+
+    const gone = await cli(home, ['uninstall', 'proc']);
+    expect(gone.code, gone.stderr).toBe(0);
+    expect(fs.readdirSync(path.join(home, 'store'))).toEqual([]);
+  });
+});

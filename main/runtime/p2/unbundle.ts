@@ -39,13 +39,19 @@ function importsOnlyPreview1(m: Uint8Array): boolean {
 }
 
 /**
+ * True when `TERRARIUM_COMPONENT_HOST=wasi-0.2` sends every component to the WASI 0.2 host (tests
+ * compare both paths on the same programs); inspection and the loader agree on it.
+ */
+export const forcedFullHost = (): boolean => process.env.TERRARIUM_COMPONENT_HOST === 'wasi-0.2';
+
+/**
  * The bytes of core module 0 of component `bytes` when that module imports nothing but
  * `wasi_snapshot_preview1` functions (an adapter-built command), else null. Throws a 'malformed'
  * ModuleLimitError for a component whose outline cannot be read.
  */
 export function preview1Core(bytes: Uint8Array): Uint8Array | null {
   const { coreModule0 } = componentOutline(bytes);
-  if (coreModule0 === null) return null;
+  if (coreModule0 === null || forcedFullHost()) return null;
   const m = bytes.subarray(coreModule0.start, coreModule0.end);
   if (binaryKind(m) !== 'module') return null;
   try {
