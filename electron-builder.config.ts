@@ -34,6 +34,9 @@ const FILES = [
   '!**/node_modules/koffi/{doc,vendor,lib,cnoke.cjs,CHANGELOG.md,README.md,index.js,index.d.ts,indirect.cjs,indirect.js}{,/**/*}',
   '!**/node_modules/koffi/src/koffi/{CMakeLists.txt,index.js,indirect.cjs,indirect.js}',
   '!**/node_modules/koffi/src/koffi/src/{abi,*.cc,*.hh,*.inc,*.def,static.js,trampolines.cjs}{,/**/*}',
+  // jco-transpile (issue 15) without binaryen: its optimiser, never run (transpilation sets
+  // `optimize: false`; check:package refuses a packed binaryen).
+  '!**/node_modules/binaryen{,/**/*}',
 ];
 
 /**

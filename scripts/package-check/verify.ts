@@ -44,6 +44,8 @@ function forbidden(p: string, production: Set<string>, natives: readonly string[
   const pkg = /^node_modules\/((?:@[^/]+\/)?[^/@][^/]*)/.exec(p)?.[1];
   if (pkg !== undefined && !production.has(pkg)) return 'not a production dependency';
   if (/^node_modules\/better-sqlite3\/(?:deps|src)\//.test(p)) return "better-sqlite3's C sources";
+  // Issue 15: jco-transpile's optimiser (binaryen, 93 MB) is never used, so never shipped.
+  if (/^node_modules\/binaryen(?:\/|$)/.test(p)) return "binaryen, jco-transpile's optimiser, which Terrarium never runs";
   if (/\.node$/.test(p) && !natives.includes(p)) return "another target's native module";
   return null;
 }
