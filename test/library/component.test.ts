@@ -164,3 +164,15 @@ describe('install-time transpilation for the WASI 0.2 host', () => {
     expect(fs.readdirSync(path.join(home, 'store'))).toEqual([]);
   });
 });
+
+test('a component whose names are not UTF-8 is refused as malformed, and the library is unchanged', async () => {
+  const { lib } = freshLibrary();
+  const bad = component(['wasi:cli/stdout@0.2.0'], [RUN]);
+  const at = Buffer.from(bad).indexOf('stdout');
+  bad[at] = 0xff;
+  const before = librarySnapshot(lib);
+  const dir = tempDir();
+  fs.writeFileSync(path.join(dir, 'bad.wasm'), bad);
+  await expectLibraryError(lib.install({ kind: 'file', path: path.join(dir, 'bad.wasm') }), 'malformed', /not UTF-8/);
+  expect(librarySnapshot(lib)).toBe(before);
+});

@@ -67,7 +67,12 @@ class Cursor {
   string(): string {
     const len = this.u32();
     if (len > this.end - this.pos) throw malformed(`name runs past its section at offset ${this.pos}`);
-    const s = new TextDecoder('utf-8', { fatal: true }).decode(this.b.subarray(this.pos, this.pos + len));
+    let s: string;
+    try {
+      s = new TextDecoder('utf-8', { fatal: true }).decode(this.b.subarray(this.pos, this.pos + len));
+    } catch {
+      throw malformed(`a name that is not UTF-8 at offset ${this.pos}`);
+    }
     this.pos += len;
     return s;
   }
