@@ -73,7 +73,11 @@ const MAX_RANDOM = CHUNK;
 
 function randomBytes(len: bigint): Uint8Array {
   if (len > BigInt(MAX_RANDOM)) throw new RangeError(`random bytes over ${MAX_RANDOM} in one call`);
-  return crypto.randomBytes(Number(len));
+  // A fresh Uint8Array, not a Buffer: a small Buffer is a view into a shared pool, and jco's glue
+  // lowers a list<u8> from the whole underlying ArrayBuffer.
+  const out = new Uint8Array(Number(len));
+  for (let off = 0; off < out.length; off += 65536) crypto.getRandomValues(out.subarray(off, off + 65536));
+  return out;
 }
 
 const u64 = (): bigint => crypto.randomBytes(8).readBigUInt64LE();
