@@ -39,6 +39,14 @@ const FILES = [
   '!**/node_modules/koffi/{doc,vendor,lib,cnoke.cjs,CHANGELOG.md,README.md,index.js,index.d.ts,indirect.cjs,indirect.js}{,/**/*}',
   '!**/node_modules/koffi/src/koffi/{CMakeLists.txt,index.js,indirect.cjs,indirect.js}',
   '!**/node_modules/koffi/src/koffi/src/{abi,*.cc,*.hh,*.inc,*.def,static.js,trampolines.cjs}{,/**/*}',
+  // jco-transpile (issue 15): only its code generator (`/component`, with preview2-shim as the
+  // generator's own host) is loaded (runtime/p2/program.ts). Its front end, wasm-tools, minifier
+  // (oxc-minify, native), preview3-shim and optimiser (binaryen, 93 MB) are never loaded nor packed;
+  // check:package refuses a packed binaryen.
+  '!**/node_modules/binaryen{,/**/*}',
+  '!**/node_modules/{oxc-minify,@oxc-minify}{,/**/*}',
+  '!**/node_modules/@bytecodealliance/preview3-shim{,/**/*}',
+  '!**/node_modules/@bytecodealliance/jco-transpile/{dist,vendor/wasm-tools*,README.md}{,/**/*}',
 ];
 
 /**

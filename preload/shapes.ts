@@ -24,7 +24,9 @@ export interface Inspection {
   sha256: string;
   size: number;
   kind: 'command';
-  wasi: 'preview1';
+  wasi: 'preview1' | '0.2';
+  /** Components only (issue 15). */
+  component?: ComponentInspection;
   exports: { name: string; kind: string }[];
   wasiFunctions: string[];
   capabilities: Partial<Record<Capability, string[]>>;
@@ -32,6 +34,19 @@ export interface Inspection {
   moduleName: string | null;
   /** Initial and maximum memory in 64 KiB pages. */
   memory: { min: number; max: number | null; shared: boolean } | null;
+}
+
+/** A WASI 0.2 component's own facts (issue 15). */
+export interface ComponentInspection {
+  /** The world it is run as: only commands (components that export `wasi:cli/run`) are installed. */
+  world: 'wasi:cli/command';
+  /** Top-level imports and exports, e.g. `wasi:filesystem/types@0.2.0`. */
+  imports: string[];
+  exports: string[];
+  /** How it runs: its preview1 core module on the preview1 runtime, or Terrarium's WASI 0.2 host. */
+  path: 'preview1-core' | 'wasi-0.2-host';
+  /** `wasi-0.2-host`: what install-time transpilation stored. */
+  transpiled?: { transpiler: string; sha256: string; size: number; ms: number };
 }
 
 /** An installed app. Times are ISO 8601 strings. */
@@ -47,6 +62,8 @@ export interface AppRecord {
   lastRunAt: string | null;
   manifest: Manifest | null;
   inspection: Inspection;
+  /** A WASI preview1 core module or a WASI 0.2 component. */
+  kind: 'preview1' | 'component';
 }
 
 /** A row of the catalog. */

@@ -22,7 +22,9 @@ export async function bundleCli(): Promise<string[]> {
     // `worker.js` beside the chunk holding run.ts: where run.ts looks for its worker.
     input: { cli: 'main/cli.ts', worker: 'main/runtime/worker.js' },
     platform: 'node',
-    external: [/^node:/, ...builtinModules, 'better-sqlite3', 'koffi', 'ws', /^electron(\/|$)/],
+    // Only our own sources are bundled: every package stays where npm put it, because some read
+    // files beside their own (jco-transpile's generator loads its .core.wasm; native modules).
+    external: (id: string) => builtinModules.includes(id) || id.startsWith('node:') || !(id.startsWith('.') || path.isAbsolute(id)),
     logLevel: 'warn',
   });
   const { output } = await bundle.write({ dir: outDir, format: 'esm', entryFileNames: '[name].js', chunkFileNames: 'chunk-[hash].js' });

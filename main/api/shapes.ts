@@ -16,7 +16,7 @@ import type * as lib from '../library/types.ts';
 export function appRecord(a: lib.AppRecord): AppRecord {
   return {
     id: a.id, name: a.name, version: a.version, description: a.description, source: { kind: a.source.kind, location: a.source.location },
-    sha256: a.sha256, size: a.size, installedAt: a.installedAt, lastRunAt: a.lastRunAt, manifest: manifest(a.manifest), inspection: inspection(a.inspection),
+    sha256: a.sha256, size: a.size, installedAt: a.installedAt, lastRunAt: a.lastRunAt, manifest: manifest(a.manifest), inspection: inspection(a.inspection), kind: a.kind,
   };
 }
 

@@ -139,6 +139,8 @@ function printInfo(a: AppRecord, grants: GrantRecord[], builds: { version: strin
   out(`  last run:     ${a.lastRunAt ?? 'never'}`);
   if (lang) out(`  language:     ${lang}`);
   if (tools) out(`  built with:   ${tools}`);
+  // Issue 15: a component's kind and the path it runs on.
+  if (i.component) out(`  kind:         WASI 0.2 component (wasi:cli/command); ${i.component.path === 'preview1-core' ? 'runs its preview1 core module directly (fast path)' : 'runs on the WASI 0.2 host'}`);
   if (i.memory) out(`  memory:       ${mib(i.memory.min * 65536)} initial, ${i.memory.max === null ? 'no maximum' : `${mib(i.memory.max * 65536)} maximum`}`);
   out('  can use:');
   for (const [cap, fns] of Object.entries(i.capabilities)) out(`    ${cap.padEnd(14)} ${fns.map((f) => safeText(f, 100)).join(', ')}`);

@@ -5,6 +5,7 @@
 import type { Library } from '../library/library.ts';
 import type { AppRecord } from '../library/types.ts';
 import { loadCommand } from '../runtime/load.ts';
+import type { Program } from '../runtime/p2/program.ts';
 import type { AskOperation } from '../runtime/ask.ts';
 import type { Preopen, RunHandle, RunOutcome } from '../runtime/run.ts';
 import path from 'node:path';
@@ -21,7 +22,7 @@ export interface PreparedRun {
   policy: Policy;
   /** argv, argv[0] being the app's name. */
   args: string[];
-  module: Promise<WebAssembly.Module>;
+  module: Promise<Program>;
   runId: number;
   /** The folders the run gets: its grants, plus ask mode's root (see runtime/ask.ts). */
   preopens: Preopen[];
@@ -47,8 +48,8 @@ export function prepareRun(lib: Library, ref: string, extraArgs: string[], modul
   const policy = policyFor(lib.grants(app.id), process.env, statusOptions(lib));
   const args = [app.name, ...policy.defaultArgs, ...extraArgs];
   const module = modules
-    ? modules.load(app.sha256, lib.store.pathOf(app.sha256), policy.memoryMaxBytes, () => lib.moduleBytes(app))
-    : loadCommand(lib.moduleBytes(app), policy.memoryMaxBytes);
+    ? modules.load(app.sha256, lib.store.pathOf(app.sha256), policy.memoryMaxBytes, () => lib.moduleBytes(app), lib.transpiled(app))
+    : loadCommand(lib.moduleBytes(app), policy.memoryMaxBytes, lib.transpiled(app));
   module.catch(() => undefined); // reported through the run's outcome
   const runId = lib.runStarted(app, args.slice(1), [...policy.grantIds]);
   // The ask root: the host's folders under their own names, every ungranted access asked about.

@@ -7,6 +7,7 @@ import os from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { loadCommand } from '../runtime/load.ts';
 import { bootWorker } from '../runtime/run.ts';
+import type { Program, TranspiledFiles } from '../runtime/p2/program.ts';
 
 /** How much the module cache holds at most. */
 export interface CacheBounds {
@@ -20,7 +21,7 @@ export interface CacheBounds {
 export const DEFAULT_CACHE_BOUNDS: CacheBounds = { entries: 8, bytes: 256 * 1024 * 1024 };
 
 interface CacheEntry {
-  module: Promise<WebAssembly.Module>;
+  module: Promise<Program>;
   size: number;
   /** The stored file's identity and times when its bytes were read and hash-checked. */
   stamp: string;
@@ -50,7 +51,7 @@ export class ModuleCache {
    * The compiled module of the file `file` whose content is `sha256`, its memory capped at
    * `memoryMaxBytes`; `read` returns its bytes checked against `sha256` (or throws).
    */
-  load(sha256: string, file: string, memoryMaxBytes: number | undefined, read: () => Uint8Array): Promise<WebAssembly.Module> {
+  load(sha256: string, file: string, memoryMaxBytes: number | undefined, read: () => Uint8Array, transpiled?: TranspiledFiles): Promise<Program> {
     const key = `${sha256}/${memoryMaxBytes ?? 'none'}`;
     let stamp: string | null;
     try {
@@ -66,7 +67,7 @@ export class ModuleCache {
     }
     if (hit) this.drop(key);
     const bytes = read();
-    const module = loadCommand(bytes, memoryMaxBytes);
+    const module = loadCommand(bytes, memoryMaxBytes, transpiled);
     if (stamp === null || bytes.length > this.bounds.bytes) return module;
     const entry: CacheEntry = { module, size: bytes.length, stamp };
     this.entries.set(key, entry);

@@ -2,12 +2,15 @@
 import type Database from 'better-sqlite3';
 import type { Inspection } from './inspect.ts';
 import { all, exec, one, sql } from './sql.ts';
-import type { AppRecord, AppSummary, Manifest } from './types.ts';
+import type { AppKind, AppRecord, AppSummary, Manifest } from './types.ts';
+
+/** The kind column follows from the inspection, so the two never disagree. */
+const kindOf = (i: Inspection): AppKind => (i.component ? 'component' : 'preview1');
 
 interface AppRow {
   id: string; name: string; version: string | null; description: string | null; source_kind: string;
   source: string; sha256: string; size: number; installed_at: number; last_run_at: number | null;
-  manifest: string | null; inspection: string;
+  manifest: string | null; inspection: string; kind: string;
 }
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -19,6 +22,7 @@ function toRecord(r: AppRow): AppRecord {
     sha256: r.sha256, size: r.size, installedAt: iso(r.installed_at)!, lastRunAt: iso(r.last_run_at),
     manifest: r.manifest === null ? null : (JSON.parse(r.manifest) as Manifest),
     inspection: JSON.parse(r.inspection) as Inspection,
+    kind: r.kind as AppKind,
   };
 }
 
@@ -64,9 +68,9 @@ export interface AppWrite {
 
 /** Inserts a new app and its first build. */
 export function insertApp(db: Database.Database, id: string, w: AppWrite, now: number): void {
-  exec(db, sql`INSERT INTO apps (id, name, version, description, source_kind, source, sha256, size, installed_at, manifest, inspection)
+  exec(db, sql`INSERT INTO apps (id, name, version, description, source_kind, source, sha256, size, installed_at, manifest, inspection, kind)
     VALUES (${id}, ${w.name}, ${w.version}, ${w.description}, ${w.sourceKind}, ${w.source}, ${w.sha256}, ${w.size}, ${now},
-      ${w.manifest && JSON.stringify(w.manifest)}, ${JSON.stringify(w.inspection)})`);
+      ${w.manifest && JSON.stringify(w.manifest)}, ${JSON.stringify(w.inspection)}, ${kindOf(w.inspection)})`);
   exec(db, sql`INSERT INTO builds (app_id, version, sha256, size, installed_at) VALUES (${id}, ${w.version}, ${w.sha256}, ${w.size}, ${now})`);
 }
 
@@ -74,7 +78,8 @@ export function insertApp(db: Database.Database, id: string, w: AppWrite, now: n
 export function updateApp(db: Database.Database, id: string, w: AppWrite, now: number): void {
   exec(db, sql`UPDATE apps SET version = ${w.version}, description = ${w.description}, source_kind = ${w.sourceKind},
     source = ${w.source}, sha256 = ${w.sha256}, size = ${w.size}, installed_at = ${now},
-    manifest = ${w.manifest && JSON.stringify(w.manifest)}, inspection = ${JSON.stringify(w.inspection)} WHERE id = ${id}`);
+    manifest = ${w.manifest && JSON.stringify(w.manifest)}, inspection = ${JSON.stringify(w.inspection)},
+    kind = ${kindOf(w.inspection)} WHERE id = ${id}`);
   exec(db, sql`INSERT INTO builds (app_id, version, sha256, size, installed_at) VALUES (${id}, ${w.version}, ${w.sha256}, ${w.size}, ${now})`);
 }
 

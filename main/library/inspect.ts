@@ -10,6 +10,9 @@ import { memoryLimits } from '../wasm/memory.ts';
 import { WASI_MODULE, mistypedWasiImport } from '../wasm/preview1.ts';
 import { CodedError } from '../shared/coded-error.ts';
 import type { Capability, Inspection } from './types.ts';
+// Issue 15 (components): component inspection lives in its own module.
+import { inspectComponent } from './inspect-component.ts';
+import { binaryKind } from '../wasm/component.ts';
 
 export type { Capability, Inspection } from './types.ts';
 
@@ -25,14 +28,20 @@ export const CAPABILITIES: Record<Capability, RegExp> = {
   'terminal i/o': /^(fd_read|fd_write)$/,
 };
 
+export { InspectError } from './inspect-error.ts';
+
 function custom(module: WebAssembly.Module, name: string): Uint8Array | undefined {
   const s = WebAssembly.Module.customSections(module, name)[0];
   return s === undefined ? undefined : new Uint8Array(s);
 }
 
+const sha256Of = (bytes: Uint8Array): string => crypto.createHash('sha256').update(bytes).digest('hex');
+
 /** Inspects `bytes`; throws a CodedError naming the problem (empty, not-wasm, component, malformed, unsupported-imports, not-command) for anything Terrarium cannot run. */
 export async function inspectModule(bytes: Uint8Array): Promise<Inspection> {
   if (bytes.length === 0) throw new CodedError('empty', 'the file is empty');
+  // Issue 15: a WASI 0.2 component (header layer 1) is inspected as one.
+  if (binaryKind(bytes) === 'component') return inspectComponent(bytes, sha256Of(bytes), inspectModule);
   let memory: Inspection['memory'];
   try {
     memory = memoryLimits(bytes);
@@ -84,7 +93,7 @@ export async function inspectModule(bytes: Uint8Array): Promise<Inspection> {
     moduleName = null;
   }
   return {
-    sha256: crypto.createHash('sha256').update(bytes).digest('hex'),
+    sha256: sha256Of(bytes),
     size: bytes.length,
     kind: 'command',
     wasi: 'preview1',

@@ -21,6 +21,10 @@ import { endRunRow, listRuns, startRunRow } from './runs.ts';
 import { ModuleStore } from './store.ts';
 import type { AppRecord, AppSummary, GrantInput, GrantRecord, Manifest, RunRecord } from './types.ts';
 import { readPackage } from './wasmer-toml.ts';
+// Issue 15: components that need the WASI 0.2 host are transpiled at install time.
+import { transpileForInstall } from './install-component.ts';
+import { readTranspiled, sweepTranspiled, writeTranspiled } from './transpiled-store.ts';
+import type { TranspiledFiles } from '../wasm/transpile.ts';
 
 
 /** Largest module accepted by default (256 MiB). */
@@ -39,6 +43,8 @@ export interface PreparedInstall {
   write: AppWrite;
   /** The app a commit would update (same name and source), or null. */
   updates: { id: string; name: string } | null;
+  /** A component for the WASI 0.2 host: its transpiled output, packed for the store (issue 15). */
+  transpiled?: Uint8Array;
 }
 
 /** Options of an install. */
@@ -158,7 +164,10 @@ export class Library {
 
   /** Removes store files nothing refers to (crashed installs, uninstalled apps). */
   sweep(): string[] {
-    return this.db.transaction(() => this.store.sweep(usedHashes(this.db))).immediate();
+    return this.db.transaction(() => {
+      const used = usedHashes(this.db);
+      return [...this.store.sweep(used), ...sweepTranspiled(this.store, used)];
+    }).immediate();
   }
 
   /** The app named or numbered `ref`; `not-found` otherwise. */
@@ -219,6 +228,7 @@ export class Library {
     }
     if (opts.sha256 !== undefined) checkSha256(bytes, opts.sha256);
     const inspection = await inspectModule(bytes);
+    const transpiled = await transpileForInstall(bytes, inspection);
     const write: AppWrite = {
       name: opts.name === undefined ? appNameFrom(name) : checkAppName(opts.name),
       version: manifest?.package?.version ?? null,
@@ -232,7 +242,7 @@ export class Library {
     };
     const existing = findAppByName(this.db, write.name);
     const updates = existing && existing.source.kind === kind && existing.source.location === location ? { id: existing.id, name: existing.name } : null;
-    return { bytes, write, updates };
+    return { bytes, write, updates, transpiled };
   }
 
   /** Adds a prepared module to the library (optionally under another name), in one transaction. */
@@ -246,6 +256,7 @@ export class Library {
     const ensureStored = (): void => {
       if (tmp) this.store.commit(tmp, write.sha256);
       else if (!this.store.has(write.sha256)) this.store.commit(this.store.writeTemp(bytes), write.sha256);
+      if (prepared.transpiled) writeTranspiled(this.store, write.sha256, prepared.transpiled);
     };
     try {
       result = this.db.transaction((): InstallResult => {
@@ -432,6 +443,12 @@ export class Library {
     } catch (err) {
       throw new CodedError('module-changed', `cannot run ${app.name}: ${(err as Error).message}`);
     }
+  }
+
+  /** A component's transpiled output stored at install, if still there and unchanged (issue 15). */
+  transpiled(app: AppRecord): TranspiledFiles | undefined {
+    const t = app.inspection.component?.transpiled;
+    return t === undefined ? undefined : readTranspiled(this.store, app.sha256, t.sha256);
   }
 
   /** Records that a run starts (and that the grants it uses were used); returns the run id. */

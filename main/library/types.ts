@@ -26,6 +26,28 @@ export interface AppRecord {
   lastRunAt: string | null;
   manifest: Manifest | null;
   inspection: Inspection;
+  /** A WASI preview1 core module or a WASI 0.2 component (migration 0008). */
+  kind: AppKind;
+}
+
+/** What kind of program an app is. */
+export type AppKind = 'preview1' | 'component';
+
+/** A WASI 0.2 component's own facts (issue 15). */
+export interface ComponentInspection {
+  /** The world it is run as: only commands (components that export `wasi:cli/run`) are installed. */
+  world: 'wasi:cli/command';
+  /** Top-level imports and exports, e.g. `wasi:filesystem/types@0.2.0`. */
+  imports: string[];
+  exports: string[];
+  /**
+   * How it runs: `preview1-core` when its core module 0 imports only `wasi_snapshot_preview1`
+   * (built by the preview1 adapter) and runs on the preview1 runtime directly; otherwise
+   * `wasi-0.2-host`, Terrarium's WASI 0.2 host.
+   */
+  path: 'preview1-core' | 'wasi-0.2-host';
+  /** `wasi-0.2-host`: what install-time transpilation stored (library/transpiled-store.ts). */
+  transpiled?: { transpiler: string; sha256: string; size: number; ms: number };
 }
 
 /** A row of the catalog. */
@@ -98,7 +120,9 @@ export interface Inspection {
   sha256: string;
   size: number;
   kind: 'command';
-  wasi: 'preview1';
+  wasi: 'preview1' | '0.2';
+  /** Components only. */
+  component?: ComponentInspection;
   exports: { name: string; kind: string }[];
   wasiFunctions: string[];
   capabilities: Partial<Record<Capability, string[]>>;

@@ -21,6 +21,8 @@ import { openPinned } from './pinned-folder.ts';
 import { isCoded } from '../shared/coded-error.ts';
 import { hostCalls, onHostCallsNote } from './host-calls/index.ts';
 import type { WorkerConfig, WorkerMessage } from './worker-protocol.ts';
+import { isComponentProgram } from './p2/program.ts';
+import { runComponent } from './p2/run-component.ts';
 
 /** Where a run's messages go (the main thread's `WorkerMessage` handler). */
 export type Post = (m: WorkerMessage) => void;
@@ -131,7 +133,7 @@ function buildTable(config: WorkerConfig, post: Post): { fds: FdTable; growth: G
  * limit: what `start` throws, other than the guest's own exit or trap, passes through). Reports
  * the end (`exit` or `trap`) and everything else through `post`; `stdio` carries fds 0-2.
  */
-export function runGuest(config: WorkerConfig, stdio: StdioPort, post: Post, start: (run: () => void) => void = (run) => run()): void {
+export function runGuest(config: WorkerConfig, stdio: StdioPort, post: Post, start: (run: () => void) => void = (run) => run()): Promise<void> | undefined {
   const { fds, growth } = buildTable(config, post);
   const ctx: WasiContext = {
     mem: undefined as unknown as GuestMemory,
@@ -147,13 +149,7 @@ export function runGuest(config: WorkerConfig, stdio: StdioPort, post: Post, sta
   onHostCallsNote(report);
   hostCalls.trackIn(config.nativeFds);
   let memory: WebAssembly.Memory | undefined;
-  try {
-    const instance = new WebAssembly.Instance(config.module, createImports(ctx, config.module, report));
-    memory = instance.exports.memory as WebAssembly.Memory;
-    ctx.mem = new GuestMemory(memory);
-    start(instance.exports._start as () => void);
-    post({ type: 'exit', code: 0 });
-  } catch (err) {
+  const fail = (err: unknown): void => {
     if (err instanceof ProcExit) {
       post({ type: 'exit', code: err.code });
     } else {
@@ -161,9 +157,27 @@ export function runGuest(config: WorkerConfig, stdio: StdioPort, post: Post, sta
       const atCap = config.memoryMaxBytes !== undefined && bytes + PAGE_BYTES > config.memoryMaxBytes;
       post({ type: 'trap', message: err instanceof Error ? err.message : String(err), memoryAtCap: atCap });
     }
-  } finally {
+  };
+  const finish = (): void => {
     fds.closeAll();
     clearDirCache();
+  };
+  if (isComponentProgram(config.module)) {
+    // Issue 15.2: a component on the WASI 0.2 host (runtime/p2/), over this same context; only in
+    // a worker (same-thread.ts never takes one), where its bindings load asynchronously.
+    return runComponent(config.module, ctx, report).then(() => post({ type: 'exit', code: 0 }), fail).finally(finish);
   }
+  try {
+    const instance = new WebAssembly.Instance(config.module, createImports(ctx, config.module, report));
+    memory = instance.exports.memory as WebAssembly.Memory;
+    ctx.mem = new GuestMemory(memory);
+    start(instance.exports._start as () => void);
+    post({ type: 'exit', code: 0 });
+  } catch (err) {
+    fail(err);
+  } finally {
+    finish();
+  }
+  return undefined;
 }
 

@@ -31,7 +31,8 @@ export function providers(ctx: WasiContext): Preview1Imports {
  */
 export type HostReport = (message: string, detail?: string) => void;
 
-function wrap(name: string, f: WasiFunction, report: HostReport): WasiFunction {
+/** `f` wrapped as an import: a thrown WasiError becomes its errno, any other host error `io` (reported). */
+export function wrap(name: string, f: WasiFunction, report: HostReport): WasiFunction {
   // `apply` with `arguments` avoids allocating a rest array on every call of a hot syscall.
   return function wrapped(this: unknown) {
     try {

@@ -8,6 +8,10 @@ import { MAX_PAGES_32, PAGE_BYTES } from '../wasm/memory.ts';
 import { WASI_MODULE, mistypedWasiImport } from '../wasm/preview1.ts';
 import { CodedError, type ErrorDetails } from '../shared/coded-error.ts';
 import { capMemory } from './module-limits.ts';
+import { preview1Core } from '../wasm/unbundle.ts';
+import { binaryKind, componentOutline } from '../wasm/component.ts';
+import { notACommand } from '../wasm/world.ts';
+import { type Program, type TranspiledFiles, compileProgram, transpileComponent } from './p2/program.ts';
 
 /**
  * Why a module cannot be run: a CodedError `cannot-load` (`details.reason` names the reader's
@@ -21,12 +25,22 @@ export class LoadError extends CodedError {
   }
 }
 
-/** Compiles `bytes` as a WASI preview1 command, capping its memory at `memoryMaxBytes`. */
-export async function loadCommand(bytes: Uint8Array, memoryMaxBytes?: number): Promise<WebAssembly.Module> {
+/**
+ * Compiles `bytes` as a WASI command, capping its memory at `memoryMaxBytes`: a preview1 module,
+ * or a WASI 0.2 component (issue 15): an adapter-built one runs its preview1 core module 0
+ * (wasm/unbundle.ts), any other on the WASI 0.2 host from `transpiled` (made when it was
+ * installed) or transpiled now. `TERRARIUM_COMPONENT_HOST=wasi-0.2` forces the 0.2 host (tests).
+ */
+export async function loadCommand(bytes: Uint8Array, memoryMaxBytes?: number, transpiled?: TranspiledFiles): Promise<Program> {
   let prepared = bytes;
+  // wasm32 memory ends at 4 GiB (65536 pages): a larger cap is no cap.
+  const pages = memoryMaxBytes === undefined ? MAX_PAGES_32 : Math.min(MAX_PAGES_32, Math.max(1, Math.floor(memoryMaxBytes / PAGE_BYTES)));
   try {
-    // wasm32 memory ends at 4 GiB (65536 pages): a larger cap is no cap.
-    const pages = memoryMaxBytes === undefined ? MAX_PAGES_32 : Math.min(MAX_PAGES_32, Math.max(1, Math.floor(memoryMaxBytes / PAGE_BYTES)));
+    if (binaryKind(bytes) === 'component') {
+      const core = componentCore(bytes);
+      if (core === null) return await loadComponent(bytes, pages, transpiled);
+      bytes = core;
+    }
     prepared = capMemory(bytes, pages);
   } catch (err) {
     if (err instanceof WasmBinaryError) throw new LoadError(err.message, { reason: err.code });
@@ -62,4 +76,24 @@ function checkImportTypes(bytes: Uint8Array): void {
     throw err;
   }
   if (why !== null) throw new LoadError(`not a WASI command: ${why}`);
+}
+
+/**
+ * The preview1 core module of an adapter-built command component, null for one that needs the
+ * WASI 0.2 host, or a LoadError saying what a non-command is.
+ */
+function componentCore(bytes: Uint8Array): Uint8Array | null {
+  const what = notACommand(componentOutline(bytes).exports);
+  if (what !== null) throw new LoadError(what);
+  return preview1Core(bytes);
+}
+
+/** A component for the WASI 0.2 host, or a LoadError naming why it cannot be one. */
+async function loadComponent(bytes: Uint8Array, pages: number, transpiled?: TranspiledFiles): Promise<Program> {
+  try {
+    return await compileProgram(transpiled ?? await transpileComponent(bytes), pages);
+  } catch (err) {
+    if (err instanceof WasmBinaryError) throw err;
+    throw new LoadError(`not a component Terrarium can run: ${(err as Error).message.split('\n', 1)[0]}`);
+  }
 }

@@ -2,6 +2,7 @@
  * Starting and supervising one run from the main thread: one worker per run, stdio through
  * shared rings, a wall-clock limit, and cancellation. Knows nothing of SQLite or Electron.
  */
+import type { Program } from './p2/program.ts';
 import { Worker } from 'node:worker_threads';
 import { Filetype } from './abi.ts';
 import { type AskOperation, answerAsk, createAskBuffer, takeBackAnswers } from './ask.ts';
@@ -19,7 +20,7 @@ export type { Preopen } from './worker-protocol.ts';
 /** What a run needs: the compiled command and the capabilities it is granted. */
 export interface RunSpec {
   /** The compiled command, or its compilation under way (the worker boots meanwhile). */
-  module: WebAssembly.Module | Promise<WebAssembly.Module>;
+  module: Program | Promise<Program>;
   /** argv, including argv[0]. */
   args: string[];
   /** Exactly the environment the guest sees. */

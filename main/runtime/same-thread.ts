@@ -17,11 +17,12 @@ import { Filetype } from './abi.ts';
 import { ProcExit } from './errors.ts';
 import { createLedger } from './host-calls/fd-ledger.ts';
 import { createLoadGuard } from './host-calls/load-guard.ts';
-import { identityKey } from './pinned-folder.ts';
+import { identityKey } from '../shared/folder-pin.ts';
 import { createRing } from './ring.ts';
 import type { RunHandle, RunOutcome, RunSpec } from './run.ts';
 import { DirectStdio } from './stdio.ts';
 import type { WorkerConfig, WorkerMessage } from './worker-protocol.ts';
+import { type Program, isComponentProgram } from './p2/program.ts';
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
 const GUEST_KEY = Symbol.for('terrarium.sameThreadGuest');
@@ -32,8 +33,9 @@ const callGuest = new vm.Script('globalThis[Symbol.for("terrarium.sameThreadGues
  * True when `module` may run on the caller's thread under `spec` (see above). The environment
  * variable `TERRARIUM_SAME_THREAD=0` turns it off (tests run both ways).
  */
-export function fitsSameThread(spec: RunSpec, module: WebAssembly.Module): boolean {
+export function fitsSameThread(spec: RunSpec, module: Program): boolean {
   if (process.env.TERRARIUM_SAME_THREAD === '0' || spec.backpressure !== undefined) return false;
+  if (isComponentProgram(module)) return false; // the WASI 0.2 host runs in a worker only
   const names = WebAssembly.Module.imports(module).map((i) => i.name);
   // An app run always has an ask folder (launcher/launch.ts); a module that cannot reach it never asks.
   if (spec.preopens.some((p) => p.ask) && names.some((n) => n.startsWith('path_') || n === 'fd_readdir')) return false;

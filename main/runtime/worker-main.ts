@@ -13,4 +13,4 @@ import type { WorkerConfig, WorkerMessage } from './worker-protocol.ts';
 // The worker starts booting before the module is compiled; its configuration follows as a message.
 const config = await new Promise<WorkerConfig>((resolve) => parentPort!.once('message', resolve));
 guardLoading(config.hostCallsGuard);
-runGuest(config, new GuestStdio(new Ring(config.stdin), new Ring(config.output), config.stdinFd), (m: WorkerMessage) => parentPort!.postMessage(m));
+await runGuest(config, new GuestStdio(new Ring(config.stdin), new Ring(config.output), config.stdinFd), (m: WorkerMessage) => parentPort!.postMessage(m));

@@ -1,5 +1,6 @@
 import type { FolderPin } from '../shared/folder-pin.ts';
 import type { RingBuffers } from './ring.ts';
+import type { Program } from './p2/program.ts';
 
 /** A folder the guest sees as a preopened directory. */
 export interface Preopen {
@@ -27,7 +28,8 @@ export interface Preopen {
 
 /** What the main thread hands a run's worker: frozen capabilities and the stdio rings. */
 export interface WorkerConfig {
-  module: WebAssembly.Module;
+  /** A preview1 module, or a component for the WASI 0.2 host (issue 15). */
+  module: Program;
   args: string[];
   /** `NAME=VALUE` strings. */
   env: string[];

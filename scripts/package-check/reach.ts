@@ -24,6 +24,7 @@ export const LEFT_OUT: Readonly<Record<string, string>> = {
 /** Packages the packed code tries on purpose and does without (in a try/catch), each with the reason. */
 const TRIED: readonly [RegExp, string][] = [
   [/^@koromix\/koffi-/, "koffi's per-platform packages: it tries them, then the resources folder, where the target's binary is"],
+  [/^@bytecodealliance\/jco-transpile\//, "the WASI 0.2 transpiler is not packed yet (issue 15): installing a component that needs the 0.2 host says so; adapter-built components run without it"],
 ];
 
 const SPECIFIERS = [

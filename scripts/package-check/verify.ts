@@ -41,6 +41,8 @@ function productionPackages(repo: string): Set<string> {
 function forbidden(p: string, production: Set<string>, natives: readonly string[]): string | null {
   if (/^(?:test|bench|renderer|preload|main|scripts|resources|dist)(?:\/|$)/.test(p)) return 'a source or build folder';
   if (/\.(?:ts|mts|cts|svelte|map)$/.test(p) && !p.endsWith('.d.ts')) return 'a source or source map';
+  // Issue 15: jco-transpile's optimiser (binaryen, 93 MB) is never used, so never shipped.
+  if (/^node_modules\/binaryen(?:\/|$)/.test(p)) return "binaryen, jco-transpile's optimiser, which Terrarium never runs";
   const pkg = /^node_modules\/((?:@[^/]+\/)?[^/@][^/]*)/.exec(p)?.[1];
   if (pkg !== undefined && !production.has(pkg)) return 'not a production dependency';
   if (/^node_modules\/better-sqlite3\/(?:deps|src)\//.test(p)) return "better-sqlite3's C sources";

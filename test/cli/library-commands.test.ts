@@ -16,7 +16,7 @@ import { storeFiles, withLibrary, libraryProblems } from '../helpers/library.ts'
 import { removeTempDirs, tempDir } from '../helpers/temp.ts';
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
-const APP_KEYS = ['description', 'id', 'inspection', 'installedAt', 'lastRunAt', 'manifest', 'name', 'sha256', 'size', 'source', 'version'];
+const APP_KEYS = ['description', 'id', 'inspection', 'installedAt', 'kind', 'lastRunAt', 'manifest', 'name', 'sha256', 'size', 'source', 'version'];
 const SUMMARY_KEYS = ['description', 'grantCount', 'id', 'installedAt', 'lastRunAt', 'name', 'size', 'version'];
 
 type Info = AppRecord & { grants: GrantRecord[]; builds: { version: string | null; sha256: string; size: number; installedAt: string }[] };

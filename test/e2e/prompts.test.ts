@@ -150,7 +150,9 @@ test('an app with no grants asks in a modal of its own; "Allow always" by keyboa
 test('keys typed before a prompt appeared do not answer it; Deny with a click; the app sees EACCES', async () => {
   const { page, api } = e;
   const other = dataFile('secret');
-  await defaultArgs([`read:${other}`]); // a folder nobody granted
+  // The app first waits for a line, so the prompt can only come after keys reached it (a warm run
+  // reaches its question within one key press otherwise), then reads a folder nobody granted.
+  await defaultArgs(['wait:line', `read:${other}`]);
   const before = asked.length;
   await page.getByTestId('nav-catalog').click();
   const dialog = promptDialog(page);

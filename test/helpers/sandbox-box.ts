@@ -29,7 +29,15 @@ import { CLI as cliPath, fixture } from './paths.ts';
 export { repoRoot } from './paths.ts';
 
 /** Absolute path of a built test program in test/fixtures (`name` with its extension). */
-export const fixtureWasm = fixture;
+export function fixtureWasm(name: string): string {
+  return AS_COMPONENTS ? fixture(`components/${name.replace(/\.wasm$/, '.component.wasm')}`) : fixture(name);
+}
+
+/**
+ * Issue 15: set (before this module loads) by test/runtime/p2/sandbox-components.test.ts, which
+ * runs the battery's programs as components built by the preview1 adapter, with one resolver.
+ */
+const AS_COMPONENTS = process.env.TERRARIUM_TEST_BATTERY_AS_COMPONENTS === '1';
 
 export interface RunResult {
   code: number | null;
@@ -71,7 +79,7 @@ export function runCli(
 }
 
 /** The runtime's resolvers as (name, CLI environment) pairs (cli-run.ts); the battery runs against each. */
-export const resolverModes = RESOLVERS;
+export const resolverModes = AS_COMPONENTS ? RESOLVERS.slice(0, 1) : RESOLVERS;
 
 /** The "FAIL ..." lines a sandbox_check.h program printed (empty when every check passed). */
 export function failLines(stdout: string): string[] {

@@ -62,6 +62,8 @@ describe('the verifier', () => {
       'main/cli.ts': '',
       'out/app/main/x.js.map': '',
       'node_modules/vitest/index.js': '',
+      // Issue 15: jco-transpile's optimiser, a production dependency Terrarium never runs.
+      'node_modules/binaryen/index.js': '',
       'node_modules/better-sqlite3/prebuilds/win32-x64.node': '',
       // The arm64 build's binary where the x64 build's belongs.
       [nativeOf(target)]: fs.readFileSync(path.join(REPO, 'node_modules/better-sqlite3/prebuilds/darwin-arm64.node')),
@@ -85,6 +87,7 @@ describe('the verifier', () => {
       /^main\/cli\.ts is packed/,
       /^out\/app\/main\/x\.js\.map is packed/,
       /^node_modules\/vitest\/index\.js is packed \(not a production dependency\)/,
+      /^node_modules\/binaryen\/index\.js is packed \(binaryen, jco-transpile's optimiser/,
       /win32-x64\.node is packed \(another target's/,
       /^out\/app\/main\/web\/server\.js is packed, but no entry point/,
       /launcher \(resources\/bin\/terrarium\) is missing/,

@@ -4,12 +4,13 @@
  * "ok N checks"; these tests run it through the real CLI in a fresh temporary folder and then
  * check from the host what it left behind (bytes, links, times).
  */
-import { closeSync, lstatSync, openSync, readFileSync, readdirSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type CliResult, RESOLVERS, runCli } from '../helpers/cli.ts';
 import { fixture } from '../helpers/paths.ts';
 import { removeTempDirs, tempDir } from '../helpers/temp.ts';
+import { tree } from '../helpers/file-tree.ts';
 
 afterEach(removeTempDirs);
 
@@ -21,27 +22,6 @@ function outcome(r: CliResult): { code: number | null; stdout: string; stderr: s
 /** Expects a clean pass: exit 0, exactly `stdout`, nothing on stderr. */
 function expectPass(r: CliResult, stdout: string): void {
   expect(outcome(r)).toEqual({ code: 0, stdout, stderr: '' });
-}
-
-/**
- * Every entry under `dir`, sorted: "d path", "f path \"content\"", "l path -> target".
- * Symlinks are listed, never followed.
- */
-function tree(dir: string): string[] {
-  const out: string[] = [];
-  const visit = (rel: string): void => {
-    for (const name of readdirSync(join(dir, rel))) {
-      const p = rel ? `${rel}/${name}` : name;
-      const st = lstatSync(join(dir, p));
-      if (st.isSymbolicLink()) out.push(`l ${p} -> ${readlinkSync(join(dir, p), 'utf8')}`);
-      else if (st.isDirectory()) {
-        out.push(`d ${p}`);
-        visit(p);
-      } else out.push(`f ${p} ${JSON.stringify(readFileSync(join(dir, p), 'latin1'))}`);
-    }
-  };
-  visit('');
-  return out.sort();
 }
 
 const ns = (p: string) => statSync(p, { bigint: true });

@@ -85,14 +85,18 @@ describe('openPinned', () => {
 });
 
 describe('terrarium run --dir', () => {
-  it('refuses a --dir reached through a symlink inside another read-write --dir, in one line (exit 2)', async () => {
+  it('refuses a --dir reached through a symlink inside another read-write --dir, in one line and the usage (exit 2)', async () => {
     const { w, inner } = tree();
     fs.rmdirSync(inner);
     fs.symlinkSync('../../outside', inner);
     const r = await runCli(['--dir', `${w}::/w`, '--dir', `${inner}::/w/inner`, fixtureWasm('grant_swap.wasm'), '--', 'probe', '63']);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe(`terrarium: --dir ${inner}: its path passes through the symbolic link ${inner} inside ${w}, a read-write --dir folder of this command (the app could have put it there); name the folder it leads to instead (see "terrarium --help")\n`);
+    // One line with the reason, then the command's usage line (every usage error ends so).
+    const [reason, usage, ...rest] = r.stderr.split('\n');
+    expect(reason).toBe(`terrarium: --dir ${inner}: its path passes through the symbolic link ${inner} inside ${w}, a read-write --dir folder of this command (the app could have put it there); name the folder it leads to instead (see "terrarium run --help")`);
+    expect(usage).toMatch(/^usage: terrarium run /);
+    expect(rest).toEqual(['']);
     // The same folders with the outer one read-only: nobody could have planted the link, so it runs.
     const ok = await runCli(['--dir', `${w}::/w:ro`, '--dir', `${inner}::/w/inner`, fixtureWasm('grant_swap.wasm'), '--', 'probe', '63']);
     expect(ok.stdout, ok.stderr).toContain('preopen 4 /w/inner\n');

@@ -1,0 +1,76 @@
+/**
+ * Transpiled components in the module store (issue 15.1): a component that needs the WASI 0.2 host
+ * is transpiled once at install time and its output kept beside the original as
+ * `<store>/<sha256>.<transpiler>.p2`, keyed by the original's SHA-256 and the transpiler's version,
+ * so a new transpiler makes it again and an uninstalled app's output is swept with its module.
+ *
+ * The file: a u32 (little-endian) length, a JSON list of [name, size], then the files' bytes.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { TRANSPILER, type TranspiledFiles } from '../wasm/transpile.ts';
+import type { ModuleStore } from './store.ts';
+
+const NAME = /^([0-9a-f]{64})\.(.+)\.p2$/;
+
+/** Where the transpiled output of module `sha256` lives. */
+export function transpiledPath(store: ModuleStore, sha256: string): string {
+  return store.pathOf(sha256).replace(/\.wasm$/, `.${TRANSPILER}.p2`);
+}
+
+/** The stored form of `files`, and its SHA-256 (recorded with the app, checked before each run). */
+export function packTranspiled(files: TranspiledFiles): { bytes: Buffer; sha256: string } {
+  const entries = Object.entries(files);
+  const head = Buffer.from(JSON.stringify(entries.map(([name, b]) => [name, b.length])), 'utf8');
+  const len = Buffer.alloc(4);
+  len.writeUInt32LE(head.length);
+  const bytes = Buffer.concat([len, head, ...entries.map(([, b]) => b)]);
+  return { bytes, sha256: crypto.createHash('sha256').update(bytes).digest('hex') };
+}
+
+/** Stores packed output for module `sha256` (temp file, fsync, rename: whole or absent). */
+export function writeTranspiled(store: ModuleStore, sha256: string, packed: Uint8Array): void {
+  fs.renameSync(store.writeTemp(packed), transpiledPath(store, sha256));
+}
+
+/**
+ * The stored output for module `sha256` by the current transpiler if its hash is `expected`, or
+ * undefined (missing, another version, changed on disk: the generated code runs in the run's
+ * worker, so nothing but what this Terrarium wrote is ever loaded).
+ */
+export function readTranspiled(store: ModuleStore, sha256: string, expected: string): TranspiledFiles | undefined {
+  let all: Buffer;
+  try {
+    all = fs.readFileSync(transpiledPath(store, sha256));
+  } catch {
+    return undefined;
+  }
+  if (crypto.createHash('sha256').update(all).digest('hex') !== expected) return undefined;
+  try {
+    const headLen = all.readUInt32LE(0);
+    const list = JSON.parse(all.subarray(4, 4 + headLen).toString('utf8')) as [string, number][];
+    const files: TranspiledFiles = {};
+    let at = 4 + headLen;
+    for (const [name, size] of list) {
+      if (typeof name !== 'string' || !Number.isInteger(size) || size < 0 || at + size > all.length) return undefined;
+      files[name] = all.subarray(at, at + size);
+      at += size;
+    }
+    return at === all.length ? files : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Removes transpiled outputs of modules not in `used`, or made by another transpiler version. */
+export function sweepTranspiled(store: ModuleStore, used: Set<string>): string[] {
+  const removed: string[] = [];
+  for (const name of fs.readdirSync(store.dir)) {
+    const m = NAME.exec(name);
+    if (m === null || (used.has(m[1]!) && m[2] === TRANSPILER)) continue;
+    fs.rmSync(path.join(store.dir, name), { force: true });
+    removed.push(name);
+  }
+  return removed;
+}

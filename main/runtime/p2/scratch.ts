@@ -1,0 +1,84 @@
+/**
+ * The WASI 0.2 host as a thin layer over the preview1 host (DESIGN §3.2): every 0.2 call that
+ * reaches files, stdio or the clock is made as the matching preview1 call, on a private scratch
+ * memory the guest never sees. So the one resolver, the grants, read-only rules, ask mode, audit,
+ * limits and stdio rings of the preview1 runtime are the 0.2 host's too, by construction.
+ */
+import type { Provider } from '../context.ts';
+import type { GuestMemory } from '../memory.ts';
+
+/** Bytes moved by one preview1 call at most; a 0.2 read or write of more is split or shortened. */
+export const CHUNK = 1 << 20;
+/** Where call results (out-parameters) go. */
+const OUT = 0;
+/** Where paths and iovecs go (paths are capped at 4096 bytes by the preview1 host). */
+const ARGS = 64;
+/** Where data goes. */
+export const DATA = 65536;
+const PAGES = Math.ceil((DATA + CHUNK) / 65536) + 1;
+
+/** A preview1 errno from a call the 0.2 host made. */
+export class P1Error extends Error {
+  readonly errno: number;
+  constructor(errno: number, call: string) {
+    super(`${call}: errno ${errno}`);
+    this.errno = errno;
+  }
+}
+
+/** The scratch memory and the wrapped preview1 functions that use it. */
+export class Scratch {
+  readonly memory = new WebAssembly.Memory({ initial: PAGES, maximum: PAGES });
+  private readonly p1: Provider;
+  private readonly mem: () => GuestMemory;
+
+  /** `p1`: the wrapped preview1 functions of a context whose memory is `mem()` (this scratch). */
+  constructor(p1: Provider, mem: () => GuestMemory) {
+    this.p1 = p1;
+    this.mem = mem;
+  }
+
+  get m(): GuestMemory {
+    return this.mem();
+  }
+
+  /** Calls preview1 function `name`; throws P1Error for an errno other than success. */
+  call(name: string, ...args: (number | bigint)[]): void {
+    const errno = (this.p1 as Record<string, (...a: (number | bigint)[]) => number>)[name]!(...args);
+    if (errno !== 0) throw new P1Error(errno, name);
+  }
+
+  /** Writes `s` (UTF-8) at ARGS; returns [ptr, len]. */
+  path(s: string): [number, number] {
+    const b = Buffer.from(s, 'utf8');
+    if (b.length > DATA - ARGS - 64) throw new P1Error(37 /* nametoolong */, 'path');
+    this.m.write(ARGS, b);
+    return [ARGS, b.length];
+  }
+
+  /** Second path, placed after the first one's room. */
+  path2(s: string): [number, number] {
+    const b = Buffer.from(s, 'utf8');
+    const at = ARGS + 8192;
+    if (b.length > DATA - at) throw new P1Error(37 /* nametoolong */, 'path');
+    this.m.write(at, b);
+    return [at, b.length];
+  }
+
+  /** One iovec at ARGS for [DATA, DATA+len). */
+  iovec(len: number): number {
+    this.m.setU32(ARGS, DATA);
+    this.m.setU32(ARGS + 4, len);
+    return ARGS;
+  }
+
+  /** The out slot `i` (8 bytes each). */
+  out(i = 0): number {
+    return OUT + 8 * i;
+  }
+
+  /** A copy of scratch data [DATA, DATA+len). */
+  data(len: number): Uint8Array {
+    return this.m.bytes(DATA, len).slice();
+  }
+}
