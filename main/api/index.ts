@@ -119,8 +119,7 @@ export function createApi(opts: ApiOptions): Api {
       previews.set(previewId, { prepared, at: now });
       const w = prepared.write;
       // The same module already installed under another name or source: the window offers it instead.
-      const same = lib.list().map((a) => lib.app(a.id)).find((a) => a.sha256 === w.inspection.sha256 && a.id !== prepared.updates?.id);
-      const duplicateOf = same ? { id: same.id, name: same.name } : null;
+      const duplicateOf = lib.appsWithModule(w.inspection.sha256).find((a) => a.id !== prepared.updates?.id) ?? null;
       return { previewId, name: w.name, source: w.source, inspection: inspection(w.inspection), manifest: manifest(w.manifest), updates: prepared.updates, duplicateOf };
     },
     'install.confirm': ({ previewId, name }) => {

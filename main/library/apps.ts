@@ -95,6 +95,11 @@ export function deleteApp(db: Database.Database, id: string): void {
   exec(db, sql`DELETE FROM apps WHERE id = ${id}`);
 }
 
+/** The apps whose module is `sha256` (id and name), oldest first. */
+export function appsWithModule(db: Database.Database, sha256: string): { id: string; name: string }[] {
+  return all<{ id: string; name: string }>(db, sql`SELECT id, name FROM apps WHERE sha256 = ${sha256} ORDER BY rowid`);
+}
+
 /** Every module hash some app uses. */
 export function usedHashes(db: Database.Database): Set<string> {
   return new Set(all<{ sha256: string }>(db, sql`SELECT DISTINCT sha256 FROM apps`).map((r) => r.sha256));

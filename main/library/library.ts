@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
-import { type AppSort, type AppWrite, deleteApp, findApp, findAppByName, insertApp, listApps, listBuilds, updateApp, usedHashes } from './apps.ts';
+import { type AppSort, type AppWrite, deleteApp, findApp, findAppByName, insertApp, appsWithModule, listApps, listBuilds, updateApp, usedHashes } from './apps.ts';
 import { CodedError } from '../shared/coded-error.ts';
 import { openDatabase } from './db.ts';
 import { type Progress, checkSha256, download, urlFileName } from './download.ts';
@@ -179,6 +179,11 @@ export class Library {
 
   list(opts?: { search?: string; sort?: AppSort }): AppSummary[] {
     return listApps(this.db, opts);
+  }
+
+  /** The installed apps whose module is `sha256` (one query, no records loaded). */
+  appsWithModule(sha256: string): { id: string; name: string }[] {
+    return appsWithModule(this.db, sha256);
   }
 
   builds(ref: string): ReturnType<typeof listBuilds> {

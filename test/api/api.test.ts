@@ -42,6 +42,18 @@ describe('install review', () => {
     expect(await code(h.api, 'install.confirm', { previewId: p.previewId })).toBe('no-preview');
   });
 
+  test('a preview names the installed app with the same module, and only another app', async () => {
+    const h = fresh();
+    const id = await install(h.api, fixture('stdio'), 'first');
+    type P = { duplicateOf: { id: string; name: string } | null; updates: { id: string } | null };
+    // The same bytes from a copy under another name: the installed app is offered instead.
+    const copy = path.join(tmp('terrarium-api-dup-'), 'other.wasm');
+    fs.copyFileSync(fixture('stdio'), copy);
+    expect((await ok<P>(h.api, 'install.preview', { source: { kind: 'file', path: copy } })).duplicateOf).toEqual({ id, name: 'first' });
+    // Another module: no duplicate.
+    expect((await ok<P>(h.api, 'install.preview', { source: { kind: 'file', path: fixture('spin') } })).duplicateOf).toBeNull();
+  });
+
   test('cancel then confirm → no-preview, and nothing is added', async () => {
     const h = fresh();
     const p = await ok<{ previewId: string }>(h.api, 'install.preview', { source: { kind: 'file', path: fixture('spin') } });
