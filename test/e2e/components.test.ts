@@ -1,0 +1,90 @@
+/**
+ * WASI 0.2 components in the window (issue 15.5): a natively-0.2 component dropped on the window
+ * opens its review, which says what it is and the path it takes (the WASI 0.2 host); installed,
+ * given a read-only and a read-write folder, it runs in a terminal: what is typed reaches its
+ * stdin, it reads the read-only folder and writes the read-write one, and exits 0. An
+ * adapter-built component picked in the file browser says it takes the fast path.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { type E2E, repo, startE2E } from '../helpers/e2e/harness.ts';
+import { UI_TIMEOUT, browseTo, call, dropFile, focusTerminal, stopAllRuns, tile, visiblePane, waitForRun, waitForText } from '../helpers/e2e/ui.ts';
+
+const components = path.join(repo, 'test', 'fixtures', 'components');
+let e: E2E;
+let data: string;
+
+beforeAll(async () => {
+  e = await startE2E();
+  data = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'terrarium-e2e-component-')));
+  fs.mkdirSync(path.join(data, 'ro'));
+  fs.mkdirSync(path.join(data, 'rw'));
+  fs.writeFileSync(path.join(data, 'ro', 'in.txt'), 'granted text');
+});
+afterAll(async () => {
+  if (e) {
+    await stopAllRuns(e.api).catch(() => undefined);
+    await e.close();
+  }
+  if (data) fs.rmSync(data, { recursive: true, force: true });
+});
+
+test('a dropped natively-0.2 component: review says WASI 0.2 host; installed with grants, it runs in a terminal', async () => {
+  const { page, api } = e;
+  await page.getByTestId('catalog-empty').waitFor({ timeout: UI_TIMEOUT });
+  await dropFile(page, 'notes.wasm', fs.readFileSync(path.join(components, 'notes.component.wasm')));
+  const review = page.getByTestId('install-review');
+  await review.waitFor({ timeout: UI_TIMEOUT });
+  const kind = review.getByTestId('fact-kind');
+  await kind.waitFor({ timeout: UI_TIMEOUT });
+  expect(await kind.innerText()).toMatch(/WASI 0\.2.*\(component\) · runs on the WASI 0\.2 host/);
+  await review.locator('[data-testid="capabilities"] li[data-capability="files"]').waitFor({ timeout: UI_TIMEOUT });
+  expect(await call(api, 'apps.list', {})).toEqual([]);
+  await page.getByTestId('install-confirm').click();
+  await page.getByTestId('install-dialog').waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+
+  const [app] = await call(api, 'apps.list', {});
+  expect(app).toMatchObject({ name: 'notes' });
+  await call(api, 'grants.add', {
+    ref: app!.id,
+    grants: [
+      { kind: 'folder', host: path.join(data, 'ro'), guest: '/in', access: 'read' },
+      { kind: 'folder', host: path.join(data, 'rw'), guest: '/out', access: 'read-write' },
+      { kind: 'args', args: ['stdin', 'read:/in/in.txt', 'write:/out/up.txt', 'list:/out'] },
+    ],
+  });
+  await page.getByTestId('nav-catalog').click();
+  await tile(page, 'notes').waitFor({ timeout: UI_TIMEOUT });
+  await tile(page, 'notes').getByRole('button', { name: 'Run notes', exact: true }).click();
+  const pane = visiblePane(page);
+  await waitForRun(pane, 'running');
+  await focusTerminal(pane);
+  await page.keyboard.type('typed line');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Control+d');
+  await waitForRun(pane, 'exited', 'exit', 0);
+  const text = await waitForText(pane, 'list /out: up.txt');
+  expect(text).toContain('stdin 11 bytes');
+  expect(text).toContain('read /in/in.txt: granted text');
+  expect(text).toContain('write /out/up.txt 11 bytes');
+  expect(fs.readFileSync(path.join(data, 'rw', 'up.txt'), 'utf8')).toBe('TYPED LINE\n');
+  expect(fs.readdirSync(path.join(data, 'ro'))).toEqual(['in.txt']);
+});
+
+test('an adapter-built component picked in the file browser: the review says it takes the fast path', async () => {
+  const { page, api } = e;
+  await page.getByTestId('install-button').click();
+  await page.getByTestId('install-dialog').waitFor({ timeout: UI_TIMEOUT });
+  await browseTo(page, components);
+  await page.locator('[data-testid="browser-entry"][data-kind="file"][data-name="stdio.component.wasm"]').click();
+  await expect.poll(() => page.getByTestId('install-review-file').isEnabled(), { timeout: UI_TIMEOUT }).toBe(true);
+  await page.getByTestId('install-review-file').click();
+  const kind = page.getByTestId('install-review').getByTestId('fact-kind');
+  await kind.waitFor({ timeout: UI_TIMEOUT });
+  expect(await kind.innerText()).toMatch(/\(component\) · runs its preview1 core module directly/);
+  await page.getByTestId('install-cancel').click();
+  await page.getByTestId('install-dialog').waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+  expect((await call(api, 'apps.list', {})).map((a) => a.name)).toEqual(['notes']);
+});
