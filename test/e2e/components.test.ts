@@ -2,15 +2,16 @@
  * WASI 0.2 components in the window (issue 15.5): a natively-0.2 component dropped on the window
  * opens its review, which says what it is and the path it takes (the WASI 0.2 host); installed,
  * given a read-only and a read-write folder, it runs in a terminal: what is typed reaches its
- * stdin, it reads the read-only folder and writes the read-write one, and exits 0. An
- * adapter-built component picked in the file browser says it takes the fast path.
+ * stdin, it reads the read-only folder and writes the read-write one, and exits 0; a file outside
+ * its grants is asked about in Terrarium's own prompt ("Allow once" reads it, "Deny" refuses it).
+ * An adapter-built component picked in the file browser says it takes the fast path.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { type E2E, repo, startE2E } from '../helpers/e2e/harness.ts';
-import { UI_TIMEOUT, browseTo, call, dropFile, focusTerminal, stopAllRuns, tile, visiblePane, waitForRun, waitForText } from '../helpers/e2e/ui.ts';
+import { UI_TIMEOUT, browseTo, call, dropFile, focusTerminal, stopAllRuns, terminalText, tile, visiblePane, waitForRun, waitForText } from '../helpers/e2e/ui.ts';
 
 const components = path.join(repo, 'test', 'fixtures', 'components');
 let e: E2E;
@@ -71,6 +72,31 @@ test('a dropped natively-0.2 component: review says WASI 0.2 host; installed wit
   expect(text).toContain('write /out/up.txt 11 bytes');
   expect(fs.readFileSync(path.join(data, 'rw', 'up.txt'), 'utf8')).toBe('TYPED LINE\n');
   expect(fs.readdirSync(path.join(data, 'ro'))).toEqual(['in.txt']);
+});
+
+test('a component outside its grants asks in the window: "Allow once" reads the file, "Deny" refuses it', async () => {
+  const { page, api } = e;
+  const secret = path.join(data, 'secret.txt');
+  fs.writeFileSync(secret, 'outside text');
+  await call(api, 'grants.add', { ref: 'notes', grants: [{ kind: 'args', args: ['read:/in/in.txt', `read:${secret}`] }] });
+  for (const [answer, line, code] of [['allow-once', `read ${secret}: outside text`, 0], ['deny', `read ${secret} error=access`, 1]] as const) {
+    await page.getByTestId('nav-catalog').click();
+    await tile(page, 'notes').getByRole('button', { name: 'Run notes', exact: true }).click();
+    const dialog = page.getByRole('alertdialog');
+    await dialog.waitFor({ timeout: UI_TIMEOUT });
+    expect(await dialog.getByTestId('prompt-path').innerText()).toBe(secret);
+    expect(await dialog.getByTestId('prompt-operation').getAttribute('data-operation')).toBe('read');
+    await page.locator('[data-testid="prompt-dialog"][data-armed="true"]').waitFor({ timeout: UI_TIMEOUT });
+    await page.waitForTimeout(700); // the prompt's grace period: a click before it does not count
+    await dialog.locator(`[data-answer="${answer}"]`).click();
+    await expect.poll(() => dialog.count(), { timeout: UI_TIMEOUT }).toBe(0);
+    const pane = visiblePane(page);
+    await waitForText(pane, line);
+    await waitForRun(pane, 'exited', 'exit', code);
+    expect(await terminalText(pane)).toContain('read /in/in.txt: granted text');
+  }
+  const audit = await call(api, 'apps.audit', { ref: 'notes' });
+  expect(audit.map((a) => `${a.decision} ${a.operation} ${a.path}`).slice(0, 2).reverse()).toEqual([`prompted-allowed read ${secret}`, `denied read ${secret}`]);
 });
 
 test('an adapter-built component picked in the file browser: the review says it takes the fast path', async () => {
