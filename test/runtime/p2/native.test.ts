@@ -4,11 +4,11 @@
  * wasi:cli, wasi:io and wasi:filesystem 0.2 directly, with no preview1 adapter, so it can only run
  * on the WASI 0.2 host. A file-and-stdin workload through a read-only and a read-write grant:
  * stdin read to its end, a file read from the read-only folder, a file written to the read-write
- * one; writing to the read-only folder fails with `read-only` and escapes with `not-permitted`,
- * and nothing outside the grants is touched.
+ * one; writing to the read-only folder fails with `read-only`, escapes (`..`, absolute paths,
+ * links planted in the read-write folder) with `not-permitted`, and nothing outside is touched.
  */
-import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { preview1Core } from '../../../main/wasm/unbundle.ts';
 import { componentOutline } from '../../../main/wasm/component.ts';
@@ -66,6 +66,21 @@ describe('a natively-0.2 component (componentize-qjs, no preview1 adapter)', () 
     expect(readFileSync(join(rw, 'up.txt'), 'utf8')).toBe('FIRST LINE\nSECOND ÜNÏ ✓\n');
     expect(readdirSync(ro)).toEqual(['in.txt']);
     expect(readdirSync(outside)).toEqual(['secret.txt']);
+  });
+
+  it('links planted in the read-write folder lead nowhere outside it: every use is not-permitted, nothing changes', async () => {
+    const { file, ro, rw, outside } = setup();
+    symlinkSync(join(outside, 'secret.txt'), join(rw, 'file-link'));
+    symlinkSync(outside, join(rw, 'dir-link'));
+    symlinkSync(relative(rw, ro), join(rw, 'relative-link'));
+    const steps = ['read:/out/file-link', 'write:/out/file-link', 'read:/out/dir-link/secret.txt', 'list:/out/dir-link',
+      'write:/out/dir-link/new.txt', 'mkdir:/out/dir-link/made', 'read:/out/relative-link/in.txt'];
+    const r = await runCli(['run', '--dir', `${ro}::/in:ro`, '--dir', `${rw}::/out`, file, '--', ...steps], { input: 'x' });
+    expect(r.stdout.toString()).toBe(steps.map((s) => `${s.replace(':', ' ')} error=not-permitted\n`).join(''));
+    expect(r.code).toBe(1);
+    expect(readdirSync(outside)).toEqual(['secret.txt']);
+    expect(readFileSync(join(outside, 'secret.txt'), 'utf8')).toBe('secret');
+    expect(readdirSync(ro)).toEqual(['in.txt']);
   });
 
   it('a run whose steps all succeed exits 0 with nothing on stderr', async () => {
