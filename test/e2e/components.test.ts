@@ -4,7 +4,9 @@
  * given a read-only and a read-write folder, it runs in a terminal: what is typed reaches its
  * stdin, it reads the read-only folder and writes the read-write one, and exits 0; a file outside
  * its grants is asked about in Terrarium's own prompt ("Allow once" reads it, "Deny" refuses it).
- * An adapter-built component picked in the file browser says it takes the fast path.
+ * An adapter-built component picked in the file browser says it takes the fast path. A component
+ * opened from the desktop (double-click: shell.command "open-file") opens its review, and "Run
+ * once" runs it on the WASI 0.2 host without installing it.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -112,5 +114,24 @@ test('an adapter-built component picked in the file browser: the review says it 
   expect(await kind.innerText()).toMatch(/\(component\) · runs its preview1 core module directly/);
   await page.getByTestId('install-cancel').click();
   await page.getByTestId('install-dialog').waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+  expect((await call(api, 'apps.list', {})).map((a) => a.name)).toEqual(['notes']);
+});
+
+test('a component opened from the desktop opens its review; "Run once" runs it on the 0.2 host without installing it', async () => {
+  const { page, api } = e;
+  const once = path.join(data, 'notes_once.wasm');
+  fs.copyFileSync(path.join(components, 'notes.component.wasm'), once);
+  api.shellCommand({ kind: 'open-file', path: once });
+  const review = page.getByTestId('install-review');
+  await review.waitFor({ timeout: UI_TIMEOUT });
+  expect(await page.getByTestId('install-name').inputValue()).toBe('notes_once');
+  await review.getByTestId('fact-kind').waitFor({ timeout: UI_TIMEOUT });
+  expect(await review.getByTestId('fact-kind').innerText()).toContain('runs on the WASI 0.2 host');
+  await page.getByTestId('install-run-once').click();
+  await page.getByTestId('install-dialog').waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+  const pane = visiblePane(page);
+  expect(await pane.getAttribute('data-app-name')).toBe('notes_once');
+  await waitForRun(pane, 'exited', 'exit', 0);
+  expect(await pane.getByTestId('run-once-note').innerText()).toContain('not installed');
   expect((await call(api, 'apps.list', {})).map((a) => a.name)).toEqual(['notes']);
 });
