@@ -39,14 +39,23 @@ const FILES = [
   '!**/node_modules/koffi/{doc,vendor,lib,cnoke.cjs,CHANGELOG.md,README.md,index.js,index.d.ts,indirect.cjs,indirect.js}{,/**/*}',
   '!**/node_modules/koffi/src/koffi/{CMakeLists.txt,index.js,indirect.cjs,indirect.js}',
   '!**/node_modules/koffi/src/koffi/src/{abi,*.cc,*.hh,*.inc,*.def,static.js,trampolines.cjs}{,/**/*}',
-  // jco-transpile (issue 15): only its code generator (`/component`, with preview2-shim as the
-  // generator's own host) is loaded (runtime/p2/program.ts). Its front end, wasm-tools, minifier
-  // (oxc-minify, native), preview3-shim and optimiser (binaryen, 93 MB) are never loaded nor packed;
-  // check:package refuses a packed binaryen.
+  // jco-transpile (issue 15): only its code generator (`/component`: vendor/js-component-bindgen-
+  // component.js and its two core modules) is loaded (wasm/transpile.ts), with the parts of
+  // preview2-shim it imports as its own host (cli, filesystem, io, random, and their calls and
+  // synckit, and the I/O worker it starts when loaded); the generator makes no file I/O through
+  // it, so preview2-shim's native file helper (jco-node-fs, only for fadvise) is never loaded
+  // nor packed. Its front end, wasm-tools, minifier (oxc-minify, native),
+  // preview3-shim and optimiser (binaryen, 93 MB) are never loaded nor packed; check:package
+  // refuses a packed binaryen or minifier and transpiles a component with the packed generator.
   '!**/node_modules/binaryen{,/**/*}',
   '!**/node_modules/{oxc-minify,@oxc-minify}{,/**/*}',
-  '!**/node_modules/@bytecodealliance/preview3-shim{,/**/*}',
-  '!**/node_modules/@bytecodealliance/jco-transpile/{dist,vendor/wasm-tools*,README.md}{,/**/*}',
+  '!**/node_modules/{@emnapi,@napi-rs,@tybys,tslib}{,/**/*}',
+  '!**/node_modules/@bytecodealliance/{preview3-shim,jco-node-fs,jco-node-fs-*}{,/**/*}',
+  '!**/node_modules/@bytecodealliance/jco-transpile/{dist,vendor/wasm-tools*,vendor/interfaces,vendor/*.d.ts,vendor/.gitkeep,README.md}{,/**/*}',
+  '!**/node_modules/@bytecodealliance/preview2-shim/{types,README.md,dist/browser,dist/common}{,/**/*}',
+  '!**/node_modules/@bytecodealliance/preview2-shim/dist/**/*.d.ts',
+  '!**/node_modules/@bytecodealliance/preview2-shim/dist/nodejs/{clocks,http,index,io-worker,sockets}.js',
+  '!**/node_modules/@bytecodealliance/preview2-shim/dist/io/{extension,worker-filesystem,worker-http,worker-socket-tcp,worker-socket-udp,worker-sockets,worker-thread}.js',
 ];
 
 /**

@@ -4,7 +4,8 @@
  * executable hands that to plain Node, standing in for Electron's main process, on the packed
  * files (the asar's contents and its unpacked native module, laid out as Electron shows them to
  * the app). A real module goes through `install`, `grant`, `run` with the grant, an exit code, and stdin
- * to stdout byte for byte; then the
+ * to stdout byte for byte; a natively-0.2 component installed (so transpiled by the packed
+ * jco-transpile, issue 15) and run on the WASI 0.2 host with a grant; then the
  * app's own command, as "Add as a command" writes it, through the packed CLI.
  */
 import { spawnSync } from 'node:child_process';
@@ -43,6 +44,8 @@ export function runPackedCli(launcher: string, entry: string, work: string, fixt
   fs.mkdirSync(data, { recursive: true });
   // Bytes a shell would mangle: a tab, a quote, a non-ASCII letter, no final newline.
   fs.writeFileSync(path.join(data, 'note.txt'), 'tab\there "quoted" é');
+  const outside = path.join(work, 'outside.txt');
+  fs.writeFileSync(outside, 'not granted');
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: work, TERRARIUM_HOME: home, TERRARIUM_STAND_IN_NODE: process.execPath, TERRARIUM_STAND_IN_ENTRY: entry, TERRARIUM_STAND_IN_RESOURCES: path.dirname(path.dirname(launcher)) };
   const steps: Step[] = [
     { args: ['install', path.join(fixtures, 'e2e_cat.wasm'), '--name', 'cat'], status: 0 },
@@ -53,6 +56,11 @@ export function runPackedCli(launcher: string, entry: string, work: string, fixt
     // Chromium would read a switch after the command's `--`, if the launcher's own `--` were not first.
     { args: ['run', 'proc', '--', 'exit', '7', '--type=renderer'], status: 7, stdout: 'exiting 7\n' },
     { args: ['run', 'no-such-app'], status: 1, stderr: /no-such-app/ },
+    // A natively-0.2 component: installing it transpiles it with the packed generator (in a worker),
+    // and it runs on the WASI 0.2 host with its grant; outside it, with no terminal, it is denied.
+    { args: ['install', path.join(fixtures, 'components', 'notes.component.wasm'), '--name', 'notes'], status: 0 },
+    { args: ['grant', 'notes', '--dir', `${data}::/data:ro`], status: 0 },
+    { args: ['run', 'notes', '--', 'read:/data/note.txt', 'list:/data', `read:${outside}`], status: 1, stdout: `read /data/note.txt: tab\there "quoted" é\nlist /data: note.txt\nread ${outside} error=access\n` },
     { args: ['ui', '--web'], status: 2, stderr: /own window/ },
   ];
   const problems: string[] = [];

@@ -16,22 +16,24 @@ export interface PackedFiles {
   read(p: string): Buffer | null;
 }
 
-/** Imports the packed code makes on purpose of files left out, each with the reason. */
+/** Imports the packed code makes on purpose of files (or packages) left out, each with the reason. */
 export const LEFT_OUT: Readonly<Record<string, string>> = {
   'out/app/main/cli/ui-command.js': 'web mode is not packed; the packed CLI refuses `ui` before main/cli loads (main/desktop/cli-mode.ts)',
+  '@bytecodealliance/jco-node-fs':
+    "preview2-shim's native file helper, required by its I/O worker only to advise on a file: jco-transpile's generator never does (check:package transpiles with the packed generator)",
 };
 
 /** Packages the packed code tries on purpose and does without (in a try/catch), each with the reason. */
 const TRIED: readonly [RegExp, string][] = [
   [/^@koromix\/koffi-/, "koffi's per-platform packages: it tries them, then the resources folder, where the target's binary is"],
-  [/^@bytecodealliance\/jco-transpile\//, "the WASI 0.2 transpiler is not packed yet (issue 15): installing a component that needs the 0.2 host says so; adapter-built components run without it"],
 ];
 
 const SPECIFIERS = [
   /\bimport\s*\(\s*(['"])([^'"\n]+)\1\s*\)/g,
   /\brequire\s*\(\s*(['"])([^'"\n]+)\1\s*\)/g,
   /\b(?:import|export)\b[^'";]*?\bfrom\s*(['"])([^'"\n]+)\1/g,
-  /\bimport\s*(['"])([^'"\n]+)\1/g,
+  // A side-effect import starts a statement (so `… local import 'name' …` in a message is not one).
+  /(?:^|[;{}])\s*import\s*(['"])([^'"\n]+)\1/gm,
   /\bnew\s+URL\s*\(\s*(['"])([^'"\n]+)\1\s*,\s*import\.meta\.url\s*\)/g,
 ];
 const BUILTINS = new Set([...builtinModules, 'electron']);
@@ -58,7 +60,21 @@ function packageEntry(manifest: { main?: string; exports?: unknown }, subpath: s
   if (exp !== undefined) {
     const conditional = typeof exp === 'object' && exp !== null && !Object.keys(exp).some((k) => k.startsWith('.'));
     if (subpath === '.' && (typeof exp === 'string' || conditional)) return pick(exp);
-    if (typeof exp === 'object' && exp !== null && !conditional) return pick((exp as Record<string, unknown>)[subpath]);
+    if (typeof exp === 'object' && exp !== null && !conditional) {
+      const map = exp as Record<string, unknown>;
+      if (subpath in map) return pick(map[subpath]);
+      // A subpath pattern ("./*": "./dist/*.js"): the longest matching prefix wins, as in Node.
+      let best: [string, string] | null = null;
+      for (const key of Object.keys(map)) {
+        const [pre, post] = key.split('*') as [string, string | undefined];
+        if (post === undefined || !subpath.startsWith(pre) || !subpath.endsWith(post) || subpath.length < pre.length + post.length) continue;
+        if (best === null || pre.length > best[0].length) best = [pre, key];
+      }
+      if (best === null) return null;
+      const [pre, key] = best;
+      const post = key.slice(pre.length + 1);
+      return pick(map[key])?.replaceAll('*', subpath.slice(pre.length, subpath.length - post.length)) ?? null;
+    }
     return null;
   }
   return subpath === '.' ? (manifest.main ?? 'index.js') : subpath;
@@ -77,14 +93,25 @@ export function reachable(packed: PackedFiles, roots: readonly string[]): { reac
     }
   };
   const asFile = (p: string): string | null => [p, `${p}.js`, `${p}.cjs`, `${p}.json`, `${p}/index.js`].find(has) ?? null;
-  const resolvePackage = (spec: string, required: boolean): string | null => {
+  /** The package folder Node finds for `name` from `file`: the nearest node_modules/NAME up the tree. */
+  const packageRoot = (name: string, file: string): string | null => {
+    for (let dir = path.posix.dirname(file); ; dir = path.posix.dirname(dir)) {
+      const root = dir === '.' ? `node_modules/${name}` : `${dir}/node_modules/${name}`;
+      if (has(`${root}/package.json`)) return root;
+      if (dir === '.') return null;
+    }
+  };
+  const resolvePackage = (spec: string, required: boolean, from: string): string | null => {
     const parts = spec.split('/');
     const name = spec.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
     const sub = spec.slice(name.length);
-    const root = `node_modules/${name}`;
-    const manifestBytes = packed.read(`${root}/package.json`);
-    if (manifestBytes === null) return null;
-    for (const f of packed.files) if (f.startsWith(`${root}/`) && (/\/package\.json$|\/LICEN[CS]E[^/]*$|\.node$/i.test(f))) reached.add(f);
+    const root = packageRoot(name, from);
+    const manifestBytes = root === null ? null : packed.read(`${root}/package.json`);
+    if (root === null || manifestBytes === null) return null;
+    for (const f of packed.files) {
+      // The package's own manifest, licence and native binaries (not those of packages nested in it).
+      if (f.startsWith(`${root}/`) && !f.slice(root.length + 1).includes('node_modules/') && (/\/package\.json$|\/LICEN[CS]E[^/]*$|\.node$/i.test(f))) reached.add(f);
+    }
     const entry = packageEntry(JSON.parse(manifestBytes.toString('utf8')) as { main?: string; exports?: unknown }, sub === '' ? '.' : `.${sub}`, required);
     return entry === null ? null : asFile(path.posix.join(root, entry));
   };
@@ -95,7 +122,7 @@ export function reachable(packed: PackedFiles, roots: readonly string[]): { reac
     const code = packed.read(file)?.toString('utf8') ?? '';
     for (const { spec, required } of specifiers(code)) {
       if (spec.startsWith('node:') || BUILTINS.has(spec)) continue;
-      const target = spec.startsWith('.') ? asFile(path.posix.join(path.posix.dirname(file), spec)) : resolvePackage(spec, required);
+      const target = spec.startsWith('.') ? asFile(path.posix.join(path.posix.dirname(file), spec)) : resolvePackage(spec, required, file);
       if (target !== null) add(target);
       else {
         const wanted = spec.startsWith('.') ? path.posix.join(path.posix.dirname(file), spec) : spec;

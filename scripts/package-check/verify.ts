@@ -43,6 +43,7 @@ function forbidden(p: string, production: Set<string>, natives: readonly string[
   if (/\.(?:ts|mts|cts|svelte|map)$/.test(p) && !p.endsWith('.d.ts')) return 'a source or source map';
   // Issue 15: jco-transpile's optimiser (binaryen, 93 MB) is never used, so never shipped.
   if (/^node_modules\/binaryen(?:\/|$)/.test(p)) return "binaryen, jco-transpile's optimiser, which Terrarium never runs";
+  if (/^node_modules\/(?:oxc-minify|@oxc-minify)(?:\/|$)/.test(p)) return "oxc-minify, jco-transpile's minifier (native), which Terrarium never runs";
   const pkg = /^node_modules\/((?:@[^/]+\/)?[^/@][^/]*)/.exec(p)?.[1];
   if (pkg !== undefined && !production.has(pkg)) return 'not a production dependency';
   if (/^node_modules\/better-sqlite3\/(?:deps|src)\//.test(p)) return "better-sqlite3's C sources";

@@ -64,6 +64,8 @@ describe('the verifier', () => {
       'node_modules/vitest/index.js': '',
       // Issue 15: jco-transpile's optimiser, a production dependency Terrarium never runs.
       'node_modules/binaryen/index.js': '',
+      // ... and its minifier (native).
+      'node_modules/oxc-minify/index.js': '',
       'node_modules/better-sqlite3/prebuilds/win32-x64.node': '',
       // The arm64 build's binary where the x64 build's belongs.
       [nativeOf(target)]: fs.readFileSync(path.join(REPO, 'node_modules/better-sqlite3/prebuilds/darwin-arm64.node')),
@@ -88,6 +90,7 @@ describe('the verifier', () => {
       /^out\/app\/main\/x\.js\.map is packed/,
       /^node_modules\/vitest\/index\.js is packed \(not a production dependency\)/,
       /^node_modules\/binaryen\/index\.js is packed \(binaryen, jco-transpile's optimiser/,
+      /^node_modules\/oxc-minify\/index\.js is packed \(oxc-minify, jco-transpile's minifier/,
       /win32-x64\.node is packed \(another target's/,
       /^out\/app\/main\/web\/server\.js is packed, but no entry point/,
       /launcher \(resources\/bin\/terrarium\) is missing/,
@@ -135,6 +138,23 @@ describe('reachability', () => {
     const { reached, missing } = reachable(files(tree), ['entry.js']);
     expect([...reached].sort()).toEqual(['a.js', 'b.js', 'c.js', 'cjs.js', 'entry.js', 'node_modules/pkg/LICENSE', 'node_modules/pkg/dist/index.js', 'node_modules/pkg/package.json', 'w.js']);
     expect(missing).toEqual([]);
+  });
+
+  it('resolves a package from the nearest node_modules up the tree, through subpath patterns; a quoted word in a message is no import', () => {
+    const tree = {
+      'entry.js': "import 'gen/component';",
+      'node_modules/gen/package.json': JSON.stringify({ exports: { './component': './vendor/gen.js' } }),
+      'node_modules/gen/vendor/gen.js': "import { a } from 'shim/cli'; throw new Error(\"unexpectedly undefined local import 'getEnvironment'\");",
+      // The generator's own (nested) copy wins over the hoisted one.
+      'node_modules/gen/node_modules/shim/package.json': JSON.stringify({ exports: { './*': { node: './dist/nodejs/*.js', default: './dist/browser/*.js' } } }),
+      'node_modules/gen/node_modules/shim/dist/nodejs/cli.js': '',
+      'node_modules/gen/node_modules/shim/dist/browser/cli.js': '',
+      'node_modules/shim/package.json': JSON.stringify({ main: 'index.js' }),
+      'node_modules/shim/index.js': '',
+    };
+    const { reached, missing } = reachable(files(tree), ['entry.js']);
+    expect(missing).toEqual([]);
+    expect([...reached].filter((f) => f.endsWith('.js')).sort()).toEqual(['entry.js', 'node_modules/gen/node_modules/shim/dist/nodejs/cli.js', 'node_modules/gen/vendor/gen.js']);
   });
 
   it('reports an import of a file that is not packed', () => {
