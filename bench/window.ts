@@ -16,6 +16,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createApi } from '../main/api/index.ts';
+import { startTrace } from '../main/launcher/warm.ts';
 import { rendererDir, startWebServer } from '../main/web/server.ts';
 import { type RawPage, launchRawPage, waitFor } from '../test/helpers/e2e/cdp.ts';
 import { fixture, repo, seed } from '../test/helpers/e2e/harness.ts';
@@ -69,6 +70,7 @@ async function runToFirstByte(p: RawPage, name: string, first: string, last: str
         const rows = pane.querySelector('.xterm-rows');
         if (rows && re.test(rows.textContent)) {
           obs.disconnect();
+          r.domAt = performance.now();
           requestAnimationFrame(() => (r.shownAt = performance.now()));
           return;
         }
@@ -79,14 +81,16 @@ async function runToFirstByte(p: RawPage, name: string, first: string, last: str
   })()`);
   if (TRACE) await p.evaluate(`(() => {
     const r = window.__fb;
+    const now = () => performance.timeOrigin + performance.now();
     const send = WebSocket.prototype.send;
     WebSocket.prototype.send = function (d) {
       if (String(d).includes('runs.start') && !r.sentAt) {
-        r.sentAt = performance.now();
+        r.sentAt = now();
+        WebSocket.prototype.send = send;
         this.addEventListener('message', (e) => {
           const t = typeof e.data === 'string' ? e.data : new TextDecoder().decode(new Uint8Array(e.data, 4, new DataView(e.data).getUint32(0, true)));
-          if (!r.replyAt && t.includes('"startedAt"')) r.replyAt = performance.now();
-          if (!r.outAt && t.includes('run.output')) r.outAt = performance.now();
+          if (!r.replyAt && t.includes('"startedAt"')) r.replyAt = now();
+          if (!r.outAt && t.includes('run.output')) r.outAt = now();
         });
       }
       return send.call(this, d);
@@ -95,35 +99,40 @@ async function runToFirstByte(p: RawPage, name: string, first: string, last: str
   mainTimes.length = 0;
   const { x, y } = await p.centre(tileRun(name));
   await p.click(x, y);
-  const r = await waitInPage<{ downAt: number; shownAt: number; sentAt?: number; replyAt?: number; outAt?: number }>(p, 'window.__fb.shownAt !== null && window.__fb');
+  const r = await waitInPage<{ downAt: number; shownAt: number }>(p, 'window.__fb.shownAt !== null && window.__fb');
   if (TRACE) {
-    const rel = (t?: number): string => (t === undefined ? '-' : (t - r.downAt).toFixed(1));
-    const [m0, m1, m2] = [mainTimes.find((m) => m.what === 'start'), mainTimes.find((m) => m.what === 'handled'), mainTimes.find((m) => m.what === 'output')];
-    console.log(`  trace ${name}: page: request sent +${rel(r.sentAt)}, reply +${rel(r.replyAt)}, first output +${rel(r.outAt)}, shown +${rel(r.shownAt)}; main: runs.start handled in ${m0 && m1 ? (m1.at - m0.at).toFixed(1) : '-'} ms, first output ${m0 && m2 ? (m2.at - m0.at).toFixed(1) : '-'} ms after the request`);
+    // Epoch milliseconds on both sides (the page's and this process's clocks are the same clock).
+    const page = await p.evaluate<Record<string, number>>(`(() => { const r = window.__fb, o = performance.timeOrigin; return { click: o + r.downAt, sent: r.sentAt, reply: r.replyAt, out: r.outAt, dom: o + r.domAt, shown: o + r.shownAt }; })()`);
+    const steps: [string, number | undefined][] = [
+      ['page: runs.start sent', page.sent], ['page: reply', page.reply], ['page: first output frame', page.out],
+      ['page: output in the rows (xterm rendered)', page.dom], ['page: next frame (on screen)', page.shown],
+      ...mainTimes.map((m) => [`main: ${m.what}`, m.at] as [string, number]),
+    ];
+    const line = steps.filter(([, t]) => t !== undefined && Number.isFinite(t)).sort((a, b) => a[1]! - b[1]!).map(([w, t]) => `+${(t! - page.click!).toFixed(1)} ${w}`);
+    console.log(`  trace ${name} (ms after the click): ${line.join('; ')}`);
   }
   await waitInPage(p, `[...document.querySelectorAll('[data-testid="terminal-pane"] [data-testid="run-status"][data-state="exited"]')].length > 0 && [...document.querySelectorAll('[data-testid="terminal-pane"] .xterm-rows')].some((e) => new RegExp(${JSON.stringify(last)}).test(e.textContent))`);
   return r.shownAt - r.downAt;
 }
 
 const TRACE = argv.includes('--trace');
+/** Main's steps of the traced run, in epoch milliseconds. */
 const mainTimes: { what: string; at: number }[] = [];
+const epoch = (): number => performance.timeOrigin + performance.now();
 if (TRACE) {
+  startTrace.mark = (step) => mainTimes.push({ what: step, at: epoch() });
   const handle = api.handle.bind(api);
   (api as { handle: typeof api.handle }).handle = (async (name: string, args: unknown) => {
-    if (name === 'runs.start') mainTimes.push({ what: 'start', at: performance.now() });
-    const r = await handle(name as never, args as never);
-    if (name === 'runs.start') mainTimes.push({ what: 'handled', at: performance.now() });
-    return r;
-  }) as typeof api.handle;
-  const handleTimed = api.handle;
-  (api as { handle: typeof api.handle }).handle = (async (name: string, args: unknown) => {
     const t = performance.now();
-    const r = await handleTimed(name as never, args as never);
+    if (name === 'runs.start') mainTimes.push({ what: 'runs.start received', at: epoch() });
+    const r = await handle(name as never, args as never);
+    if (name === 'runs.start') mainTimes.push({ what: 'runs.start answered', at: epoch() });
     if (performance.now() - t > 20) console.log(`  trace: main took ${(performance.now() - t).toFixed(0)} ms to answer ${name}`);
     return r;
   }) as typeof api.handle;
   api.onEvent((name) => {
-    if (name === 'run.output' && !mainTimes.some((m) => m.what === 'output')) mainTimes.push({ what: 'output', at: performance.now() });
+    // The web server's listener was added first: the frame is already handed to the socket.
+    if (name === 'run.output' && !mainTimes.some((m) => m.what.startsWith('first output'))) mainTimes.push({ what: 'first output sent to the socket', at: epoch() });
   });
 }
 
