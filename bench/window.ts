@@ -31,7 +31,8 @@ const TARGETS = { smallWarm: 15, fliteWarm: 30, fliteCold: 100, throughput: 100,
 
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'terrarium-bench-window-'));
 const api = createApi({ transport: 'web', home });
-const server = await startWebServer(api, rendererDir());
+// --renderer DIR: another built renderer (an A/B comparison on a busy machine).
+const server = await startWebServer(api, argv.includes('--renderer') ? path.resolve(argv[argv.indexOf('--renderer') + 1]!) : rendererDir());
 let page: RawPage | undefined;
 
 const tileRun = (name: string): string => `[data-testid="app-tile"][data-app-name="${name}"] [data-testid="app-run"]`;
@@ -124,9 +125,10 @@ if (TRACE) {
   const handle = api.handle.bind(api);
   (api as { handle: typeof api.handle }).handle = (async (name: string, args: unknown) => {
     const t = performance.now();
-    if (name === 'runs.start') mainTimes.push({ what: 'runs.start received', at: epoch() });
+    const traced = name === 'runs.start' || name === 'apps.get';
+    if (traced) mainTimes.push({ what: `${name} received`, at: epoch() });
     const r = await handle(name as never, args as never);
-    if (name === 'runs.start') mainTimes.push({ what: 'runs.start answered', at: epoch() });
+    if (traced) mainTimes.push({ what: `${name} answered`, at: epoch() });
     if (performance.now() - t > 20) console.log(`  trace: main took ${(performance.now() - t).toFixed(0)} ms to answer ${name}`);
     return r;
   }) as typeof api.handle;
@@ -221,10 +223,36 @@ try {
           requestAnimationFrame(() => (r.shownAt = performance.now()));
         });
         obs.observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ['hidden'] });
+        if (!${TRACE}) return;
+        const now = () => performance.timeOrigin + performance.now();
+        const send = WebSocket.prototype.send;
+        WebSocket.prototype.send = function (d) {
+          if (typeof d === 'string' && d.includes('"apps.get"') && !r.sentAt) {
+            r.sentAt = now();
+            WebSocket.prototype.send = send;
+            const id = JSON.parse(d).id;
+            const seen = (e) => {
+              if (typeof e.data === 'string' && e.data.startsWith('{"id":' + id + ',')) {
+                r.replyAt = now();
+                this.removeEventListener('message', seen);
+              }
+            };
+            this.addEventListener('message', seen);
+          }
+          return send.call(this, d);
+        };
       })()`);
+      mainTimes.length = 0;
       const at = await page!.centre(selector);
       await page!.click(at.x, at.y);
       const r = await waitInPage<{ downAt: number; shownAt: number }>(page!, 'window.__click.shownAt !== null && window.__click');
+      if (TRACE) {
+        const t = await page!.evaluate<Record<string, number>>(`(() => { const r = window.__click, o = performance.timeOrigin; return { click: o + r.downAt, sent: r.sentAt, reply: r.replyAt, shown: o + r.shownAt }; })()`);
+        const steps: [string, number | undefined][] = [
+          ['page: request sent', t.sent], ['page: reply', t.reply], ['page: next frame (on screen)', t.shown], ...mainTimes.map((m) => [`main: ${m.what}`, m.at] as [string, number]),
+        ];
+        console.log(`  trace click ${selector.includes('details') ? 'Details' : 'catalog'} (ms after the click): ${steps.filter(([, v]) => v !== undefined && Number.isFinite(v)).sort((a, b) => a[1]! - b[1]!).map(([w, v]) => `+${(v! - t.click!).toFixed(1)} ${w}`).join('; ')}`);
+      }
       return r.shownAt - r.downAt;
     };
     const click = await clickUntil('[data-testid="nav-catalog"]', '[data-testid="app-tile"]');
