@@ -8,9 +8,10 @@
  *   of the next runs), for a small app (bench/programs/hello.wasm) and for flite (`-lv`);
  * - window throughput: test/fixtures/e2e_flood.wasm's 100 MiB, from the Run click to its final
  *   marker on screen, and how long clicks take to be handled during the flood.
- * Needs `npm run build` first. Options: --warm N (runs, default 5), --skip-flood, --only-flood, --trace (where a
- * run's start-up time goes), --profile (the renderer's CPU
- * profile during the flood and the last warm runs).
+ * Needs `npm run build` first. Options: --warm N (runs, default 5), --skip-flood, --only-flood,
+ * --trace (each step of a run's start and of the Details click, in ms after the click: the page's
+ * and main's on one clock, main's from `startTrace`), --profile (the renderer's CPU profile during
+ * the flood and the last warm runs), --renderer DIR (serve another built renderer, for A/B).
  */
 import fs from 'node:fs';
 import os from 'node:os';
