@@ -70,6 +70,7 @@ async function runToFirstByte(p: RawPage, name: string, first: string, last: str
       for (const pane of document.querySelectorAll('[data-testid="terminal-pane"]')) {
         if (before.has(pane)) continue;
         const rows = pane.querySelector('.xterm-rows');
+        if (rows && r.mountAt === undefined) r.mountAt = performance.now();
         if (rows && re.test(rows.textContent)) {
           obs.disconnect();
           r.domAt = performance.now();
@@ -104,10 +105,10 @@ async function runToFirstByte(p: RawPage, name: string, first: string, last: str
   const r = await waitInPage<{ downAt: number; shownAt: number }>(p, 'window.__fb.shownAt !== null && window.__fb');
   if (TRACE) {
     // Epoch milliseconds on both sides (the page's and this process's clocks are the same clock).
-    const page = await p.evaluate<Record<string, number>>(`(() => { const r = window.__fb, o = performance.timeOrigin; return { click: o + r.downAt, sent: r.sentAt, reply: r.replyAt, out: r.outAt, dom: o + r.domAt, shown: o + r.shownAt }; })()`);
+    const page = await p.evaluate<Record<string, number>>(`(() => { const r = window.__fb, o = performance.timeOrigin; return { click: o + r.downAt, sent: r.sentAt, reply: r.replyAt, out: r.outAt, mount: o + r.mountAt, dom: o + r.domAt, shown: o + r.shownAt }; })()`);
     const steps: [string, number | undefined][] = [
       ['page: runs.start sent', page.sent], ['page: reply', page.reply], ['page: first output frame', page.out],
-      ['page: output in the rows (xterm rendered)', page.dom], ['page: next frame (on screen)', page.shown],
+      ['page: terminal mounted', page.mount], ['page: output in the rows (xterm rendered)', page.dom], ['page: next frame (on screen)', page.shown],
       ...mainTimes.map((m) => [`main: ${m.what}`, m.at] as [string, number]),
     ];
     const line = steps.filter(([, t]) => t !== undefined && Number.isFinite(t)).sort((a, b) => a[1]! - b[1]!).map(([w, t]) => `+${(t! - page.click!).toFixed(1)} ${w}`);
