@@ -8,14 +8,16 @@
  *   of the next runs), for a small app (bench/programs/hello.wasm) and for flite (`-lv`);
  * - window throughput: test/fixtures/e2e_flood.wasm's 100 MiB, from the Run click to its final
  *   marker on screen, and how long clicks take to be handled during the flood.
- * Needs `npm run build` first. Options: --warm N (runs, default 5), --skip-flood, --only-flood, --trace (where a
- * run's start-up time goes), --profile (the renderer's CPU
- * profile during the flood and the last warm runs).
+ * Needs `npm run build` first. Options: --warm N (runs, default 5), --skip-flood, --only-flood,
+ * --trace (each step of a run's start and of the Details click, in ms after the click: the page's
+ * and main's on one clock, main's from `startTrace`), --profile (the renderer's CPU profile during
+ * the flood and the last warm runs), --renderer DIR (serve another built renderer, for A/B).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createApi } from '../main/api/index.ts';
+import { startTrace } from '../main/launcher/warm.ts';
 import { rendererDir, startWebServer } from '../main/web/server.ts';
 import { type RawPage, launchRawPage, waitFor } from '../test/helpers/e2e/cdp.ts';
 import { fixture, repo, seed } from '../test/helpers/e2e/harness.ts';
@@ -30,7 +32,8 @@ const TARGETS = { smallWarm: 15, fliteWarm: 30, fliteCold: 100, throughput: 100,
 
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'terrarium-bench-window-'));
 const api = createApi({ transport: 'web', home });
-const server = await startWebServer(api, rendererDir());
+// --renderer DIR: another built renderer (an A/B comparison on a busy machine).
+const server = await startWebServer(api, argv.includes('--renderer') ? path.resolve(argv[argv.indexOf('--renderer') + 1]!) : rendererDir());
 let page: RawPage | undefined;
 
 const tileRun = (name: string): string => `[data-testid="app-tile"][data-app-name="${name}"] [data-testid="app-run"]`;
@@ -67,8 +70,10 @@ async function runToFirstByte(p: RawPage, name: string, first: string, last: str
       for (const pane of document.querySelectorAll('[data-testid="terminal-pane"]')) {
         if (before.has(pane)) continue;
         const rows = pane.querySelector('.xterm-rows');
+        if (rows && r.mountAt === undefined) r.mountAt = performance.now();
         if (rows && re.test(rows.textContent)) {
           obs.disconnect();
+          r.domAt = performance.now();
           requestAnimationFrame(() => (r.shownAt = performance.now()));
           return;
         }
@@ -79,14 +84,16 @@ async function runToFirstByte(p: RawPage, name: string, first: string, last: str
   })()`);
   if (TRACE) await p.evaluate(`(() => {
     const r = window.__fb;
+    const now = () => performance.timeOrigin + performance.now();
     const send = WebSocket.prototype.send;
     WebSocket.prototype.send = function (d) {
       if (String(d).includes('runs.start') && !r.sentAt) {
-        r.sentAt = performance.now();
+        r.sentAt = now();
+        WebSocket.prototype.send = send;
         this.addEventListener('message', (e) => {
           const t = typeof e.data === 'string' ? e.data : new TextDecoder().decode(new Uint8Array(e.data, 4, new DataView(e.data).getUint32(0, true)));
-          if (!r.replyAt && t.includes('"startedAt"')) r.replyAt = performance.now();
-          if (!r.outAt && t.includes('run.output')) r.outAt = performance.now();
+          if (!r.replyAt && t.includes('"startedAt"')) r.replyAt = now();
+          if (!r.outAt && t.includes('run.output')) r.outAt = now();
         });
       }
       return send.call(this, d);
@@ -95,35 +102,41 @@ async function runToFirstByte(p: RawPage, name: string, first: string, last: str
   mainTimes.length = 0;
   const { x, y } = await p.centre(tileRun(name));
   await p.click(x, y);
-  const r = await waitInPage<{ downAt: number; shownAt: number; sentAt?: number; replyAt?: number; outAt?: number }>(p, 'window.__fb.shownAt !== null && window.__fb');
+  const r = await waitInPage<{ downAt: number; shownAt: number }>(p, 'window.__fb.shownAt !== null && window.__fb');
   if (TRACE) {
-    const rel = (t?: number): string => (t === undefined ? '-' : (t - r.downAt).toFixed(1));
-    const [m0, m1, m2] = [mainTimes.find((m) => m.what === 'start'), mainTimes.find((m) => m.what === 'handled'), mainTimes.find((m) => m.what === 'output')];
-    console.log(`  trace ${name}: page: request sent +${rel(r.sentAt)}, reply +${rel(r.replyAt)}, first output +${rel(r.outAt)}, shown +${rel(r.shownAt)}; main: runs.start handled in ${m0 && m1 ? (m1.at - m0.at).toFixed(1) : '-'} ms, first output ${m0 && m2 ? (m2.at - m0.at).toFixed(1) : '-'} ms after the request`);
+    // Epoch milliseconds on both sides (the page's and this process's clocks are the same clock).
+    const page = await p.evaluate<Record<string, number>>(`(() => { const r = window.__fb, o = performance.timeOrigin; return { click: o + r.downAt, sent: r.sentAt, reply: r.replyAt, out: r.outAt, mount: o + r.mountAt, dom: o + r.domAt, shown: o + r.shownAt }; })()`);
+    const steps: [string, number | undefined][] = [
+      ['page: runs.start sent', page.sent], ['page: reply', page.reply], ['page: first output frame', page.out],
+      ['page: terminal mounted', page.mount], ['page: output in the rows (xterm rendered)', page.dom], ['page: next frame (on screen)', page.shown],
+      ...mainTimes.map((m) => [`main: ${m.what}`, m.at] as [string, number]),
+    ];
+    const line = steps.filter(([, t]) => t !== undefined && Number.isFinite(t)).sort((a, b) => a[1]! - b[1]!).map(([w, t]) => `+${(t! - page.click!).toFixed(1)} ${w}`);
+    console.log(`  trace ${name} (ms after the click): ${line.join('; ')}`);
   }
   await waitInPage(p, `[...document.querySelectorAll('[data-testid="terminal-pane"] [data-testid="run-status"][data-state="exited"]')].length > 0 && [...document.querySelectorAll('[data-testid="terminal-pane"] .xterm-rows')].some((e) => new RegExp(${JSON.stringify(last)}).test(e.textContent))`);
   return r.shownAt - r.downAt;
 }
 
 const TRACE = argv.includes('--trace');
+/** Main's steps of the traced run, in epoch milliseconds. */
 const mainTimes: { what: string; at: number }[] = [];
+const epoch = (): number => performance.timeOrigin + performance.now();
 if (TRACE) {
+  startTrace.mark = (step) => mainTimes.push({ what: step, at: epoch() });
   const handle = api.handle.bind(api);
   (api as { handle: typeof api.handle }).handle = (async (name: string, args: unknown) => {
-    if (name === 'runs.start') mainTimes.push({ what: 'start', at: performance.now() });
-    const r = await handle(name as never, args as never);
-    if (name === 'runs.start') mainTimes.push({ what: 'handled', at: performance.now() });
-    return r;
-  }) as typeof api.handle;
-  const handleTimed = api.handle;
-  (api as { handle: typeof api.handle }).handle = (async (name: string, args: unknown) => {
     const t = performance.now();
-    const r = await handleTimed(name as never, args as never);
+    const traced = name === 'runs.start' || name === 'apps.get';
+    if (traced) mainTimes.push({ what: `${name} received`, at: epoch() });
+    const r = await handle(name as never, args as never);
+    if (traced) mainTimes.push({ what: `${name} answered`, at: epoch() });
     if (performance.now() - t > 20) console.log(`  trace: main took ${(performance.now() - t).toFixed(0)} ms to answer ${name}`);
     return r;
   }) as typeof api.handle;
   api.onEvent((name) => {
-    if (name === 'run.output' && !mainTimes.some((m) => m.what === 'output')) mainTimes.push({ what: 'output', at: performance.now() });
+    // The web server's listener was added first: the frame is already handed to the socket.
+    if (name === 'run.output' && !mainTimes.some((m) => m.what.startsWith('first output'))) mainTimes.push({ what: 'first output sent to the socket', at: epoch() });
   });
 }
 
@@ -212,10 +225,36 @@ try {
           requestAnimationFrame(() => (r.shownAt = performance.now()));
         });
         obs.observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ['hidden'] });
+        if (!${TRACE}) return;
+        const now = () => performance.timeOrigin + performance.now();
+        const send = WebSocket.prototype.send;
+        WebSocket.prototype.send = function (d) {
+          if (typeof d === 'string' && d.includes('"apps.get"') && !r.sentAt) {
+            r.sentAt = now();
+            WebSocket.prototype.send = send;
+            const id = JSON.parse(d).id;
+            const seen = (e) => {
+              if (typeof e.data === 'string' && e.data.startsWith('{"id":' + id + ',')) {
+                r.replyAt = now();
+                this.removeEventListener('message', seen);
+              }
+            };
+            this.addEventListener('message', seen);
+          }
+          return send.call(this, d);
+        };
       })()`);
+      mainTimes.length = 0;
       const at = await page!.centre(selector);
       await page!.click(at.x, at.y);
       const r = await waitInPage<{ downAt: number; shownAt: number }>(page!, 'window.__click.shownAt !== null && window.__click');
+      if (TRACE) {
+        const t = await page!.evaluate<Record<string, number>>(`(() => { const r = window.__click, o = performance.timeOrigin; return { click: o + r.downAt, sent: r.sentAt, reply: r.replyAt, shown: o + r.shownAt }; })()`);
+        const steps: [string, number | undefined][] = [
+          ['page: request sent', t.sent], ['page: reply', t.reply], ['page: next frame (on screen)', t.shown], ...mainTimes.map((m) => [`main: ${m.what}`, m.at] as [string, number]),
+        ];
+        console.log(`  trace click ${selector.includes('details') ? 'Details' : 'catalog'} (ms after the click): ${steps.filter(([, v]) => v !== undefined && Number.isFinite(v)).sort((a, b) => a[1]! - b[1]!).map(([w, v]) => `+${(v! - t.click!).toFixed(1)} ${w}`).join('; ')}`);
+      }
       return r.shownAt - r.downAt;
     };
     const click = await clickUntil('[data-testid="nav-catalog"]', '[data-testid="app-tile"]');

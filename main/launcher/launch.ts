@@ -48,7 +48,7 @@ export function prepareRun(lib: Library, ref: string, extraArgs: string[], modul
   const policy = policyFor(lib.grants(app.id), process.env, statusOptions(lib));
   const args = [app.name, ...policy.defaultArgs, ...extraArgs];
   const module = modules
-    ? modules.load(app.sha256, lib.store.pathOf(app.sha256), policy.memoryMaxBytes, () => lib.moduleBytes(app), lib.transpiled(app))
+    ? modules.load(app.sha256, lib.store.pathOf(app.sha256), policy.memoryMaxBytes, () => lib.moduleBytesInBackground(app), lib.transpiled(app))
     : loadCommand(lib.moduleBytes(app), policy.memoryMaxBytes, lib.transpiled(app));
   module.catch(() => undefined); // reported through the run's outcome
   const runId = lib.runStarted(app, args.slice(1), [...policy.grantIds]);

@@ -18,7 +18,7 @@ import { prepareRun } from './launch.ts';
 import { LineDiscipline } from './line-discipline.ts';
 import { PromptBroker } from './prompts.ts';
 import { runPrompter } from './run-answers.ts';
-import { ModuleCache, SpareWorker } from './warm.ts';
+import { ModuleCache, SpareWorker, startTrace } from './warm.ts';
 import { Scrollback } from './scrollback.ts';
 
 interface Session {
@@ -99,6 +99,10 @@ export class Sessions {
       if (d.always) this.lib.grant(ref, [{ kind: 'folder', host: d.path, guest: d.path, access: 'read-write' }]);
     }
     const run = prepareRun(this.lib, ref, [...args, ...files], this.modules);
+    if (startTrace.mark) {
+      startTrace.mark('run prepared (module asked, run recorded)');
+      void run.module.then(() => startTrace.mark?.('module ready'), () => undefined);
+    }
     // Pinned now, as the person handed them over: the worker opens exactly these folders.
     const thisRunOnly: Preopen[] = (gesture.folders ?? []).filter((d) => !d.always).map((d) => ({ hostPath: d.path, guestPath: d.path, readOnly: false, pin: this.lib.pinFolder(d.path) }));
     const preopens = [...thisRunOnly, ...run.preopens];
@@ -187,6 +191,7 @@ export class Sessions {
       // Host errors go to Terrarium's log, never into the app's pane.
       onLog: (message, detail) => void log.write(message, detail),
     }, this.spare.take());
+    startTrace.mark?.('worker handed the run');
     o.follow?.(handle, o.preopens);
     const line = new LineDiscipline({
       echo: (text) => this.output(runId, new TextEncoder().encode(text)),

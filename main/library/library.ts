@@ -90,6 +90,11 @@ function readFileCapped(file: string, maxBytes: number): Uint8Array {
   }
 }
 
+/** Why app `app`'s stored module cannot run (missing or changed): `module-changed`. */
+function moduleChanged(app: AppRecord, err: unknown): CodedError {
+  return new CodedError('module-changed', `cannot run ${app.name}: ${(err as Error).message}`);
+}
+
 /** The library in one data folder. */
 export class Library {
   readonly home: string;
@@ -446,7 +451,20 @@ export class Library {
     try {
       return this.store.read(app.sha256);
     } catch (err) {
-      throw new CodedError('module-changed', `cannot run ${app.name}: ${(err as Error).message}`);
+      throw moduleChanged(app, err);
+    }
+  }
+
+  /**
+   * `moduleBytes` off the main thread: the bytes, and `checked`, which rejects as `moduleBytes`
+   * throws when they no longer match the recorded hash (see ModuleStore.readInBackground).
+   */
+  async moduleBytesInBackground(app: AppRecord): Promise<{ bytes: Uint8Array; checked: Promise<void> }> {
+    try {
+      const r = await this.store.readInBackground(app.sha256);
+      return { bytes: r.bytes, checked: r.checked.catch((err: unknown) => Promise.reject(moduleChanged(app, err))) };
+    } catch (err) {
+      throw moduleChanged(app, err);
     }
   }
 

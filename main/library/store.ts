@@ -20,6 +20,11 @@ function alive(pid: number): boolean {
   }
 }
 
+/** Throws unless the stored module's `actual` hash is the `expected` one. */
+function checkHash(expected: string, actual: string): void {
+  if (actual !== expected) throw new Error(`the stored module changed on disk (expected sha256 ${expected}, found ${actual})`);
+}
+
 /** The content-addressed store of module bytes. */
 export class ModuleStore {
   readonly dir: string;
@@ -70,9 +75,19 @@ export class ModuleStore {
   /** Reads a stored module and checks its hash; throws if it is missing or changed. */
   read(sha256: string): Uint8Array {
     const bytes = fs.readFileSync(this.pathOf(sha256));
-    const actual = crypto.createHash('sha256').update(bytes).digest('hex');
-    if (actual !== sha256) throw new Error(`the stored module changed on disk (expected sha256 ${sha256}, found ${actual})`);
+    checkHash(sha256, crypto.createHash('sha256').update(bytes).digest('hex'));
     return bytes;
+  }
+
+  /**
+   * `read` off the main thread (the window's cold runs): the bytes, and `checked`, which rejects
+   * if they do not match `sha256`; a caller may compile the bytes meanwhile but must not run them
+   * before `checked` resolves.
+   */
+  async readInBackground(sha256: string): Promise<{ bytes: Uint8Array; checked: Promise<void> }> {
+    const bytes = await fs.promises.readFile(this.pathOf(sha256));
+    const checked = crypto.subtle.digest('SHA-256', bytes).then((d) => checkHash(sha256, Buffer.from(d).toString('hex')));
+    return { bytes, checked };
   }
 
   /** Removes a stored module. */

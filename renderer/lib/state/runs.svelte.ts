@@ -60,6 +60,8 @@ export class RunTab {
   /** The pane's terminal, once mounted (not reactive: the pane owns it). */
   handle: TerminalHandle | null = null;
   pending: Uint8Array[] = [];
+  /** Its first start was asked for (by `Runs.open`, or by its pane once mounted). */
+  startAsked = false;
 
   constructor(appId: string, appName: string, args?: string[], gesture?: Gesture, previewId: string | null = null) {
     this.previewId = previewId;
@@ -86,6 +88,8 @@ export class RunTab {
 }
 
 const ORPHAN_LIMIT = 64;
+/** How long after `apps.changed` open tabs' apps are checked (see `Runs.checkSoon`). */
+const CHECK_DELAY_MS = 250;
 const ORPHAN_CHUNKS = 256;
 
 /** Every open tab, and the events that feed them. */
@@ -98,12 +102,33 @@ export class Runs {
   private readonly orphans = new Map<string, { output: Uint8Array[]; exit: RunExit | null }>();
   /** Runs of closed tabs, whose remaining output is dropped. */
   private readonly dropped = new Set<string>();
+  /** The size of the last terminal that started a run: a new tab's pane will have the same. */
+  private lastSize: { cols: number; rows: number } | null = null;
+  private checkTimer: ReturnType<typeof setTimeout> | undefined;
+  private checkAll = false;
+  private readonly toCheck = new Set<string>();
 
   /** Subscribes to run events; call once after connecting. */
   listen(): void {
     on('run.output', (e) => this.output(e));
     on('run.exit', (e) => this.exited(e));
-    on('apps.changed', (e) => void this.checkInstalled(e.appId));
+    on('apps.changed', (e) => this.checkSoon(e.appId));
+  }
+
+  /**
+   * Checks the apps of open tabs are still installed, a moment after `apps.changed` (every run's
+   * start and end sends one): coalesced, and never between a Run click and its first output.
+   */
+  private checkSoon(appId: string | null): void {
+    if (appId === null) this.checkAll = true;
+    else this.toCheck.add(appId);
+    this.checkTimer ??= setTimeout(() => {
+      this.checkTimer = undefined;
+      const ids = this.checkAll ? [null] : [...this.toCheck];
+      this.checkAll = false;
+      this.toCheck.clear();
+      for (const id of ids) void this.checkInstalled(id);
+    }, CHECK_DELAY_MS);
   }
 
   /** Whether app `appId` of a tab was uninstalled (from this window, the CLI or another window). */
@@ -163,8 +188,7 @@ export class Runs {
    */
   open(app: { id: string; name: string }, args?: string[], gesture?: Gesture): RunTab {
     const tab = new RunTab(app.id, app.name, args, gesture);
-    this.tabs.push(tab);
-    nav.go({ kind: 'terminal', tabId: tab.id });
+    this.begin(tab);
     return tab;
   }
 
@@ -174,9 +198,23 @@ export class Runs {
    */
   openOnce(preview: { previewId: string; name: string }): RunTab {
     const tab = new RunTab(`once:${preview.previewId}`, preview.name, undefined, undefined, preview.previewId);
-    this.tabs.push(tab);
-    nav.go({ kind: 'terminal', tabId: tab.id });
+    this.begin(tab);
     return tab;
+  }
+
+  /**
+   * Shows a new tab; its run is asked for at once when the terminal's size is known from an
+   * earlier pane (the run starts while the pane mounts), otherwise by the pane once it is measured.
+   */
+  private begin(tab: RunTab): void {
+    this.tabs.push(tab);
+    if (this.lastSize) void this.start(tab);
+    nav.go({ kind: 'terminal', tabId: tab.id });
+  }
+
+  /** A mounted pane's first start: unless `open` asked for it already. */
+  startMounted(tab: RunTab): void {
+    if (!tab.startAsked && tab.state === 'starting' && tab.runId === null) void this.start(tab);
   }
 
   /** Shows the newest live tab of app `appId` (true), or opens a new one for it (false). */
@@ -230,7 +268,9 @@ export class Runs {
 
   /** Starts (or restarts) `tab`'s run at the pane's size. */
   async start(tab: RunTab): Promise<void> {
-    const { cols, rows } = tab.handle?.size() ?? { cols: 80, rows: 24 };
+    const { cols, rows } = tab.handle?.size() ?? this.lastSize ?? { cols: 80, rows: 24 };
+    if (tab.handle) this.lastSize = { cols, rows };
+    tab.startAsked = true;
     tab.state = 'starting';
     tab.printed = false;
     tab.exit = null;
@@ -316,6 +356,7 @@ export class Runs {
 
   /** The pane changed size. */
   resize(tab: RunTab, cols: number, rows: number): void {
+    this.lastSize = { cols, rows };
     if (!tab.runId || tab.state !== 'running') return;
     void request('runs.resize', { runId: tab.runId, cols, rows }).catch(() => undefined);
   }

@@ -22,6 +22,11 @@ const MIN_SKIP = 64 * 1024;
 const PIECE = 128 * 1024;
 /** A frame that does not come (hidden window) is not waited for longer than this. */
 const MAX_WAIT_MS = 100;
+/**
+ * While a flood is being skipped through, batches start at most this often: each one parses the
+ * whole kept scrollback again, so a batch per frame would spend the page on parsing (issue 14.5).
+ */
+const FLOOD_INTERVAL_MS = 50;
 
 /** Whether `data` is plain text: printable ASCII, tab, LF, CR (no escape or control sequence). */
 export function isPlain(data: Uint8Array): boolean {
@@ -46,6 +51,25 @@ export function fastForward(data: Uint8Array, keptRows: number): Uint8Array {
   return data;
 }
 
+/**
+ * `fastForward` of `parts` joined (`size` bytes in all), joining only what is kept: the skipped
+ * bytes are never copied.
+ */
+export function fastForwardParts(parts: readonly Uint8Array[], size: number, keptRows: number): Uint8Array {
+  let lines = 0;
+  let end = size;
+  for (let p = parts.length - 1; p >= 0; p--) {
+    const part = parts[p]!;
+    const start = end - part.length;
+    for (let i = part.length - 1; i >= 0 && start + i >= MIN_SKIP; i--) {
+      if (part[i] === LF && ++lines > keptRows) return p === parts.length - 1 ? part.subarray(i) : concat([part.subarray(i), ...parts.slice(p + 1)], size - (start + i));
+    }
+    if (start < MIN_SKIP) break;
+    end = start;
+  }
+  return parts.length === 1 ? parts[0]! : concat(parts, size);
+}
+
 /** Batches writes to `target` per animation frame (see the file's comment). */
 export class WriteBatcher {
   private readonly target: BatchTarget;
@@ -58,6 +82,8 @@ export class WriteBatcher {
   private disposed = false;
   /** A batch was written since the last animation frame. */
   private frameUsed = false;
+  /** When the last batch that skipped text (a flood) started; 0 when the last one skipped none. */
+  private floodAt = 0;
 
   constructor(target: BatchTarget) {
     this.target = target;
@@ -95,6 +121,13 @@ export class WriteBatcher {
   private schedule(): void {
     if (this.scheduled || this.parsing) return;
     this.scheduled = true;
+    const inFlood = this.floodAt === 0 ? 0 : this.floodAt + FLOOD_INTERVAL_MS - performance.now();
+    if (inFlood > 0) setTimeout(() => this.atFrame(), inFlood);
+    else this.atFrame();
+  }
+
+  /** Flushes at the next animation frame (or after MAX_WAIT_MS without one). */
+  private atFrame(): void {
     const frame = requestAnimationFrame(() => run());
     const run = (): void => {
       cancelAnimationFrame(frame);
@@ -109,11 +142,13 @@ export class WriteBatcher {
 
   private flush(): void {
     if (this.disposed || this.pendingBytes === 0) return;
-    let batch = this.pending.length === 1 ? this.pending[0]! : concat(this.pending, this.pendingBytes);
+    const parts = this.pending;
+    const size = this.pendingBytes;
     this.pending = [];
     this.pendingBytes = 0;
-    if (this.plain && isPlain(batch)) batch = fastForward(batch, this.target.keptRows());
-    else this.plain = false;
+    this.plain &&= parts.every(isPlain);
+    const batch = this.plain ? fastForwardParts(parts, size, this.target.keptRows()) : parts.length === 1 ? parts[0]! : concat(parts, size);
+    this.floodAt = batch.length < size ? performance.now() : 0;
     this.parsing = true;
     if (!this.frameUsed) {
       this.frameUsed = true;
@@ -131,7 +166,7 @@ export class WriteBatcher {
   }
 }
 
-function concat(parts: Uint8Array[], size: number): Uint8Array {
+function concat(parts: readonly Uint8Array[], size: number): Uint8Array {
   const out = new Uint8Array(size);
   let off = 0;
   for (const p of parts) {

@@ -7,7 +7,7 @@
  */
 import xterm from '@xterm/headless';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WriteBatcher, fastForward, isPlain } from '../../../../renderer/lib/components/terminal/write-batch.ts';
+import { WriteBatcher, fastForward, fastForwardParts, isPlain } from '../../../../renderer/lib/components/terminal/write-batch.ts';
 
 const COLS = 80;
 const ROWS = 24;
@@ -121,6 +121,43 @@ describe('write batching', () => {
     const batched = term();
     await throughBatcher(batched, chunks);
     expect(state(batched)).toBe(state(direct));
+  });
+
+  it('skipping from chunks keeps exactly the bytes skipping from the joined text keeps', () => {
+    const text = plainText(20_000, 3);
+    let x = 5;
+    for (let round = 0; round < 40; round++) {
+      const parts: Uint8Array[] = [];
+      for (let at = 0; at < text.length;) {
+        x = (x * 1103515245 + 12345) & 0x7fffffff;
+        const n = round % 4 === 0 ? text.length : 1 + (x % (round % 2 === 0 ? 300_000 : 5_000));
+        parts.push(text.subarray(at, at + n));
+        at += n;
+      }
+      for (const rows of [SCROLLBACK + ROWS, 1, 5_000, 30_000]) expect(Buffer.from(fastForwardParts(parts, text.length, rows)).equals(Buffer.from(fastForward(text, rows)))).toBe(true);
+    }
+  });
+
+  it('while a flood is skipped through, batches start at most every 50 ms (and all of it still arrives)', async () => {
+    const starts: number[] = [];
+    let last = 0;
+    const b = new WriteBatcher({
+      write: (d, parsed) => {
+        if (d[0] !== undefined && performance.now() - last > 1) starts.push((last = performance.now()));
+        setTimeout(parsed, 1);
+      },
+      keptRows: () => 10,
+    });
+    const text = plainText(10_000, 9);
+    const until = performance.now() + 600;
+    while (performance.now() < until) {
+      b.push(text);
+      await new Promise((r) => setTimeout(r, 4));
+    }
+    const gaps = starts.slice(1).map((t, i) => t - starts[i]!);
+    expect(gaps.length).toBeGreaterThan(3);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(45);
+    b.dispose();
   });
 
   it('never skips once anything but plain text was written: an escape sequence keeps its effect', async () => {
