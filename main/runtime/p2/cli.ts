@@ -68,8 +68,12 @@ export function cliInterfaces(ctx: WasiContext, s: Scratch): Record<string, Reco
   };
 }
 
-/** Bytes of randomness one call may ask for (a hostile guest must not make the host allocate without bound). */
-const MAX_RANDOM = CHUNK;
+/**
+ * Bytes of randomness one call may ask for: a hostile guest must not make the host allocate
+ * without bound, but the preview1 adapter turns one `random_get` of any size into one call, so
+ * this is far above what programs ask for (Wasmtime's default limit is the same).
+ */
+const MAX_RANDOM = 64 << 20;
 
 function randomBytes(len: bigint): Uint8Array {
   if (len > BigInt(MAX_RANDOM)) throw new RangeError(`random bytes over ${MAX_RANDOM} in one call`);
