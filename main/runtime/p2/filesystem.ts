@@ -7,7 +7,8 @@
  */
 import { Errno, Fstflags, Lookupflags, Oflags, RIGHTS_ALL, RIGHTS_DIR_MUTATE, RIGHTS_FILE_MUTATE, Rights as R } from '../abi.ts';
 import { InputStream, OutputStream } from './io.ts';
-import { Resource } from './lower.ts';
+import { Resource, adoptStandIns } from './lower.ts';
+import { lowerDescriptor } from './filesystem-lower.ts';
 import { DATA, P1Error, type Scratch } from './scratch.ts';
 
 /** preview1 errno → `wasi:filesystem/types.error-code` (notcapable: see `codeOf`). */
@@ -199,7 +200,11 @@ export function filesystemInterfaces(s: Scratch): Record<string, Record<string, 
     }
 
     getType(): string {
-      return attempt(false, () => this.fstat().type);
+      // The type the descriptor table recorded at open (no system call: the adapter asks often).
+      return attempt(false, () => {
+        s.call('fd_fdstat_get', this.fd, s.out());
+        return TYPES[s.m.u8At(s.out())] ?? 'unknown';
+      });
     }
 
     setSize(size: bigint): void {
@@ -347,6 +352,9 @@ export function filesystemInterfaces(s: Scratch): Record<string, Record<string, 
     }
   };
 
+  lowerDescriptor(Descriptor);
+  adoptStandIns(Descriptor, ['fstat', 'pstat', 'sink', 'mutate']);
+  adoptStandIns(DirectoryEntryStream, ['fill']);
   return {
     'wasi:filesystem/types': { Descriptor, DirectoryEntryStream, filesystemErrorCode: () => undefined },
     'wasi:filesystem/preopens': { getDirectories },

@@ -87,6 +87,13 @@ export function borrow<T extends Resource>(tables: HandleTable[], h: number, typ
   throw new LowerTrap(`unknown ${type.name} handle ${h}`);
 }
 
+/** The table among `tables` that `self` (handle `h`, of `type`) lives in. */
+export function ownTable(tables: HandleTable[], h: number, type: abstract new (...a: never[]) => Resource): HandleTable {
+  const t = tables.find((x) => inTable(x, h, type) !== undefined);
+  if (t === undefined) throw new LowerTrap(`unknown ${type.name} handle ${h}`);
+  return t;
+}
+
 /** The table among `tables` that is not the one `self` (handle `h`, of `type`) lives in. */
 export function otherTable(tables: HandleTable[], h: number, type: abstract new (...a: never[]) => Resource): HandleTable {
   const other = tables.find((t) => inTable(t, h, type) === undefined);
@@ -109,10 +116,18 @@ export function own(table: HandleTable, o: Resource): number {
   return free;
 }
 
+/** The real object for one of jco's stand-ins (an object with its own rep), else `o`. */
+function real(o: unknown): unknown {
+  if (o === null || typeof o !== 'object' || !Object.hasOwn(o, REP)) return o;
+  const found = live.get((o as Record<symbol, number>)[REP]!);
+  if (found === undefined) throw new LowerTrap('a dropped resource');
+  return found;
+}
+
 /**
  * Methods of `type` made safe to call on jco's stand-ins: for a handle its glue did not make, the
- * glue calls a method on a bare object of the class's prototype holding only the rep. `internal`:
- * methods the guest never reaches (the fast paths call them on the real object).
+ * glue calls a method on (or passes) a bare object of the class's prototype holding only the rep.
+ * `internal`: methods the guest never reaches (called on real objects only).
  */
 export function adoptStandIns(type: { prototype: object }, internal: readonly string[] = []): void {
   const proto = type.prototype as Record<string, unknown>;
@@ -120,11 +135,9 @@ export function adoptStandIns(type: { prototype: object }, internal: readonly st
     const f = proto[name];
     if (name === 'constructor' || typeof f !== 'function' || internal.includes(name)) continue;
     const lower = (f as { [LOWER]?: unknown })[LOWER];
-    const real = function (this: object, ...args: unknown[]): unknown {
-      const self = Object.hasOwn(this, REP) ? live.get((this as Record<symbol, number>)[REP]!) : this;
-      if (self === undefined) throw new LowerTrap(`a dropped ${name} resource`);
-      return (f as (...a: unknown[]) => unknown).apply(self, args);
+    const adopted = function (this: object, ...args: unknown[]): unknown {
+      return (f as (...a: unknown[]) => unknown).apply(real(this), args.map(real));
     };
-    proto[name] = lower === undefined ? real : Object.assign(real, { [LOWER]: lower });
+    proto[name] = lower === undefined ? adopted : Object.assign(adopted, { [LOWER]: lower });
   }
 }
