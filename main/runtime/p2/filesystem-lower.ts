@@ -44,15 +44,23 @@ export interface LowerableDescriptor extends Resource {
 
 const utf8 = new TextDecoder();
 
-/** Flag bits as their record; bits beyond the record trap (as in jco's glue). */
-function bits(v: number, names: readonly string[]): Record<string, boolean> {
-  if ((v >>> 0) >>> names.length !== 0) throw new LowerTrap('flags have extraneous bits set');
-  return Object.fromEntries(names.map((n, i) => [n, (v & (1 << i)) !== 0]));
+/** Traps on flag bits beyond the first `n` (as jco's glue does). */
+function only(v: number, n: number): number {
+  if ((v >>> 0) >>> n !== 0) throw new LowerTrap('flags have extraneous bits set');
+  return v;
 }
-const pathFlags = (v: number): PathFlags => bits(v, ['symlinkFollow']) as PathFlags;
-const openFlags = (v: number): OpenFlags => bits(v, ['create', 'directory', 'exclusive', 'truncate']) as OpenFlags;
-const descriptorFlags = (v: number): DescriptorFlags =>
-  bits(v, ['read', 'write', 'fileIntegritySync', 'dataIntegritySync', 'requestedWriteSync', 'mutateDirectory']) as DescriptorFlags;
+const pathFlags = (v: number): PathFlags => ({ symlinkFollow: (only(v, 1) & 1) !== 0 });
+const openFlags = (v: number): OpenFlags => {
+  only(v, 4);
+  return { create: (v & 1) !== 0, directory: (v & 2) !== 0, exclusive: (v & 4) !== 0, truncate: (v & 8) !== 0 };
+};
+const descriptorFlags = (v: number): DescriptorFlags => {
+  only(v, 6);
+  return {
+    read: (v & 1) !== 0, write: (v & 2) !== 0, fileIntegritySync: (v & 4) !== 0, dataIntegritySync: (v & 8) !== 0,
+    requestedWriteSync: (v & 16) !== 0, mutateDirectory: (v & 32) !== 0,
+  };
+};
 const FLAG_BITS: readonly (keyof DescriptorFlags)[] = ['read', 'write', 'fileIntegritySync', 'dataIntegritySync', 'requestedWriteSync', 'mutateDirectory'];
 
 /**

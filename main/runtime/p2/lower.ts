@@ -18,7 +18,7 @@ const DISPOSE = Symbol.for('cabiDispose');
 const T_FLAG = 1 << 30;
 
 /** One of jco's handle tables: [free-list head, 0, then a [scope, rep | T_FLAG] pair per handle]. */
-export type HandleTable = number[] & { _createdReps?: Set<number> };
+export type HandleTable = number[];
 
 /** What jco gives a lowering. */
 export interface LowerContext {
@@ -59,8 +59,8 @@ export class LowerTrap extends WebAssembly.RuntimeError {}
 
 /** The object behind guest handle `h` in `table`, if it is live and a `type`. */
 function inTable<T extends Resource>(table: HandleTable, h: number, type: abstract new (...a: never[]) => T): T | undefined {
-  if (!(h > 0) || (h << 1) + 1 >= table.length) return undefined;
-  const i = h << 1;
+  if (!(h > 0 && h < table.length >> 1 && (h | 0) === h)) return undefined;
+  const i = 2 * h;
   if ((table[i]! & T_FLAG) !== 0) return undefined; // a free slot
   const o = live.get(table[i + 1]! & ~T_FLAG);
   return o instanceof type ? o : undefined;
@@ -101,10 +101,12 @@ export function otherTable(tables: HandleTable[], h: number, type: abstract new 
   return other;
 }
 
-/** A new owned handle for `o` in `table` (as jco's rscTableCreateOwn). */
+/**
+ * A new owned handle for `o` in `table` (as jco's rscTableCreateOwn, less its `_createdReps` set,
+ * which jco 0.15 only ever adds to: one entry per handle for the whole run).
+ */
 export function own(table: HandleTable, o: Resource): number {
   const rep = o[REP];
-  table._createdReps?.add(rep);
   const free = table[0]! & ~T_FLAG;
   if (free === 0) {
     table.push(0, rep | T_FLAG);
