@@ -4,6 +4,7 @@
 // With `--load both` (the default) everything runs twice: on the machine as it is, then with a
 // second CPU-bound process running, so a design that needs two busy threads shows it.
 import { lookupTable } from './lookup.ts';
+import { COMPONENT_ROWS, componentRoot, runTable as componentTable } from './lib/components.ts';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -20,12 +21,13 @@ interface Options {
   quick: boolean;
   timeoutMs: number;
   load: 'quiet' | 'loaded' | 'both';
+  components: boolean;
 }
 
-const USAGE = 'usage: node bench/run.ts [--runs N] [--only NAME[,NAME...]] [--quick] [--timeout SECONDS] [--load quiet|loaded|both]';
+const USAGE = 'usage: node bench/run.ts [--runs N] [--only NAME[,NAME...]] [--quick] [--timeout SECONDS] [--load quiet|loaded|both] [--no-components]';
 
 function parseOptions(argv: readonly string[]): Options {
-  const o: Options = { runs: 5, only: undefined, quick: false, timeoutMs: 300_000, load: 'both' };
+  const o: Options = { runs: 5, only: undefined, quick: false, timeoutMs: 300_000, load: 'both', components: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = (): string => {
@@ -36,6 +38,7 @@ function parseOptions(argv: readonly string[]): Options {
     if (a === '--runs') o.runs = Number(value());
     else if (a === '--only') o.only = [...(o.only ?? []), ...value().split(',').filter(Boolean)];
     else if (a === '--quick') o.quick = true;
+    else if (a === '--no-components') o.components = false;
     else if (a === '--timeout') o.timeoutMs = Number(value()) * 1000;
     else if (a === '--load') {
       const v = value();
@@ -169,8 +172,20 @@ function main(): void {
     process.stderr.write('lookup: µs per path component…\n');
     lookup = `\n${lookupTable(o.quick ? 2000 : 10_000, o.runs)}`;
   }
-  writeFileSync(join(paths.work, 'results.md'), markdown + lookup);
-  process.stdout.write(markdown + lookup);
+  // Issue 15.6: the same programs as adapter-built components on the WASI 0.2 host (quiet only).
+  let components = '';
+  const rows = selected.filter((b) => COMPONENT_ROWS.includes(b.name)).map((b) => b.name);
+  if (o.components && rows.length > 0) {
+    process.stderr.write('components: the WASI 0.2 host beside preview1…\n');
+    const croot = componentRoot();
+    try {
+      components = `\n### WASI 0.2 components (adapter-built, full 0.2 host; npm run bench:components)\n\n${componentTable({ runs: o.runs, quick: o.quick, only: rows, transpile: false }, croot)}\n`;
+    } finally {
+      rmSync(croot, { recursive: true, force: true });
+    }
+  }
+  writeFileSync(join(paths.work, 'results.md'), markdown + lookup + components);
+  process.stdout.write(markdown + lookup + components);
 }
 
 try {

@@ -9,6 +9,8 @@ export type ColumnId = 'terrarium' | 'nodewasi' | 'native';
 export interface Command {
   file: string;
   args: string[];
+  /** Variables set for this command over the bench's own environment. */
+  env?: Record<string, string>;
 }
 
 export interface Column {

@@ -34,6 +34,7 @@ export function measure(cmd: Command, opts: MeasureOptions): Outcome {
     const t0 = process.hrtime.bigint();
     const r = spawnSync(cmd.file, cmd.args, {
       stdio,
+      ...(cmd.env !== undefined ? { env: { ...process.env, ...cmd.env } } : {}),
       encoding: 'utf8',
       maxBuffer: 64 * 1024 * 1024,
       timeout: opts.timeoutMs,

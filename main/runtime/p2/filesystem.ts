@@ -7,6 +7,8 @@
  */
 import { Errno, Fstflags, Lookupflags, Oflags, RIGHTS_ALL, RIGHTS_DIR_MUTATE, RIGHTS_FILE_MUTATE, Rights as R } from '../abi.ts';
 import { InputStream, OutputStream } from './io.ts';
+import { Resource, adoptStandIns } from './lower.ts';
+import { lowerDescriptor } from './filesystem-lower.ts';
 import { DATA, P1Error, type Scratch } from './scratch.ts';
 
 /** preview1 errno → `wasi:filesystem/types.error-code` (notcapable: see `codeOf`). */
@@ -79,12 +81,13 @@ export function filesystemInterfaces(s: Scratch): Record<string, Record<string, 
   });
   const hash = (st: ReturnType<typeof stat>) => ({ lower: st.ino, upper: st.dev });
 
-  class DirectoryEntryStream {
+  class DirectoryEntryStream extends Resource {
     private readonly fd: number;
     private cookie = 0n;
     private queue: { type: string; name: string }[] = [];
     private done = false;
     constructor(fd: number) {
+      super();
       this.fd = fd;
     }
 
@@ -112,21 +115,22 @@ export function filesystemInterfaces(s: Scratch): Record<string, Record<string, 
       else if (whole === 0) throw 'name-too-long';
     }
 
-    [Symbol.dispose](): void {}
   }
 
-  class Descriptor {
+  class Descriptor extends Resource {
     readonly fd: number;
     readonly flags: Flags;
     /** A preopen: dropping it never closes the run's descriptor (get-directories may be asked again). */
     private readonly preopen: boolean;
     constructor(fd: number, flags: Flags, preopen = false) {
+      super();
       this.fd = fd;
       this.flags = flags;
       this.preopen = preopen;
     }
 
-    [Symbol.dispose](): void {
+    override [Symbol.dispose](): void {
+      super[Symbol.dispose]();
       if (this.preopen) return;
       try {
         s.call('fd_close', this.fd);
@@ -153,13 +157,14 @@ export function filesystemInterfaces(s: Scratch): Record<string, Record<string, 
         s.call('fd_pread', this.fd, s.iovec(len), 1, at, s.out());
         const n = s.m.u32At(s.out());
         at += BigInt(n);
-        return s.data(n);
+        return s.view(n);
       });
     }
 
     private sink(at: () => bigint, moved: (n: number) => void): OutputStream {
       if (!this.flags.write) throw 'bad-descriptor';
-      return new OutputStream((bytes) => {
+      return new OutputStream((src, from, len) => {
+        const bytes = src.subarray(from, from + len);
         for (let off = 0; off < bytes.length;) {
           s.m.write(DATA, bytes.subarray(off));
           s.call('fd_pwrite', this.fd, s.iovec(bytes.length - off), 1, at(), s.out());
@@ -195,7 +200,11 @@ export function filesystemInterfaces(s: Scratch): Record<string, Record<string, 
     }
 
     getType(): string {
-      return attempt(false, () => this.fstat().type);
+      // The type the descriptor table recorded at open (no system call: the adapter asks often).
+      return attempt(false, () => {
+        s.call('fd_fdstat_get', this.fd, s.out());
+        return TYPES[s.m.u8At(s.out())] ?? 'unknown';
+      });
     }
 
     setSize(size: bigint): void {
@@ -343,6 +352,9 @@ export function filesystemInterfaces(s: Scratch): Record<string, Record<string, 
     }
   };
 
+  lowerDescriptor(Descriptor);
+  adoptStandIns(Descriptor, ['fstat', 'pstat', 'sink', 'mutate']);
+  adoptStandIns(DirectoryEntryStream, ['fill']);
   return {
     'wasi:filesystem/types': { Descriptor, DirectoryEntryStream, filesystemErrorCode: () => undefined },
     'wasi:filesystem/preopens': { getDirectories },

@@ -79,6 +79,11 @@ export class Scratch {
 
   /** A copy of scratch data [DATA, DATA+len). */
   data(len: number): Uint8Array {
-    return this.m.bytes(DATA, len).slice();
+    return this.view(len).slice();
+  }
+
+  /** Scratch data [DATA, DATA+len) itself, good until the next call (len ≤ CHUNK). */
+  view(len: number): Uint8Array {
+    return new Uint8Array(this.memory.buffer, DATA, len);
   }
 }

@@ -1,0 +1,171 @@
+/**
+ * Fast paths (lower.ts) for the `wasi:filesystem/types` descriptor methods a program calls per
+ * file it touches: open-at, get-type, get-flags, stat(-at), metadata-hash(-at), unlink-file-at and
+ * the -via-stream methods. Each decodes the canonical ABI's raw arguments as jco's glue does
+ * (UTF-8 paths with U+FFFD for bad bytes; extraneous flag bits trap), calls the same Descriptor
+ * method (so the same preview1 calls, resolver and grants decide), and writes its result.
+ */
+import { GuestMemory } from '../memory.ts';
+import { InputStream, OutputStream } from './io.ts';
+import { type HandleTable, LOWER, type LowerContext, LowerTrap, type Resource, borrow, otherTable, own, ownTable, tablesOf } from './lower.ts';
+
+/** `error-code` cases in the WIT's order (their enum index). */
+const ERROR_CODES = [
+  'access', 'would-block', 'already', 'bad-descriptor', 'busy', 'deadlock', 'quota', 'exist', 'file-too-large',
+  'illegal-byte-sequence', 'in-progress', 'interrupted', 'invalid', 'io', 'is-directory', 'loop', 'too-many-links',
+  'message-size', 'name-too-long', 'no-device', 'no-entry', 'no-lock', 'insufficient-memory', 'insufficient-space',
+  'not-directory', 'not-empty', 'not-recoverable', 'unsupported', 'no-tty', 'no-such-device', 'overflow',
+  'not-permitted', 'pipe', 'read-only', 'invalid-seek', 'text-file-busy', 'cross-device',
+];
+/** `descriptor-type` cases in the WIT's order. */
+const DESCRIPTOR_TYPES = ['unknown', 'block-device', 'character-device', 'directory', 'fifo', 'symbolic-link', 'regular-file', 'socket'];
+
+interface Datetime { seconds: bigint; nanoseconds: number }
+interface Stat { type: string; linkCount: bigint; size: bigint; dataAccessTimestamp?: Datetime; dataModificationTimestamp?: Datetime; statusChangeTimestamp?: Datetime }
+interface Hash { lower: bigint; upper: bigint }
+type PathFlags = { symlinkFollow: boolean };
+type DescriptorFlags = { read: boolean; write: boolean; fileIntegritySync: boolean; dataIntegritySync: boolean; requestedWriteSync: boolean; mutateDirectory: boolean };
+type OpenFlags = { create: boolean; directory: boolean; exclusive: boolean; truncate: boolean };
+
+/** The Descriptor methods that have fast paths. */
+export interface LowerableDescriptor extends Resource {
+  getType(): string;
+  getFlags(): Partial<DescriptorFlags>;
+  openAt(pf: PathFlags, path: string, o: OpenFlags, f: DescriptorFlags): LowerableDescriptor;
+  stat(): Stat;
+  statAt(pf: PathFlags, path: string): Stat;
+  metadataHash(): Hash;
+  metadataHashAt(pf: PathFlags, path: string): Hash;
+  unlinkFileAt(path: string): void;
+  readViaStream(offset: bigint): InputStream;
+  writeViaStream(offset: bigint): OutputStream;
+  appendViaStream(): OutputStream;
+}
+
+const utf8 = new TextDecoder();
+
+/** Traps on flag bits beyond the first `n` (as jco's glue does). */
+function only(v: number, n: number): number {
+  if ((v >>> 0) >>> n !== 0) throw new LowerTrap('flags have extraneous bits set');
+  return v;
+}
+const pathFlags = (v: number): PathFlags => ({ symlinkFollow: (only(v, 1) & 1) !== 0 });
+const openFlags = (v: number): OpenFlags => {
+  only(v, 4);
+  return { create: (v & 1) !== 0, directory: (v & 2) !== 0, exclusive: (v & 4) !== 0, truncate: (v & 8) !== 0 };
+};
+const descriptorFlags = (v: number): DescriptorFlags => {
+  only(v, 6);
+  return {
+    read: (v & 1) !== 0, write: (v & 2) !== 0, fileIntegritySync: (v & 4) !== 0, dataIntegritySync: (v & 8) !== 0,
+    requestedWriteSync: (v & 16) !== 0, mutateDirectory: (v & 32) !== 0,
+  };
+};
+const FLAG_BITS: readonly (keyof DescriptorFlags)[] = ['read', 'write', 'fileIntegritySync', 'dataIntegritySync', 'requestedWriteSync', 'mutateDirectory'];
+
+/**
+ * Runs `f` for a `result<T, error-code>` at `ret`: `ok` writes T, a thrown error code is written at
+ * `ret + at`; anything else is a host error or a trap, and propagates.
+ */
+function result<T>(m: GuestMemory, ret: number, at: number, f: () => T, ok: (v: T) => void): void {
+  let v: T;
+  try {
+    v = f();
+  } catch (err) {
+    const code = typeof err === 'string' ? ERROR_CODES.indexOf(err) : -1;
+    if (code < 0) throw err;
+    m.setU8(ret, 1);
+    m.setU8(ret + at, code);
+    return;
+  }
+  m.setU8(ret, 0);
+  ok(v);
+}
+
+/** An `option<datetime>` at `p`. */
+function datetime(m: GuestMemory, p: number, t: Datetime | undefined): void {
+  m.setU8(p, t === undefined ? 0 : 1);
+  if (t === undefined) return;
+  m.setU64(p + 8, t.seconds);
+  m.setU32(p + 16, t.nanoseconds);
+}
+
+function writeStat(m: GuestMemory, p: number, st: Stat): void {
+  m.setU8(p, Math.max(0, DESCRIPTOR_TYPES.indexOf(st.type)));
+  m.setU64(p + 8, st.linkCount);
+  m.setU64(p + 16, st.size);
+  datetime(m, p + 24, st.dataAccessTimestamp);
+  datetime(m, p + 48, st.dataModificationTimestamp);
+  datetime(m, p + 72, st.statusChangeTimestamp);
+}
+
+type Lowering = (c: LowerContext) => (...args: never[]) => void;
+
+/** Gives `type`'s hot methods their fast paths. */
+export function lowerDescriptor(type: abstract new (...a: never[]) => LowerableDescriptor): void {
+  const proto = type.prototype as Record<string, unknown>;
+  const lowered = (name: string, lower: (m: GuestMemory, tables: HandleTable[], c: LowerContext) => (...args: never[]) => void): void => {
+    const l: Lowering = (c) => lower(new GuestMemory(c.memory), tablesOf(c), c);
+    (proto[name] as { [LOWER]: Lowering })[LOWER] = l;
+  };
+  const self = (tables: HandleTable[], h: number): LowerableDescriptor => borrow(tables, h, type);
+  const path = (m: GuestMemory, ptr: number, len: number): string => utf8.decode(m.bytes(ptr, len));
+
+  lowered('getType', (m, t) => (h: number, ret: number) => {
+    const d = self(t, h);
+    result(m, ret, 1, () => d.getType(), (v) => m.setU8(ret + 1, Math.max(0, DESCRIPTOR_TYPES.indexOf(v))));
+  });
+  lowered('getFlags', (m, t) => (h: number, ret: number) => {
+    const d = self(t, h);
+    result(m, ret, 1, () => d.getFlags(), (f) => m.setU8(ret + 1, FLAG_BITS.reduce((n, k, i) => (f[k] ? n | (1 << i) : n), 0)));
+  });
+  lowered('openAt', (m, t) => (h: number, pf: number, ptr: number, len: number, of: number, df: number, ret: number) => {
+    const d = self(t, h);
+    const [p, o, f] = [pathFlags(pf), openFlags(of), descriptorFlags(df)];
+    const name = path(m, ptr, len);
+    // The new descriptor goes into the table `self` came from.
+    const table = ownTable(t, h, type);
+    result(m, ret, 4, () => d.openAt(p, name, o, f), (nd) => m.setU32(ret + 4, own(table, nd)));
+  });
+  lowered('stat', (m, t) => (h: number, ret: number) => {
+    const d = self(t, h);
+    result(m, ret, 8, () => d.stat(), (st) => writeStat(m, ret + 8, st));
+  });
+  lowered('statAt', (m, t) => (h: number, pf: number, ptr: number, len: number, ret: number) => {
+    const d = self(t, h);
+    const p = pathFlags(pf);
+    const name = path(m, ptr, len);
+    result(m, ret, 8, () => d.statAt(p, name), (st) => writeStat(m, ret + 8, st));
+  });
+  const writeHash = (m: GuestMemory, ret: number, v: Hash): void => {
+    m.setU64(ret + 8, v.lower);
+    m.setU64(ret + 16, v.upper);
+  };
+  lowered('metadataHash', (m, t) => (h: number, ret: number) => {
+    const d = self(t, h);
+    result(m, ret, 8, () => d.metadataHash(), (v) => writeHash(m, ret, v));
+  });
+  lowered('metadataHashAt', (m, t) => (h: number, pf: number, ptr: number, len: number, ret: number) => {
+    const d = self(t, h);
+    const p = pathFlags(pf);
+    const name = path(m, ptr, len);
+    result(m, ret, 8, () => d.metadataHashAt(p, name), (v) => writeHash(m, ret, v));
+  });
+  lowered('unlinkFileAt', (m, t) => (h: number, ptr: number, len: number, ret: number) => {
+    const d = self(t, h);
+    const name = path(m, ptr, len);
+    result(m, ret, 1, () => d.unlinkFileAt(name), () => undefined);
+  });
+  /** A -via-stream method: the stream goes into the table that is not the descriptor's. */
+  const viaStream = (open: (d: LowerableDescriptor, offset: bigint) => Resource) =>
+    (m: GuestMemory, t: HandleTable[]) => (h: number, offset: bigint, ret: number) => {
+      const d = self(t, h);
+      result(m, ret, 4, () => open(d, BigInt.asUintN(64, offset)), (s) => m.setU32(ret + 4, own(otherTable(t, h, type), s)));
+    };
+  lowered('readViaStream', viaStream((d, at) => d.readViaStream(at)));
+  lowered('writeViaStream', viaStream((d, at) => d.writeViaStream(at)));
+  lowered('appendViaStream', (m, t) => (h: number, ret: number) => {
+    const d = self(t, h);
+    result(m, ret, 4, () => d.appendViaStream(), (s) => m.setU32(ret + 4, own(otherTable(t, h, type), s)));
+  });
+}
