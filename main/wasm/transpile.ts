@@ -21,7 +21,7 @@ export async function transpileComponent(bytes: Uint8Array): Promise<TranspiledF
   try {
     generator = await import('@bytecodealliance/jco-transpile/component');
   } catch {
-    // The packaged app does not carry the transpiler yet: only the 0.2 host needs it.
+    // Packaged apps carry the generator (check:package proves it); a broken install lands here.
     throw new CodedError('unsupported', 'this Terrarium has no WASI 0.2 transpiler: only components built with the preview1 adapter can run here');
   }
   const { $init, generate } = generator;
