@@ -20,7 +20,8 @@ function outcome(b: Uint8Array): string {
     componentOutline(b);
     return 'ok';
   } catch (err) {
-    if (err instanceof ModuleLimitError) return err.code;
+    // One clear error: malformed, and saying that it is the component that is.
+    if (err instanceof ModuleLimitError) return err.message.startsWith(`${err.code} WebAssembly component: `) ? err.code : `${err.code} (${err.message})`;
     return `threw ${(err as Error).name}: ${(err as Error).message}`;
   }
 }
