@@ -1,28 +1,12 @@
 /** The `audit` and `denials` tables: every prompt and answer, denial and use of a one-time grant. */
 import type Database from 'better-sqlite3';
 import { all, exec, one, sql } from './sql.ts';
+import type { AuditEntry, Decision } from './types.ts';
 
-/** How an access outside the grants was decided. */
-export type Decision = 'allowed' | 'prompted-allowed' | 'denied';
+export type { Decision } from './types.ts';
 
-/** One audit entry: a decision, or (`summary`) the count of a run's decisions past its cap. */
-export interface AuditRecord {
-  id: number;
-  runId: number | null;
-  /** The operation; `*` on a summary row. */
-  operation: string;
-  /** The host path; null on a summary row. */
-  path: string | null;
-  decision: Decision;
-  /** When it was last decided (the same as `lastAt`). */
-  at: string;
-  /** How many times the run made this decision. */
-  count: number;
-  firstAt: string;
-  lastAt: string;
-  /** True on a run's "and N more" row for its decisions past the cap. */
-  summary: boolean;
-}
+/** One audit entry: a decision, or (`summary`) the count of a run's decisions past its cap (the contract's AuditEntry). */
+export type AuditRecord = AuditEntry;
 
 /**
  * Rows one run may add (besides one summary row per decision). An app that makes 200,000 distinct
