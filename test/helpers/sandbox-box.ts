@@ -112,6 +112,20 @@ export const outsideSpec: TreeSpec = {
   'b/secret.txt': 'SECRET',
 };
 
+/**
+ * The read-only battery's box (sandbox_readonly, for modules and components alike): box/ro holds a
+ * file, a folder with a file and an empty folder, box/rw one file, and the snapshot covers the whole
+ * box with both grants readable, so every case must leave all of it as it was.
+ */
+export function readOnlyBox(): { b: Box; ro: string; rw: string; snap: HostSnapshot } {
+  const b = makeBox(outsideSpec);
+  const ro = b.dir('ro');
+  const rw = b.dir('rw');
+  writeTree(ro, { 'file.txt': 'readonly', 'dir/inner.txt': 'inner', 'emptydir': { dir: true } });
+  writeTree(rw, { 'w.txt': 'writable' });
+  return { b, ro, rw, snap: HostSnapshot.take(b.root, { readable: [ro, rw] }) };
+}
+
 interface Entry {
   type: 'file' | 'dir' | 'symlink' | 'other';
   mode: bigint;
