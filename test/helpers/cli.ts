@@ -101,6 +101,8 @@ export interface CliOptions {
   timeoutMs?: number;
   /** Node options placed before bin/terrarium.js (e.g. `--import` of a fault injector). */
   nodeArgs?: string[];
+  /** The child's stdio, for a test that needs a file or a slow pipe as its stdout (default: stdin closed, stdout/stderr piped). */
+  stdio?: StdioOptions;
 }
 
 function childEnv(home: string | null, extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
@@ -111,13 +113,13 @@ function childEnv(home: string | null, extra: Record<string, string | undefined>
 
 /**
  * Starts `terrarium ARGS` with data folder `home` (null: this process's, for commands that use none,
- * like `run FILE`); stdin is closed, stdout/stderr piped.
+ * like `run FILE`); stdin is closed, stdout/stderr piped (unless `opts.stdio` says otherwise).
  */
 export function spawnCli(home: string | null, args: string[], opts: CliOptions = {}): ChildProcess {
   return spawn(nodeBin, [...(opts.nodeArgs ?? []), CLI, ...args], {
     cwd: opts.cwd ?? repoRoot,
     env: childEnv(home, opts.env),
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: opts.stdio ?? ['ignore', 'pipe', 'pipe'],
   });
 }
 
