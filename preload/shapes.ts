@@ -7,7 +7,7 @@
  */
 import type * as v from 'valibot';
 import type { EVENTS } from './events.ts';
-import type { DECISIONS, SORT_ORDERS, grantInput, installSource } from './schema-parts.ts';
+import type { DECISIONS, GRANT_ACCESS, LIMIT_NAMES, SORT_ORDERS, UNKNOWN_ACCESS, grantInput, installSource } from './schema-parts.ts';
 
 export type { PromptRequest } from './events.ts';
 
@@ -97,6 +97,15 @@ export interface AppSummary {
   grantCount: number;
 }
 
+/** How a folder is granted: read-only, or read and write. */
+export type GrantAccess = (typeof GRANT_ACCESS)[number];
+
+/** A limit a grant can set. */
+export type LimitName = (typeof LIMIT_NAMES)[number];
+
+/** What happens to an access outside an app's grants: ask the person, or deny without asking. */
+export type UnknownAccess = (typeof UNKNOWN_ACCESS)[number];
+
 /** The person's decision about one thing an app may use (as a request carries it, checked). */
 export type GrantInput = v.InferOutput<ReturnType<typeof grantInput>>;
 
@@ -177,7 +186,7 @@ export interface AppDetails {
   app: AppRecord;
   grants: GrantRecord[];
   /** What happens outside the grants: ask the person, or deny without asking. */
-  unknownAccess: 'ask' | 'deny';
+  unknownAccess: UnknownAccess;
   /** Newest first. */
   audit: AuditEntry[];
   /** Paths the person said never to ask about again ("deny always"); grants.reset clears them too. */

@@ -1,7 +1,7 @@
 /** The `audit` and `denials` tables: every prompt and answer, denial and use of a one-time grant. */
 import type Database from 'better-sqlite3';
 import { all, exec, one, sql } from './sql.ts';
-import type { AuditEntry, Decision } from './types.ts';
+import type { AuditEntry, Decision, UnknownAccess } from './types.ts';
 
 export type { Decision } from './types.ts';
 
@@ -79,11 +79,11 @@ export function removeDenials(db: Database.Database, appId: string, path?: strin
 }
 
 /** The app's choice for access outside its grants. */
-export function unknownAccess(db: Database.Database, appId: string): 'ask' | 'deny' {
-  return all<{ unknown_access: 'ask' | 'deny' }>(db, sql`SELECT unknown_access FROM apps WHERE id = ${appId}`)[0]?.unknown_access ?? 'ask';
+export function unknownAccess(db: Database.Database, appId: string): UnknownAccess {
+  return all<{ unknown_access: UnknownAccess }>(db, sql`SELECT unknown_access FROM apps WHERE id = ${appId}`)[0]?.unknown_access ?? 'ask';
 }
 
 /** Sets the app's choice for access outside its grants. */
-export function setUnknownAccess(db: Database.Database, appId: string, mode: 'ask' | 'deny'): void {
+export function setUnknownAccess(db: Database.Database, appId: string, mode: UnknownAccess): void {
   exec(db, sql`UPDATE apps SET unknown_access = ${mode} WHERE id = ${appId}`);
 }

@@ -19,7 +19,7 @@ import { defaultLibraryHome } from './home.ts';
 import { inspectModule } from './inspect.ts';
 import { endRunRow, listRuns, startRunRow } from './runs.ts';
 import { ModuleStore } from './store.ts';
-import type { AppRecord, AppSummary, GrantInput, GrantRecord, InstallDone, InstallSource, Manifest, RunRecord } from './types.ts';
+import type { AppRecord, AppSummary, GrantInput, GrantRecord, InstallDone, InstallSource, Manifest, RunRecord, UnknownAccess } from './types.ts';
 import { readPackage } from './wasmer-toml.ts';
 // Issue 15: components that need the WASI 0.2 host are transpiled at install time.
 import { transpileForInstall } from './install-component.ts';
@@ -419,12 +419,12 @@ export class Library {
   }
 
   /** The app's choice for access outside its grants: 'ask' (default) or 'deny'. */
-  unknownAccess(appId: string): 'ask' | 'deny' {
+  unknownAccess(appId: string): UnknownAccess {
     return unknownAccess(this.db, appId);
   }
 
   /** Sets the app's choice for access outside its grants. */
-  setUnknownAccess(ref: string, mode: 'ask' | 'deny'): void {
+  setUnknownAccess(ref: string, mode: UnknownAccess): void {
     const id = this.app(ref).id;
     if (mode === 'deny') this.takeAway(id, () => setUnknownAccess(this.db, id, mode));
     else {

@@ -5,6 +5,6 @@
  * imports nothing of the library (docs/design/one-source.md).
  */
 export type {
-  AppKind, AppRecord, AppSummary, AuditEntry, Capability, ComponentInspection, Decision, FolderIdentity, GrantInput, GrantOverlap,
-  GrantRecord, Inspection, InstallDone, InstallSource, Manifest, RunRecord, SortOrder,
+  AppKind, AppRecord, AppSummary, AuditEntry, Capability, ComponentInspection, Decision, FolderIdentity, GrantAccess, GrantInput, GrantOverlap,
+  GrantRecord, Inspection, InstallDone, InstallSource, LimitName, Manifest, RunRecord, SortOrder, UnknownAccess,
 } from '../../preload/shapes.ts';
