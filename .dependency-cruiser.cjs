@@ -13,6 +13,8 @@
  */
 const ENTRY = '^main/(desktop|web|cli)/|^main/cli\\.ts$';
 const OURS = '^(main|preload|renderer|bin)/';
+/** The contract's surface (requests, events, the API and its channels, the preload script), as opposed to its shapes. */
+const CONTRACT_SURFACE = '^preload/(api|requests|events|schema-parts|index)\\.ts$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -33,17 +35,24 @@ module.exports = {
     },
     {
       name: 'launcher-below-api',
-      comment: 'The launcher is below the api: no api, entry layer, nor the contract (it owns its own event shapes).',
+      comment: 'The launcher is below the api: no api, entry layer, nor the contract\'s surface (its requests, events, channels).',
       severity: 'error',
       from: { path: '^main/launcher/' },
-      to: { path: `${ENTRY}|^main/api/|^preload/api\\.ts$` },
+      to: { path: `${ENTRY}|^main/api/|${CONTRACT_SURFACE}` },
     },
     {
       name: 'library-is-a-base',
       comment: 'The library imports no layer above it, no runtime, no contract and no Electron.',
       severity: 'error',
       from: { path: '^main/library/' },
-      to: { path: `${ENTRY}|^main/(api|launcher|runtime|integration)/|^preload/api\\.ts$` },
+      to: { path: `${ENTRY}|^main/(api|launcher|runtime|integration)/|${CONTRACT_SURFACE}` },
+    },
+    {
+      name: 'core-takes-contract-shapes-as-types',
+      comment: 'The library and the launcher use the contract\'s shapes (preload/shapes.ts, the one declaration of each record and event payload) by type only: they load nothing of the contract.',
+      severity: 'error',
+      from: { path: '^main/(library|launcher)/' },
+      to: { path: '^preload/shapes\\.ts$', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'runtime-is-a-base',

@@ -8,16 +8,16 @@
 import type * as v from 'valibot';
 import { EVENTS } from './events.ts';
 import { REQUESTS } from './requests.ts';
-import type { Returns, installSource } from './schema-parts.ts';
+import type { Returns } from './schema-parts.ts';
+import type { Events, InstallSource } from './shapes.ts';
 
 export type * from './shapes.ts';
-export type { PromptRequest } from './events.ts';
 
 /** Every result crosses the boundary as data, never as a thrown error. */
 export type Result<T> = { ok: true; value: T } | { ok: false; code: string; message: string };
 
-/** Where to install from. */
-export type InstallSourceInput = v.InferOutput<ReturnType<typeof installSource>>;
+/** Where to install from (the contract's InstallSource, under the name main/cli knows it by). */
+export type InstallSourceInput = InstallSource;
 
 /** A request's name. */
 export type RequestName = keyof typeof REQUESTS;
@@ -30,13 +30,9 @@ export type RequestResult<K extends RequestName> = (typeof REQUESTS)[K]['result'
 
 /** An event's name. */
 export type EventName = keyof typeof EVENTS;
-/** Events from main: name → payload. */
-export type Events = { [K in EventName]: v.InferOutput<(typeof EVENTS)[K]> };
 /** A listener of every event of the contract (the core's emitter, the transports' forwarders). */
 export type EventSink = <K extends EventName>(name: K, payload: Events[K]) => void;
 
-/** How a run ended, for the terminal's status line. */
-export type RunExit = Events['run.exit'];
 /** The person's answer to a prompt (see PROMPT_ANSWERS). */
 export type PromptAnswer = Events['prompt.closed']['answer'];
 /** What a launch asks the window to do. */

@@ -5,6 +5,7 @@
  * message a person (or a script) reads when a request breaks it; main/api prefixes the field's path.
  */
 import * as v from 'valibot';
+import { ASK_OPERATIONS } from '../main/shared/ask-operations.ts';
 
 /** Catalog orders (apps.list). */
 export const SORT_ORDERS = ['name', 'installed', 'last-run'] as const;
@@ -16,8 +17,8 @@ export const LIMIT_NAMES = ['memory-max-mib', 'timeout-seconds'] as const;
 export const DECISIONS = ['allowed', 'prompted-allowed', 'denied'] as const;
 /** What happens to an access outside the grants: ask the person, or deny without asking. */
 export const UNKNOWN_ACCESS = ['ask', 'deny'] as const;
-/** What an app is about to do, by its real name (every change asks as itself). */
-export const PROMPT_OPERATIONS = ['read', 'list', 'write', 'truncate', 'create', 'delete', 'link', 'rename', 'set-times'] as const;
+/** What an app is about to do, by its real name (every change asks as itself): the runtime's list, main/shared/ask-operations.ts. */
+export const PROMPT_OPERATIONS = ASK_OPERATIONS;
 /**
  * The person's answer: about this access, or about the whole run ('deny-run': deny everything
  * else this run asks without asking; 'stop-run': stop the run).

@@ -1,11 +1,21 @@
 /**
- * The shapes the contract's results carry, owned by the contract (pure types): the library keeps
- * its own records, and main/api maps them to these (main/api/shapes.ts), so a change to a table
- * reaches the window only when the mapping says so.
+ * The shapes the contract's results and events carry, owned by the contract (pure types), and the
+ * one declaration of each: the library's records (main/library/types.ts) and the launcher's events
+ * (main/launcher/events.ts) are these types, imported by type only (the core loads nothing of the
+ * contract; .dependency-cruiser.cjs `core-takes-contract-shapes-as-types`), and main/api passes them
+ * on as they are. A new field is one line here; the compiler then names the code that must make it.
  */
 import type * as v from 'valibot';
 import type { EVENTS } from './events.ts';
-import type { grantInput } from './schema-parts.ts';
+import type { DECISIONS, GRANT_ACCESS, LIMIT_NAMES, SORT_ORDERS, UNKNOWN_ACCESS, grantInput, installSource } from './schema-parts.ts';
+
+export type { PromptRequest } from './events.ts';
+
+/** Events from main: name → payload (each derived from its schema in events.ts). */
+export type Events = { [K in keyof typeof EVENTS]: v.InferOutput<(typeof EVENTS)[K]> };
+
+/** How a run ended, for the terminal's status line. */
+export type RunExit = Events['run.exit'];
 
 /** What a module can possibly do, grouped from the preview1 functions it imports. */
 export type Capability =
@@ -19,7 +29,7 @@ export interface Manifest {
   needs: { kind: 'folder'; guest: string; host?: string; reason?: string }[];
 }
 
-/** The result of inspecting a module. */
+/** The result of inspecting a module; the library stores it with the app as JSON. */
 export interface Inspection {
   sha256: string;
   size: number;
@@ -43,11 +53,18 @@ export interface ComponentInspection {
   /** Top-level imports and exports, e.g. `wasi:filesystem/types@0.2.0`. */
   imports: string[];
   exports: string[];
-  /** How it runs: its preview1 core module on the preview1 runtime, or Terrarium's WASI 0.2 host. */
+  /**
+   * How it runs: `preview1-core` when its core module 0 imports only `wasi_snapshot_preview1`
+   * (built by the preview1 adapter) and runs on the preview1 runtime directly; otherwise
+   * `wasi-0.2-host`, Terrarium's WASI 0.2 host.
+   */
   path: 'preview1-core' | 'wasi-0.2-host';
-  /** `wasi-0.2-host`: what install-time transpilation stored. */
+  /** `wasi-0.2-host`: what install-time transpilation stored (library/transpiled-store.ts). */
   transpiled?: { transpiler: string; sha256: string; size: number; ms: number };
 }
+
+/** What kind of program an app is: a WASI preview1 core module or a WASI 0.2 component (migration 0008). */
+export type AppKind = 'preview1' | 'component';
 
 /** An installed app. Times are ISO 8601 strings. */
 export interface AppRecord {
@@ -62,9 +79,11 @@ export interface AppRecord {
   lastRunAt: string | null;
   manifest: Manifest | null;
   inspection: Inspection;
-  /** A WASI preview1 core module or a WASI 0.2 component. */
-  kind: 'preview1' | 'component';
+  kind: AppKind;
 }
+
+/** A catalog order (apps.list). */
+export type SortOrder = (typeof SORT_ORDERS)[number];
 
 /** A row of the catalog. */
 export interface AppSummary {
@@ -78,8 +97,34 @@ export interface AppSummary {
   grantCount: number;
 }
 
+/** How a folder is granted: read-only, or read and write. */
+export type GrantAccess = (typeof GRANT_ACCESS)[number];
+
+/** A limit a grant can set. */
+export type LimitName = (typeof LIMIT_NAMES)[number];
+
+/** What happens to an access outside an app's grants: ask the person, or deny without asking. */
+export type UnknownAccess = (typeof UNKNOWN_ACCESS)[number];
+
 /** The person's decision about one thing an app may use (as a request carries it, checked). */
 export type GrantInput = v.InferOutput<ReturnType<typeof grantInput>>;
+
+/** What a folder grant granted: the folder's resolved path and identity (decimal strings). */
+export interface FolderIdentity {
+  resolved: string;
+  dev: string;
+  ino: string;
+  /** Birth time (ns) where the filesystem records one: inode numbers are reused. */
+  born?: string | null;
+}
+
+/** A read-write folder grant's overlap with a read-only one; `note` says it in words. */
+export interface GrantOverlap {
+  kind: 'inside-read-only' | 'contains-read-only';
+  /** The read-only granted folder. */
+  folder: string;
+  note: string;
+}
 
 /** A stored grant. */
 export type GrantRecord = GrantInput & {
@@ -87,14 +132,14 @@ export type GrantRecord = GrantInput & {
   createdAt: string;
   lastUsedAt: string | null;
   /** Folder grants: what was granted (null for a grant made before identities were recorded). */
-  pin?: { resolved: string; dev: string; ino: string; born?: string | null } | null;
+  pin?: FolderIdentity | null;
   /** Folder grants: why the folder is no longer the one granted (the run leaves it out). */
   stale?: string;
   /**
    * Folder grants: how a read-write grant overlaps a read-only one (read-only wins): inside it
    * (the whole grant is read-only for runs), or around it (that folder stays read-only).
    */
-  overlap?: { kind: 'inside-read-only' | 'contains-read-only'; folder: string; note: string };
+  overlap?: GrantOverlap;
 };
 
 /** One run of an app. */
@@ -114,13 +159,18 @@ export interface CatalogEntry extends AppSummary {
   running: number;
 }
 
+/** What was decided about an access, as the activity log records it. */
+export type Decision = (typeof DECISIONS)[number];
+
 /** One decision about an access outside an app's grants. */
 export interface AuditEntry {
   id: number;
   runId: number | null;
+  /** The operation; `*` on a summary entry. */
   operation: string;
+  /** The host path; null on a summary entry. */
   path: string | null;
-  decision: 'allowed' | 'prompted-allowed' | 'denied';
+  decision: Decision;
   /** When it was last decided (the same as lastAt). */
   at: string;
   /** How many times the run made this decision (repeats are counted on one entry). */
@@ -136,7 +186,7 @@ export interface AppDetails {
   app: AppRecord;
   grants: GrantRecord[];
   /** What happens outside the grants: ask the person, or deny without asking. */
-  unknownAccess: 'ask' | 'deny';
+  unknownAccess: UnknownAccess;
   /** Newest first. */
   audit: AuditEntry[];
   /** Paths the person said never to ask about again ("deny always"); grants.reset clears them too. */
@@ -145,6 +195,9 @@ export interface AppDetails {
   history: RunRecord[];
   running: number;
 }
+
+/** Where to install from; `bytes` is a file the person dropped (web mode has no path for it). */
+export type InstallSource = v.InferOutput<ReturnType<typeof installSource>>;
 
 /** An inspected module waiting for the person's review before it is added. */
 export interface InstallPreview {
@@ -165,7 +218,7 @@ export interface InstallDone {
   app: AppRecord;
 }
 
-/** A run the main process is supervising. */
+/** A run the main process (the launcher) is supervising. */
 export interface SessionInfo {
   runId: string;
   /** The run's number in the run history and the activity log (null for "Run once"). */
@@ -183,7 +236,7 @@ export interface SessionInfo {
  */
 export interface RecentRun extends SessionInfo {
   /** How it ended; null while it runs. */
-  exit: v.InferOutput<(typeof EVENTS)['run.exit']> | null;
+  exit: RunExit | null;
   output: Uint8Array;
   cut: number;
 }

@@ -5,8 +5,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from 'vitest';
+import { repoRoot } from './helpers/paths.ts';
 
-const root = path.resolve(import.meta.dirname, '..');
+const root = repoRoot;
 const FOLDERS = ['main', 'preload', 'renderer', 'bin', 'scripts', 'bench', 'test'];
 const SOURCE = /\.(ts|js|mjs|cjs|svelte)$/;
 

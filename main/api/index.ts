@@ -14,7 +14,6 @@ import { Sessions } from '../launcher/sessions.ts';
 import { Library, type PreparedInstall } from '../library/library.ts';
 import { CodedError, isCoded } from '../shared/coded-error.ts';
 import { type ErrorLog, windowError } from './errors.ts';
-import { appRecord, auditEntry, catalogEntry, grantRecords, inspection, manifest, runRecord, toContractEvent } from './shapes.ts';
 import { checkArgs, isRequest } from './validate.ts';
 
 /** Native dialogs, supplied by the Electron shell; the web transport has none. */
@@ -66,7 +65,7 @@ export function createApi(opts: ApiOptions): Api {
     for (const l of listeners) l(name, payload);
   };
   let gate: () => Promise<void> | undefined = () => undefined;
-  const sessions = new Sessions(lib, (name, payload) => emit(name, toContractEvent(name, payload)), () => gate(), opts.promptTimeoutMs);
+  const sessions = new Sessions(lib, emit, () => gate(), opts.promptTimeoutMs);
   const previews = new Map<string, { prepared: PreparedInstall; at: number }>();
   const changed = (appId: string | null): void => emit('apps.changed', { appId });
   // Installs, uninstalls and grants made by the CLI or another window: every view refreshes
@@ -89,14 +88,14 @@ export function createApi(opts: ApiOptions): Api {
 
   const handlers: Handlers = {
     'system.info': () => ({ transport: opts.transport, platform: process.platform, home: os.homedir() }),
-    'apps.list': (a) => lib.list(a).map((s) => catalogEntry(s, sessions.running(s.id))),
-    'apps.audit': ({ ref, before, limit, decision }) => lib.audit(ref, { before, limit: limit ?? AUDIT_FIRST_PAGE, decision }).map(auditEntry),
-    'apps.history': ({ ref, limit }) => lib.history(ref, limit).map(runRecord),
+    'apps.list': (a) => lib.list(a).map((s) => ({ ...s, running: sessions.running(s.id) })),
+    'apps.audit': ({ ref, before, limit, decision }) => lib.audit(ref, { before, limit: limit ?? AUDIT_FIRST_PAGE, decision }),
+    'apps.history': ({ ref, limit }) => lib.history(ref, limit),
     'apps.get': ({ ref }) => {
       const app = lib.app(ref);
       return {
-        app: appRecord(app), grants: grantRecords(grantStatus(lib, app.id)), builds: lib.builds(app.id), history: lib.history(app.id, 50).map(runRecord),
-        running: sessions.running(app.id), unknownAccess: lib.unknownAccess(app.id), audit: lib.audit(app.id, { limit: AUDIT_FIRST_PAGE }).map(auditEntry),
+        app, grants: grantStatus(lib, app.id), builds: lib.builds(app.id), history: lib.history(app.id, 50),
+        running: sessions.running(app.id), unknownAccess: lib.unknownAccess(app.id), audit: lib.audit(app.id, { limit: AUDIT_FIRST_PAGE }),
         denials: lib.denials(app.id),
       };
     },
@@ -120,7 +119,7 @@ export function createApi(opts: ApiOptions): Api {
       const w = prepared.write;
       // The same module already installed under another name or source: the window offers it instead.
       const duplicateOf = lib.appsWithModule(w.inspection.sha256).find((a) => a.id !== prepared.updates?.id) ?? null;
-      return { previewId, name: w.name, source: w.source, inspection: inspection(w.inspection), manifest: manifest(w.manifest), updates: prepared.updates, duplicateOf };
+      return { previewId, name: w.name, source: w.source, inspection: w.inspection, manifest: w.manifest, updates: prepared.updates, duplicateOf };
     },
     'install.confirm': ({ previewId, name }) => {
       const p = previews.get(previewId);
@@ -137,7 +136,7 @@ export function createApi(opts: ApiOptions): Api {
       }
       previews.delete(previewId);
       changed(result.app.id);
-      return { action: result.action, app: appRecord(result.app) };
+      return { action: result.action, app: result.app };
     },
     'install.runOnce': ({ previewId, cols, rows }) => {
       const p = previews.get(previewId);
@@ -157,21 +156,21 @@ export function createApi(opts: ApiOptions): Api {
       }
       lib.grant(ref, grants);
       changed(lib.app(ref).id);
-      return grantRecords(grantStatus(lib, ref));
+      return grantStatus(lib, ref);
     },
     'grants.revoke': ({ ref, ids }) => {
       const mine = new Set(lib.grants(ref).map((g) => g.id));
       lib.revoke(ref, ids.map((id) => ({ id })));
       sessions.revoked(ids.filter((id) => mine.has(id)));
       changed(lib.app(ref).id);
-      return grantRecords(grantStatus(lib, ref));
+      return grantStatus(lib, ref);
     },
     'grants.reset': ({ ref }) => {
       const all = lib.grants(ref).map((g) => g.id);
       lib.reset(ref);
       sessions.revoked(all);
       changed(lib.app(ref).id);
-      return grantRecords(lib.grants(ref));
+      return lib.grants(ref);
     },
     'runs.start': ({ ref, args, cols, rows, files, folders }) => sessions.start(ref, args ?? [], cols, rows, { files, folders }),
     'runs.input': ({ runId, data }) => {

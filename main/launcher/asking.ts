@@ -7,7 +7,7 @@
 import path from 'node:path';
 import type { Library } from '../library/library.ts';
 import { CodedError } from '../shared/coded-error.ts';
-import type { AppRecord } from '../library/types.ts';
+import type { AppRecord, GrantAccess } from '../library/types.ts';
 import { type AskOperation, isChange } from '../runtime/ask.ts';
 import { isInside } from '../runtime/pinned-folder.ts';
 
@@ -33,7 +33,7 @@ export interface Question {
 export type Prompter = (q: Question) => Promise<Answer>;
 
 /** How an "allow always" grants the folder: read-only for reading and listing, else (any change) read-write. */
-export function grantAccessFor(operation: AskOperation): 'read' | 'read-write' {
+export function grantAccessFor(operation: AskOperation): GrantAccess {
   return isChange(operation) ? 'read-write' : 'read';
 }
 

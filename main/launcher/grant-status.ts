@@ -4,7 +4,7 @@
  * for the run's policy, `terrarium grants` and the window's grants editor.
  */
 import type { Library } from '../library/library.ts';
-import type { FolderIdentity, GrantRecord } from '../library/types.ts';
+import type { FolderIdentity, GrantAccess, GrantRecord } from '../library/types.ts';
 import { isInside, pinFolder, plantedLink, staleReason } from '../runtime/pinned-folder.ts';
 
 /** How older grants (made before identities were recorded) are handled. */
@@ -83,13 +83,13 @@ function shellWord(s: string): string {
 }
 
 /** The command that grants folder `host` (seen as `guest`) to `appName` again. */
-export function regrantCommand(appName: string, host: string, guest: string, access: 'read' | 'read-write'): string {
+export function regrantCommand(appName: string, host: string, guest: string, access: GrantAccess): string {
   const spec = `${host}${guest === host ? '' : `::${guest}`}${access === 'read' ? ':ro' : ''}`;
   return `terrarium grant ${shellWord(appName)} --dir ${shellWord(spec)}`;
 }
 
 /** One line saying that a grant is stale, that the run starts without it, and how to re-grant it. */
-export function staleNotice(appName: string, s: { grantId?: number; host: string; guest: string; access: 'read' | 'read-write'; reason: string }): string {
+export function staleNotice(appName: string, s: { grantId?: number; host: string; guest: string; access: GrantAccess; reason: string }): string {
   const which = s.grantId === undefined ? `the folder ${s.host}` : `grant #${s.grantId} (folder ${s.host})`;
   return `${which} is stale: ${s.reason}; the run starts without it. If that folder is the one you mean, grant it again: ${regrantCommand(appName, s.host, s.guest, s.access)}`;
 }

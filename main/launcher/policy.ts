@@ -2,7 +2,7 @@
  * Turning an app's stored grants into the frozen capabilities a run gets (DESIGN §5): the only
  * place they are made. Grants are the person's decisions; nothing else is given.
  */
-import type { GrantRecord } from '../library/types.ts';
+import type { GrantAccess, GrantRecord } from '../library/types.ts';
 import { identityKey } from '../runtime/pinned-folder.ts';
 import type { Preopen } from '../runtime/run.ts';
 import { type StatusOptions, readOnlyForRuns, withStatus } from './grant-status.ts';
@@ -12,7 +12,7 @@ export interface StaleGrant {
   grantId: number;
   host: string;
   guest: string;
-  access: 'read' | 'read-write';
+  access: GrantAccess;
   reason: string;
 }
 

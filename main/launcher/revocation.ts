@@ -10,6 +10,7 @@
  */
 import path from 'node:path';
 import type { Library } from '../library/library.ts';
+import type { GrantAccess } from '../library/types.ts';
 import { isCoded } from '../shared/coded-error.ts';
 import type { Preopen, RunHandle } from '../runtime/run.ts';
 
@@ -19,8 +20,8 @@ function under(p: string, dir: string): boolean {
 }
 
 /** The folder grants of `appId` by id: host path and access (none once the app is uninstalled). */
-function folderGrants(lib: Library, appId: string): Map<number, { host: string; access: 'read' | 'read-write' }> {
-  const m = new Map<number, { host: string; access: 'read' | 'read-write' }>();
+function folderGrants(lib: Library, appId: string): Map<number, { host: string; access: GrantAccess }> {
+  const m = new Map<number, { host: string; access: GrantAccess }>();
   let grants;
   try {
     grants = lib.grants(appId);

@@ -2,7 +2,7 @@
 import type Database from 'better-sqlite3';
 import type { Inspection } from './inspect.ts';
 import { all, exec, one, sql } from './sql.ts';
-import type { AppKind, AppRecord, AppSummary, Manifest } from './types.ts';
+import type { AppKind, AppRecord, AppSummary, Manifest, SortOrder } from './types.ts';
 
 /** The kind column follows from the inspection, so the two never disagree. */
 const kindOf = (i: Inspection): AppKind => (i.component ? 'component' : 'preview1');
@@ -39,8 +39,8 @@ export function findAppByName(db: Database.Database, name: string): AppRecord | 
   return r && toRecord(r);
 }
 
-/** Catalog orders (the contract's SORT_ORDERS must be among them: main/api passes them on). */
-export type AppSort = 'name' | 'installed' | 'last-run';
+/** Catalog orders: the contract's SORT_ORDERS. */
+export type AppSort = SortOrder;
 
 /** The catalog, optionally filtered by a search in names and descriptions, in `sort` order. */
 export function listApps(db: Database.Database, opts: { search?: string; sort?: AppSort } = {}): AppSummary[] {

@@ -1,28 +1,12 @@
 /** The `audit` and `denials` tables: every prompt and answer, denial and use of a one-time grant. */
 import type Database from 'better-sqlite3';
 import { all, exec, one, sql } from './sql.ts';
+import type { AuditEntry, Decision, UnknownAccess } from './types.ts';
 
-/** How an access outside the grants was decided. */
-export type Decision = 'allowed' | 'prompted-allowed' | 'denied';
+export type { Decision } from './types.ts';
 
-/** One audit entry: a decision, or (`summary`) the count of a run's decisions past its cap. */
-export interface AuditRecord {
-  id: number;
-  runId: number | null;
-  /** The operation; `*` on a summary row. */
-  operation: string;
-  /** The host path; null on a summary row. */
-  path: string | null;
-  decision: Decision;
-  /** When it was last decided (the same as `lastAt`). */
-  at: string;
-  /** How many times the run made this decision. */
-  count: number;
-  firstAt: string;
-  lastAt: string;
-  /** True on a run's "and N more" row for its decisions past the cap. */
-  summary: boolean;
-}
+/** One audit entry: a decision, or (`summary`) the count of a run's decisions past its cap (the contract's AuditEntry). */
+export type AuditRecord = AuditEntry;
 
 /**
  * Rows one run may add (besides one summary row per decision). An app that makes 200,000 distinct
@@ -95,11 +79,11 @@ export function removeDenials(db: Database.Database, appId: string, path?: strin
 }
 
 /** The app's choice for access outside its grants. */
-export function unknownAccess(db: Database.Database, appId: string): 'ask' | 'deny' {
-  return all<{ unknown_access: 'ask' | 'deny' }>(db, sql`SELECT unknown_access FROM apps WHERE id = ${appId}`)[0]?.unknown_access ?? 'ask';
+export function unknownAccess(db: Database.Database, appId: string): UnknownAccess {
+  return all<{ unknown_access: UnknownAccess }>(db, sql`SELECT unknown_access FROM apps WHERE id = ${appId}`)[0]?.unknown_access ?? 'ask';
 }
 
 /** Sets the app's choice for access outside its grants. */
-export function setUnknownAccess(db: Database.Database, appId: string, mode: 'ask' | 'deny'): void {
+export function setUnknownAccess(db: Database.Database, appId: string, mode: UnknownAccess): void {
   exec(db, sql`UPDATE apps SET unknown_access = ${mode} WHERE id = ${appId}`);
 }

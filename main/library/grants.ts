@@ -1,7 +1,7 @@
 /** The `grants` table: the person's decisions, per app. */
 import type Database from 'better-sqlite3';
 import { all, exec, sql } from './sql.ts';
-import type { FolderIdentity, GrantInput, GrantRecord } from './types.ts';
+import type { FolderIdentity, GrantAccess, GrantInput, GrantRecord, LimitName } from './types.ts';
 
 interface GrantRow {
   id: number; kind: string; host: string | null; guest: string | null; value: string | null;
@@ -14,7 +14,7 @@ function toRecord(r: GrantRow): GrantRecord {
   switch (r.kind) {
     case 'folder':
       return {
-        kind: 'folder', host: r.host!, guest: r.guest!, access: r.access as 'read' | 'read-write', ...meta,
+        kind: 'folder', host: r.host!, guest: r.guest!, access: r.access as GrantAccess, ...meta,
         pin: r.resolved === null || r.dev === null || r.ino === null ? null : { resolved: r.resolved, dev: r.dev, ino: r.ino, born: r.born },
       };
     case 'env':
@@ -22,7 +22,7 @@ function toRecord(r: GrantRow): GrantRecord {
     case 'args':
       return { kind: 'args', args: JSON.parse(r.value ?? '[]') as string[], ...meta };
     default:
-      return { kind: 'limit', name: r.guest as 'memory-max-mib' | 'timeout-seconds', value: Number(r.value), ...meta };
+      return { kind: 'limit', name: r.guest as LimitName, value: Number(r.value), ...meta };
   }
 }
 

@@ -19,7 +19,7 @@ import { defaultLibraryHome } from './home.ts';
 import { inspectModule } from './inspect.ts';
 import { endRunRow, listRuns, startRunRow } from './runs.ts';
 import { ModuleStore } from './store.ts';
-import type { AppRecord, AppSummary, GrantInput, GrantRecord, Manifest, RunRecord } from './types.ts';
+import type { AppRecord, AppSummary, GrantInput, GrantRecord, InstallDone, InstallSource, Manifest, RunRecord, UnknownAccess } from './types.ts';
 import { readPackage } from './wasmer-toml.ts';
 // Issue 15: components that need the WASI 0.2 host are transpiled at install time.
 import { transpileForInstall } from './install-component.ts';
@@ -30,12 +30,7 @@ import type { TranspiledFiles } from '../wasm/transpile.ts';
 /** Largest module accepted by default (256 MiB). */
 export const DEFAULT_MAX_MODULE_BYTES = 256 * 1024 * 1024;
 
-/** Where to install from; `bytes` is a file the person dropped (the UI has no path for it). */
-export type InstallSource =
-  | { kind: 'file'; path: string }
-  | { kind: 'url'; url: string }
-  | { kind: 'package'; dir: string }
-  | { kind: 'bytes'; fileName: string; bytes: Uint8Array };
+export type { InstallSource } from './types.ts';
 
 /** A module read and inspected, not yet added. */
 export interface PreparedInstall {
@@ -55,11 +50,8 @@ export interface InstallOptions {
   maxBytes?: number;
 }
 
-/** What an install did. */
-export interface InstallResult {
-  action: 'installed' | 'updated' | 'unchanged';
-  app: AppRecord;
-}
+/** What an install did (the contract's InstallDone). */
+export type InstallResult = InstallDone;
 
 /** `FILE|URL|FOLDER` as typed on a command line. */
 export function sourceFrom(arg: string): InstallSource {
@@ -432,12 +424,12 @@ export class Library {
   }
 
   /** The app's choice for access outside its grants: 'ask' (default) or 'deny'. */
-  unknownAccess(appId: string): 'ask' | 'deny' {
+  unknownAccess(appId: string): UnknownAccess {
     return unknownAccess(this.db, appId);
   }
 
   /** Sets the app's choice for access outside its grants. */
-  setUnknownAccess(ref: string, mode: 'ask' | 'deny'): void {
+  setUnknownAccess(ref: string, mode: UnknownAccess): void {
     const id = this.app(ref).id;
     if (mode === 'deny') this.takeAway(id, () => setUnknownAccess(this.db, id, mode));
     else {

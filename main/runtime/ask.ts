@@ -7,13 +7,9 @@
 import path from 'node:path';
 import { Errno, RIGHTS_ALL, RIGHTS_DIR_MUTATE, RIGHTS_FILE_MUTATE, Rights } from './abi.ts';
 import { WasiError } from './errors.ts';
+import { ASK_OPERATIONS } from '../shared/ask-operations.ts';
 
-/**
- * What the guest is about to do with a path, named as the operation it is: every change asks
- * as itself (a hard link, a rename, new times, a truncation are never "read"), on each side it
- * touches (link and rename ask for their source and their target).
- */
-export const ASK_OPERATIONS = ['read', 'list', 'write', 'truncate', 'create', 'delete', 'link', 'rename', 'set-times'] as const;
+export { ASK_OPERATIONS };
 
 /** One of ASK_OPERATIONS. */
 export type AskOperation = (typeof ASK_OPERATIONS)[number];

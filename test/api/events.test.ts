@@ -1,6 +1,6 @@
 /**
  * The events the real core sends fit the contract's event schemas (preload/events.ts): the
- * launcher's own events, mapped by main/api/shapes.ts, and the core's own, for a run that asks,
+ * launcher's events (the contract's own payloads, main/launcher/events.ts) and the core's own, for a run that asks,
  * is answered, prints and ends; and an install's progress.
  */
 import fs from 'node:fs';

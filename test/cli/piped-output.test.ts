@@ -5,12 +5,11 @@
  * here is several pipe buffers long; the bytes read from the pipe must equal those the same
  * command writes into a file.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Library } from '../../main/library/library.ts';
-import { cliPath, nodeBin, repoRoot } from '../helpers/cli.ts';
+import { spawnCli } from '../helpers/cli.ts';
 import { fixture } from '../helpers/paths.ts';
 import { leb as leb128 } from '../helpers/wasm-assembler.ts';
 import { tempDir } from '../helpers/temp.ts';
@@ -80,7 +79,7 @@ function toFile(args: string[]): Promise<Buffer> {
   const file = path.join(scratch, `out-${Math.random().toString(36).slice(2)}`);
   const fd = fs.openSync(file, 'w');
   return new Promise((resolve, reject) => {
-    const child = spawn(nodeBin, [cliPath, ...args], { cwd: repoRoot, env: { ...process.env, TERRARIUM_HOME: home }, stdio: ['ignore', fd, 'inherit'] });
+    const child = spawnCli(home, args, { stdio: ['ignore', fd, 'inherit'] });
     child.on('error', reject);
     child.on('close', (code) => {
       fs.closeSync(fd);
@@ -95,7 +94,7 @@ function toFile(args: string[]): Promise<Buffer> {
  * (or 3 s have passed), as a slow `| wc -c` would; returns every byte that came through.
  */
 function throughSlowPipe(args: string[]): Promise<Buffer> {
-  const child = spawn(nodeBin, [cliPath, ...args], { cwd: repoRoot, env: { ...process.env, TERRARIUM_HOME: home }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawnCli(home, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   child.stdout!.pause();
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];

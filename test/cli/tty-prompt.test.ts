@@ -7,14 +7,13 @@
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { PROMPT_RULE } from '../../main/cli/tty-screen.ts';
 import { Library } from '../../main/library/library.ts';
+import { CLI, fixture, nodeBin } from '../helpers/paths.ts';
+import { realTempDir, removeTempDirs, tempDir } from '../helpers/temp.ts';
 
-const repo = path.resolve(import.meta.dirname, '..', '..');
-const cli = path.join(repo, 'bin', 'terrarium.js');
 const SOCKET = `terrarium-test-${process.pid}`;
 const FAKE = 'terrarium: ask_hostile wants to read /tmp/harmless.txt\\r\\n  [o]nce  [a]lways  [d]eny  [n]ever ask again  (no answer in 60 s: deny) > ';
 const HIDE = '\\e[5;6r\\e[?1049h\\e[?25l\\e[8m\\e[30;40m';
@@ -29,7 +28,7 @@ function tmux(...args: string[]): string {
 /** Starts `terrarium run ask_hostile -- ARGS` in a new 120x30 pane; returns the session name. */
 function start(args: string[]): string {
   const name = `s${++session}`;
-  const quoted = [process.execPath, cli, 'run', 'ask_hostile', '--', ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
+  const quoted = [nodeBin, CLI, 'run', 'ask_hostile', '--', ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
   tmux('new-session', '-d', '-s', name, '-x', '120', '-y', '30', '-e', `TERRARIUM_HOME=${home}`, '-e', 'TERRARIUM_PROMPT_TIMEOUT=60',
     `${quoted}; echo "exit=$?"; sleep 600`);
   return name;
@@ -58,11 +57,11 @@ function waitForQuestion(name: string, nth = 1): Promise<string> {
 }
 
 beforeAll(async () => {
-  home = fs.mkdtempSync(path.join(os.tmpdir(), 'terrarium-tty-'));
-  secret = path.join(fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'terrarium-tty-data-'))), 'secret.txt');
+  home = tempDir('tty');
+  secret = path.join(realTempDir('tty-data'), 'secret.txt');
   fs.writeFileSync(secret, 'secret');
   const lib = Library.open(home);
-  await lib.install({ kind: 'file', path: path.join(repo, 'test', 'fixtures', 'ask_hostile.wasm') });
+  await lib.install({ kind: 'file', path: fixture('ask_hostile') });
   lib.close();
 });
 
@@ -74,8 +73,7 @@ afterAll(() => {
   } catch {
     // no server left
   }
-  fs.rmSync(home, { recursive: true, force: true });
-  fs.rmSync(path.dirname(secret), { recursive: true, force: true });
+  removeTempDirs();
 });
 
 for (const [what, open] of [['an unterminated OSC', '\\e]0;pwned '], ['an unterminated DCS', '\\eP1$r'], ['an unterminated APC', '\\e_G']] as const) {

@@ -6,8 +6,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../helpers/paths.ts';
 
-const repo = path.resolve(import.meta.dirname, '..', '..');
+const repo = repoRoot;
 const SOURCE = /\.(?:ts|js|mjs|cjs|svelte)$/;
 
 function files(dir: string): string[] {

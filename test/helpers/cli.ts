@@ -101,20 +101,25 @@ export interface CliOptions {
   timeoutMs?: number;
   /** Node options placed before bin/terrarium.js (e.g. `--import` of a fault injector). */
   nodeArgs?: string[];
+  /** The child's stdio, for a test that needs a file or a slow pipe as its stdout (default: stdin closed, stdout/stderr piped). */
+  stdio?: StdioOptions;
 }
 
-function childEnv(home: string, extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...extra, TERRARIUM_HOME: home };
+function childEnv(home: string | null, extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extra, ...(home === null ? {} : { TERRARIUM_HOME: home }) };
   for (const [k, v] of Object.entries(extra)) if (v === undefined) delete env[k];
   return env;
 }
 
-/** Starts `terrarium ARGS` with data folder `home`; stdin is closed, stdout/stderr piped. */
-export function spawnCli(home: string, args: string[], opts: CliOptions = {}): ChildProcess {
+/**
+ * Starts `terrarium ARGS` with data folder `home` (null: this process's, for commands that use none,
+ * like `run FILE`); stdin is closed, stdout/stderr piped (unless `opts.stdio` says otherwise).
+ */
+export function spawnCli(home: string | null, args: string[], opts: CliOptions = {}): ChildProcess {
   return spawn(nodeBin, [...(opts.nodeArgs ?? []), CLI, ...args], {
     cwd: opts.cwd ?? repoRoot,
     env: childEnv(home, opts.env),
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: opts.stdio ?? ['ignore', 'pipe', 'pipe'],
   });
 }
 
@@ -124,8 +129,8 @@ export async function collect(child: ChildProcess, timeoutMs = 60_000): Promise<
   return { code: r.code, signal: r.signal, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8') };
 }
 
-/** Runs `terrarium ARGS` with data folder `home` to the end. */
-export function cli(home: string, args: string[], opts: CliOptions = {}): Promise<CliText> {
+/** Runs `terrarium ARGS` with data folder `home` (null: this process's) to the end. */
+export function cli(home: string | null, args: string[], opts: CliOptions = {}): Promise<CliText> {
   return collect(spawnCli(home, args, opts), opts.timeoutMs);
 }
 

@@ -3,13 +3,11 @@
  * "outside", a snapshot that proves afterwards that nothing outside the grant was read,
  * written, created, removed or linked to, and a runner for `terrarium run`.
  */
-import { spawn } from 'node:child_process';
 import {
   closeSync,
   constants,
   lstatSync,
   mkdirSync,
-  mkdtempSync,
   openSync,
   readdirSync,
   readFileSync,
@@ -20,11 +18,10 @@ import {
   writeFileSync,
   type BigIntStats,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
-import { RESOLVERS } from './cli.ts';
-
-import { CLI as cliPath, fixture } from './paths.ts';
+import { type CliText, cli, RESOLVERS } from './cli.ts';
+import { fixture } from './paths.ts';
+import { tempDir } from './temp.ts';
 
 export { repoRoot } from './paths.ts';
 
@@ -39,43 +36,15 @@ export function fixtureWasm(name: string): string {
  */
 const AS_COMPONENTS = process.env.TERRARIUM_TEST_BATTERY_AS_COMPONENTS === '1';
 
-export interface RunResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
+/** How `terrarium run` ended, with its output as text. */
+export type RunResult = CliText;
 
 /**
- * Runs `terrarium run ARGS...` in a child Node process (with extra environment variables for
- * the CLI itself, not the guest); kills it after timeoutMs.
+ * Runs `terrarium run ARGS...` (the installed command, through test/helpers/cli.ts's one spawner)
+ * with extra environment variables for the CLI itself, not the guest; kills it after timeoutMs.
  */
-export function runCli(
-  args: string[],
-  timeoutMs = 30_000,
-  env: Record<string, string> = {},
-): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, 'run', ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, ...env },
-    });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({
-        code,
-        signal,
-        stdout: Buffer.concat(out).toString('utf8'),
-        stderr: Buffer.concat(err).toString('utf8'),
-      });
-    });
-  });
+export function runCli(args: string[], timeoutMs = 30_000, env: Record<string, string> = {}): Promise<RunResult> {
+  return cli(null, ['run', ...args], { env, timeoutMs });
 }
 
 /** The runtime's resolvers as (name, CLI environment) pairs (cli-run.ts); the battery runs against each. */
@@ -122,7 +91,7 @@ export interface Box {
 }
 
 export function makeBox(outsideSpec: TreeSpec): Box {
-  const root = mkdtempSync(join(tmpdir(), 'terrarium-sandbox-'));
+  const root = tempDir('sandbox');
   const box = join(root, 'box');
   const outside = join(box, 'outside');
   mkdirSync(outside, { recursive: true });
@@ -142,6 +111,20 @@ export const outsideSpec: TreeSpec = {
   'emptydir': { dir: true },
   'b/secret.txt': 'SECRET',
 };
+
+/**
+ * The read-only battery's box (sandbox_readonly, for modules and components alike): box/ro holds a
+ * file, a folder with a file and an empty folder, box/rw one file, and the snapshot covers the whole
+ * box with both grants readable, so every case must leave all of it as it was.
+ */
+export function readOnlyBox(): { b: Box; ro: string; rw: string; snap: HostSnapshot } {
+  const b = makeBox(outsideSpec);
+  const ro = b.dir('ro');
+  const rw = b.dir('rw');
+  writeTree(ro, { 'file.txt': 'readonly', 'dir/inner.txt': 'inner', 'emptydir': { dir: true } });
+  writeTree(rw, { 'w.txt': 'writable' });
+  return { b, ro, rw, snap: HostSnapshot.take(b.root, { readable: [ro, rw] }) };
+}
 
 interface Entry {
   type: 'file' | 'dir' | 'symlink' | 'other';
@@ -208,7 +191,7 @@ let atimeProbe: boolean | undefined;
  */
 export function atimeRecordsReads(): boolean {
   if (atimeProbe !== undefined) return atimeProbe;
-  const d = mkdtempSync(join(tmpdir(), 'terrarium-atime-'));
+  const d = tempDir('atime');
   try {
     const f = join(d, 'f');
     writeFileSync(f, 'x');

@@ -2,10 +2,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../helpers/paths.ts';
 import { ICNS_TYPES } from '../../scripts/icons/containers.ts';
 import { ICO_SIZES, LINUX_SIZES, generateIcons } from '../../scripts/icons/generate.ts';
 
-const resources = path.resolve(import.meta.dirname, '..', '..', 'resources');
+const resources = path.join(repoRoot, 'resources');
 const read = (rel: string) => fs.readFileSync(path.join(resources, rel));
 
 /** A PNG's width and height, after checking its signature and that IHDR comes first. */

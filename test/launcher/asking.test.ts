@@ -3,9 +3,7 @@
  * the audit log, the CLI without a terminal (ask means deny, said on stderr), and prompt text
  * that cannot spoof.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import { type Answer, decider, grantAccessFor, grantFolderFor } from '../../main/launcher/asking.ts';
@@ -14,18 +12,13 @@ import type { AskOperation } from '../../main/runtime/ask.ts';
 import { startRun } from '../../main/runtime/run.ts';
 import { promptSafe } from '../../main/launcher/prompt-text.ts';
 import { Library } from '../../main/library/library.ts';
+import { cli, cliJson } from '../helpers/cli.ts';
+import { fixture } from '../helpers/paths.ts';
+import { realTempDir, removeTempDirs } from '../helpers/temp.ts';
 
-const repo = path.resolve(import.meta.dirname, '..', '..');
-const probe = path.join(repo, 'test', 'fixtures', 'ask_probe.wasm');
-const temps: string[] = [];
-afterEach(() => {
-  for (const t of temps.splice(0)) fs.rmSync(t, { recursive: true, force: true });
-});
-const temp = (): string => {
-  const d = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'terrarium-asking-')));
-  temps.push(d);
-  return d;
-};
+const probe = fixture('ask_probe');
+afterEach(removeTempDirs);
+const temp = (): string => realTempDir('asking');
 
 async function setup() {
   const home = temp();
@@ -109,18 +102,13 @@ test('terrarium run APP without a terminal denies ungranted access, says so on s
   lib.close();
   const outside = temp();
   fs.writeFileSync(path.join(outside, 'secret.txt'), 'secret');
-  const r = spawnSync(process.execPath, [path.join(repo, 'bin', 'terrarium.js'), 'run', app.name, '--', `read:${outside}/secret.txt`], {
-    env: { ...process.env, TERRARIUM_HOME: home }, input: '', encoding: 'utf8',
-  });
-  expect(r.status).toBe(0);
+  const r = await cli(home, ['run', app.name, '--', `read:${outside}/secret.txt`]);
+  expect(r.code).toBe(0);
   expect(r.stdout).toContain(`read ${outside}/secret.txt errno=2`);
   expect(r.stdout).not.toContain('content');
   expect(r.stderr).toContain(`terrarium: denied ${app.name} read ${outside}/secret.txt`);
   expect(r.stderr).toContain(`terrarium grant ${app.name} --dir ${outside}`);
-  const audit = spawnSync(process.execPath, [path.join(repo, 'bin', 'terrarium.js'), 'audit', app.name, '--json'], {
-    env: { ...process.env, TERRARIUM_HOME: home }, encoding: 'utf8',
-  });
-  expect(JSON.parse(audit.stdout)).toMatchObject([{ decision: 'denied', operation: 'read', path: `${outside}/secret.txt` }]);
+  expect(await cliJson(home, ['audit', app.name, '--json'])).toMatchObject([{ decision: 'denied', operation: 'read', path: `${outside}/secret.txt` }]);
 });
 
 test('the audit names the real operation, on each side of a link or rename', async () => {

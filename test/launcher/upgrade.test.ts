@@ -5,24 +5,20 @@
  * always has, and nothing ever reaches outside the folder. A real C program makes the changes.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import type { Answer, Question } from '../../main/launcher/asking.ts';
 import { prepareRun } from '../../main/launcher/launch.ts';
 import { startRun } from '../../main/runtime/run.ts';
 import { Library } from '../../main/library/library.ts';
+import { fixture } from '../helpers/paths.ts';
+import { realTempDir, removeTempDirs } from '../helpers/temp.ts';
 
-const repo = path.resolve(import.meta.dirname, '..', '..');
-const probe = path.join(repo, 'test', 'fixtures', 'upgrade_probe.wasm');
-const temps: string[] = [];
-afterEach(() => {
-  for (const t of temps.splice(0)) fs.rmSync(t, { recursive: true, force: true });
-});
+const probe = fixture('upgrade_probe');
+afterEach(removeTempDirs);
 
 async function setup() {
-  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'terrarium-upgrade-')));
-  temps.push(root);
+  const root = realTempDir('upgrade');
   const lib = Library.open(path.join(root, 'home'));
   const { app } = await lib.install({ kind: 'file', path: probe });
   const ro = path.join(root, 'ro');

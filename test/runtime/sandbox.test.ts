@@ -14,6 +14,7 @@ import {
   hardLinksTo,
   HostSnapshot,
   makeBox,
+  readOnlyBox,
   outsideSpec,
   resolverModes,
   type RunResult,
@@ -232,14 +233,9 @@ describe.each(resolverModes)('%s', (_mode, env) => {
     ];
     for (const [caseName, title] of cases) {
       test(title, async () => {
-        const b = makeBox(outsideSpec);
-        box = b;
-        const ro = b.dir('ro');
-        const rw = b.dir('rw');
-        writeTree(ro, { 'file.txt': 'readonly', 'dir/inner.txt': 'inner', 'emptydir': { dir: true } });
-        writeTree(rw, { 'w.txt': 'writable' });
         // Both grants are in the snapshot: every case must leave all of them as they were.
-        const snap = HostSnapshot.take(b.root, { readable: [ro, rw] });
+        const { b, ro, rw, snap } = readOnlyBox();
+        box = b;
         const result = await runCli([
           '--dir',
           `${ro}::/ro:ro`,

@@ -14,8 +14,8 @@ import { type WebServer, startWebServer } from '../../main/web/server.ts';
 import { resolveStatic } from '../../main/web/static.ts';
 import { decode, encode } from '../../preload/wire.ts';
 import { floodModule } from '../helpers/flood-module.ts';
+import { FIXTURES } from '../helpers/paths.ts';
 
-const FIXTURES = path.resolve(import.meta.dirname, '..', 'fixtures');
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'terrarium-web-'));
 const www = path.join(root, 'www');
 const SECRET = 'TOP-SECRET-OUTSIDE-THE-STATIC-DIR';

@@ -6,14 +6,14 @@
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CliResult, runCli } from '../../helpers/cli.ts';
-import { fixture, repoRoot } from '../../helpers/paths.ts';
+import { fixture } from '../../helpers/paths.ts';
 import { tempDir } from '../../helpers/temp.ts';
 import { tree } from '../../helpers/file-tree.ts';
 
 /** The wrapped program, copied under the plain program's name so argv[0] is the same. */
 export function component(name: string): string {
   const file = join(tempDir('component'), `${name}.wasm`);
-  copyFileSync(join(repoRoot, 'test', 'fixtures', 'components', `${name}.component.wasm`), file);
+  copyFileSync(fixture(`components/${name}.component.wasm`), file);
   return file;
 }
 

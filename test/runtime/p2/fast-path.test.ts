@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { removeTempDirs, tempDir } from '../../helpers/temp.ts';
-import { repoRoot } from '../../helpers/paths.ts';
+import { fixture } from '../../helpers/paths.ts';
 import { runCli } from '../../helpers/cli.ts';
 import { type Outcome, type Setup, bothRuns, noSetup } from './compare.ts';
 
@@ -71,7 +71,7 @@ describe('adapter-built components on the fast path give the preview1 output', (
 
 describe('components that are not commands', () => {
   it('a reactor is refused with one line saying what it is, and nothing runs', async () => {
-    const r = await runCli(['run', join(repoRoot, 'test', 'fixtures', 'components', 'reactor.component.wasm')]);
+    const r = await runCli(['run', fixture('components/reactor.component.wasm')]);
     expect(r.stdout.toString()).toBe('');
     expect(r.stderr.toString()).toBe('terrarium: this WebAssembly component exports nothing to run (a library or plug-in), not a wasi:cli/command\n');
     expect(r.code).not.toBe(0);

@@ -8,7 +8,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { removeTempDirs, tempDir } from '../../helpers/temp.ts';
-import { type Box, HostSnapshot, failLines, makeBox, outsideSpec, runCli as runBattery, writeTree } from '../../helpers/sandbox-box.ts';
+import { type Box, HostSnapshot, failLines, makeBox, outsideSpec, readOnlyBox, runCli as runBattery, writeTree } from '../../helpers/sandbox-box.ts';
 import { bothRuns, component, noSetup } from './compare.ts';
 
 const FULL = { TERRARIUM_COMPONENT_HOST: 'wasi-0.2' };
@@ -115,13 +115,8 @@ describe('the sandbox on the WASI 0.2 host', () => {
   /** What 0.2 says instead of preview1: read-only for NOTCAPABLE, and no rights to narrow or widen. */
   const ZERO_TWO = [/expected NOTCAPABLE, got ROFS$/, /expected NOTCAPABLE, got NOTSUP$/, /^FAIL (open with the grant's inheriting rights|open \/ro\/dir asking for every right): expected SUCCESS, got ROFS$/];
   it.each(readOnlyCases)('sandbox_readonly %s: a read-only grant is never changed', async (c) => {
-    const b = makeBox(outsideSpec);
+    const { b, ro, rw, snap } = readOnlyBox();
     box = b;
-    const ro = b.dir('ro');
-    const rw = b.dir('rw');
-    writeTree(ro, { 'file.txt': 'readonly', 'dir/inner.txt': 'inner', 'emptydir': { dir: true } });
-    writeTree(rw, { 'w.txt': 'writable' });
-    const snap = HostSnapshot.take(b.root, { readable: [ro, rw] });
     const r = await runBattery(['--dir', `${ro}::/ro:ro`, '--dir', `${rw}::/rw`, component('sandbox_readonly'), '--', c], 30_000, FULL);
     expect(r.stdout).toContain(`case ${c}\n`);
     expect(failLines(r.stdout).filter((l) => !ZERO_TWO.some((re) => re.test(l))), r.stdout + r.stderr).toEqual([]);
