@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, test } from 'vitest';
-import { Layout, Rights } from '../../../main/runtime/abi.ts';
+import { Filetype, Layout, Rights } from '../../../main/runtime/abi.ts';
 import { FdTable } from '../../../main/runtime/fd-table.ts';
 import { fdMeta } from '../../../main/runtime/families/fd-meta.ts';
 import { GuestMemory } from '../../../main/runtime/memory.ts';
@@ -25,8 +25,8 @@ function setup() {
   const mem = new GuestMemory(new WebAssembly.Memory({ initial: 1 }));
   const fds = new FdTable();
   const fd = fds.add({
-    kind: 'dir', hostFd: fs.openSync(root, fs.constants.O_RDONLY), filetype: 3, fdflags: 0, readOnly: true,
-    rightsBase: Rights.fd_readdir, rightsInheriting: 0, hostPath: root, preopen: '/d',
+    kind: 'dir', hostFd: fs.openSync(root, fs.constants.O_RDONLY), filetype: Filetype.directory, fdflags: 0, readOnly: true,
+    rightsBase: Rights.fd_readdir, rightsInheriting: 0, hostPath: root, preopen: '/d', origin: 0, ask: false,
   });
   return { mem, fds, fd, ops: fdMeta({ mem, fds, args: [], env: [], stdio: undefined as never }) };
 }

@@ -202,7 +202,7 @@ describe.runIf(process.platform === 'linux')('listing a held directory from its 
     }
   });
 
-  it('parses dirent records: unknown d_type stays unknown (the caller stats it), "." and ".." are skipped', () => {
+  it('parses dirent records: unknown d_type stays unknown (the caller stats it), "." and ".." are skipped (".x", "..y" and "..." are not)', () => {
     const L = { ino: 0, reclen: 16, type: 18, name: 19 };
     const rec = (ino: bigint, type: number, name: string): Buffer => {
       const len = Math.ceil((L.name + Buffer.byteLength(name) + 1) / 8) * 8;
@@ -213,13 +213,16 @@ describe.runIf(process.platform === 'linux')('listing a held directory from its 
       b.write(name, L.name);
       return b;
     };
-    const buf = Buffer.concat([rec(1n, 4, '.'), rec(2n, 4, '..'), rec(3n, 0, 'odd'), rec(2n ** 63n, 8, 'ünï'), rec(5n, 1, 'pipe')]);
+    const buf = Buffer.concat([rec(1n, 4, '.'), rec(2n, 4, '..'), rec(3n, 0, 'odd'), rec(2n ** 63n, 8, 'ünï'), rec(5n, 1, 'pipe'), rec(6n, 8, '.x'), rec(7n, 8, '..y'), rec(8n, 4, '...')]);
     const out: DirEntry[] = [];
     parseDirents(buf, buf.length, L, out);
     expect(out).toEqual([
       { name: 'odd', ino: 3n, kind: 'unknown' },
       { name: 'ünï', ino: 2n ** 63n, kind: 'file' },
       { name: 'pipe', ino: 5n, kind: 'fifo' },
+      { name: '.x', ino: 6n, kind: 'file' },
+      { name: '..y', ino: 7n, kind: 'file' },
+      { name: '...', ino: 8n, kind: 'directory' },
     ]);
   });
 });
