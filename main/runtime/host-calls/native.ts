@@ -32,17 +32,36 @@ export function loadNative(): HostCalls {
   const require = createRequire(import.meta.url);
   const koffi = require('koffi') as Koffi;
   let lib: ReturnType<Koffi['load']> | undefined;
+  let libcName = '';
   const tried: string[] = [];
   for (const name of P.libraries) {
     try {
       lib = koffi.load(name);
+      libcName = name;
       break;
     } catch (err) {
       tried.push(`${name}: ${(err as Error).message}`);
     }
   }
   if (lib === undefined) throw new Error(`no C library (${tried.join('; ')})`);
+  identity = `koffi ${koffi.version}, ${libcName} ${libcVersion(lib)}`;
   return bind(koffi, lib, P);
+}
+
+let identity = '';
+
+/** koffi's version and the C library's (after `loadNative`): what a self-test's verdict depends on. */
+export function nativeIdentity(): string {
+  return identity;
+}
+
+/** glibc's version, or "" where the C library does not say (musl, macOS: its name is in the key). */
+function libcVersion(lib: ReturnType<Koffi['load']>): string {
+  try {
+    return String((lib.func('const char *gnu_get_libc_version()') as () => string)());
+  } catch {
+    return '';
+  }
 }
 
 const O_LIST = fs.constants.O_RDONLY | (fs.constants.O_DIRECTORY ?? 0);
