@@ -224,6 +224,7 @@ function checkComponent(name: string): void {
 export function splitPath(path: string): { parts: string[]; trailingSlash: boolean } {
   if (path.length === 0) throw new WasiError(Errno.noent, 'empty path');
   if (path.startsWith('/')) throw new WasiError(Errno.perm, 'absolute paths are not allowed');
+  if (!path.includes('/')) return { parts: [path], trailingSlash: false };
   const trailingSlash = path.endsWith('/');
   const parts = path.split('/');
   // Empty parts come only from "//" or a trailing slash (a leading one is refused above).

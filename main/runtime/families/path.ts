@@ -43,7 +43,8 @@ function mutable(ctx: WasiContext, d: DirectoryDescriptor, at: DirRef, name: str
   mutating(d);
   if (at.readOnly === true) throw new WasiError(Errno.notcapable, 'inside a read-only grant');
   if (isReadOnlyEntry(at, name)) throw new WasiError(Errno.notcapable, 'a folder granted read-only');
-  mayChange(ctx, d, operation, askedPath(at.path, name));
+  // mayChange passes a writable descriptor at once: its path is built only for one that may ask.
+  if (d.readOnly) mayChange(ctx, d, operation, askedPath(at.path, name));
 }
 
 function notDirAfterSlash(dir: DirRef, name: string): never {
