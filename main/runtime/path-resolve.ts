@@ -114,9 +114,14 @@ function cachedChild(dir: DirRef, name: string): DirRef | undefined {
     if (c === undefined) return undefined;
   }
   try {
-    const st = hostCalls.stat(dir, name, false);
-    const same = st.dev === c!.dev && st.ino === c!.ino;
-    if (same && st.isDirectory()) {
+    const isDirAt = hostCalls.isDirAt;
+    let same: boolean;
+    if (isDirAt !== undefined) same = isDirAt(dir, name, c!.dev, c!.ino);
+    else {
+      const st = hostCalls.stat(dir, name, false);
+      same = st.isDirectory() && st.dev === c!.dev && st.ino === c!.ino;
+    }
+    if (same) {
       if (!again) {
         // Least recently used first: a hit moves to the end.
         dirCache.delete(c!.key);

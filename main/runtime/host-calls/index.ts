@@ -139,6 +139,9 @@ export const hostCalls: HostCalls = {
   get listDir() {
     return real().listDir;
   },
+  get isDirAt() {
+    return real().isDirAt;
+  },
 };
 
 /**

@@ -13,7 +13,7 @@ import { type DirentLayout, parseDirents } from './dirents.ts';
 import { FdLedger } from './fd-ledger.ts';
 import { hostError } from './host-error.ts';
 import { type Platform, currentPlatform } from './platform.ts';
-import { decodeStat } from './stat.ts';
+import { decodeStat, isDirectoryIn } from './stat.ts';
 import type { DirEntry, HostCalls, HostStat, TimeSpec } from './types.ts';
 
 type Koffi = typeof import('koffi');
@@ -186,6 +186,8 @@ function bind(koffi: Koffi, lib: ReturnType<Koffi['load']>, P: Platform): HostCa
     },
     trackIn: (shared) => ledger.attach(new Int32Array(shared)),
     stat: (dir, name, follow) => stat(held(dir), cname(name), follow ? 0 : P.AT_SYMLINK_NOFOLLOW),
+    isDirAt: (dir, name, dev, ino) => dir.fd >= 0 && !name.includes('\0')
+      && statAt(dir.fd, name, P.AT_SYMLINK_NOFOLLOW, statBuf) >= 0 && isDirectoryIn(statBuf, L, dev, ino),
     fstat: (fd) => {
       check(fstatFd(fd, statBuf), 'fstat', String(fd));
       return decodeStat(statBuf, L);

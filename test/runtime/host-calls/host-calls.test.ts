@@ -166,6 +166,35 @@ describe.runIf(hasNative)('native host calls only', () => {
     }
   });
 
+  it('isDirAt: true only for the very directory (not a symlink to it, another one, a file, nothing)', () => {
+    const root = fs.mkdtempSync(join(os.tmpdir(), 'terrarium-hc-isdir-'));
+    const dir = { fd: fs.openSync(root, C.O_RDONLY), path: root };
+    try {
+      fs.mkdirSync(join(root, 'd'));
+      fs.mkdirSync(join(root, 'e'));
+      fs.writeFileSync(join(root, 'f'), '');
+      fs.symlinkSync('d', join(root, 'l'));
+      const { dev, ino } = fs.statSync(join(root, 'd'), { bigint: true });
+      const isDirAt = loadNative().isDirAt!;
+      expect(isDirAt(dir, 'd', dev, ino)).toBe(true);
+      expect(isDirAt(dir, 'l', dev, ino)).toBe(false);
+      expect(isDirAt(dir, 'e', dev, ino)).toBe(false);
+      expect(isDirAt(dir, 'd', dev + 1n, ino)).toBe(false);
+      const file = fs.statSync(join(root, 'f'), { bigint: true });
+      expect(isDirAt(dir, 'f', file.dev, file.ino)).toBe(false);
+      expect(isDirAt(dir, 'gone', dev, ino)).toBe(false);
+      expect(isDirAt(dir, 'd\0x', dev, ino)).toBe(false);
+      expect(isDirAt({ fd: -100, path: root }, 'd', dev, ino)).toBe(false); // never AT_FDCWD
+      fs.renameSync(join(root, 'd'), join(root, 'moved'));
+      fs.mkdirSync(join(root, 'd'));
+      expect(isDirAt(dir, 'd', dev, ino)).toBe(false);
+      expect(isDirAt(dir, 'moved', dev, ino)).toBe(true);
+    } finally {
+      fs.closeSync(dir.fd);
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('close a native descriptor natively (Node never saw it) and any other through Node', () => {
     const calls = loadNative();
     const tmp = { fd: fs.openSync(os.tmpdir(), 'r'), path: os.tmpdir() };
