@@ -11,6 +11,7 @@ import os from 'node:os';
 import type { DirRef } from '../path-resolve.ts';
 import { type DirentLayout, parseDirents } from './dirents.ts';
 import { FdLedger } from './fd-ledger.ts';
+import { requireKoffi } from './koffi-load.ts';
 import { hostError } from './host-error.ts';
 import { type Platform, currentPlatform } from './platform.ts';
 import { decodeStat, isDirectoryIn } from './stat.ts';
@@ -30,7 +31,7 @@ export function loadNative(): HostCalls {
   if (proc.resourcesPath === undefined && resources !== undefined) proc.resourcesPath = resources;
   // Required lazily: a missing or broken koffi binary must only mean "portable".
   const require = createRequire(import.meta.url);
-  const koffi = require('koffi') as Koffi;
+  const koffi = requireKoffi<Koffi>(require);
   let lib: ReturnType<Koffi['load']> | undefined;
   let libcName = '';
   const tried: string[] = [];
