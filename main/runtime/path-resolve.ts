@@ -77,6 +77,9 @@ interface CachedDir {
   /** Walks holding it now; a dropped entry is closed when the last one lets go. */
   users: number;
   dropped: boolean;
+  /** The last DirRef handed out for it, reused while its parent's path and read-only flag match. */
+  ref?: DirRef;
+  parentPath?: string;
 }
 
 /** Most directories the cache holds open (more only while walks use them); `TERRARIUM_DIR_CACHE=0` turns it off (benchmarks, tests). */
@@ -95,25 +98,58 @@ export function clearDirCache(): void {
   for (const c of [...dirCache.values()]) dropCached(c);
 }
 
+// The entry the last step found (a walk stats every entry of a folder through the same parent):
+// checked by its parent fd and name first, before the map's key is even built.
+let lastHit: CachedDir | undefined;
+let lastParentFd = -1;
+let lastName = '';
+
 /** The cached directory `name` of `dir` if it is still the one there (see CachedDir), else undefined. */
 function cachedChild(dir: DirRef, name: string): DirRef | undefined {
-  const c = dirCache.get(`${dir.fd}/${name}`);
-  if (c === undefined) return undefined;
+  let c: CachedDir | undefined;
+  const again = lastHit !== undefined && !lastHit.dropped && lastParentFd === dir.fd && lastName === name;
+  if (again) c = lastHit;
+  else {
+    c = dirCache.get(`${dir.fd}/${name}`);
+    if (c === undefined) return undefined;
+  }
   try {
-    const st = hostCalls.stat(dir, name, false);
-    if (st.isDirectory() && st.dev === c.dev && st.ino === c.ino) {
-      dirCache.delete(c.key);
-      dirCache.set(c.key, c);
-      c.users++;
-      // Native mode only (never Windows): `name` is one component, never "." or "..".
-      const path = dir.path.endsWith('/') ? dir.path + name : `${dir.path}/${name}`;
-      return { fd: c.fd, path, readOnly: dir.readOnly === true || c.readOnly, cached: c };
+    const isDirAt = hostCalls.isDirAt;
+    let same: boolean;
+    if (isDirAt !== undefined) same = isDirAt(dir, name, c!.dev, c!.ino);
+    else {
+      const st = hostCalls.stat(dir, name, false);
+      same = st.isDirectory() && st.dev === c!.dev && st.ino === c!.ino;
+    }
+    if (same) {
+      if (!again) {
+        // Least recently used first: a hit moves to the end.
+        dirCache.delete(c!.key);
+        dirCache.set(c!.key, c!);
+        lastHit = c;
+        lastParentFd = dir.fd;
+        lastName = name;
+      }
+      c!.users++;
+      return refOf(c!, dir, name);
     }
   } catch {
     // Gone or unreadable: the walk's own open says why.
   }
-  dropCached(c);
+  dropCached(c!);
   return undefined;
+}
+
+/** A DirRef for cached entry `c` as `name` of `dir` (the last one when it is the same). */
+function refOf(c: CachedDir, dir: DirRef, name: string): DirRef {
+  const readOnly = dir.readOnly === true || c.readOnly;
+  const r = c.ref;
+  if (r !== undefined && c.parentPath === dir.path && r.readOnly === readOnly) return r;
+  // Native mode only (never Windows): `name` is one component, never "." or "..".
+  const path = dir.path.endsWith('/') ? dir.path + name : `${dir.path}/${name}`;
+  c.ref = { fd: c.fd, path, readOnly, cached: c };
+  c.parentPath = dir.path;
+  return c.ref;
 }
 
 /** Keeps `next`, just opened as `name` of `dir`, in the cache; it then belongs to the cache. */
@@ -193,8 +229,11 @@ function checkComponent(name: string): void {
 export function splitPath(path: string): { parts: string[]; trailingSlash: boolean } {
   if (path.length === 0) throw new WasiError(Errno.noent, 'empty path');
   if (path.startsWith('/')) throw new WasiError(Errno.perm, 'absolute paths are not allowed');
-  const parts = path.split('/').filter((p) => p.length > 0);
-  return { parts, trailingSlash: path.endsWith('/') };
+  if (!path.includes('/')) return { parts: [path], trailingSlash: false };
+  const trailingSlash = path.endsWith('/');
+  const parts = path.split('/');
+  // Empty parts come only from "//" or a trailing slash (a leading one is refused above).
+  return { parts: trailingSlash || path.includes('//') ? parts.filter((p) => p.length > 0) : parts, trailingSlash };
 }
 
 /**

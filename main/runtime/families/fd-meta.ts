@@ -80,6 +80,25 @@ function addListed(out: DirListing, dir: DirRef, listed: DirEntry[]): DirListing
   return out;
 }
 
+/** Writes one dirent header at `at` of `v`. */
+function putHeader(v: DataView, at: number, next: number, ino: bigint, namlen: number, type: number): void {
+  v.setUint32(at + DE.d_next, next, true);
+  v.setUint32(at + DE.d_next + 4, 0, true);
+  v.setBigUint64(at + DE.d_ino, ino, true);
+  v.setUint32(at + DE.d_namlen, namlen, true);
+  v.setUint32(at + DE.d_type, type, true);
+}
+
+/** Writes `s` at `at` of `u8` when it is all ASCII (its UTF-8 is then its chars); false otherwise. */
+function putAscii(u8: Uint8Array, at: number, s: string): boolean {
+  for (let k = 0; k < s.length; k++) {
+    const c = s.charCodeAt(k);
+    if (c > 0x7f) return false;
+    u8[at + k] = c;
+  }
+  return true;
+}
+
 /** The descriptor metadata family. */
 export function fdMeta(ctx: WasiContext) {
   const { fds } = ctx;
@@ -176,21 +195,25 @@ export function fdMeta(ctx: WasiContext) {
       const L = d.listing;
       // The cookie is a u64 that arrives as a signed BigInt: past 2^63 it must not look negative.
       const from = BigInt.asUintN(64, cookie);
-      const header = new Uint8Array(DE.size);
-      const hv = new DataView(header.buffer);
+      const start = buf >>> 0;
       let used = 0;
       for (let i = from > BigInt(L.names.length) ? L.names.length : Number(from); i < L.names.length; i++) {
         if (used >= bufLen) break;
-        const name = encodeUtf8(L.names[i]!);
-        hv.setBigUint64(DE.d_next, BigInt(i + 1), true);
-        hv.setBigUint64(DE.d_ino, L.inos[i]!, true);
-        hv.setUint32(DE.d_namlen, name.length, true);
-        hv.setUint32(DE.d_type, L.types[i]!, true);
+        const name = L.names[i]!;
+        // Whole entries with an ASCII name go straight into guest memory (checked above).
+        if (bufLen - used >= DE.size + name.length && putAscii(ctx.mem.u8, start + used + DE.size, name)) {
+          putHeader(ctx.mem.view, start + used, i + 1, L.inos[i]!, name.length, L.types[i]!);
+          used += DE.size + name.length;
+          continue;
+        }
+        const bytes = encodeUtf8(name);
+        const header = new Uint8Array(DE.size);
+        putHeader(new DataView(header.buffer), 0, i + 1, L.inos[i]!, bytes.length, L.types[i]!);
         const h = Math.min(DE.size, bufLen - used);
         ctx.mem.write(buf + used, header.subarray(0, h));
         used += h;
-        const n = Math.min(name.length, bufLen - used);
-        ctx.mem.write(buf + used, name.subarray(0, n));
+        const n = Math.min(bytes.length, bufLen - used);
+        ctx.mem.write(buf + used, bytes.subarray(0, n));
         used += n;
       }
       ctx.mem.setU32(bufused, used);

@@ -43,7 +43,8 @@ function mutable(ctx: WasiContext, d: DirectoryDescriptor, at: DirRef, name: str
   mutating(d);
   if (at.readOnly === true) throw new WasiError(Errno.notcapable, 'inside a read-only grant');
   if (isReadOnlyEntry(at, name)) throw new WasiError(Errno.notcapable, 'a folder granted read-only');
-  mayChange(ctx, d, operation, askedPath(at.path, name));
+  // mayChange passes a writable descriptor at once: its path is built only for one that may ask.
+  if (d.readOnly) mayChange(ctx, d, operation, askedPath(at.path, name));
 }
 
 function notDirAfterSlash(dir: DirRef, name: string): never {
@@ -80,6 +81,12 @@ function statProbe(follow: boolean) {
     return st;
   };
 }
+
+// path_filestat_get outside an ask folder (nothing to ask): the same probes for every call.
+const statFollow = statProbe(true);
+const statNoFollow = statProbe(false);
+const FOLLOW = { follow: true } as const;
+const NOFOLLOW = { follow: false } as const;
 
 /** The path family. */
 export function pathOps(ctx: WasiContext) {
@@ -214,11 +221,14 @@ export function pathOps(ctx: WasiContext) {
       const dir = fds.dir(fd, R.path_filestat_get);
       const path = ctx.mem.path(p, len);
       ctx.mem.check(out, Layout.filestat.bytes);
-      const st = resolve(dirRef(dir), path, { follow: follows(flags) }, (at, name, mustBeDir) => {
-        const r = statProbe(follows(flags))(at, name, mustBeDir);
-        if (r !== SYMLINK) gate(ctx.asker, dir.ask, at.path, name, 'read');
-        return r;
-      });
+      const follow = follows(flags);
+      const st = dir.ask !== true || ctx.asker === undefined
+        ? resolve(dirRef(dir), path, follow ? FOLLOW : NOFOLLOW, follow ? statFollow : statNoFollow)
+        : resolve(dirRef(dir), path, { follow }, (at, name, mustBeDir) => {
+          const r = statProbe(follow)(at, name, mustBeDir);
+          if (r !== SYMLINK) gate(ctx.asker, dir.ask, at.path, name, 'read');
+          return r;
+        });
       writeFilestat(ctx.mem, out, st);
       return 0;
     },

@@ -8,7 +8,8 @@
 import fs from 'node:fs';
 import { isMainThread } from 'node:worker_threads';
 import { GUARD } from './load-guard.ts';
-import { loadNative } from './native.ts';
+import { loadNative, nativeIdentity } from './native.ts';
+import { provenBefore, rememberProven } from './proven-cache.ts';
 import { portableCalls } from './portable.ts';
 import { selfTest } from './self-test.ts';
 import { earlierVerdict, recordVerdict } from './verdict.ts';
@@ -18,14 +19,18 @@ export type { DirEntry, EntryKind, HostCalls, HostStat, TimeSpec } from './types
 
 /**
  * Loads and proves the native calls; throws why they cannot be used. The self-test runs once per
- * process: later workers trust (or skip) what the first one found (verdict.ts).
+ * process: later workers trust (or skip) what the first one found (verdict.ts); a later process on
+ * the same host setup trusts what an earlier one wrote down (proven-cache.ts).
  */
 function proveNative(): HostCalls {
   const earlier = earlierVerdict();
   if (earlier === 'failed') throw new Error('they failed in an earlier run');
   try {
     const calls = loadNative();
-    if (earlier !== 'proven') selfTest(calls);
+    if (earlier !== 'proven' && !provenBefore(nativeIdentity())) {
+      selfTest(calls);
+      rememberProven(nativeIdentity());
+    }
     recordVerdict(true);
     return calls;
   } catch (err) {
@@ -133,6 +138,9 @@ export const hostCalls: HostCalls = {
   readlink: (dir, name) => real().readlink(dir, name),
   get listDir() {
     return real().listDir;
+  },
+  get isDirAt() {
+    return real().isDirAt;
   },
 };
 

@@ -11,9 +11,10 @@ import os from 'node:os';
 import type { DirRef } from '../path-resolve.ts';
 import { type DirentLayout, parseDirents } from './dirents.ts';
 import { FdLedger } from './fd-ledger.ts';
+import { requireKoffi } from './koffi-load.ts';
 import { hostError } from './host-error.ts';
 import { type Platform, currentPlatform } from './platform.ts';
-import { decodeStat } from './stat.ts';
+import { decodeStat, isDirectoryIn } from './stat.ts';
 import type { DirEntry, HostCalls, HostStat, TimeSpec } from './types.ts';
 
 type Koffi = typeof import('koffi');
@@ -30,19 +31,38 @@ export function loadNative(): HostCalls {
   if (proc.resourcesPath === undefined && resources !== undefined) proc.resourcesPath = resources;
   // Required lazily: a missing or broken koffi binary must only mean "portable".
   const require = createRequire(import.meta.url);
-  const koffi = require('koffi') as Koffi;
+  const koffi = requireKoffi<Koffi>(require);
   let lib: ReturnType<Koffi['load']> | undefined;
+  let libcName = '';
   const tried: string[] = [];
   for (const name of P.libraries) {
     try {
       lib = koffi.load(name);
+      libcName = name;
       break;
     } catch (err) {
       tried.push(`${name}: ${(err as Error).message}`);
     }
   }
   if (lib === undefined) throw new Error(`no C library (${tried.join('; ')})`);
+  identity = `koffi ${koffi.version}, ${libcName} ${libcVersion(lib)}`;
   return bind(koffi, lib, P);
+}
+
+let identity = '';
+
+/** koffi's version and the C library's (after `loadNative`): what a self-test's verdict depends on. */
+export function nativeIdentity(): string {
+  return identity;
+}
+
+/** glibc's version, or "" where the C library does not say (musl, macOS: its name is in the key). */
+function libcVersion(lib: ReturnType<Koffi['load']>): string {
+  try {
+    return String((lib.func('const char *gnu_get_libc_version()') as () => string)());
+  } catch {
+    return '';
+  }
 }
 
 const O_LIST = fs.constants.O_RDONLY | (fs.constants.O_DIRECTORY ?? 0);
@@ -167,6 +187,8 @@ function bind(koffi: Koffi, lib: ReturnType<Koffi['load']>, P: Platform): HostCa
     },
     trackIn: (shared) => ledger.attach(new Int32Array(shared)),
     stat: (dir, name, follow) => stat(held(dir), cname(name), follow ? 0 : P.AT_SYMLINK_NOFOLLOW),
+    isDirAt: (dir, name, dev, ino) => dir.fd >= 0 && !name.includes('\0')
+      && statAt(dir.fd, name, P.AT_SYMLINK_NOFOLLOW, statBuf) >= 0 && isDirectoryIn(statBuf, L, dev, ino),
     fstat: (fd) => {
       check(fstatFd(fd, statBuf), 'fstat', String(fd));
       return decodeStat(statBuf, L);

@@ -3,6 +3,8 @@ import type { HostStat } from './types.ts';
 import { type Field, type StatLayout, makedev } from './platform.ts';
 
 const S_IFMT = BigInt(fs.constants.S_IFMT);
+const S_IFMT_BITS = fs.constants.S_IFMT;
+const S_IFDIR_BITS = fs.constants.S_IFDIR;
 const kind = (v: number | undefined): bigint => BigInt(v ?? -1);
 const S_IFREG = kind(fs.constants.S_IFREG);
 const S_IFDIR = kind(fs.constants.S_IFDIR);
@@ -72,20 +74,32 @@ let lastMajor = -1;
 let lastMinor = -1;
 let lastDev = 0n;
 
+function devOf(v: DataView, L: StatLayout): bigint {
+  if (L.kind !== 'statx') return field(v, L.dev);
+  const major = v.getUint32(L.dev.at, true);
+  const minor = v.getUint32(L.dev.at + 4, true);
+  if (major !== lastMajor || minor !== lastMinor) {
+    lastDev = makedev(major, minor);
+    lastMajor = major;
+    lastMinor = minor;
+  }
+  return lastDev;
+}
+
+/**
+ * True when the filled stat buffer `b` of layout `L` is directory `ino` on device `dev`, read
+ * straight from the buffer (no `HostStat`: the resolver checks its cached directories at every step).
+ */
+export function isDirectoryIn(b: Buffer, L: StatLayout, dev: bigint, ino: bigint): boolean {
+  const v = viewOf(b);
+  const mode = L.mode.bytes === 2 ? v.getUint16(L.mode.at, true) : v.getUint32(L.mode.at, true);
+  return (mode & S_IFMT_BITS) === S_IFDIR_BITS && field(v, L.ino) === ino && devOf(v, L) === dev;
+}
+
 /** Decodes a filled stat buffer of layout `L` (little-endian) into a `HostStat`. */
 export function decodeStat(b: Buffer, L: StatLayout): HostStat {
   const v = viewOf(b);
-  let dev: bigint;
-  if (L.kind === 'statx') {
-    const major = v.getUint32(L.dev.at, true);
-    const minor = v.getUint32(L.dev.at + 4, true);
-    if (major !== lastMajor || minor !== lastMinor) {
-      lastDev = makedev(major, minor);
-      lastMajor = major;
-      lastMinor = minor;
-    }
-    dev = lastDev;
-  } else dev = field(v, L.dev);
+  const dev = devOf(v, L);
   return new NativeStat({
     dev, ino: field(v, L.ino), nlink: field(v, L.nlink), size: field(v, L.size), mode: field(v, L.mode),
     atimeNs: time(v, L.atime, L), mtimeNs: time(v, L.mtime, L), ctimeNs: time(v, L.ctime, L),

@@ -61,6 +61,12 @@ export interface HostCalls {
   trackIn(shared: SharedArrayBuffer): void;
   /** Attributes of `name` inside `dir`; a final symlink is followed only when `follow`. */
   stat(dir: DirRef, name: string, follow: boolean): HostStat;
+  /**
+   * True when `name` inside `dir` (a symlink not followed) is the directory `ino` on device `dev`;
+   * false for anything else, errors included. Native only, without making a `HostStat`: the
+   * resolver checks its cached directories this way at every step (path-resolve.ts).
+   */
+  isDirAt?(dir: DirRef, name: string, dev: bigint, ino: bigint): boolean;
   /** Attributes of an open host descriptor. */
   fstat(fd: number): HostStat;
   /** Sets the access and modification times of `name` inside `dir` (its symlink itself unless `follow`). */

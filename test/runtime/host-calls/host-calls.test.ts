@@ -166,6 +166,35 @@ describe.runIf(hasNative)('native host calls only', () => {
     }
   });
 
+  it('isDirAt: true only for the very directory (not a symlink to it, another one, a file, nothing)', () => {
+    const root = fs.mkdtempSync(join(os.tmpdir(), 'terrarium-hc-isdir-'));
+    const dir = { fd: fs.openSync(root, C.O_RDONLY), path: root };
+    try {
+      fs.mkdirSync(join(root, 'd'));
+      fs.mkdirSync(join(root, 'e'));
+      fs.writeFileSync(join(root, 'f'), '');
+      fs.symlinkSync('d', join(root, 'l'));
+      const { dev, ino } = fs.statSync(join(root, 'd'), { bigint: true });
+      const isDirAt = loadNative().isDirAt!;
+      expect(isDirAt(dir, 'd', dev, ino)).toBe(true);
+      expect(isDirAt(dir, 'l', dev, ino)).toBe(false);
+      expect(isDirAt(dir, 'e', dev, ino)).toBe(false);
+      expect(isDirAt(dir, 'd', dev + 1n, ino)).toBe(false);
+      const file = fs.statSync(join(root, 'f'), { bigint: true });
+      expect(isDirAt(dir, 'f', file.dev, file.ino)).toBe(false);
+      expect(isDirAt(dir, 'gone', dev, ino)).toBe(false);
+      expect(isDirAt(dir, 'd\0x', dev, ino)).toBe(false);
+      expect(isDirAt({ fd: -100, path: root }, 'd', dev, ino)).toBe(false); // never AT_FDCWD
+      fs.renameSync(join(root, 'd'), join(root, 'moved'));
+      fs.mkdirSync(join(root, 'd'));
+      expect(isDirAt(dir, 'd', dev, ino)).toBe(false);
+      expect(isDirAt(dir, 'moved', dev, ino)).toBe(true);
+    } finally {
+      fs.closeSync(dir.fd);
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('close a native descriptor natively (Node never saw it) and any other through Node', () => {
     const calls = loadNative();
     const tmp = { fd: fs.openSync(os.tmpdir(), 'r'), path: os.tmpdir() };
@@ -202,7 +231,7 @@ describe.runIf(process.platform === 'linux')('listing a held directory from its 
     }
   });
 
-  it('parses dirent records: unknown d_type stays unknown (the caller stats it), "." and ".." are skipped', () => {
+  it('parses dirent records: unknown d_type stays unknown (the caller stats it), "." and ".." are skipped (".x", "..y" and "..." are not)', () => {
     const L = { ino: 0, reclen: 16, type: 18, name: 19 };
     const rec = (ino: bigint, type: number, name: string): Buffer => {
       const len = Math.ceil((L.name + Buffer.byteLength(name) + 1) / 8) * 8;
@@ -213,13 +242,16 @@ describe.runIf(process.platform === 'linux')('listing a held directory from its 
       b.write(name, L.name);
       return b;
     };
-    const buf = Buffer.concat([rec(1n, 4, '.'), rec(2n, 4, '..'), rec(3n, 0, 'odd'), rec(2n ** 63n, 8, 'ünï'), rec(5n, 1, 'pipe')]);
+    const buf = Buffer.concat([rec(1n, 4, '.'), rec(2n, 4, '..'), rec(3n, 0, 'odd'), rec(2n ** 63n, 8, 'ünï'), rec(5n, 1, 'pipe'), rec(6n, 8, '.x'), rec(7n, 8, '..y'), rec(8n, 4, '...')]);
     const out: DirEntry[] = [];
     parseDirents(buf, buf.length, L, out);
     expect(out).toEqual([
       { name: 'odd', ino: 3n, kind: 'unknown' },
       { name: 'ünï', ino: 2n ** 63n, kind: 'file' },
       { name: 'pipe', ino: 5n, kind: 'fifo' },
+      { name: '.x', ino: 6n, kind: 'file' },
+      { name: '..y', ino: 7n, kind: 'file' },
+      { name: '...', ino: 8n, kind: 'directory' },
     ]);
   });
 });
