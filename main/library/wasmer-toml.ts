@@ -3,8 +3,8 @@
  * its `[fs]` entries, which become declared needs shown to the person, never grants.
  */
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { parse } from 'smol-toml';
 import { visible } from '../../preload/safe-text.ts';
 import { CodedError } from '../shared/coded-error.ts';
 import type { Manifest } from './types.ts';
@@ -15,6 +15,13 @@ export interface PackageInfo {
   name: string;
   manifest: Manifest;
 }
+
+/**
+ * smol-toml's `parse`, loaded at first use: it is nine ES modules (~10 ms of start-up here), and
+ * every command that opens the library but installs no package folder (`terrarium run APP`) would
+ * pay for it.
+ */
+const parse = (text: string): unknown => (createRequire(import.meta.url)('smol-toml') as typeof import('smol-toml')).parse(text);
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
