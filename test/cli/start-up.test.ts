@@ -42,6 +42,8 @@ async function loaded(name: string, args: string[]): Promise<{ urls: string[]; b
 }
 
 const pkg = (urls: string[], name: string): boolean => urls.some((u) => u.includes(`/node_modules/${name}/`));
+/** The bundle's chunks loaded (out/cli, named by scripts/bundle-cli.ts's groups), when the command ran from the bundle. */
+const chunks = (urls: string[]): string[] => urls.flatMap((u) => /\/out\/cli\/([a-z-]+?)(-[\w-]{8})?\.js$/.exec(u)?.[1] ?? []);
 
 test('terrarium run FILE.wasm loads no library, schemas, manifest parser or child_process', async () => {
   const { urls, builtins } = await loaded('file', ['run', fixture('stdio.wasm'), 'echo']);
@@ -50,6 +52,8 @@ test('terrarium run FILE.wasm loads no library, schemas, manifest parser or chil
   expect(urls.filter((u) => /\/main\/(library|launcher)\/(?!host-log\.|prompt-text\.|run-answers\.|home\.)/.test(u))).toEqual([]);
   expect(builtins).not.toContain('NativeModule child_process');
   expect(builtins).not.toContain('NativeModule internal/util/diff');
+  // From the bundle (after npm run build): the shell, the run and the runtime, not the library's or the api's chunks.
+  for (const c of chunks(urls)) expect(['cli', 'shell', 'run-command', 'run', 'runtime', 'wasm', 'guest']).toContain(c);
 });
 
 test('terrarium run APP opens the library but loads no schemas, manifest parser or child_process', async () => {
@@ -58,4 +62,5 @@ test('terrarium run APP opens the library but loads no schemas, manifest parser 
   for (const name of ['valibot', 'smol-toml']) expect(pkg(urls, name), name).toBe(false);
   expect(builtins).not.toContain('NativeModule child_process');
   expect(builtins).not.toContain('NativeModule internal/util/diff');
+  expect(chunks(urls)).not.toContain('api'); // the window's api and its schemas stay unloaded
 });
