@@ -3,7 +3,6 @@
  * its `[fs]` entries, which become declared needs shown to the person, never grants.
  */
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { visible } from '../../preload/safe-text.ts';
 import { CodedError } from '../shared/coded-error.ts';
@@ -15,13 +14,6 @@ export interface PackageInfo {
   name: string;
   manifest: Manifest;
 }
-
-/**
- * smol-toml's `parse`, loaded at first use: it is nine ES modules (~10 ms of start-up here), and
- * every command that opens the library but installs no package folder (`terrarium run APP`) would
- * pay for it.
- */
-const parse = (text: string): unknown => (createRequire(import.meta.url)('smol-toml') as typeof import('smol-toml')).parse(text);
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
@@ -45,8 +37,13 @@ function resolvedInside(dir: string, file: string, what: string): string {
   return real;
 }
 
-/** Reads `<dir>/wasmer.toml`; throws CodedError('bad-manifest') naming what is wrong. */
-export function readPackage(dir: string): PackageInfo {
+/**
+ * Reads `<dir>/wasmer.toml`; throws CodedError('bad-manifest') naming what is wrong. smol-toml is
+ * loaded here, at the first package folder read: it is nine ES modules (~9 ms of CPU), which every
+ * command that opens the library but reads no package (`terrarium run APP`) would pay for.
+ */
+export async function readPackage(dir: string): Promise<PackageInfo> {
+  const { parse } = await import('smol-toml');
   const file = path.join(dir, 'wasmer.toml');
   let text: string;
   try {
