@@ -6,10 +6,7 @@
  *
  * with two leaves anyone in main/ may import and that import nothing of ours: main/shared/ (the
  * coded error, folder pins) and main/wasm/ (reading WebAssembly binaries, the preview1 names).
- * Imports that break a rule today and are being mended on other branches are listed one per line
- * in .dependency-cruiser-known-violations.json (rule, from, to); `npm run layering` ignores exactly
- * those, and any other break fails `npm test`. Strike an entry when its import goes; the list
- * should end empty (then drop --ignore-known from the script).
+ * There is no list of tolerated breaks: every import that breaks a rule fails `npm test`.
  */
 const ENTRY = '^main/(desktop|web|cli)/|^main/cli\\.ts$';
 const OURS = '^(main|preload|renderer|bin)/';

@@ -10,7 +10,7 @@ import type { AppRecord, AuditEntry, GrantInput, GrantRecord, InstallSourceInput
 import { AUDIT_PAGE_MAX, SORT_ORDERS, UNKNOWN_ACCESS, DECISIONS } from '../../preload/schema-parts.ts';
 import { jsonSafe, safeText, visible as v } from '../../preload/safe-text.ts';
 import { splitWords } from '../../preload/words.ts';
-import { promptSafe } from '../launcher/prompt-text.ts';
+import { promptSafe } from '../api/terminal-prompt.ts';
 import { CodedError, isCoded } from '../shared/coded-error.ts';
 import { type Core, withCore } from './core.ts';
 import { type Parsed, has, opt } from './define.ts';

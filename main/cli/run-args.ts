@@ -1,5 +1,5 @@
 /** `terrarium run MODULE.wasm`'s command line as a run's settings (pure; tested without running anything). */
-import type { Preopen } from '../runtime/run.ts';
+import type { Preopen } from '../api/terminal-run.ts';
 import { command } from './commands.ts';
 import type { Parsed } from './define.ts';
 import { parseCommand } from './parse.ts';

@@ -8,9 +8,8 @@
  */
 import fs from 'node:fs';
 import tty from 'node:tty';
-import type { Choice, ChoicePrompter } from '../launcher/run-answers.ts';
+import type { AskOperation, Choice, ChoicePrompter } from '../api/terminal-prompt.ts';
 import { TERMINAL_RESET, answeredText, keyChoice, parseChoice, promptText } from './tty-screen.ts';
-import type { AskOperation } from '../runtime/ask.ts';
 
 /** Each operation in words, after "wants to" (every AskOperation, so a new one cannot be left out). */
 const VERBS: Record<AskOperation, string> = {

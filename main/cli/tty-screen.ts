@@ -20,10 +20,7 @@
  * question answered early answers nothing. A full-screen app's screen state is lost by the reset;
  * it can redraw after the answer.
  */
-import type { Question } from '../launcher/asking.ts';
-import { promptSafe } from '../launcher/prompt-text.ts';
-import type { Choice } from '../launcher/run-answers.ts';
-import { QUICK_ANSWERS, QUICK_WINDOW_MS } from '../launcher/run-answers.ts';
+import { type Choice, QUICK_ANSWERS, QUICK_WINDOW_MS, type Question, promptSafe } from '../api/terminal-prompt.ts';
 
 const ESC = '\x1b';
 const ST = `${ESC}\\`;

@@ -3,7 +3,7 @@
  * (`--dir HOST[::GUEST][:ro]`), a variable (`--env NAME[=VALUE]`), a positive number (limits), a
  * whole number in a range (paging). Pure: tested without running anything.
  */
-import type { Preopen } from '../runtime/run.ts';
+import type { Preopen } from '../api/terminal-run.ts';
 import { UsageError } from './usage-error.ts';
 
 /** Parses `--dir HOST[::GUEST][:ro|:rw]`. */

@@ -212,7 +212,7 @@ export class Library {
       location = src.url;
       name = urlFileName(src.url).replace(/\.wasm$/i, '');
     } else if (src.kind === 'package') {
-      const pkg = readPackage(src.dir);
+      const pkg = await readPackage(src.dir);
       bytes = readFileCapped(pkg.modulePath, maxBytes);
       manifest = pkg.manifest;
       location = src.dir;

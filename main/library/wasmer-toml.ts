@@ -4,7 +4,6 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { parse } from 'smol-toml';
 import { visible } from '../../preload/safe-text.ts';
 import { CodedError } from '../shared/coded-error.ts';
 import type { Manifest } from './types.ts';
@@ -38,8 +37,13 @@ function resolvedInside(dir: string, file: string, what: string): string {
   return real;
 }
 
-/** Reads `<dir>/wasmer.toml`; throws CodedError('bad-manifest') naming what is wrong. */
-export function readPackage(dir: string): PackageInfo {
+/**
+ * Reads `<dir>/wasmer.toml`; throws CodedError('bad-manifest') naming what is wrong. smol-toml is
+ * loaded here, at the first package folder read: it is nine ES modules (~9 ms of CPU), which every
+ * command that opens the library but reads no package (`terrarium run APP`) would pay for.
+ */
+export async function readPackage(dir: string): Promise<PackageInfo> {
+  const { parse } = await import('smol-toml');
   const file = path.join(dir, 'wasmer.toml');
   let text: string;
   try {

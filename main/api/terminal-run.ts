@@ -1,0 +1,197 @@
+/**
+ * `terrarium run`'s way into the core (DESIGN §1: cli → api): a run wired to this process's own
+ * stdin, stdout and stderr, byte for byte, Ctrl+C stopping it. The window's runs are sessions
+ * (output as events, answers as requests: `runs.start` in ./index.ts); a terminal run is the same
+ * runtime handed the process's stdio instead (a file or /dev/null stdin read by the guest itself,
+ * output that nobody watches live gathered into larger writes, EPIPE ending the run).
+ *
+ * Two entries: `runModuleFile` (a module file with exactly the folders and variables named on the
+ * command line) and `runInstalledApp` (an installed app with its stored grants; ./terminal-app.ts,
+ * loaded only for it). This module loads the runtime and nothing of the library, SQLite or the
+ * contract's schemas, so `terrarium run FILE.wasm` starts as fast as it can (issue 14.2).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import tty from 'node:tty';
+import { hostLog } from '../launcher/host-log.ts';
+import { dataHome } from '../library/home.ts';
+import { Filetype } from '../runtime/abi.ts';
+import { LoadError, loadCommand } from '../runtime/load.ts';
+import type { Program } from '../runtime/p2/program.ts';
+import { type Preopen, type RunHandle, type RunOutcome, type RunSpec, startRun } from '../runtime/run.ts';
+import type { AppRunUi, AppRunResult } from './terminal-app.ts';
+
+export type { Preopen, RunOutcome } from '../runtime/run.ts';
+export type { AppRunUi, AppRunResult } from './terminal-app.ts';
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+/** Writes all of `data` to host fd `fd`, waiting out EAGAIN on an inherited non-blocking fd. */
+function writeAll(fd: number, data: Uint8Array): void {
+  let off = 0;
+  while (off < data.length) {
+    try {
+      off += fs.writeSync(fd, data, off, data.length - off);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+      Atomics.wait(sleeper, 0, 0, 1); // the fd is non-blocking and full; there is nothing to wait on
+    }
+  }
+}
+
+/** The filetype the guest is told for host fd `fd`. */
+function stdioType(fd: number): number {
+  if (tty.isatty(fd)) return Filetype.character_device;
+  try {
+    const st = fs.fstatSync(fd);
+    return st.isFile() ? Filetype.regular_file : st.isCharacterDevice() ? Filetype.character_device : Filetype.unknown;
+  } catch {
+    return Filetype.unknown;
+  }
+}
+
+/** True when what goes to host fd `fd` is watched by nobody live: a file, or a device that is not a terminal. */
+function unwatched(fd: number): boolean {
+  const t = stdioType(fd);
+  return t === Filetype.regular_file || (t === Filetype.character_device && !tty.isatty(fd));
+}
+
+/** A run wired to this process's own stdio. */
+export interface TerminalRun {
+  module: Promise<Program>;
+  args: string[];
+  env: [string, string][];
+  preopens: Preopen[];
+  memoryMaxBytes?: number;
+  timeoutMs?: number;
+  onAsk?: RunSpec['onAsk'];
+  /** Called with the run once it has started. */
+  onStart?: (handle: RunHandle, preopens: readonly Preopen[]) => void;
+  onStale?: RunSpec['onStale'];
+  readOnlyDirs?: RunSpec['readOnlyDirs'];
+  /**
+   * A host error met while running (the app got EIO): its one-line `message` and the log file
+   * holding its details; called for the run's first entries only (launcher/host-log.ts).
+   */
+  onHostError?: (message: string, logFile: string) => void;
+}
+
+/** How a terminal run ended: the outcome, the bytes the app wrote, and whether stdout's reader left. */
+export interface TerminalResult {
+  outcome: RunOutcome;
+  bytesOut: number;
+  /** The reader of stdout or stderr went away (EPIPE); the run was stopped. */
+  brokenPipe: boolean;
+}
+
+/**
+ * Runs a module with this process's stdin, stdout and stderr, Ctrl+C stopping it; resolves when
+ * it has ended and all its output is written.
+ */
+export async function runInTerminal(r: TerminalRun): Promise<TerminalResult> {
+  // A file, or a device that is not a terminal (/dev/null), is read straight from fd 0 by the guest.
+  const stdinType = stdioType(0);
+  const stdinIsFile = stdinType === Filetype.regular_file || (stdinType === Filetype.character_device && !tty.isatty(0));
+  let brokenPipe = false;
+  let bytesOut = 0;
+  const log = hostLog(dataHome(), `run ${r.args[0] ?? ''}`);
+  const handle = startRun({
+    module: r.module,
+    args: r.args,
+    env: r.env,
+    preopens: r.preopens,
+    stdioTypes: [stdioType(0), stdioType(1), stdioType(2)],
+    memoryMaxBytes: r.memoryMaxBytes,
+    stdinFd: stdinIsFile ? 0 : undefined,
+    timeoutMs: r.timeoutMs,
+    onAsk: r.onAsk,
+    onStale: r.onStale,
+    readOnlyDirs: r.readOnlyDirs,
+    sameThread: true,
+    holdOutput: [unwatched(1), unwatched(2)],
+    onOutput: (stream, data) => {
+      bytesOut += data.length;
+      if (brokenPipe) return;
+      try {
+        writeAll(stream, data);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EPIPE') throw err;
+        brokenPipe = true;
+        handle.cancel();
+      }
+    },
+    onLog: (message, detail) => {
+      // The stack goes to Terrarium's log; the terminal gets one line, marked as Terrarium's.
+      if (log.write(message, detail)) r.onHostError?.(message, log.file);
+    },
+  });
+  r.onStart?.(handle, r.preopens);
+  const onSigint = (): void => handle.cancel();
+  process.on('SIGINT', onSigint);
+  if (!stdinIsFile) pumpStdin(handle);
+  const outcome = await handle.done;
+  process.off('SIGINT', onSigint);
+  return { outcome, bytesOut, brokenPipe };
+}
+
+/** A module file to run, with exactly what the command line grants it. */
+export interface ModuleFileRun {
+  /** The module file's path, as typed. */
+  module: string;
+  /** The app's own arguments (argv[0] is the file's name). */
+  args: string[];
+  env: [string, string][];
+  /** The folders, already checked and pinned by the caller. */
+  preopens: Preopen[];
+  memoryMaxBytes?: number;
+  timeoutMs?: number;
+  onStale?: RunSpec['onStale'];
+  onHostError?: TerminalRun['onHostError'];
+}
+
+/**
+ * Runs module file `f.module` with this process's stdio (a LoadError when it cannot be read).
+ *
+ * Ambient Authority: reads the module file by the host path the person typed.
+ */
+export async function runModuleFile(f: ModuleFileRun): Promise<TerminalResult> {
+  let bytes: Uint8Array;
+  try {
+    bytes = fs.readFileSync(f.module);
+  } catch (err) {
+    throw new LoadError(`cannot read ${f.module}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  return runInTerminal({
+    module: loadCommand(bytes, f.memoryMaxBytes),
+    args: [path.basename(f.module), ...f.args],
+    env: f.env,
+    preopens: f.preopens,
+    memoryMaxBytes: f.memoryMaxBytes,
+    timeoutMs: f.timeoutMs,
+    onStale: f.onStale,
+    onHostError: f.onHostError,
+  });
+}
+
+/**
+ * Runs installed app `ref` with its stored grants and `args` after its default ones, asking
+ * through `ui` (./terminal-app.ts, which opens the library: loaded only now).
+ */
+export async function runInstalledApp(ref: string, args: string[], ui: AppRunUi): Promise<AppRunResult> {
+  return (await import('./terminal-app.ts')).runApp(ref, args, ui);
+}
+
+/**
+ * Copies the process's stdin into the guest's, with backpressure, then ends it. Uses
+ * `process.stdin` (libuv's own pipe/tty handling): a blocking read of fd 0 in the thread pool
+ * would keep the process from exiting after the run while the pipe stays open.
+ */
+function pumpStdin(handle: RunHandle): void {
+  const input = process.stdin;
+  input.on('data', (chunk: Buffer) => {
+    input.pause();
+    void handle.writeStdin(chunk).then(() => input.resume());
+  });
+  input.on('end', () => handle.endStdin());
+  input.on('error', () => handle.endStdin());
+}

@@ -1,0 +1,66 @@
+/**
+ * What a `terrarium run` start loads (issue 14.2): every module costs start-up time, so the
+ * module-file path must not load the library (SQLite), the contract's schemas (valibot) or the
+ * manifest parser (smol-toml), and neither path may load what only other commands need
+ * (node:child_process, node:util's lazily loaded parts). Not a timing test: it lists the modules
+ * the real command resolves and the built-in modules Node loaded.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { cli } from '../helpers/cli.ts';
+import { fixture } from '../helpers/paths.ts';
+import { removeTempDirs, tempDir } from '../helpers/temp.ts';
+
+/** An --import hook writing, at exit, every module URL resolved and Node's list of loaded built-ins. */
+const HOOK = `data:text/javascript,${encodeURIComponent(`
+const { registerHooks } = process.getBuiltinModule('node:module');
+const fs = process.getBuiltinModule('node:fs');
+const urls = new Set();
+registerHooks({ resolve(spec, ctx, next) { const r = next(spec, ctx); urls.add(r.url); return r; } });
+process.on('exit', () => fs.writeFileSync(process.env.LOADED_LOG, JSON.stringify({ urls: [...urls], builtins: process.moduleLoadList })));
+`)}`;
+
+let home: string;
+let logs: string;
+
+beforeAll(async () => {
+  home = tempDir('home');
+  logs = tempDir('loaded');
+  const r = await cli(home, ['install', fixture('stdio.wasm'), '--name', 'tool']);
+  expect(r.code, r.stderr).toBe(0);
+});
+
+afterAll(removeTempDirs);
+
+/** Runs `terrarium ARGS` and returns what it loaded. */
+async function loaded(name: string, args: string[]): Promise<{ urls: string[]; builtins: string[] }> {
+  const log = path.join(logs, `${name}.json`);
+  const r = await cli(home, args, { nodeArgs: ['--import', HOOK], env: { LOADED_LOG: log } });
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.parse(fs.readFileSync(log, 'utf8')) as { urls: string[]; builtins: string[] };
+}
+
+const pkg = (urls: string[], name: string): boolean => urls.some((u) => u.includes(`/node_modules/${name}/`));
+/** The bundle's chunks loaded (out/cli, named by scripts/bundle-cli.ts's groups), when the command ran from the bundle. */
+const chunks = (urls: string[]): string[] => urls.flatMap((u) => /\/out\/cli\/([a-z-]+?)(-[\w-]{8})?\.js$/.exec(u)?.[1] ?? []);
+
+test('terrarium run FILE.wasm loads no library, schemas, manifest parser or child_process', async () => {
+  const { urls, builtins } = await loaded('file', ['run', fixture('stdio.wasm'), 'echo']);
+  expect(urls.some((u) => /\/(cli|terminal-run)\.(ts|js)$|\/out\/cli\//.test(u))).toBe(true); // the hook saw the command
+  for (const name of ['better-sqlite3', 'valibot', 'smol-toml']) expect(pkg(urls, name), name).toBe(false);
+  expect(urls.filter((u) => /\/main\/(library|launcher)\/(?!host-log\.|prompt-text\.|run-answers\.|home\.)/.test(u))).toEqual([]);
+  expect(builtins).not.toContain('NativeModule child_process');
+  expect(builtins).not.toContain('NativeModule internal/util/diff');
+  // From the bundle (after npm run build): the shell, the run and the runtime, not the library's or the api's chunks.
+  for (const c of chunks(urls)) expect(['cli', 'shell', 'run-command', 'run', 'runtime', 'wasm', 'guest']).toContain(c);
+});
+
+test('terrarium run APP opens the library but loads no schemas, manifest parser or child_process', async () => {
+  const { urls, builtins } = await loaded('app', ['run', 'tool', 'echo']);
+  expect(pkg(urls, 'better-sqlite3')).toBe(true); // it did open the library
+  for (const name of ['valibot', 'smol-toml']) expect(pkg(urls, name), name).toBe(false);
+  expect(builtins).not.toContain('NativeModule child_process');
+  expect(builtins).not.toContain('NativeModule internal/util/diff');
+  expect(chunks(urls)).not.toContain('api'); // the window's api and its schemas stay unloaded
+});
