@@ -14,6 +14,8 @@ export const MAX_RECORD = 64 * 1024;
 export interface StdioPort {
   /** Reads into `bufs`, blocking until at least one byte or end of input; 0 = end of input. */
   read(bufs: Uint8Array[]): number;
+  /** `read` into guest bytes `mem[ptr, ptr+len)` (already bounds-checked, len > 0), with no view made. */
+  readInto(mem: Uint8Array, ptr: number, len: number): number;
   /** True when stdin has data or has ended, waiting at most `timeoutMs`. */
   waitReadable(timeoutMs: number): boolean;
   /** Writes guest bytes `mem[ptr, ptr+len)` (already bounds-checked) to stream 1 or 2; false once nobody reads. */
@@ -54,6 +56,11 @@ export class GuestStdio implements StdioPort {
       if (got < b.length) break;
     }
     return n;
+  }
+
+  readInto(mem: Uint8Array, ptr: number, len: number): number {
+    if (this.stdinFd !== undefined) return fs.readSync(this.stdinFd, mem, ptr, len, null);
+    return this.read([mem.subarray(ptr, ptr + len)]);
   }
 
   /** True when stdin has data or has ended, waiting at most `timeoutMs`. */
@@ -140,6 +147,11 @@ export class DirectStdio implements StdioPort {
   read(bufs: Uint8Array[]): number {
     if (!this.flush()) return 0;
     return this.stdinFd === undefined ? 0 : fs.readvSync(this.stdinFd, bufs);
+  }
+
+  readInto(mem: Uint8Array, ptr: number, len: number): number {
+    if (!this.flush()) return 0;
+    return this.stdinFd === undefined ? 0 : fs.readSync(this.stdinFd, mem, ptr, len, null);
   }
 
   waitReadable(): boolean {

@@ -8,6 +8,7 @@ import { ADVICE_MAX, Errno, Fdflags, Rights, Whence } from '../abi.ts';
 import type { Provider, WasiContext } from '../context.ts';
 import { WasiError } from '../errors.ts';
 import type { FileDescriptor } from '../fd-table.ts';
+import { MAX_IO_BYTES } from '../memory.ts';
 import { mayChange } from '../upgrade.ts';
 
 const R = Rights;
@@ -43,6 +44,18 @@ export function fdIo(ctx: WasiContext) {
       const d0 = fds.get(fd, 0);
       if (d0.kind === 'stdio' && d0.stream !== 0) throw new WasiError(Errno.badf, 'not readable');
       const d = fds.bytes(fd, R.fd_read, false);
+      if (d.kind === 'stdio' && iovsLen === 1) {
+        // One buffer from stdin (read(0, buf, n)): read straight into guest memory, no view made.
+        const mem = ctx.mem;
+        const ptr = mem.u32At(iovs);
+        const len = Math.min(mem.u32At(iovs + 4), MAX_IO_BYTES);
+        mem.check(ptr, len);
+        mem.check(nread, 4);
+        if (len > 0) {
+          mem.setU32(nread, ctx.stdio.readInto(mem.u8, ptr, len));
+          return 0;
+        }
+      }
       const bufs = ctx.mem.iovecs(iovs, iovsLen);
       ctx.mem.check(nread, 4);
       let n: number;
