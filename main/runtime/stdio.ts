@@ -114,6 +114,15 @@ const HOLD_BYTES = 64 * 1024;
 const HOLD_MS = 20;
 
 /**
+ * Monotonic milliseconds. Not `performance.now()`: the global `performance` loads perf_hooks at
+ * its first use (~1.5 ms of the command's start-up, for the first write); this costs the same per call.
+ */
+function monotonicMs(): number {
+  const [s, ns] = process.hrtime();
+  return s * 1e3 + ns / 1e6;
+}
+
+/**
  * Stdio of a run on the caller's own thread (same-thread.ts): writes go to `onOutput` (`data` is
  * valid only during the call); stdin, when there is one, is read straight from a host fd that
  * never blocks for long (a regular file, /dev/null).
@@ -171,12 +180,12 @@ export class DirectStdio implements StdioPort {
     const s = stream === 2 ? 2 : 1;
     const held = this.held;
     if (held !== undefined && len <= HOLD_BYTES && this.holds[s - 1]) {
-      if (this.heldBytes > 0 && (s !== this.heldStream || this.heldBytes + len > HOLD_BYTES || performance.now() - this.heldSince > HOLD_MS)) {
+      if (this.heldBytes > 0 && (s !== this.heldStream || this.heldBytes + len > HOLD_BYTES || monotonicMs() - this.heldSince > HOLD_MS)) {
         if (!this.flush()) return false;
       }
       if (this.heldBytes === 0) {
         this.heldStream = s;
-        this.heldSince = performance.now();
+        this.heldSince = monotonicMs();
       }
       held.set(mem.subarray(ptr, ptr + len), this.heldBytes);
       this.heldBytes += len;
