@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BENCHMARKS, type Bench } from './lib/benchmarks.ts';
 import { nativeColumn, nodeWasiColumn, terrariumColumn, type Column, type ColumnId, type Paths } from './lib/columns.ts';
-import { measure } from './lib/measure.ts';
+import { buildPeak, measure } from './lib/measure.ts';
 import { renderMarkdown, median, type BenchResult, type ColumnResult, type Section } from './lib/report.ts';
 
 interface Options {
@@ -61,9 +61,10 @@ function tempRoot(): { root: string; note?: string } {
   return { root: mkdtempSync(join(tmpdir(), 'terrarium-bench-')), note: 'no /dev/shm; file benchmarks ran in the OS temp folder' };
 }
 
-function runBench(bench: Bench, columns: readonly Column[], root: string, o: Options): BenchResult {
+function runBench(bench: Bench, columns: readonly Column[], root: string, o: Options, peak: string | undefined): BenchResult {
   const shared = mkdtempSync(join(root, `${bench.name}-`));
   const times: Record<ColumnId, number[]> = { terrarium: [], nodewasi: [], native: [] };
+  const peaks: Record<ColumnId, number[]> = { terrarium: [], nodewasi: [], native: [] };
   const results = {} as Record<ColumnId, ColumnResult>;
   for (const c of columns) if (c.unavailable !== undefined) results[c.id] = { skipped: c.unavailable };
   try {
@@ -84,9 +85,13 @@ function runBench(bench: Bench, columns: readonly Column[], root: string, o: Opt
             resultOn: bench.resultOn,
             expected,
             timeoutMs: o.timeoutMs,
+            ...(peak !== undefined ? { peak } : {}),
             ...(inv.stdinFile !== undefined ? { stdinFile: inv.stdinFile } : {}),
           });
-          if (outcome.ok) times[col.id].push(outcome.ms);
+          if (outcome.ok) {
+            times[col.id].push(outcome.ms);
+            if (outcome.peakKiB !== undefined) peaks[col.id].push(outcome.peakKiB);
+          }
           else results[col.id] = { failed: outcome.reason };
         } catch (e) {
           results[col.id] = { failed: (e as Error).message };
@@ -98,7 +103,7 @@ function runBench(bench: Bench, columns: readonly Column[], root: string, o: Opt
   } finally {
     rmSync(shared, { recursive: true, force: true });
   }
-  for (const c of columns) results[c.id] ??= { times: times[c.id] };
+  for (const c of columns) results[c.id] ??= { times: times[c.id], peaksKiB: peaks[c.id] };
   const summary = columns
     .map((c) => {
       const r = results[c.id];
@@ -124,6 +129,7 @@ function main(): void {
 
   const columns = [nativeColumn(paths), nodeWasiColumn(paths), terrariumColumn(paths)];
   const selected = BENCHMARKS.filter((b) => o.only === undefined || o.only.includes(b.name));
+  const peak = buildPeak(paths.work, process.env['CC'] ?? 'cc');
   const { root, note } = tempRoot();
   const cleanup = (): void => rmSync(root, { recursive: true, force: true });
   process.on('SIGINT', () => {
@@ -140,7 +146,7 @@ function main(): void {
       process.stderr.write(`-- ${pass === 'loaded' ? 'loaded (a second CPU-bound process running)' : 'quiet'}\n`);
       try {
         const results: BenchResult[] = [];
-        for (const b of selected) results.push(runBench(b, columns, root, o));
+        for (const b of selected) results.push(runBench(b, columns, root, o, peak));
         sections.push({ title: pass === 'loaded' ? 'Loaded: a second CPU-bound process running' : 'Quiet', results });
       } finally {
         spinner?.kill('SIGKILL');
@@ -151,7 +157,8 @@ function main(): void {
   }
 
   const native = columns.find((c) => c.id === 'native');
-  const notes = [note, native?.unavailable].filter((n): n is string => n !== undefined);
+  const noPeak = peak === undefined ? 'bench/lib/peak.c could not be built (no C compiler): no peak memory, wall times taken by the bench' : undefined;
+  const notes = [note, native?.unavailable, noPeak].filter((n): n is string => n !== undefined);
   const markdown = renderMarkdown(
     {
       cpu: cpus()[0]?.model.trim() ?? 'unknown',

@@ -1,15 +1,32 @@
 // Times one whole process and checks what it printed.
 import { spawnSync, type StdioOptions } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from './columns.ts';
 
-export type Outcome = { ok: true; ms: number } | { ok: false; reason: string };
+/** A run's wall time, and its peak resident set in KiB when `peak` measured it. */
+export type Outcome = { ok: true; ms: number; peakKiB?: number } | { ok: false; reason: string };
+
+/**
+ * bench/lib/peak.c compiled into `work` with `cc` (the native column's compiler), or undefined
+ * when there is none: then cells have no peak memory and their wall time is taken here.
+ */
+export function buildPeak(work: string, cc: string): string | undefined {
+  const src = join(import.meta.dirname, 'peak.c');
+  const bin = join(work, 'peak');
+  if (existsSync(bin) && statSync(bin).mtimeMs >= statSync(src).mtimeMs) return bin;
+  mkdirSync(work, { recursive: true });
+  const r = spawnSync(cc, ['-O2', src, '-o', bin], { encoding: 'utf8' });
+  return r.error || r.status !== 0 ? undefined : bin;
+}
 
 export interface MeasureOptions {
   resultOn: 'stdout' | 'stderr';
   expected: string;
   stdinFile?: string;
   timeoutMs: number;
+  /** bench/lib/peak.c's binary: runs the command, timing it and reading its peak memory. */
+  peak?: string;
 }
 
 /** Node's own noise on stderr (warnings), which is never the interesting line. */
@@ -30,9 +47,11 @@ export function measure(cmd: Command, opts: MeasureOptions): Outcome {
   const stdinFd = opts.stdinFile !== undefined ? openSync(opts.stdinFile, 'r') : 'ignore';
   const devNull = openSync('/dev/null', 'w');
   const stdio: StdioOptions = [stdinFd, opts.resultOn === 'stdout' ? 'pipe' : devNull, 'pipe'];
+  const peakOut = opts.peak === undefined ? undefined : join(opts.peak, '..', `peak-${process.pid}.out`);
   try {
+    if (peakOut !== undefined) rmSync(peakOut, { force: true });
     const t0 = process.hrtime.bigint();
-    const r = spawnSync(cmd.file, cmd.args, {
+    const r = spawnSync(opts.peak ?? cmd.file, opts.peak === undefined ? cmd.args : [peakOut!, cmd.file, ...cmd.args], {
       stdio,
       ...(cmd.env !== undefined ? { env: { ...process.env, ...cmd.env } } : {}),
       encoding: 'utf8',
@@ -54,8 +73,12 @@ export function measure(cmd: Command, opts: MeasureOptions): Outcome {
     const result = channel.split('\n').find((l) => l.startsWith('RESULT '));
     if (result === undefined) return { ok: false, reason: `no RESULT line; stderr: ${firstErrorLine(stderr)}` };
     if (result !== opts.expected) return { ok: false, reason: `wrong output: "${result}", expected "${opts.expected}"` };
-    return { ok: true, ms };
+    if (peakOut === undefined) return { ok: true, ms };
+    // The wrapper's own times: from just before its fork to the command's exit, so its exec is not counted.
+    const [ns, kib] = readFileSync(peakOut, 'utf8').trim().split(' ').map(Number);
+    return { ok: true, ms: ns! / 1e6, peakKiB: kib! };
   } finally {
+    if (peakOut !== undefined) rmSync(peakOut, { force: true });
     if (typeof stdinFd === 'number') closeSync(stdinFd);
     closeSync(devNull);
   }

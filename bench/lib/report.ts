@@ -2,8 +2,8 @@
 import type { Bench, Target } from './benchmarks.ts';
 import type { ColumnId } from './columns.ts';
 
-/** Per column: the run times in ms, or why the column failed / was skipped. */
-export type ColumnResult = { times: number[] } | { failed: string } | { skipped: string };
+/** Per column: the run times in ms (and peak memory in KiB, when measured), or why the column failed / was skipped. */
+export type ColumnResult = { times: number[]; peaksKiB?: number[] } | { failed: string } | { skipped: string };
 
 export interface BenchResult {
   bench: Bench;
@@ -36,6 +36,22 @@ function ratio(r: BenchResult, against: ColumnId): number | undefined {
 }
 
 const fmtRatio = (x: number | undefined): string => (x === undefined ? '—' : `${x.toFixed(2)}×`);
+
+/** Issue 14.3: a run's peak memory within this many times node:wasi's. */
+export const PEAK_MAX = 1.5;
+
+/** Median peak resident set of a column, in MiB, when measured. */
+function peakMiB(c: ColumnResult): number | undefined {
+  return 'times' in c && c.peaksKiB !== undefined && c.peaksKiB.length > 0 ? median(c.peaksKiB) / 1024 : undefined;
+}
+
+/** "Terrarium / node:wasi MiB (ratio)" of the median peaks, or — when either is missing. */
+function peakCell(r: BenchResult): string {
+  const t = peakMiB(r.columns.terrarium);
+  const n = peakMiB(r.columns.nodewasi);
+  if (t === undefined || n === undefined) return '—';
+  return `${t.toFixed(0)} / ${n.toFixed(0)} (${(t / n).toFixed(2)}×)`;
+}
 const targetLabel = (t: Target): string => `≤ ${t.max.toFixed(2)}× ${t.against === 'native' ? 'native' : 'node:wasi'}`;
 
 /** ✅ when every target holds, ❌ naming the ones that do not, n/a when a ratio is missing. */
@@ -47,6 +63,9 @@ function verdict(r: BenchResult): string {
     if (x === undefined) unknown = true;
     else if (x > t.max) misses.push(`${t.against === 'native' ? 'native' : 'node:wasi'} ${x.toFixed(2)}×`);
   }
+  const t = peakMiB(r.columns.terrarium);
+  const n = peakMiB(r.columns.nodewasi);
+  if (t !== undefined && n !== undefined && t / n > PEAK_MAX) misses.push(`memory ${(t / n).toFixed(2)}×`);
   if (misses.length) return `❌ (${misses.join(', ')})`;
   return unknown ? 'n/a' : '✅';
 }
@@ -76,7 +95,7 @@ export function renderMarkdown(h: Header, sections: readonly Section[]): string 
     `- Date: ${h.date}`,
     `- CPU: ${h.cpu} (${h.cores} logical cores)`,
     `- Node: ${h.node}; native compiler: ${h.cc}`,
-    `- Mode: ${h.mode}; ${h.runs} runs per cell, median wall time of the whole process in ms`,
+    `- Mode: ${h.mode}; ${h.runs} runs per cell, median wall time of the whole process in ms; peak memory: median peak resident set in MiB (target ≤ ${PEAK_MAX.toFixed(2)}× node:wasi)`,
     `- Temporary folders: ${h.tmp}`,
     ...h.notes.map((n) => `- Note: ${n}`),
   ];
@@ -86,14 +105,14 @@ export function renderMarkdown(h: Header, sections: readonly Section[]): string 
 
 function table(h: Header, results: readonly BenchResult[]): string[] {
   const lines = [
-    '| Benchmark | Size | Terrarium | node:wasi | native | T / node:wasi | T / native | Target | Meets |',
-    '|---|---|--:|--:|--:|--:|--:|---|---|',
+    '| Benchmark | Size | Terrarium | node:wasi | native | T / node:wasi | T / native | Target | Peak MiB T / node:wasi | Meets |',
+    '|---|---|--:|--:|--:|--:|--:|---|--:|---|',
   ];
   for (const r of results) {
     lines.push(
       `| ${r.bench.name} — ${r.bench.title} | ${r.bench.size(h.mode === 'quick')} | ${cell(r.columns.terrarium)} | ` +
         `${cell(r.columns.nodewasi)} | ${cell(r.columns.native)} | ${fmtRatio(ratio(r, 'nodewasi'))} | ` +
-        `${fmtRatio(ratio(r, 'native'))} | ${r.bench.targets.map(targetLabel).join('; ')} | ${verdict(r)} |`,
+        `${fmtRatio(ratio(r, 'native'))} | ${r.bench.targets.map(targetLabel).join('; ')} | ${peakCell(r)} | ${verdict(r)} |`,
     );
   }
   return lines;

@@ -22,7 +22,6 @@ import { isCoded } from '../shared/coded-error.ts';
 import { hostCalls, onHostCallsNote } from './host-calls/index.ts';
 import type { WorkerConfig, WorkerMessage } from './worker-protocol.ts';
 import { isComponentProgram } from './p2/program.ts';
-import { runComponent } from './p2/run-component.ts';
 
 /** Where a run's messages go (the main thread's `WorkerMessage` handler). */
 export type Post = (m: WorkerMessage) => void;
@@ -165,7 +164,11 @@ export function runGuest(config: WorkerConfig, stdio: StdioPort, post: Post, sta
   if (isComponentProgram(config.module)) {
     // Issue 15.2: a component on the WASI 0.2 host (runtime/p2/), over this same context; only in
     // a worker (same-thread.ts never takes one), where its bindings load asynchronously.
-    return runComponent(config.module, ctx, report).then(() => post({ type: 'exit', code: 0 }), fail).finally(finish);
+    // Loaded here only: a core module's run (and the command's start-up) never pays for the 0.2 host.
+    const module = config.module;
+    return import('./p2/run-component.ts')
+      .then(({ runComponent }) => runComponent(module, ctx, report))
+      .then(() => post({ type: 'exit', code: 0 }), fail).finally(finish);
   }
   try {
     const instance = new WebAssembly.Instance(config.module, createImports(ctx, config.module, report));

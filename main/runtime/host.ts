@@ -9,7 +9,8 @@ import { Errno } from './abi.ts';
 import type { Preview1Imports, WasiContext, WasiFunction } from './context.ts';
 import { ProcExit, WasiError, errnoFromNode } from './errors.ts';
 import { argsEnv } from './families/args-env.ts';
-import { clockRandom } from './families/clock-random.ts';
+import { clockRandom, clockTimeGet } from './families/clock-random.ts';
+import { clockTimeGetImport } from './clock-shim.ts';
 import { fdMeta } from './families/fd-meta.ts';
 import { fdIo } from './families/fd.ts';
 import { pathOps } from './families/path.ts';
@@ -62,6 +63,11 @@ export function createImports(
   for (const imp of WebAssembly.Module.imports(module)) {
     if (imp.module !== WASI_MODULE || imp.kind !== 'function') continue;
     // Only preview1's own names: an import named "toString" is no host function.
+    if (imp.name === 'clock_time_get') {
+      // The hot clock read skips its ignored i64 argument in wasm (clock-shim.ts).
+      wasi[imp.name] = clockTimeGetImport(wrap(imp.name, clockTimeGet(ctx), report) as (id: number, out: number) => number);
+      continue;
+    }
     wasi[imp.name] = isPreview1Name(imp.name) ? wrap(imp.name, all[imp.name], report) : () => Errno.nosys;
   }
   return { [WASI_MODULE]: wasi };

@@ -56,9 +56,10 @@ export class GuestMemory {
   setU8(ptr: number, v: number): void { this.check(ptr, 1); this.u8[ptr >>> 0] = v; }
   setU16(ptr: number, v: number): void { this.check(ptr, 2); this.view.setUint16(ptr >>> 0, v, true); }
   setU32(ptr: number, v: number): void { this.check(ptr, 4); this.view.setUint32(ptr >>> 0, v >>> 0, true); }
+  /** Writes `v` modulo 2^64 (setBigUint64 wraps a negative or larger value itself). */
   setU64(ptr: number, v: bigint | number): void {
     this.check(ptr, 8);
-    this.view.setBigUint64(ptr >>> 0, typeof v === 'bigint' ? BigInt.asUintN(64, v) : BigInt(v), true);
+    this.view.setBigUint64(ptr >>> 0, typeof v === 'bigint' ? v : BigInt(v), true);
   }
 
   /** A live view of guest bytes [ptr, ptr+len); valid until the guest runs again. */

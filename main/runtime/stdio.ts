@@ -14,6 +14,8 @@ export const MAX_RECORD = 64 * 1024;
 export interface StdioPort {
   /** Reads into `bufs`, blocking until at least one byte or end of input; 0 = end of input. */
   read(bufs: Uint8Array[]): number;
+  /** `read` into guest bytes `mem[ptr, ptr+len)` (already bounds-checked, len > 0), with no view made. */
+  readInto(mem: Uint8Array, ptr: number, len: number): number;
   /** True when stdin has data or has ended, waiting at most `timeoutMs`. */
   waitReadable(timeoutMs: number): boolean;
   /** Writes guest bytes `mem[ptr, ptr+len)` (already bounds-checked) to stream 1 or 2; false once nobody reads. */
@@ -54,6 +56,11 @@ export class GuestStdio implements StdioPort {
       if (got < b.length) break;
     }
     return n;
+  }
+
+  readInto(mem: Uint8Array, ptr: number, len: number): number {
+    if (this.stdinFd !== undefined) return fs.readSync(this.stdinFd, mem, ptr, len, null);
+    return this.read([mem.subarray(ptr, ptr + len)]);
   }
 
   /** True when stdin has data or has ended, waiting at most `timeoutMs`. */
@@ -107,6 +114,15 @@ const HOLD_BYTES = 64 * 1024;
 const HOLD_MS = 20;
 
 /**
+ * Monotonic milliseconds. Not `performance.now()`: the global `performance` loads perf_hooks at
+ * its first use (~1.5 ms of the command's start-up, for the first write); this costs the same per call.
+ */
+function monotonicMs(): number {
+  const [s, ns] = process.hrtime();
+  return s * 1e3 + ns / 1e6;
+}
+
+/**
  * Stdio of a run on the caller's own thread (same-thread.ts): writes go to `onOutput` (`data` is
  * valid only during the call); stdin, when there is one, is read straight from a host fd that
  * never blocks for long (a regular file, /dev/null).
@@ -142,6 +158,11 @@ export class DirectStdio implements StdioPort {
     return this.stdinFd === undefined ? 0 : fs.readvSync(this.stdinFd, bufs);
   }
 
+  readInto(mem: Uint8Array, ptr: number, len: number): number {
+    if (!this.flush()) return 0;
+    return this.stdinFd === undefined ? 0 : fs.readSync(this.stdinFd, mem, ptr, len, null);
+  }
+
   waitReadable(): boolean {
     return true;
   }
@@ -159,12 +180,12 @@ export class DirectStdio implements StdioPort {
     const s = stream === 2 ? 2 : 1;
     const held = this.held;
     if (held !== undefined && len <= HOLD_BYTES && this.holds[s - 1]) {
-      if (this.heldBytes > 0 && (s !== this.heldStream || this.heldBytes + len > HOLD_BYTES || performance.now() - this.heldSince > HOLD_MS)) {
+      if (this.heldBytes > 0 && (s !== this.heldStream || this.heldBytes + len > HOLD_BYTES || monotonicMs() - this.heldSince > HOLD_MS)) {
         if (!this.flush()) return false;
       }
       if (this.heldBytes === 0) {
         this.heldStream = s;
-        this.heldSince = performance.now();
+        this.heldSince = monotonicMs();
       }
       held.set(mem.subarray(ptr, ptr + len), this.heldBytes);
       this.heldBytes += len;
