@@ -33,8 +33,10 @@ const GROUPS: { name: string; test: RegExp; priority: number }[] = [
   },
   // Reading WebAssembly binaries and the shared leaf: the runtime and the library both need them.
   { name: 'wasm', test: /^main\/(wasm|shared)\//, priority: 4 },
-  // The runtime (a run's worker loads it too; the worker's own entry stays apart).
-  { name: 'runtime', test: /^main\/runtime\/(?!worker[.-])/, priority: 3 },
+  // The runtime (a run's worker loads it too; the worker's own entry stays apart). The WASI 0.2
+  // host is not in it (only its program.ts, which every load consults): only a component run
+  // imports the host (lazily), and it loads node:crypto.
+  { name: 'runtime', test: /^main\/runtime\/(?!worker[.-]|p2\/(?!program\.ts$))/, priority: 3 },
   // `run`'s own modules and the api's terminal entry, with the light parts they use.
   { name: 'run', test: /^main\/(cli\/(run-command|run-args|values|tty-screen)|api\/terminal-run)\.ts$/, priority: 2 },
   // `run APP`'s own modules: the api's app entry, the terminal's prompt and hints.

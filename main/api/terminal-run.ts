@@ -12,7 +12,6 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import tty from 'node:tty';
 import { hostLog } from '../launcher/host-log.ts';
 import { dataHome } from '../library/home.ts';
 import { Filetype } from '../runtime/abi.ts';
@@ -39,21 +38,38 @@ function writeAll(fd: number, data: Uint8Array): void {
   }
 }
 
+const NULL_DEVICE = '/dev/null';
+
+/**
+ * Whether host fd `fd` is a terminal. node:tty (with node:net, ~2–4 ms at start) is loaded only
+ * for a character device that is not the null device, which is where output goes in scripts.
+ */
+function isTerminal(fd: number): boolean {
+  try {
+    const st = fs.fstatSync(fd);
+    if (!st.isCharacterDevice()) return false;
+    const nul = fs.statSync(NULL_DEVICE);
+    if (st.rdev === nul.rdev && st.dev === nul.dev) return false;
+  } catch {
+    // no null device to compare with (Windows): ask node:tty
+  }
+  return process.getBuiltinModule('node:tty').isatty(fd);
+}
+
 /** The filetype the guest is told for host fd `fd`. */
 function stdioType(fd: number): number {
-  if (tty.isatty(fd)) return Filetype.character_device;
   try {
     const st = fs.fstatSync(fd);
     return st.isFile() ? Filetype.regular_file : st.isCharacterDevice() ? Filetype.character_device : Filetype.unknown;
   } catch {
-    return Filetype.unknown;
+    return isTerminal(fd) ? Filetype.character_device : Filetype.unknown;
   }
 }
 
 /** True when what goes to host fd `fd` is watched by nobody live: a file, or a device that is not a terminal. */
 function unwatched(fd: number): boolean {
   const t = stdioType(fd);
-  return t === Filetype.regular_file || (t === Filetype.character_device && !tty.isatty(fd));
+  return t === Filetype.regular_file || (t === Filetype.character_device && !isTerminal(fd));
 }
 
 /** A run wired to this process's own stdio. */
@@ -91,7 +107,7 @@ export interface TerminalResult {
 export async function runInTerminal(r: TerminalRun): Promise<TerminalResult> {
   // A file, or a device that is not a terminal (/dev/null), is read straight from fd 0 by the guest.
   const stdinType = stdioType(0);
-  const stdinIsFile = stdinType === Filetype.regular_file || (stdinType === Filetype.character_device && !tty.isatty(0));
+  const stdinIsFile = stdinType === Filetype.regular_file || (stdinType === Filetype.character_device && !isTerminal(0));
   let brokenPipe = false;
   let bytesOut = 0;
   const log = hostLog(dataHome(), `run ${r.args[0] ?? ''}`);

@@ -57,6 +57,7 @@ const keyOf = (st: fs.BigIntStats): string => identityKey(st.dev, st.ino);
 
 /** True when a folder above `hostPath` (a resolved path) is in the read-only set. */
 function insideReadOnly(hostPath: string, readOnly: ReadonlySet<string>): boolean {
+  if (readOnly.size === 0) return false;
   for (let dir = path.dirname(hostPath); ; dir = path.dirname(dir)) {
     try {
       if (readOnly.has(keyOf(fs.lstatSync(dir, { bigint: true })))) return true;

@@ -45,13 +45,15 @@ const pkg = (urls: string[], name: string): boolean => urls.some((u) => u.includ
 /** The bundle's chunks loaded (out/cli, named by scripts/bundle-cli.ts's groups), when the command ran from the bundle. */
 const chunks = (urls: string[]): string[] => urls.flatMap((u) => /\/out\/cli\/([a-z-]+?)(-[\w-]{8})?\.js$/.exec(u)?.[1] ?? []);
 
-test('terrarium run FILE.wasm loads no library, schemas, manifest parser or child_process', async () => {
+test('terrarium run FILE.wasm loads no library, schemas, manifest parser, child_process, crypto, worker or tty', async () => {
   const { urls, builtins } = await loaded('file', ['run', fixture('stdio.wasm'), 'echo']);
   expect(urls.some((u) => /\/(cli|terminal-run)\.(ts|js)$|\/out\/cli\//.test(u))).toBe(true); // the hook saw the command
   for (const name of ['better-sqlite3', 'valibot', 'smol-toml']) expect(pkg(urls, name), name).toBe(false);
   expect(urls.filter((u) => /\/main\/(library|launcher)\/(?!host-log\.|prompt-text\.|run-answers\.|home\.)/.test(u))).toEqual([]);
   expect(builtins).not.toContain('NativeModule child_process');
   expect(builtins).not.toContain('NativeModule internal/util/diff');
+  // Loaded only by what needs them: randomness and the WASI 0.2 host (crypto), a worker, a terminal.
+  for (const m of ['crypto', 'worker_threads', 'tty']) expect(builtins, m).not.toContain(`NativeModule ${m}`);
   // From the bundle (after npm run build): the shell, the run and the runtime, not the library's or the api's chunks.
   for (const c of chunks(urls)) expect(['cli', 'shell', 'run-command', 'run', 'runtime', 'wasm', 'guest']).toContain(c);
 });

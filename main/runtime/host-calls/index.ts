@@ -6,7 +6,6 @@
  * portable. Windows has no native calls by design (see portable.ts, `symlink`).
  */
 import fs from 'node:fs';
-import { isMainThread } from 'node:worker_threads';
 import { GUARD } from './load-guard.ts';
 import { loadNative, nativeIdentity } from './native.ts';
 import { provenBefore, rememberProven } from './proven-cache.ts';
@@ -110,7 +109,7 @@ function real(): HostCalls {
 }
 
 // Forced native calls fail when a thread that is not a run's worker starts (a run's: guardLoading).
-if (process.env.TERRARIUM_HOST_CALLS === 'native' && isMainThread) real();
+if (process.env.TERRARIUM_HOST_CALLS === 'native' && process.getBuiltinModule('node:worker_threads').isMainThread) real();
 
 /** This thread's host calls (chosen at first use; see `real`). */
 export const hostCalls: HostCalls = {

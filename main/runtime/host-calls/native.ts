@@ -6,7 +6,6 @@
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import { workerData } from 'node:worker_threads';
 import os from 'node:os';
 import type { DirRef } from '../path-resolve.ts';
 import { type DirentLayout, parseDirents } from './dirents.ts';
@@ -26,7 +25,7 @@ export function loadNative(): HostCalls {
   if (P === undefined) throw new Error(`no native host calls for ${process.platform}-${process.arch}`);
   // A packaged app keeps koffi's binary in its resources folder, where koffi looks through
   // process.resourcesPath; a run's worker is handed the main thread's (see run.ts).
-  const resources = (workerData as { resourcesPath?: string } | null)?.resourcesPath;
+  const resources = (process.getBuiltinModule('node:worker_threads').workerData as { resourcesPath?: string } | null)?.resourcesPath;
   const proc = process as { resourcesPath?: string };
   if (proc.resourcesPath === undefined && resources !== undefined) proc.resourcesPath = resources;
   // Required lazily: a missing or broken koffi binary must only mean "portable".

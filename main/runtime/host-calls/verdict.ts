@@ -1,5 +1,3 @@
-import { workerData } from 'node:worker_threads';
-
 const UNKNOWN = 0;
 const PROVEN = 1;
 const FAILED = 2;
@@ -14,7 +12,8 @@ export function createVerdict(): SharedArrayBuffer {
 }
 
 function shared(): Int32Array | undefined {
-  const v = (workerData as { hostCallsVerdict?: unknown } | null)?.hostCallsVerdict;
+  // node:worker_threads only when asked (free in a worker; a same-thread run may never ask).
+  const v = (process.getBuiltinModule('node:worker_threads').workerData as { hostCallsVerdict?: unknown } | null)?.hostCallsVerdict;
   return v instanceof SharedArrayBuffer ? new Int32Array(v) : undefined;
 }
 
