@@ -61,7 +61,8 @@ async function backToCatalog(p: RawPage): Promise<void> {
 async function runToFirstByte(p: RawPage, name: string, first: string, last: string): Promise<number> {
   await p.evaluate(`(() => {
     const before = new Set(document.querySelectorAll('[data-testid="terminal-pane"]'));
-    const r = { downAt: null, shownAt: null };
+    // Whether a terminal made ahead of time is waiting (renderer/lib/terminal/spare.ts).
+    const r = { downAt: null, shownAt: null, spare: document.querySelector('[data-testid="terminal-spare"] .xterm') !== null };
     window.__fb = r;
     const re = new RegExp(${JSON.stringify(first)});
     document.querySelector(${JSON.stringify(tileRun(name))}).addEventListener('pointerdown', (ev) => (r.downAt = ev.timeStamp), { once: true, capture: true });
@@ -132,7 +133,8 @@ async function runToFirstByte(p: RawPage, name: string, first: string, last: str
       ...mainTimes.map((m) => [`main: ${m.what}`, m.at] as [string, number]),
     ];
     const line = steps.filter(([, t]) => t !== undefined && Number.isFinite(t)).sort((a, b) => a[1]! - b[1]!).map(([w, t]) => `+${(t! - page.click!).toFixed(1)} ${w}`);
-    console.log(`  trace ${name} (ms after the click): ${line.join('; ')}`);
+    const spare = await p.evaluate<boolean>('window.__fb.spare');
+    console.log(`  trace ${name} (ms after the click; ${spare ? 'a spare terminal was ready' : 'no spare terminal'}): ${line.join('; ')}`);
   }
   await waitInPage(p, `[...document.querySelectorAll('[data-testid="terminal-pane"] [data-testid="run-status"][data-state="exited"]')].length > 0 && [...document.querySelectorAll('[data-testid="terminal-pane"] .xterm-rows')].some((e) => new RegExp(${JSON.stringify(last)}).test(e.textContent))`);
   return r.shownAt - r.downAt;
@@ -235,7 +237,8 @@ try {
     // to main and back), each until its effect shows.
     const clickUntil = async (selector: string, effect: string): Promise<number> => {
       await page!.evaluate(`(() => {
-        const r = { downAt: null, shownAt: null };
+        // Whether a terminal made ahead of time is waiting (renderer/lib/terminal/spare.ts).
+    const r = { downAt: null, shownAt: null, spare: document.querySelector('[data-testid="terminal-spare"] .xterm') !== null };
         window.__click = r;
         document.querySelector(${JSON.stringify(selector)}).addEventListener('pointerdown', (ev) => (r.downAt = ev.timeStamp), { once: true, capture: true });
         const obs = new MutationObserver(() => {

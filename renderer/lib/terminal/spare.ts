@@ -3,8 +3,8 @@
  * xterm.js terminal costs 10-40 ms of the page's thread, and used to sit between a Run click and
  * its first byte on screen. The page keeps at most one opened terminal, parked hidden (made when
  * the page is idle, after the catalog shows); a new pane takes it and moves its element in, and a
- * replacement is made at an idle moment a second later (not while the run's first output is
- * awaited). A pane that finds none creates one as before.
+ * replacement is made at the first idle moment after the run's first output is written (not while
+ * it is awaited), or a second later. A pane that finds none creates one as before.
  */
 import { FitAddon } from '@xterm/addon-fit';
 import { type IDisposable, Terminal } from '@xterm/xterm';
@@ -26,13 +26,15 @@ interface Spare extends ReadyTerminal {
   dark: boolean;
 }
 
-/** How long after a pane takes the spare its replacement is made (once the page is idle). */
+/** At the latest, how long after a pane takes the spare its replacement is made (once the page is idle). */
 const REPLACE_AFTER_MS = 1000;
 /** Longest wait for an idle moment before the spare is made anyway. */
 const IDLE_TIMEOUT_MS = 5000;
 
 let spare: Spare | null = null;
 let scheduled = false;
+/** The timer of a replacement planned for later, until it starts waiting for an idle moment. */
+let delayed: ReturnType<typeof setTimeout> | undefined;
 let lot: HTMLDivElement | null = null;
 /** The size of the last pane's terminal area: the spare is parked at that size (no reflow when taken). */
 let lastSize = { width: 800, height: 480 };
@@ -80,8 +82,13 @@ function create(parent: HTMLElement): Spare {
 
 /** Makes the spare at the page's first idle moment after `delayMs`, unless there is one (or one is planned). */
 export function prepareSpare(delayMs = 0): void {
-  if (spare || scheduled) return;
+  if (spare) return;
+  if (scheduled) {
+    if (delayMs > 0 || !delayed) return;
+    clearTimeout(delayed); // sooner than planned
+  }
   scheduled = true;
+  delayed = undefined;
   const make = (): void => {
     scheduled = false;
     if (spare) return;
@@ -91,16 +98,17 @@ export function prepareSpare(delayMs = 0): void {
     spare = create(parent);
   };
   const whenIdle = (): void => {
+    delayed = undefined;
     if (typeof requestIdleCallback === 'function') requestIdleCallback(make, { timeout: IDLE_TIMEOUT_MS });
     else setTimeout(make, 200);
   };
-  if (delayMs > 0) setTimeout(whenIdle, delayMs);
+  if (delayMs > 0) delayed = setTimeout(whenIdle, delayMs);
   else whenIdle();
 }
 
 /**
  * An opened terminal in `host`, its links going to `openLink`: the spare moved in if there is
- * one, else a new one; a replacement spare is made when the page is next idle.
+ * one, else a new one; a replacement is planned (see `prepareSpare`).
  */
 export function takeTerminal(host: HTMLElement, openLink: (url: string) => void): ReadyTerminal {
   if (host.clientWidth > 0 && host.clientHeight > 0) lastSize = { width: host.clientWidth, height: host.clientHeight };
@@ -114,7 +122,8 @@ export function takeTerminal(host: HTMLElement, openLink: (url: string) => void)
     s = create(host);
   }
   s.openLink = openLink;
-  // Not at the page's next idle moment: that is while it waits for the run's first output.
+  // Not at the page's next idle moment: that is while it waits for the run's first output. The
+  // pane calls `prepareSpare` once that is written; this is for a run that prints nothing.
   prepareSpare(REPLACE_AFTER_MS);
   return { term: s.term, fit: s.fit, hooks: s.hooks };
 }
