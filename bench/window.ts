@@ -3,7 +3,7 @@
  * (the real core and the built renderer in a real Chromium, driven over the DevTools protocol
  * without enabling any domain, so the driver does not copy the traffic it measures):
  * - Run → first byte on screen, from the Run button's pointerdown (the input event's own time) to
- *   the animation frame after the app's first output landed in the terminal's rows; cold (the
+ *   the paint of the frame that first shows the app's first output in the terminal's rows; cold (the
  *   app's first run since the core started, its spare worker already booted) and warm (the median
  *   of the next runs), for a small app (bench/programs/hello.wasm) and for flite (`-lv`);
  * - window throughput: test/fixtures/e2e_flood.wasm's 100 MiB, from the Run click to its final
@@ -55,13 +55,14 @@ async function backToCatalog(p: RawPage): Promise<void> {
 }
 
 /**
- * Clicks app `name`'s Run button; ms from its pointerdown to the frame after text matching
- * `first` appears in a terminal pane that did not exist before the click; then waits for `last`.
+ * Clicks app `name`'s Run button; ms from its pointerdown to the paint of the first frame showing text
+ * matching `first` in a terminal pane that did not exist before the click; then waits for `last`.
  */
 async function runToFirstByte(p: RawPage, name: string, first: string, last: string): Promise<number> {
   await p.evaluate(`(() => {
     const before = new Set(document.querySelectorAll('[data-testid="terminal-pane"]'));
-    const r = { downAt: null, shownAt: null };
+    // Whether a terminal made ahead of time is waiting (renderer/lib/terminal/spare.ts).
+    const r = { downAt: null, shownAt: null, spare: document.querySelector('[data-testid="terminal-spare"] .xterm') !== null };
     window.__fb = r;
     const re = new RegExp(${JSON.stringify(first)});
     document.querySelector(${JSON.stringify(tileRun(name))}).addEventListener('pointerdown', (ev) => (r.downAt = ev.timeStamp), { once: true, capture: true });
@@ -74,11 +75,31 @@ async function runToFirstByte(p: RawPage, name: string, first: string, last: str
         if (rows && re.test(rows.textContent)) {
           obs.disconnect();
           r.domAt = performance.now();
-          requestAnimationFrame(() => (r.shownAt = performance.now()));
+          // On screen: right after the paint of the frame that has the text. xterm.js changes its
+          // rows inside an animation frame's callbacks, and that frame is painted when they end: a
+          // message posted now arrives after that paint. Rows changed outside a frame wait for the next.
+          const afterPaint = () => {
+            const ch = new MessageChannel();
+            ch.port1.onmessage = () => (r.shownAt = performance.now());
+            ch.port2.postMessage(0);
+          };
+          if (r.inFrame) afterPaint();
+          else requestAnimationFrame(afterPaint);
+          requestAnimationFrame(() => (r.nextFrameAt = performance.now()));
           return;
         }
       }
     };
+    // Whether the page is between an animation frame's callbacks and its paint (inFrame).
+    const frames = () => {
+      if (r.shownAt !== null) return;
+      r.inFrame = true;
+      const ch = new MessageChannel();
+      ch.port1.onmessage = () => (r.inFrame = false);
+      ch.port2.postMessage(0);
+      requestAnimationFrame(frames);
+    };
+    requestAnimationFrame(frames);
     const obs = new MutationObserver(check);
     obs.observe(document.body, { childList: true, subtree: true, characterData: true });
   })()`);
@@ -105,14 +126,15 @@ async function runToFirstByte(p: RawPage, name: string, first: string, last: str
   const r = await waitInPage<{ downAt: number; shownAt: number }>(p, 'window.__fb.shownAt !== null && window.__fb');
   if (TRACE) {
     // Epoch milliseconds on both sides (the page's and this process's clocks are the same clock).
-    const page = await p.evaluate<Record<string, number>>(`(() => { const r = window.__fb, o = performance.timeOrigin; return { click: o + r.downAt, sent: r.sentAt, reply: r.replyAt, out: r.outAt, mount: o + r.mountAt, dom: o + r.domAt, shown: o + r.shownAt }; })()`);
+    const page = await p.evaluate<Record<string, number>>(`(() => { const r = window.__fb, o = performance.timeOrigin; return { click: o + r.downAt, sent: r.sentAt, reply: r.replyAt, out: r.outAt, mount: o + r.mountAt, dom: o + r.domAt, shown: o + r.shownAt, next: o + r.nextFrameAt }; })()`);
     const steps: [string, number | undefined][] = [
       ['page: runs.start sent', page.sent], ['page: reply', page.reply], ['page: first output frame', page.out],
-      ['page: terminal mounted', page.mount], ['page: output in the rows (xterm rendered)', page.dom], ['page: next frame (on screen)', page.shown],
+      ['page: terminal mounted', page.mount], ['page: output in the rows (xterm rendered)', page.dom], ['page: painted (on screen)', page.shown], ['page: the frame after', page.next],
       ...mainTimes.map((m) => [`main: ${m.what}`, m.at] as [string, number]),
     ];
     const line = steps.filter(([, t]) => t !== undefined && Number.isFinite(t)).sort((a, b) => a[1]! - b[1]!).map(([w, t]) => `+${(t! - page.click!).toFixed(1)} ${w}`);
-    console.log(`  trace ${name} (ms after the click): ${line.join('; ')}`);
+    const spare = await p.evaluate<boolean>('window.__fb.spare');
+    console.log(`  trace ${name} (ms after the click; ${spare ? 'a spare terminal was ready' : 'no spare terminal'}): ${line.join('; ')}`);
   }
   await waitInPage(p, `[...document.querySelectorAll('[data-testid="terminal-pane"] [data-testid="run-status"][data-state="exited"]')].length > 0 && [...document.querySelectorAll('[data-testid="terminal-pane"] .xterm-rows')].some((e) => new RegExp(${JSON.stringify(last)}).test(e.textContent))`);
   return r.shownAt - r.downAt;
@@ -215,7 +237,8 @@ try {
     // to main and back), each until its effect shows.
     const clickUntil = async (selector: string, effect: string): Promise<number> => {
       await page!.evaluate(`(() => {
-        const r = { downAt: null, shownAt: null };
+        // Whether a terminal made ahead of time is waiting (renderer/lib/terminal/spare.ts).
+    const r = { downAt: null, shownAt: null, spare: document.querySelector('[data-testid="terminal-spare"] .xterm') !== null };
         window.__click = r;
         document.querySelector(${JSON.stringify(selector)}).addEventListener('pointerdown', (ev) => (r.downAt = ev.timeStamp), { once: true, capture: true });
         const obs = new MutationObserver(() => {

@@ -9,6 +9,8 @@ import path from 'node:path';
 
 const SHA256 = /^[0-9a-f]{64}$/;
 const TEMP = /^tmp-(\d+)-[0-9a-f]+$/;
+/** Size of each read of `readInBackground` (hashed while the next is read). */
+const READ_PIECE = 1024 * 1024;
 
 function alive(pid: number): boolean {
   if (pid === process.pid) return true;
@@ -80,13 +82,39 @@ export class ModuleStore {
   }
 
   /**
-   * `read` off the main thread (the window's cold runs): the bytes, and `checked`, which rejects
-   * if they do not match `sha256`; a caller may compile the bytes meanwhile but must not run them
-   * before `checked` resolves.
+   * `read` for the window's cold runs, hashing while reading: the file is read in pieces on the
+   * thread pool, each piece hashed (node:crypto, on this thread, a piece at a time) while the next
+   * one is read, so the hash is done when the read is (issue 14.4; reading, then hashing the whole
+   * of flite's 21 MB, took ~20 ms more). Returns the bytes read, exactly those hashed, and
+   * `checked`, which rejects if they do not match `sha256`; a caller must not run the bytes before
+   * `checked` resolves.
    */
   async readInBackground(sha256: string): Promise<{ bytes: Uint8Array; checked: Promise<void> }> {
-    const bytes = await fs.promises.readFile(this.pathOf(sha256));
-    const checked = crypto.subtle.digest('SHA-256', bytes).then((d) => checkHash(sha256, Buffer.from(d).toString('hex')));
+    const file = await fs.promises.open(this.pathOf(sha256), 'r');
+    let bytes: Buffer;
+    let digest: string;
+    try {
+      const size = (await file.stat()).size;
+      const whole = Buffer.allocUnsafe(size);
+      const hash = crypto.createHash('sha256');
+      const readAt = (at: number): Promise<{ bytesRead: number }> => (at < size ? file.read(whole, at, Math.min(READ_PIECE, size - at), at) : Promise.resolve({ bytesRead: 0 }));
+      let off = 0;
+      let next = readAt(0);
+      for (;;) {
+        const { bytesRead } = await next;
+        if (bytesRead === 0) break;
+        const start = off;
+        off += bytesRead;
+        next = readAt(off);
+        hash.update(whole.subarray(start, off));
+      }
+      digest = hash.digest('hex');
+      bytes = whole.subarray(0, off);
+    } finally {
+      await file.close();
+    }
+    // Made only now, so a refusal is never left unhandled while the file closes.
+    const checked = (async () => checkHash(sha256, digest))();
     return { bytes, checked };
   }
 

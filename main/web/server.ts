@@ -31,6 +31,17 @@ const HIGH_WATER = 1024 * 1024;
  * (docs/design/warm-runs.md).
  */
 const WINDOW = 1024 * 1024;
+/**
+ * Events wait in the client's queue (ours, not the socket's) until the socket has at most this
+ * much not yet handed to the kernel: a reply, sent at once, then waits behind at most this much
+ * (and the window in flight) instead of behind everything queued (issue 14.5, a click during a flood).
+ */
+const LOW_WATER = 64 * 1024;
+/**
+ * Replies that keep their place behind the events sent before them: `runs.recent` hands back output
+ * kept so far, and output sent before it must not arrive after it (it would be written twice).
+ */
+const IN_ORDER = new Set(['runs.recent']);
 /** Largest message accepted (a dropped module travels inside one). */
 const MAX_MESSAGE = 300 * 1024 * 1024;
 
@@ -92,6 +103,8 @@ export async function startWebServer(api: Api, staticDir: string, port = 0, toke
   const clients = new Set<WebSocket>();
   /** Binary bytes sent to and acknowledged by each client that acknowledges (WireAck). */
   const windows = new Map<WebSocket, { sent: number; acked: number }>();
+  /** Events waiting to be sent to each client, in order, and their size (see LOW_WATER). */
+  const queues = new Map<WebSocket, { frames: (string | Uint8Array)[]; bytes: number }>();
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', origin);
     const given = url.searchParams.get('token') ?? '';
@@ -101,9 +114,11 @@ export async function startWebServer(api: Api, staticDir: string, port = 0, toke
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       clients.add(ws);
+      queues.set(ws, { frames: [], bytes: 0 });
       ws.on('close', () => {
         clients.delete(ws);
         windows.delete(ws);
+        queues.delete(ws);
         release();
       });
       ws.on('message', (raw, isBinary) => {
@@ -121,22 +136,50 @@ export async function startWebServer(api: Api, staticDir: string, port = 0, toke
           const w = windows.get(ws);
           if (w) w.acked = Math.max(w.acked, ack);
           else windows.set(ws, { sent: ack, acked: ack });
-          release();
+          pump(ws);
           return;
         }
         if (typeof msg?.id !== 'number') return;
-        void api.handle(msg.name, msg.args).then((result) => {
-          if (ws.readyState === ws.OPEN) ws.send(encode({ id: msg.id, result }));
+        const name = msg.name;
+        void api.handle(name, msg.args).then((result) => {
+          if (ws.readyState !== ws.OPEN) return;
+          const frame = encode({ id: msg.id, result });
+          // A reply goes ahead of the events still queued (a click is answered during a flood).
+          if (IN_ORDER.has(name)) enqueue(ws, frame);
+          else ws.send(frame);
         });
       });
     });
   });
 
   let waiters: (() => void)[] = [];
-  const congested = (): boolean => [...clients].some((c) => {
+  /** Output waits (the runs' gate closes) while any client has more than HIGH_WATER queued or buffered. */
+  const congested = (): boolean => [...clients].some((c) => c.bufferedAmount + (queues.get(c)?.bytes ?? 0) > HIGH_WATER);
+  /** Whether `c` may be sent more now: its socket is nearly drained and its window (if any) open. */
+  const open = (c: WebSocket): boolean => {
     const w = windows.get(c);
-    return c.bufferedAmount > HIGH_WATER || (w !== undefined && w.sent - w.acked > WINDOW);
-  });
+    return c.bufferedAmount <= LOW_WATER && (w === undefined || w.sent - w.acked <= WINDOW);
+  };
+  /** Sends `c`'s queued events while it is open; called again when a send is written or an ack comes. */
+  const pump = (c: WebSocket): void => {
+    const q = queues.get(c);
+    if (!q) return;
+    while (q.frames.length > 0 && c.readyState === c.OPEN && open(c)) {
+      const frame = q.frames.shift()!;
+      q.bytes -= frame.length;
+      const w = windows.get(c);
+      if (w && typeof frame !== 'string') w.sent += frame.length;
+      c.send(frame, () => pump(c));
+    }
+    release();
+  };
+  const enqueue = (c: WebSocket, frame: string | Uint8Array): void => {
+    const q = queues.get(c);
+    if (!q) return;
+    q.frames.push(frame);
+    q.bytes += frame.length;
+    pump(c);
+  };
   const release = (): void => {
     if (congested() || waiters.length === 0) return;
     const w = waiters;
@@ -145,12 +188,7 @@ export async function startWebServer(api: Api, staticDir: string, port = 0, toke
   };
   const unsubscribe = api.onEvent((name, payload) => {
     const frame = encode({ event: name, payload });
-    for (const c of clients) {
-      if (c.readyState !== c.OPEN) continue;
-      const w = windows.get(c);
-      if (w && typeof frame !== 'string') w.sent += frame.length;
-      c.send(frame, release);
-    }
+    for (const c of clients) if (c.readyState === c.OPEN) enqueue(c, frame);
   });
   api.setOutputGate(() => (congested() ? new Promise<void>((r) => waiters.push(r)) : undefined));
 

@@ -2,7 +2,8 @@
  * Terminal tabs you can tell apart and tidy (issue 13, point 2): a tab shows its arguments, start
  * time and run number (the run history's and activity log's); closing a running tab asks first;
  * "Close finished" closes every exited tab; an app's finished tabs group; a tab of an uninstalled
- * app stays readable, with Re-run off and the reason given by name, never by internal id.
+ * app stays readable, with Re-run off and the reason given by name, never by internal id. And
+ * (issue 14.4) a tab's terminal is the one made ahead of time, hidden and inert while it waits, one at most.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -37,6 +38,29 @@ async function runArgsEnv(page: Page, text: string): Promise<void> {
   await waitForRun(visiblePane(page), 'exited');
 }
 
+
+test('a terminal is made ahead of time: a Run takes it, one more is made after, never more than one waits', async () => {
+  const { page } = e;
+  await page.getByTestId('nav-catalog').click();
+  const spare = page.locator('[data-testid="terminal-spare"] .xterm');
+  await expect.poll(() => spare.count(), { timeout: UI_TIMEOUT }).toBe(1);
+  // Hidden and out of reach: nothing in it can be focused or read out.
+  expect(await page.getByTestId('terminal-spare').evaluate((el) => (el as HTMLElement).inert && el.getAttribute('aria-hidden'))).toBe('true');
+  await spare.evaluate((el) => ((el as unknown as { __marked: boolean }).__marked = true));
+  await tile(page, 'args_env').getByTestId('app-run').click();
+  const pane = visiblePane(page);
+  await waitForRun(pane, 'exited');
+  // The pane's terminal is the one that was waiting, and it works (the run's output is in it).
+  expect(await pane.locator('.xterm').evaluate((el) => (el as unknown as { __marked?: boolean }).__marked)).toBe(true);
+  await expect.poll(() => pane.locator('.xterm-rows').innerText(), { timeout: UI_TIMEOUT }).toContain('argc=');
+  await expect.poll(() => spare.count(), { timeout: UI_TIMEOUT }).toBe(1);
+  expect(await spare.evaluate((el) => (el as unknown as { __marked?: boolean }).__marked)).toBeUndefined();
+  await page.waitForTimeout(1500);
+  expect(await page.locator('[data-testid="terminal-spare"]').count()).toBe(1);
+  expect(await spare.count()).toBe(1);
+  await page.getByTestId('terminal-tab-close').last().click();
+  await expect.poll(() => tabs(page).count(), { timeout: UI_TIMEOUT }).toBe(0);
+});
 
 test("a tab shows its arguments, start time and the run's number from the run history", async () => {
   const { page, api } = e;

@@ -297,14 +297,17 @@ test('flow control: a client that acknowledges has at most a window of output un
   const off = api.onEvent((n, payload) => { if (n === 'run.output') emitted += (payload as { data: Uint8Array }).data.length; });
   const run = (await call(c, 'runs.start', { ref: appId, cols: 80, rows: 24 })).value as { runId: string };
   try {
-    // The client reads everything, but without acks output levels off at about the window (4 MiB).
+    // The client reads everything, but without acks output levels off.
     let last = -1;
     for (const end = Date.now() + 20_000; ; await new Promise((r) => setTimeout(r, 400))) {
       if (emitted > 0 && emitted === last) break;
       expect(Date.now(), `output kept flowing without acks: ${emitted} bytes`).toBeLessThan(end);
       last = emitted;
     }
-    await until(() => bytes >= emitted - 64 * 1024); // all of it arrived: held by the window, not by the socket
+    // What was sent without acks stays about the window (1 MiB, plus the frame that crossed it); the
+    // rest waits in main's queue, not in the socket, and the run is held once that queue is full.
+    await new Promise((r) => setTimeout(r, 400));
+    expect(bytes).toBeLessThan(2 * 1024 * 1024);
     expect(emitted).toBeLessThan(8 * 1024 * 1024);
     const held = emitted;
     autoAck = true;

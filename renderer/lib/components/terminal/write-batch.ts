@@ -2,7 +2,8 @@
  * The terminal's write path (issue 14.5): output chunks are gathered and handed to xterm.js at most
  * once per animation frame, one batch at a time (the next waits until xterm has parsed the last),
  * so a flood costs one write per frame instead of one per message; the first output after a quiet
- * spell is written at once. While a terminal has seen nothing
+ * spell is written at once, and a run's first output (the first since the terminal was made or
+ * reset) at once whatever else is happening. While a terminal has seen nothing
  * but plain text (printable ASCII, tab, CR, LF) since its last reset, text that would scroll out
  * of the scrollback before it could be seen is skipped (`fastForward`): the screen and scrollback
  * end up exactly as if every byte had been parsed.
@@ -80,6 +81,8 @@ export class WriteBatcher {
   /** Nothing but plain text was written since the last reset. */
   private plain = true;
   private disposed = false;
+  /** Something was written since the terminal was made or last reset. */
+  private written = false;
   /** A batch was written since the last animation frame. */
   private frameUsed = false;
   /** When the last batch that skipped text (a flood) started; 0 when the last one skipped none. */
@@ -97,6 +100,8 @@ export class WriteBatcher {
     if (this.disposed || data.length === 0) return;
     this.pending.push(data);
     this.pendingBytes += data.length;
+    // A run's first output (nothing written since the terminal was made or reset) never waits.
+    if (!this.written) return this.flush();
     if (this.parsing || this.scheduled) return;
     if (this.frameUsed) this.schedule();
     else this.flush();
@@ -109,6 +114,7 @@ export class WriteBatcher {
   reset(): void {
     this.pending = [];
     this.pendingBytes = 0;
+    this.written = false;
     this.plain ||= !this.parsing;
   }
 
@@ -150,6 +156,7 @@ export class WriteBatcher {
     const batch = this.plain ? fastForwardParts(parts, size, this.target.keptRows()) : parts.length === 1 ? parts[0]! : concat(parts, size);
     this.floodAt = batch.length < size ? performance.now() : 0;
     this.parsing = true;
+    this.written = true;
     if (!this.frameUsed) {
       this.frameUsed = true;
       requestAnimationFrame(() => (this.frameUsed = false));

@@ -100,6 +100,19 @@ describe('write batching', () => {
     expect(state(batched)).toBe(state(direct));
   });
 
+  it("a run's first output is written at once, even in the frame of a re-run's reset, while the last batch is parsed", () => {
+    const writes: string[] = [];
+    const b = new WriteBatcher({ write: (d) => writes.push(new TextDecoder().decode(d)), keptRows: () => SCROLLBACK + ROWS });
+    b.push(enc.encode('first'));
+    expect(writes).toEqual(['first']); // never parsed: the batcher still waits for xterm
+    b.push(enc.encode('later'));
+    expect(writes).toEqual(['first']);
+    b.reset(); // a re-run, within the same frame
+    b.push(enc.encode('rerun'));
+    expect(writes).toEqual(['first', 'rerun']);
+    b.dispose();
+  });
+
   it('plain text that scrolls out of the scrollback is skipped, with the same screen, scrollback and cursor', async () => {
     const text = plainText(20_000, 7);
     const kept = fastForward(text, SCROLLBACK + ROWS);
