@@ -43,6 +43,18 @@ export function fitsSameThread(spec: RunSpec, module: Program): boolean {
 }
 
 /**
+ * True when `module`, run under `spec` with a pipe (or socket) as its stdin, may read that pipe
+ * itself from host fd `stdinFd` on this thread instead of being fed through a worker's stdin ring:
+ * it fits here, no time limit must cut a read short (vm's watchdog cannot end a blocked system
+ * call; Ctrl+C can: the read fails with EINTR), and it does not import `poll_oneoff` (which would
+ * call the pipe readable before it is: DirectStdio.waitReadable).
+ */
+export function fitsPipeStdin(spec: RunSpec, module: Program): boolean {
+  if (spec.timeoutMs !== undefined || !fitsSameThread({ ...spec, stdinFd: 0 }, module)) return false;
+  return !WebAssembly.Module.imports(module).some((i) => i.name === 'poll_oneoff');
+}
+
+/**
  * Starts `spec` on this thread once its module is compiled when it fits (fitsSameThread), and
  * through `inWorker` otherwise; the handle is the same either way.
  */
