@@ -154,7 +154,7 @@ export async function runInTerminal(r: TerminalRun): Promise<TerminalResult> {
     },
   };
   // A pipe is read by the guest itself too when it may be (no worker, no stdin ring, no chunks).
-  if (!stdinIsFile && r.timeoutMs === undefined && isPipe(0) && (await r.module.then((m) => fitsPipeStdin(spec, m), () => false))) {
+  if (!stdinIsFile && isPipe(0) && (await fitsPipeStdin(spec))) {
     spec.stdinFd = 0;
   }
   const handle = startRun(spec);

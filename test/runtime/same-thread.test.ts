@@ -150,9 +150,10 @@ describe('stdin from a pipe (cat f | terrarium run app)', () => {
     const echo = await loadCommand(fs.readFileSync(fixture('stdio')));
     const poll = await loadCommand(fs.readFileSync(fixture('poll')));
     const spec: RunSpec = { module: Promise.resolve(echo), args: ['stdio'], env: [], preopens: [], onOutput: () => {} };
-    expect(fitsPipeStdin(spec, echo)).toBe(true);
-    expect(fitsPipeStdin({ ...spec, timeoutMs: 60_000 }, echo)).toBe(false);
-    expect(fitsPipeStdin(spec, poll)).toBe(false);
+    expect(await fitsPipeStdin(spec)).toBe(true);
+    expect(await fitsPipeStdin({ ...spec, timeoutMs: 60_000 })).toBe(false);
+    expect(await fitsPipeStdin({ ...spec, module: Promise.resolve(poll) })).toBe(false);
+    expect(await fitsPipeStdin({ ...spec, module: Promise.reject(new Error('not a module')) })).toBe(false);
   });
 
   it('a pipe and a socket on stdin are read whole and in order (checksum)', async () => {
