@@ -2,8 +2,9 @@
  * `terrarium run`'s way into the core (DESIGN §1: cli → api): a run wired to this process's own
  * stdin, stdout and stderr, byte for byte, Ctrl+C stopping it. The window's runs are sessions
  * (output as events, answers as requests: `runs.start` in ./index.ts); a terminal run is the same
- * runtime handed the process's stdio instead (a file or /dev/null stdin read by the guest itself,
- * output that nobody watches live gathered into larger writes, EPIPE ending the run).
+ * runtime handed the process's stdio instead (stdin read by the guest itself when it is a file,
+ * /dev/null or, when the run may, a pipe; output that nobody watches live gathered into larger
+ * writes; EPIPE ending the run).
  *
  * Two entries: `runModuleFile` (a module file with exactly the folders and variables named on the
  * command line) and `runInstalledApp` (an installed app with its stored grants; ./terminal-app.ts,
@@ -18,6 +19,7 @@ import { Filetype } from '../runtime/abi.ts';
 import { LoadError, loadCommand } from '../runtime/load.ts';
 import type { Program } from '../runtime/p2/program.ts';
 import { type Preopen, type RunHandle, type RunOutcome, type RunSpec, startRun } from '../runtime/run.ts';
+import { fitsPipeStdin } from '../runtime/same-thread.ts';
 import type { AppRunUi, AppRunResult } from './terminal-app.ts';
 
 export type { Preopen, RunOutcome } from '../runtime/run.ts';
@@ -66,6 +68,16 @@ function stdioType(fd: number): number {
   }
 }
 
+/** True when host fd `fd` is a pipe or a socket (what `cat f | terrarium run app` and a spawning program give). */
+function isPipe(fd: number): boolean {
+  try {
+    const st = fs.fstatSync(fd);
+    return st.isFIFO() || st.isSocket();
+  } catch {
+    return false;
+  }
+}
+
 /** True when what goes to host fd `fd` is watched by nobody live: a file, or a device that is not a terminal. */
 function unwatched(fd: number): boolean {
   const t = stdioType(fd);
@@ -111,12 +123,12 @@ export async function runInTerminal(r: TerminalRun): Promise<TerminalResult> {
   let brokenPipe = false;
   let bytesOut = 0;
   const log = hostLog(dataHome(), `run ${r.args[0] ?? ''}`);
-  const handle = startRun({
+  const spec: RunSpec = {
     module: r.module,
     args: r.args,
     env: r.env,
     preopens: r.preopens,
-    stdioTypes: [stdioType(0), stdioType(1), stdioType(2)],
+    stdioTypes: [stdinType, stdioType(1), stdioType(2)],
     memoryMaxBytes: r.memoryMaxBytes,
     stdinFd: stdinIsFile ? 0 : undefined,
     timeoutMs: r.timeoutMs,
@@ -140,11 +152,16 @@ export async function runInTerminal(r: TerminalRun): Promise<TerminalResult> {
       // The stack goes to Terrarium's log; the terminal gets one line, marked as Terrarium's.
       if (log.write(message, detail)) r.onHostError?.(message, log.file);
     },
-  });
+  };
+  // A pipe is read by the guest itself too when it may be (no worker, no stdin ring, no chunks).
+  if (!stdinIsFile && isPipe(0) && (await fitsPipeStdin(spec))) {
+    spec.stdinFd = 0;
+  }
+  const handle = startRun(spec);
   r.onStart?.(handle, r.preopens);
   const onSigint = (): void => handle.cancel();
   process.on('SIGINT', onSigint);
-  if (!stdinIsFile) pumpStdin(handle);
+  if (spec.stdinFd === undefined) pumpStdin(handle);
   const outcome = await handle.done;
   process.off('SIGINT', onSigint);
   return { outcome, bytesOut, brokenPipe };

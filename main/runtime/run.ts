@@ -30,8 +30,8 @@ export interface RunSpec {
   stdioTypes?: [number, number, number];
   memoryMaxBytes?: number;
   /**
-   * A host fd of a regular file the guest's stdin reads directly (the CLI with `< file`); then
-   * `writeStdin` is not used.
+   * A host fd of a regular file the guest's stdin reads directly (the CLI with `< file`), or of a
+   * pipe when the run is on this thread (same-thread.ts `fitsPipeStdin`); then `writeStdin` is not used.
    */
   stdinFd?: number;
   /** Wall-clock limit; the run ends with outcome `timeout` after it. */

@@ -42,6 +42,26 @@ export function fitsSameThread(spec: RunSpec, module: Program): boolean {
   return spec.stdinFd !== undefined || !names.some((n) => n === 'fd_read' || n === 'poll_oneoff');
 }
 
+let guestLoad: Promise<typeof import('./guest.ts')> | undefined;
+/** The guest's modules, loaded at the first need (a window that never runs here never loads them). */
+const loadGuest = (): Promise<typeof import('./guest.ts')> => (guestLoad ??= import('./guest.ts'));
+
+/**
+ * True when `spec`'s module, run with a pipe (or socket) as its stdin, may read that pipe itself
+ * from host fd `stdinFd` on this thread instead of being fed through a worker's stdin ring: it
+ * fits here, no time limit must cut a read short (vm's watchdog cannot end a blocked system call;
+ * Ctrl+C can: the read fails with EINTR), and it does not import `poll_oneoff` (which would call
+ * the pipe readable before it is: DirectStdio.waitReadable). Resolves once the module is compiled
+ * (false when it cannot be); the guest's modules load meanwhile.
+ */
+export async function fitsPipeStdin(spec: RunSpec): Promise<boolean> {
+  if (spec.timeoutMs !== undefined) return false;
+  void loadGuest();
+  const module = await Promise.resolve(spec.module).catch(() => undefined);
+  if (module === undefined || !fitsSameThread({ ...spec, stdinFd: 0 }, module)) return false;
+  return !WebAssembly.Module.imports(module).some((i) => i.name === 'poll_oneoff');
+}
+
 /**
  * Starts `spec` on this thread once its module is compiled when it fits (fitsSameThread), and
  * through `inWorker` otherwise; the handle is the same either way.
@@ -57,8 +77,7 @@ export function startSameThread(spec: RunSpec, inWorker: (spec: RunSpec) => RunH
     else pending.push(op);
   };
 
-  // The guest's modules load while the module compiles (a window that never runs here never loads them).
-  const guest = import('./guest.ts');
+  const guest = loadGuest(); // while the module compiles
   const runHere = (module: WebAssembly.Module, runGuest: typeof import('./guest.ts').runGuest): RunOutcome => {
     const config: WorkerConfig = {
       module,

@@ -24,6 +24,30 @@ export interface StdioPort {
   write(stream: number, bufs: Uint8Array[]): boolean;
 }
 
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+/** How long a read cut short by a signal waits for vm's watchdog to stop the guest (Ctrl+C) before reading on. */
+const SIGNAL_GRACE_MS = 100;
+
+/**
+ * Runs `read` (of a host fd) until it neither fails with EAGAIN nor with EINTR. An inherited pipe
+ * may be non-blocking (its writer's choice), and then there is nothing to wait on but time. A read
+ * blocked on a pipe fails with EINTR at Ctrl+C, a moment before vm's watchdog (another thread)
+ * stops the guest: the guest must not see that error and go on (it would end on its own, not with
+ * 130), so the read waits for the stop (`Atomics.wait` wakes for it) and, after any other signal,
+ * reads on.
+ */
+function readRetrying(read: () => number): number {
+  for (;;) {
+    try {
+      return read();
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'EAGAIN' && code !== 'EINTR') throw err;
+      Atomics.wait(sleeper, 0, 0, code === 'EAGAIN' ? 1 : SIGNAL_GRACE_MS);
+    }
+  }
+}
+
 /** Worker-side stdio endpoints. */
 export class GuestStdio implements StdioPort {
   private readonly stdin: Ring;
@@ -144,7 +168,8 @@ export class DirectStdio implements StdioPort {
 
   /**
    * `onOutput` returns false once nobody reads the output any more. Without `stdinFd` the guest's
-   * stdin is empty.
+   * stdin is empty; with it, stdin is read from that host fd (a file, a device, or a pipe: a read
+   * blocked on a pipe ends with EINTR at Ctrl+C, and vm's watchdog then stops the guest).
    */
   constructor(onOutput: (stream: 1 | 2, data: Uint8Array) => boolean, stdinFd?: number, hold: readonly [stdout: boolean, stderr: boolean] = [false, false]) {
     this.onOutput = onOutput;
@@ -155,12 +180,14 @@ export class DirectStdio implements StdioPort {
 
   read(bufs: Uint8Array[]): number {
     if (!this.flush()) return 0;
-    return this.stdinFd === undefined ? 0 : fs.readvSync(this.stdinFd, bufs);
+    const fd = this.stdinFd;
+    return fd === undefined ? 0 : readRetrying(() => fs.readvSync(fd, bufs));
   }
 
   readInto(mem: Uint8Array, ptr: number, len: number): number {
     if (!this.flush()) return 0;
-    return this.stdinFd === undefined ? 0 : fs.readSync(this.stdinFd, mem, ptr, len, null);
+    const fd = this.stdinFd;
+    return fd === undefined ? 0 : readRetrying(() => fs.readSync(fd, mem, ptr, len, null));
   }
 
   waitReadable(): boolean {

@@ -4,15 +4,22 @@
  * every byte of its output delivered.
  */
 import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadCommand } from '../../main/runtime/load.ts';
 import { type RunOutcome, type RunSpec, startRun } from '../../main/runtime/run.ts';
+import { fitsPipeStdin } from '../../main/runtime/same-thread.ts';
 import { fixture, repoRoot } from '../helpers/paths.ts';
-import { runCli } from '../helpers/cli.ts';
+import { collectBytes, runCli } from '../helpers/cli.ts';
+import { removeTempDirs, tempDir } from '../helpers/temp.ts';
 
 const devNull = fs.openSync('/dev/null', 'r');
-afterAll(() => fs.closeSync(devNull));
+afterAll(() => {
+  fs.closeSync(devNull);
+  removeTempDirs();
+});
 
 /** Runs fixture `name` with `args` through startRun({ sameThread: true }); records where output was written from. */
 async function run(name: string, args: string[], more: Partial<RunSpec> = {}): Promise<{ outcome: RunOutcome; out: string; here: boolean[] }> {
@@ -134,4 +141,48 @@ it('a flood through a pipe arrives whole', async () => {
   const text = r.stdout.toString('latin1');
   expect(text.endsWith(`FLOOD-DONE ${8 * 1024 * 1024}\n`)).toBe(true);
   expect(r.stdout.length).toBe(8 * 1024 * 1024 + `FLOOD-DONE ${8 * 1024 * 1024}\n`.length);
+});
+
+describe('stdin from a pipe (cat f | terrarium run app)', () => {
+  const sha = (b: Uint8Array): string => crypto.createHash('sha256').update(b).digest('hex');
+
+  it('is read by the guest on this thread only with no time limit and no poll_oneoff', async () => {
+    const echo = await loadCommand(fs.readFileSync(fixture('stdio')));
+    const poll = await loadCommand(fs.readFileSync(fixture('poll')));
+    const spec: RunSpec = { module: Promise.resolve(echo), args: ['stdio'], env: [], preopens: [], onOutput: () => {} };
+    expect(await fitsPipeStdin(spec)).toBe(true);
+    expect(await fitsPipeStdin({ ...spec, timeoutMs: 60_000 })).toBe(false);
+    expect(await fitsPipeStdin({ ...spec, module: Promise.resolve(poll) })).toBe(false);
+    expect(await fitsPipeStdin({ ...spec, module: Promise.reject(new Error('not a module')) })).toBe(false);
+  });
+
+  it('a pipe and a socket on stdin are read whole and in order (checksum)', async () => {
+    const data = crypto.randomBytes(3 * 1024 * 1024 + 17);
+    const file = path.join(tempDir('pipe-stdin'), 'in.bin');
+    fs.writeFileSync(file, data);
+    const piped = spawn('sh', ['-c', 'cat "$0" | "$1" main/cli.ts run "$2" -- echo', file, process.execPath, fixture('stdio')], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    const viaPipe = await collectBytes(piped);
+    expect({ code: viaPipe.code, err: viaPipe.stderr.toString(), sum: sha(viaPipe.stdout) }).toEqual({ code: 0, err: 'ok 3 checks\n', sum: sha(data) });
+    const viaSocket = await runCli(['run', fixture('stdio'), '--', 'echo'], { input: data });
+    expect({ code: viaSocket.code, err: viaSocket.stderr.toString(), sum: sha(viaSocket.stdout) }).toEqual({ code: 0, err: 'ok 3 checks\n', sum: sha(data) });
+  });
+
+  it('Ctrl+C (SIGINT) during a read blocked on the pipe stops the command: exit 130', async () => {
+    const child = spawn(process.execPath, ['main/cli.ts', 'run', fixture('stdio'), '--', 'echo'], { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stderr!.on('data', (b: Buffer) => (err += b.toString()));
+    const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.stdin!.write('first line\n'); // echoed, then the guest blocks reading the open, empty pipe
+    await new Promise<void>((resolve) => child.stdout!.on('data', (b: Buffer) => {
+      out += b.toString();
+      if (out.includes('\n')) resolve();
+    }));
+    await new Promise((r) => setTimeout(r, 200));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    clearTimeout(killer);
+    child.stdin!.destroy();
+    expect({ code, out, err }).toEqual({ code: 130, out: 'first line\n', err: 'terrarium: interrupted\n' });
+  });
 });

@@ -2,8 +2,10 @@
  * fd_read on stdin with one iovec reads straight into guest memory (families/fd.ts): the guest's
  * pointers are still checked before anything is read, so a bad iovec array, buffer or count
  * pointer answers `fault` and consumes no input, whether stdin is a host fd (DirectStdio, the
- * command's own thread) or the worker's stdin ring (GuestStdio).
+ * command's own thread) or the worker's stdin ring (GuestStdio). A host fd that is a non-blocking
+ * pipe (its writer's choice) is waited on, not reported as EAGAIN.
  */
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -63,4 +65,22 @@ describe.each(ports)('stdin from %s', (_, makePort) => {
     expect(read(0, 0, 1, 16)).toBe(Errno.success);
     expect(ctx.mem.u32At(16)).toBe(0); // end of input
   });
+});
+
+test.skipIf(process.platform === 'win32')('a non-blocking pipe on stdin is waited on until its writer writes', async () => {
+  const fifo = path.join(tempDir('stdin-read'), 'fifo');
+  expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+  const reader = fs.openSync(fifo, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  const writer = fs.openSync(fifo, 'w');
+  // The writer is another process that writes a moment later; until then a read gets EAGAIN.
+  const child = spawn('sh', ['-c', 'sleep 0.3; printf "late bytes"'], { stdio: ['ignore', writer, 'ignore'] });
+  fs.closeSync(writer);
+  const exited = new Promise((resolve) => child.on('close', resolve));
+  const stdin = new DirectStdio(() => true, reader);
+  const buf = new Uint8Array(64);
+  const n = stdin.readInto(buf, 8, 32);
+  expect(Buffer.from(buf.subarray(8, 8 + n)).toString()).toBe('late bytes');
+  await exited;
+  expect(stdin.read([buf])).toBe(0); // the writer is gone: end of input
+  fs.closeSync(reader);
 });
