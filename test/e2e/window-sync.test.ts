@@ -4,21 +4,23 @@
  * come back from main's scrollback (a closed tab does not); when the web server goes away the
  * window says so at once, goes inert, and reconnects by itself once the server is back.
  */
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { type WebServer, rendererDir, startWebServer } from '../../main/web/server.ts';
-import { type E2E, fixture, repo, screenshot, seed, seriousViolations, startE2E } from '../helpers/e2e/harness.ts';
+import { cli } from '../helpers/cli.ts';
+import { type E2E, fixture, screenshot, seed, seriousViolations, startE2E } from '../helpers/e2e/harness.ts';
 import { UI_TIMEOUT, call, focusTerminal, paneOf, stopAllRuns, terminalText, tile, waitForRun, waitForText } from '../helpers/e2e/ui.ts';
 
 let e: E2E;
 let restarted: WebServer | undefined;
 let scratch: string;
 
-function cli(...args: string[]): string {
-  return execFileSync(process.execPath, [path.join(repo, 'bin', 'terrarium.js'), ...args], { env: { ...process.env, TERRARIUM_HOME: e.home }, encoding: 'utf8' });
+/** `terrarium ARGS` on the window's data folder, as another program would change the library. */
+async function terrarium(...args: string[]): Promise<void> {
+  const r = await cli(e.home, args);
+  expect(r.code, r.stderr).toBe(0);
 }
 
 beforeAll(async () => {
@@ -38,13 +40,13 @@ afterAll(async () => {
 test('an install, a grant and an uninstall made by the CLI show in the window without a reload', async () => {
   const { page } = e;
   await page.getByTestId('nav-catalog').click();
-  cli('install', fixture('e2e_cat.wasm'), '--name', 'from-cli');
+  await terrarium('install', fixture('e2e_cat.wasm'), '--name', 'from-cli');
   await tile(page, 'from-cli').waitFor({ timeout: UI_TIMEOUT });
   await tile(page, 'from-cli').getByTestId('app-details').click();
   await page.getByTestId('grants-editor').waitFor({ timeout: UI_TIMEOUT });
-  cli('grant', 'from-cli', '--dir', `${scratch}:ro`);
+  await terrarium('grant', 'from-cli', '--dir', `${scratch}:ro`);
   await page.locator(`[data-testid="grant-folder"][data-host="${scratch}"]`).waitFor({ timeout: UI_TIMEOUT });
-  cli('uninstall', 'from-cli');
+  await terrarium('uninstall', 'from-cli');
   await page.getByTestId('nav-catalog').click();
   await expect.poll(() => tile(page, 'from-cli').count(), { timeout: UI_TIMEOUT }).toBe(0);
 });

@@ -3,7 +3,7 @@
  * then still bounded by the time limit, stopped by Ctrl+C and by its reader going away, with
  * every byte of its output delivered.
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,8 +12,25 @@ import { loadCommand } from '../../main/runtime/load.ts';
 import { type RunOutcome, type RunSpec, startRun } from '../../main/runtime/run.ts';
 import { fitsPipeStdin } from '../../main/runtime/same-thread.ts';
 import { fixture, repoRoot } from '../helpers/paths.ts';
-import { collectBytes, runCli } from '../helpers/cli.ts';
+import { cliPath, collectBytes, nodeBin, runCli, spawnCli } from '../helpers/cli.ts';
 import { removeTempDirs, tempDir } from '../helpers/temp.ts';
+
+/** Waits for the child's first line of output (then `settleMs` more), sends Ctrl+C (SIGINT) and returns how it ended. */
+async function interruptAfterFirstLine(child: ChildProcess, settleMs = 0): Promise<{ code: number | null; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (b: Buffer) => (err += b.toString()));
+  const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  await new Promise<void>((resolve) => child.stdout!.on('data', (b: Buffer) => {
+    out += b.toString();
+    if (out.includes('\n')) resolve();
+  }));
+  await new Promise((r) => setTimeout(r, settleMs));
+  child.kill('SIGINT');
+  const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+  clearTimeout(killer);
+  return { code, out, err };
+}
 
 const devNull = fs.openSync('/dev/null', 'r');
 afterAll(() => {
@@ -119,19 +136,8 @@ describe('stopping a run on this thread', () => {
   });
 
   it('Ctrl+C (SIGINT) stops the command: exit 130 and one line on stderr', async () => {
-    const child = spawn(process.execPath, ['main/cli.ts', 'run', fixture('spin'), '--', 'busy'], { cwd: repoRoot, stdio: [devNull, 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stderr!.on('data', (b: Buffer) => (err += b.toString()));
-    const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    await new Promise<void>((resolve) => child.stdout!.on('data', (b: Buffer) => {
-      out += b.toString();
-      if (out.includes('\n')) resolve();
-    }));
-    child.kill('SIGINT');
-    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
-    clearTimeout(killer);
-    expect({ code, out, err }).toEqual({ code: 130, out: 'spinning busy\n', err: 'terrarium: interrupted\n' });
+    const child = spawnCli(null, ['run', fixture('spin'), '--', 'busy'], { stdio: [devNull, 'pipe', 'pipe'] });
+    expect(await interruptAfterFirstLine(child)).toEqual({ code: 130, out: 'spinning busy\n', err: 'terrarium: interrupted\n' });
   });
 });
 
@@ -160,7 +166,7 @@ describe('stdin from a pipe (cat f | terrarium run app)', () => {
     const data = crypto.randomBytes(3 * 1024 * 1024 + 17);
     const file = path.join(tempDir('pipe-stdin'), 'in.bin');
     fs.writeFileSync(file, data);
-    const piped = spawn('sh', ['-c', 'cat "$0" | "$1" main/cli.ts run "$2" -- echo', file, process.execPath, fixture('stdio')], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    const piped = spawn('sh', ['-c', 'cat "$0" | "$1" "$2" run "$3" -- echo', file, nodeBin, cliPath, fixture('stdio')], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
     const viaPipe = await collectBytes(piped);
     expect({ code: viaPipe.code, err: viaPipe.stderr.toString(), sum: sha(viaPipe.stdout) }).toEqual({ code: 0, err: 'ok 3 checks\n', sum: sha(data) });
     const viaSocket = await runCli(['run', fixture('stdio'), '--', 'echo'], { input: data });
@@ -168,21 +174,10 @@ describe('stdin from a pipe (cat f | terrarium run app)', () => {
   });
 
   it('Ctrl+C (SIGINT) during a read blocked on the pipe stops the command: exit 130', async () => {
-    const child = spawn(process.execPath, ['main/cli.ts', 'run', fixture('stdio'), '--', 'echo'], { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stderr!.on('data', (b: Buffer) => (err += b.toString()));
-    const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    const child = spawnCli(null, ['run', fixture('stdio'), '--', 'echo'], { stdio: ['pipe', 'pipe', 'pipe'] });
     child.stdin!.write('first line\n'); // echoed, then the guest blocks reading the open, empty pipe
-    await new Promise<void>((resolve) => child.stdout!.on('data', (b: Buffer) => {
-      out += b.toString();
-      if (out.includes('\n')) resolve();
-    }));
-    await new Promise((r) => setTimeout(r, 200));
-    child.kill('SIGINT');
-    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
-    clearTimeout(killer);
+    const r = await interruptAfterFirstLine(child, 200);
     child.stdin!.destroy();
-    expect({ code, out, err }).toEqual({ code: 130, out: 'first line\n', err: 'terrarium: interrupted\n' });
+    expect(r).toEqual({ code: 130, out: 'first line\n', err: 'terrarium: interrupted\n' });
   });
 });
