@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AppRecord, AppSummary, GrantRecord, RunRecord } from '../../main/library/types.ts';
-import { cli, cliJson } from '../helpers/cli.ts';
+import { type CliInstalled, cli, cliInstall, cliJson } from '../helpers/cli.ts';
 import { fixture } from '../helpers/paths.ts';
 import { sha256, withCustomSection } from '../helpers/wasm-assembler.ts';
 import { storeFiles, withLibrary, libraryProblems } from '../helpers/library.ts';
@@ -20,7 +20,6 @@ const APP_KEYS = ['description', 'id', 'inspection', 'installedAt', 'kind', 'las
 const SUMMARY_KEYS = ['description', 'grantCount', 'id', 'installedAt', 'lastRunAt', 'name', 'size', 'version'];
 
 type Info = AppRecord & { grants: GrantRecord[]; builds: { version: string | null; sha256: string; size: number; installedAt: string }[] };
-type Installed = { action: 'installed' | 'updated' | 'unchanged'; app: AppRecord };
 
 let home: string;
 let scratch: string;
@@ -30,7 +29,7 @@ beforeEach(() => {
 });
 afterEach(removeTempDirs);
 
-const install = (file: string, ...extra: string[]): Promise<Installed> => cliJson<Installed>(home, ['install', file, '--json', ...extra]);
+const install = (file: string, ...extra: string[]): Promise<CliInstalled> => cliInstall(home, file, ...extra);
 const grantsOf = (app: string): Promise<GrantRecord[]> => cliJson<GrantRecord[]>(home, ['grants', app, '--json']);
 /** A grant without its id and times, for comparing what was stored. */
 const bare = (g: GrantRecord): Record<string, unknown> => {

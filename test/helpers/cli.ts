@@ -5,6 +5,7 @@
  * function, and a hung child is killed so that it fails the test instead of hanging it.
  */
 import { type ChildProcess, spawn, type StdioOptions } from 'node:child_process';
+import type { AppRecord } from '../../main/library/types.ts';
 import { CLI, CLI_SOURCE, nodeBin, repoRoot } from './paths.ts';
 
 export { CLI as cliPath, nodeBin, repoRoot } from './paths.ts';
@@ -139,6 +140,17 @@ export async function cliJson<T = unknown>(home: string, args: string[], opts: C
   const r = await cli(home, args, opts);
   if (r.code !== 0) throw new Error(`terrarium ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
   return JSON.parse(r.stdout) as T;
+}
+
+/** What `terrarium install --json` answers. */
+export interface CliInstalled {
+  action: 'installed' | 'updated' | 'unchanged';
+  app: AppRecord;
+}
+
+/** `terrarium install FILE --json EXTRA...` into data folder `home`; expects exit 0. */
+export function cliInstall(home: string, file: string, ...extra: string[]): Promise<CliInstalled> {
+  return cliJson<CliInstalled>(home, ['install', file, '--json', ...extra]);
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

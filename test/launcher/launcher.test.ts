@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { policyFor } from '../../main/launcher/policy.ts';
 import type { AppRecord, GrantRecord, RunRecord } from '../../main/library/types.ts';
-import { cli, cliJson, collect, spawnCli, waitForOutput } from '../helpers/cli.ts';
+import { cli, cliInstall, cliJson, collect, spawnCli, waitForOutput } from '../helpers/cli.ts';
 import { fixture, FLITE as flitePath } from '../helpers/paths.ts';
 import { libraryProblems, storeFiles, withLibrary } from '../helpers/library.ts';
 import { removeTempDirs, tempDir } from '../helpers/temp.ts';
@@ -124,8 +124,7 @@ describe('terrarium run APP', () => {
   });
   afterEach(removeTempDirs);
 
-  const install = async (file: string, ...extra: string[]): Promise<AppRecord> =>
-    (await cliJson<{ app: AppRecord }>(home, ['install', file, '--json', ...extra])).app;
+  const install = async (file: string, ...extra: string[]): Promise<AppRecord> => (await cliInstall(home, file, ...extra)).app;
   const history = (app: string): Promise<RunRecord[]> => cliJson<RunRecord[]>(home, ['history', app, '--json']);
 
   it('runs with the default args, then the given ones, and exactly the granted environment', async () => {
