@@ -22,6 +22,7 @@ import { isCoded } from '../shared/coded-error.ts';
 import { hostCalls, onHostCallsNote } from './host-calls/index.ts';
 import type { WorkerConfig, WorkerMessage } from './worker-protocol.ts';
 import { isComponentProgram } from './p2/program.ts';
+import type { LoadedComponent } from './p2/run-component.ts';
 
 /** Where a run's messages go (the main thread's `WorkerMessage` handler). */
 export type Post = (m: WorkerMessage) => void;
@@ -132,8 +133,12 @@ function buildTable(config: WorkerConfig, post: Post): { fds: FdTable; growth: G
  * instantiates the module and calls `_start` through `start` (which may bound it, e.g. with a time
  * limit: what `start` throws, other than the guest's own exit or trap, passes through). Reports
  * the end (`exit` or `trap`) and everything else through `post`; `stdio` carries fds 0-2.
+ * A component runs synchronously, as a module does, when it comes loaded (`component`: the
+ * command's thread, same-thread.ts); otherwise its bindings load here and the run ends later.
  */
-export function runGuest(config: WorkerConfig, stdio: StdioPort, post: Post, start: (run: () => void) => void = (run) => run()): Promise<void> | undefined {
+export function runGuest(
+  config: WorkerConfig, stdio: StdioPort, post: Post, start: (run: () => void) => void = (run) => run(), component?: LoadedComponent,
+): Promise<void> | undefined {
   const { fds, growth } = buildTable(config, post);
   const ctx: WasiContext = {
     mem: undefined as unknown as GuestMemory,
@@ -162,20 +167,24 @@ export function runGuest(config: WorkerConfig, stdio: StdioPort, post: Post, sta
     fds.closeAll();
     clearDirCache();
   };
-  if (isComponentProgram(config.module)) {
-    // Issue 15.2: a component on the WASI 0.2 host (runtime/p2/), over this same context; only in
-    // a worker (same-thread.ts never takes one), where its bindings load asynchronously.
-    // Loaded here only: a core module's run (and the command's start-up) never pays for the 0.2 host.
-    const module = config.module;
+  const module = config.module;
+  if (isComponentProgram(module) && component === undefined) {
+    // Issue 15.2: a component on the WASI 0.2 host (runtime/p2/), over this same context, its
+    // bindings loaded now (in a worker). Loaded here only: a core module's run (and the command's
+    // start-up) never pays for the 0.2 host.
     return import('./p2/run-component.ts')
       .then(({ runComponent }) => runComponent(module, ctx, report))
       .then(() => post({ type: 'exit', code: 0 }), fail).finally(finish);
   }
   try {
-    const instance = new WebAssembly.Instance(config.module, createImports(ctx, config.module, report));
-    memory = instance.exports.memory as WebAssembly.Memory;
-    ctx.mem = new GuestMemory(memory);
-    start(instance.exports._start as () => void);
+    if (component !== undefined) {
+      component.run(ctx, report, start);
+    } else if (!isComponentProgram(module)) {
+      const instance = new WebAssembly.Instance(module, createImports(ctx, module, report));
+      memory = instance.exports.memory as WebAssembly.Memory;
+      ctx.mem = new GuestMemory(memory);
+      start(instance.exports._start as () => void);
+    }
     post({ type: 'exit', code: 0 });
   } catch (err) {
     fail(err);

@@ -4,7 +4,8 @@
  * needs nothing from its main thread meanwhile need not pay it. The guest then blocks this thread,
  * so it is chosen only when nothing must happen beside it: no question can come (a question needs
  * the thread free to put it: only path functions and `fd_readdir` ask, through an ask folder), and
- * stdin is either a host fd read directly or never read by the module.
+ * stdin is either a host fd read directly or never read by the module. A component (the WASI 0.2
+ * host) runs here on the same terms, its bindings loaded before its synchronous run.
  * Otherwise the run goes to a worker as usual (run.ts).
  *
  * The time limit and Ctrl+C stay: the guest runs inside `vm`'s watchdog (`timeout`,
@@ -22,7 +23,8 @@ import { createRing } from './ring.ts';
 import type { RunHandle, RunOutcome, RunSpec } from './run.ts';
 import { DirectStdio } from './stdio.ts';
 import type { WorkerConfig, WorkerMessage } from './worker-protocol.ts';
-import { type Program, isComponentProgram } from './p2/program.ts';
+import { type Program, componentReach, isComponentProgram } from './p2/program.ts';
+import type { LoadedComponent } from './p2/run-component.ts';
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
 const GUEST_KEY = Symbol.for('terrarium.sameThreadGuest');
@@ -30,16 +32,25 @@ const GUEST_KEY = Symbol.for('terrarium.sameThreadGuest');
 const callGuest = new vm.Script('globalThis[Symbol.for("terrarium.sameThreadGuest")]()', { filename: 'terrarium:guest' });
 
 /**
- * True when `module` may run on the caller's thread under `spec` (see above). The environment
- * variable `TERRARIUM_SAME_THREAD=0` turns it off (tests run both ways).
+ * True when `module` may run on the caller's thread under `spec` (see above); a component by
+ * what its bindings may call (p2/program.ts, componentReach). The environment variable
+ * `TERRARIUM_SAME_THREAD=0` turns it off (tests run both ways).
  */
 export function fitsSameThread(spec: RunSpec, module: Program): boolean {
   if (process.env.TERRARIUM_SAME_THREAD === '0' || spec.backpressure !== undefined) return false;
-  if (isComponentProgram(module)) return false; // the WASI 0.2 host runs in a worker only
-  const names = WebAssembly.Module.imports(module).map((i) => i.name);
+  const { asks, reads } = isComponentProgram(module) ? componentReach(module) : moduleReach(module);
   // An app run always has an ask folder (launcher/launch.ts); a module that cannot reach it never asks.
-  if (spec.preopens.some((p) => p.ask) && names.some((n) => n.startsWith('path_') || n === 'fd_readdir')) return false;
-  return spec.stdinFd !== undefined || !names.some((n) => n === 'fd_read' || n === 'poll_oneoff');
+  if (asks && spec.preopens.some((p) => p.ask)) return false;
+  return spec.stdinFd !== undefined || !reads;
+}
+
+/** Whether preview1 module `module` may ask (path functions, `fd_readdir`) and may read stdin. */
+function moduleReach(module: WebAssembly.Module): { asks: boolean; reads: boolean } {
+  const names = WebAssembly.Module.imports(module).map((i) => i.name);
+  return {
+    asks: names.some((n) => n.startsWith('path_') || n === 'fd_readdir'),
+    reads: names.some((n) => n === 'fd_read' || n === 'poll_oneoff'),
+  };
 }
 
 let guestLoad: Promise<typeof import('./guest.ts')> | undefined;
@@ -59,7 +70,8 @@ export async function fitsPipeStdin(spec: RunSpec): Promise<boolean> {
   void loadGuest();
   const module = await Promise.resolve(spec.module).catch(() => undefined);
   if (module === undefined || !fitsSameThread({ ...spec, stdinFd: 0 }, module)) return false;
-  return !WebAssembly.Module.imports(module).some((i) => i.name === 'poll_oneoff');
+  // The 0.2 host's stream pollables never ask the stdin (ready at once: the read blocks, as in a worker).
+  return isComponentProgram(module) || !WebAssembly.Module.imports(module).some((i) => i.name === 'poll_oneoff');
 }
 
 /**
@@ -78,7 +90,7 @@ export function startSameThread(spec: RunSpec, inWorker: (spec: RunSpec) => RunH
   };
 
   const guest = loadGuest(); // while the module compiles
-  const runHere = (module: WebAssembly.Module, runGuest: typeof import('./guest.ts').runGuest): RunOutcome => {
+  const runHere = (module: Program, runGuest: typeof import('./guest.ts').runGuest, component?: LoadedComponent): RunOutcome => {
     const config: WorkerConfig = {
       module,
       args: spec.args,
@@ -129,7 +141,7 @@ export function startSameThread(spec: RunSpec, inWorker: (spec: RunSpec) => RunH
     };
     const stdio = new DirectStdio(output, spec.stdinFd, spec.holdOutput);
     try {
-      runGuest(config, stdio, post, start);
+      runGuest(config, stdio, post, start, component);
       // What the guest wrote last is delivered whatever ended it (unless its reader is gone).
       if (!cancelled) stdio.flush();
     } catch (err) {
@@ -141,14 +153,22 @@ export function startSameThread(spec: RunSpec, inWorker: (spec: RunSpec) => RunH
   };
 
   const done = Promise.all([spec.module, guest]).then(
-    ([module, { runGuest }]): RunOutcome | Promise<RunOutcome> => {
+    async ([module, { runGuest }]): Promise<RunOutcome> => {
       if (cancelled) return { kind: 'cancelled' };
       if (!fitsSameThread(spec, module)) {
         target = inWorker({ ...spec, module });
         for (const op of pending.splice(0)) op(target);
         return target.done;
       }
-      return runHere(module, runGuest);
+      if (!isComponentProgram(module)) return runHere(module, runGuest);
+      // A component's bindings load (asynchronously) before its run, which is then synchronous.
+      let component: LoadedComponent;
+      try {
+        component = await (await import('./p2/run-component.ts')).loadComponent(module);
+      } catch (err) {
+        return { kind: 'trap', message: err instanceof Error ? err.message : String(err), memoryAtCap: false };
+      }
+      return cancelled ? { kind: 'cancelled' } : runHere(module, runGuest, component);
     },
     (err: unknown): RunOutcome => ({ kind: 'load-error', message: err instanceof Error ? err.message : String(err) }),
   );

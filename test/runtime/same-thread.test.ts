@@ -11,8 +11,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadCommand } from '../../main/runtime/load.ts';
 import { type RunOutcome, type RunSpec, startRun } from '../../main/runtime/run.ts';
 import { fitsPipeStdin } from '../../main/runtime/same-thread.ts';
+import type { Program } from '../../main/runtime/p2/program.ts';
 import { fixture, repoRoot } from '../helpers/paths.ts';
-import { cliPath, collectBytes, nodeBin, runCli, spawnCli } from '../helpers/cli.ts';
+import { cliPath, collect, collectBytes, nodeBin, runCli, spawnCli } from '../helpers/cli.ts';
 import { removeTempDirs, tempDir } from '../helpers/temp.ts';
 
 /** Waits for the child's first line of output (then `settleMs` more), sends Ctrl+C (SIGINT) and returns how it ended. */
@@ -176,6 +177,65 @@ describe('stdin from a pipe (cat f | terrarium run app)', () => {
   it('Ctrl+C (SIGINT) during a read blocked on the pipe stops the command: exit 130', async () => {
     const child = spawnCli(null, ['run', fixture('stdio'), '--', 'echo'], { stdio: ['pipe', 'pipe', 'pipe'] });
     child.stdin!.write('first line\n'); // echoed, then the guest blocks reading the open, empty pipe
+    const r = await interruptAfterFirstLine(child, 200);
+    child.stdin!.destroy();
+    expect(r).toEqual({ code: 130, out: 'first line\n', err: 'terrarium: interrupted\n' });
+  });
+});
+
+describe('a component (the WASI 0.2 host) on this thread', () => {
+  const FULL = { TERRARIUM_COMPONENT_HOST: 'wasi-0.2' };
+  /** Compiles fixture component `name` for the 0.2 host (as the CLI does under FULL). */
+  async function fullHost(name: string): Promise<Program> {
+    process.env.TERRARIUM_COMPONENT_HOST = FULL.TERRARIUM_COMPONENT_HOST;
+    try {
+      return await loadCommand(fs.readFileSync(fixture(`components/${name}.component.wasm`)));
+    } finally {
+      delete process.env.TERRARIUM_COMPONENT_HOST;
+    }
+  }
+  // Loaded before the command: says on stderr each time a run's worker (runtime/worker.js, also
+  // bundled) starts; the transpiler's own helper thread is not one.
+  const workerWatch = `--import=data:text/javascript,${encodeURIComponent([
+    "import wt from 'node:worker_threads'; import { syncBuiltinESMExports } from 'node:module';",
+    'wt.Worker = class extends wt.Worker { constructor(...a) {',
+    "  super(...a); if (/[/\\\\]worker\\.js$/.test(String(a[0]))) process.stderr.write('[run worker]\\n'); } };",
+    'syncBuiltinESMExports();',
+  ].join('\n'))}`;
+
+  it('runs on this thread as a module does: not when it may ask through an ask folder, nor read a stdin that is no host fd', async () => {
+    const askRoot = { hostPath: repoRoot, guestPath: '/', readOnly: false, ask: true };
+    const proc = await fullHost('proc');
+    const here = await run('proc', ['exit', '0'], { module: Promise.resolve(proc), preopens: [askRoot] });
+    expect(here.outcome).toEqual({ kind: 'exit', code: 0 });
+    expect(here.out).toBe('exiting 0\n');
+    expect(here.here.length).toBeGreaterThan(0);
+    expect(here.here.every((h) => h)).toBe(true);
+    const asks = await run('path_ops', [], { module: Promise.resolve(await fullHost('path_ops')), preopens: [askRoot], stdinFd: devNull });
+    expect(asks.here.length).toBeGreaterThan(0);
+    expect(asks.here.every((h) => !h)).toBe(true);
+    const stdio = await fullHost('stdio');
+    const ring = await run('stdio', ['pattern'], { module: Promise.resolve(stdio) });
+    expect(ring.here.length).toBeGreaterThan(0);
+    expect(ring.here.every((h) => !h)).toBe(true);
+    const direct = await run('stdio', ['pattern'], { module: Promise.resolve(stdio), stdinFd: devNull });
+    expect({ outcome: direct.outcome, out: direct.out }).toEqual({ outcome: ring.outcome, out: ring.out });
+    expect(direct.here.length).toBeGreaterThan(0);
+    expect(direct.here.every((h) => h)).toBe(true);
+  });
+
+  it('`terrarium run` starts no worker for it', async () => {
+    const cli = (env: Record<string, string>): Promise<unknown> => collect(spawnCli(null, ['run', fixture('components/proc.component.wasm'), '--', 'exit', '0'], {
+      env: { ...FULL, ...env }, nodeArgs: [workerWatch], stdio: [devNull, 'pipe', 'pipe'],
+    }));
+    expect(await cli({})).toEqual({ code: 0, signal: null, stdout: 'exiting 0\n', stderr: '' });
+    // The watch itself works: the same run sent to a worker is seen.
+    expect(await cli({ TERRARIUM_SAME_THREAD: '0' })).toEqual({ code: 0, signal: null, stdout: 'exiting 0\n', stderr: '[run worker]\n' });
+  });
+
+  it('Ctrl+C (SIGINT) during a read blocked on the pipe stops the command: exit 130, no worker', async () => {
+    const child = spawnCli(null, ['run', fixture('components/stdio.component.wasm'), '--', 'echo'], { env: FULL, nodeArgs: [workerWatch], stdio: ['pipe', 'pipe', 'pipe'] });
+    child.stdin!.write('first line\n');
     const r = await interruptAfterFirstLine(child, 200);
     child.stdin!.destroy();
     expect(r).toEqual({ code: 130, out: 'first line\n', err: 'terrarium: interrupted\n' });

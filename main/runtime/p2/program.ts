@@ -21,6 +21,20 @@ export type Program = WebAssembly.Module | ComponentProgram;
 /** True for a component program. */
 export const isComponentProgram = (p: Program): p is ComponentProgram => !(p instanceof WebAssembly.Module);
 
+/**
+ * What a component may call that decides where it may run (same-thread.ts): a path operation or
+ * a directory listing (either may ask the person), and a read of an input stream (stdin among
+ * them). Read from the WIT names jco's glue spells out for every function the component lowers
+ * (`[method]descriptor.open-at`): a function it does not import is in no glue. Glue that imports
+ * the filesystem but spells no descriptor method by that name (another jco) counts as asking.
+ */
+export function componentReach(p: ComponentProgram): { asks: boolean; reads: boolean } {
+  const asks = /\[method\]descriptor\.([a-z-]+-at|read-directory)\b/.test(p.js)
+    || (p.js.includes('wasi:filesystem/types') && !p.js.includes('[method]descriptor.'));
+  const reads = /\[method\]input-stream\.|\[method\]output-stream\.(blocking-)?splice\b|wasi:io\/poll/.test(p.js);
+  return { asks, reads };
+}
+
 export { TRANSPILER, type TranspiledFiles, transpileComponent } from '../../wasm/transpile.ts';
 
 /** Compiles transpiled files, every core memory capped at `maxPages` (as for preview1 modules). */
