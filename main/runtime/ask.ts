@@ -129,7 +129,9 @@ export function askedPath(dirPath: string, name: string): string {
  * through the ask root; granted folders are not asked about).
  */
 export function gate(asker: Asker | undefined, ask: boolean | undefined, dirPath: string, name: string, operation: AskOperation): void {
-  if (!ask || asker === undefined) return;
+  if (!ask) return;
   const full = askedPath(dirPath, name);
+  // Fails closed: a folder that asks, in a run with nobody to ask, allows nothing.
+  if (asker === undefined) throw new WasiError(Errno.acces, `nobody can be asked about ${operation} of ${full} in this run`);
   if (!asker.ask(operation, full)) throw new WasiError(Errno.acces, `the person did not allow ${operation} of ${full}`);
 }

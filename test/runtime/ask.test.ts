@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, expect, test } from 'vitest';
-import type { AskOperation } from '../../main/runtime/ask.ts';
+import { type AskOperation, gate } from '../../main/runtime/ask.ts';
+import { Errno } from '../../main/runtime/abi.ts';
 import { loadCommand } from '../../main/runtime/load.ts';
 import { type Preopen, type RunHandle, startRun } from '../../main/runtime/run.ts';
 import { fixture } from '../helpers/paths.ts';
@@ -232,4 +233,13 @@ test('a descriptor opened through an answer stops working once that answer is ta
   expect(out.trim().split('\n')).toEqual(['open ok', 'read ok', 'read errno 2', 'still running']);
   // Asked once to open it, once more when the answer was taken back; never again after the refusal.
   expect(asked).toEqual([`read ${secret}`, `read ${secret}`]);
+});
+
+test('a folder that asks, in a run with nobody to ask, allows nothing (fails closed)', () => {
+  // A run whose ask root reached the guest without an asker (a same-thread run mis-chosen, a
+  // future entry point) must refuse, never let the guest through unasked.
+  for (const op of ['read', 'create', 'list'] as const) {
+    expect(() => gate(undefined, true, '/home/someone', 'secret.txt', op)).toThrow(expect.objectContaining({ errno: Errno.acces }));
+  }
+  expect(() => gate(undefined, false, '/granted', 'in.txt', 'read')).not.toThrow(); // a granted folder is not asked about
 });

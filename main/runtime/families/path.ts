@@ -222,7 +222,7 @@ export function pathOps(ctx: WasiContext) {
       const path = ctx.mem.path(p, len);
       ctx.mem.check(out, Layout.filestat.bytes);
       const follow = follows(flags);
-      const st = dir.ask !== true || ctx.asker === undefined
+      const st = dir.ask !== true
         ? resolve(dirRef(dir), path, follow ? FOLLOW : NOFOLLOW, follow ? statFollow : statNoFollow)
         : resolve(dirRef(dir), path, { follow }, (at, name, mustBeDir) => {
           const r = statProbe(follow)(at, name, mustBeDir);
