@@ -44,7 +44,8 @@ export async function transpileComponent(bytes: Uint8Array): Promise<TranspiledF
 export async function transpileInWorker(bytes: Uint8Array): Promise<TranspiledFiles> {
   // Loaded here, not at import: the runtime's worker imports this module too and never needs it.
   const { Worker } = process.getBuiltinModule('node:worker_threads');
-  const copy = bytes.slice();
+  // A copy (a Buffer's slice() would be a view of its memory, detached when moved).
+  const copy = new Uint8Array(bytes);
   const worker = new Worker(workerUrl, { workerData: copy, transferList: [copy.buffer], stdout: false, stderr: false });
   try {
     return await new Promise<TranspiledFiles>((resolve, reject) => {

@@ -40,11 +40,12 @@ test('transpiling runs off the calling thread: its event loop keeps ticking mean
 });
 
 test('a component jco cannot translate is refused with the same one line as on the calling thread', async () => {
-  const broken = Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00, 1, 2, 3]);
+  // A Buffer, as a read file is: its slice() is a view, which moving to the worker would detach.
+  const broken = Buffer.from([0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00, 1, 2, 3]);
   const inspection = { component: { path: 'wasi-0.2-host' } } as Parameters<typeof transpileForInstall>[1];
   const err = await transpileForInstall(broken, inspection).then(() => null, (e: unknown) => e as { code: string; message: string });
   expect([err?.code, err?.message]).toEqual(['component', 'this component cannot be prepared for the WASI 0.2 host: failed to extract interface information from component']);
-  expect(broken[8]).toBe(1); // the caller's bytes are copied to the worker, not moved
+  expect([broken.length, broken[8]]).toEqual([11, 1]); // the caller's bytes are copied to the worker, not moved
 });
 
 test("the 'transpile' stage is reported before a 0.2-host component is transpiled, and only then", async () => {
