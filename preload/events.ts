@@ -44,7 +44,11 @@ export const EVENTS = {
   'run.output': v.object({ runId: str(), data: bytes() }),
   /** How a run ended, for the terminal's status line. */
   'run.exit': v.object({ runId: str(), outcome: v.picklist(RUN_OUTCOMES), exitCode: nullableInt(), message: str() }),
-  'install.progress': v.object({ progressId: str(), received: v.number(), total: nullableInt() }),
+  /**
+   * An install's progress: a download's bytes; then `stage` 'transpile' while a component is
+   * prepared for the WASI 0.2 host (received and total are then its size).
+   */
+  'install.progress': v.object({ progressId: str(), received: v.number(), total: nullableInt(), stage: v.optional(v.picklist(['transpile'])) }),
   /** The catalog or an app's grants changed; views refresh. */
   'apps.changed': v.object({ appId: v.nullable(str()) }),
   /** A running app asks for something its grants do not cover; answer with prompt.answer. */

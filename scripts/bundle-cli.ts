@@ -32,7 +32,8 @@ const GROUPS: { name: string; test: RegExp; priority: number }[] = [
     test: /^(main\/cli\/(commands|define|parse|exit-codes|exit|help|suggest|usage-error)|main\/shared\/coded-error|preload\/safe-text|main\/api\/terminal-prompt|main\/launcher\/(prompt-text|run-answers|host-log)|main\/library\/home)\.ts$/,
   },
   // Reading WebAssembly binaries and the shared leaf: the runtime and the library both need them.
-  { name: 'wasm', test: /^main\/(wasm|shared)\//, priority: 4 },
+  // (The transpiler's worker entry stays apart, like a run's.)
+  { name: 'wasm', test: /^main\/(wasm\/(?!transpile-worker\.js$)|shared\/)/, priority: 4 },
   // The runtime (a run's worker loads it too; the worker's own entry stays apart). The WASI 0.2
   // host is not in it (only its program.ts, which every load consults): only a component run
   // imports the host (lazily), and it loads node:crypto.
@@ -53,8 +54,9 @@ export async function bundleCli(): Promise<string[]> {
     cwd: root,
     // Chunks may export more than their entry did (required by the groups below).
     preserveEntrySignatures: 'allow-extension',
-    // `worker.js` beside the chunk holding run.ts: where run.ts looks for its worker.
-    input: { cli: 'main/cli.ts', worker: 'main/runtime/worker.js' },
+    // `worker.js` beside the chunk holding run.ts: where run.ts looks for its worker; likewise
+    // `transpile-worker.js` beside the chunk holding wasm/transpile.ts.
+    input: { 'cli': 'main/cli.ts', 'worker': 'main/runtime/worker.js', 'transpile-worker': 'main/wasm/transpile-worker.js' },
     platform: 'node',
     // Only our own sources are bundled: every package stays where npm put it, because some read
     // files beside their own (jco-transpile's generator loads its .core.wasm; native modules).

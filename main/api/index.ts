@@ -110,7 +110,7 @@ export function createApi(opts: ApiOptions): Api {
     'install.preview': async ({ source, sha256, progressId }) => {
       const prepared = await lib.prepareInstall(source, {
         sha256,
-        onProgress: progressId === undefined ? undefined : (received, total) => emit('install.progress', { progressId, received, total }),
+        onProgress: progressId === undefined ? undefined : (received, total, stage) => emit('install.progress', { progressId, received, total, stage }),
       });
       const now = Date.now();
       for (const [id, p] of previews) if (now - p.at > PREVIEW_TTL_MS) previews.delete(id);

@@ -201,10 +201,17 @@ async function libraryCommandOn(core: Core, command: string, p: Parsed): Promise
   switch (command) {
     case 'install': {
       const progressId = process.stderr.isTTY && !has(p, 'json') ? 'cli' : undefined;
+      let downloaded = false;
       const stop = core.onEvent((name, e) => {
         if (name !== 'install.progress') return;
-        const { received, total } = e as { received: number; total: number | null };
-        process.stderr.write(`\r${mib(received)}${total ? ` of ${mib(total)}` : ''}   `);
+        const { received, total, stage } = e as { received: number; total: number | null; stage?: 'transpile' };
+        // The step after a download (if any) on a line of its own, ended below like the download's.
+        if (stage === 'transpile') {
+          process.stderr.write(`${downloaded ? '\n' : ''}Preparing for the WASI 0.2 host…`);
+        } else {
+          process.stderr.write(`\r${mib(received)}${total ? ` of ${mib(total)}` : ''}   `);
+          downloaded = true;
+        }
       });
       let preview;
       try {

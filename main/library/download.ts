@@ -7,8 +7,12 @@
 import crypto from 'node:crypto';
 import { CodedError } from '../shared/coded-error.ts';
 
-/** Progress of a download: bytes so far and the total when the server said it. */
-export type Progress = (received: number, total: number | null) => void;
+/**
+ * Progress of an install: a download's bytes so far and the total when the server said it; then,
+ * for a component on the WASI 0.2 host, `stage` 'transpile' (its size as both counts) while it is
+ * prepared for that host.
+ */
+export type Progress = (received: number, total: number | null, stage?: 'transpile') => void;
 
 /** Downloads `url` into memory, refusing more than `maxBytes`. */
 export async function download(url: string, maxBytes: number, onProgress?: Progress, timeoutMs = 60_000): Promise<Uint8Array> {

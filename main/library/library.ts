@@ -230,7 +230,7 @@ export class Library {
     }
     if (opts.sha256 !== undefined) checkSha256(bytes, opts.sha256);
     const inspection = await inspectModule(bytes);
-    const transpiled = await transpileForInstall(bytes, inspection);
+    const transpiled = await transpileForInstall(bytes, inspection, opts.onProgress);
     const write: AppWrite = {
       name: opts.name === undefined ? appNameFrom(name) : checkAppName(opts.name),
       version: manifest?.package?.version ?? null,

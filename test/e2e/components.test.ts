@@ -1,6 +1,6 @@
 /**
  * WASI 0.2 components in the window (issue 15.5): a natively-0.2 component dropped on the window
- * opens its review, which says what it is and the path it takes (the WASI 0.2 host); installed,
+ * says it is being prepared for the WASI 0.2 host, then opens its review, which says what it is and the path it takes (the WASI 0.2 host); installed,
  * given a read-only and a read-write folder, it runs in a terminal: what is typed reaches its
  * stdin, it reads the read-only folder and writes the read-write one, and exits 0; a file outside
  * its grants is asked about in Terrarium's own prompt ("Allow once" reads it, "Deny" refuses it).
@@ -38,6 +38,8 @@ test('a dropped natively-0.2 component: review says WASI 0.2 host; installed wit
   const { page, api } = e;
   await page.getByTestId('catalog-empty').waitFor({ timeout: UI_TIMEOUT });
   await dropFile(page, 'notes.wasm', fs.readFileSync(path.join(components, 'notes.component.wasm')));
+  // Transpiling it (in a worker, issue 15.1) is a step the dialog shows before the review.
+  await page.getByTestId('install-progress').getByText('Preparing for the WASI 0.2 host…').waitFor({ timeout: UI_TIMEOUT });
   const review = page.getByTestId('install-review');
   await review.waitFor({ timeout: UI_TIMEOUT });
   const kind = review.getByTestId('fact-kind');

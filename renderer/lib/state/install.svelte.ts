@@ -23,7 +23,7 @@ export class InstallFlow {
   tab = $state<SourceTab>('file');
   /** What is being fetched, e.g. the file name or URL. */
   label = $state('');
-  progress = $state<{ received: number; total: number | null } | null>(null);
+  progress = $state<{ received: number; total: number | null; stage?: 'transpile' } | null>(null);
   preview = $state<InstallPreview | null>(null);
   name = $state('');
   error = $state<string | null>(null);
@@ -37,7 +37,7 @@ export class InstallFlow {
   /** Subscribes to progress events; call once after connecting. */
   listen(): void {
     on('install.progress', (p) => {
-      if (p.progressId === this.progressId) this.progress = { received: p.received, total: p.total };
+      if (p.progressId === this.progressId) this.progress = { received: p.received, total: p.total, stage: p.stage };
     });
   }
 
