@@ -163,11 +163,13 @@ test('keys typed before a prompt appeared do not answer it; Deny with a click; t
   let seenAt = 0;
   let pressesBefore = 0;
   let pressesAfter = 0;
+  // Looked for before each pair: a warm run asks within the first Enter's round trip, so the
+  // first pair is the one the app was waiting for, pressed before any prompt could show.
   for (let i = 0; i < 2_000; i++) {
+    if (!seenAt && await dialog.isVisible()) seenAt = Date.now();
     await page.keyboard.press('Enter');
     await page.keyboard.press('a');
     if (seenAt) pressesAfter += 2;
-    else if (await dialog.isVisible()) seenAt = Date.now();
     else pressesBefore += 2;
     if (seenAt && Date.now() - seenAt > 250) break;
   }
