@@ -78,7 +78,7 @@ function isPipe(fd: number): boolean {
   }
 }
 
-/** True when what goes to host fd `fd` is watched by nobody live: a file, or a device that is not a terminal. */
+/** True when host fd `fd` is no live person's: a file, or a device that is not a terminal (/dev/null). */
 function unwatched(fd: number): boolean {
   const t = stdioType(fd);
   return t === Filetype.regular_file || (t === Filetype.character_device && !isTerminal(fd));
@@ -119,7 +119,7 @@ export interface TerminalResult {
 export async function runInTerminal(r: TerminalRun): Promise<TerminalResult> {
   // A file, or a device that is not a terminal (/dev/null), is read straight from fd 0 by the guest.
   const stdinType = stdioType(0);
-  const stdinIsFile = stdinType === Filetype.regular_file || (stdinType === Filetype.character_device && !isTerminal(0));
+  const stdinIsFile = unwatched(0);
   let brokenPipe = false;
   let bytesOut = 0;
   const log = hostLog(dataHome(), `run ${r.args[0] ?? ''}`);
