@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { PreparedInstall } from '../library/library.ts';
 import { loadCommand } from '../runtime/load.ts';
-import { type Preopen, type RunHandle, type RunOutcome, type RunSpec, startRun } from '../runtime/run.ts';
+import { type Preopen, type RunHandle, type RunOutcome, type RunSpec, primedModule, startRun } from '../runtime/run.ts';
 import { CodedError } from '../shared/coded-error.ts';
 import type { LauncherEmit, RunExit, SessionInfo } from './events.ts';
 import { hostLog } from './host-log.ts';
@@ -18,7 +18,7 @@ import { prepareRun } from './launch.ts';
 import { LineDiscipline } from './line-discipline.ts';
 import { PromptBroker } from './prompts.ts';
 import { runPrompter } from './run-answers.ts';
-import { ModuleCache, SpareWorker, startTrace } from './warm.ts';
+import { ModuleCache, SpareWorker, settled, startTrace } from './warm.ts';
 import { Scrollback } from './scrollback.ts';
 
 interface Session {
@@ -116,6 +116,7 @@ export class Sessions {
       }), undefined, new Set(files)),
       finish: (outcome, bytesOut) => run.finish(outcome, bytesOut),
       follow: (handle, p) => run.follow(handle, p),
+      primeNext: true,
     });
   }
 
@@ -164,14 +165,19 @@ export class Sessions {
     env: readonly (readonly [string, string])[]; preopens: Preopen[]; cols: number; rows: number;
     memoryMaxBytes?: number; timeoutMs?: number; readOnlyDirs?: readonly string[]; onAsk: RunSpec['onAsk']; finish: (outcome: RunOutcome, bytesOut: number) => void;
     follow?: (handle: RunHandle, preopens: readonly Preopen[]) => void;
+    /** The next spare worker is primed with this run's module (an installed app's, cached). */
+    primeNext?: boolean;
   }): SessionInfo {
     const { runId } = o;
     const env = new Map<string, string>([['TERM', 'xterm-256color'], ['COLUMNS', String(o.cols)], ['LINES', String(o.rows)]]);
     for (const [k, v] of o.env) env.set(k, v);
     let bytesOut = 0;
     const log = hostLog(this.lib.home, `run ${o.appName} (${runId})`);
+    const worker = this.spare.take(o.primeNext === true ? o.module : undefined);
+    const module = settled(o.module);
+    const primed = worker !== undefined && primedModule(worker) === module;
     const handle = startRun({
-      module: o.module,
+      module,
       args: o.args,
       env: [...env],
       preopens: o.preopens,
@@ -190,8 +196,8 @@ export class Sessions {
       backpressure: this.gate,
       // Host errors go to Terrarium's log, never into the app's pane.
       onLog: (message, detail) => void log.write(message, detail),
-    }, this.spare.take());
-    startTrace.mark?.('worker handed the run');
+    }, worker);
+    startTrace.mark?.(primed ? 'worker handed the run (primed with its module)' : 'worker handed the run');
     o.follow?.(handle, o.preopens);
     const line = new LineDiscipline({
       echo: (text) => this.output(runId, new TextEncoder().encode(text)),

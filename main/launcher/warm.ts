@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { loadCommand } from '../runtime/load.ts';
-import { bootWorker } from '../runtime/run.ts';
+import { bootWorker, primeWorker } from '../runtime/run.ts';
 import type { Program, TranspiledFiles } from '../runtime/p2/program.ts';
 
 /**
@@ -43,6 +43,17 @@ async function compileRead(read: Uint8Array | Promise<BackgroundRead>, memoryMax
   const compiled = loadCommand(bytes, memoryMaxBytes, transpiled);
   compiled.catch(() => undefined); // the check's refusal comes first
   return { module: checked.then(() => compiled), size: bytes.length };
+}
+
+/** What each module promise of the cache resolved to, once it has. */
+const resolved = new WeakMap<Promise<Program>, Program>();
+
+/**
+ * `module` itself once it has resolved (a cached module: the run's configuration then goes to its
+ * worker at once, run.ts), else `module`.
+ */
+export function settled(module: Promise<Program>): Program | Promise<Program> {
+  return resolved.get(module) ?? module;
 }
 
 interface CacheEntry {
@@ -96,6 +107,7 @@ export class ModuleCache {
     if (hit) this.drop(key);
     const loaded = compileRead(read(), memoryMaxBytes, transpiled);
     const module = loaded.then((l) => l.module);
+    module.then((m) => resolved.set(module, m), () => undefined);
     if (stamp === null) return module;
     const entry: CacheEntry = { module, size: 0, stamp };
     this.entries.set(key, entry);
@@ -161,10 +173,14 @@ export const DEFAULT_SPARE_POLICY: SparePolicy = { idleMs: 5 * 60 * 1000, minFre
 /**
  * At most one spare run worker, booted ahead of time (`bootWorker`) and handed to the next run;
  * replaced after use, none when idle for `idleMs` or when memory is short. Its thread does not keep
- * the process alive.
+ * the process alive. The spare that replaces a run's is primed with that run's module (run.ts
+ * `primeWorker`: instantiated ahead, bound to its run's grants, args and env only when it starts),
+ * so running the same app again skips instantiating it.
  */
 export class SpareWorker {
   private spare: Worker | undefined;
+  /** The module the next spare is primed with (the last run's). */
+  private primeWith: Promise<Program> | undefined;
   private refillTimer: NodeJS.Timeout | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   private closed = false;
@@ -191,10 +207,14 @@ export class SpareWorker {
     this.refillTimer.unref();
   }
 
-  /** The spare for a run starting now (its owner from here), or undefined; a new spare follows. */
-  take(): Worker | undefined {
+  /**
+   * The spare for a run starting now (its owner from here), or undefined; a new spare follows,
+   * primed with `module` (the run's) when it has compiled.
+   */
+  take(module?: Promise<Program>): Worker | undefined {
     const w = this.spare;
     this.spare = undefined;
+    this.primeWith = module;
     this.idle();
     this.fill(this.policy.refillDelayMs);
     if (!w || w.threadId < 0) return undefined;
@@ -226,6 +246,9 @@ export class SpareWorker {
     w.on('error', gone);
     this.spare = w;
     this.idle();
+    this.primeWith?.then((m) => {
+      if (this.spare === w) primeWorker(w, m);
+    }, () => undefined);
   }
 
   /** (Re)arms the idle timer: no run for `idleMs` drops the spare. */

@@ -9,7 +9,11 @@ import { Filetype, RIGHTS_ALL, RIGHTS_DIRECTORY, RIGHTS_DIR_MUTATE, RIGHTS_FILE_
 import type { WasiContext } from './context.ts';
 import { ProcExit } from './errors.ts';
 import { FdTable, type StdioStream } from './fd-table.ts';
-import { createImports } from './host.ts';
+import { createImports, wrap } from './host.ts';
+import { clockTimeGetImport } from './clock-shim.ts';
+import { clockTimeGet } from './families/clock-random.ts';
+import { WASI_MODULE } from '../wasm/preview1.ts';
+import type { WasiFunction } from './context.ts';
 import { GuestMemory, encodeUtf8 } from './memory.ts';
 import type { StdioPort } from './stdio.ts';
 import { answerRecheck, workerAsker } from './ask.ts';
@@ -129,15 +133,67 @@ function buildTable(config: WorkerConfig, post: Post): { fds: FdTable; growth: G
 }
 
 /**
+ * A module instantiated before its run was configured (a primed spare: launcher/warm.ts), only ever
+ * of a module that runs no code when instantiated (load.ts `instantiatesInert`): its memory holds
+ * its own data segments and nothing else. Its imports forward to host functions that do not exist
+ * yet; `bind` makes them, from the run's own context, when the run's configuration arrives.
+ */
+export interface PrimedInstance {
+  readonly instance: WebAssembly.Instance;
+  /** Binds the imports to `ctx` (once: a second run of one instance is refused). */
+  bind(ctx: WasiContext, report: (message: string, detail?: string) => void): WebAssembly.Instance;
+}
+
+const unbound = (): never => {
+  throw new Error('a host function was called before its run was configured');
+};
+
+/**
+ * Instantiates `module` (see `PrimedInstance`) with forwarding imports: each preview1 import calls
+ * the function `bind` sets later; until then it throws (no guest code can reach it: the module has
+ * no start section, and `_start` is called only after `bind`).
+ */
+export function primeInstance(module: WebAssembly.Module): PrimedInstance {
+  const slots = new Map<string, { f: WasiFunction }>();
+  const wasi: Record<string, WasiFunction> = {};
+  for (const imp of WebAssembly.Module.imports(module)) {
+    if (imp.module !== WASI_MODULE || imp.kind !== 'function' || slots.has(imp.name)) continue;
+    const slot = { f: unbound as WasiFunction };
+    slots.set(imp.name, slot);
+    // The clock keeps its wasm shim (no BigInt per call): the slot holds the host's (id, out) form.
+    wasi[imp.name] = imp.name === 'clock_time_get'
+      ? clockTimeGetImport((id, out) => (slot.f as (id: number, out: number) => number)(id, out))
+      // eslint-disable-next-line prefer-rest-params, prefer-spread -- no rest array per call of a hot syscall
+      : function forward(this: unknown) { return slot.f.apply(undefined, arguments as unknown as never[]); };
+  }
+  const instance = new WebAssembly.Instance(module, { [WASI_MODULE]: wasi });
+  let bound = false;
+  return {
+    instance,
+    bind(ctx, report) {
+      if (bound) throw new Error('a primed instance runs once');
+      bound = true;
+      const real = createImports(ctx, module, report)[WASI_MODULE] as Record<string, WasiFunction>;
+      for (const [name, slot] of slots) {
+        slot.f = name === 'clock_time_get' ? wrap(name, clockTimeGet(ctx), report) : real[name]!;
+      }
+      return instance;
+    },
+  };
+}
+
+/**
  * Runs the guest of `config` on this thread: builds its descriptor table and host functions,
  * instantiates the module and calls `_start` through `start` (which may bound it, e.g. with a time
  * limit: what `start` throws, other than the guest's own exit or trap, passes through). Reports
  * the end (`exit` or `trap`) and everything else through `post`; `stdio` carries fds 0-2.
  * A component runs synchronously, as a module does, when it comes loaded (`component`: the
  * command's thread, same-thread.ts); otherwise its bindings load here and the run ends later.
+ * `primed`: `config.module` instantiated ahead of time (`primeInstance`), used instead of a new instance.
  */
 export function runGuest(
   config: WorkerConfig, stdio: StdioPort, post: Post, start: (run: () => void) => void = (run) => run(), component?: LoadedComponent,
+  primed?: PrimedInstance,
 ): Promise<void> | undefined {
   const { fds, growth } = buildTable(config, post);
   const ctx: WasiContext = {
@@ -180,7 +236,7 @@ export function runGuest(
     if (component !== undefined) {
       component.run(ctx, report, start);
     } else if (!isComponentProgram(module)) {
-      const instance = new WebAssembly.Instance(module, createImports(ctx, module, report));
+      const instance = primed !== undefined ? primed.bind(ctx, report) : new WebAssembly.Instance(module, createImports(ctx, module, report));
       memory = instance.exports.memory as WebAssembly.Memory;
       ctx.mem = new GuestMemory(memory);
       start(instance.exports._start as () => void);

@@ -3,7 +3,7 @@
  * component, malformed, initial memory over the cap, imports something other than preview1
  * functions, or lacks the `_start` and `memory` exports.
  */
-import { WasmBinaryError } from '../wasm/binary.ts';
+import { WasmBinaryError, sections } from '../wasm/binary.ts';
 import { MAX_PAGES_32, PAGE_BYTES } from '../wasm/memory.ts';
 import { WASI_MODULE, mistypedWasiImport } from '../wasm/preview1.ts';
 import { CodedError, type ErrorDetails } from '../shared/coded-error.ts';
@@ -63,7 +63,23 @@ export async function loadCommand(bytes: Uint8Array, memoryMaxBytes?: number, tr
     throw new LoadError('not a WASI command: it does not export a "_start" function (is it a library/reactor?)');
   }
   if (exports.get('memory') !== 'memory') throw new LoadError('not a WASI command: it does not export its "memory"');
+  if (!sections(prepared).some((s) => s.id === START_SECTION)) runsNothingWhenInstantiated.add(module);
   return module;
+}
+
+/** The start section's id: a function the module runs when it is instantiated. */
+const START_SECTION = 8;
+/** Modules compiled by `loadCommand` that have no start section. */
+const runsNothingWhenInstantiated = new WeakSet<WebAssembly.Module>();
+
+/**
+ * True when `program` is a preview1 module compiled by `loadCommand` that has no start section:
+ * instantiating it runs none of its code (only its memory and tables are initialised from its own
+ * segments), so it may be instantiated before its run is configured (a primed spare, guest.ts
+ * `primeInstance`).
+ */
+export function instantiatesInert(program: Program): boolean {
+  return program instanceof WebAssembly.Module && runsNothingWhenInstantiated.has(program);
 }
 
 /** Refuses a module that imports a preview1 function with a type other than the spec's. */

@@ -13,7 +13,8 @@ import { createVerdict } from './host-calls/verdict.ts';
 import { Ring, createRing } from './ring.ts';
 import { RecordReader } from './stdio.ts';
 import { startSameThread } from './same-thread.ts';
-import type { Preopen, WorkerConfig, WorkerMessage } from './worker-protocol.ts';
+import type { Preopen, PrimeMessage, WorkerConfig, WorkerMessage } from './worker-protocol.ts';
+import { instantiatesInert } from './load.ts';
 
 export type { Preopen } from './worker-protocol.ts';
 
@@ -123,6 +124,28 @@ export function bootWorker(): Worker {
   return new Worker(workerUrl, { stdout: false, stderr: false, workerData: { hostCallsVerdict, resourcesPath: (process as { resourcesPath?: string }).resourcesPath } });
 }
 
+/** The module each primed spare holds an instance of (main's object: the same one, not a copy). */
+const primedWith = new WeakMap<Worker, Program>();
+
+/**
+ * Has the spare `worker` (from `bootWorker`, given no run yet) instantiate `module` now, ahead of its
+ * run: a run of that same module object started in it skips instantiating (flite: copying its
+ * 17 MB of data). Only a module that runs no code when instantiated (load.ts `instantiatesInert`);
+ * returns whether it was sent. The instance's imports are bound to the run's own configuration
+ * (grants, args, env, stdio) when the run starts, never before (guest.ts `primeInstance`).
+ */
+export function primeWorker(worker: Worker, module: Program): boolean {
+  if (!instantiatesInert(module) || primedWith.has(worker)) return false;
+  worker.postMessage({ prime: module as WebAssembly.Module } satisfies PrimeMessage);
+  primedWith.set(worker, module);
+  return true;
+}
+
+/** The module spare `worker` was primed with and no run has taken yet (diagnostics, tests). */
+export function primedModule(worker: Worker): Program | undefined {
+  return primedWith.get(worker);
+}
+
 /**
  * Starts `spec` in a worker thread: `booted`, a worker from `bootWorker` that has run nothing yet
  * (the run owns it from here), or a new one.
@@ -204,15 +227,18 @@ export function startRun(spec: RunSpec, booted?: Worker): RunHandle {
     closeLeftovers(config.nativeFds);
     finish({ kind: 'crash', message: 'the run ended unexpectedly' });
   });
-  Promise.resolve(spec.module).then(
-    (module) => {
-      if (ended) return;
-      worker.postMessage({ ...config, module } satisfies WorkerConfig);
-      // setTimeout fires at once past 2^31-1 ms, so longer limits are held at ~24.8 days.
-      if (spec.timeoutMs !== undefined) timer = setTimeout(() => finish({ kind: 'timeout' }), Math.min(spec.timeoutMs, MAX_TIMER_MS));
-    },
-    (err: unknown) => finish({ kind: 'load-error', message: err instanceof Error ? err.message : String(err) }),
-  );
+  const configure = (module: Program): void => {
+    if (ended) return;
+    const primed = primedWith.get(worker) === module;
+    primedWith.delete(worker);
+    worker.postMessage({ ...config, module, primed } satisfies WorkerConfig);
+    // setTimeout fires at once past 2^31-1 ms, so longer limits are held at ~24.8 days.
+    if (spec.timeoutMs !== undefined) timer = setTimeout(() => finish({ kind: 'timeout' }), Math.min(spec.timeoutMs, MAX_TIMER_MS));
+  };
+  // A module at hand (the window's cache) goes to the worker now, not a microtask later.
+  if (spec.module instanceof Promise) {
+    spec.module.then(configure, (err: unknown) => finish({ kind: 'load-error', message: err instanceof Error ? err.message : String(err) }));
+  } else configure(spec.module);
 
   let stdinChain = Promise.resolve();
   return {

@@ -1,16 +1,34 @@
 /**
  * The worker thread of one run: waits for the frozen configuration, then runs the guest
  * (guest.ts) with its stdio through the rings. Host functions run here, synchronously; the main
- * thread is never blocked by a guest.
+ * thread is never blocked by a guest. A spare may first be primed: its run's module instantiated
+ * before the configuration (run.ts `primeWorker`), bound to the configuration when it comes.
  */
 import { parentPort } from 'node:worker_threads';
-import { runGuest } from './guest.ts';
+import { type PrimedInstance, primeInstance, runGuest } from './guest.ts';
 import { Ring } from './ring.ts';
 import { GuestStdio } from './stdio.ts';
 import { guardLoading } from './host-calls/index.ts';
-import type { WorkerConfig, WorkerMessage } from './worker-protocol.ts';
+import type { PrimeMessage, WorkerConfig, WorkerMessage } from './worker-protocol.ts';
 
+let primed: PrimedInstance | undefined;
 // The worker starts booting before the module is compiled; its configuration follows as a message.
-const config = await new Promise<WorkerConfig>((resolve) => parentPort!.once('message', resolve));
+const config = await new Promise<WorkerConfig>((resolve) => {
+  const onMessage = (m: WorkerConfig | PrimeMessage): void => {
+    if (!('prime' in m)) {
+      parentPort!.off('message', onMessage);
+      resolve(m);
+      return;
+    }
+    primed = undefined;
+    try {
+      primed = primeInstance(m.prime);
+    } catch {
+      // The run instantiates anew and reports why that fails, if it does.
+    }
+  };
+  parentPort!.on('message', onMessage);
+});
 guardLoading(config.hostCallsGuard);
-await runGuest(config, new GuestStdio(new Ring(config.stdin), new Ring(config.output), config.stdinFd), (m: WorkerMessage) => parentPort!.postMessage(m));
+const post = (m: WorkerMessage): void => parentPort!.postMessage(m);
+await runGuest(config, new GuestStdio(new Ring(config.stdin), new Ring(config.output), config.stdinFd), post, undefined, undefined, config.primed === true ? primed : undefined);

@@ -51,6 +51,19 @@ export interface WorkerConfig {
   nativeFds: SharedArrayBuffer;
   /** Guards loading the native host calls against termination (host-calls/index.ts, guardLoading). */
   hostCallsGuard: SharedArrayBuffer;
+  /**
+   * The worker was primed with this very module (`PrimeMessage`, sent by run.ts `primeWorker`): it
+   * runs the instance made then, if making it succeeded, instead of a new one.
+   */
+  primed?: boolean;
+}
+
+/**
+ * Sent to a spare worker before any configuration: instantiate `prime` ahead of the run (only a
+ * module that runs no code when instantiated: load.ts `instantiatesInert`; guest.ts `primeInstance`).
+ */
+export interface PrimeMessage {
+  prime: WebAssembly.Module;
 }
 
 /** Messages from a run's worker to the main thread. */

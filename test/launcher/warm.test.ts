@@ -9,8 +9,9 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Api, createApi } from '../../main/api/index.ts';
 import { Library } from '../../main/library/library.ts';
-import { ModuleCache, SpareWorker } from '../../main/launcher/warm.ts';
-import { startRun } from '../../main/runtime/run.ts';
+import { ModuleCache, SpareWorker, startTrace } from '../../main/launcher/warm.ts';
+import { Sessions } from '../../main/launcher/sessions.ts';
+import { primedModule, startRun } from '../../main/runtime/run.ts';
 import type { RunExit } from '../../preload/api.ts';
 import { fixture, seed } from '../helpers/e2e/harness.ts';
 
@@ -89,6 +90,56 @@ describe('warm runs through the window', () => {
     expect(changed.out).toBe('');
     expect(changed.exit).toMatchObject({ outcome: 'load-error', exitCode: null });
     expect(changed.exit.message).toMatch(/cannot run .*changed on disk/);
+  });
+});
+
+describe('a spare primed with the last run\'s module', () => {
+  it('is used for the next run of that app, which gets the grants as they are when it starts', async () => {
+    const { api, home } = newApi();
+    const id = await seed(api, fixture('e2e_cat.wasm'), 'cat');
+    apis.splice(apis.indexOf(api), 1);
+    await api.close();
+    const data = fs.mkdtempSync(path.join(os.tmpdir(), 'terrarium-warm-data-'));
+    homes.push(data);
+    fs.writeFileSync(path.join(data, 'x'), 'secret');
+    const lib = Library.open(home);
+    const [folder] = lib.grant(id, [{ kind: 'folder', host: data, guest: '/data', access: 'read' }]);
+    lib.grant(id, [{ kind: 'args', args: ['/data/x'] }]);
+    const out = new Map<string, string>();
+    const exits = new Map<string, () => void>();
+    const sessions = new Sessions(lib, (name, payload) => {
+      const p = payload as { runId: string; data?: Uint8Array };
+      if (name === 'run.output') out.set(p.runId, (out.get(p.runId) ?? '') + Buffer.from(p.data!).toString());
+      if (name === 'run.exit') exits.get(p.runId)?.();
+    }, undefined, 50); // an access no grant covers is denied after 50 ms without an answer
+    const marks: string[] = [];
+    startTrace.mark = (step) => marks.push(step);
+    const run = async (): Promise<string> => {
+      marks.length = 0;
+      let info!: { runId: string };
+      const ended = new Promise<void>((r) => {
+        info = sessions.start(id, [], 80, 24);
+        exits.set(info.runId, r);
+      });
+      await ended;
+      return out.get(info.runId) ?? '';
+    };
+    try {
+      expect(await run()).toBe('cat /data/x secret\n');
+      // The spare that replaces the one taken is primed with the module the run used.
+      for (let i = 0; i < 500 && (sessions.spare.current === undefined || primedModule(sessions.spare.current) === undefined); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(primedModule(sessions.spare.current!)).toBeInstanceOf(WebAssembly.Module);
+      // Between the runs: the folder is revoked, the default args change.
+      lib.revoke(id, [{ id: folder!.id }]);
+      lib.grant(id, [{ kind: 'args', args: ['/data/x', 'more'] }]);
+      const second = await run();
+      expect(marks).toContain('worker handed the run (primed with its module)');
+      expect(second).toMatch(/^cat \/data\/x errno=\d+\ncat more errno=\d+\n$/);
+    } finally {
+      startTrace.mark = undefined;
+      await sessions.stopAll();
+      lib.close();
+    }
   });
 });
 
