@@ -163,7 +163,7 @@ export function primeInstance(module: WebAssembly.Module): PrimedInstance {
     // The clock keeps its wasm shim (no BigInt per call): the slot holds the host's (id, out) form.
     wasi[imp.name] = imp.name === 'clock_time_get'
       ? clockTimeGetImport((id, out) => (slot.f as (id: number, out: number) => number)(id, out))
-      // eslint-disable-next-line prefer-rest-params, prefer-spread -- no rest array per call of a hot syscall
+      // eslint-disable-next-line prefer-rest-params -- no rest array per call of a hot syscall
       : function forward(this: unknown) { return slot.f.apply(undefined, arguments as unknown as never[]); };
   }
   const instance = new WebAssembly.Instance(module, { [WASI_MODULE]: wasi });
