@@ -5,7 +5,7 @@
  * before the configuration (run.ts `primeWorker`), bound to the configuration when it comes.
  */
 import { parentPort } from 'node:worker_threads';
-import { type PrimedInstance, primeInstance, runGuest } from './guest.ts';
+import { type PrimedInstance, primeInstance, runGuest, warmUp } from './guest.ts';
 import { Ring } from './ring.ts';
 import { GuestStdio } from './stdio.ts';
 import { guardLoading } from './host-calls/index.ts';
@@ -28,6 +28,7 @@ const config = await new Promise<WorkerConfig>((resolve) => {
     }
   };
   parentPort!.on('message', onMessage);
+  warmUp();
 });
 guardLoading(config.hostCallsGuard);
 const post = (m: WorkerMessage): void => parentPort!.postMessage(m);
