@@ -114,14 +114,23 @@ const workerUrl = new URL('./worker.js', import.meta.url);
 /** Whether the native host calls passed their self-test in this process (host-calls/verdict.ts). */
 const hostCallsVerdict = createVerdict();
 
+/** What a run's worker is started with. */
+export interface WorkerData {
+  hostCallsVerdict: SharedArrayBuffer;
+  resourcesPath: string | undefined;
+  /** Booted ahead of its run: it warms the host's set-up code while it waits (guest.ts `warmUp`). */
+  spare: boolean;
+}
+
 /**
  * Boots a run's worker ahead of time (a spare, see launcher/warm.ts): it loads the runtime and then
  * waits for a run's configuration, so `startRun` given it skips the boot. Terminate it if unused.
  */
-export function bootWorker(): Worker {
+export function bootWorker(spare = true): Worker {
   // Loaded here, not at import: a run on the command's own thread never needs it (~3 ms at start).
   const { Worker } = process.getBuiltinModule('node:worker_threads');
-  return new Worker(workerUrl, { stdout: false, stderr: false, workerData: { hostCallsVerdict, resourcesPath: (process as { resourcesPath?: string }).resourcesPath } });
+  const workerData: WorkerData = { hostCallsVerdict, resourcesPath: (process as { resourcesPath?: string }).resourcesPath, spare };
+  return new Worker(workerUrl, { stdout: false, stderr: false, workerData });
 }
 
 /** The module each primed spare holds an instance of (main's object: the same one, not a copy). */
@@ -181,7 +190,7 @@ export function startRun(spec: RunSpec, booted?: Worker): RunHandle {
   // The run's allow answers, by operation and path: the worker caches them too, and asks again
   // after forgetAnswers; these answer it without asking the person twice.
   const allowedAnswers = new Map<string, [AskOperation, string]>();
-  const worker = booted ?? bootWorker();
+  const worker = booted ?? bootWorker(false);
   let ended: RunOutcome | undefined;
   let settle!: (o: RunOutcome) => void;
   const done = new Promise<RunOutcome>((r) => { settle = r; });

@@ -4,12 +4,13 @@
  * thread is never blocked by a guest. A spare may first be primed: its run's module instantiated
  * before the configuration (run.ts `primeWorker`), bound to the configuration when it comes.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { type PrimedInstance, primeInstance, runGuest, warmUp } from './guest.ts';
 import { Ring } from './ring.ts';
 import { GuestStdio } from './stdio.ts';
 import { guardLoading } from './host-calls/index.ts';
 import type { PrimeMessage, WorkerConfig, WorkerMessage } from './worker-protocol.ts';
+import type { WorkerData } from './run.ts';
 
 let primed: PrimedInstance | undefined;
 // The worker starts booting before the module is compiled; its configuration follows as a message.
@@ -28,7 +29,7 @@ const config = await new Promise<WorkerConfig>((resolve) => {
     }
   };
   parentPort!.on('message', onMessage);
-  warmUp();
+  if ((workerData as WorkerData).spare) warmUp(); // a run's own worker has its configuration waiting
 });
 guardLoading(config.hostCallsGuard);
 const post = (m: WorkerMessage): void => parentPort!.postMessage(m);
