@@ -135,6 +135,13 @@ describe('a spare primed with the last run\'s module', () => {
       const second = await run();
       expect(marks).toContain('worker handed the run (primed with its module)');
       expect(second).toMatch(/^cat \/data\/x errno=\d+\ncat more errno=\d+\n$/);
+      // A memory limit granted meanwhile is another compiled module (the cap is written into it):
+      // the spare primed with the uncapped one is not used as it is.
+      for (let i = 0; i < 500 && (sessions.spare.current === undefined || primedModule(sessions.spare.current) === undefined); i++) await new Promise((r) => setTimeout(r, 20));
+      lib.grant(id, [{ kind: 'limit', name: 'memory-max-mib', value: 64 }]);
+      expect(await run()).toMatch(/^cat \/data\/x errno=\d+\ncat more errno=\d+\n$/);
+      expect(marks).toContain('worker handed the run');
+      expect(marks).not.toContain('worker handed the run (primed with its module)');
     } finally {
       startTrace.mark = undefined;
       await sessions.stopAll();
