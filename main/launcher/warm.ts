@@ -227,6 +227,7 @@ export class SpareWorker {
   /** Stops the spare and boots no other; resolves once its thread is gone. */
   async close(): Promise<void> {
     this.closed = true;
+    this.primeWith = undefined;
     clearTimeout(this.refillTimer);
     clearTimeout(this.idleTimer);
     this.refillTimer = undefined;
