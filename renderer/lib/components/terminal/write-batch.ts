@@ -29,12 +29,32 @@ const MAX_WAIT_MS = 100;
  */
 const FLOOD_INTERVAL_MS = 50;
 
-/** Whether `data` is plain text: printable ASCII, tab, LF, CR (no escape or control sequence). */
+/** Plain bytes: printable ASCII, tab, LF, CR (1), the rest (0). */
+const PLAIN = new Uint8Array(256);
+PLAIN.fill(1, 0x20, 0x7f);
+PLAIN[0x09] = PLAIN[0x0a] = PLAIN[0x0d] = 1;
+const NO_WORDS = new Uint32Array(0);
+
+/**
+ * Whether `data` is plain text: printable ASCII, tab, LF, CR (no escape or control sequence).
+ * Four bytes at a time: a word none of whose bytes is below 0x20 or at or above 0x7f is plain as
+ * it stands; only the others (one in sixteen in text of 64-byte lines) are looked at byte by byte.
+ */
 export function isPlain(data: Uint8Array): boolean {
-  for (let i = 0; i < data.length; i++) {
-    const b = data[i]!;
-    if ((b < 0x20 || b > 0x7e) && b !== 0x09 && b !== 0x0a && b !== 0x0d) return false;
+  const n = data.length;
+  let i = 0;
+  const aligned = Math.min(n, (4 - (data.byteOffset & 3)) & 3);
+  for (; i < aligned; i++) if (PLAIN[data[i]!] === 0) return false;
+  const words = n - i >= 4 ? new Uint32Array(data.buffer, data.byteOffset + i, (n - i) >>> 2) : NO_WORDS;
+  for (let w = 0; w < words.length; w++) {
+    const x = words[w]!;
+    // Some byte < 0x20 ((x - 0x20…) & ~x), ≥ 0x80 (x), or 0x7f (x + 0x01…): look closer.
+    if ((((x - 0x20202020) & ~x) | x | (x + 0x01010101)) & 0x80808080) {
+      const at = i + 4 * w;
+      if ((PLAIN[data[at]!]! & PLAIN[data[at + 1]!]! & PLAIN[data[at + 2]!]! & PLAIN[data[at + 3]!]!) === 0) return false;
+    }
   }
+  for (i += 4 * words.length; i < n; i++) if (PLAIN[data[i]!] === 0) return false;
   return true;
 }
 
@@ -46,8 +66,11 @@ export function isPlain(data: Uint8Array): boolean {
  */
 export function fastForward(data: Uint8Array, keptRows: number): Uint8Array {
   let lines = 0;
+  // From line feed to line feed (lastIndexOf searches natively); a negative start would wrap around.
   for (let i = data.length - 1; i >= MIN_SKIP; i--) {
-    if (data[i] === LF && ++lines > keptRows) return data.subarray(i);
+    i = data.lastIndexOf(LF, i);
+    if (i < MIN_SKIP) break;
+    if (++lines > keptRows) return data.subarray(i);
   }
   return data;
 }
@@ -63,7 +86,9 @@ export function fastForwardParts(parts: readonly Uint8Array[], size: number, kep
     const part = parts[p]!;
     const start = end - part.length;
     for (let i = part.length - 1; i >= 0 && start + i >= MIN_SKIP; i--) {
-      if (part[i] === LF && ++lines > keptRows) return p === parts.length - 1 ? part.subarray(i) : concat([part.subarray(i), ...parts.slice(p + 1)], size - (start + i));
+      i = part.lastIndexOf(LF, i);
+      if (i < 0 || start + i < MIN_SKIP) break;
+      if (++lines > keptRows) return p === parts.length - 1 ? part.subarray(i) : concat([part.subarray(i), ...parts.slice(p + 1)], size - (start + i));
     }
     if (start < MIN_SKIP) break;
     end = start;

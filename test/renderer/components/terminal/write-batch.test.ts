@@ -173,6 +173,23 @@ describe('write batching', () => {
     b.dispose();
   });
 
+  it('isPlain looks at every byte: each byte value, at each place in a word, at any alignment', () => {
+    const plain = (b: number): boolean => (b >= 0x20 && b <= 0x7e) || b === 0x09 || b === 0x0a || b === 0x0d;
+    const buf = new Uint8Array(64).fill(0x41);
+    for (let b = 0; b < 256; b++) {
+      for (let at = 0; at < 24; at++) {
+        buf.fill(0x41);
+        buf[at + 8] = b;
+        for (const [from, to] of [[0, 64], [1, 40], [2, 33], [3, 35], [8 + at, 9 + at], [5, 8 + at + 3]] as const) {
+          const view = buf.subarray(from, to);
+          const expected = [...view].every(plain);
+          if (isPlain(view) !== expected) expect(`isPlain of byte ${b} at ${at + 8 - from} of ${view.length} (offset ${from})`).toBe(String(expected));
+        }
+      }
+    }
+    expect(isPlain(new Uint8Array(0))).toBe(true);
+  });
+
   it('never skips once anything but plain text was written: an escape sequence keeps its effect', async () => {
     expect(isPlain(enc.encode('abc\t\r\n~ '))).toBe(true);
     for (const s of ['\x1b', '\x07', '\x7f', '\x00', 'é', '\x9b']) expect(isPlain(enc.encode(`a${s}b`)), JSON.stringify(s)).toBe(false);
