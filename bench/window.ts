@@ -11,7 +11,8 @@
  * Needs `npm run build` first. Options: --warm N (runs, default 5), --skip-flood, --only-flood,
  * --trace (each step of a run's start and of the Details click, in ms after the click: the page's
  * and main's on one clock, main's from `startTrace`), --profile (the renderer's CPU profile during
- * the flood and the last warm runs), --renderer DIR (serve another built renderer, for A/B).
+ * the flood and the last warm runs), --chrome-trace FILE (Chromium's trace of hello's last warm run,
+ * its main thread summarized), --renderer DIR (serve another built renderer, for A/B).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -21,6 +22,7 @@ import { startTrace } from '../main/launcher/warm.ts';
 import { rendererDir, startWebServer } from '../main/web/server.ts';
 import { type RawPage, launchRawPage, waitFor } from '../test/helpers/e2e/cdp.ts';
 import { fixture, repo, seed } from '../test/helpers/e2e/harness.ts';
+import { chromeTrace } from './lib/chrome-trace.ts';
 import { cpuTree } from './lib/cpu-tree.ts';
 import { median } from './lib/report.ts';
 
@@ -185,6 +187,8 @@ if (TRACE) {
 }
 
 const PROFILE = argv.includes('--profile');
+/** --chrome-trace FILE: Chromium's performance trace of hello's last warm run, written to FILE and summarized. */
+const CHROME_TRACE = argv.includes('--chrome-trace') ? path.resolve(argv[argv.indexOf('--chrome-trace') + 1]!) : undefined;
 interface CpuProfile {
   nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }[];
   samples: number[];
@@ -202,6 +206,22 @@ function printProfile(p: CpuProfile, what = 'the flood'): void {
   const total = [...self.values()].reduce((a, b) => a + b, 0);
   console.log(`renderer profile during ${what} (self time, ${(total / 1000).toFixed(0)} ms sampled):`);
   for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`  ${((100 * v) / total).toFixed(1).padStart(5)}%  ${k}`);
+  // Inclusive time: each sample counts for every function on its stack (once per function).
+  const parent = new Map<number, number>();
+  for (const n of p.nodes as { id: number; children?: number[] }[]) for (const c of n.children ?? []) parent.set(c, n.id);
+  const incl = new Map<string, number>();
+  p.samples.forEach((id, i) => {
+    const seen = new Set<string>();
+    for (let n: number | undefined = id; n !== undefined; n = parent.get(n)) {
+      const f = byId.get(n)!.callFrame;
+      if (f.url === '') continue;
+      const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber}`;
+      if (!seen.has(key)) incl.set(key, (incl.get(key) ?? 0) + (p.timeDeltas[i] ?? 0));
+      seen.add(key);
+    }
+  });
+  console.log('  inclusive (page scripts only):');
+  for (const [k, v] of [...incl].sort((a, b) => b[1] - a[1]).slice(0, 30)) console.log(`  ${(v / 1000).toFixed(1).padStart(6)} ms  ${k}`);
 }
 
 const results: { what: string; value: number; unit: string; target: string; ok: boolean }[] = [];
@@ -241,7 +261,8 @@ try {
         await page.send('Profiler.setSamplingInterval', { interval: 200 });
         await page.send('Profiler.start');
       }
-      warm.push(await runToFirstByte(page, name, first, last));
+      const traced = CHROME_TRACE && i === WARM - 1 && name === 'hello';
+      warm.push(traced ? await chromeTrace(page, CHROME_TRACE, () => runToFirstByte(page!, name, first, last)) : await runToFirstByte(page, name, first, last));
       if (profiled) printProfile((await page.send<{ profile: CpuProfile }>('Profiler.stop')).profile, `${name}'s last warm run`);
       await backToCatalog(page);
     }

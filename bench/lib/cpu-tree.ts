@@ -7,10 +7,13 @@ export function cpuTree(root: number): Map<string, number> {
     try {
       const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const cmd = fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0');
-      const type = cmd.find((a) => a.startsWith('--type='))?.slice(7);
-      const sub = cmd.find((a) => a.startsWith('--utility-sub-type='))?.slice(19);
-      procs.push({ pid: Number(d), ppid: Number(f[1]), cpu: (Number(f[11]) + Number(f[12])) / 100, kind: type ? `chromium ${type}${sub ? ' ' + sub : ''}` : cmd[0]!.split('/').pop()! });
+      // Chromium rewrites its processes' command lines into one string: its flags are found in it.
+      const cmd = fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').replaceAll('\0', ' ');
+      const type = /--type=(\S+)/.exec(cmd)?.[1] ?? (/--renderer-client-id/.test(cmd) ? 'renderer' : /--gpu-preferences/.test(cmd) ? 'gpu-process' : undefined);
+      const sub = /--utility-sub-type=\S*?(\w+)\b(?=\s|$)/.exec(cmd)?.[1];
+      const chromium = type !== undefined || /chrom/.test(cmd.split(' ')[0]!);
+      const kind = chromium ? `chromium ${type ?? 'browser'}${sub ? ` ${sub}` : ''}` : cmd.split(' ')[0]!.split('/').pop()!;
+      procs.push({ pid: Number(d), ppid: Number(f[1]), cpu: (Number(f[11]) + Number(f[12])) / 100, kind });
     } catch { /* gone */ }
   }
   const inTree = new Set([root]);

@@ -14,6 +14,13 @@ export interface BatchTarget {
   write(data: Uint8Array, parsed: () => void): void;
   /** Rows the terminal keeps: its scrollback plus its visible rows. */
   keptRows(): number;
+  /**
+   * Its visible rows, and whether the person follows the output (the view is at the bottom): when
+   * both are given, a flood is drawn screen by screen and the scrollback made whole when it ends
+   * (see WriteBatcher). Without them every batch writes the whole kept tail.
+   */
+  screenRows?(): number;
+  following?(): boolean;
 }
 
 const LF = 0x0a;
@@ -76,6 +83,20 @@ export function fastForward(data: Uint8Array, keptRows: number): Uint8Array {
 }
 
 /**
+ * At least the last `lines` lines of `data` (plain text; a last line without its line feed counts
+ * extra), from the line feed before them; all of `data` when it has no more lines than that.
+ */
+export function lastLines(data: Uint8Array, lines: number): Uint8Array {
+  let n = 0;
+  for (let i = data.length - 1; i >= 0; i--) {
+    i = data.lastIndexOf(LF, i);
+    if (i < 0) break;
+    if (++n > lines) return data.subarray(i);
+  }
+  return data;
+}
+
+/**
  * `fastForward` of `parts` joined (`size` bytes in all), joining only what is kept: the skipped
  * bytes are never copied.
  */
@@ -112,6 +133,12 @@ export class WriteBatcher {
   private frameUsed = false;
   /** When the last batch that skipped text (a flood) started; 0 when the last one skipped none. */
   private floodAt = 0;
+  /**
+   * During a flood the person follows, the kept tail of everything so far (plain text from a line
+   * feed, more than the kept rows' worth of lines) of which only the last screenful was written:
+   * written whole when the flood ends (or the view leaves the bottom, or anything else arrives).
+   */
+  private held: Uint8Array | null = null;
 
   constructor(target: BatchTarget) {
     this.target = target;
@@ -139,6 +166,7 @@ export class WriteBatcher {
   reset(): void {
     this.pending = [];
     this.pendingBytes = 0;
+    this.held = null;
     this.written = false;
     this.plain ||= !this.parsing;
   }
@@ -172,14 +200,28 @@ export class WriteBatcher {
   }
 
   private flush(): void {
-    if (this.disposed || this.pendingBytes === 0) return;
+    if (this.disposed || (this.pendingBytes === 0 && this.held === null)) return;
     const parts = this.pending;
     const size = this.pendingBytes;
     this.pending = [];
     this.pendingBytes = 0;
     this.plain &&= parts.every(isPlain);
-    const batch = this.plain ? fastForwardParts(parts, size, this.target.keptRows()) : parts.length === 1 ? parts[0]! : concat(parts, size);
+    const keptRows = this.target.keptRows();
+    let batch = this.plain ? fastForwardParts(parts, size, keptRows) : parts.length === 1 ? parts[0]! : concat(parts, size);
     this.floodAt = batch.length < size ? performance.now() : 0;
+    const held = this.held;
+    this.held = null;
+    const t = this.target;
+    if (this.floodAt > 0 && t.screenRows && t.following?.()) {
+      // A flood the person follows: the kept tail is held, and only its last screenful written
+      // (xterm parses a screen instead of the whole scrollback per batch, issue 14.5).
+      this.held = held ? fastForwardParts([held, batch], held.length + batch.length, keptRows) : batch;
+      batch = lastLines(this.held, t.screenRows());
+    } else if (held) {
+      // The flood is over (or the view left the bottom, or other bytes came): the held tail is
+      // written whole first, so the scrollback ends as if every byte had been parsed.
+      batch = this.plain ? fastForwardParts([held, batch], held.length + batch.length, keptRows) : concat([held, batch], held.length + batch.length);
+    }
     this.parsing = true;
     this.written = true;
     if (!this.frameUsed) {
@@ -192,7 +234,8 @@ export class WriteBatcher {
       const last = off + PIECE >= batch.length;
       this.target.write(batch.subarray(off, off + PIECE), last ? () => {
         this.parsing = false;
-        if (this.pendingBytes > 0) this.schedule();
+        // A held tail is written at the next batch, or by itself when nothing more comes.
+        if (this.pendingBytes > 0 || this.held) this.schedule();
       } : () => undefined);
     }
   }
