@@ -11,7 +11,8 @@
  * Needs `npm run build` first. Options: --warm N (runs, default 5), --skip-flood, --only-flood,
  * --trace (each step of a run's start and of the Details click, in ms after the click: the page's
  * and main's on one clock, main's from `startTrace`), --profile (the renderer's CPU profile during
- * the flood and the last warm runs), --renderer DIR (serve another built renderer, for A/B).
+ * the flood and the last warm runs), --chrome-trace FILE (Chromium's trace of hello's last warm run,
+ * its main thread summarized), --renderer DIR (serve another built renderer, for A/B).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -21,6 +22,8 @@ import { startTrace } from '../main/launcher/warm.ts';
 import { rendererDir, startWebServer } from '../main/web/server.ts';
 import { type RawPage, launchRawPage, waitFor } from '../test/helpers/e2e/cdp.ts';
 import { fixture, repo, seed } from '../test/helpers/e2e/harness.ts';
+import { chromeTrace } from './lib/chrome-trace.ts';
+import { cpuTree } from './lib/cpu-tree.ts';
 import { median } from './lib/report.ts';
 
 const MiB = 1024 * 1024;
@@ -106,12 +109,20 @@ async function runToFirstByte(p: RawPage, name: string, first: string, last: str
   if (TRACE) await p.evaluate(`(() => {
     const r = window.__fb;
     const now = () => performance.timeOrigin + performance.now();
+    // Animation frames until the output is on screen: a long gap is a busy main thread.
+    r.frameTimes = [];
+    const tick = () => {
+      r.frameTimes.push(now());
+      if (r.shownAt === null) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
     const send = WebSocket.prototype.send;
     WebSocket.prototype.send = function (d) {
       if (String(d).includes('runs.start') && !r.sentAt) {
         r.sentAt = now();
         WebSocket.prototype.send = send;
-        this.addEventListener('message', (e) => {
+        // The page's sockets (events and requests, renderer/lib/web-transport.ts), listed by SOCKETS.
+        for (const ws of window.__sockets) ws.addEventListener('message', (e) => {
           const t = typeof e.data === 'string' ? e.data : new TextDecoder().decode(new Uint8Array(e.data, 4, new DataView(e.data).getUint32(0, true)));
           if (!r.replyAt && t.includes('"startedAt"')) r.replyAt = now();
           if (!r.outAt && t.includes('run.output')) r.outAt = now();
@@ -134,6 +145,8 @@ async function runToFirstByte(p: RawPage, name: string, first: string, last: str
     ];
     const line = steps.filter(([, t]) => t !== undefined && Number.isFinite(t)).sort((a, b) => a[1]! - b[1]!).map(([w, t]) => `+${(t! - page.click!).toFixed(1)} ${w}`);
     const spare = await p.evaluate<boolean>('window.__fb.spare');
+    const frames = await p.evaluate<number[]>('window.__fb.frameTimes');
+    line.push(`frames at ${frames.map((t) => `+${(t - page.click!).toFixed(0)}`).join(' ')}`);
     console.log(`  trace ${name} (ms after the click; ${spare ? 'a spare terminal was ready' : 'no spare terminal'}): ${line.join('; ')}`);
   }
   await waitInPage(p, `[...document.querySelectorAll('[data-testid="terminal-pane"] [data-testid="run-status"][data-state="exited"]')].length > 0 && [...document.querySelectorAll('[data-testid="terminal-pane"] .xterm-rows')].some((e) => new RegExp(${JSON.stringify(last)}).test(e.textContent))`);
@@ -141,6 +154,17 @@ async function runToFirstByte(p: RawPage, name: string, first: string, last: str
 }
 
 const TRACE = argv.includes('--trace');
+/** Runs in the page before its scripts (with --trace): lists every WebSocket it makes in `window.__sockets`. */
+const SOCKETS = `(() => {
+  const sockets = window.__sockets = [];
+  const Base = WebSocket;
+  window.WebSocket = class extends Base {
+    constructor(...args) {
+      super(...args);
+      sockets.push(this);
+    }
+  };
+})()`;
 /** Main's steps of the traced run, in epoch milliseconds. */
 const mainTimes: { what: string; at: number }[] = [];
 const epoch = (): number => performance.timeOrigin + performance.now();
@@ -163,6 +187,8 @@ if (TRACE) {
 }
 
 const PROFILE = argv.includes('--profile');
+/** --chrome-trace FILE: Chromium's performance trace of hello's last warm run, written to FILE and summarized. */
+const CHROME_TRACE = argv.includes('--chrome-trace') ? path.resolve(argv[argv.indexOf('--chrome-trace') + 1]!) : undefined;
 interface CpuProfile {
   nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }[];
   samples: number[];
@@ -180,6 +206,22 @@ function printProfile(p: CpuProfile, what = 'the flood'): void {
   const total = [...self.values()].reduce((a, b) => a + b, 0);
   console.log(`renderer profile during ${what} (self time, ${(total / 1000).toFixed(0)} ms sampled):`);
   for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`  ${((100 * v) / total).toFixed(1).padStart(5)}%  ${k}`);
+  // Inclusive time: each sample counts for every function on its stack (once per function).
+  const parent = new Map<number, number>();
+  for (const n of p.nodes as { id: number; children?: number[] }[]) for (const c of n.children ?? []) parent.set(c, n.id);
+  const incl = new Map<string, number>();
+  p.samples.forEach((id, i) => {
+    const seen = new Set<string>();
+    for (let n: number | undefined = id; n !== undefined; n = parent.get(n)) {
+      const f = byId.get(n)!.callFrame;
+      if (f.url === '') continue;
+      const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber}`;
+      if (!seen.has(key)) incl.set(key, (incl.get(key) ?? 0) + (p.timeDeltas[i] ?? 0));
+      seen.add(key);
+    }
+  });
+  console.log('  inclusive (page scripts only):');
+  for (const [k, v] of [...incl].sort((a, b) => b[1] - a[1]).slice(0, 30)) console.log(`  ${(v / 1000).toFixed(1).padStart(6)} ms  ${k}`);
 }
 
 const results: { what: string; value: number; unit: string; target: string; ok: boolean }[] = [];
@@ -195,6 +237,12 @@ try {
   if (!grant.ok) throw new Error(grant.message);
   if (!SKIP_FLOOD) await seed(api, fixture('e2e_flood.wasm'), 'e2e_flood');
   page = await launchRawPage(server.url);
+  if (TRACE) {
+    // The page's WebSockets, listed as they are made (window.__sockets), for the traces.
+    await page.send('Page.enable');
+    await page.send('Page.addScriptToEvaluateOnNewDocument', { source: SOCKETS });
+    await page.send('Page.reload');
+  }
   await waitInPage(page, `document.querySelector(${JSON.stringify(tileRun('flite'))})`);
   await new Promise((r) => setTimeout(r, 1000)); // the spare worker boots after start-up
 
@@ -213,7 +261,8 @@ try {
         await page.send('Profiler.setSamplingInterval', { interval: 200 });
         await page.send('Profiler.start');
       }
-      warm.push(await runToFirstByte(page, name, first, last));
+      const traced = CHROME_TRACE && i === WARM - 1 && name === 'hello';
+      warm.push(traced ? await chromeTrace(page, CHROME_TRACE, () => runToFirstByte(page!, name, first, last)) : await runToFirstByte(page, name, first, last));
       if (profiled) printProfile((await page.send<{ profile: CpuProfile }>('Profiler.stop')).profile, `${name}'s last warm run`);
       await backToCatalog(page);
     }
@@ -230,6 +279,20 @@ try {
       await page.send('Profiler.setSamplingInterval', { interval: 1000 });
       await page.send('Profiler.start');
     }
+    if (TRACE) await page.evaluate(`(() => {
+      // How the flood arrives: binary frames and their sizes.
+      const f = window.__frames = { n: 0, bytes: 0, max: 0 };
+      for (const ws of window.__sockets) ws.addEventListener('message', (e) => {
+        if (typeof e.data === 'string') return;
+        f.n++;
+        f.bytes += e.data.byteLength;
+        f.max = Math.max(f.max, e.data.byteLength);
+      });
+    })()`);
+    const cpuBefore = cpuTree(process.pid);
+    const metrics = async (): Promise<Map<string, number>> => new Map((await page!.send<{ metrics: { name: string; value: number }[] }>('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+    if (TRACE) await page.send('Performance.enable');
+    const metricsBefore = TRACE ? await metrics() : new Map<string, number>();
     const { x, y } = await page.centre(tileRun('e2e_flood'));
     await page.click(x, y);
     await waitInPage(page, `(() => { const rows = document.querySelector('${pane} .xterm-rows'); return rows !== null && /[!-~]{63}/.test(rows.textContent); })()`);
@@ -256,7 +319,9 @@ try {
             r.sentAt = now();
             WebSocket.prototype.send = send;
             const id = JSON.parse(d).id;
+            r.between = 0;
             const seen = (e) => {
+              if (typeof e.data !== 'string') r.between += e.data.byteLength;
               if (typeof e.data === 'string' && e.data.startsWith('{"id":' + id + ',')) {
                 r.replyAt = now();
                 this.removeEventListener('message', seen);
@@ -272,7 +337,8 @@ try {
       await page!.click(at.x, at.y);
       const r = await waitInPage<{ downAt: number; shownAt: number }>(page!, 'window.__click.shownAt !== null && window.__click');
       if (TRACE) {
-        const t = await page!.evaluate<Record<string, number>>(`(() => { const r = window.__click, o = performance.timeOrigin; return { click: o + r.downAt, sent: r.sentAt, reply: r.replyAt, shown: o + r.shownAt }; })()`);
+        const t = await page!.evaluate<Record<string, number>>(`(() => { const r = window.__click, o = performance.timeOrigin; return { click: o + r.downAt, sent: r.sentAt, reply: r.replyAt, shown: o + r.shownAt, between: r.between }; })()`);
+        if (t.between) console.log(`  output received between the request and its reply: ${(t.between / 1024).toFixed(0)} KiB`);
         const steps: [string, number | undefined][] = [
           ['page: request sent', t.sent], ['page: reply', t.reply], ['page: next frame (on screen)', t.shown], ...mainTimes.map((m) => [`main: ${m.what}`, m.at] as [string, number]),
         ];
@@ -286,6 +352,15 @@ try {
     await page.click(tab.x, tab.y);
     const doneAt = await waitInPage<number>(page, `document.querySelector('${pane} .xterm-rows')?.textContent.includes('FLOOD-DONE ${100 * MiB}') && performance.now()`, 180_000);
     const runAt = await page.evaluate<number>('window.__runAt');
+    if (TRACE) {
+      // Where the flood's CPU went, per process (its cost on two busy cores is the sum).
+      const after = cpuTree(process.pid);
+      const m = await metrics();
+      console.log(`  flood, the page's main thread (s): ${['TaskDuration', 'ScriptDuration', 'LayoutDuration', 'RecalcStyleDuration'].map((k) => `${k} ${((m.get(k) ?? 0) - (metricsBefore.get(k) ?? 0)).toFixed(2)}`).join(', ')}`);
+      const f = await page.evaluate<{ n: number; bytes: number; max: number }>('window.__frames');
+      console.log(`  flood frames: ${f.n}, ${(f.bytes / f.n / 1024).toFixed(1)} KiB on average, largest ${(f.max / 1024).toFixed(1)} KiB`);
+      console.log(`  flood CPU seconds: ${[...after].map(([k, v]) => [k, v - (cpuBefore.get(k) ?? 0)] as const).filter(([, v]) => v >= 0.05).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`);
+    }
     if (PROFILE) printProfile((await page.send<{ profile: CpuProfile }>('Profiler.stop')).profile);
     const seconds = (doneAt - runAt) / 1000;
     row('window throughput (100 MiB, Run click to final marker on screen)', 100 / seconds, 'MiB/s', TARGETS.throughput, true);

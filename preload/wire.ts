@@ -26,6 +26,20 @@ export interface WireAck {
   ack: number;
 }
 
+/**
+ * The web transport's two sockets per page: events (run output, and the replies below) on one, the
+ * other requests and their replies on a second (`?role=requests`), so a reply never waits behind
+ * output still in the sockets and the browser (main/web/server.ts). A socket without a role carries both.
+ */
+export const REQUESTS_ROLE = 'requests';
+
+/**
+ * Requests whose replies keep their place behind the events sent before them, so they travel on the
+ * events socket: `runs.recent` hands back output kept so far, and output sent before it must not
+ * arrive after it (it would be written twice).
+ */
+export const IN_ORDER: ReadonlySet<string> = new Set(['runs.recent']);
+
 /** A frame that cannot be decoded. */
 export class WireError extends Error {}
 

@@ -2,14 +2,16 @@
  * Web mode (DESIGN §2): the built renderer and the same API over a WebSocket, on 127.0.0.1 only,
  * guarded by a random per-launch token, the Origin and the Host header (against DNS rebinding).
  * It exists so the real renderer and the real core can be driven together in a real browser.
- * Messages are text frames, or binary frames when they carry bytes (preload/wire.ts).
+ * Messages are text frames, or binary frames when they carry bytes (preload/wire.ts). A page opens
+ * two sockets: one for events, one (`?role=requests`) that gets no events, for its requests'
+ * replies (a reply to a click never waits behind output in flight).
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { type WebSocket, WebSocketServer } from 'ws';
-import { type WireAck, type WireRequest, decode, encode } from '../../preload/wire.ts';
+import { IN_ORDER, REQUESTS_ROLE, type WireAck, type WireRequest, decode, encode } from '../../preload/wire.ts';
 import type { Api } from '../api/index.ts';
 import { contentSecurityPolicy, resolveStatic } from './static.ts';
 
@@ -37,11 +39,6 @@ const WINDOW = 1024 * 1024;
  * (and the window in flight) instead of behind everything queued (issue 14.5, a click during a flood).
  */
 const LOW_WATER = 64 * 1024;
-/**
- * Replies that keep their place behind the events sent before them: `runs.recent` hands back output
- * kept so far, and output sent before it must not arrive after it (it would be written twice).
- */
-const IN_ORDER = new Set(['runs.recent']);
 /** Largest message accepted (a dropped module travels inside one). */
 const MAX_MESSAGE = 300 * 1024 * 1024;
 
@@ -100,6 +97,8 @@ export async function startWebServer(api: Api, staticDir: string, port = 0, toke
     noServer: true,
     maxPayload: MAX_MESSAGE,
   });
+  /** Every open socket, and those that get events (all but requests sockets). */
+  const sockets = new Set<WebSocket>();
   const clients = new Set<WebSocket>();
   /** Binary bytes sent to and acknowledged by each client that acknowledges (WireAck). */
   const windows = new Map<WebSocket, { sent: number; acked: number }>();
@@ -112,10 +111,14 @@ export async function startWebServer(api: Api, staticDir: string, port = 0, toke
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       return;
     }
+    // A requests socket gets replies only: no events, so no output ahead of a reply (REQUESTS_ROLE).
+    const events = url.searchParams.get('role') !== REQUESTS_ROLE;
     wss.handleUpgrade(req, socket, head, (ws) => {
-      clients.add(ws);
+      sockets.add(ws);
+      if (events) clients.add(ws);
       queues.set(ws, { frames: [], bytes: 0 });
       ws.on('close', () => {
+        sockets.delete(ws);
         clients.delete(ws);
         windows.delete(ws);
         queues.delete(ws);
@@ -200,7 +203,7 @@ export async function startWebServer(api: Api, staticDir: string, port = 0, toke
       unsubscribe();
       api.setOutputGate(() => undefined);
       for (const w of waiters) w();
-      for (const c of clients) c.terminate();
+      for (const c of sockets) c.terminate();
       wss.close();
       await new Promise<void>((r) => server.close(() => r()));
     },

@@ -320,3 +320,35 @@ test('flow control: a client that acknowledges has at most a window of output un
   await api.handle('runs.stop', { runId: run.runId });
   await until(() => c.inbox.some((m) => m.event === 'run.exit' && (m.payload as { runId: string }).runId === run.runId), 20_000);
 });
+
+test('a requests socket (?role=requests) gets no events, and its requests are answered while the events socket is stuck behind a flood', async () => {
+  const events = await good();
+  events.ws.send(encode({ ack: 0 })); // opts in to the window, and never acknowledges more
+  const r = await connect(`ws://127.0.0.1:${srv.port}/api?token=${srv.token}&role=requests`, { origin });
+  if (!('ws' in r)) throw new Error(`refused: ${r.refused}`);
+  sockets.push(r.ws);
+  const p = await call(r, 'install.preview', { source: { kind: 'bytes', fileName: 'flood.wasm', bytes: floodModule() } });
+  const appId = ((await call(r, 'install.confirm', { previewId: (p.value as { previewId: string }).previewId })).value as { app: { id: string } }).app.id;
+  let emitted = 0;
+  const off = api.onEvent((n, payload) => { if (n === 'run.output') emitted += (payload as { data: Uint8Array }).data.length; });
+  const socket = (events.ws as unknown as { _socket: net.Socket })._socket;
+  socket.pause();
+  try {
+    const run = (await call(r, 'runs.start', { ref: appId, cols: 80, rows: 24 })).value as { runId: string };
+    await until(() => emitted > 0);
+    // The events socket reads nothing: its output waits in the sockets and main's queue, and a
+    // reply on it would wait behind all of it. The requests socket still answers.
+    expect(await call(r, 'apps.list', {})).toMatchObject({ ok: true });
+    expect(await call(r, 'runs.stop', { runId: run.runId })).toMatchObject({ ok: true });
+    expect(r.inbox.filter((m) => 'event' in m).map((m) => m.event)).toEqual([]);
+    socket.resume();
+    events.ws.on('message', (_d, bin) => { if (bin) events.ws.send(encode({ ack: 1e15 })); });
+    events.ws.send(encode({ ack: 1e15 }));
+    await until(() => events.inbox.some((m) => m.event === 'run.exit' && (m.payload as { runId: string }).runId === run.runId), 20_000);
+    expect(r.inbox.filter((m) => 'event' in m)).toEqual([]);
+  } finally {
+    socket.resume();
+    off();
+  }
+  await call(r, 'apps.uninstall', { ref: appId });
+});

@@ -96,6 +96,9 @@ export function prepareSpare(delayMs = 0): void {
     parent.style.width = `${lastSize.width}px`;
     parent.style.height = `${lastSize.height}px`;
     spare = create(parent);
+    // Fitted to that size now, at idle: the pane that takes it finds it at its size (no resize,
+    // no redraw of every row between the Run click and the first output).
+    spare.fit.fit();
   };
   const whenIdle = (): void => {
     delayed = undefined;

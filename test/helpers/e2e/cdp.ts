@@ -21,6 +21,8 @@ const FLAGS = [
 
 /** One page of a Chromium of its own. */
 export interface RawPage {
+  /** Calls `listener` with the params of each DevTools event `method` (enable its domain first). */
+  on(method: string, listener: (params: unknown) => void): void;
   /** A DevTools command to the page. */
   send<T = unknown>(method: string, params?: object): Promise<T>;
   /** The value of `expression` (awaited if it is a promise), or a rejection after `timeoutMs`. */
@@ -58,9 +60,13 @@ export async function launchRawPage(url: string, width = 1280, height = 800): Pr
   });
   let nextId = 1;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; method: string }>();
+  const events = new Map<string, ((params: unknown) => void)[]>();
   ws.on('message', (raw) => {
-    const msg = JSON.parse(raw.toString()) as { id?: number; result?: unknown; error?: { message: string } };
-    if (msg.id === undefined) return;
+    const msg = JSON.parse(raw.toString()) as { id?: number; method?: string; params?: unknown; result?: unknown; error?: { message: string } };
+    if (msg.id === undefined) {
+      for (const l of events.get(msg.method ?? '') ?? []) l(msg.params);
+      return;
+    }
     const p = pending.get(msg.id);
     pending.delete(msg.id);
     if (msg.error) p?.reject(new Error(`${p.method}: ${msg.error.message}`));
@@ -108,6 +114,9 @@ export async function launchRawPage(url: string, width = 1280, height = 800): Pr
   return {
     send,
     evaluate,
+    on(method, listener) {
+      events.set(method, [...(events.get(method) ?? []), listener]);
+    },
     async click(x, y) {
       await send('Input.dispatchMouseEvent', { type: 'mouseMoved', x, y });
       await send('Input.dispatchMouseEvent', { type: 'mousePressed', x, y, button: 'left', buttons: 1, clickCount: 1 });

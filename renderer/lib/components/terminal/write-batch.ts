@@ -14,6 +14,13 @@ export interface BatchTarget {
   write(data: Uint8Array, parsed: () => void): void;
   /** Rows the terminal keeps: its scrollback plus its visible rows. */
   keptRows(): number;
+  /**
+   * Its visible rows, and whether the person follows the output (the view is at the bottom): when
+   * both are given, a flood is drawn screen by screen and the scrollback made whole when it ends
+   * (see WriteBatcher). Without them every batch writes the whole kept tail.
+   */
+  screenRows?(): number;
+  following?(): boolean;
 }
 
 const LF = 0x0a;
@@ -29,12 +36,32 @@ const MAX_WAIT_MS = 100;
  */
 const FLOOD_INTERVAL_MS = 50;
 
-/** Whether `data` is plain text: printable ASCII, tab, LF, CR (no escape or control sequence). */
+/** Plain bytes: printable ASCII, tab, LF, CR (1), the rest (0). */
+const PLAIN = new Uint8Array(256);
+PLAIN.fill(1, 0x20, 0x7f);
+PLAIN[0x09] = PLAIN[0x0a] = PLAIN[0x0d] = 1;
+const NO_WORDS = new Uint32Array(0);
+
+/**
+ * Whether `data` is plain text: printable ASCII, tab, LF, CR (no escape or control sequence).
+ * Four bytes at a time: a word none of whose bytes is below 0x20 or at or above 0x7f is plain as
+ * it stands; only the others (one in sixteen in text of 64-byte lines) are looked at byte by byte.
+ */
 export function isPlain(data: Uint8Array): boolean {
-  for (let i = 0; i < data.length; i++) {
-    const b = data[i]!;
-    if ((b < 0x20 || b > 0x7e) && b !== 0x09 && b !== 0x0a && b !== 0x0d) return false;
+  const n = data.length;
+  let i = 0;
+  const aligned = Math.min(n, (4 - (data.byteOffset & 3)) & 3);
+  for (; i < aligned; i++) if (PLAIN[data[i]!] === 0) return false;
+  const words = n - i >= 4 ? new Uint32Array(data.buffer, data.byteOffset + i, (n - i) >>> 2) : NO_WORDS;
+  for (let w = 0; w < words.length; w++) {
+    const x = words[w]!;
+    // Some byte < 0x20 ((x - 0x20…) & ~x), ≥ 0x80 (x), or 0x7f (x + 0x01…): look closer.
+    if ((((x - 0x20202020) & ~x) | x | (x + 0x01010101)) & 0x80808080) {
+      const at = i + 4 * w;
+      if ((PLAIN[data[at]!]! & PLAIN[data[at + 1]!]! & PLAIN[data[at + 2]!]! & PLAIN[data[at + 3]!]!) === 0) return false;
+    }
   }
+  for (i += 4 * words.length; i < n; i++) if (PLAIN[data[i]!] === 0) return false;
   return true;
 }
 
@@ -46,8 +73,25 @@ export function isPlain(data: Uint8Array): boolean {
  */
 export function fastForward(data: Uint8Array, keptRows: number): Uint8Array {
   let lines = 0;
+  // From line feed to line feed (lastIndexOf searches natively); a negative start would wrap around.
   for (let i = data.length - 1; i >= MIN_SKIP; i--) {
-    if (data[i] === LF && ++lines > keptRows) return data.subarray(i);
+    i = data.lastIndexOf(LF, i);
+    if (i < MIN_SKIP) break;
+    if (++lines > keptRows) return data.subarray(i);
+  }
+  return data;
+}
+
+/**
+ * At least the last `lines` lines of `data` (plain text; a last line without its line feed counts
+ * extra), from the line feed before them; all of `data` when it has no more lines than that.
+ */
+export function lastLines(data: Uint8Array, lines: number): Uint8Array {
+  let n = 0;
+  for (let i = data.length - 1; i >= 0; i--) {
+    i = data.lastIndexOf(LF, i);
+    if (i < 0) break;
+    if (++n > lines) return data.subarray(i);
   }
   return data;
 }
@@ -63,7 +107,9 @@ export function fastForwardParts(parts: readonly Uint8Array[], size: number, kep
     const part = parts[p]!;
     const start = end - part.length;
     for (let i = part.length - 1; i >= 0 && start + i >= MIN_SKIP; i--) {
-      if (part[i] === LF && ++lines > keptRows) return p === parts.length - 1 ? part.subarray(i) : concat([part.subarray(i), ...parts.slice(p + 1)], size - (start + i));
+      i = part.lastIndexOf(LF, i);
+      if (i < 0 || start + i < MIN_SKIP) break;
+      if (++lines > keptRows) return p === parts.length - 1 ? part.subarray(i) : concat([part.subarray(i), ...parts.slice(p + 1)], size - (start + i));
     }
     if (start < MIN_SKIP) break;
     end = start;
@@ -87,6 +133,12 @@ export class WriteBatcher {
   private frameUsed = false;
   /** When the last batch that skipped text (a flood) started; 0 when the last one skipped none. */
   private floodAt = 0;
+  /**
+   * During a flood the person follows, the kept tail of everything so far (plain text from a line
+   * feed, more than the kept rows' worth of lines) of which only the last screenful was written:
+   * written whole when the flood ends (or the view leaves the bottom, or anything else arrives).
+   */
+  private held: Uint8Array | null = null;
 
   constructor(target: BatchTarget) {
     this.target = target;
@@ -114,6 +166,7 @@ export class WriteBatcher {
   reset(): void {
     this.pending = [];
     this.pendingBytes = 0;
+    this.held = null;
     this.written = false;
     this.plain ||= !this.parsing;
   }
@@ -147,14 +200,28 @@ export class WriteBatcher {
   }
 
   private flush(): void {
-    if (this.disposed || this.pendingBytes === 0) return;
+    if (this.disposed || (this.pendingBytes === 0 && this.held === null)) return;
     const parts = this.pending;
     const size = this.pendingBytes;
     this.pending = [];
     this.pendingBytes = 0;
     this.plain &&= parts.every(isPlain);
-    const batch = this.plain ? fastForwardParts(parts, size, this.target.keptRows()) : parts.length === 1 ? parts[0]! : concat(parts, size);
+    const keptRows = this.target.keptRows();
+    let batch = this.plain ? fastForwardParts(parts, size, keptRows) : parts.length === 1 ? parts[0]! : concat(parts, size);
     this.floodAt = batch.length < size ? performance.now() : 0;
+    const held = this.held;
+    this.held = null;
+    const t = this.target;
+    if (this.floodAt > 0 && t.screenRows && t.following?.()) {
+      // A flood the person follows: the kept tail is held, and only its last screenful written
+      // (xterm parses a screen instead of the whole scrollback per batch, issue 14.5).
+      this.held = held ? fastForwardParts([held, batch], held.length + batch.length, keptRows) : batch;
+      batch = lastLines(this.held, t.screenRows());
+    } else if (held) {
+      // The flood is over (or the view left the bottom, or other bytes came): the held tail is
+      // written whole first, so the scrollback ends as if every byte had been parsed.
+      batch = this.plain ? fastForwardParts([held, batch], held.length + batch.length, keptRows) : concat([held, batch], held.length + batch.length);
+    }
     this.parsing = true;
     this.written = true;
     if (!this.frameUsed) {
@@ -167,7 +234,8 @@ export class WriteBatcher {
       const last = off + PIECE >= batch.length;
       this.target.write(batch.subarray(off, off + PIECE), last ? () => {
         this.parsing = false;
-        if (this.pendingBytes > 0) this.schedule();
+        // A held tail is written at the next batch, or by itself when nothing more comes.
+        if (this.pendingBytes > 0 || this.held) this.schedule();
       } : () => undefined);
     }
   }

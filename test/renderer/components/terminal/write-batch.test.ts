@@ -7,7 +7,7 @@
  */
 import xterm from '@xterm/headless';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WriteBatcher, fastForward, fastForwardParts, isPlain } from '../../../../renderer/lib/components/terminal/write-batch.ts';
+import { WriteBatcher, fastForward, fastForwardParts, isPlain, lastLines } from '../../../../renderer/lib/components/terminal/write-batch.ts';
 
 const COLS = 80;
 const ROWS = 24;
@@ -85,7 +85,90 @@ async function throughBatcher(t: xterm.Terminal, chunks: Uint8Array[], pauseAfte
   return writes;
 }
 
+/**
+ * Feeds `chunks` into `t` through a WriteBatcher that knows the screen and whether the view
+ * follows the output, one chunk every `everyMs` (a flood over time); resolves once all is parsed,
+ * to the writes and bytes xterm got.
+ */
+async function floodThrough(t: xterm.Terminal, chunks: Uint8Array[], following: () => boolean, everyMs = 8): Promise<{ writes: number; bytes: number; sizes: number[] }> {
+  const sizes: number[] = [];
+  let writes = 0;
+  let bytes = 0;
+  let pendingParse = 0;
+  const b = new WriteBatcher({
+    write: (d, parsed) => {
+      writes++;
+      bytes += d.length;
+      sizes.push(d.length);
+      pendingParse++;
+      t.write(d, () => {
+        pendingParse--;
+        parsed();
+      });
+    },
+    keptRows: () => SCROLLBACK + ROWS,
+    screenRows: () => ROWS,
+    following,
+  });
+  for (const c of chunks) {
+    b.push(c);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  const inside = b as unknown as { pendingBytes: number; scheduled: boolean; held: unknown };
+  await new Promise<void>((resolve) => {
+    const poll = setInterval(() => {
+      if (pendingParse === 0 && inside.pendingBytes === 0 && !inside.scheduled && !inside.held) {
+        clearInterval(poll);
+        resolve();
+      }
+    }, 20);
+  });
+  b.dispose();
+  return { writes, bytes, sizes };
+}
+
+const chunked = (data: Uint8Array, size = 65536): Uint8Array[] => Array.from({ length: Math.ceil(data.length / size) }, (_, i) => data.subarray(i * size, (i + 1) * size));
+
 describe('write batching', () => {
+  it('a flood the person follows is drawn a screen at a time, and ends with the screen, scrollback and cursor of parsing all of it', async () => {
+    const text = plainText(60_000, 11);
+    const direct = term();
+    await write(direct, text);
+    const batched = term();
+    const { writes, sizes } = await floodThrough(batched, chunked(text), () => true);
+    expect(state(batched)).toBe(state(direct));
+    // The screen was updated during the flood, a screenful at a time: xterm parsed more than a
+    // screenful only for the run's first output (written at once, whole) and once at the flood's end.
+    expect(writes).toBeGreaterThan(4);
+    const screenful = 24 * 160;
+    expect(sizes.filter((n) => n > screenful).length, String(sizes)).toBeLessThanOrEqual(2);
+  });
+
+  it('a flood read from further up (the view is not at the bottom) gets the whole kept tail at every batch, and ends the same', async () => {
+    const text = plainText(60_000, 12);
+    const direct = term();
+    await write(direct, text);
+    const batched = term();
+    const { sizes } = await floodThrough(batched, chunked(text), () => false);
+    expect(state(batched)).toBe(state(direct));
+    const tail = fastForward(text, SCROLLBACK + ROWS).length;
+    expect(sizes.filter((n) => n >= tail).length, String(sizes)).toBeGreaterThan(3);
+  });
+
+  it('the view leaving the bottom, or an escape sequence, during a followed flood: the held tail is written first, nothing is lost', async () => {
+    const text = plainText(60_000, 13);
+    const chunks = [...chunked(text), enc.encode('\x1b[31mred after the flood\n'), ...chunked(plainText(3_000, 14))];
+    const direct = term();
+    for (const c of chunks) await write(direct, c);
+    const batched = term();
+    let n = 0;
+    // Follows, then reads further up for a while, then follows again.
+    await floodThrough(batched, chunks, () => (n++ % 9) < 6, 6);
+    expect(state(batched)).toBe(state(direct));
+    const red = batched.buffer.active.getLine(batched.buffer.active.length - 1)!;
+    expect(red.getCell(0)!.getFgColor()).toBe(1);
+  });
+
   it('many small writes become few, and the terminal ends as with each written in order', async () => {
     const text = plainText(3000);
     const withEscapes = enc.encode('\x1b[31mred\x1b[0m \x1b]0;title\x07é😀 ');
@@ -171,6 +254,31 @@ describe('write batching', () => {
     expect(gaps.length).toBeGreaterThan(3);
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(45);
     b.dispose();
+  });
+
+  it('lastLines keeps at least the last lines, from the line feed before them', () => {
+    const dec = (d: Uint8Array): string => new TextDecoder().decode(d);
+    expect(dec(lastLines(enc.encode('a\nb\nc\nd'), 2))).toBe('\nb\nc\nd');
+    expect(dec(lastLines(enc.encode('a\nb\nc\n'), 2))).toBe('\nb\nc\n');
+    expect(dec(lastLines(enc.encode('a\nb'), 5))).toBe('a\nb');
+    expect(dec(lastLines(enc.encode('\n'), 0))).toBe('\n');
+  });
+
+  it('isPlain looks at every byte: each byte value, at each place in a word, at any alignment', () => {
+    const plain = (b: number): boolean => (b >= 0x20 && b <= 0x7e) || b === 0x09 || b === 0x0a || b === 0x0d;
+    const buf = new Uint8Array(64).fill(0x41);
+    for (let b = 0; b < 256; b++) {
+      for (let at = 0; at < 24; at++) {
+        buf.fill(0x41);
+        buf[at + 8] = b;
+        for (const [from, to] of [[0, 64], [1, 40], [2, 33], [3, 35], [8 + at, 9 + at], [5, 8 + at + 3]] as const) {
+          const view = buf.subarray(from, to);
+          const expected = [...view].every(plain);
+          if (isPlain(view) !== expected) expect(`isPlain of byte ${b} at ${at + 8 - from} of ${view.length} (offset ${from})`).toBe(String(expected));
+        }
+      }
+    }
+    expect(isPlain(new Uint8Array(0))).toBe(true);
   });
 
   it('never skips once anything but plain text was written: an escape sequence keeps its effect', async () => {
