@@ -44,8 +44,8 @@ function paramCount(name: string): number | undefined {
 /**
  * `f` wrapped as an import: a thrown WasiError becomes its errno, any other host error `io`
  * (reported). The wrapper takes `arity` parameters (by default the preview1 signature's) and passes
- * them all on: a fixed-arity call costs ~8 ns less than `apply` with `arguments` (a tenth of a clock
- * read, issue 14.3); other arities (path_open's 9) take the general wrapper.
+ * them all on: a fixed-arity call costs a few ns less than `apply` with `arguments` (up to a tenth
+ * of a clock read, issue 14.3); other arities (path_open's 9) take the general wrapper.
  */
 export function wrap(name: string, f: WasiFunction, report: HostReport, arity = paramCount(name)): WasiFunction {
   const fail = (err: unknown): number => {
