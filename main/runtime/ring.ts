@@ -13,6 +13,8 @@ const SEQ_W = 3;
 /** Bumped on every read and on close: what a waiting writer sleeps on. */
 const SEQ_R = 4;
 const HEADER_BYTES = 32;
+/** Records up to this size are copied byte by byte (cheaper than making a view to copy from). */
+const COPY_LOOP_MAX = 64;
 
 /** The shareable state of a ring, sent to the worker in `workerData`. */
 export interface RingBuffers {
@@ -71,9 +73,7 @@ export class Ring {
     const first = Math.min(n, this.d.length - at);
     this.d.set(src.subarray(0, first), at);
     if (first < n) this.d.set(src.subarray(first, n), 0);
-    Atomics.store(this.h, WRITE, (w + n) | 0);
-    Atomics.add(this.h, SEQ_W, 1);
-    Atomics.notify(this.h, SEQ_W);
+    this.publish(w, (w + n) | 0);
     return n;
   }
 
@@ -88,7 +88,8 @@ export class Ring {
       if (this.free() >= total) break;
       Atomics.wait(this.h, SEQ_R, seq);
     }
-    let w = Atomics.load(this.h, WRITE);
+    const w0 = Atomics.load(this.h, WRITE);
+    let w = w0;
     for (const src of parts) {
       const at = w & this.mask;
       const first = Math.min(src.length, this.d.length - at);
@@ -96,9 +97,7 @@ export class Ring {
       if (first < src.length) this.d.set(src.subarray(first), 0);
       w = (w + src.length) | 0;
     }
-    Atomics.store(this.h, WRITE, w);
-    Atomics.add(this.h, SEQ_W, 1);
-    Atomics.notify(this.h, SEQ_W);
+    this.publish(w0, w);
     return true;
   }
 
@@ -124,12 +123,30 @@ export class Ring {
     d[(w + 3) & m] = (len >>> 16) & 0xff;
     const pos = (w + 4) & m;
     const first = Math.min(len, d.length - pos);
-    d.set(src.subarray(at, at + first), pos);
-    if (first < len) d.set(src.subarray(at + first, at + len), 0);
-    Atomics.store(this.h, WRITE, (w + total) | 0);
-    Atomics.add(this.h, SEQ_W, 1);
-    Atomics.notify(this.h, SEQ_W);
+    if (first === len && len <= COPY_LOOP_MAX) {
+      // A small write (printf's): copied byte by byte, no view made to copy from.
+      for (let k = 0; k < len; k++) d[pos + k] = src[at + k]!;
+    } else {
+      d.set(src.subarray(at, at + first), pos);
+      if (first < len) d.set(src.subarray(at + first, at + len), 0);
+    }
+    this.publish(w, (w + total) | 0);
     return true;
+  }
+
+  /**
+   * Makes the bytes written from index `from` up to `to` readable, and wakes the reader only when it
+   * had read everything before them: only a reader that found the ring empty waits (on SEQ_W, taken
+   * before it looked), and it can have found it empty only at `from` (or earlier, when the write
+   * that began there woke it). A reader still behind will find these bytes when it comes back for
+   * more. During a flood that is most writes: a guest's small writes cost no wakeup each (on the
+   * main thread, every wakeup of `waitAsync` is a task of its own). All loads and stores here are
+   * sequentially consistent, so the reader either sees the new index or is seen by this check.
+   */
+  private publish(from: number, to: number): void {
+    Atomics.store(this.h, WRITE, to);
+    Atomics.add(this.h, SEQ_W, 1);
+    if (Atomics.load(this.h, READ) === from) Atomics.notify(this.h, SEQ_W);
   }
 
   /** Copies up to `dst.length` available bytes into `dst` without blocking; returns the count. */
@@ -179,7 +196,11 @@ export class Ring {
     }
   }
 
-  /** Main side: resolves after the writer wrote or closed since `seq` (from `writeSeq()`). */
+  /**
+   * Main side: resolves after the writer wrote or closed since `seq` (from `writeSeq()`), when
+   * called after finding the ring empty (`tryRead` read nothing): the writer wakes only a reader
+   * that has read everything before its write (`publish`).
+   */
   async waitWritten(seq: number): Promise<void> {
     const r = Atomics.waitAsync(this.h, SEQ_W, seq);
     if (r.async) await r.value;

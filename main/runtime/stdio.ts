@@ -234,32 +234,71 @@ export class DirectStdio implements StdioPort {
   }
 }
 
-/** Main side: turns the output ring's byte stream back into (stream, bytes) chunks. */
+/** Payload pieces up to this size are gathered into runs; larger ones are handed on as they are. */
+const GATHER_MAX = 4096;
+/** Pieces up to this size are copied byte by byte (cheaper than making a view to copy from). */
+const COPY_LOOP_MAX = 64;
+
+/**
+ * Main side: turns the output ring's byte stream back into (stream, bytes) chunks. A flood of small
+ * records (a million 16-byte writes) comes out as one chunk per stream change per feed, not one per
+ * record: the payloads of consecutive small records of one stream are gathered into a scratch
+ * buffer, so the main thread makes no view, array entry or concatenation per record.
+ */
 export class RecordReader {
   private readonly head = new Uint8Array(4);
   private headFill = 0;
   private stream = 0;
   private left = 0;
+  private gathered = new Uint8Array(0);
 
-  /** Feeds raw ring bytes; calls `emit` for each payload piece in order. */
+  /**
+   * Feeds raw ring bytes; calls `emit` with the payload bytes in order, consecutive ones of a
+   * stream joined up to the end of this feed. An emitted view is valid until the next `feed`.
+   */
   feed(bytes: Uint8Array, emit: (stream: number, data: Uint8Array) => void): void {
+    if (this.gathered.length < bytes.length) this.gathered = new Uint8Array(Math.max(bytes.length, 2 * this.gathered.length));
+    const out = this.gathered;
+    let o = 0;
+    let runStart = 0;
+    let runStream = -1;
     let off = 0;
     while (off < bytes.length) {
       if (this.left === 0) {
+        if (this.headFill === 0 && bytes.length - off >= 4) {
+          this.stream = bytes[off]!;
+          this.left = bytes[off + 1]! | (bytes[off + 2]! << 8) | (bytes[off + 3]! << 16);
+          off += 4;
+          continue;
+        }
         const take = Math.min(4 - this.headFill, bytes.length - off);
         this.head.set(bytes.subarray(off, off + take), this.headFill);
         this.headFill += take;
         off += take;
-        if (this.headFill < 4) return;
+        if (this.headFill < 4) break;
         this.headFill = 0;
         this.stream = this.head[0]!;
         this.left = this.head[1]! | (this.head[2]! << 8) | (this.head[3]! << 16);
         continue;
       }
       const take = Math.min(this.left, bytes.length - off);
-      emit(this.stream, bytes.subarray(off, off + take));
+      if (take <= GATHER_MAX) {
+        if (this.stream !== runStream) {
+          if (o > runStart) emit(runStream, out.subarray(runStart, o));
+          runStart = o;
+          runStream = this.stream;
+        }
+        if (take <= COPY_LOOP_MAX) for (let k = 0; k < take; k++) out[o + k] = bytes[off + k]!;
+        else out.set(bytes.subarray(off, off + take), o);
+        o += take;
+      } else {
+        if (o > runStart) emit(runStream, out.subarray(runStart, o));
+        runStart = o;
+        emit(this.stream, bytes.subarray(off, off + take));
+      }
       this.left -= take;
       off += take;
     }
+    if (o > runStart) emit(runStream, out.subarray(runStart, o));
   }
 }

@@ -7,7 +7,9 @@ import fs from 'node:fs';
 import { expect, test } from 'vitest';
 import { Errno, Filetype, RIGHTS_ALL } from '../../main/runtime/abi.ts';
 import { FdTable } from '../../main/runtime/fd-table.ts';
-import { createImports } from '../../main/runtime/host.ts';
+import { createImports, wrap } from '../../main/runtime/host.ts';
+import { ProcExit, WasiError } from '../../main/runtime/errors.ts';
+import { PREVIEW1_NAMES, PREVIEW1_SIGNATURES } from '../../main/wasm/preview1.ts';
 import { GuestMemory } from '../../main/runtime/memory.ts';
 import { GuestStdio } from '../../main/runtime/stdio.ts';
 import { Ring, createRing } from '../../main/runtime/ring.ts';
@@ -49,4 +51,34 @@ test('an import named like an inherited property ("toString", "constructor") ans
   const wasi = createImports(ctx, module, () => {}).wasi_snapshot_preview1 as Record<string, (...a: unknown[]) => unknown>;
   for (const name of names) expect([name, wasi[name]!(0)]).toEqual([name, Errno.nosys]);
   expect(wasi.sched_yield!()).toBe(Errno.success);
+});
+
+test('the wrapper of every preview1 function takes its signature\'s parameters and passes them all on, errors mapped the same', () => {
+  for (const name of PREVIEW1_NAMES) {
+    const params = PREVIEW1_SIGNATURES[name].split('->')[0]!.split(',').filter(Boolean).length;
+    const args = Array.from({ length: params }, (_, i) => (i % 2 ? BigInt(i) : i + 100));
+    const seen: unknown[][] = [];
+    // A host function with a default parameter still gets what the guest passed.
+    const f = (first = -1, ...rest: unknown[]) => void seen.push([first, ...rest]);
+    const reports: string[] = [];
+    const w = wrap(name, f as never, (m) => reports.push(m)) as (...a: unknown[]) => number;
+    // Fixed-arity wrappers (up to 5 parameters) declare them; path_open's 9 take the general one.
+    expect([name, w.length]).toEqual([name, params <= 5 ? params : 0]);
+    expect(w(...args)).toBe(0);
+    expect(seen).toEqual([params === 0 ? [-1] : args]);
+    const thrower = (err: unknown) => wrap(name, (() => { throw err; }) as never, (m) => reports.push(m)) as (...a: unknown[]) => number;
+    expect(thrower(new WasiError(Errno.badf, 'x'))(...args)).toBe(Errno.badf);
+    expect(thrower(Object.assign(new Error('gone'), { code: 'ENOENT' }))(...args)).toBe(Errno.noent);
+    expect(thrower(new TypeError('bug'))(...args)).toBe(Errno.io);
+    expect(() => thrower(new ProcExit(3))(...args)).toThrow(ProcExit);
+    expect(reports).toEqual([`internal error in ${name}: TypeError: bug`]);
+  }
+});
+
+test('a wrapper given its own arity (the clock shim\'s two) passes exactly those', () => {
+  const seen: unknown[][] = [];
+  const w = wrap('clock_time_get', ((...a: unknown[]) => void seen.push(a)) as never, () => {}, 2) as (...a: unknown[]) => number;
+  expect(w.length).toBe(2);
+  expect(w(1, 64)).toBe(0);
+  expect(seen).toEqual([[1, 64]]);
 });

@@ -5,7 +5,7 @@
  */
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createRing, Ring, type RingBuffers } from '../../main/runtime/ring.ts';
 import { GuestStdio, MAX_RECORD, RecordReader } from '../../main/runtime/stdio.ts';
 import { prng } from '../helpers/random.ts';
@@ -173,6 +173,22 @@ describe('RecordReader', () => {
     expect(collect(chunks)).toEqual(want);
   });
 
+  it('hands on consecutive small records of a stream as one chunk per feed, a large one as it is', () => {
+    const out = new Ring(createRing(1 << 20));
+    const stdio = new GuestStdio(new Ring(createRing(1024)), out);
+    const small = randomBytes(16, 8);
+    const big = randomBytes(10_000, 9);
+    for (let i = 0; i < 1000; i++) stdio.writeFrom(1, small, 0, 16);
+    for (let i = 0; i < 10; i++) stdio.writeFrom(2, small, 0, 16);
+    stdio.writeFrom(1, big, 0, big.length);
+    for (let i = 0; i < 5; i++) stdio.writeFrom(1, small, 0, 16);
+    const got: [number, Buffer][] = [];
+    new RecordReader().feed(drain(out), (stream, data) => got.push([stream, Buffer.from(data)]));
+    expect(got.map(([s, b]) => [s, b.length])).toEqual([[1, 16_000], [2, 160], [1, 10_000], [1, 80]]);
+    expect(Buffer.compare(got[0]![1], Buffer.concat(Array.from({ length: 1000 }, () => small)))).toBe(0);
+    expect(Buffer.compare(got[2]![1], big)).toBe(0);
+  });
+
   it('reassembles chunks of random sizes 1..7', () => {
     const { bytes, want } = recordStream(true);
     const r = prng(5);
@@ -184,6 +200,88 @@ describe('RecordReader', () => {
     }
     expect(collect(chunks)).toEqual(want);
   });
+});
+
+describe('wakeups', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('a write wakes the reader only when the reader had read everything before it', () => {
+    const ring = new Ring(createRing(1 << 16));
+    const notify = vi.spyOn(Atomics, 'notify');
+    const small = randomBytes(16, 4);
+    for (let i = 0; i < 100; i++) expect(ring.writeRecord(1, small, 0, 16)).toBe(true);
+    expect(ring.tryWrite(small)).toBe(16);
+    expect(ring.writeAll([small, small], 32)).toBe(true);
+    // Only the first found the reader caught up (it may be waiting); the rest found it behind.
+    expect(notify).toHaveBeenCalledTimes(1);
+    notify.mockClear();
+    drain(ring); // the reader's read wakes a writer that may wait for room
+    expect(notify).toHaveBeenCalledTimes(1);
+    notify.mockClear();
+    expect(ring.writeRecord(2, small, 0, 16)).toBe(true);
+    expect(notify).toHaveBeenCalledTimes(1);
+  });
+
+  it('writeRecord frames a small record (copied byte by byte) at every position, also across the end', () => {
+    const src = randomBytes(64, 6);
+    for (const len of [1, 16, 64]) {
+      for (let pre = 1024 - len - 8; pre <= 1024; pre++) {
+        const ring = new Ring(createRing(1024));
+        advance(ring, pre);
+        expect(ring.writeRecord(1, src, 64 - len, len)).toBe(true);
+        const got = drain(ring);
+        expect(Array.from(got.subarray(0, 4))).toEqual([1, len, 0, 0]);
+        expect(Buffer.compare(got.subarray(4), src.subarray(64 - len))).toBe(0);
+      }
+    }
+  });
+
+  it('a flood of small records from another thread arrives whole, the reader waiting only when the ring is empty', async () => {
+    const ringUrl = new URL('../../main/runtime/ring.ts', import.meta.url).href;
+    const buffers = createRing(4096);
+    const records = 100_000;
+    // The writer pauses now and then, so the reader often catches up and waits between writes.
+    const worker = new Worker(`
+      const { workerData } = require('node:worker_threads');
+      import(workerData.ringUrl).then(({ Ring }) => {
+        const ring = new Ring(workerData.buffers);
+        const src = new Uint8Array(64).map((_, i) => i * 7);
+        let x = 1;
+        for (let i = 0; i < workerData.records; i++) {
+          x = (x * 1103515245 + 12345) >>> 0;
+          if (!ring.writeRecord(1 + ((i >> 8) & 1), src, 0, 1 + (x % 40))) throw new Error('closed');
+          if (x % 97 === 0) { const t = Date.now(); while (Date.now() - t < 1); }
+        }
+        ring.close();
+      });`, { eval: true, workerData: { ringUrl, buffers, records } });
+    const ring = new Ring(buffers);
+    const reader = new RecordReader();
+    const buf = new Uint8Array(4096);
+    let bytes = 0;
+    let chunks = 0;
+    try {
+      for (;;) {
+        const seq = ring.writeSeq();
+        const n = ring.tryRead(buf);
+        if (n > 0) {
+          reader.feed(buf.subarray(0, n), (_stream, data) => { bytes += data.length; chunks++; });
+          continue;
+        }
+        if (ring.closed) break;
+        await ring.waitWritten(seq);
+      }
+    } finally {
+      await worker.terminate();
+    }
+    let x = 1;
+    let want = 0;
+    for (let i = 0; i < records; i++) {
+      x = (x * 1103515245 + 12345) >>> 0;
+      want += 1 + (x % 40);
+    }
+    expect(bytes).toBe(want);
+    expect(chunks).toBeLessThan(records); // consecutive records of a stream arrive joined
+  }, 30_000);
 });
 
 describe('backpressure across threads', () => {
