@@ -13,21 +13,35 @@ export type TranspiledFiles = Record<string, Uint8Array>;
 /** The jco-transpile version the stored output was made with (part of its store key). */
 export const TRANSPILER = 'jco-transpile-0.15';
 
+type Generator = typeof import('@bytecodealliance/jco-transpile/component');
+let generator: Promise<Generator> | undefined;
+
 /**
- * Transpiles component `bytes` (about 0.5 s, issue 15). Only jco's code generator is loaded
- * (`@bytecodealliance/jco-transpile/component`), never its front end, which would load its
- * minifier (a native module) and can run binaryen; so neither is needed nor packed.
+ * Loads jco's code generator once per thread (`@bytecodealliance/jco-transpile/component`), never
+ * its front end, which would load its minifier (a native module) and can run binaryen; so neither
+ * is needed nor packed. Its cold start (~0.8–1.1 s) is most of a small component's transpile.
  */
+export function loadTranspiler(): Promise<Generator> {
+  generator ??= (async () => {
+    let g: Generator;
+    try {
+      g = await import('@bytecodealliance/jco-transpile/component');
+    } catch {
+      // Packaged apps carry the generator (check:package proves it); a broken install lands here.
+      throw new CodedError('unsupported', 'this Terrarium has no WASI 0.2 transpiler: only components built with the preview1 adapter can run here');
+    }
+    await g.$init;
+    return g;
+  })();
+  generator.catch(() => {
+    generator = undefined;
+  });
+  return generator;
+}
+
+/** Transpiles component `bytes` (about 0.5 s, issue 15) on this thread (loadTranspiler). */
 export async function transpileComponent(bytes: Uint8Array): Promise<TranspiledFiles> {
-  let generator: typeof import('@bytecodealliance/jco-transpile/component');
-  try {
-    generator = await import('@bytecodealliance/jco-transpile/component');
-  } catch {
-    // Packaged apps carry the generator (check:package proves it); a broken install lands here.
-    throw new CodedError('unsupported', 'this Terrarium has no WASI 0.2 transpiler: only components built with the preview1 adapter can run here');
-  }
-  const { $init, generate } = generator;
-  await $init;
+  const { generate } = await loadTranspiler();
   const out = generate(bytes, {
     name: 'component', instantiation: { tag: 'sync' }, importBindings: { tag: 'hybrid' }, map: [],
     noTypescript: true, noNodejsCompat: false, noComponentErrorWrapping: false, validLiftingOptimization: false,
@@ -37,27 +51,92 @@ export async function transpileComponent(bytes: Uint8Array): Promise<TranspiledF
 }
 
 /**
- * `transpileComponent` in a worker thread (issue 15.1), so the calling thread (the window's main
- * process at install) keeps its event loop: a copy of `bytes` is moved there, the files are moved
- * back, and the worker is ended after use or on error. Fails as transpileComponent does.
+ * How long the transpiler's worker waits for the next component before it ends: an install of
+ * several components (or a retry) finds the transpiler loaded. An idle worker keeps no process
+ * alive (unref).
  */
-export async function transpileInWorker(bytes: Uint8Array): Promise<TranspiledFiles> {
+export const TRANSPILER_IDLE_MS = 30_000;
+
+interface Reply { id: number; files?: TranspiledFiles; error?: { code?: unknown; message: string } }
+interface Pending { resolve: (f: TranspiledFiles) => void; reject: (e: Error) => void }
+
+/** The transpiler's worker, its requests in flight and its idle timer. */
+interface Warm { worker: import('node:worker_threads').Worker; pending: Map<number, Pending>; idle?: NodeJS.Timeout }
+/** The transpiler's worker while it lives. */
+let warm: Warm | undefined;
+let lastId = 0;
+
+/** The transpiler's worker's thread id while one runs (tests: the same worker serves each component). */
+export const transpilerThread = (): number | undefined => warm?.worker.threadId;
+
+/** Ends the transpiler's worker now (requests in flight fail); the next transpile starts another. */
+export function stopTranspiler(): void {
+  const w = warm;
+  warm = undefined;
+  if (w === undefined) return;
+  clearTimeout(w.idle);
+  void w.worker.terminate();
+  for (const p of w.pending.values()) p.reject(new Error('the transpiler\'s worker was stopped'));
+}
+
+/**
+ * The transpiler's worker, started if none is running (it begins loading the transpiler at once:
+ * calling this ahead of a transpile, e.g. while a component downloads, hides its cold start).
+ */
+export function startTranspiler(): void {
+  if (warm !== undefined) return;
   // Loaded here, not at import: the runtime's worker imports this module too and never needs it.
   const { Worker } = process.getBuiltinModule('node:worker_threads');
+  const worker = new Worker(workerUrl, { stdout: false, stderr: false });
+  const w: Warm = { worker, pending: new Map() };
+  warm = w;
+  const fail = (err: Error): void => {
+    if (warm === w) warm = undefined;
+    clearTimeout(w.idle);
+    for (const p of w.pending.values()) p.reject(err);
+    w.pending.clear();
+  };
+  worker.on('message', (m: Reply) => {
+    const p = w.pending.get(m.id);
+    if (p === undefined) return;
+    w.pending.delete(m.id);
+    if (m.files) p.resolve(m.files);
+    else if (m.error?.code === 'unsupported') p.reject(new CodedError('unsupported', m.error.message));
+    else p.reject(new Error(m.error?.message ?? 'the transpiler sent nothing'));
+    if (w.pending.size === 0) idle(w);
+  });
+  worker.on('error', fail);
+  worker.on('exit', (code) => fail(new Error(`the transpiler's worker stopped (exit code ${code})`)));
+  idle(w);
+}
+
+/** Lets `w` end after TRANSPILER_IDLE_MS with nothing to do, and keep no process alive meanwhile. */
+function idle(w: Warm): void {
+  clearTimeout(w.idle);
+  w.worker.unref();
+  w.idle = setTimeout(() => {
+    if (warm === w) stopTranspiler();
+  }, TRANSPILER_IDLE_MS);
+  w.idle.unref();
+}
+
+/**
+ * `transpileComponent` in a worker thread (issue 15.1), so the calling thread (the window's main
+ * process at install) keeps its event loop: a copy of `bytes` is moved there and the files are
+ * moved back. The worker stays for TRANSPILER_IDLE_MS after its last answer, so the next
+ * component skips the transpiler's cold start. Fails as transpileComponent does.
+ */
+export async function transpileInWorker(bytes: Uint8Array): Promise<TranspiledFiles> {
+  startTranspiler();
+  const w = warm as Warm | undefined;
+  if (w === undefined) throw new Error('the transpiler\'s worker did not start');
+  clearTimeout(w.idle);
+  w.worker.ref();
   // A copy (a Buffer's slice() would be a view of its memory, detached when moved).
   const copy = new Uint8Array(bytes);
-  const worker = new Worker(workerUrl, { workerData: copy, transferList: [copy.buffer], stdout: false, stderr: false });
-  try {
-    return await new Promise<TranspiledFiles>((resolve, reject) => {
-      worker.once('message', (m: { files?: TranspiledFiles; error?: { code?: unknown; message: string } }) => {
-        if (m.files) resolve(m.files);
-        else if (m.error?.code === 'unsupported') reject(new CodedError('unsupported', m.error.message));
-        else reject(new Error(m.error?.message ?? 'the transpiler sent nothing'));
-      });
-      worker.once('error', reject);
-      worker.once('exit', (code) => reject(new Error(`the transpiler's worker stopped (exit code ${code})`)));
-    });
-  } finally {
-    void worker.terminate();
-  }
+  const id = ++lastId;
+  return await new Promise<TranspiledFiles>((resolve, reject) => {
+    w.pending.set(id, { resolve, reject });
+    w.worker.postMessage({ id, bytes: copy }, [copy.buffer]);
+  });
 }

@@ -7,7 +7,7 @@
  */
 import { GuestMemory } from '../memory.ts';
 import { InputStream, OutputStream } from './io.ts';
-import { type HandleTable, LOWER, type LowerContext, LowerTrap, type Resource, borrow, otherTable, own, ownTable, tablesOf } from './lower.ts';
+import { type HandleTable, LOWER, type LowerContext, LowerTrap, type Resource, borrow, direct, otherTable, own, ownTable, tablesOf } from './lower.ts';
 
 /** `error-code` cases in the WIT's order (their enum index). */
 const ERROR_CODES = [
@@ -64,22 +64,14 @@ const descriptorFlags = (v: number): DescriptorFlags => {
 const FLAG_BITS: readonly (keyof DescriptorFlags)[] = ['read', 'write', 'fileIntegritySync', 'dataIntegritySync', 'requestedWriteSync', 'mutateDirectory'];
 
 /**
- * Runs `f` for a `result<T, error-code>` at `ret`: `ok` writes T, a thrown error code is written at
- * `ret + at`; anything else is a host error or a trap, and propagates.
+ * Writes a failed `result<_, error-code>` at `ret` (the error code at `ret + at`) for a thrown error
+ * code; anything else is a host error or a trap, and propagates.
  */
-function result<T>(m: GuestMemory, ret: number, at: number, f: () => T, ok: (v: T) => void): void {
-  let v: T;
-  try {
-    v = f();
-  } catch (err) {
-    const code = typeof err === 'string' ? ERROR_CODES.indexOf(err) : -1;
-    if (code < 0) throw err;
-    m.setU8(ret, 1);
-    m.setU8(ret + at, code);
-    return;
-  }
-  m.setU8(ret, 0);
-  ok(v);
+function fail(m: GuestMemory, ret: number, at: number, err: unknown): void {
+  const code = typeof err === 'string' ? ERROR_CODES.indexOf(err) : -1;
+  if (code < 0) throw err;
+  m.setU8(ret, 1);
+  m.setU8(ret + at, code);
 }
 
 /** An `option<datetime>` at `p`. */
@@ -101,71 +93,131 @@ function writeStat(m: GuestMemory, p: number, st: Stat): void {
 
 type Lowering = (c: LowerContext) => (...args: never[]) => void;
 
-/** Gives `type`'s hot methods their fast paths. */
+/**
+ * Gives `type`'s hot methods their fast paths. Each calls the method as it was before
+ * adoptStandIns (`direct`): its `self` comes from borrow, a real object, never a stand-in.
+ */
 export function lowerDescriptor(type: abstract new (...a: never[]) => LowerableDescriptor): void {
   const proto = type.prototype as Record<string, unknown>;
-  const lowered = (name: string, lower: (m: GuestMemory, tables: HandleTable[], c: LowerContext) => (...args: never[]) => void): void => {
-    const l: Lowering = (c) => lower(new GuestMemory(c.memory), tablesOf(c), c);
+  const lowered = (name: keyof LowerableDescriptor & string, lower: (m: GuestMemory, tables: HandleTable[]) => (...args: never[]) => void): void => {
+    const l: Lowering = (c) => lower(new GuestMemory(c.memory), tablesOf(c));
     (proto[name] as { [LOWER]: Lowering })[LOWER] = l;
   };
+  const method = <K extends keyof LowerableDescriptor>(name: K): LowerableDescriptor[K] => direct<LowerableDescriptor[K]>(type, name as string);
   const self = (tables: HandleTable[], h: number): LowerableDescriptor => borrow(tables, h, type);
   const path = (m: GuestMemory, ptr: number, len: number): string => utf8.decode(m.bytes(ptr, len));
 
-  lowered('getType', (m, t) => (h: number, ret: number) => {
-    const d = self(t, h);
-    result(m, ret, 1, () => d.getType(), (v) => m.setU8(ret + 1, Math.max(0, DESCRIPTOR_TYPES.indexOf(v))));
+  lowered('getType', (m, t) => {
+    const getType = method('getType');
+    return (h: number, ret: number) => {
+      const d = self(t, h);
+      let v: string;
+      try {
+        v = getType.call(d);
+      } catch (err) {
+        return fail(m, ret, 1, err);
+      }
+      m.setU8(ret, 0);
+      m.setU8(ret + 1, Math.max(0, DESCRIPTOR_TYPES.indexOf(v)));
+    };
   });
-  lowered('getFlags', (m, t) => (h: number, ret: number) => {
-    const d = self(t, h);
-    result(m, ret, 1, () => d.getFlags(), (f) => m.setU8(ret + 1, FLAG_BITS.reduce((n, k, i) => (f[k] ? n | (1 << i) : n), 0)));
+  lowered('getFlags', (m, t) => {
+    const getFlags = method('getFlags');
+    return (h: number, ret: number) => {
+      const d = self(t, h);
+      let f: Partial<DescriptorFlags>;
+      try {
+        f = getFlags.call(d);
+      } catch (err) {
+        return fail(m, ret, 1, err);
+      }
+      let bits = 0;
+      for (let i = 0; i < FLAG_BITS.length; i++) if (f[FLAG_BITS[i]!]) bits |= 1 << i;
+      m.setU8(ret, 0);
+      m.setU8(ret + 1, bits);
+    };
   });
-  lowered('openAt', (m, t) => (h: number, pf: number, ptr: number, len: number, of: number, df: number, ret: number) => {
-    const d = self(t, h);
-    const [p, o, f] = [pathFlags(pf), openFlags(of), descriptorFlags(df)];
-    const name = path(m, ptr, len);
-    // The new descriptor goes into the table `self` came from.
-    const table = ownTable(t, h, type);
-    result(m, ret, 4, () => d.openAt(p, name, o, f), (nd) => m.setU32(ret + 4, own(table, nd)));
+  lowered('openAt', (m, t) => {
+    const openAt = method('openAt');
+    return (h: number, pf: number, ptr: number, len: number, of: number, df: number, ret: number) => {
+      const d = self(t, h);
+      const p = pathFlags(pf);
+      const o = openFlags(of);
+      const f = descriptorFlags(df);
+      const name = path(m, ptr, len);
+      // The new descriptor goes into the table `self` came from.
+      const table = ownTable(t, h, type);
+      let nd: LowerableDescriptor;
+      try {
+        nd = openAt.call(d, p, name, o, f);
+      } catch (err) {
+        return fail(m, ret, 4, err);
+      }
+      m.setU8(ret, 0);
+      m.setU32(ret + 4, own(table, nd));
+    };
   });
-  lowered('stat', (m, t) => (h: number, ret: number) => {
-    const d = self(t, h);
-    result(m, ret, 8, () => d.stat(), (st) => writeStat(m, ret + 8, st));
-  });
-  lowered('statAt', (m, t) => (h: number, pf: number, ptr: number, len: number, ret: number) => {
-    const d = self(t, h);
-    const p = pathFlags(pf);
-    const name = path(m, ptr, len);
-    result(m, ret, 8, () => d.statAt(p, name), (st) => writeStat(m, ret + 8, st));
-  });
-  const writeHash = (m: GuestMemory, ret: number, v: Hash): void => {
-    m.setU64(ret + 8, v.lower);
-    m.setU64(ret + 16, v.upper);
+  /** stat, statAt, metadataHash, metadataHashAt: a record 8 bytes on. */
+  const record = <T>(get: (d: LowerableDescriptor, pf: PathFlags | undefined, name: string | undefined) => T, put: (m: GuestMemory, at: number, v: T) => void, at: boolean) =>
+    (m: GuestMemory, t: HandleTable[]) => {
+      const answer = (d: LowerableDescriptor, ret: number, pf: PathFlags | undefined, name: string | undefined): void => {
+        let v: T;
+        try {
+          v = get(d, pf, name);
+        } catch (err) {
+          return fail(m, ret, 8, err);
+        }
+        m.setU8(ret, 0);
+        put(m, ret + 8, v);
+      };
+      return at
+        ? (h: number, pf: number, ptr: number, len: number, ret: number) => {
+          const d = self(t, h);
+          const p = pathFlags(pf);
+          answer(d, ret, p, path(m, ptr, len));
+        }
+        : (h: number, ret: number) => answer(self(t, h), ret, undefined, undefined);
+    };
+  const writeHash = (m: GuestMemory, at: number, v: Hash): void => {
+    m.setU64(at, v.lower);
+    m.setU64(at + 8, v.upper);
   };
-  lowered('metadataHash', (m, t) => (h: number, ret: number) => {
-    const d = self(t, h);
-    result(m, ret, 8, () => d.metadataHash(), (v) => writeHash(m, ret, v));
-  });
-  lowered('metadataHashAt', (m, t) => (h: number, pf: number, ptr: number, len: number, ret: number) => {
-    const d = self(t, h);
-    const p = pathFlags(pf);
-    const name = path(m, ptr, len);
-    result(m, ret, 8, () => d.metadataHashAt(p, name), (v) => writeHash(m, ret, v));
-  });
-  lowered('unlinkFileAt', (m, t) => (h: number, ptr: number, len: number, ret: number) => {
-    const d = self(t, h);
-    const name = path(m, ptr, len);
-    result(m, ret, 1, () => d.unlinkFileAt(name), () => undefined);
+  const [stat, statAt, metadataHash, metadataHashAt] = [method('stat'), method('statAt'), method('metadataHash'), method('metadataHashAt')];
+  lowered('stat', record((d) => stat.call(d), writeStat, false));
+  lowered('statAt', record((d, p, name) => statAt.call(d, p!, name!), writeStat, true));
+  lowered('metadataHash', record((d) => metadataHash.call(d), writeHash, false));
+  lowered('metadataHashAt', record((d, p, name) => metadataHashAt.call(d, p!, name!), writeHash, true));
+  lowered('unlinkFileAt', (m, t) => {
+    const unlinkFileAt = method('unlinkFileAt');
+    return (h: number, ptr: number, len: number, ret: number) => {
+      const d = self(t, h);
+      const name = path(m, ptr, len);
+      try {
+        unlinkFileAt.call(d, name);
+      } catch (err) {
+        return fail(m, ret, 1, err);
+      }
+      m.setU8(ret, 0);
+    };
   });
   /** A -via-stream method: the stream goes into the table that is not the descriptor's. */
-  const viaStream = (open: (d: LowerableDescriptor, offset: bigint) => Resource) =>
-    (m: GuestMemory, t: HandleTable[]) => (h: number, offset: bigint, ret: number) => {
+  const viaStream = (open: (d: LowerableDescriptor, offset: bigint) => Resource) => (m: GuestMemory, t: HandleTable[]) =>
+    (h: number, offset: bigint, ret: number) => {
       const d = self(t, h);
-      result(m, ret, 4, () => open(d, BigInt.asUintN(64, offset)), (s) => m.setU32(ret + 4, own(otherTable(t, h, type), s)));
+      let s: Resource;
+      try {
+        s = open(d, BigInt.asUintN(64, offset));
+      } catch (err) {
+        return fail(m, ret, 4, err);
+      }
+      m.setU8(ret, 0);
+      m.setU32(ret + 4, own(otherTable(t, h, type), s));
     };
-  lowered('readViaStream', viaStream((d, at) => d.readViaStream(at)));
-  lowered('writeViaStream', viaStream((d, at) => d.writeViaStream(at)));
-  lowered('appendViaStream', (m, t) => (h: number, ret: number) => {
-    const d = self(t, h);
-    result(m, ret, 4, () => d.appendViaStream(), (s) => m.setU32(ret + 4, own(otherTable(t, h, type), s)));
+  const [readVia, writeVia, appendVia] = [method('readViaStream'), method('writeViaStream'), method('appendViaStream')];
+  lowered('readViaStream', viaStream((d, at) => readVia.call(d, at)));
+  lowered('writeViaStream', viaStream((d, at) => writeVia.call(d, at)));
+  lowered('appendViaStream', (m, t) => {
+    const via = viaStream((d) => appendVia.call(d))(m, t);
+    return (h: number, ret: number) => via(h, 0n, ret);
   });
 }

@@ -80,6 +80,22 @@ export function filesystemInterfaces(s: Scratch): Record<string, Record<string, 
     dataAccessTimestamp: ts(st.a), dataModificationTimestamp: ts(st.m), statusChangeTimestamp: ts(st.c),
   });
   const hash = (st: ReturnType<typeof stat>) => ({ lower: st.ino, upper: st.dev });
+  /**
+   * The last stat a descriptor made, while it is the host's latest preview1 call: the preview1
+   * adapter asks `metadata-hash(-at)` right after `stat(-at)` on the same file (for st_ino), and
+   * answering from the same stat saves a second resolve and system call (and can only be more
+   * consistent than two). Any preview1 call in between makes it stale.
+   */
+  let last: { calls: number; fd: number; pf: number; path: string | undefined; st: ReturnType<typeof stat> } | undefined;
+  const remember = (fd: number, pf: number, path: string | undefined, st: ReturnType<typeof stat>): ReturnType<typeof stat> => {
+    last = { calls: s.calls, fd, pf, path, st };
+    return st;
+  };
+  const remembered = (fd: number, pf: number, path: string | undefined): ReturnType<typeof stat> | undefined => {
+    const l = last;
+    last = undefined;
+    return l !== undefined && l.calls === s.calls && l.fd === fd && l.pf === pf && l.path === path ? l.st : undefined;
+  };
 
   class DirectoryEntryStream extends Resource {
     private readonly fd: number;
@@ -122,6 +138,7 @@ export function filesystemInterfaces(s: Scratch): Record<string, Record<string, 
     readonly flags: Flags;
     /** A preopen: dropping it never closes the run's descriptor (get-directories may be asked again). */
     private readonly preopen: boolean;
+    private type: string | undefined;
     constructor(fd: number, flags: Flags, preopen = false) {
       super();
       this.fd = fd;
@@ -141,13 +158,13 @@ export function filesystemInterfaces(s: Scratch): Record<string, Record<string, 
 
     private fstat() {
       s.call('fd_filestat_get', this.fd, s.out());
-      return stat();
+      return remember(this.fd, 0, undefined, stat());
     }
 
     private pstat(pf: { symlinkFollow?: boolean }, path: string) {
       const [p, n] = s.path(path);
       s.call('path_filestat_get', this.fd, follow(pf), p, n, s.out());
-      return stat();
+      return remember(this.fd, follow(pf), path, stat());
     }
 
     readViaStream(offset: bigint): InputStream {
@@ -200,11 +217,13 @@ export function filesystemInterfaces(s: Scratch): Record<string, Record<string, 
     }
 
     getType(): string {
-      // The type the descriptor table recorded at open (no system call: the adapter asks often).
-      return attempt(false, () => {
+      // The type the descriptor table recorded at open (no system call), asked once: an open
+      // descriptor's file never changes type, and the adapter asks twice per file it opens.
+      this.type ??= attempt(false, () => {
         s.call('fd_fdstat_get', this.fd, s.out());
         return TYPES[s.m.u8At(s.out())] ?? 'unknown';
       });
+      return this.type;
     }
 
     setSize(size: bigint): void {
@@ -325,11 +344,11 @@ export function filesystemInterfaces(s: Scratch): Record<string, Record<string, 
     }
 
     metadataHash() {
-      return attempt(false, () => hash(this.fstat()));
+      return attempt(false, () => hash(remembered(this.fd, 0, undefined) ?? this.fstat()));
     }
 
     metadataHashAt(pf: { symlinkFollow?: boolean }, path: string) {
-      return attempt(false, () => hash(this.pstat(pf, path)));
+      return attempt(false, () => hash(remembered(this.fd, follow(pf), path) ?? this.pstat(pf, path)));
     }
   }
 

@@ -140,6 +140,17 @@ export function adoptStandIns(type: { prototype: object }, internal: readonly st
     const adopted = function (this: object, ...args: unknown[]): unknown {
       return (f as (...a: unknown[]) => unknown).apply(real(this), args.map(real));
     };
-    proto[name] = lower === undefined ? adopted : Object.assign(adopted, { [LOWER]: lower });
+    proto[name] = Object.assign(adopted, lower === undefined ? { [DIRECT]: f } : { [LOWER]: lower, [DIRECT]: f });
   }
+}
+
+const DIRECT = Symbol('direct');
+
+/**
+ * Method `name` of `type` as it was before adoptStandIns: for a fast path, whose `self` and
+ * arguments are always real objects (found by borrow), so it skips the stand-in lookups.
+ */
+export function direct<F>(type: { prototype: object }, name: string): F {
+  const f = (type.prototype as Record<string, unknown>)[name] as { [DIRECT]?: F } & F;
+  return f[DIRECT] ?? f;
 }

@@ -38,12 +38,16 @@ export class Scratch {
     this.mem = mem;
   }
 
+  /** preview1 calls made so far: a result remembered at one count is current while it holds. */
+  calls = 0;
+
   get m(): GuestMemory {
     return this.mem();
   }
 
   /** Calls preview1 function `name`; throws P1Error for an errno other than success. */
   call(name: string, ...args: (number | bigint)[]): void {
+    this.calls++;
     const errno = (this.p1 as Record<string, (...a: (number | bigint)[]) => number>)[name]!(...args);
     if (errno !== 0) throw new P1Error(errno, name);
   }

@@ -9,7 +9,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { removeTempDirs, tempDir } from '../../helpers/temp.ts';
 import { type Box, HostSnapshot, failLines, makeBox, outsideSpec, readOnlyBox, runCli as runBattery, writeTree } from '../../helpers/sandbox-box.ts';
-import { bothRuns, component, noSetup } from './compare.ts';
+import { bothRuns, component, noSetup, outcome } from './compare.ts';
+import { runCli } from '../../helpers/cli.ts';
+import { fixture } from '../../helpers/paths.ts';
 
 const FULL = { TERRARIUM_COMPONENT_HOST: 'wasi-0.2' };
 
@@ -45,6 +47,19 @@ describe('adapter-built components on the WASI 0.2 host', () => {
     expect(r.wrapped).toEqual(r.plain);
     const seven = await bothRuns('proc', noSetup, ['exit', '7'], undefined, FULL);
     expect([seven.plain.code, seven.wrapped.code]).toEqual([7, 1]);
+  });
+
+  it('proc_code: a component that exits through wasi:cli/exit.exit-with-code ends with its own exit code, output flushed', async () => {
+    // proc.c again, its every proc_exit sent to exit-with-code (components/exit_code.c): 0.2's
+    // way to say a code other than 0 or 1, which the preview1 adapter cannot.
+    for (const args of [['exit', '7'], ['exit', '0'], ['main', '3'], ['flush', '42'], ['exit', '255']]) {
+      const plain = outcome(await runCli(['run', fixture('proc'), '--', ...args]));
+      const wrapped = outcome(await runCli(['run', component('proc_code'), '--', ...args], { env: FULL }));
+      expect({ args, ...wrapped }).toEqual({ args, ...plain });
+      expect(wrapped.code).toBe(Number(args[1]));
+    }
+    // Its core module imports more than preview1: it takes the 0.2 host unforced, code and all.
+    expect((await runCli(['run', component('proc_code'), '--', 'exit', '9'])).code).toBe(9);
   });
 
   it('clock_random: clocks, and randomness up to 4 MiB in one call with no trap; the adapter has no CPU-time clocks', async () => {
