@@ -56,6 +56,11 @@ test('terrarium run FILE.wasm loads no library, schemas, manifest parser, child_
   for (const m of ['crypto', 'worker_threads', 'tty']) expect(builtins, m).not.toContain(`NativeModule ${m}`);
   // From the bundle (after npm run build): the shell, the run and the runtime, not the library's or the api's chunks.
   for (const c of chunks(urls)) expect(['cli', 'shell', 'run-command', 'run', 'runtime', 'wasm', 'guest']).toContain(c);
+  // The bundle takes built-ins from process.getBuiltinModule: an ES import of node:fs would load
+  // its promises API, the file streams, readline and the stream library (bundle-cli.ts).
+  if (chunks(urls).length > 0) {
+    for (const m of ['internal/fs/promises', 'internal/fs/streams', 'stream', 'internal/readline/interface']) expect(builtins, m).not.toContain(`NativeModule ${m}`);
+  }
 });
 
 test('terrarium run APP opens the library but loads no schemas, manifest parser or child_process', async () => {
