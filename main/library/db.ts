@@ -33,6 +33,26 @@ export function migrate(db: Database.Database, migrations: Migration[] = allMigr
   }).immediate();
 }
 
+/**
+ * A read-only connection to the (already opened, WAL) database at `file`, held only to keep the
+ * WAL: SQLite checkpoints (two fsyncs) and deletes the WAL when the last connection closes, and
+ * starts a new WAL with a synced header at the next write. While this one is open, a read-write
+ * connection closing is not the last; this one, read-only, never checkpoints. The WAL is then
+ * checkpointed by SQLite's own auto-checkpoint (every 1000 pages) or by the next connection that
+ * closes last (any other command, the window). docs/design/startup.md.
+ */
+export function openWalKeeper(file: string): Database.Database {
+  const keeper = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    // A connection takes its lock on the database (and, in WAL mode, keeps it) at its first read.
+    keeper.pragma('user_version');
+    return keeper;
+  } catch (err) {
+    keeper.close();
+    throw err;
+  }
+}
+
 /** Opens (creating if needed) the database at `file` and brings its schema up to date. */
 export function openDatabase(file: string, migrations?: Migration[]): Database.Database {
   let db: Database.Database;

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { cli } from '../helpers/cli.ts';
+import { withLibrary } from '../helpers/library.ts';
 import { fixture } from '../helpers/paths.ts';
 import { removeTempDirs, tempDir } from '../helpers/temp.ts';
 
@@ -70,4 +71,22 @@ test('terrarium run APP opens the library but loads no schemas, manifest parser 
   expect(builtins).not.toContain('NativeModule child_process');
   expect(builtins).not.toContain('NativeModule internal/util/diff');
   expect(chunks(urls)).not.toContain('api'); // the window's api and its schemas stay unloaded
+});
+
+test('terrarium run APP records its run in the WAL it leaves for the next full open, and does not sweep', async () => {
+  const wal = path.join(home, 'library.db-wal');
+  withLibrary(home, () => undefined); // a full open and close: checkpointed, the WAL removed
+  expect(fs.existsSync(wal)).toBe(false);
+  const orphan = path.join(home, 'store', `${'0'.repeat(64)}.wasm`);
+  fs.writeFileSync(orphan, 'no app uses this');
+  const r = await cli(home, ['run', 'tool', 'echo', 'hi']);
+  expect(r.code, r.stderr).toBe(0);
+  // Closing did not checkpoint (no fsync for a run's record): the WAL holds the run...
+  expect(fs.statSync(wal).size).toBeGreaterThan(0);
+  expect(fs.existsSync(orphan)).toBe(true); // ...and the run left sweeping to the next full open.
+  const runs = withLibrary(home, (lib) => lib.history('tool'));
+  expect(runs[0]).toMatchObject({ args: ['echo', 'hi'], outcome: 'exit', exitCode: 0 });
+  expect(runs[0]!.endedAt).not.toBeNull();
+  expect(fs.existsSync(wal)).toBe(false); // that open closed last: checkpointed
+  expect(fs.existsSync(orphan)).toBe(false); // and swept
 });
