@@ -50,6 +50,8 @@ test('terrarium run FILE.wasm loads no library, schemas, manifest parser, child_
   const { urls, builtins } = await loaded('file', ['run', fixture('stdio.wasm'), 'echo']);
   expect(urls.some((u) => /\/(cli|terminal-run)\.(ts|js)$|\/out\/cli\//.test(u))).toBe(true); // the hook saw the command
   for (const name of ['better-sqlite3', 'valibot', 'smol-toml']) expect(pkg(urls, name), name).toBe(false);
+  // The native host calls (koffi and its .node) load at a preopen's first path call, never before.
+  expect(pkg(urls, 'koffi')).toBe(false);
   expect(urls.filter((u) => /\/main\/(library|launcher)\/(?!host-log\.|prompt-text\.|run-answers\.|home\.)/.test(u))).toEqual([]);
   expect(builtins).not.toContain('NativeModule child_process');
   expect(builtins).not.toContain('NativeModule internal/util/diff');
