@@ -2,11 +2,22 @@
  * Opening the library database: WAL, foreign keys, a busy timeout, and forward-only migrations
  * run in one transaction. A database from a newer Terrarium is refused, not touched.
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { CodedError } from '../shared/coded-error.ts';
 import { type Migration, migrations as allMigrations } from './migrations/index.ts';
 
+/** Opens a connection to the database `file`: read-write (created if missing), or read-only (it must exist). */
+export type Connect = (file: string, readonly: boolean) => Database.Database;
 
+/**
+ * Connections through better-sqlite3, loaded at the first open (not when this module loads:
+ * `terrarium run APP` opens the library through node:sqlite instead, db-node-sqlite.ts).
+ */
+export const betterSqlite: Connect = (file, readonly) => {
+  const { createRequire } = process.getBuiltinModule('node:module');
+  const BetterSqlite = createRequire(import.meta.url)('better-sqlite3') as typeof Database;
+  return readonly ? new BetterSqlite(file, { readonly: true, fileMustExist: true }) : new BetterSqlite(file);
+};
 
 function checkNotFuture(db: Database.Database, migrations: Migration[]): void {
   const latest = migrations.at(-1)?.version ?? 0;
@@ -41,8 +52,8 @@ export function migrate(db: Database.Database, migrations: Migration[] = allMigr
  * checkpointed by SQLite's own auto-checkpoint (every 1000 pages) or by the next connection that
  * closes last (any other command, the window). docs/design/startup.md.
  */
-export function openWalKeeper(file: string): Database.Database {
-  const keeper = new Database(file, { readonly: true, fileMustExist: true });
+export function openWalKeeper(file: string, connect: Connect = betterSqlite): Database.Database {
+  const keeper = connect(file, true);
   try {
     // A connection takes its lock on the database (and, in WAL mode, keeps it) at its first read.
     keeper.pragma('user_version');
@@ -54,10 +65,10 @@ export function openWalKeeper(file: string): Database.Database {
 }
 
 /** Opens (creating if needed) the database at `file` and brings its schema up to date. */
-export function openDatabase(file: string, migrations?: Migration[]): Database.Database {
+export function openDatabase(file: string, migrations?: Migration[], connect: Connect = betterSqlite): Database.Database {
   let db: Database.Database;
   try {
-    db = new Database(file);
+    db = connect(file, false);
   } catch (err) {
     throw new CodedError('open-failed', `cannot open the library database ${file}: ${(err as Error).message}`);
   }

@@ -66,9 +66,11 @@ test('terrarium run FILE.wasm loads no library, schemas, manifest parser, child_
   }
 });
 
-test('terrarium run APP opens the library but loads no schemas, manifest parser or child_process', async () => {
+test('terrarium run APP opens the library through node:sqlite and loads no better-sqlite3, schemas, manifest parser or child_process', async () => {
   const { urls, builtins } = await loaded('app', ['run', 'tool', 'echo']);
-  expect(pkg(urls, 'better-sqlite3')).toBe(true); // it did open the library
+  // It did open the library, through Node's own SQLite: no native module to load (db-node-sqlite.ts).
+  expect(builtins).toContain('NativeModule sqlite');
+  expect(pkg(urls, 'better-sqlite3')).toBe(false);
   for (const name of ['valibot', 'smol-toml']) expect(pkg(urls, name), name).toBe(false);
   expect(builtins).not.toContain('NativeModule child_process');
   expect(builtins).not.toContain('NativeModule internal/util/diff');
