@@ -46,7 +46,7 @@ const NULL_DEVICE = '/dev/null';
  * Whether host fd `fd` is a terminal. node:tty (with node:net, ~2–4 ms at start) is loaded only
  * for a character device that is not the null device, which is where output goes in scripts.
  */
-function isTerminal(fd: number): boolean {
+export function isTerminal(fd: number): boolean {
   try {
     const st = fs.fstatSync(fd);
     if (!st.isCharacterDevice()) return false;

@@ -71,6 +71,8 @@ test('terrarium run APP opens the library through node:sqlite and loads no bette
   // It did open the library, through Node's own SQLite: no native module to load (db-node-sqlite.ts).
   expect(builtins).toContain('NativeModule sqlite');
   expect(pkg(urls, 'better-sqlite3')).toBe(false);
+  // With no terminal to ask on, neither node:tty nor node:net (process.stdin's) is loaded (tty-prompt.ts).
+  for (const m of ['tty', 'net']) expect(builtins, m).not.toContain(`NativeModule ${m}`);
   for (const name of ['valibot', 'smol-toml']) expect(pkg(urls, name), name).toBe(false);
   expect(builtins).not.toContain('NativeModule child_process');
   expect(builtins).not.toContain('NativeModule internal/util/diff');
