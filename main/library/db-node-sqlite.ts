@@ -92,5 +92,7 @@ function adapt(db: DatabaseSync): Database.Database {
 
 /** Opens `file` through `engine` (read-only: it must exist), with better-sqlite3's API. */
 export function openNodeSqlite(engine: Engine, file: string, readonly: boolean): Database.Database {
-  return adapt(new engine.DatabaseSync(file, { readOnly: readonly, timeout: 5000 }));
+  // As better-sqlite3 opens it: defensive (no writing the schema by hand), double-quoted strings
+  // are names only, a 5 s busy timeout.
+  return adapt(new engine.DatabaseSync(file, { readOnly: readonly, timeout: 5000, defensive: true, enableDoubleQuotedStringLiterals: false }));
 }

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import { Library } from '../../main/library/library.ts';
 import { nodeSqlite } from '../../main/library/db-node-sqlite.ts';
+import { migrations } from '../../main/library/migrations/index.ts';
 import { cleanup, fixture, tempDir, withLibrary } from '../helpers/library.ts';
 
 afterEach(cleanup);
@@ -84,4 +85,16 @@ test('transactions commit, roll back on a throw, and nest as savepoints; pragma 
   } finally {
     lib.close();
   }
+});
+
+test('a run in a new data folder creates the library through node:sqlite, every migration applied, whole for better-sqlite3', () => {
+  const home = tempDir('home');
+  const lib = Library.openForRun(home);
+  expect(lib.list({})).toEqual([]);
+  lib.close();
+  withLibrary(home, (l) => {
+    expect(l.db.pragma('user_version', { simple: true })).toBe(migrations.at(-1)!.version);
+    expect(l.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(l.db.pragma('foreign_key_check')).toEqual([]);
+  });
 });
