@@ -2,7 +2,7 @@
  * `terrarium run APP` in the core: an installed app run with exactly its stored grants on this
  * process's stdio (./terminal-run.ts), the run recorded in the library, accesses outside the
  * grants decided as in the window (launcher/asking.ts) and asked through the terminal's own
- * prompter. Loaded by `runInstalledApp` only, so a module file's run never opens SQLite. The
+ * prompter. Loaded with the CLI's `run APP` only, so a module file's run never opens SQLite. The
  * library is opened for the run only (`Library.openForRun`: no sweep, and a close that leaves the
  * WAL to the next full open, so recording the run costs no fsync).
  */
