@@ -14,8 +14,9 @@ export type Connect = (file: string, readonly: boolean) => Database.Database;
  * `terrarium run APP` opens the library through node:sqlite instead, db-node-sqlite.ts).
  */
 export const betterSqlite: Connect = (file, readonly) => {
-  const { createRequire } = process.getBuiltinModule('node:module');
-  const BetterSqlite = createRequire(import.meta.url)('better-sqlite3') as typeof Database;
+  // A plain require call with the package's name, an edge the package check (scripts/package-check) follows.
+  const require = process.getBuiltinModule('node:module').createRequire(import.meta.url);
+  const BetterSqlite = require('better-sqlite3') as typeof Database;
   return readonly ? new BetterSqlite(file, { readonly: true, fileMustExist: true }) : new BetterSqlite(file);
 };
 
