@@ -14,7 +14,7 @@ import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 
 type Engine = typeof import('node:sqlite');
 
-/** `node:sqlite` where the command may use it: Node 24 or later, not Electron (its Node warns that it is experimental). */
+/** `node:sqlite` where the command may use it: Node 24 or later, not Electron (Node 22.x, where it is still experimental). */
 export function nodeSqlite(): Engine | undefined {
   if (process.versions.electron !== undefined || Number(process.versions.node.split('.')[0]) < 24) return undefined;
   try {
