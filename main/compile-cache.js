@@ -6,9 +6,11 @@
  * runs), which takes the CLI's start-up from ~190 ms to ~70 ms here. The cache lives in the
  * user's own cache folder, not a shared temp folder another user could plant code in.
  */
-import module from 'node:module';
-import os from 'node:os';
-import path from 'node:path';
+// Built-ins through `process.getBuiltinModule` (Node 22.3+, Electron 45 included), not ES imports:
+// the ES facade of a built-in reads all its exports, loading what they load lazily (issue 14.2).
+const module = process.getBuiltinModule('node:module');
+const os = process.getBuiltinModule('node:os');
+const path = process.getBuiltinModule('node:path');
 
 /** @returns {string} the per-user cache folder for compiled modules */
 function cacheDir() {

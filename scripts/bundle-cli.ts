@@ -47,6 +47,37 @@ const GROUPS: { name: string; test: RegExp; priority: number }[] = [
   { name: 'library', test: /^main\/(library\/|launcher\/(?!(sessions|warm|scrollback|prompts|line-discipline)\.ts$))/, priority: 1 },
 ];
 
+const BUILTIN = new Set(builtinModules);
+const isBuiltin = (spec: string): boolean => spec.startsWith('node:') || BUILTIN.has(spec);
+const IMPORT_LINE = /^import\s+(?:([\w$]+)\s*,?\s*)?(?:\{([^}]*)\}|\*\s+as\s+([\w$]+))?\s*(?:from\s*)?"([^"]+)";[ \t]*$/gm;
+
+/**
+ * `code` (a rendered chunk) with each static import of a Node built-in turned into a constant
+ * from `process.getBuiltinModule`. An ES import of a built-in makes Node build its ES facade,
+ * which reads every export: for node:fs that loads fs/promises, the file streams, readline and
+ * the whole stream library (~5 ms of a start here, issue 14.2), none of which a run uses.
+ * Throws when an import of a built-in is left in a form this does not know (the build fails).
+ */
+export function builtinsAtFirstUse(code: string): string {
+  const out = code.replace(IMPORT_LINE, (line, dflt?: string, named?: string, ns?: string, spec = '') => {
+    if (!isBuiltin(spec)) return line;
+    const get = `process.getBuiltinModule(${JSON.stringify(spec)})`;
+    const consts: string[] = [];
+    if (dflt !== undefined) consts.push(`const ${dflt} = ${get};`);
+    if (ns !== undefined) consts.push(`const ${ns} = ${get};`);
+    if (named !== undefined) {
+      const names = named.split(',').map((n) => n.trim()).filter((n) => n !== '').map((n) => n.replace(/^([\w$]+)\s+as\s+([\w$]+)$/, '$1: $2'));
+      if (names.length > 0) consts.push(`const { ${names.join(', ')} } = ${get};`);
+    }
+    return consts.join(' '); // an import for its side effects only: a built-in has none a chunk needs
+  });
+  const left = /^import\b[^;]*["'](node:[^"']+|[^"'./][^"']*)["']/gm;
+  for (const m of out.matchAll(left)) {
+    if (isBuiltin(m[1]!)) throw new Error(`bundle-cli: an import of ${m[1]} in a form builtinsAtFirstUse does not know: ${m[0]}`);
+  }
+  return out;
+}
+
 /** Builds the bundle; returns the source files it was made from (relative to the project). */
 export async function bundleCli(): Promise<string[]> {
   fs.rmSync(outDir, { recursive: true, force: true });
@@ -62,6 +93,7 @@ export async function bundleCli(): Promise<string[]> {
     // files beside their own (jco-transpile's generator loads its .core.wasm; native modules).
     external: (id: string) => builtinModules.includes(id) || id.startsWith('node:') || !(id.startsWith('.') || path.isAbsolute(id)),
     logLevel: 'warn',
+    plugins: [{ name: 'builtins-at-first-use', renderChunk: (code: string) => ({ code: builtinsAtFirstUse(code) }) }],
     // A lazily imported module that a group also holds stays in its group's chunk: as intended.
     onLog: (level, log, handler) => {
       if (log.code !== 'INEFFECTIVE_DYNAMIC_IMPORT') handler(level, log);

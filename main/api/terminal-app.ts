@@ -2,7 +2,9 @@
  * `terrarium run APP` in the core: an installed app run with exactly its stored grants on this
  * process's stdio (./terminal-run.ts), the run recorded in the library, accesses outside the
  * grants decided as in the window (launcher/asking.ts) and asked through the terminal's own
- * prompter. Loaded by `runInstalledApp` only, so a module file's run never opens SQLite.
+ * prompter. Loaded with the CLI's `run APP` only, so a module file's run never opens SQLite. The
+ * library is opened for the run only (`Library.openForRun`: no sweep, and a close that leaves the
+ * WAL to the next full open, so recording the run costs no fsync).
  */
 import { type Question, grantFolderFor } from '../launcher/asking.ts';
 import { staleNotice } from '../launcher/grant-status.ts';
@@ -42,7 +44,7 @@ export interface AppRunResult extends TerminalResult {
  * like a run from the window.
  */
 export async function runApp(ref: string, args: string[], ui: AppRunUi): Promise<AppRunResult> {
-  const lib = Library.open();
+  const lib = Library.openForRun();
   try {
     let run: PreparedRun;
     try {

@@ -6,9 +6,9 @@
  * /dev/null or, when the run may, a pipe; output that nobody watches live gathered into larger
  * writes; EPIPE ending the run).
  *
- * Two entries: `runModuleFile` (a module file with exactly the folders and variables named on the
- * command line) and `runInstalledApp` (an installed app with its stored grants; ./terminal-app.ts,
- * loaded only for it). This module loads the runtime and nothing of the library, SQLite or the
+ * `runModuleFile` runs a module file with exactly the folders and variables named on the command
+ * line; an installed app with its stored grants runs through ./terminal-app.ts (`runApp`, which
+ * the CLI loads only for it) on `runInTerminal`. This module loads the runtime and nothing of the library, SQLite or the
  * contract's schemas, so `terrarium run FILE.wasm` starts as fast as it can (issue 14.2).
  */
 import fs from 'node:fs';
@@ -20,10 +20,8 @@ import { LoadError, loadCommand } from '../runtime/load.ts';
 import type { Program } from '../runtime/p2/program.ts';
 import { type Preopen, type RunHandle, type RunOutcome, type RunSpec, startRun } from '../runtime/run.ts';
 import { fitsPipeStdin } from '../runtime/same-thread.ts';
-import type { AppRunUi, AppRunResult } from './terminal-app.ts';
 
 export type { Preopen, RunOutcome } from '../runtime/run.ts';
-export type { AppRunUi, AppRunResult } from './terminal-app.ts';
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
@@ -46,7 +44,7 @@ const NULL_DEVICE = '/dev/null';
  * Whether host fd `fd` is a terminal. node:tty (with node:net, ~2–4 ms at start) is loaded only
  * for a character device that is not the null device, which is where output goes in scripts.
  */
-function isTerminal(fd: number): boolean {
+export function isTerminal(fd: number): boolean {
   try {
     const st = fs.fstatSync(fd);
     if (!st.isCharacterDevice()) return false;
@@ -204,14 +202,6 @@ export async function runModuleFile(f: ModuleFileRun): Promise<TerminalResult> {
     onStale: f.onStale,
     onHostError: f.onHostError,
   });
-}
-
-/**
- * Runs installed app `ref` with its stored grants and `args` after its default ones, asking
- * through `ui` (./terminal-app.ts, which opens the library: loaded only now).
- */
-export async function runInstalledApp(ref: string, args: string[], ui: AppRunUi): Promise<AppRunResult> {
-  return (await import('./terminal-app.ts')).runApp(ref, args, ui);
 }
 
 /**

@@ -1,10 +1,11 @@
 /**
  * `terrarium run APP [-- ARGS]`: runs an installed app with exactly its stored grants, through the
- * core (main/api/terminal-run.ts `runInstalledApp`). This file is the terminal's side: the prompt
+ * core (main/api/terminal-app.ts, imported here directly: this file is itself loaded only for
+ * `run APP`, so a module file's run still never loads the library). This file is the terminal's side: the prompt
  * on /dev/tty, the one-line hints for denials nobody was asked about (a few, then counted), the
  * notices, and the exit code.
  */
-import { runInstalledApp } from '../api/terminal-run.ts';
+import { runApp as runInstalledApp } from '../api/terminal-app.ts';
 import { type Question, promptSafe } from '../api/terminal-prompt.ts';
 import { limitHints } from './hint-limit.ts';
 import { hostErrorLine, terminalExit } from './run-command.ts';

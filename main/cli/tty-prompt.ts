@@ -7,8 +7,8 @@
  * Ambient Authority: opens /dev/tty.
  */
 import fs from 'node:fs';
-import tty from 'node:tty';
 import type { AskOperation, Choice, ChoicePrompter } from '../api/terminal-prompt.ts';
+import { isTerminal } from '../api/terminal-run.ts';
 import { TERMINAL_RESET, answeredText, keyChoice, parseChoice, promptText } from './tty-screen.ts';
 
 /** Each operation in words, after "wants to" (every AskOperation, so a new one cannot be left out). */
@@ -41,12 +41,14 @@ export function promptTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
  * after TERMINAL_RESET (see tty-screen.ts), and only input typed after it was drawn answers it.
  */
 export function ttyPrompter(timeoutMs = promptTimeoutMs()): ChoicePrompter | null {
-  if (process.platform === 'win32' || !process.stdin.isTTY || !process.stderr.isTTY) return null;
+  // Asked of fds 0 and 2, not of process.stdin and stderr: making those streams, and loading
+  // node:tty with node:net for a fd that is no terminal, cost every run APP ~2–4 ms (issue 14.2).
+  if (process.platform === 'win32' || !isTerminal(0) || !isTerminal(2)) return null;
   return async (q, insistent) => {
     const fd = fs.openSync('/dev/tty', 'r+');
     // The app's own stdin pump reads the same terminal: hold it while the person answers.
     process.stdin.pause();
-    const input = new tty.ReadStream(fd);
+    const input = new (process.getBuiltinModule('node:tty').ReadStream)(fd); // node:tty: loaded only to ask
     // One key answers (raw mode): no Enter needed. A terminal that refuses raw mode reads a line.
     let oneKey = true;
     try {

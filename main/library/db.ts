@@ -2,11 +2,23 @@
  * Opening the library database: WAL, foreign keys, a busy timeout, and forward-only migrations
  * run in one transaction. A database from a newer Terrarium is refused, not touched.
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { CodedError } from '../shared/coded-error.ts';
 import { type Migration, migrations as allMigrations } from './migrations/index.ts';
 
+/** Opens a connection to the database `file`: read-write (created if missing), or read-only (it must exist). */
+export type Connect = (file: string, readonly: boolean) => Database.Database;
 
+/**
+ * Connections through better-sqlite3, loaded at the first open (not when this module loads:
+ * `terrarium run APP` opens the library through node:sqlite instead, db-node-sqlite.ts).
+ */
+export const betterSqlite: Connect = (file, readonly) => {
+  // A plain require call with the package's name, an edge the package check (scripts/package-check) follows.
+  const require = process.getBuiltinModule('node:module').createRequire(import.meta.url);
+  const BetterSqlite = require('better-sqlite3') as typeof Database;
+  return readonly ? new BetterSqlite(file, { readonly: true, fileMustExist: true }) : new BetterSqlite(file);
+};
 
 function checkNotFuture(db: Database.Database, migrations: Migration[]): void {
   const latest = migrations.at(-1)?.version ?? 0;
@@ -33,11 +45,31 @@ export function migrate(db: Database.Database, migrations: Migration[] = allMigr
   }).immediate();
 }
 
+/**
+ * A read-only connection to the (already opened, WAL) database at `file`, held only to keep the
+ * WAL: SQLite checkpoints (two fsyncs) and deletes the WAL when the last connection closes, and
+ * starts a new WAL with a synced header at the next write. While this one is open, a read-write
+ * connection closing is not the last; this one, read-only, never checkpoints. The WAL is then
+ * checkpointed by SQLite's own auto-checkpoint (every 1000 pages) or by the next connection that
+ * closes last (any other command, the window). docs/design/startup.md.
+ */
+export function openWalKeeper(file: string, connect: Connect = betterSqlite): Database.Database {
+  const keeper = connect(file, true);
+  try {
+    // A connection takes its lock on the database (and, in WAL mode, keeps it) at its first read.
+    keeper.pragma('user_version');
+    return keeper;
+  } catch (err) {
+    keeper.close();
+    throw err;
+  }
+}
+
 /** Opens (creating if needed) the database at `file` and brings its schema up to date. */
-export function openDatabase(file: string, migrations?: Migration[]): Database.Database {
+export function openDatabase(file: string, migrations?: Migration[], connect: Connect = betterSqlite): Database.Database {
   let db: Database.Database;
   try {
-    db = new Database(file);
+    db = connect(file, false);
   } catch (err) {
     throw new CodedError('open-failed', `cannot open the library database ${file}: ${(err as Error).message}`);
   }

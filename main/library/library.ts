@@ -8,7 +8,8 @@ import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { type AppSort, type AppWrite, deleteApp, findApp, findAppByName, insertApp, appsWithModule, listApps, listBuilds, updateApp, usedHashes } from './apps.ts';
 import { CodedError } from '../shared/coded-error.ts';
-import { openDatabase } from './db.ts';
+import { type Connect, betterSqlite, openDatabase, openWalKeeper } from './db.ts';
+import { nodeSqlite, openNodeSqlite } from './db-node-sqlite.ts';
 import { type Progress, checkSha256, download, urlFileName } from './download.ts';
 import { appNameFrom, checkAppName } from './app-name.ts';
 import { AUDIT_ROWS_PER_RUN, type AuditRecord, type Decision, addAudit, addDenial, listAudit, listDenials, removeDenials, setUnknownAccess, unknownAccess } from './audit.ts';
@@ -94,6 +95,8 @@ export class Library {
   readonly store: ModuleStore;
   private readonly changeListeners = new Set<() => void>();
   private stopWatching: (() => void) | undefined;
+  /** openForRun's read-only connection, closed after `db` (db.ts `openWalKeeper`). */
+  private walKeeper: Database.Database | undefined;
 
   private constructor(home: string, db: Database.Database, store: ModuleStore) {
     this.home = home;
@@ -110,11 +113,33 @@ export class Library {
     return lib;
   }
 
+  /**
+   * Opens the library in `home` for one terminal run (`terrarium run APP`, issue 14.2): through
+   * node:sqlite where the command may use it (db-node-sqlite.ts: no native module to load), and it
+   * neither sweeps (every other open does; a run adds nothing to sweep) nor, when it closes,
+   * checkpoints the WAL, so recording the run costs no fsync (db.ts `openWalKeeper`).
+   */
+  static openForRun(home = defaultLibraryHome()): Library {
+    fs.mkdirSync(home, { recursive: true });
+    const file = path.join(home, 'library.db');
+    const engine = nodeSqlite();
+    const connect: Connect = engine ? (f, readonly) => openNodeSqlite(engine, f, readonly) : betterSqlite;
+    const db = openDatabase(file, undefined, connect);
+    const lib = new Library(home, db, new ModuleStore(path.join(home, 'store')));
+    try {
+      lib.walKeeper = openWalKeeper(file, connect);
+    } catch {
+      // Without it the run is recorded all the same, and the close checkpoints as usual.
+    }
+    return lib;
+  }
+
   close(): void {
     this.stopWatching?.();
     this.stopWatching = undefined;
     this.changeListeners.clear();
     this.db.close();
+    this.walKeeper?.close();
   }
 
   /**

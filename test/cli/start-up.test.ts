@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { cli } from '../helpers/cli.ts';
+import { withLibrary } from '../helpers/library.ts';
 import { fixture } from '../helpers/paths.ts';
 import { removeTempDirs, tempDir } from '../helpers/temp.ts';
 
@@ -49,6 +50,8 @@ test('terrarium run FILE.wasm loads no library, schemas, manifest parser, child_
   const { urls, builtins } = await loaded('file', ['run', fixture('stdio.wasm'), 'echo']);
   expect(urls.some((u) => /\/(cli|terminal-run)\.(ts|js)$|\/out\/cli\//.test(u))).toBe(true); // the hook saw the command
   for (const name of ['better-sqlite3', 'valibot', 'smol-toml']) expect(pkg(urls, name), name).toBe(false);
+  // The native host calls (koffi and its .node) load at a preopen's first path call, never before.
+  expect(pkg(urls, 'koffi')).toBe(false);
   expect(urls.filter((u) => /\/main\/(library|launcher)\/(?!host-log\.|prompt-text\.|run-answers\.|home\.)/.test(u))).toEqual([]);
   expect(builtins).not.toContain('NativeModule child_process');
   expect(builtins).not.toContain('NativeModule internal/util/diff');
@@ -56,13 +59,40 @@ test('terrarium run FILE.wasm loads no library, schemas, manifest parser, child_
   for (const m of ['crypto', 'worker_threads', 'tty']) expect(builtins, m).not.toContain(`NativeModule ${m}`);
   // From the bundle (after npm run build): the shell, the run and the runtime, not the library's or the api's chunks.
   for (const c of chunks(urls)) expect(['cli', 'shell', 'run-command', 'run', 'runtime', 'wasm', 'guest']).toContain(c);
+  // The bundle takes built-ins from process.getBuiltinModule: an ES import of node:fs would load
+  // its promises API, the file streams, readline and the stream library (bundle-cli.ts).
+  if (chunks(urls).length > 0) {
+    for (const m of ['internal/fs/promises', 'internal/fs/streams', 'stream', 'internal/readline/interface']) expect(builtins, m).not.toContain(`NativeModule ${m}`);
+  }
 });
 
-test('terrarium run APP opens the library but loads no schemas, manifest parser or child_process', async () => {
+test('terrarium run APP opens the library through node:sqlite and loads no better-sqlite3, schemas, manifest parser or child_process', async () => {
   const { urls, builtins } = await loaded('app', ['run', 'tool', 'echo']);
-  expect(pkg(urls, 'better-sqlite3')).toBe(true); // it did open the library
+  // It did open the library, through Node's own SQLite: no native module to load (db-node-sqlite.ts).
+  expect(builtins).toContain('NativeModule sqlite');
+  expect(pkg(urls, 'better-sqlite3')).toBe(false);
+  // With no terminal to ask on, neither node:tty nor node:net (process.stdin's) is loaded (tty-prompt.ts).
+  for (const m of ['tty', 'net']) expect(builtins, m).not.toContain(`NativeModule ${m}`);
   for (const name of ['valibot', 'smol-toml']) expect(pkg(urls, name), name).toBe(false);
   expect(builtins).not.toContain('NativeModule child_process');
   expect(builtins).not.toContain('NativeModule internal/util/diff');
   expect(chunks(urls)).not.toContain('api'); // the window's api and its schemas stay unloaded
+});
+
+test('terrarium run APP records its run in the WAL it leaves for the next full open, and does not sweep', async () => {
+  const wal = path.join(home, 'library.db-wal');
+  withLibrary(home, () => undefined); // a full open and close: checkpointed, the WAL removed
+  expect(fs.existsSync(wal)).toBe(false);
+  const orphan = path.join(home, 'store', `${'0'.repeat(64)}.wasm`);
+  fs.writeFileSync(orphan, 'no app uses this');
+  const r = await cli(home, ['run', 'tool', 'echo', 'hi']);
+  expect(r.code, r.stderr).toBe(0);
+  // Closing did not checkpoint (no fsync for a run's record): the WAL holds the run...
+  expect(fs.statSync(wal).size).toBeGreaterThan(0);
+  expect(fs.existsSync(orphan)).toBe(true); // ...and the run left sweeping to the next full open.
+  const runs = withLibrary(home, (lib) => lib.history('tool'));
+  expect(runs[0]).toMatchObject({ args: ['echo', 'hi'], outcome: 'exit', exitCode: 0 });
+  expect(runs[0]!.endedAt).not.toBeNull();
+  expect(fs.existsSync(wal)).toBe(false); // that open closed last: checkpointed
+  expect(fs.existsSync(orphan)).toBe(false); // and swept
 });

@@ -1,0 +1,100 @@
+/**
+ * Library.openForRun (issue 14.2): `terrarium run APP`'s library, through node:sqlite with
+ * better-sqlite3's API (db-node-sqlite.ts). What it writes is what better-sqlite3 reads back, its
+ * transactions commit, roll back on a throw and nest as savepoints, and its close leaves the WAL.
+ * Each library is closed before the other engine opens the file (one process must not hold the
+ * same database through two SQLite libraries at once).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, expect, test } from 'vitest';
+import { Library } from '../../main/library/library.ts';
+import { nodeSqlite } from '../../main/library/db-node-sqlite.ts';
+import { migrations } from '../../main/library/migrations/index.ts';
+import { cleanup, fixture, tempDir, withLibrary } from '../helpers/library.ts';
+
+afterEach(cleanup);
+
+/** A data folder with app `tool` installed (through better-sqlite3, closed again). */
+async function homeWithApp(): Promise<string> {
+  const home = tempDir('home');
+  const lib = Library.open(home);
+  try {
+    await lib.install({ kind: 'file', path: fixture('proc.wasm') }, { name: 'tool' });
+  } finally {
+    lib.close();
+  }
+  return home;
+}
+
+test('on Node 24 outside Electron, a run opens the library through node:sqlite', async () => {
+  expect(nodeSqlite()).toBeDefined();
+  const home = await homeWithApp();
+  const lib = Library.openForRun(home);
+  try {
+    // better-sqlite3's Database has a `memory` property; the node:sqlite adapter has no such thing.
+    expect('memory' in lib.db).toBe(false);
+    expect(lib.db.open).toBe(true);
+  } finally {
+    lib.close();
+  }
+  expect(lib.db.open).toBe(false);
+});
+
+test('a run recorded through node:sqlite is read back by better-sqlite3, and the close leaves the WAL', async () => {
+  const home = await homeWithApp();
+  const lib = Library.openForRun(home);
+  const app = lib.app('tool');
+  const runId = lib.runStarted(app, ['a', 'b'], []);
+  lib.runEnded(runId, 'exit', 3, 42);
+  expect(lib.history('tool')[0]).toMatchObject({ id: runId, args: ['a', 'b'], outcome: 'exit', exitCode: 3, bytesOut: 42 });
+  lib.close();
+  expect(fs.statSync(path.join(home, 'library.db-wal')).size).toBeGreaterThan(0);
+  const runs = withLibrary(home, (l) => l.history('tool'));
+  expect(runs).toHaveLength(1);
+  expect(runs[0]).toMatchObject({ id: runId, args: ['a', 'b'], outcome: 'exit', exitCode: 3, bytesOut: 42 });
+  expect(fs.existsSync(path.join(home, 'library.db-wal'))).toBe(false);
+});
+
+test('transactions commit, roll back on a throw, and nest as savepoints; pragma answers as better-sqlite3 does', async () => {
+  const home = await homeWithApp();
+  const lib = Library.openForRun(home);
+  try {
+    const db = lib.db;
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.pragma('journal_mode')).toEqual([{ journal_mode: 'wal' }]);
+    const count = (): number => (db.prepare('SELECT count(*) AS n FROM once_runs').get() as { n: number }).n;
+    const insert = (): number => Number(db.prepare("INSERT INTO once_runs (name, sha256, source, started_at) VALUES ('x', 'y', 'z', 1)").run().lastInsertRowid);
+    expect(db.transaction(() => insert()).immediate()).toBeGreaterThan(0);
+    expect(count()).toBe(1);
+    expect(() => db.transaction(() => {
+      insert();
+      throw new Error('boom');
+    }).immediate()).toThrow('boom');
+    expect(count()).toBe(1);
+    db.transaction(() => {
+      insert();
+      expect(() => db.transaction(() => {
+        insert();
+        throw new Error('inner');
+      })()).toThrow('inner');
+      expect(count()).toBe(2);
+    }).immediate();
+    expect(count()).toBe(2);
+    expect(db.prepare('UPDATE once_runs SET outcome = ? WHERE name = ?').run('exit', 'x').changes).toBe(2);
+  } finally {
+    lib.close();
+  }
+});
+
+test('a run in a new data folder creates the library through node:sqlite, every migration applied, whole for better-sqlite3', () => {
+  const home = tempDir('home');
+  const lib = Library.openForRun(home);
+  expect(lib.list({})).toEqual([]);
+  lib.close();
+  withLibrary(home, (l) => {
+    expect(l.db.pragma('user_version', { simple: true })).toBe(migrations.at(-1)!.version);
+    expect(l.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(l.db.pragma('foreign_key_check')).toEqual([]);
+  });
+});
