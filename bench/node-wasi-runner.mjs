@@ -3,9 +3,17 @@
 //   node bench/node-wasi-runner.mjs [--dir HOST[::GUEST][:ro]]... MODULE.wasm [-- ARGS...]
 // HOST::GUEST becomes the preopen {GUEST: HOST}; node:wasi has no read-only preopens, so `:ro` is
 // accepted and ignored. Exits with the guest's exit code (2 for a bad command line).
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
-import { WASI } from 'node:wasi';
+// Built-ins come from process.getBuiltinModule, not ES imports: an ES import of node:fs makes Node
+// build its ES facade too (fs/promises, the file streams, readline, the stream library: ~4 ms of CPU
+// per start here), which the command avoids the same way (docs/design/startup.md).
+const { readFileSync } = process.getBuiltinModule('node:fs');
+const { basename } = process.getBuiltinModule('node:path');
+// Loading node:wasi emits an ExperimentalWarning (an Error with its stack, written to stderr: ~4 ms
+// of CPU): a deployment of node:wasi silences it, so the baseline does, for that one load only.
+const emitWarning = process.emitWarning;
+process.emitWarning = () => {};
+const { WASI } = process.getBuiltinModule('node:wasi');
+process.emitWarning = emitWarning;
 
 const argv = process.argv.slice(2);
 /** @type {Record<string, string>} */
