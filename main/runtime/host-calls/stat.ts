@@ -37,17 +37,18 @@ function putNanos(v: DataView, at: number, secLo: number, secHi: number, nsec: n
     v.setBigUint64(at, nanos(secLo, secHi, nsec), true);
     return;
   }
-  // sec = secHi·2^32 + b·2^16 + a; each product with 10^9 is below 2^51.
+  // sec = secHi·2^32 + b·2^16 + a; each product with 10^9 is below 2^51. `>>> 0` and `& 0xffff`
+  // take an integer below 2^53 modulo 2^32 and 2^16 exactly (and without fmod).
   const a = secLo & 0xffff;
   const b = secLo >>> 16;
   const low = a * 1e9 + nsec; // < 2^47
   const mid = b * 1e9; // < 2^46, worth mid·2^16
-  const midLo = mid % 65536;
+  const midLo = mid & 0xffff;
   const sum = low + midLo * 65536; // < 2^48
-  const lo = sum % TWO32;
+  const lo = sum >>> 0;
   const hi = secHi * 1e9 + (mid - midLo) / 65536 + (sum - lo) / TWO32;
   v.setUint32(at, lo, true);
-  v.setUint32(at + 4, hi % TWO32, true);
+  v.setUint32(at + 4, hi >>> 0, true);
 }
 
 /**
