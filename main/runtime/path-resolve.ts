@@ -321,18 +321,11 @@ export function resolve<T>(start: DirRef, path: string, opts: ResolveOptions, pr
  * ".." component (what nearly every path a program passes looks like).
  */
 export function isPlain(path: string): boolean {
-  const n = path.length;
-  if (n === 0) return false;
-  let from = 0;
-  for (let i = 0; i <= n; i++) {
-    if (i < n && path.charCodeAt(i) !== 0x2f) continue;
-    const len = i - from;
-    if (len === 0) return false;
-    if (len <= 2 && path.charCodeAt(from) === 0x2e && (len === 1 || path.charCodeAt(from + 1) === 0x2e)) return false;
-    from = i + 1;
-  }
-  return true;
+  return path.length > 0 && !NOT_PLAIN.test(path);
 }
+
+/** A leading, doubled or trailing "/", or a "." or ".." component. */
+const NOT_PLAIN = /^\/|\/\/|\/$|(?:^|\/)\.\.?(?:\/|$)/;
 
 /**
  * `resolve` for a plain path (`isPlain`) in the fd-based modes, without the general walk's arrays
