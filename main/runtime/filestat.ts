@@ -2,12 +2,18 @@ import { Layout } from './abi.ts';
 import { filetypeOf } from './fd-table.ts';
 import type { GuestMemory } from './memory.ts';
 import type { HostStat } from './host-calls/index.ts';
+import { NativeStat } from './host-calls/stat.ts';
 
 const F = Layout.filestat;
 
 /** Writes a `filestat` struct for host stats `st` at `ptr` (nanoseconds as the host gave them). */
 export function writeFilestat(mem: GuestMemory, ptr: number, st: HostStat): void {
   mem.check(ptr, F.bytes);
+  if (st instanceof NativeStat) {
+    // Straight from the numbers the host gave, no bigint made (a walk stats every entry).
+    st.writeTo(mem.view, ptr >>> 0, F, filetypeOf(st));
+    return;
+  }
   mem.setU64(ptr + F.dev, st.dev);
   mem.setU64(ptr + F.ino, st.ino);
   mem.setU8(ptr + F.filetype, filetypeOf(st));

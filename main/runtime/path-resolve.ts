@@ -73,6 +73,9 @@ interface CachedDir {
   fd: number;
   dev: bigint;
   ino: bigint;
+  /** `ino` as its 32-bit halves (what `isDirAt` compares). */
+  inoLo: number;
+  inoHi: number;
   readOnly: boolean;
   /** Walks holding it now; a dropped entry is closed when the last one lets go. */
   users: number;
@@ -116,7 +119,7 @@ function cachedChild(dir: DirRef, name: string): DirRef | undefined {
   try {
     const isDirAt = hostCalls.isDirAt;
     let same: boolean;
-    if (isDirAt !== undefined) same = isDirAt(dir, name, c!.dev, c!.ino);
+    if (isDirAt !== undefined) same = isDirAt(dir, name, c!.dev, c!.inoLo, c!.inoHi);
     else {
       const st = hostCalls.stat(dir, name, false);
       same = st.isDirectory() && st.dev === c!.dev && st.ino === c!.ino;
@@ -159,7 +162,11 @@ function keepChild(dir: DirRef, name: string, next: DirRef): void {
     return;
   }
   const st = hostCalls.fstat(next.fd);
-  const c: CachedDir = { key: `${dir.fd}/${name}`, fd: next.fd, dev: st.dev, ino: st.ino, readOnly: inReadOnlySet(st), users: 1, dropped: false };
+  const ino = st.ino;
+  const c: CachedDir = {
+    key: `${dir.fd}/${name}`, fd: next.fd, dev: st.dev, ino, inoLo: Number(ino & 0xffffffffn), inoHi: Number(ino >> 32n),
+    readOnly: inReadOnlySet(st), users: 1, dropped: false,
+  };
   const old = dirCache.get(c.key);
   if (old !== undefined) dropCached(old);
   dirCache.set(c.key, c);
@@ -218,8 +225,10 @@ export interface ResolveOptions {
   follow: boolean;
 }
 
+const WIN = process.platform === 'win32';
+
 function checkComponent(name: string): void {
-  if (process.platform === 'win32') {
+  if (WIN) {
     const why = checkWindowsComponent(name);
     if (why !== null) throw new WasiError(Errno.perm, `refused on Windows: ${why}`);
   }
@@ -242,6 +251,11 @@ export function splitPath(path: string): { parts: string[]; trailingSlash: boole
  * `mustBeDir` and makes the final component followed. Intermediate fds are closed before returning.
  */
 export function resolve<T>(start: DirRef, path: string, opts: ResolveOptions, probe: Probe<T>): T {
+  if (resolverMode() !== 'portable' && isPlain(path)) {
+    const r = resolvePlain(start, path, opts.follow, probe);
+    if (r !== SYMLINK) return r;
+    // A symlink on the way: the general walk below expands it, from the start.
+  }
   const { parts, trailingSlash } = splitPath(path);
   if (resolverMode() === 'portable') start = identify(start);
   let mustBeDir = trailingSlash;
@@ -262,7 +276,7 @@ export function resolve<T>(start: DirRef, path: string, opts: ResolveOptions, pr
       return;
     }
     if (target.length === 0) throw new WasiError(Errno.noent, 'empty symlink');
-    if (target.startsWith('/') || (process.platform === 'win32' && /^[a-zA-Z]:|^\\/.test(target))) {
+    if (target.startsWith('/') || (WIN && /^[a-zA-Z]:|^\\/.test(target))) {
       throw new WasiError(Errno.perm, 'symlink to an absolute path leaves the sandbox');
     }
     const { parts: tp, trailingSlash: ts } = splitPath(target);
@@ -299,6 +313,50 @@ export function resolve<T>(start: DirRef, path: string, opts: ResolveOptions, pr
     }
   } finally {
     for (let i = stack.length - 1; i > 0; i--) closeDir(stack[i]!);
+  }
+}
+
+/**
+ * True when `path` is one or more plain names: no leading, doubled or trailing "/" and no "." or
+ * ".." component (what nearly every path a program passes looks like).
+ */
+export function isPlain(path: string): boolean {
+  return path.length > 0 && !NOT_PLAIN.test(path);
+}
+
+/** A leading, doubled or trailing "/", or a "." or ".." component. */
+const NOT_PLAIN = /^\/|\/\/|\/$|(?:^|\/)\.\.?(?:\/|$)/;
+
+/**
+ * `resolve` for a plain path (`isPlain`) in the fd-based modes, without the general walk's arrays
+ * and closures: the same steps (`openChildDir` on each directory, no symlink followed, the probe on
+ * the last name), so the same checks. It gives up with SYMLINK at the first symlink it would have
+ * to expand, before the probe has done anything but look (probes return SYMLINK before acting),
+ * and the general walk starts over.
+ */
+function resolvePlain<T>(start: DirRef, path: string, follow: boolean, probe: Probe<T>): T | typeof SYMLINK {
+  let dir = start;
+  let from = 0;
+  try {
+    for (;;) {
+      const slash = path.indexOf('/', from);
+      if (slash < 0) {
+        const name = from === 0 ? path : path.slice(from);
+        checkComponent(name);
+        const r = probe(dir, name, false);
+        if (r === SYMLINK && !follow) throw new WasiError(Errno.loop, 'unexpected symlink');
+        return r;
+      }
+      const name = path.slice(from, slash);
+      checkComponent(name);
+      const next = openChildDir(dir, name);
+      if (next === SYMLINK) return SYMLINK;
+      if (dir !== start) closeDir(dir);
+      dir = next;
+      from = slash + 1;
+    }
+  } finally {
+    if (dir !== start) closeDir(dir);
   }
 }
 

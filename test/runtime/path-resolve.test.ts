@@ -179,6 +179,21 @@ for (const [mode, env] of modes) {
       });
     });
 
+    it('tells plain paths (names and single slashes only) from the rest', () => {
+      for (const p of ['a', 'a/b', '...', 'a/.b/c..', 'with space/file name', 'naïve/日本語 😀', '\\', 'a\\..']) expect([p, pr.isPlain(p)]).toEqual([p, true]);
+      for (const p of ['', '.', '..', './a', 'a/.', 'a/..', '../a', 'a/../b', '/a', '//a', 'a//b', 'a/', '/']) expect([p, pr.isPlain(p)]).toEqual([p, false]);
+    });
+
+    it('answers a plain path (its own quick walk) exactly as the general walk answers "./" + it', () => {
+      // Every check of the general walk has to hold on the quick one: symlinks on the way and at
+      // the end (inside, absolute, climbing out, loops, dangling), files on the way, missing names.
+      const plain = table.map(([p]) => p).filter((p) => pr.isPlain(p));
+      expect(plain.length).toBeGreaterThan(25);
+      for (const p of plain) {
+        for (const follow of [true, false]) expect([p, follow, run(p, follow)]).toEqual([p, follow, run(`./${p}`, follow)]);
+      }
+    });
+
     it('never probes with a name containing "/" or ".." and never closes the starting fd', () => {
       const seen: string[] = [];
       for (const [path] of table) {
@@ -203,7 +218,7 @@ for (const [mode, env] of modes) {
         const before = openFds();
         for (let round = 0; round < 3; round++) {
           for (const [path] of table) for (const follow of [true, false]) run(path, follow);
-          for (const deep of ['a/up/a/b', 'link_in/up/link_in/x', 'a/sib']) {
+          for (const deep of ['a/up/a/b', 'link_in/up/link_in/x', 'a/sib', 'a/b', 'with space/x', 'link_in/x']) {
             expect(() =>
               pr.resolve({ fd: rootFd, path: root }, deep, { follow: true }, () => {
                 throw new Error('probe failed');

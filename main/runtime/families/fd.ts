@@ -29,6 +29,40 @@ function writeFile(ctx: WasiContext, d: FileDescriptor, bufs: Uint8Array[], at: 
   return fs.writevSync(d.hostFd, bufs, at);
 }
 
+/**
+ * The one iovec at `iovs` as [pointer, length]: both bounds-checked as `iovecs` checks them (the
+ * whole buffer), the length then cut to MAX_IO_BYTES. With the `out` count's place checked too.
+ */
+function oneIovec(ctx: WasiContext, iovs: number, out: number): [number, number] {
+  const mem = ctx.mem;
+  mem.check(iovs, 8);
+  const ptr = mem.view.getUint32(iovs >>> 0, true);
+  const len = mem.view.getUint32((iovs >>> 0) + 4, true);
+  mem.check(ptr, len);
+  mem.check(out, 4);
+  return [ptr, Math.min(len, MAX_IO_BYTES)];
+}
+
+/** A file read into one buffer (read(fd, buf, n)): straight into guest memory, no view made. */
+function readOne(ctx: WasiContext, d: FileDescriptor, iovs: number, nread: number): 0 {
+  const [ptr, len] = oneIovec(ctx, iovs, nread);
+  const n = len === 0 ? 0 : fs.readSync(d.hostFd, ctx.mem.u8, ptr, len, d.position);
+  d.position += n;
+  ctx.mem.view.setUint32(nread >>> 0, n, true);
+  return 0;
+}
+
+/** A file write from one buffer (write(fd, buf, n)): straight from guest memory, no view made. */
+function writeOne(ctx: WasiContext, d: FileDescriptor, iovs: number, nwritten: number): 0 {
+  const [ptr, len] = oneIovec(ctx, iovs, nwritten);
+  if (d.fdflags & Fdflags.append) d.position = fs.fstatSync(d.hostFd).size;
+  mayChange(ctx, d, 'write', d.hostPath);
+  const n = len === 0 ? 0 : fs.writeSync(d.hostFd, ctx.mem.u8, ptr, len, d.position);
+  d.position += n;
+  ctx.mem.view.setUint32(nwritten >>> 0, n, true);
+  return 0;
+}
+
 function total(bufs: Uint8Array[]): number {
   let n = 0;
   for (const b of bufs) n += b.length;
@@ -61,6 +95,7 @@ export function fdIo(ctx: WasiContext) {
         }
       }
       const d = fds.bytes(fd, R.fd_read, false);
+      if (d.kind === 'file' && iovsLen === 1) return readOne(ctx, d, iovs, nread);
       const bufs = ctx.mem.iovecs(iovs, iovsLen);
       ctx.mem.check(nread, 4);
       let n: number;
@@ -80,6 +115,7 @@ export function fdIo(ctx: WasiContext) {
       const d0 = fds.get(fd, 0);
       if (d0.kind === 'stdio' && d0.stream === 0) throw new WasiError(Errno.badf, 'stdin is not writable');
       const d = fds.bytes(fd, R.fd_write, false);
+      if (d.kind === 'file' && iovsLen === 1) return writeOne(ctx, d, iovs, nwritten);
       if (d.kind === 'stdio' && iovsLen === 1) {
         // The common case of printf and friends: one buffer to the terminal, copied straight
         // from guest memory into the output ring.

@@ -88,6 +88,17 @@ const statNoFollow = statProbe(false);
 const FOLLOW = { follow: true } as const;
 const NOFOLLOW = { follow: false } as const;
 
+/**
+ * The WASI filetype of `fd`, just opened with host `flags`. An open that created the file
+ * (O_CREAT with O_EXCL, and no O_DIRECTORY, succeeded) made a regular file, so no stat is needed;
+ * otherwise the descriptor is stat'ed (natively when the host calls are: no `fs.Stats` made).
+ */
+function openedType(fd: number, flags: number): number {
+  const CREATED = C.O_CREAT | C.O_EXCL;
+  if ((flags & (CREATED | C.O_DIRECTORY)) === CREATED) return Filetype.regular_file;
+  return filetypeOf(hostCalls.kind === 'native' ? hostCalls.fstat(fd) : fs.fstatSync(fd));
+}
+
 /** The path family. */
 export function pathOps(ctx: WasiContext) {
   const { fds } = ctx;
@@ -157,21 +168,20 @@ export function pathOps(ctx: WasiContext) {
         try {
           const hostFd = hostCalls.open(at, name, f, 0o666);
           verifySame(hostFd, at, name);
-          return { hostFd, hostPath: `${at.path}/${name}`, readOnly: at.readOnly === true };
+          return { hostFd, hostPath: `${at.path}/${name}`, readOnly: at.readOnly === true, flags: f };
         } catch (err) {
           const code = (err as NodeJS.ErrnoException).code;
           if ((code === 'ELOOP' || code === 'ENOTDIR') && (follows(dirflags) || mustBeDir) && isSymlink(at, name)) return SYMLINK;
           throw err;
         }
       });
-      let st: fs.Stats;
+      let filetype: number;
       try {
-        st = fs.fstatSync(opened.hostFd);
+        filetype = openedType(opened.hostFd, opened.flags);
       } catch (err) {
         hostCalls.close(opened.hostFd);
         throw err;
       }
-      const filetype = filetypeOf(st);
       const answerRights = answered === undefined ? { base: RIGHTS_ALL, inheriting: RIGHTS_ALL } : rightsForAnswer(answered);
       const isDir = filetype === Filetype.directory;
       let readOnly: boolean;

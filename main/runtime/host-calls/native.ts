@@ -186,8 +186,8 @@ function bind(koffi: Koffi, lib: ReturnType<Koffi['load']>, P: Platform): HostCa
     },
     trackIn: (shared) => ledger.attach(new Int32Array(shared)),
     stat: (dir, name, follow) => stat(held(dir), cname(name), follow ? 0 : P.AT_SYMLINK_NOFOLLOW),
-    isDirAt: (dir, name, dev, ino) => dir.fd >= 0 && !name.includes('\0')
-      && statAt(dir.fd, name, P.AT_SYMLINK_NOFOLLOW, statBuf) >= 0 && isDirectoryIn(statBuf, L, dev, ino),
+    isDirAt: (dir, name, dev, inoLo, inoHi) => dir.fd >= 0 && !name.includes('\0')
+      && statAt(dir.fd, name, P.AT_SYMLINK_NOFOLLOW, statBuf) >= 0 && isDirectoryIn(statBuf, L, dev, inoLo, inoHi),
     fstat: (fd) => {
       check(fstatFd(fd, statBuf), 'fstat', String(fd));
       return decodeStat(statBuf, L);

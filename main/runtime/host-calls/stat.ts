@@ -1,41 +1,132 @@
+/**
+ * The native stat result: the C library's stat buffer (statx on Linux, `struct stat` on macOS,
+ * platform.ts) read into a `HostStat`, and checks made straight on the buffer.
+ */
 import fs from 'node:fs';
 import type { HostStat } from './types.ts';
 import { type Field, type StatLayout, makedev } from './platform.ts';
 
-const S_IFMT = BigInt(fs.constants.S_IFMT);
-const S_IFMT_BITS = fs.constants.S_IFMT;
-const S_IFDIR_BITS = fs.constants.S_IFDIR;
-const kind = (v: number | undefined): bigint => BigInt(v ?? -1);
+const S_IFMT = fs.constants.S_IFMT;
+const S_IFDIR = fs.constants.S_IFDIR;
+const kind = (v: number | undefined): number => v ?? -1;
 const S_IFREG = kind(fs.constants.S_IFREG);
-const S_IFDIR = kind(fs.constants.S_IFDIR);
 const S_IFLNK = kind(fs.constants.S_IFLNK);
 const S_IFCHR = kind(fs.constants.S_IFCHR);
 const S_IFBLK = kind(fs.constants.S_IFBLK);
 const S_IFSOCK = kind(fs.constants.S_IFSOCK);
 const S_IFIFO = kind(fs.constants.S_IFIFO);
+const TWO32 = 4294967296;
 
-/** A `HostStat` decoded from the C library's stat buffer. */
-class NativeStat implements HostStat {
-  readonly dev: bigint;
-  readonly ino: bigint;
-  readonly nlink: bigint;
-  readonly size: bigint;
-  readonly mode: bigint;
-  readonly atimeNs: bigint;
-  readonly mtimeNs: bigint;
-  readonly ctimeNs: bigint;
-  constructor(f: Omit<HostStat, `is${string}`>) {
-    this.dev = f.dev;
-    this.ino = f.ino;
-    this.nlink = f.nlink;
-    this.size = f.size;
-    this.mode = f.mode;
-    this.atimeNs = f.atimeNs;
-    this.mtimeNs = f.mtimeNs;
-    this.ctimeNs = f.ctimeNs;
+/** A u64 from its 32-bit halves. */
+function u64(lo: number, hi: number): bigint {
+  return hi === 0 ? BigInt(lo) : (BigInt(hi) << 32n) | BigInt(lo);
+}
+
+/** Nanoseconds since the epoch from a time's seconds (as two halves, the high one signed) and nanoseconds. */
+function nanos(secLo: number, secHi: number, nsec: number): bigint {
+  return ((BigInt(secHi) << 32n) + BigInt(secLo)) * 1_000_000_000n + BigInt(nsec);
+}
+
+/**
+ * Writes `sec * 10^9 + nsec` as a little-endian u64 at `at` of `v` without a BigInt, exactly
+ * (the products are cut into pieces below 2^53); a time before 1970 or past the year 287396 takes
+ * the BigInt way.
+ */
+function putNanos(v: DataView, at: number, secLo: number, secHi: number, nsec: number): void {
+  if (secHi < 0 || secHi >= 0x200000) {
+    v.setBigUint64(at, nanos(secLo, secHi, nsec), true);
+    return;
   }
-  private is(t: bigint): boolean {
-    return (this.mode & S_IFMT) === t;
+  // sec = secHi·2^32 + b·2^16 + a; each product with 10^9 is below 2^51. `>>> 0` and `& 0xffff`
+  // take an integer below 2^53 modulo 2^32 and 2^16 exactly (and without fmod).
+  const a = secLo & 0xffff;
+  const b = secLo >>> 16;
+  const low = a * 1e9 + nsec; // < 2^47
+  const mid = b * 1e9; // < 2^46, worth mid·2^16
+  const midLo = mid & 0xffff;
+  const sum = low + midLo * 65536; // < 2^48
+  const lo = sum >>> 0;
+  const hi = secHi * 1e9 + (mid - midLo) / 65536 + (sum - lo) / TWO32;
+  v.setUint32(at, lo, true);
+  v.setUint32(at + 4, hi >>> 0, true);
+}
+
+/**
+ * A `HostStat` decoded from the C library's stat buffer. Fields are kept as the numbers read;
+ * the bigints the interface promises are made only when asked (a walk's stat is written straight
+ * to the guest, `writeTo`, and most other callers ask for one or two fields).
+ */
+export class NativeStat implements HostStat {
+  readonly dev: bigint;
+  private readonly inoLo: number;
+  private readonly inoHi: number;
+  private readonly nlinkLo: number;
+  private readonly nlinkHi: number;
+  private readonly sizeLo: number;
+  private readonly sizeHi: number;
+  private readonly modeBits: number;
+  private readonly aLo: number;
+  private readonly aHi: number;
+  private readonly aNs: number;
+  private readonly mLo: number;
+  private readonly mHi: number;
+  private readonly mNs: number;
+  private readonly cLo: number;
+  private readonly cHi: number;
+  private readonly cNs: number;
+  constructor(
+    dev: bigint, inoLo: number, inoHi: number, nlinkLo: number, nlinkHi: number, sizeLo: number, sizeHi: number, modeBits: number,
+    aLo: number, aHi: number, aNs: number, mLo: number, mHi: number, mNs: number, cLo: number, cHi: number, cNs: number,
+  ) {
+    this.dev = dev;
+    this.inoLo = inoLo;
+    this.inoHi = inoHi;
+    this.nlinkLo = nlinkLo;
+    this.nlinkHi = nlinkHi;
+    this.sizeLo = sizeLo;
+    this.sizeHi = sizeHi;
+    this.modeBits = modeBits;
+    this.aLo = aLo;
+    this.aHi = aHi;
+    this.aNs = aNs;
+    this.mLo = mLo;
+    this.mHi = mHi;
+    this.mNs = mNs;
+    this.cLo = cLo;
+    this.cHi = cHi;
+    this.cNs = cNs;
+  }
+  get ino(): bigint { return u64(this.inoLo, this.inoHi); }
+  get nlink(): bigint { return u64(this.nlinkLo, this.nlinkHi); }
+  get size(): bigint { return u64(this.sizeLo, this.sizeHi); }
+  get mode(): bigint { return BigInt(this.modeBits); }
+  get atimeNs(): bigint { return nanos(this.aLo, this.aHi, this.aNs); }
+  get mtimeNs(): bigint { return nanos(this.mLo, this.mHi, this.mNs); }
+  get ctimeNs(): bigint { return nanos(this.cLo, this.cHi, this.cNs); }
+  /** True when this is the directory `ino` on device `dev`. */
+  isDirectoryAt(dev: bigint, inoLo: number, inoHi: number): boolean {
+    return (this.modeBits & S_IFMT) === S_IFDIR && this.inoLo === inoLo && this.inoHi === inoHi && this.dev === dev;
+  }
+  /**
+   * Writes this as a WASI `filestat` (layout `F`, `filetype` already worked out) at `at` of `v`,
+   * which the caller has bounds-checked.
+   */
+  writeTo(v: DataView, at: number, F: FilestatLayout, filetype: number): void {
+    v.setBigUint64(at + F.dev, this.dev, true);
+    v.setUint32(at + F.ino, this.inoLo, true);
+    v.setUint32(at + F.ino + 4, this.inoHi, true);
+    v.setUint32(at + F.filetype, filetype, true); // the filetype byte and the padding after it
+    v.setUint32(at + F.filetype + 4, 0, true);
+    v.setUint32(at + F.nlink, this.nlinkLo, true);
+    v.setUint32(at + F.nlink + 4, this.nlinkHi, true);
+    v.setUint32(at + F.size, this.sizeLo, true);
+    v.setUint32(at + F.size + 4, this.sizeHi, true);
+    putNanos(v, at + F.atim, this.aLo, this.aHi, this.aNs);
+    putNanos(v, at + F.mtim, this.mLo, this.mHi, this.mNs);
+    putNanos(v, at + F.ctim, this.cLo, this.cHi, this.cNs);
+  }
+  private is(t: number): boolean {
+    return (this.modeBits & S_IFMT) === t;
   }
   isFile(): boolean { return this.is(S_IFREG); }
   isDirectory(): boolean { return this.is(S_IFDIR); }
@@ -44,6 +135,11 @@ class NativeStat implements HostStat {
   isBlockDevice(): boolean { return this.is(S_IFBLK); }
   isSocket(): boolean { return this.is(S_IFSOCK); }
   isFIFO(): boolean { return this.is(S_IFIFO); }
+}
+
+/** Where a WASI `filestat`'s fields are (abi.ts `Layout.filestat`). */
+export interface FilestatLayout {
+  dev: number; ino: number; filetype: number; nlink: number; size: number; atim: number; mtim: number; ctim: number;
 }
 
 // A DataView of the (reused) stat buffer: Buffer's read methods check their arguments at every
@@ -58,15 +154,12 @@ function viewOf(b: Buffer): DataView {
   return view;
 }
 
-function field(v: DataView, f: Field): bigint {
-  if (f.bytes === 8) return v.getBigUint64(f.at, true);
-  return BigInt(f.bytes === 4 ? v.getUint32(f.at, true) : v.getUint16(f.at, true));
+/** A field of `f.bytes` bytes as its low and high 32-bit halves (the high one 0 below 8 bytes). */
+function lo(v: DataView, f: Field): number {
+  return f.bytes === 2 ? v.getUint16(f.at, true) : v.getUint32(f.at, true);
 }
-
-function time(v: DataView, f: Field, L: StatLayout): bigint {
-  const sec = v.getBigInt64(f.at, true);
-  const nsec = L.nsecBytes === 4 ? BigInt(v.getUint32(f.at + L.nsecAt, true)) : v.getBigInt64(f.at + L.nsecAt, true);
-  return sec * 1_000_000_000n + nsec;
+function hi(v: DataView, f: Field): number {
+  return f.bytes === 8 ? v.getUint32(f.at + 4, true) : 0;
 }
 
 // Files of a run are mostly on one device: its dev_t is built once.
@@ -75,7 +168,7 @@ let lastMinor = -1;
 let lastDev = 0n;
 
 function devOf(v: DataView, L: StatLayout): bigint {
-  if (L.kind !== 'statx') return field(v, L.dev);
+  if (L.kind !== 'statx') return L.dev.bytes === 8 ? v.getBigUint64(L.dev.at, true) : BigInt(v.getUint32(L.dev.at, true));
   const major = v.getUint32(L.dev.at, true);
   const minor = v.getUint32(L.dev.at + 4, true);
   if (major !== lastMajor || minor !== lastMinor) {
@@ -87,21 +180,23 @@ function devOf(v: DataView, L: StatLayout): bigint {
 }
 
 /**
- * True when the filled stat buffer `b` of layout `L` is directory `ino` on device `dev`, read
- * straight from the buffer (no `HostStat`: the resolver checks its cached directories at every step).
+ * True when the filled stat buffer `b` of layout `L` is directory `ino` (as its 32-bit halves) on
+ * device `dev`, read straight from the buffer (the resolver checks its cached directories at every step).
  */
-export function isDirectoryIn(b: Buffer, L: StatLayout, dev: bigint, ino: bigint): boolean {
+export function isDirectoryIn(b: Buffer, L: StatLayout, dev: bigint, inoLo: number, inoHi: number): boolean {
   const v = viewOf(b);
-  const mode = L.mode.bytes === 2 ? v.getUint16(L.mode.at, true) : v.getUint32(L.mode.at, true);
-  return (mode & S_IFMT_BITS) === S_IFDIR_BITS && field(v, L.ino) === ino && devOf(v, L) === dev;
+  return (lo(v, L.mode) & S_IFMT) === S_IFDIR && lo(v, L.ino) === inoLo && hi(v, L.ino) === inoHi && devOf(v, L) === dev;
 }
 
 /** Decodes a filled stat buffer of layout `L` (little-endian) into a `HostStat`. */
-export function decodeStat(b: Buffer, L: StatLayout): HostStat {
+export function decodeStat(b: Buffer, L: StatLayout): NativeStat {
   const v = viewOf(b);
-  const dev = devOf(v, L);
-  return new NativeStat({
-    dev, ino: field(v, L.ino), nlink: field(v, L.nlink), size: field(v, L.size), mode: field(v, L.mode),
-    atimeNs: time(v, L.atime, L), mtimeNs: time(v, L.mtime, L), ctimeNs: time(v, L.ctime, L),
-  });
+  // Seconds are signed 64-bit; nanoseconds a u32 (statx) or a long below 10^9 (stat64: its low half).
+  const n = L.nsecAt;
+  return new NativeStat(
+    devOf(v, L), lo(v, L.ino), hi(v, L.ino), lo(v, L.nlink), hi(v, L.nlink), lo(v, L.size), hi(v, L.size), lo(v, L.mode),
+    v.getUint32(L.atime.at, true), v.getInt32(L.atime.at + 4, true), v.getUint32(L.atime.at + n, true),
+    v.getUint32(L.mtime.at, true), v.getInt32(L.mtime.at + 4, true), v.getUint32(L.mtime.at + n, true),
+    v.getUint32(L.ctime.at, true), v.getInt32(L.ctime.at + 4, true), v.getUint32(L.ctime.at + n, true),
+  );
 }

@@ -62,11 +62,12 @@ export interface HostCalls {
   /** Attributes of `name` inside `dir`; a final symlink is followed only when `follow`. */
   stat(dir: DirRef, name: string, follow: boolean): HostStat;
   /**
-   * True when `name` inside `dir` (a symlink not followed) is the directory `ino` on device `dev`;
-   * false for anything else, errors included. Native only, without making a `HostStat`: the
-   * resolver checks its cached directories this way at every step (path-resolve.ts).
+   * True when `name` inside `dir` (a symlink not followed) is the directory on device `dev` whose
+   * inode number is `inoHi`·2^32 + `inoLo`; false for anything else, errors included. Native only,
+   * without making a `HostStat`: the resolver checks its cached directories this way at every
+   * step (path-resolve.ts).
    */
-  isDirAt?(dir: DirRef, name: string, dev: bigint, ino: bigint): boolean;
+  isDirAt?(dir: DirRef, name: string, dev: bigint, inoLo: number, inoHi: number): boolean;
   /** Attributes of an open host descriptor. */
   fstat(fd: number): HostStat;
   /** Sets the access and modification times of `name` inside `dir` (its symlink itself unless `follow`). */

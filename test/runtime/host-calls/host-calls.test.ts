@@ -175,11 +175,14 @@ describe.runIf(hasNative)('native host calls only', () => {
       fs.writeFileSync(join(root, 'f'), '');
       fs.symlinkSync('d', join(root, 'l'));
       const { dev, ino } = fs.statSync(join(root, 'd'), { bigint: true });
-      const isDirAt = loadNative().isDirAt!;
+      const native = loadNative().isDirAt!;
+      // The inode number goes as its 32-bit halves.
+      const isDirAt = (d: typeof dir, name: string, dv: bigint, i: bigint): boolean => native(d, name, dv, Number(i & 0xffffffffn), Number(i >> 32n));
       expect(isDirAt(dir, 'd', dev, ino)).toBe(true);
       expect(isDirAt(dir, 'l', dev, ino)).toBe(false);
       expect(isDirAt(dir, 'e', dev, ino)).toBe(false);
       expect(isDirAt(dir, 'd', dev + 1n, ino)).toBe(false);
+      expect(isDirAt(dir, 'd', dev, ino + (1n << 32n))).toBe(false);
       const file = fs.statSync(join(root, 'f'), { bigint: true });
       expect(isDirAt(dir, 'f', file.dev, file.ino)).toBe(false);
       expect(isDirAt(dir, 'gone', dev, ino)).toBe(false);
