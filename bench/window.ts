@@ -56,7 +56,8 @@ async function backToCatalog(p: RawPage): Promise<void> {
     }
     document.querySelector('[data-testid="nav-catalog"]')?.click();
   })()`);
-  await waitInPage(p, `document.querySelector(${JSON.stringify(tileRun('hello'))})`);
+  // Shown (the catalog stays mounted, hidden, while another screen shows).
+  await waitInPage(p, `document.querySelector(${JSON.stringify(tileRun('hello'))})?.getClientRects().length > 0`);
 }
 
 /**
