@@ -4,8 +4,8 @@
  */
 import type { Library } from '../library/library.ts';
 import type { AppRecord } from '../library/types.ts';
-import { loadCommand } from '../runtime/load.ts';
-import type { Program } from '../runtime/p2/program.ts';
+import { type ComponentSource, loadCommand } from '../runtime/load.ts';
+import type { Program, TranspiledFiles } from '../runtime/p2/program.ts';
 import type { AskOperation } from '../runtime/ask.ts';
 import type { Preopen, RunHandle, RunOutcome } from '../runtime/run.ts';
 import path from 'node:path';
@@ -15,6 +15,7 @@ import { statusOptions } from './grant-status.ts';
 import { type Policy, policyFor } from './policy.ts';
 import { followRevocations } from './revocation.ts';
 import type { ModuleCache } from './warm.ts';
+import { hostLog } from './host-log.ts';
 
 /** A run about to start. */
 export interface PreparedRun {
@@ -40,6 +41,33 @@ export interface PreparedRun {
 }
 
 /**
+ * Where the run of `app` finds its component's stored output for the WASI 0.2 host, and the hook
+ * that stores one the run had to transpile (issue 15): with the library once `module` has resolved,
+ * i.e. once the bytes it was made from passed the hash check. A failure to store loses nothing
+ * (the next run transpiles again) and goes to Terrarium's log.
+ */
+function componentSource(lib: Library, app: AppRecord): { source: ComponentSource; keep(module: Promise<Program>): void } {
+  let made: { files: TranspiledFiles; ms: number } | undefined;
+  return {
+    source: {
+      stored: () => lib.transpiled(app),
+      made: (files, ms) => {
+        made = { files, ms };
+      },
+    },
+    keep: (module) => module.then(() => {
+      if (made === undefined) return;
+      try {
+        lib.storeTranspiled(app, made.files, made.ms);
+      } catch (err) {
+        hostLog(lib.home, `run ${app.name}`).write(`could not store the transpiled component (it is transpiled again next run): ${(err as Error).message}`);
+      }
+      made = undefined;
+    }, () => undefined),
+  };
+}
+
+/**
  * Prepares and records the start of a run of app `ref` with `extraArgs` after its default ones;
  * its compiled module comes from `modules` when it holds it (the window's warm runs).
  */
@@ -47,9 +75,11 @@ export function prepareRun(lib: Library, ref: string, extraArgs: string[], modul
   const app = lib.app(ref);
   const policy = policyFor(lib.grants(app.id), process.env, statusOptions(lib));
   const args = [app.name, ...policy.defaultArgs, ...extraArgs];
+  const component = componentSource(lib, app);
   const module = modules
-    ? modules.load(app.sha256, lib.store.pathOf(app.sha256), policy.memoryMaxBytes, () => lib.moduleBytesInBackground(app), lib.transpiled(app))
-    : loadCommand(lib.moduleBytes(app), policy.memoryMaxBytes, lib.transpiled(app));
+    ? modules.load(app.sha256, lib.store.pathOf(app.sha256), policy.memoryMaxBytes, () => lib.moduleBytesInBackground(app), component.source)
+    : loadCommand(lib.moduleBytes(app), policy.memoryMaxBytes, component.source);
+  component.keep(module);
   module.catch(() => undefined); // reported through the run's outcome
   const runId = lib.runStarted(app, args.slice(1), [...policy.grantIds]);
   // The ask root: the host's folders under their own names, every ungranted access asked about.

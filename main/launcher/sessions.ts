@@ -8,6 +8,7 @@ import { Filetype } from '../runtime/abi.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { PreparedInstall } from '../library/library.ts';
+import { unpackTranspiled } from '../library/transpiled-store.ts';
 import { loadCommand } from '../runtime/load.ts';
 import { type Preopen, type RunHandle, type RunOutcome, type RunSpec, primedModule, startRun } from '../runtime/run.ts';
 import { CodedError } from '../shared/coded-error.ts';
@@ -129,7 +130,8 @@ export class Sessions {
     const w = prepared.write;
     const logId = this.lib.onceStarted(w.name, w.sha256, w.source);
     const ask = this.prompter(runId, `once:${w.sha256.slice(0, 12)}`);
-    const module = loadCommand(prepared.bytes);
+    // A component's output for the 0.2 host was made by the review (prepareInstall): not again.
+    const module = loadCommand(prepared.bytes, undefined, { stored: () => prepared.transpiled && unpackTranspiled(prepared.transpiled) });
     module.catch(() => undefined); // reported through the run's outcome
     return this.launch({
       runId, runNumber: null, appId: `once:${w.sha256.slice(0, 12)}`, appName: w.name, module, args: [w.name], env: [],

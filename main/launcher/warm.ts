@@ -5,9 +5,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import { loadCommand } from '../runtime/load.ts';
+import { type ComponentSource, loadCommand } from '../runtime/load.ts';
 import { bootWorker, primeWorker } from '../runtime/run.ts';
-import type { Program, TranspiledFiles } from '../runtime/p2/program.ts';
+import type { Program } from '../runtime/p2/program.ts';
 
 /**
  * Where a window run's start-up time goes (bench/window.ts --trace sets `mark`; unset otherwise, so
@@ -37,10 +37,10 @@ export interface BackgroundRead {
  * Compiles what `read` returns: checked bytes at once, or bytes read in the background, compiled
  * while their hash is checked (the module is handed out only once the check has passed).
  */
-async function compileRead(read: Uint8Array | Promise<BackgroundRead>, memoryMaxBytes: number | undefined, transpiled?: TranspiledFiles): Promise<{ module: Promise<Program>; size: number }> {
-  if (read instanceof Uint8Array) return { module: loadCommand(read, memoryMaxBytes, transpiled), size: read.length };
+async function compileRead(read: Uint8Array | Promise<BackgroundRead>, memoryMaxBytes: number | undefined, component?: ComponentSource): Promise<{ module: Promise<Program>; size: number }> {
+  if (read instanceof Uint8Array) return { module: loadCommand(read, memoryMaxBytes, component), size: read.length };
   const { bytes, checked } = await read;
-  const compiled = loadCommand(bytes, memoryMaxBytes, transpiled);
+  const compiled = loadCommand(bytes, memoryMaxBytes, component);
   compiled.catch(() => undefined); // the check's refusal comes first
   return { module: checked.then(() => compiled), size: bytes.length };
 }
@@ -86,10 +86,11 @@ export class ModuleCache {
   /**
    * The compiled module of the file `file` whose content is `sha256`, its memory capped at
    * `memoryMaxBytes`; `read` returns its bytes checked against `sha256` (or throws), or a
-   * `BackgroundRead` (the main thread neither reads nor hashes them).
+   * `BackgroundRead` (the main thread neither reads nor hashes them); `component` says where a
+   * component's transpiled output is (runtime/load.ts).
    */
   load(
-    sha256: string, file: string, memoryMaxBytes: number | undefined, read: () => Uint8Array | Promise<BackgroundRead>, transpiled?: TranspiledFiles,
+    sha256: string, file: string, memoryMaxBytes: number | undefined, read: () => Uint8Array | Promise<BackgroundRead>, component?: ComponentSource,
   ): Promise<Program> {
     const key = `${sha256}/${memoryMaxBytes ?? 'none'}`;
     let stamp: string | null;
@@ -105,7 +106,7 @@ export class ModuleCache {
       return hit.module;
     }
     if (hit) this.drop(key);
-    const loaded = compileRead(read(), memoryMaxBytes, transpiled);
+    const loaded = compileRead(read(), memoryMaxBytes, component);
     const module = loaded.then((l) => l.module);
     module.then((m) => resolved.set(module, m), () => undefined);
     if (stamp === null) return module;

@@ -2,6 +2,7 @@
 import type Database from 'better-sqlite3';
 import type { Inspection } from './inspect.ts';
 import { all, exec, one, sql } from './sql.ts';
+import type { TranspiledRecord } from './transpiled-store.ts';
 import type { AppKind, AppRecord, AppSummary, Manifest, SortOrder } from './types.ts';
 
 /** The kind column follows from the inspection, so the two never disagree. */
@@ -103,4 +104,13 @@ export function appsWithModule(db: Database.Database, sha256: string): { id: str
 /** Every module hash some app uses. */
 export function usedHashes(db: Database.Database): Set<string> {
   return new Set(all<{ sha256: string }>(db, sql`SELECT DISTINCT sha256 FROM apps`).map((r) => r.sha256));
+}
+
+/**
+ * Records `transpiled` (what the store now holds for module `sha256`, issue 15) with every
+ * component app of that module; returns how many apps were updated.
+ */
+export function setTranspiled(db: Database.Database, sha256: string, transpiled: TranspiledRecord): number {
+  return exec(db, sql`UPDATE apps SET inspection = json_set(inspection, '$.component.transpiled', json(${JSON.stringify(transpiled)}))
+    WHERE sha256 = ${sha256} AND json_type(inspection, '$.component') = 'object'`);
 }

@@ -4,10 +4,10 @@
  * is unchanged; the output is recorded (hash, size, time) and stored by the commit. It runs in a
  * worker thread, so the window's main process keeps answering meanwhile.
  */
-import { TRANSPILER, transpileInWorker } from '../wasm/transpile.ts';
+import { transpileInWorker } from '../wasm/transpile.ts';
 import { CodedError } from '../shared/coded-error.ts';
 import type { Progress } from './download.ts';
-import { packTranspiled } from './transpiled-store.ts';
+import { packForStore } from './transpiled-store.ts';
 import type { Inspection } from './types.ts';
 
 /**
@@ -19,12 +19,13 @@ export async function transpileForInstall(bytes: Uint8Array, inspection: Inspect
   if (inspection.component?.path !== 'wasi-0.2-host') return undefined;
   onProgress?.(bytes.length, bytes.length, 'transpile');
   const t0 = performance.now();
-  let packed;
+  let files;
   try {
-    packed = packTranspiled(await transpileInWorker(bytes));
+    files = await transpileInWorker(bytes);
   } catch (err) {
     throw new CodedError('component', `this component cannot be prepared for the WASI 0.2 host: ${(err as Error).message.split('\n', 1)[0]}`);
   }
-  inspection.component.transpiled = { transpiler: TRANSPILER, sha256: packed.sha256, size: packed.bytes.length, ms: Math.round(performance.now() - t0) };
+  const packed = packForStore(files, Math.round(performance.now() - t0));
+  inspection.component.transpiled = packed.record;
   return packed.bytes;
 }

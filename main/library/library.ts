@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
-import { type AppSort, type AppWrite, deleteApp, findApp, findAppByName, insertApp, appsWithModule, listApps, listBuilds, updateApp, usedHashes } from './apps.ts';
+import { type AppSort, type AppWrite, deleteApp, findApp, findAppByName, insertApp, appsWithModule, listApps, listBuilds, setTranspiled, updateApp, usedHashes } from './apps.ts';
 import { CodedError } from '../shared/coded-error.ts';
 import { type Connect, betterSqlite, openDatabase, openWalKeeper } from './db.ts';
 import { nodeSqlite, openNodeSqlite } from './db-node-sqlite.ts';
@@ -24,7 +24,7 @@ import type { AppRecord, AppSummary, GrantInput, GrantRecord, InstallDone, Insta
 import { readPackage } from './wasmer-toml.ts';
 // Issue 15: components that need the WASI 0.2 host are transpiled at install time.
 import { transpileForInstall } from './install-component.ts';
-import { readTranspiled, sweepTranspiled, writeTranspiled } from './transpiled-store.ts';
+import { type TranspiledRecord, packForStore, readTranspiled, sweepTranspiled, writeTranspiled } from './transpiled-store.ts';
 import type { TranspiledFiles } from '../wasm/transpile.ts';
 
 
@@ -283,7 +283,8 @@ export class Library {
     const ensureStored = (): void => {
       if (tmp) this.store.commit(tmp, write.sha256);
       else if (!this.store.has(write.sha256)) this.store.commit(this.store.writeTemp(bytes), write.sha256);
-      if (prepared.transpiled) writeTranspiled(this.store, write.sha256, prepared.transpiled);
+      const record = write.inspection.component?.transpiled;
+      if (prepared.transpiled && record) this.keepTranspiled(write.sha256, prepared.transpiled, record);
     };
     try {
       result = this.db.transaction((): InstallResult => {
@@ -489,6 +490,31 @@ export class Library {
   transpiled(app: AppRecord): TranspiledFiles | undefined {
     const t = app.inspection.component?.transpiled;
     return t === undefined ? undefined : readTranspiled(this.store, app.sha256, t.sha256);
+  }
+
+  /**
+   * Stores the output for the WASI 0.2 host of `app`'s module (as it ran: `app.sha256`) that a run
+   * had to transpile because none was stored (a new transpiler's name, a removed or changed file),
+   * exactly as install stores it, so the next run reads it instead (issue 15). Returns false,
+   * storing nothing, when no app uses that module any more; throws (leaving the library as it
+   * was) when it cannot be written.
+   */
+  storeTranspiled(app: AppRecord, files: TranspiledFiles, ms: number): boolean {
+    const { bytes, record } = packForStore(files, ms);
+    return this.db.transaction((): boolean => {
+      if (appsWithModule(this.db, app.sha256).length === 0) return false;
+      this.keepTranspiled(app.sha256, bytes, record);
+      return true;
+    }).immediate();
+  }
+
+  /**
+   * Under the write lock: puts `packed` in the store as module `sha256`'s output and records it
+   * (`record`) with every app of that module, so none is left naming an output no longer there.
+   */
+  private keepTranspiled(sha256: string, packed: Uint8Array, record: TranspiledRecord): void {
+    writeTranspiled(this.store, sha256, packed);
+    setTranspiled(this.db, sha256, record);
   }
 
   /** Records that a run starts (and that the grants it uses were used); returns the run id. */

@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { TRANSPILER, type TranspiledFiles } from '../wasm/transpile.ts';
 import type { ModuleStore } from './store.ts';
+import type { ComponentInspection } from './types.ts';
 
 const NAME = /^([0-9a-f]{64})\.(.+)\.p2$/;
 
@@ -20,7 +21,7 @@ export function transpiledPath(store: ModuleStore, sha256: string): string {
 }
 
 /** The stored form of `files`, and its SHA-256 (recorded with the app, checked before each run). */
-export function packTranspiled(files: TranspiledFiles): { bytes: Buffer; sha256: string } {
+function packTranspiled(files: TranspiledFiles): { bytes: Buffer; sha256: string } {
   const entries = Object.entries(files);
   const head = Buffer.from(JSON.stringify(entries.map(([name, b]) => [name, b.length])), 'utf8');
   const len = Buffer.alloc(4);
@@ -29,9 +30,30 @@ export function packTranspiled(files: TranspiledFiles): { bytes: Buffer; sha256:
   return { bytes, sha256: crypto.createHash('sha256').update(bytes).digest('hex') };
 }
 
-/** Stores packed output for module `sha256` (temp file, fsync, rename: whole or absent). */
+/** What an app records of its module's stored output (`inspection.component.transpiled`). */
+export type TranspiledRecord = NonNullable<ComponentInspection['transpiled']>;
+
+/**
+ * `files` (transpiled by the current TRANSPILER in `ms`) packed for the store, and the record kept
+ * with the app: at install and after a run that had to transpile alike.
+ */
+export function packForStore(files: TranspiledFiles, ms: number): { bytes: Buffer; record: TranspiledRecord } {
+  const { bytes, sha256 } = packTranspiled(files);
+  return { bytes, record: { transpiler: TRANSPILER, sha256, size: bytes.length, ms } };
+}
+
+/**
+ * Stores packed output for module `sha256` (temp file, fsync, rename: whole or absent; a rename
+ * that fails leaves no temp file behind).
+ */
 export function writeTranspiled(store: ModuleStore, sha256: string, packed: Uint8Array): void {
-  fs.renameSync(store.writeTemp(packed), transpiledPath(store, sha256));
+  const tmp = store.writeTemp(packed);
+  try {
+    fs.renameSync(tmp, transpiledPath(store, sha256));
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
 }
 
 /**
@@ -47,6 +69,12 @@ export function readTranspiled(store: ModuleStore, sha256: string, expected: str
     return undefined;
   }
   if (crypto.createHash('sha256').update(all).digest('hex') !== expected) return undefined;
+  return unpackTranspiled(all);
+}
+
+/** The files packed in `packed` (`packForStore`'s form), or undefined if it is not whole. */
+export function unpackTranspiled(packed: Uint8Array): TranspiledFiles | undefined {
+  const all = Buffer.from(packed.buffer, packed.byteOffset, packed.byteLength);
   try {
     const headLen = all.readUInt32LE(0);
     const list = JSON.parse(all.subarray(4, 4 + headLen).toString('utf8')) as [string, number][];

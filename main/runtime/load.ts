@@ -11,7 +11,8 @@ import { capMemory } from './module-limits.ts';
 import { preview1Core } from '../wasm/unbundle.ts';
 import { binaryKind, componentOutline } from '../wasm/component.ts';
 import { notACommand } from '../wasm/world.ts';
-import { type Program, type TranspiledFiles, compileProgram, transpileComponent } from './p2/program.ts';
+import { type Program, type TranspiledFiles, compileProgram } from './p2/program.ts';
+import { transpileInWorker } from '../wasm/transpile.ts';
 
 /**
  * Why a module cannot be run: a CodedError `cannot-load` (`details.reason` names the reader's
@@ -25,20 +26,32 @@ export class LoadError extends CodedError {
   }
 }
 
+/** Where a component's output for the WASI 0.2 host comes from, and where one made now goes (issue 15). */
+export interface ComponentSource {
+  /** The output stored for it (at install, or by an earlier run), if any; asked only for a component on the 0.2 host. */
+  stored?: () => TranspiledFiles | undefined;
+  /**
+   * Hears an output transpiled now because none was stored (once its core modules compiled), and
+   * how long transpiling took: the launcher stores it, so the next run need not transpile.
+   */
+  made?: (files: TranspiledFiles, ms: number) => void;
+}
+
 /**
  * Compiles `bytes` as a WASI command, capping its memory at `memoryMaxBytes`: a preview1 module,
  * or a WASI 0.2 component (issue 15): an adapter-built one runs its preview1 core module 0
- * (wasm/unbundle.ts), any other on the WASI 0.2 host from `transpiled` (made when it was
- * installed) or transpiled now. `TERRARIUM_COMPONENT_HOST=wasi-0.2` forces the 0.2 host (tests).
+ * (wasm/unbundle.ts), any other on the WASI 0.2 host from `component`'s stored output or, failing
+ * that, transpiled now in the transpiler's worker (never on this thread: the window's main process
+ * keeps answering). `TERRARIUM_COMPONENT_HOST=wasi-0.2` forces the 0.2 host (tests).
  */
-export async function loadCommand(bytes: Uint8Array, memoryMaxBytes?: number, transpiled?: TranspiledFiles): Promise<Program> {
+export async function loadCommand(bytes: Uint8Array, memoryMaxBytes?: number, component?: ComponentSource): Promise<Program> {
   let prepared = bytes;
   // wasm32 memory ends at 4 GiB (65536 pages): a larger cap is no cap.
   const pages = memoryMaxBytes === undefined ? MAX_PAGES_32 : Math.min(MAX_PAGES_32, Math.max(1, Math.floor(memoryMaxBytes / PAGE_BYTES)));
   try {
     if (binaryKind(bytes) === 'component') {
       const core = componentCore(bytes);
-      if (core === null) return await loadComponent(bytes, pages, transpiled);
+      if (core === null) return await loadComponent(bytes, pages, component);
       bytes = core;
     }
     // Rewriting copies the whole binary (flite: 21 MB, 5-30 ms): only when the cap changes something.
@@ -121,10 +134,20 @@ function componentCore(bytes: Uint8Array): Uint8Array | null {
   return preview1Core(bytes);
 }
 
-/** A component for the WASI 0.2 host, or a LoadError naming why it cannot be one. */
-async function loadComponent(bytes: Uint8Array, pages: number, transpiled?: TranspiledFiles): Promise<Program> {
+/**
+ * A component for the WASI 0.2 host, or a LoadError naming why it cannot be one. An output made
+ * now goes to `component.made` only once it has compiled (a broken one is never kept).
+ */
+async function loadComponent(bytes: Uint8Array, pages: number, component?: ComponentSource): Promise<Program> {
   try {
-    return await compileProgram(transpiled ?? await transpileComponent(bytes), pages);
+    const stored = component?.stored?.();
+    if (stored !== undefined) return await compileProgram(stored, pages);
+    const t0 = performance.now();
+    const files = await transpileInWorker(bytes);
+    const ms = Math.round(performance.now() - t0);
+    const program = await compileProgram(files, pages);
+    component?.made?.(files, ms);
+    return program;
   } catch (err) {
     if (err instanceof WasmBinaryError) throw err;
     throw new LoadError(`not a component Terrarium can run: ${(err as Error).message.split('\n', 1)[0]}`);
