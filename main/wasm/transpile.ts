@@ -39,8 +39,9 @@ export function loadTranspiler(): Promise<Generator> {
   return generator;
 }
 
-/** How many transpilations this thread has asked for, on itself or of the worker. */
+/** How many transpilations this thread has asked for, of the worker and on itself. */
 let asked = 0;
+let askedHere = 0;
 
 /**
  * How many components this thread has transpiled or sent to the transpiler's worker (tests: a
@@ -48,9 +49,13 @@ let asked = 0;
  */
 export const transpilesAsked = (): number => asked;
 
+/** How many of `transpilesAsked` ran on this thread itself (tests: the window's main never does). */
+export const transpilesHere = (): number => askedHere;
+
 /** Transpiles component `bytes` (about 0.5 s, issue 15) on this thread (loadTranspiler). */
 export async function transpileComponent(bytes: Uint8Array): Promise<TranspiledFiles> {
   asked++;
+  askedHere++;
   const { generate } = await loadTranspiler();
   const out = generate(bytes, {
     name: 'component', instantiation: { tag: 'sync' }, importBindings: { tag: 'hybrid' }, map: [],
