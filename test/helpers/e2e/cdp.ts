@@ -139,7 +139,8 @@ export async function launchRawPage(url: string, width = 1280, height = 800): Pr
         proc.kill();
         await exited;
       }
-      fs.rmSync(profile, { recursive: true, force: true });
+      // Chromium's helper processes can still be writing the profile as the browser exits.
+      fs.rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
     },
   };
 }

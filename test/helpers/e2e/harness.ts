@@ -64,7 +64,8 @@ export async function startE2E(opts: { colorScheme?: 'light' | 'dark'; viewport?
       await server.close();
       await api.close();
       fs.rmSync(home, { recursive: true, force: true });
-      fs.rmSync(profile, { recursive: true, force: true });
+      // Chromium's helper processes can still be writing the profile as the browser exits.
+      fs.rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
     },
   };
 }
