@@ -9,9 +9,11 @@ import { type PrimedInstance, primeInstance, runGuest, warmUp } from './guest.ts
 import { Ring } from './ring.ts';
 import { GuestStdio } from './stdio.ts';
 import { guardLoading } from './host-calls/index.ts';
+import { useThreadData } from './host-calls/thread-data.ts';
 import type { PrimeMessage, WorkerConfig, WorkerMessage } from './worker-protocol.ts';
 import type { WorkerData } from './run.ts';
 
+useThreadData(workerData);
 let primed: PrimedInstance | undefined;
 // The worker starts booting before the module is compiled; its configuration follows as a message.
 const config = await new Promise<WorkerConfig>((resolve) => {

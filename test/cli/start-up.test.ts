@@ -66,6 +66,16 @@ test('terrarium run FILE.wasm loads no library, schemas, manifest parser, child_
   }
 });
 
+test('terrarium run --dir reading a file loads the native host calls but not node:worker_threads', async () => {
+  const dir = tempDir('granted');
+  fs.writeFileSync(path.join(dir, 'note.txt'), 'hi');
+  const { urls, builtins } = await loaded('dir', ['run', '--dir', `${dir}::/data`, fixture('e2e_cat.wasm'), '/data/note.txt']);
+  expect(pkg(urls, 'koffi')).toBe(process.platform === 'linux' || process.platform === 'darwin'); // the file was opened through them
+  // The host calls read a worker's hand-off (host-calls/thread-data.ts): the command's own thread
+  // has none, and loading node:worker_threads to find that out cost ~3 ms of every such start.
+  expect(builtins).not.toContain('NativeModule worker_threads');
+});
+
 test('terrarium run APP opens the library through node:sqlite and loads no better-sqlite3, schemas, manifest parser or child_process', async () => {
   const { urls, builtins } = await loaded('app', ['run', 'tool', 'echo']);
   // It did open the library, through Node's own SQLite: no native module to load (db-node-sqlite.ts).

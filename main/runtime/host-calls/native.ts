@@ -11,6 +11,7 @@ import type { DirRef } from '../path-resolve.ts';
 import { type DirentLayout, parseDirents } from './dirents.ts';
 import { FdLedger } from './fd-ledger.ts';
 import { requireKoffi } from './koffi-load.ts';
+import { threadData } from './thread-data.ts';
 import { hostError } from './host-error.ts';
 import { type Platform, currentPlatform } from './platform.ts';
 import { decodeStat, isDirectoryIn } from './stat.ts';
@@ -25,7 +26,7 @@ export function loadNative(): HostCalls {
   if (P === undefined) throw new Error(`no native host calls for ${process.platform}-${process.arch}`);
   // A packaged app keeps koffi's binary in its resources folder, where koffi looks through
   // process.resourcesPath; a run's worker is handed the main thread's (see run.ts).
-  const resources = (process.getBuiltinModule('node:worker_threads').workerData as { resourcesPath?: string } | null)?.resourcesPath;
+  const resources = threadData()?.resourcesPath;
   const proc = process as { resourcesPath?: string };
   if (proc.resourcesPath === undefined && resources !== undefined) proc.resourcesPath = resources;
   // Required lazily: a missing or broken koffi binary must only mean "portable".

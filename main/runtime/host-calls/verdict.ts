@@ -1,3 +1,5 @@
+import { threadData } from './thread-data.ts';
+
 const UNKNOWN = 0;
 const PROVEN = 1;
 const FAILED = 2;
@@ -12,8 +14,7 @@ export function createVerdict(): SharedArrayBuffer {
 }
 
 function shared(): Int32Array | undefined {
-  // node:worker_threads only when asked (free in a worker; a same-thread run may never ask).
-  const v = (process.getBuiltinModule('node:worker_threads').workerData as { hostCallsVerdict?: unknown } | null)?.hostCallsVerdict;
+  const v = threadData()?.hostCallsVerdict;
   return v instanceof SharedArrayBuffer ? new Int32Array(v) : undefined;
 }
 
