@@ -110,7 +110,8 @@ test('a run waiting for input with nothing on screen says so until something sho
   expect(await pane.getByTestId('terminal-command-line').innerText()).toBe('stdio echo');
   // a steady (not blinking) block cursor marks where input goes
   await expect.poll(() => pane.locator('.xterm-rows .xterm-cursor-block').count(), { timeout: UI_TIMEOUT }).toBe(1);
-  expect(await pane.locator('.xterm-rows .xterm-cursor-blink').count()).toBe(0);
+  // (xterm redraws the cursor a frame after the option changes, so this is polled too)
+  await expect.poll(() => pane.locator('.xterm-rows .xterm-cursor-blink').count(), { timeout: UI_TIMEOUT }).toBe(0);
   await screenshotBothThemes(page, 'run-waiting-for-input');
   await focusTerminal(pane);
   await page.keyboard.type('hi');
