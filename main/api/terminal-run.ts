@@ -165,19 +165,14 @@ export async function runInTerminal(r: TerminalRun): Promise<TerminalResult> {
   return { outcome, bytesOut, brokenPipe };
 }
 
-/** A module file to run, with exactly what the command line grants it. */
-export interface ModuleFileRun {
+/**
+ * A module file to run, with exactly what the command line grants it: a `TerminalRun` with no
+ * asking, no read-only folders of a grant and no start hook. `args` are the app's own (argv[0] is
+ * the file's name); `preopens` the folders, already checked and pinned by the caller.
+ */
+export interface ModuleFileRun extends Pick<TerminalRun, 'args' | 'env' | 'preopens' | 'memoryMaxBytes' | 'timeoutMs' | 'onStale' | 'onHostError'> {
   /** The module file's path, as typed. */
   module: string;
-  /** The app's own arguments (argv[0] is the file's name). */
-  args: string[];
-  env: [string, string][];
-  /** The folders, already checked and pinned by the caller. */
-  preopens: Preopen[];
-  memoryMaxBytes?: number;
-  timeoutMs?: number;
-  onStale?: RunSpec['onStale'];
-  onHostError?: TerminalRun['onHostError'];
 }
 
 /**
