@@ -9,7 +9,7 @@ import { Filetype, RIGHTS_ALL, RIGHTS_DIRECTORY, RIGHTS_DIR_MUTATE, RIGHTS_FILE_
 import type { WasiContext } from './context.ts';
 import { ProcExit } from './errors.ts';
 import { FdTable, type StdioStream } from './fd-table.ts';
-import { createImports, wrap } from './host.ts';
+import { createImports, forwarder, wrap } from './host.ts';
 import { clockTimeGetImport } from './clock-shim.ts';
 import { clockTimeGet } from './families/clock-random.ts';
 import { WASI_MODULE } from '../wasm/preview1.ts';
@@ -163,8 +163,7 @@ export function primeInstance(module: WebAssembly.Module): PrimedInstance {
     // The clock keeps its wasm shim (no BigInt per call): the slot holds the host's (id, out) form.
     wasi[imp.name] = imp.name === 'clock_time_get'
       ? clockTimeGetImport((id, out) => (slot.f as (id: number, out: number) => number)(id, out))
-      // eslint-disable-next-line prefer-rest-params -- no rest array per call of a hot syscall
-      : function forward(this: unknown) { return slot.f.apply(undefined, arguments as unknown as never[]); };
+      : forwarder(imp.name, slot);
   }
   const instance = new WebAssembly.Instance(module, { [WASI_MODULE]: wasi });
   let bound = false;

@@ -78,6 +78,25 @@ export function wrap(name: string, f: WasiFunction, report: HostReport, arity = 
 }
 
 /**
+ * An import that calls `slot.f` as it is at the time of the call (a primed instance's imports,
+ * instantiated before their host functions exist: guest.ts `primeInstance`). Like `wrap`, it takes
+ * the preview1 signature's parameter count, so a primed run's calls pay no `arguments` object.
+ */
+export function forwarder(name: string, slot: { f: WasiFunction }): WasiFunction {
+  const s = slot as { f: (...args: Arg[]) => number };
+  switch (paramCount(name)) {
+    case 0: return () => s.f();
+    case 1: return (a: Arg) => s.f(a);
+    case 2: return (a: Arg, b: Arg) => s.f(a, b);
+    case 3: return (a: Arg, b: Arg, c: Arg) => s.f(a, b, c);
+    case 4: return (a: Arg, b: Arg, c: Arg, d: Arg) => s.f(a, b, c, d);
+    case 5: return (a: Arg, b: Arg, c: Arg, d: Arg, e: Arg) => s.f(a, b, c, d, e);
+  }
+  // eslint-disable-next-line prefer-rest-params -- no rest array per call
+  return function forward(this: unknown) { return slot.f.apply(undefined, arguments as unknown as never[]); };
+}
+
+/**
  * The import object for `module`: every preview1 function it imports, wrapped; unknown
  * preview1 names answer `nosys`.
  */

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import { expect, test } from 'vitest';
 import { Errno, Filetype, RIGHTS_ALL } from '../../main/runtime/abi.ts';
 import { FdTable } from '../../main/runtime/fd-table.ts';
-import { createImports, wrap } from '../../main/runtime/host.ts';
+import { createImports, forwarder, wrap } from '../../main/runtime/host.ts';
 import { ProcExit, WasiError } from '../../main/runtime/errors.ts';
 import { PREVIEW1_NAMES, PREVIEW1_SIGNATURES } from '../../main/wasm/preview1.ts';
 import { GuestMemory } from '../../main/runtime/memory.ts';
@@ -72,6 +72,21 @@ test('the wrapper of every preview1 function takes its signature\'s parameters a
     expect(thrower(new TypeError('bug'))(...args)).toBe(Errno.io);
     expect(() => thrower(new ProcExit(3))(...args)).toThrow(ProcExit);
     expect(reports).toEqual([`internal error in ${name}: TypeError: bug`]);
+  }
+});
+
+test('a primed instance\'s forwarder of every preview1 function takes its signature\'s parameters and calls the slot\'s function as it is then', () => {
+  for (const name of PREVIEW1_NAMES) {
+    const params = PREVIEW1_SIGNATURES[name].split('->')[0]!.split(',').filter(Boolean).length;
+    const args = Array.from({ length: params }, (_, i) => (i % 2 ? BigInt(i) : i + 100));
+    const seen: unknown[][] = [];
+    const slot = { f: (() => { throw new Error('unbound'); }) as never };
+    const fwd = forwarder(name, slot) as (...a: unknown[]) => number;
+    expect([name, fwd.length]).toEqual([name, params <= 5 ? params : 0]);
+    expect(() => fwd(...args)).toThrow('unbound');
+    slot.f = ((...a: unknown[]) => { seen.push(a); return 7; }) as never; // bound later, as at a run's start
+    expect(fwd(...args)).toBe(7);
+    expect(seen).toEqual([args]);
   }
 });
 
