@@ -174,7 +174,7 @@ export function primeInstance(module: WebAssembly.Module): PrimedInstance {
       bound = true;
       const real = createImports(ctx, module, report)[WASI_MODULE] as Record<string, WasiFunction>;
       for (const [name, slot] of slots) {
-        slot.f = name === 'clock_time_get' ? wrap(name, clockTimeGet(ctx), report) : real[name]!;
+        slot.f = name === 'clock_time_get' ? wrap(name, clockTimeGet(ctx), report, 2) : real[name]!;
       }
       return instance;
     },
@@ -193,7 +193,7 @@ export function warmUp(): void {
   const ctx = { args: [], env: [] } as unknown as WasiContext;
   createImports(ctx, new WebAssembly.Module(EMPTY_MODULE), () => undefined);
   clockTimeGetImport(() => 0);
-  wrap('clock_time_get', clockTimeGet(ctx), () => undefined);
+  wrap('clock_time_get', clockTimeGet(ctx), () => undefined, 2);
 }
 
 /**
