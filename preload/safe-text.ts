@@ -21,25 +21,29 @@ const UNSAFE_CLASS = String.raw`[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}\p{Noncharacter_C
 /** A zero-width joiner between two emoji draws one emoji and moves nothing, so it is kept. */
 const EMOJI_JOIN = String.raw`\p{Extended_Pictographic}(?:\uFE0F|[\u{1F3FB}-\u{1F3FF}])?\u200D(?=\p{Extended_Pictographic})`;
 
-const UNSAFE_OR_EMOJI = new RegExp(`${EMOJI_JOIN}|${UNSAFE_CLASS}`, 'gu');
-const UNSAFE_ALL = new RegExp(UNSAFE_CLASS, 'gu');
+// Made at first use, not at import: building these Unicode-property classes takes ~1.5 ms, which
+// every `terrarium` start paid though a plain run never shows any text (issue 14.2).
+let unsafeOrEmojiRe: RegExp | undefined;
+let unsafeAllRe: RegExp | undefined;
+const unsafeOrEmoji = (): RegExp => (unsafeOrEmojiRe ??= new RegExp(`${EMOJI_JOIN}|${UNSAFE_CLASS}`, 'gu'));
+const unsafeAll = (): RegExp => (unsafeAllRe ??= new RegExp(UNSAFE_CLASS, 'gu'));
 
-/** Whether a match of UNSAFE_OR_EMOJI is a kept emoji join (else it is one unsafe character). */
+/** Whether a match of unsafeOrEmoji() is a kept emoji join (else it is one unsafe character). */
 const isEmojiJoin = (m: string): boolean => m.length > 1 && m.endsWith('\u200D');
 
 /** `s` with every unsafe character shown as a `\u{…}` escape (so what is shown is what is there). */
 export function visible(s: string): string {
-  return s.replace(UNSAFE_OR_EMOJI, (m) => (isEmojiJoin(m) ? m : `\\u{${m.codePointAt(0)!.toString(16)}}`));
+  return s.replace(unsafeOrEmoji(), (m) => (isEmojiJoin(m) ? m : `\\u{${m.codePointAt(0)!.toString(16)}}`));
 }
 
 /** `s` with every unsafe character replaced by `by`: for text that cannot carry an escape (a file name). */
 export function replaceUnsafe(s: string, by: string): string {
-  return s.replace(UNSAFE_OR_EMOJI, (m) => (isEmojiJoin(m) ? m : by));
+  return s.replace(unsafeOrEmoji(), (m) => (isEmojiJoin(m) ? m : by));
 }
 
 /** The first unsafe character of `s` as `U+XXXX`, or null when `s` is clean. */
 export function unsafeCharacter(s: string): string | null {
-  for (const [m] of s.matchAll(UNSAFE_OR_EMOJI)) {
+  for (const [m] of s.matchAll(unsafeOrEmoji())) {
     if (!isEmojiJoin(m)) return `U+${m.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
   }
   return null;
@@ -90,7 +94,7 @@ export function safeText(s: string, max = Number.POSITIVE_INFINITY): string {
  * control, bidi override or line separator (`JSON.stringify` escapes only C0 and lone surrogates).
  */
 export function jsonSafe(json: string): string {
-  return json.replace(UNSAFE_ALL, (c) => {
+  return json.replace(unsafeAll(), (c) => {
     // A raw C0 control in JSON.stringify's output is its own indentation (it escapes those in strings).
     if (c < ' ') return c;
     let out = '';

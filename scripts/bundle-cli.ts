@@ -25,21 +25,12 @@ const rel = (id: string): string => path.relative(root, id).split(path.sep).join
  * A module in no group is split automatically (the library commands, `ui --web`, the api).
  */
 const GROUPS: { name: string; test: RegExp; priority: number }[] = [
-  // What every command loads: the definitions, the parser, help, the coded error, safe text, and
-  // the few small helpers that runs and the library share (showing app text, the data folder, the log).
+  // What every command loads and `run FILE.wasm` needs: the definitions, the parser, help, the coded error, safe text,
+  // the few helpers runs and the library share, `run`'s own modules, the binary reader and the runtime.
   {
     name: 'shell', priority: 5,
-    test: /^(main\/cli\/(commands|define|parse|exit-codes|exit|help|suggest|usage-error)|main\/shared\/coded-error|preload\/safe-text|main\/api\/terminal-prompt|main\/launcher\/(prompt-text|run-answers|host-log)|main\/library\/home)\.ts$/,
+    test: /^(main\/cli\/(commands|define|parse|exit-codes|exit|help|suggest|usage-error|run-command|run-args|values|tty-screen)|main\/shared\/coded-error|preload\/safe-text|main\/api\/(terminal-prompt|terminal-run)|main\/launcher\/(prompt-text|run-answers|host-log)|main\/library\/home)\.ts$|^main\/(wasm\/(?!transpile-worker\.js$)|shared\/)|^main\/runtime\/(?!worker[.-]|p2\/(?!program\.ts$))/,
   },
-  // Reading WebAssembly binaries and the shared leaf: the runtime and the library both need them.
-  // (The transpiler's worker entry stays apart, like a run's.)
-  { name: 'wasm', test: /^main\/(wasm\/(?!transpile-worker\.js$)|shared\/)/, priority: 4 },
-  // The runtime (a run's worker loads it too; the worker's own entry stays apart). The WASI 0.2
-  // host is not in it (only its program.ts, which every load consults): only a component run
-  // imports the host (lazily), and it loads node:crypto.
-  { name: 'runtime', test: /^main\/runtime\/(?!worker[.-]|p2\/(?!program\.ts$))/, priority: 3 },
-  // `run`'s own modules and the api's terminal entry, with the light parts they use.
-  { name: 'run', test: /^main\/(cli\/(run-command|run-args|values|tty-screen)|api\/terminal-run)\.ts$/, priority: 2 },
   // `run APP`'s own modules: the api's app entry, the terminal's prompt and hints.
   { name: 'app-run', test: /^main\/(cli\/(app-run|tty-prompt|hint-limit)|api\/terminal-app)\.ts$/, priority: 2 },
   // The library and the launcher's run preparation (`run APP` and the library commands); the
@@ -78,6 +69,33 @@ export function builtinsAtFirstUse(code: string): string {
   return out;
 }
 
+/** A facade chunk's code: only `export { a as b, ... } from "./chunk.js";` (what rolldown makes for a lazily imported module inside a group). */
+const FACADE = /^export \{([^}]*)\} from "\.\/([^"]+)";\s*$/;
+
+/**
+ * `chunks` (file name → code) with every `import("./facade.js")` of a facade chunk turned into an
+ * import of the chunk it re-exports from, its names mapped: rolldown gives each lazily imported
+ * module inside a group a facade of its own, and each is a module more to resolve, read and link
+ * at its first import (~0.5 ms here; `run FILE` imported two: issue 14.2). Returns the facades'
+ * file names, which nothing imports any more (the caller deletes them).
+ */
+export function skipFacades(chunks: Map<string, string>): string[] {
+  const facades = new Map<string, string>();
+  for (const [file, code] of chunks) {
+    const m = FACADE.exec(code);
+    if (m === null) continue;
+    const names = m[1]!.split(',').map((n) => n.trim()).filter((n) => n !== '').map((n) => {
+      const [local, exported = local] = n.split(/\s+as\s+/) as [string, string?];
+      return `${JSON.stringify(exported)}: m.${local}`;
+    });
+    facades.set(file, `import(${JSON.stringify(`./${m[2]}`)}).then((m) => ({ ${names.join(', ')} }))`);
+  }
+  for (const [file, code] of chunks) {
+    chunks.set(file, code.replace(/\bimport\("\.\/([^"]+)"\)/g, (call, target: string) => facades.get(target) ?? call));
+  }
+  return [...facades.keys()];
+}
+
 /** Builds the bundle; returns the source files it was made from (relative to the project). */
 export async function bundleCli(): Promise<string[]> {
   fs.rmSync(outDir, { recursive: true, force: true });
@@ -104,6 +122,12 @@ export async function bundleCli(): Promise<string[]> {
     codeSplitting: { includeDependenciesRecursively: false, groups: GROUPS.map((g) => ({ name: g.name, priority: g.priority, test: (id: string) => g.test.test(rel(id)) })) },
   });
   await bundle.close();
+  const chunks = new Map(output.flatMap((o) => (o.type === 'chunk' ? [[o.fileName, o.code] as const] : [])));
+  const facades = skipFacades(chunks);
+  for (const [file, code] of chunks) {
+    if (facades.includes(file)) fs.rmSync(path.join(outDir, file));
+    else fs.writeFileSync(path.join(outDir, file), code);
+  }
   const sources = new Set<string>();
   for (const o of output) {
     if (o.type !== 'chunk') continue;
