@@ -33,3 +33,60 @@ export function enableCompileCache() {
     // A read-only home or an old Node: run uncached.
   }
 }
+
+/**
+ * A word for what this process does (`run-file`, `run-app`, `list`, … from its command line): a
+ * script's code cache holds the functions one kind of start ran, so each kind keeps its own.
+ * @returns {string}
+ */
+function startKind() {
+  const [command = '', target = ''] = process.argv.slice(2);
+  if (command === 'run') return target.endsWith('.wasm') || target.includes('/') ? 'run-file' : 'run-app';
+  return /^[a-z][a-z-]{0,30}$/.test(command) ? command : 'other';
+}
+
+/**
+ * Runs the script at `url` (a function expression of `import.meta.url` and `import()`, made by
+ * scripts/bundle-cli.ts `asCachedScript`) with its shim's `metaUrl` and `importModule`, and
+ * returns what it returns.
+ *
+ * It is compiled from V8's code cache for this kind of start when there is one (per user, beside
+ * the module compile cache). When there is none, or V8 refuses it (another V8, other flags), a new
+ * one is written as the process exits: made after the run, it holds every function the run
+ * compiled, where Node's module cache holds only a module's top level (issue 14.2). The script's
+ * file name carries a hash of its text, so an edited script never meets an old cache.
+ * @param {URL} url
+ * @param {string} metaUrl
+ * @param {(specifier: string) => Promise<unknown>} importModule
+ * @returns {Record<string, unknown>}
+ */
+export function loadCachedScript(url, metaUrl, importModule) {
+  const fs = process.getBuiltinModule('node:fs');
+  const vm = process.getBuiltinModule('node:vm');
+  const file = process.getBuiltinModule('node:url').fileURLToPath(url);
+  const source = fs.readFileSync(file, 'latin1'); // ASCII only (bundle-cli.ts asciiOnly): a one-byte string
+  let cacheFile;
+  /** @type {Buffer | undefined} */
+  let cachedData;
+  try {
+    cacheFile = path.join(cacheDir(), 'scripts', `${path.basename(file, '.script.js')}.${process.versions.v8}-${process.arch}.${startKind()}`);
+    cachedData = fs.readFileSync(cacheFile);
+  } catch {
+    // none yet (or no cache folder): compiled from the text
+  }
+  const script = new vm.Script(source, { filename: file, cachedData });
+  if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) {
+    const target = cacheFile;
+    process.once('exit', () => {
+      try {
+        fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
+        const tmp = `${target}.${process.pid}.tmp`;
+        fs.writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
+        fs.renameSync(tmp, target); // whole or not at all: another start may be reading it
+      } catch {
+        // a read-only cache folder: the next start compiles from the text again
+      }
+    });
+  }
+  return script.runInThisContext()(metaUrl, importModule);
+}

@@ -66,6 +66,34 @@ test('terrarium run FILE.wasm loads no library, schemas, manifest parser, child_
   }
 });
 
+test('terrarium run FILE.wasm loads two modules of the bundle, and its code cache is made once, after a run', async (ctx) => {
+  const { urls } = await loaded('file-chunks', ['run', fixture('stdio.wasm'), 'echo']);
+  if (chunks(urls).length === 0) ctx.skip(); // run from the .ts sources: no bundle to check (npm run build)
+  // The entry and the one chunk holding the whole run path: no facade module per lazy import.
+  expect(chunks(urls).sort()).toEqual(['cli', 'shell']);
+  // The chunk's code runs as a script whose V8 code cache is written after a run (with the
+  // functions it compiled), once per kind of start, and is not rewritten while V8 accepts it.
+  const cache = tempDir('xdg-cache');
+  const run = async (): Promise<void> => {
+    const r = await cli(home, ['run', fixture('stdio.wasm'), 'echo'], { env: { XDG_CACHE_HOME: cache } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^ok \d+ checks/); // the guest ran
+  };
+  await run();
+  const dir = path.join(cache, 'terrarium', 'compile', 'scripts');
+  const made = fs.readdirSync(dir);
+  expect(made).toHaveLength(1);
+  expect(made[0]).toMatch(/^shell-.*\.run-file$/);
+  const first = fs.statSync(path.join(dir, made[0]!));
+  await run();
+  const second = fs.statSync(path.join(dir, made[0]!));
+  expect([second.ino, second.mtimeMs]).toEqual([first.ino, first.mtimeMs]);
+  expect(fs.readdirSync(dir)).toEqual(made); // no temporary file left
+  // A library command is another kind of start: a cache of its own.
+  expect((await cli(home, ['list'], { env: { XDG_CACHE_HOME: cache } })).code).toBe(0);
+  expect(fs.readdirSync(dir).sort()).toEqual([made[0], made[0]!.replace(/run-file$/, 'list')].sort());
+});
+
 test('terrarium run --dir reading a file loads the native host calls but not node:worker_threads', async () => {
   const dir = tempDir('granted');
   fs.writeFileSync(path.join(dir, 'note.txt'), 'hi');

@@ -1,10 +1,13 @@
 /**
- * scripts/bundle-cli.ts's rewrite of built-in imports (issue 14.2): each form rolldown prints
+ * scripts/bundle-cli.ts's rewrites (issue 14.2): each form of a built-in import rolldown prints
  * becomes a constant from process.getBuiltinModule, packages and chunks keep their imports, and a
- * form it does not know fails the build instead of slipping through as an ES import.
+ * form it does not know fails the build instead of slipping through as an ES import; a lazy import
+ * of a facade goes to the chunk behind it; the chunk run as a cached script keeps its exports,
+ * `import.meta.url` and lazy imports, in ASCII.
  */
+import vm from 'node:vm';
 import { expect, test } from 'vitest';
-import { builtinsAtFirstUse } from '../../scripts/bundle-cli.ts';
+import { asCachedScript, asciiOnly, builtinsAtFirstUse, skipFacades } from '../../scripts/bundle-cli.ts';
 
 test('every form of a built-in import becomes a getBuiltinModule constant', () => {
   const code = [
@@ -34,4 +37,41 @@ test('every form of a built-in import becomes a getBuiltinModule constant', () =
 test('a built-in import in a form it does not know fails the build', () => {
   expect(() => builtinsAtFirstUse("import fs from 'node:fs';")).toThrow(/node:fs/);
   expect(() => builtinsAtFirstUse('import{readFileSync}from"fs";')).toThrow(/fs/);
+});
+
+test('a lazy import of a facade chunk imports the chunk behind it, its names mapped', () => {
+  const chunks = new Map([
+    ['guest-a.js', 'export { t as primeInstance, n as runGuest } from "./shell-b.js";\n'],
+    ['shell-b.js', 'const g = () => import("./guest-a.js");\nconst l = () => import("./library-c.js");\nexport { x as n, y as t };\n'],
+    ['library-c.js', 'export const z = 1;\n'],
+  ]);
+  expect(skipFacades(chunks)).toEqual(['guest-a.js']);
+  expect(chunks.get('shell-b.js')).toBe('const g = () => import("./shell-b.js").then((m) => ({ "primeInstance": m.t, "runGuest": m.n }));\nconst l = () => import("./library-c.js");\nexport { x as n, y as t };\n');
+});
+
+test('the script chunk keeps its exports, import.meta.url and lazy imports, and refuses what a script cannot keep', async () => {
+  const code = [
+    'const fs = process.getBuiltinModule("node:fs");',
+    'function twice(n) { return 2 * n; }',
+    'const where = new URL("./worker.js", import.meta.url).href;',
+    'const later = () => import("./other.js");',
+    'const dots = "a\u2026b";',
+    'export { twice as a, where as b, later as c, dots as d };',
+  ].join('\n');
+  const { script, shim } = asCachedScript(code, 'shell-x.0123.script.js');
+  expect(script).toMatch(/^[\x00-\x7f]*$/);
+  const imported: string[] = [];
+  const fn = new vm.Script(script).runInThisContext() as (url: string, imp: (s: string) => Promise<unknown>) => Record<string, unknown>;
+  const out = fn('file:///app/out/cli/shell-x.js', async (s) => void imported.push(s));
+  expect((out.a as (n: number) => number)(21)).toBe(42);
+  expect(out.b).toBe('file:///app/out/cli/worker.js');
+  await (out.c as () => Promise<unknown>)();
+  expect(imported).toEqual(['./other.js']); // through the shim's own import(): resolved beside it
+  expect(out.d).toBe('a\u2026b');
+  expect(shim).toContain('loadCachedScript(new URL("./shell-x.0123.script.js", import.meta.url), import.meta.url, (s) => import(s))');
+  expect(shim).toContain('export { _0 as a, _1 as b, _2 as c, _3 as d };');
+  expect(() => asCachedScript('let n = 1;\nexport { n as a };', 's.js')).toThrow(/let/);
+  expect(() => asCachedScript('import { x } from "./y.js";\nexport { x as a };', 's.js')).toThrow(/static import/);
+  expect(() => asCachedScript('const d = import.meta.dirname;\nexport { d as a };', 's.js')).toThrow(/import.meta/);
+  expect(() => asciiOnly('const s = String.raw`\u2026`;')).toThrow(/raw template/);
 });
