@@ -2,33 +2,51 @@
 // Entry point of the `terrarium` command. Terrarium runs on Node 24 (the version Electron 45
 // embeds), which the project pins as a dev dependency; an older `node` on PATH hands over to it.
 // On Node 24 it turns the compile cache on before any TypeScript loads (main/compile-cache.js),
-// then runs the bundled command (out/cli/, made by `npm run build`: no type stripping at start-up)
-// when it is newer than every source it was made from, and main/cli.ts otherwise.
+// then runs the bundled command (out/cli/, made by `npm run build`: no type stripping at start-up;
+// its main script from V8's code cache, scripts/bundle-cli.ts) when it is newer than every source
+// it was made from, and main/cli.ts otherwise.
 // Built-ins come from `process.getBuiltinModule` (Node 22.3+), not ES imports: the ES facade of a
 // built-in reads all its exports, and node:fs's load fs/promises, the file streams and the stream
 // library, ~5 ms of every start (docs/design/startup.md). An older Node imports what it needs.
 
-/** True when out/cli/ exists and no source it was bundled from has changed (or gone) since. */
-function bundleIsFresh() {
+/**
+ * out/cli/sources.json when out/cli/ exists and no source it was bundled from has changed (or
+ * gone) since; null otherwise.
+ * @returns {{ sources: string[], start?: { script: string, shim: string, main: string } } | null}
+ */
+function freshBundle() {
   const { readFileSync, statSync } = process.getBuiltinModule('node:fs');
   const root = fileURLToPath(new URL('../', import.meta.url));
   try {
     const built = statSync(`${root}out/cli/sources.json`).mtimeMs;
-    /** @type {{ sources: string[] }} */
-    const { sources } = JSON.parse(readFileSync(`${root}out/cli/sources.json`, 'utf8'));
-    for (const s of sources) if (statSync(root + s).mtimeMs > built) return false;
-    return true;
+    /** @type {{ sources: string[], start?: { script: string, shim: string, main: string } }} */
+    const info = JSON.parse(readFileSync(`${root}out/cli/sources.json`, 'utf8'));
+    for (const s of info.sources) if (statSync(root + s).mtimeMs > built) return null;
+    return info;
   } catch {
-    return false;
+    return null;
   }
 }
 
 const major = Number(process.versions.node.split('.')[0]);
 const { fileURLToPath } = major >= 24 ? process.getBuiltinModule('node:url') : await import('node:url');
 if (major >= 24) {
-  const { enableCompileCache } = await import('../main/compile-cache.js');
+  const { enableCompileCache, loadCachedScript } = await import('../main/compile-cache.js');
   enableCompileCache();
-  await import(bundleIsFresh() ? '../out/cli/cli.js' : '../main/cli.ts');
+  const bundle = freshBundle();
+  if (bundle?.start === undefined) {
+    await import(bundle === null ? '../main/cli.ts' : '../out/cli/cli.js');
+  } else {
+    // The bundle's script holds the whole command (and all of `run FILE`): run it straight from
+    // its code cache, without the entry and the shim as ES modules (~1 ms here, issue 14.2). What
+    // it imports lazily is resolved as its shim would: beside it, and packages from the project.
+    const { script, shim, main } = bundle.start;
+    const at = new URL(`../out/cli/${shim}`, import.meta.url).href;
+    /** @param {string} spec */
+    const importModule = (spec) => import(spec.startsWith('./') ? new URL(spec, at).href : spec);
+    const exports = loadCachedScript(new URL(`../out/cli/${script}`, import.meta.url), at, importModule);
+    await /** @type {(argv: string[]) => Promise<never>} */ (exports[main])(process.argv.slice(2));
+  }
 } else {
   const pinned = fileURLToPath(new URL('../node_modules/node/bin/node', import.meta.url));
   const self = fileURLToPath(import.meta.url);

@@ -45,10 +45,13 @@ function startKind() {
   return /^[a-z][a-z-]{0,30}$/.test(command) ? command : 'other';
 }
 
+/** @type {Map<string, Record<string, unknown>>} the scripts run in this thread, by URL */
+const scripts = new Map();
+
 /**
  * Runs the script at `url` (a function expression of `import.meta.url` and `import()`, made by
  * scripts/bundle-cli.ts `asCachedScript`) with its shim's `metaUrl` and `importModule`, and
- * returns what it returns.
+ * returns what it returns (once per thread: a second call returns the same).
  *
  * It is compiled from V8's code cache for this kind of start when there is one (per user, beside
  * the module compile cache). When there is none, or V8 refuses it (another V8, other flags), a new
@@ -61,6 +64,9 @@ function startKind() {
  * @returns {Record<string, unknown>}
  */
 export function loadCachedScript(url, metaUrl, importModule) {
+  // Once per thread: bin/terrarium.js may run it before the shim that other chunks import does.
+  const loaded = scripts.get(url.href);
+  if (loaded !== undefined) return loaded;
   const fs = process.getBuiltinModule('node:fs');
   const vm = process.getBuiltinModule('node:vm');
   const file = process.getBuiltinModule('node:url').fileURLToPath(url);
@@ -80,7 +86,7 @@ export function loadCachedScript(url, metaUrl, importModule) {
     process.once('exit', () => {
       try {
         fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
-        const tmp = `${target}.${process.pid}.tmp`;
+        const tmp = `${target}.${process.pid}-${Math.random().toString(36).slice(2)}.tmp`; // a worker thread shares the pid
         fs.writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
         fs.renameSync(tmp, target); // whole or not at all: another start may be reading it
       } catch {
@@ -88,5 +94,7 @@ export function loadCachedScript(url, metaUrl, importModule) {
       }
     });
   }
-  return script.runInThisContext()(metaUrl, importModule);
+  const exports = script.runInThisContext()(metaUrl, importModule);
+  scripts.set(url.href, exports);
+  return exports;
 }

@@ -31,7 +31,7 @@ const GROUPS: { name: string; test: RegExp; priority: number }[] = [
   // the few helpers runs and the library share, `run`'s own modules, the binary reader and the runtime.
   {
     name: 'shell', priority: 5,
-    test: /^(main\/cli\/(commands|define|parse|exit-codes|exit|help|suggest|usage-error|run-command|run-args|values|tty-screen)|main\/shared\/coded-error|preload\/safe-text|main\/api\/(terminal-prompt|terminal-run)|main\/launcher\/(prompt-text|run-answers|host-log)|main\/library\/home)\.ts$|^main\/(wasm\/(?!transpile-worker\.js$)|shared\/)|^main\/runtime\/(?!worker[.-]|p2\/(?!program\.ts$))/,
+    test: /^(main\/cli\/(main|commands|define|parse|exit-codes|exit|help|suggest|usage-error|run-command|run-args|values|tty-screen)|main\/shared\/coded-error|preload\/safe-text|main\/api\/(terminal-prompt|terminal-run)|main\/launcher\/(prompt-text|run-answers|host-log)|main\/library\/home)\.ts$|^main\/(wasm\/(?!transpile-worker\.js$)|shared\/)|^main\/runtime\/(?!worker[.-]|p2\/(?!program\.ts$))/,
   },
   // `run APP`'s own modules: the api's app entry, the terminal's prompt and hints.
   { name: 'app-run', test: /^main\/(cli\/(app-run|tty-prompt|hint-limit)|api\/terminal-app)\.ts$/, priority: 2 },
@@ -114,6 +114,9 @@ export function asciiOnly(code: string): string {
   return code.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/** The script's own exports, for its lazy imports of itself (`asCachedScript`). */
+const SELF = 'scriptExports$';
+
 /**
  * Chunk `code` (ES module, no static import, its exports in one final `export { … };`) as a script
  * that main/compile-cache.js `loadCachedScript` runs with V8's code cache made after a run, and
@@ -123,10 +126,11 @@ export function asciiOnly(code: string): string {
  * level: every function a run calls is compiled again at every start (~7 ms of `run FILE`'s
  * ~18 here, measured with --no-lazy, issue 14.2). A script's cache can be made after the run, with
  * those functions in it. `import.meta.url` becomes the shim's, and a lazy `import()` the shim's
- * (a script's own needs a loader flag Node still calls experimental). An export must not be a
- * `let` (a script's value is copied once, not live); a form this does not know fails the build.
+ * (a script's own needs a loader flag Node still calls experimental), except one of the chunk
+ * itself (`shimName`), which is its own exports. An export must not be a `let` (a script's value
+ * is copied once, not live); a form this does not know fails the build. `exports`: its names.
  */
-export function asCachedScript(code: string, scriptName: string): { script: string; shim: string } {
+export function asCachedScript(code: string, scriptName: string, shimName: string): { script: string; shim: string; exports: { local: string; exported: string }[] } {
   const last = /\nexport \{([^}]*)\};\s*$/.exec(code);
   if (last === null) throw new Error('bundle-cli: the script chunk does not end in one export list');
   const pairs = last[1]!.split(',').map((n) => n.trim()).filter((n) => n !== '').map((n) => {
@@ -136,12 +140,14 @@ export function asCachedScript(code: string, scriptName: string): { script: stri
   });
   let body = code.slice(0, last.index);
   if (/^import\s*[\w{*"]/m.test(body)) throw new Error('bundle-cli: the script chunk has a static import');
+  if (body.includes(SELF)) throw new Error(`bundle-cli: the script chunk uses the name ${SELF}`);
   body = body
+    .replaceAll(`import(${JSON.stringify(`./${shimName}`)})`, `Promise.resolve(${SELF})`) // its own exports (a facade skipped)
     .replace(/(?<![.\w$])import\(/g, 'importModule(')
     .replace(/\bimport\.meta\.url\b/g, 'importMetaUrl');
   if (/\bimport\.meta\b/.test(body)) throw new Error('bundle-cli: the script chunk uses import.meta beyond its url');
   body = asciiOnly(body);
-  const script = `(function (importMetaUrl, importModule) {\n${body}\nreturn { ${pairs.map((p) => `${JSON.stringify(p.exported)}: ${p.local}`).join(', ')} };\n})\n`;
+  const script = `(function (importMetaUrl, importModule) {\nlet ${SELF};\n${body}\nreturn ${SELF} = { ${pairs.map((p) => `${JSON.stringify(p.exported)}: ${p.local}`).join(', ')} };\n})\n`;
   const shim = [
     '// The ES module face of a script run from V8\'s code cache (scripts/bundle-cli.ts asCachedScript).',
     'import { loadCachedScript } from "../../main/compile-cache.js";',
@@ -149,7 +155,18 @@ export function asCachedScript(code: string, scriptName: string): { script: stri
     `export { ${pairs.map((p, i) => `_${i} as ${p.exported}`).join(', ')} };`,
     '',
   ].join('\n');
-  return { script, shim };
+  return { script, shim, exports: pairs };
+}
+
+/**
+ * How bin/terrarium.js starts the bundle without an ES module of it (sources.json `start`): the
+ * script to run, the shim beside it (what its `import.meta.url` and relative imports mean) and
+ * the export that is cli/main.ts `runCli`.
+ */
+interface BundleStart {
+  script: string;
+  shim: string;
+  main: string;
 }
 
 /** Builds the bundle; returns the source files it was made from (relative to the project). */
@@ -180,6 +197,7 @@ export async function bundleCli(): Promise<string[]> {
   await bundle.close();
   const chunks = new Map(output.flatMap((o) => (o.type === 'chunk' ? [[o.fileName, o.code] as const] : [])));
   const facades = skipFacades(chunks);
+  let start: BundleStart | undefined;
   for (const [file, code] of chunks) {
     if (facades.includes(file)) {
       fs.rmSync(path.join(outDir, file));
@@ -187,10 +205,13 @@ export async function bundleCli(): Promise<string[]> {
       // Named by its content: the code cache made for it is looked up by this name.
       const hash = createHash('sha256').update(code).digest('hex').slice(0, 16);
       const scriptName = `${file.replace(/\.js$/, '')}.${hash}.script.js`;
-      const { script, shim } = asCachedScript(code, scriptName);
+      const { script, shim, exports } = asCachedScript(code, scriptName, file);
       new vm.Script(script, { filename: scriptName }); // a syntax error fails the build, not a start
       fs.writeFileSync(path.join(outDir, scriptName), script);
       fs.writeFileSync(path.join(outDir, file), shim);
+      const main = exports.find((e) => e.local === 'runCli')?.exported;
+      if (main === undefined) throw new Error('bundle-cli: the script chunk does not export cli/main.ts runCli');
+      start = { script: scriptName, shim: file, main };
     } else {
       fs.writeFileSync(path.join(outDir, file), code);
     }
@@ -203,7 +224,7 @@ export async function bundleCli(): Promise<string[]> {
     }
   }
   const list = [...sources].sort();
-  fs.writeFileSync(path.join(outDir, 'sources.json'), `${JSON.stringify({ sources: list })}\n`);
+  fs.writeFileSync(path.join(outDir, 'sources.json'), `${JSON.stringify({ sources: list, start })}\n`);
   return list;
 }
 

@@ -55,10 +55,12 @@ test('the script chunk keeps its exports, import.meta.url and lazy imports, and 
     'function twice(n) { return 2 * n; }',
     'const where = new URL("./worker.js", import.meta.url).href;',
     'const later = () => import("./other.js");',
+    'const self = () => import("./shell-x.js").then((m) => ({ twice: m.a }));',
     'const dots = "a\u2026b";',
-    'export { twice as a, where as b, later as c, dots as d };',
+    'export { twice as a, where as b, later as c, dots as d, self as e };',
   ].join('\n');
-  const { script, shim } = asCachedScript(code, 'shell-x.0123.script.js');
+  const { script, shim, exports } = asCachedScript(code, 'shell-x.0123.script.js', 'shell-x.js');
+  expect(exports.find((e) => e.local === 'twice')?.exported).toBe('a');
   expect(script).toMatch(/^[\x00-\x7f]*$/);
   const imported: string[] = [];
   const fn = new vm.Script(script).runInThisContext() as (url: string, imp: (s: string) => Promise<unknown>) => Record<string, unknown>;
@@ -68,10 +70,13 @@ test('the script chunk keeps its exports, import.meta.url and lazy imports, and 
   await (out.c as () => Promise<unknown>)();
   expect(imported).toEqual(['./other.js']); // through the shim's own import(): resolved beside it
   expect(out.d).toBe('a\u2026b');
+  // A lazy import of the chunk itself (a facade skipped) is its own exports, not the shim again.
+  expect(((await (out.e as () => Promise<{ twice: (n: number) => number }>)()).twice)(2)).toBe(4);
+  expect(imported).toEqual(['./other.js']);
   expect(shim).toContain('loadCachedScript(new URL("./shell-x.0123.script.js", import.meta.url), import.meta.url, (s) => import(s))');
-  expect(shim).toContain('export { _0 as a, _1 as b, _2 as c, _3 as d };');
-  expect(() => asCachedScript('let n = 1;\nexport { n as a };', 's.js')).toThrow(/let/);
-  expect(() => asCachedScript('import { x } from "./y.js";\nexport { x as a };', 's.js')).toThrow(/static import/);
-  expect(() => asCachedScript('const d = import.meta.dirname;\nexport { d as a };', 's.js')).toThrow(/import.meta/);
+  expect(shim).toContain('export { _0 as a, _1 as b, _2 as c, _3 as d, _4 as e };');
+  expect(() => asCachedScript('let n = 1;\nexport { n as a };', 's.js', 'x.js')).toThrow(/let/);
+  expect(() => asCachedScript('import { x } from "./y.js";\nexport { x as a };', 's.js', 'x.js')).toThrow(/static import/);
+  expect(() => asCachedScript('const d = import.meta.dirname;\nexport { d as a };', 's.js', 'x.js')).toThrow(/import.meta/);
   expect(() => asciiOnly('const s = String.raw`\u2026`;')).toThrow(/raw template/);
 });
