@@ -35,14 +35,42 @@ export function enableCompileCache() {
 }
 
 /**
- * A word for what this process does (`run-file`, `run-app`, `list`, … from its command line): a
- * script's code cache holds the functions one kind of start ran, so each kind keeps its own.
+ * What this process does, from its command line: `run-file`, `run-app` or `other` (every other
+ * command). A script's code cache holds the functions one kind of start ran, so each kind keeps
+ * its own (a fixed few: the cache folder does not grow with what people type).
  * @returns {string}
  */
 function startKind() {
   const [command = '', target = ''] = process.argv.slice(2);
-  if (command === 'run') return target.endsWith('.wasm') || target.includes('/') ? 'run-file' : 'run-app';
-  return /^[a-z][a-z-]{0,30}$/.test(command) ? command : 'other';
+  if (command !== 'run') return 'other';
+  return target.endsWith('.wasm') || target.includes('/') ? 'run-file' : 'run-app';
+}
+
+/** The most script caches kept (older ones, of earlier builds, are removed when one is written). */
+const KEEP_SCRIPT_CACHES = 12;
+
+/**
+ * Writes `data` as script cache `target`: whole or not at all (another start may be reading it),
+ * then removes all but the newest KEEP_SCRIPT_CACHES files of its folder.
+ * @param {string} target
+ * @param {Buffer} data
+ */
+function writeScriptCache(target, data) {
+  const fs = process.getBuiltinModule('node:fs');
+  const dir = path.dirname(target);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const tmp = `${target}.${process.pid}-${Math.random().toString(36).slice(2)}.tmp`; // a worker thread shares the pid
+  fs.writeFileSync(tmp, data, { mode: 0o600 });
+  fs.renameSync(tmp, target);
+  const files = fs.readdirSync(dir).flatMap((name) => {
+    try {
+      return [{ name, mtime: fs.statSync(path.join(dir, name)).mtimeMs }];
+    } catch {
+      return []; // removed meanwhile
+    }
+  });
+  files.sort((a, b) => b.mtime - a.mtime);
+  for (const f of files.slice(KEEP_SCRIPT_CACHES)) fs.rmSync(path.join(dir, f.name), { force: true });
 }
 
 /** @type {Map<string, Record<string, unknown>>} the scripts run in this thread, by URL */
@@ -85,10 +113,7 @@ export function loadCachedScript(url, metaUrl, importModule) {
     const target = cacheFile;
     process.once('exit', () => {
       try {
-        fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
-        const tmp = `${target}.${process.pid}-${Math.random().toString(36).slice(2)}.tmp`; // a worker thread shares the pid
-        fs.writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
-        fs.renameSync(tmp, target); // whole or not at all: another start may be reading it
+        writeScriptCache(target, script.createCachedData());
       } catch {
         // a read-only cache folder: the next start compiles from the text again
       }

@@ -96,7 +96,22 @@ test('terrarium run FILE.wasm loads no ES module of the bundle, and its script\'
   expect(fs.readdirSync(dir)).toEqual(made); // no temporary file left
   // A library command is another kind of start: a cache of its own.
   expect((await cli(home, ['list'], { env: { XDG_CACHE_HOME: cache } })).code).toBe(0);
-  expect(fs.readdirSync(dir).sort()).toEqual([made[0], made[0]!.replace(/run-file$/, 'list')].sort());
+  expect(fs.readdirSync(dir).sort()).toEqual([made[0], made[0]!.replace(/run-file$/, 'other')].sort());
+  // Caches of earlier builds do not pile up: writing one keeps the newest dozen.
+  const crowded = tempDir('xdg-crowded');
+  const old = path.join(crowded, 'terrarium', 'compile', 'scripts');
+  fs.mkdirSync(old, { recursive: true });
+  for (let i = 0; i < 20; i++) {
+    const f = path.join(old, `shell-earlier${i}.0123.other`);
+    fs.writeFileSync(f, '');
+    fs.utimesSync(f, 1_000_000 + i, 1_000_000 + i);
+  }
+  expect((await cli(home, ['list'], { env: { XDG_CACHE_HOME: crowded } })).code).toBe(0);
+  const left = fs.readdirSync(old);
+  expect(left).toHaveLength(12);
+  expect(left).toContain(made[0]!.replace(/run-file$/, 'other'));
+  expect(left).toContain('shell-earlier19.0123.other');
+  expect(left).not.toContain('shell-earlier0.0123.other');
 });
 
 test('terrarium run --dir reading a file loads the native host calls but not node:worker_threads', async () => {
