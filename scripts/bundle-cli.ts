@@ -31,7 +31,7 @@ const GROUPS: { name: string; test: RegExp; priority: number }[] = [
   // the few helpers runs and the library share, `run`'s own modules, the binary reader and the runtime.
   {
     name: 'shell', priority: 5,
-    test: /^(main\/cli\/(main|commands|define|parse|exit-codes|exit|help|suggest|usage-error|run-command|run-args|values|tty-screen)|main\/shared\/coded-error|preload\/safe-text|main\/api\/(terminal-prompt|terminal-run)|main\/launcher\/(prompt-text|run-answers|host-log)|main\/library\/home)\.ts$|^main\/(wasm\/(?!transpile-worker\.js$)|shared\/)|^main\/runtime\/(?!worker[.-]|p2\/(?!program\.ts$))/,
+    test: /^(main\/cli\/(main|commands|define|parse|tokens|exit-codes|exit|help|suggest|usage-error|run-command|run-args|values|tty-screen)|main\/shared\/coded-error|preload\/safe-text|main\/api\/(terminal-prompt|terminal-run)|main\/launcher\/(prompt-text|run-answers|host-log)|main\/library\/home)\.ts$|^main\/(wasm\/(?!transpile-worker\.js$)|shared\/)|^main\/runtime\/(?!worker[.-]|p2\/(?!program\.ts$))/,
   },
   // `run APP`'s own modules: the api's app entry, the terminal's prompt and hints.
   { name: 'app-run', test: /^main\/(cli\/(app-run|tty-prompt|hint-limit)|api\/terminal-app)\.ts$/, priority: 2 },

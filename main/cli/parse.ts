@@ -1,6 +1,7 @@
 /**
- * The one command-line parser of `terrarium`, on `node:util` `parseArgs` (its tokens, so every
- * message is ours): a command's words are read against its {@link CommandDef}.
+ * The one command-line parser of `terrarium`, on `node:util` `parseArgs`'s tokens (./tokens.ts, the
+ * same without loading it; every message is ours): a command's words are read against its
+ * {@link CommandDef}.
  *
  * The rules, the same for every command:
  * - options are `--name`, `--name VALUE` or `--name=VALUE`; a value may start with `-`;
@@ -15,25 +16,19 @@
  */
 import type { CommandDef, Parsed } from './define.ts';
 import { didYouMean } from './suggest.ts';
+import { type TokenOption, tokenize } from './tokens.ts';
 import { UsageError } from './usage-error.ts';
-
-/**
- * `node:util`'s parseArgs, taken without `import`: an ES import of a built-in module evaluates
- * every export it has, and `node:util`'s lazy ones load 42 more internal modules (~4 ms of CPU at
- * every start of the command, measured against `process.getBuiltinModule`, which loads none).
- */
-const { parseArgs } = process.getBuiltinModule('node:util');
 
 /** Parses `argv` (the words after the command's name) against `def`. */
 export function parseCommand(def: CommandDef, argv: string[]): Parsed {
   const fail = (message: string): never => {
     throw new UsageError(message, def.name);
   };
-  const options = {
-    help: { type: 'boolean' as const, short: 'h' },
-    ...Object.fromEntries(Object.entries(def.options).map(([name, o]) => [name, { type: o.type, multiple: o.multiple === true }])),
+  const options: Record<string, TokenOption> = {
+    help: { type: 'boolean', short: 'h' },
+    ...Object.fromEntries(Object.entries(def.options).map(([name, o]) => [name, { type: o.type }])),
   };
-  const { tokens } = parseArgs({ args: argv, options, strict: false, allowPositionals: true, tokens: true });
+  const tokens = tokenize(argv, options);
   const out: Parsed = { options: [], positionals: [], rest: [], help: false };
   const known = Object.keys(def.options).map((n) => `--${n}`);
   for (const t of tokens) {

@@ -59,6 +59,8 @@ test('terrarium run FILE.wasm loads no library, schemas, manifest parser, child_
   expect(urls.filter((u) => /\/main\/(library|launcher)\/(?!host-log\.|prompt-text\.|run-answers\.|home\.)/.test(u))).toEqual([]);
   expect(builtins).not.toContain('NativeModule child_process');
   expect(builtins).not.toContain('NativeModule internal/util/diff');
+  // The words are read by cli/tokens.ts: node:util's parseArgs costs its module and a compile (~0.4 ms).
+  expect(builtins).not.toContain('NativeModule internal/util/parse_args/parse_args');
   // Loaded only by what needs them: randomness and the WASI 0.2 host (crypto), a worker, a terminal.
   for (const m of ['crypto', 'worker_threads', 'tty']) expect(builtins, m).not.toContain(`NativeModule ${m}`);
   // From the bundle (after npm run build): the shell, the run and the runtime, not the library's or the api's chunks.
