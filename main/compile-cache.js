@@ -113,6 +113,9 @@ export function loadCachedScript(url, metaUrl, importModule) {
     const target = cacheFile;
     process.once('exit', () => {
       try {
+        // The command's own thread only: a run's worker compiled other functions, and two writers
+        // would leave whichever came last. (Asked here, not at start: worker_threads costs ~3 ms.)
+        if (!process.getBuiltinModule('node:worker_threads').isMainThread) return;
         writeScriptCache(target, script.createCachedData());
       } catch {
         // a read-only cache folder: the next start compiles from the text again
