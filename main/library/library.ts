@@ -2,12 +2,12 @@
  * The app library (DESIGN §4): one SQLite database and a module store in the data folder. Every
  * change is one transaction; bad input leaves the library exactly as it was.
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { type AppSort, type AppWrite, deleteApp, findApp, findAppByName, insertApp, appsWithModule, listApps, listBuilds, setTranspiled, updateApp, usedHashes } from './apps.ts';
 import { CodedError } from '../shared/coded-error.ts';
+import { randomHex } from './hash.ts';
 import { type Connect, betterSqlite, openDatabase, openWalKeeper } from './db.ts';
 import { nodeSqlite, openNodeSqlite } from './db-node-sqlite.ts';
 import { type Progress, checkSha256, download, urlFileName } from './download.ts';
@@ -20,6 +20,7 @@ import { defaultLibraryHome } from './home.ts';
 import { inspectModule } from './inspect.ts';
 import { endRunRow, listRuns, startRunRow } from './runs.ts';
 import { ModuleStore } from './store.ts';
+import { dropUnusedSignatures, moduleSignature, recordSignature } from './signatures.ts';
 import type { AppRecord, AppSummary, GrantInput, GrantRecord, InstallDone, InstallSource, Manifest, RunRecord, UnknownAccess } from './types.ts';
 import { readPackage } from './wasmer-toml.ts';
 // Issue 15: components that need the WASI 0.2 host are transpiled at install time.
@@ -188,6 +189,7 @@ export class Library {
   sweep(): string[] {
     return this.db.transaction(() => {
       const used = usedHashes(this.db);
+      dropUnusedSignatures(this.db);
       return [...this.store.sweep(used), ...sweepTranspiled(this.store, used)];
     }).immediate();
   }
@@ -301,7 +303,7 @@ export class Library {
           replaced = existing.sha256;
           return { action: 'updated', app: this.app(existing.id) };
         }
-        const id = crypto.randomBytes(4).toString('hex');
+        const id = randomHex(4);
         ensureStored();
         insertApp(this.db, id, write, now);
         return { action: 'installed', app: this.app(id) };
@@ -464,13 +466,26 @@ export class Library {
     }
   }
 
-  /** The app's module bytes, re-checked against its recorded hash. */
+  /**
+   * The app's module bytes, checked against its recorded hash: by the stored file's stat signature
+   * when it is the one recorded when they were last hashed, by hashing them otherwise (then the
+   * new signature is recorded). docs/design/runapp.md.
+   */
   moduleBytes(app: AppRecord): Uint8Array {
+    let r: ReturnType<ModuleStore['readChecked']>;
     try {
-      return this.store.read(app.sha256);
+      r = this.store.readChecked(app.sha256, moduleSignature(this.db, app.sha256));
     } catch (err) {
       throw moduleChanged(app, err);
     }
+    if (r.signature !== undefined) {
+      try {
+        recordSignature(this.db, app.sha256, r.signature);
+      } catch {
+        // A busy or read-only library: the next run hashes again, which is all this saves.
+      }
+    }
+    return r.bytes;
   }
 
   /**
