@@ -478,24 +478,31 @@ export class Library {
     } catch (err) {
       throw moduleChanged(app, err);
     }
-    if (r.signature !== undefined) {
-      try {
-        recordSignature(this.db, app.sha256, r.signature);
-      } catch {
-        // A busy or read-only library: the next run hashes again, which is all this saves.
-      }
-    }
+    if (r.signature !== undefined) this.keepSignature(app.sha256, r.signature);
     return r.bytes;
+  }
+
+  /** Records module `sha256`'s stat signature, its bytes just hashed and found right. */
+  private keepSignature(sha256: string, signature: string): void {
+    try {
+      if (this.db.open) recordSignature(this.db, sha256, signature);
+    } catch {
+      // A busy or read-only library: the next run hashes again, which is all this saves.
+    }
   }
 
   /**
    * `moduleBytes` off the main thread: the bytes, and `checked`, which rejects as `moduleBytes`
-   * throws when they no longer match the recorded hash (see ModuleStore.readInBackground).
+   * throws when they no longer match the recorded hash, by signature or hash alike (see
+   * ModuleStore.readInBackground).
    */
   async moduleBytesInBackground(app: AppRecord): Promise<{ bytes: Uint8Array; checked: Promise<void> }> {
     try {
-      const r = await this.store.readInBackground(app.sha256);
-      return { bytes: r.bytes, checked: r.checked.catch((err: unknown) => Promise.reject(moduleChanged(app, err))) };
+      const r = await this.store.readInBackground(app.sha256, moduleSignature(this.db, app.sha256));
+      const checked = r.checked.then(() => {
+        if (r.signature !== undefined) this.keepSignature(app.sha256, r.signature);
+      }, (err: unknown) => Promise.reject(moduleChanged(app, err)));
+      return { bytes: r.bytes, checked };
     } catch (err) {
       throw moduleChanged(app, err);
     }

@@ -49,6 +49,15 @@ describe('a module checked by its stat signature', () => {
     expect(moduleSignature(lib.db, app.sha256)).toBe(recorded);
   });
 
+  test('the window\'s read in the background takes the same signature', async () => {
+    const { lib, app } = libs[0]!;
+    const recorded = moduleSignature(lib.db, app.sha256);
+    const r = await lib.moduleBytesInBackground(app);
+    await expect(r.checked).resolves.toBeUndefined();
+    expect(Buffer.from(r.bytes).equals(stdio)).toBe(true);
+    expect(moduleSignature(lib.db, app.sha256)).toBe(recorded);
+  });
+
   test('a byte changed in place, with the size and both times of the file put back, is refused', async () => {
     const { lib, app, file } = libs[1]!;
     const before = fs.statSync(file, { bigint: true });
@@ -66,8 +75,9 @@ describe('a module checked by its stat signature', () => {
     const after = fs.statSync(file, { bigint: true });
     expect([after.mtimeNs, after.size, after.ino]).toEqual([before.mtimeNs, before.size, before.ino]);
     await expectLibraryError(() => lib.moduleBytes(app), 'module-changed', /changed on disk/);
-    // Refused again: a mismatch records nothing.
+    // Refused again, and in the background: a mismatch records nothing.
     await expectLibraryError(() => lib.moduleBytes(app), 'module-changed', /changed on disk/);
+    await expectLibraryError((async () => (await lib.moduleBytesInBackground(app)).checked)(), 'module-changed', /changed on disk/);
   });
 
   test('a file of the same size renamed over it, with the old times, is refused', async () => {
@@ -78,6 +88,7 @@ describe('a module checked by its stat signature', () => {
     fs.writeFileSync(tmp, other);
     putTimes(file, tmp);
     fs.renameSync(tmp, file);
+    await expectLibraryError((async () => (await lib.moduleBytesInBackground(app)).checked)(), 'module-changed', /changed on disk/);
     await expectLibraryError(() => lib.moduleBytes(app), 'module-changed', /changed on disk/);
   });
 
@@ -89,7 +100,7 @@ describe('a module checked by its stat signature', () => {
     await expectLibraryError(() => lib.moduleBytes(app), 'module-changed');
   });
 
-  test('the same bytes copied back (a restored backup) are hashed once and their new signature recorded; the sweep forgets an uninstalled module\'s', async () => {
+  test('the same bytes copied back (a restored backup) are hashed and, once settled, their new signature recorded (by the window\'s read too); the sweep forgets an uninstalled module\'s', async () => {
     const { lib, app, file } = libs[4]!;
     const recorded = moduleSignature(lib.db, app.sha256);
     const copy = `${file}.copy`;
@@ -99,7 +110,10 @@ describe('a module checked by its stat signature', () => {
     expect(Buffer.from(lib.moduleBytes(app)).equals(stdio)).toBe(true);
     expect(moduleSignature(lib.db, app.sha256)).toBe(recorded);
     await settle();
-    expect(Buffer.from(lib.moduleBytes(app)).equals(stdio)).toBe(true);
+    // The window's read records it too, once its check has passed.
+    const r = await lib.moduleBytesInBackground(app);
+    await r.checked;
+    expect(Buffer.from(r.bytes).equals(stdio)).toBe(true);
     const now = moduleSignature(lib.db, app.sha256);
     expect(now).toBeDefined();
     expect(now).not.toBe(recorded);
