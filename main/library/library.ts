@@ -13,7 +13,7 @@ import { nodeSqlite, openNodeSqlite } from './db-node-sqlite.ts';
 import { type Progress, checkSha256, download, urlFileName } from './download.ts';
 import { appNameFrom, checkAppName } from './app-name.ts';
 import { AUDIT_ROWS_PER_RUN, type AuditRecord, type Decision, addAudit, addDenial, listAudit, listDenials, removeDenials, setUnknownAccess, unknownAccess } from './audit.ts';
-import { appRevision, bumpRevision, signalChange, watchChanges } from './changes.ts';
+import { RUN_WATCH_AFTER_MS, appRevision, bumpRevision, signalChange, watchChanges, watchChangesLater } from './changes.ts';
 import { addGrant, listGrants, narrows, type RevokeMatch, pinGrant, resetGrants, revokeGrants, touchGrants, writableFolders } from './grants.ts';
 import { type FolderPin, pinFolder, plantedLink } from '../shared/folder-pin.ts';
 import { defaultLibraryHome } from './home.ts';
@@ -96,6 +96,8 @@ export class Library {
   readonly store: ModuleStore;
   private readonly changeListeners = new Set<() => void>();
   private stopWatching: (() => void) | undefined;
+  /** openForRun's: changes are watched for only after this long (changes.ts `watchChangesLater`). */
+  private watchAfterMs: number | undefined;
   /** openForRun's read-only connection, closed after `db` (db.ts `openWalKeeper`). */
   private walKeeper: Database.Database | undefined;
 
@@ -118,7 +120,8 @@ export class Library {
    * Opens the library in `home` for one terminal run (`terrarium run APP`, issue 14.2): through
    * node:sqlite where the command may use it (db-node-sqlite.ts: no native module to load), and it
    * neither sweeps (every other open does; a run adds nothing to sweep) nor, when it closes,
-   * checkpoints the WAL, so recording the run costs no fsync (db.ts `openWalKeeper`).
+   * checkpoints the WAL, so recording the run costs no fsync (db.ts `openWalKeeper`). It watches
+   * for changes (`onChange`) only once a run has gone on for RUN_WATCH_AFTER_MS.
    */
   static openForRun(home = defaultLibraryHome()): Library {
     fs.mkdirSync(home, { recursive: true });
@@ -127,6 +130,7 @@ export class Library {
     const connect: Connect = engine ? (f, readonly) => openNodeSqlite(engine, f, readonly) : betterSqlite;
     const db = openDatabase(file, undefined, connect);
     const lib = new Library(home, db, new ModuleStore(path.join(home, 'store')));
+    lib.watchAfterMs = RUN_WATCH_AFTER_MS;
     try {
       lib.walKeeper = openWalKeeper(file, connect);
     } catch {
@@ -150,7 +154,9 @@ export class Library {
    */
   onChange(listener: () => void): () => void {
     this.changeListeners.add(listener);
-    this.stopWatching ??= watchChanges(this.home, this.db, () => this.changed());
+    this.stopWatching ??= this.watchAfterMs === undefined
+      ? watchChanges(this.home, this.db, () => this.changed())
+      : watchChangesLater(this.home, this.db, () => this.changed(), this.watchAfterMs);
     return () => {
       this.changeListeners.delete(listener);
     };

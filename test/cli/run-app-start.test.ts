@@ -1,8 +1,9 @@
 /**
- * `terrarium run APP` and its stored module's check (issue 14.2, docs/design/runapp.md): once the
- * module's stat signature is recorded, a run reads it without hashing, so it does not load
- * `node:crypto` (which brings the stream library: ~40 built-in modules); a module changed on disk
- * is still refused. Not a timing test: it reads Node's list of loaded built-ins.
+ * What `terrarium run APP` loads (issue 14.2, docs/design/runapp.md): once the stored module's stat
+ * signature is recorded, a run reads it without hashing, so it does not load `node:crypto` (which
+ * brings the stream library: ~40 built-in modules); a module changed on disk is still refused. A
+ * run that ends before RUN_WATCH_AFTER_MS never sets up its watch for revocations (`fs.watch`).
+ * Not a timing test: it reads Node's list of loaded built-ins.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -36,7 +37,7 @@ async function runTool(): Promise<{ code: number | null; stdout: string; stderr:
   return { ...r, builtins: fs.readFileSync(log, 'utf8').split('\n') };
 }
 
-test('a run of an app whose stored module is unchanged since it was last hashed loads no node:crypto', async () => {
+test('a short run of an app whose stored module is unchanged since it was last hashed loads no node:crypto and no fs.watch', async () => {
   // The first run after the install hashes the module (its file had just been written) and records its signature.
   const first = await runTool();
   expect(first.code, first.stderr).toBe(0);
@@ -46,6 +47,8 @@ test('a run of an app whose stored module is unchanged since it was last hashed 
   expect(second.stderr).toMatch(/^ok \d+ checks/);
   expect(second.builtins).toContain('NativeModule sqlite'); // it did open the library
   for (const m of ['crypto', 'internal/crypto/hash']) expect(second.builtins, m).not.toContain(`NativeModule ${m}`);
+  // It ended before it would have watched the data folder for revocations (changes.ts watchChangesLater).
+  expect(second.builtins).not.toContain('NativeModule internal/fs/watchers');
 }, 30_000);
 
 test('a stored module changed in place, its size and modification time kept, is refused by the next run', async () => {
