@@ -213,7 +213,7 @@ export async function bundleCli(): Promise<string[]> {
       if (main === undefined) throw new Error('bundle-cli: the script chunk does not export cli/main.ts runCli');
       start = { script: scriptName, shim: file, main };
     } else {
-      fs.writeFileSync(path.join(outDir, file), code);
+      fs.writeFileSync(path.join(outDir, file), asciiOnly(code)); // one-byte source: a two-byte chunk is turned into UTF-8 for the compile cache's hash at every start
     }
   }
   const sources = new Set<string>();

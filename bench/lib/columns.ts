@@ -49,7 +49,9 @@ export function terrariumColumn(paths: Paths): Column {
   return {
     id: 'terrarium',
     label: 'Terrarium',
-    command: (program, inv) => wasiCommand(cli, join(paths.bench, 'programs', `${program}.wasm`), inv),
+    command: (program, inv) => (inv.app !== undefined
+      ? { file: process.execPath, args: [cli, 'run', inv.app.name], env: { TERRARIUM_HOME: inv.app.home } }
+      : wasiCommand(cli, join(paths.bench, 'programs', `${program}.wasm`), inv)),
   };
 }
 

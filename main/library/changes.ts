@@ -91,3 +91,26 @@ export function watchChanges(home: string, db: Database.Database, onSignal: () =
     if (timer) clearInterval(timer);
   };
 }
+
+/**
+ * `watchChanges`, set up only after `afterMs` (then `onSignal` is called once, for what was
+ * committed meanwhile), for a terminal run (`Library.openForRun`): most of them end before, and
+ * never pay the watch (`fs.watch`: ~0.5 ms and a built-in module at start, issue 14.2); a guest on
+ * the command's own thread could not hear a signal before it ends anyway. A run still hears a
+ * revocation within `afterMs` plus the signal's delivery. Holds no reference on the event loop.
+ */
+export function watchChangesLater(home: string, db: Database.Database, onSignal: () => void, afterMs: number): () => void {
+  let stop: (() => void) | undefined;
+  const timer = setTimeout(() => {
+    stop = watchChanges(home, db, onSignal);
+    onSignal();
+  }, afterMs);
+  timer.unref();
+  return () => {
+    clearTimeout(timer);
+    stop?.();
+  };
+}
+
+/** How long a terminal run goes before it watches for changes (watchChangesLater): the fallback's period. */
+export const RUN_WATCH_AFTER_MS = FALLBACK_MS;

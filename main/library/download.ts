@@ -4,8 +4,8 @@
  *
  * Ambient Authority: reaches the network, for the URL the person gave.
  */
-import crypto from 'node:crypto';
 import { CodedError } from '../shared/coded-error.ts';
+import { sha256Hex } from './hash.ts';
 
 /**
  * Progress of an install: a download's bytes so far and the total when the server said it; then,
@@ -89,6 +89,6 @@ export function urlFileName(url: string): string {
 export function checkSha256(bytes: Uint8Array, expected: string): void {
   const want = expected.toLowerCase();
   if (!/^[0-9a-f]{64}$/.test(want)) throw new CodedError('bad-sha256', `not a sha256 (64 hex digits): ${expected}`);
-  const got = crypto.createHash('sha256').update(bytes).digest('hex');
+  const got = sha256Hex(bytes);
   if (got !== want) throw new CodedError('sha256-mismatch', `the sha256 is ${got}, not the expected ${want}`);
 }

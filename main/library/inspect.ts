@@ -3,7 +3,6 @@
  * named as such), a WASI command, which preview1 functions it imports and so what it can possibly
  * do, what its `producers` and `name` sections say, and what memory it asks for.
  */
-import crypto from 'node:crypto';
 import { WasmBinaryError } from '../wasm/binary.ts';
 import { parseModuleName, parseProducers } from '../wasm/custom-sections.ts';
 import { memoryLimits } from '../wasm/memory.ts';
@@ -13,6 +12,7 @@ import type { Capability, Inspection } from './types.ts';
 // Issue 15 (components): component inspection lives in its own module.
 import { inspectComponent } from './inspect-component.ts';
 import { binaryKind } from '../wasm/component.ts';
+import { sha256Hex } from './hash.ts';
 
 export type { Capability, Inspection } from './types.ts';
 
@@ -35,13 +35,11 @@ function custom(module: WebAssembly.Module, name: string): Uint8Array | undefine
   return s === undefined ? undefined : new Uint8Array(s);
 }
 
-const sha256Of = (bytes: Uint8Array): string => crypto.createHash('sha256').update(bytes).digest('hex');
-
 /** Inspects `bytes`; throws a CodedError naming the problem (empty, not-wasm, component, malformed, unsupported-imports, not-command) for anything Terrarium cannot run. */
 export async function inspectModule(bytes: Uint8Array): Promise<Inspection> {
   if (bytes.length === 0) throw new CodedError('empty', 'the file is empty');
   // Issue 15: a WASI 0.2 component (header layer 1) is inspected as one.
-  if (binaryKind(bytes) === 'component') return inspectComponent(bytes, sha256Of(bytes), inspectModule);
+  if (binaryKind(bytes) === 'component') return inspectComponent(bytes, sha256Hex(bytes), inspectModule);
   let memory: Inspection['memory'];
   try {
     memory = memoryLimits(bytes);
@@ -93,7 +91,7 @@ export async function inspectModule(bytes: Uint8Array): Promise<Inspection> {
     moduleName = null;
   }
   return {
-    sha256: sha256Of(bytes),
+    sha256: sha256Hex(bytes),
     size: bytes.length,
     kind: 'command',
     wasi: 'preview1',

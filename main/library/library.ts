@@ -2,24 +2,25 @@
  * The app library (DESIGN §4): one SQLite database and a module store in the data folder. Every
  * change is one transaction; bad input leaves the library exactly as it was.
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { type AppSort, type AppWrite, deleteApp, findApp, findAppByName, insertApp, appsWithModule, listApps, listBuilds, setTranspiled, updateApp, usedHashes } from './apps.ts';
 import { CodedError } from '../shared/coded-error.ts';
+import { randomHex } from './hash.ts';
 import { type Connect, betterSqlite, openDatabase, openWalKeeper } from './db.ts';
 import { nodeSqlite, openNodeSqlite } from './db-node-sqlite.ts';
 import { type Progress, checkSha256, download, urlFileName } from './download.ts';
 import { appNameFrom, checkAppName } from './app-name.ts';
 import { AUDIT_ROWS_PER_RUN, type AuditRecord, type Decision, addAudit, addDenial, listAudit, listDenials, removeDenials, setUnknownAccess, unknownAccess } from './audit.ts';
-import { appRevision, bumpRevision, signalChange, watchChanges } from './changes.ts';
+import { RUN_WATCH_AFTER_MS, appRevision, bumpRevision, signalChange, watchChanges, watchChangesLater } from './changes.ts';
 import { addGrant, listGrants, narrows, type RevokeMatch, pinGrant, resetGrants, revokeGrants, touchGrants, writableFolders } from './grants.ts';
 import { type FolderPin, pinFolder, plantedLink } from '../shared/folder-pin.ts';
 import { defaultLibraryHome } from './home.ts';
 import { inspectModule } from './inspect.ts';
 import { endRunRow, listRuns, startRunRow } from './runs.ts';
 import { ModuleStore } from './store.ts';
+import { dropUnusedSignatures, moduleSignature, recordSignature } from './signatures.ts';
 import type { AppRecord, AppSummary, GrantInput, GrantRecord, InstallDone, InstallSource, Manifest, RunRecord, UnknownAccess } from './types.ts';
 import { readPackage } from './wasmer-toml.ts';
 // Issue 15: components that need the WASI 0.2 host are transpiled at install time.
@@ -95,6 +96,8 @@ export class Library {
   readonly store: ModuleStore;
   private readonly changeListeners = new Set<() => void>();
   private stopWatching: (() => void) | undefined;
+  /** openForRun's: changes are watched for only after this long (changes.ts `watchChangesLater`). */
+  private watchAfterMs: number | undefined;
   /** openForRun's read-only connection, closed after `db` (db.ts `openWalKeeper`). */
   private walKeeper: Database.Database | undefined;
 
@@ -117,7 +120,8 @@ export class Library {
    * Opens the library in `home` for one terminal run (`terrarium run APP`, issue 14.2): through
    * node:sqlite where the command may use it (db-node-sqlite.ts: no native module to load), and it
    * neither sweeps (every other open does; a run adds nothing to sweep) nor, when it closes,
-   * checkpoints the WAL, so recording the run costs no fsync (db.ts `openWalKeeper`).
+   * checkpoints the WAL, so recording the run costs no fsync (db.ts `openWalKeeper`). It watches
+   * for changes (`onChange`) only once a run has gone on for RUN_WATCH_AFTER_MS.
    */
   static openForRun(home = defaultLibraryHome()): Library {
     fs.mkdirSync(home, { recursive: true });
@@ -126,6 +130,7 @@ export class Library {
     const connect: Connect = engine ? (f, readonly) => openNodeSqlite(engine, f, readonly) : betterSqlite;
     const db = openDatabase(file, undefined, connect);
     const lib = new Library(home, db, new ModuleStore(path.join(home, 'store')));
+    lib.watchAfterMs = RUN_WATCH_AFTER_MS;
     try {
       lib.walKeeper = openWalKeeper(file, connect);
     } catch {
@@ -149,7 +154,9 @@ export class Library {
    */
   onChange(listener: () => void): () => void {
     this.changeListeners.add(listener);
-    this.stopWatching ??= watchChanges(this.home, this.db, () => this.changed());
+    this.stopWatching ??= this.watchAfterMs === undefined
+      ? watchChanges(this.home, this.db, () => this.changed())
+      : watchChangesLater(this.home, this.db, () => this.changed(), this.watchAfterMs);
     return () => {
       this.changeListeners.delete(listener);
     };
@@ -188,6 +195,7 @@ export class Library {
   sweep(): string[] {
     return this.db.transaction(() => {
       const used = usedHashes(this.db);
+      dropUnusedSignatures(this.db);
       return [...this.store.sweep(used), ...sweepTranspiled(this.store, used)];
     }).immediate();
   }
@@ -301,7 +309,7 @@ export class Library {
           replaced = existing.sha256;
           return { action: 'updated', app: this.app(existing.id) };
         }
-        const id = crypto.randomBytes(4).toString('hex');
+        const id = randomHex(4);
         ensureStored();
         insertApp(this.db, id, write, now);
         return { action: 'installed', app: this.app(id) };
@@ -464,23 +472,43 @@ export class Library {
     }
   }
 
-  /** The app's module bytes, re-checked against its recorded hash. */
+  /**
+   * The app's module bytes, checked against its recorded hash: by the stored file's stat signature
+   * when it is the one recorded when they were last hashed, by hashing them otherwise (then the
+   * new signature is recorded). docs/design/runapp.md.
+   */
   moduleBytes(app: AppRecord): Uint8Array {
+    let r: ReturnType<ModuleStore['readChecked']>;
     try {
-      return this.store.read(app.sha256);
+      r = this.store.readChecked(app.sha256, moduleSignature(this.db, app.sha256));
     } catch (err) {
       throw moduleChanged(app, err);
+    }
+    if (r.signature !== undefined) this.keepSignature(app.sha256, r.signature);
+    return r.bytes;
+  }
+
+  /** Records module `sha256`'s stat signature, its bytes just hashed and found right. */
+  private keepSignature(sha256: string, signature: string): void {
+    try {
+      if (this.db.open) recordSignature(this.db, sha256, signature);
+    } catch {
+      // A busy or read-only library: the next run hashes again, which is all this saves.
     }
   }
 
   /**
    * `moduleBytes` off the main thread: the bytes, and `checked`, which rejects as `moduleBytes`
-   * throws when they no longer match the recorded hash (see ModuleStore.readInBackground).
+   * throws when they no longer match the recorded hash, by signature or hash alike (see
+   * ModuleStore.readInBackground).
    */
   async moduleBytesInBackground(app: AppRecord): Promise<{ bytes: Uint8Array; checked: Promise<void> }> {
     try {
-      const r = await this.store.readInBackground(app.sha256);
-      return { bytes: r.bytes, checked: r.checked.catch((err: unknown) => Promise.reject(moduleChanged(app, err))) };
+      const r = await this.store.readInBackground(app.sha256, moduleSignature(this.db, app.sha256));
+      const checked = r.checked.then(() => {
+        if (r.signature !== undefined) this.keepSignature(app.sha256, r.signature);
+      }, (err: unknown) => Promise.reject(moduleChanged(app, err)));
+      return { bytes: r.bytes, checked };
     } catch (err) {
       throw moduleChanged(app, err);
     }

@@ -3,9 +3,9 @@
  * once. Bytes are written to a temp file, fsynced and renamed into place, so a crash leaves either
  * no file or a whole one; temp files of dead processes and modules no app uses are swept.
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { randomHex, sha256Hash, sha256Hex } from './hash.ts';
 
 const SHA256 = /^[0-9a-f]{64}$/;
 const TEMP = /^tmp-(\d+)-[0-9a-f]+$/;
@@ -20,6 +20,28 @@ function alive(pid: number): boolean {
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/**
+ * A stored file's stat signature: size, device, inode, and modification and change times in
+ * nanoseconds. Any write through the file system sets the change time (which no program can set
+ * back), and a replaced file has another inode; docs/design/runapp.md says what it does not see.
+ */
+export function statSignature(st: fs.BigIntStats): string {
+  return `${st.size}:${st.dev}:${st.ino}:${st.mtimeNs}:${st.ctimeNs}`;
+}
+
+/**
+ * How long a file must have been left unchanged before its signature is trusted (Git's "racy
+ * clean" entries): the file system's clock is coarse (a few ms on Linux, 2 s on FAT), so a write
+ * made in the same tick as the change before it may leave both times as they were.
+ */
+export const SETTLE_MS = 2000;
+
+/** True when the file stat'ed as `st` last changed at least SETTLE_MS before `nowMs`. */
+function settled(st: fs.BigIntStats, nowMs: number): boolean {
+  const last = st.ctimeNs > st.mtimeNs ? st.ctimeNs : st.mtimeNs;
+  return BigInt(nowMs) * 1_000_000n - last >= BigInt(SETTLE_MS) * 1_000_000n;
 }
 
 /** Throws unless the stored module's `actual` hash is the `expected` one. */
@@ -44,7 +66,7 @@ export class ModuleStore {
 
   /** A fresh temp file path in the store (same filesystem, so the final rename is atomic). */
   tempPath(): string {
-    return path.join(this.dir, `tmp-${process.pid}-${crypto.randomBytes(6).toString('hex')}`);
+    return path.join(this.dir, `tmp-${process.pid}-${randomHex(6)}`);
   }
 
   has(sha256: string): boolean {
@@ -76,27 +98,50 @@ export class ModuleStore {
 
   /** Reads a stored module and checks its hash; throws if it is missing or changed. */
   read(sha256: string): Uint8Array {
-    const bytes = fs.readFileSync(this.pathOf(sha256));
-    checkHash(sha256, crypto.createHash('sha256').update(bytes).digest('hex'));
-    return bytes;
+    return this.readChecked(sha256, undefined).bytes;
   }
 
   /**
-   * `read` for the window's cold runs, hashing while reading: the file is read in pieces on the
-   * thread pool, each piece hashed (node:crypto, on this thread, a piece at a time) while the next
-   * one is read, so the hash is done when the read is (issue 14.4; reading, then hashing the whole
-   * of flite's 21 MB, took ~20 ms more). Returns the bytes read, exactly those hashed, and
-   * `checked`, which rejects if they do not match `sha256`; a caller must not run the bytes before
-   * `checked` resolves.
+   * Reads a stored module, checked by its stat signature (`statSignature`) when `recorded` is the
+   * one taken when its bytes were last hashed and found right, and by its hash otherwise; throws if
+   * it is missing or changed. `signature` is what to record now: set when the bytes were hashed
+   * and the file had settled (docs/design/runapp.md).
    */
-  async readInBackground(sha256: string): Promise<{ bytes: Uint8Array; checked: Promise<void> }> {
+  readChecked(sha256: string, recorded: string | undefined): { bytes: Uint8Array; signature?: string } {
+    const fd = fs.openSync(this.pathOf(sha256), 'r');
+    try {
+      const bytes = fs.readFileSync(fd);
+      // Taken after the read: a change during it shows in the ctime, as one made before.
+      const st = fs.fstatSync(fd, { bigint: true });
+      const now = statSignature(st);
+      if (recorded !== undefined && now === recorded && BigInt(bytes.length) === st.size) return { bytes };
+      checkHash(sha256, sha256Hex(bytes));
+      return settled(st, Date.now()) ? { bytes, signature: now } : { bytes };
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  /**
+   * `readChecked` for the window's cold runs, off the main thread: the file is read in pieces on
+   * the thread pool. When its stat signature before the read is `recorded`, nothing is hashed and
+   * the signature after the read must still be it; otherwise each piece is hashed (node:crypto, on
+   * this thread, a piece at a time) while the next one is read, so the hash is done when the read
+   * is (issue 14.4; reading, then hashing the whole of flite's 21 MB, took ~20 ms more). Returns
+   * the bytes read, `checked`, which rejects if they do not match `sha256` (a caller must not run
+   * the bytes before it resolves), and `signature`, to record once `checked` resolves (as
+   * `readChecked`'s).
+   */
+  async readInBackground(sha256: string, recorded?: string): Promise<{ bytes: Uint8Array; checked: Promise<void>; signature?: string }> {
     const file = await fs.promises.open(this.pathOf(sha256), 'r');
     let bytes: Buffer;
-    let digest: string;
+    let digest: string | undefined;
+    let after: fs.BigIntStats;
     try {
-      const size = (await file.stat()).size;
+      const before = await file.stat({ bigint: true });
+      const size = Number(before.size);
       const whole = Buffer.allocUnsafe(size);
-      const hash = crypto.createHash('sha256');
+      const hash = recorded !== undefined && statSignature(before) === recorded ? undefined : sha256Hash();
       const readAt = (at: number): Promise<{ bytesRead: number }> => (at < size ? file.read(whole, at, Math.min(READ_PIECE, size - at), at) : Promise.resolve({ bytesRead: 0 }));
       let off = 0;
       let next = readAt(0);
@@ -106,16 +151,21 @@ export class ModuleStore {
         const start = off;
         off += bytesRead;
         next = readAt(off);
-        hash.update(whole.subarray(start, off));
+        hash?.update(whole.subarray(start, off));
       }
-      digest = hash.digest('hex');
       bytes = whole.subarray(0, off);
+      // Taken after the read: a change during it shows in the ctime, as one made before.
+      after = await file.stat({ bigint: true });
+      if (hash !== undefined) digest = hash.digest('hex');
+      else if (statSignature(after) !== recorded || BigInt(off) !== after.size) digest = sha256Hex(bytes);
     } finally {
       await file.close();
     }
     // Made only now, so a refusal is never left unhandled while the file closes.
-    const checked = (async () => checkHash(sha256, digest))();
-    return { bytes, checked };
+    const checked = (async () => {
+      if (digest !== undefined) checkHash(sha256, digest);
+    })();
+    return digest !== undefined && settled(after, Date.now()) ? { bytes, checked, signature: statSignature(after) } : { bytes, checked };
   }
 
   /** Removes a stored module. */

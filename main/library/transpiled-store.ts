@@ -6,9 +6,9 @@
  *
  * The file: a u32 (little-endian) length, a JSON list of [name, size], then the files' bytes.
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { sha256Hex } from './hash.ts';
 import { TRANSPILER, type TranspiledFiles } from '../wasm/transpile.ts';
 import type { ModuleStore } from './store.ts';
 import type { ComponentInspection } from './types.ts';
@@ -27,7 +27,7 @@ function packTranspiled(files: TranspiledFiles): { bytes: Buffer; sha256: string
   const len = Buffer.alloc(4);
   len.writeUInt32LE(head.length);
   const bytes = Buffer.concat([len, head, ...entries.map(([, b]) => b)]);
-  return { bytes, sha256: crypto.createHash('sha256').update(bytes).digest('hex') };
+  return { bytes, sha256: sha256Hex(bytes) };
 }
 
 /** What an app records of its module's stored output (`inspection.component.transpiled`). */
@@ -68,7 +68,7 @@ export function readTranspiled(store: ModuleStore, sha256: string, expected: str
   } catch {
     return undefined;
   }
-  if (crypto.createHash('sha256').update(all).digest('hex') !== expected) return undefined;
+  if (sha256Hex(all) !== expected) return undefined;
   return unpackTranspiled(all);
 }
 

@@ -5,12 +5,15 @@
  * Each library is closed before the other engine opens the file (one process must not hold the
  * same database through two SQLite libraries at once).
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import { Library } from '../../main/library/library.ts';
 import { nodeSqlite } from '../../main/library/db-node-sqlite.ts';
 import { migrations } from '../../main/library/migrations/index.ts';
+import { RUN_WATCH_AFTER_MS } from '../../main/library/changes.ts';
+import { CLI, nodeBin } from '../helpers/paths.ts';
 import { cleanup, fixture, tempDir, withLibrary } from '../helpers/library.ts';
 
 afterEach(cleanup);
@@ -98,3 +101,26 @@ test('a run in a new data folder creates the library through node:sqlite, every 
     expect(l.db.pragma('foreign_key_check')).toEqual([]);
   });
 });
+
+test('a run hears of a change committed by another process before it watched: once it starts watching, RUN_WATCH_AFTER_MS in', async () => {
+  const home = await homeWithApp();
+  const data = tempDir('data');
+  withLibrary(home, (l) => l.grant('tool', [{ kind: 'folder', host: data, guest: '/data', access: 'read' }]));
+  const lib = Library.openForRun(home);
+  try {
+    const app = lib.app('tool');
+    const before = lib.revision(app.id);
+    let heard = 0;
+    const stop = lib.onChange(() => void heard++);
+    // Process B revokes while this process's event loop is blocked: before any watch could be set up.
+    const b = spawnSync(nodeBin, [CLI, 'revoke', 'tool', '--dir', data], { env: { ...process.env, TERRARIUM_HOME: home }, encoding: 'utf8' });
+    expect(b.status, b.stderr).toBe(0);
+    expect(heard).toBe(0);
+    await new Promise((r) => setTimeout(r, RUN_WATCH_AFTER_MS + 500));
+    expect(heard).toBeGreaterThanOrEqual(1);
+    expect(lib.revision(app.id)).toBeGreaterThan(before);
+    stop();
+  } finally {
+    lib.close();
+  }
+}, 30_000);
