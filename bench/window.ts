@@ -67,8 +67,8 @@ async function backToCatalog(p: RawPage): Promise<void> {
 async function runToFirstByte(p: RawPage, name: string, first: string, last: string): Promise<number> {
   await p.evaluate(`(() => {
     const before = new Set(document.querySelectorAll('[data-testid="terminal-pane"]'));
-    // Whether a terminal made ahead of time is waiting (renderer/lib/terminal/spare.ts).
-    const r = { downAt: null, shownAt: null, spare: document.querySelector('[data-testid="terminal-spare"] .xterm') !== null };
+    // Whether a pane made ahead of time is waiting (Runs.standby, renderer/lib/state/runs.svelte.ts).
+    const r = { downAt: null, shownAt: null, spare: document.querySelector('[data-testid="terminal-standby"] .xterm') !== null };
     window.__fb = r;
     const re = new RegExp(${JSON.stringify(first)});
     document.querySelector(${JSON.stringify(tileRun(name))}).addEventListener('pointerdown', (ev) => (r.downAt = ev.timeStamp), { once: true, capture: true });
@@ -150,7 +150,7 @@ async function runToFirstByte(p: RawPage, name: string, first: string, last: str
     const spare = await p.evaluate<boolean>('window.__fb.spare');
     const frames = await p.evaluate<number[]>('window.__fb.frameTimes');
     line.push(`frames at ${frames.map((t) => `+${(t - page.click!).toFixed(0)}`).join(' ')}`);
-    console.log(`  trace ${name} (ms after the click; ${spare ? 'a spare terminal was ready' : 'no spare terminal'}): ${line.join('; ')}`);
+    console.log(`  trace ${name} (ms after the click; ${spare ? 'a standby pane was ready' : 'no standby pane'}): ${line.join('; ')}`);
   }
   await waitInPage(p, `[...document.querySelectorAll('[data-testid="terminal-pane"] [data-testid="run-status"][data-state="exited"]')].length > 0 && [...document.querySelectorAll('[data-testid="terminal-pane"] .xterm-rows')].some((e) => new RegExp(${JSON.stringify(last)}).test(e.textContent))`);
   return r.shownAt - r.downAt;
@@ -303,8 +303,7 @@ try {
     // to main and back), each until its effect shows.
     const clickUntil = async (selector: string, effect: string): Promise<number> => {
       await page!.evaluate(`(() => {
-        // Whether a terminal made ahead of time is waiting (renderer/lib/terminal/spare.ts).
-    const r = { downAt: null, shownAt: null, spare: document.querySelector('[data-testid="terminal-spare"] .xterm') !== null };
+        const r = { downAt: null, shownAt: null };
         window.__click = r;
         document.querySelector(${JSON.stringify(selector)}).addEventListener('pointerdown', (ev) => (r.downAt = ev.timeStamp), { once: true, capture: true });
         const obs = new MutationObserver(() => {
