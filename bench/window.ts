@@ -12,7 +12,7 @@
  * --trace (each step of a run's start and of the Details click, in ms after the click: the page's
  * and main's on one clock, main's from `startTrace`), --profile (the renderer's CPU profile during
  * the flood and the last warm runs), --chrome-trace FILE (Chromium's trace of hello's last warm run,
- * its main thread summarized), --renderer DIR (serve another built renderer, for A/B).
+ * its main thread summarized; the Details click during the flood to FILE-details), --renderer DIR (serve another built renderer, for A/B).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -190,7 +190,7 @@ if (TRACE) {
 }
 
 const PROFILE = argv.includes('--profile');
-/** --chrome-trace FILE: Chromium's performance trace of hello's last warm run, written to FILE and summarized. */
+/** --chrome-trace FILE: Chromium's performance trace of hello's last warm run (and of the Details click during the flood, FILE-details), written and summarized. */
 const CHROME_TRACE = argv.includes('--chrome-trace') ? path.resolve(argv[argv.indexOf('--chrome-trace') + 1]!) : undefined;
 interface CpuProfile {
   nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }[];
@@ -349,7 +349,9 @@ try {
       return r.shownAt - r.downAt;
     };
     const click = await clickUntil('[data-testid="nav-catalog"]', '[data-testid="app-tile"]');
-    const details = await clickUntil('[data-testid="app-tile"][data-app-name="e2e_flood"] [data-testid="app-details"]', '[data-testid="app-page"] [data-testid="run-history"]');
+    const detailsClick = (): Promise<number> => clickUntil('[data-testid="app-tile"][data-app-name="e2e_flood"] [data-testid="app-details"]', '[data-testid="app-page"] [data-testid="run-history"]');
+    // With --chrome-trace FILE, the Details click is traced too, to FILE with `-details` before its extension.
+    const details = CHROME_TRACE ? await chromeTrace(page, CHROME_TRACE.replace(/(\.json)?$/, '-details$1'), detailsClick) : await detailsClick();
     const tab = await page.centre('[data-testid="terminal-tab"][data-app-name="e2e_flood"]');
     await page.click(tab.x, tab.y);
     const doneAt = await waitInPage<number>(page, `document.querySelector('${pane} .xterm-rows')?.textContent.includes('FLOOD-DONE ${100 * MiB}') && performance.now()`, 180_000);

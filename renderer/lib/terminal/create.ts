@@ -40,3 +40,33 @@ export function createTerminal(host: HTMLElement, openLink: (url: string) => voi
   term.open(host);
   return { term, fit, hooks };
 }
+
+/** Printable ASCII, plain and bold, a row each (what most apps print first). */
+const WIDTH_SAMPLE = (() => {
+  let ascii = '';
+  for (let c = 0x21; c < 0x7f; c++) ascii += String.fromCharCode(c);
+  return `${ascii}\r\n\x1b[1m${ascii}\x1b[0m`;
+})();
+
+/**
+ * Has `term` (fresh, shown or at least laid out) draw printable ASCII once and then resets it, so
+ * that its renderer knows those characters' widths before a run's first output: xterm's DOM
+ * renderer measures each character the first time it draws it, a forced layout per character, in
+ * the frame meant to show the output (~4 ms for "hello" on the busy machine). Public API only
+ * (write, onRender, reset). Returns `settle`: resets the terminal now if that has not happened yet
+ * (call it before writing anything else to `term`; afterwards it does nothing).
+ */
+export function learnWidths(term: Terminal): () => void {
+  let pending = true;
+  let drawn: IDisposable | undefined;
+  const settle = (): void => {
+    if (!pending) return;
+    pending = false;
+    drawn?.dispose();
+    term.reset();
+  };
+  term.write(WIDTH_SAMPLE, () => {
+    if (pending) drawn = term.onRender(settle);
+  });
+  return settle;
+}
