@@ -306,11 +306,20 @@ try {
         const r = { downAt: null, shownAt: null };
         window.__click = r;
         document.querySelector(${JSON.stringify(selector)}).addEventListener('pointerdown', (ev) => (r.downAt = ev.timeStamp), { once: true, capture: true });
-        const obs = new MutationObserver(() => {
-          if (r.downAt === null || r.shownAt !== null) return;
-          if (![...document.querySelectorAll(${JSON.stringify(effect)})].some((el) => el.offsetParent !== null)) return;
+        // Looked at in the next animation frame after a change, not in the observer: whether the
+        // effect shows needs a layout (offsetParent), and forcing one at every mutation of a page
+        // being built cost the page tens of ms (measured in a trace). The frame lays it out anyway.
+        let pending = false;
+        const look = () => {
+          pending = false;
+          if (r.shownAt !== null || ![...document.querySelectorAll(${JSON.stringify(effect)})].some((el) => el.offsetParent !== null)) return;
           obs.disconnect();
-          requestAnimationFrame(() => (r.shownAt = performance.now()));
+          r.shownAt = performance.now();
+        };
+        const obs = new MutationObserver(() => {
+          if (r.downAt === null || r.shownAt !== null || pending) return;
+          pending = true;
+          requestAnimationFrame(look);
         });
         obs.observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ['hidden'] });
         if (!${TRACE}) return;
