@@ -98,6 +98,10 @@ const ORPHAN_LIMIT = 64;
 const STANDBY_AFTER_MS = 1000;
 /** Longest wait for an idle moment before a standby tab is made anyway. */
 const IDLE_TIMEOUT_MS = 5000;
+/** A standby tab is made only once no run has written for this long... */
+const QUIET_MS = 250;
+/** ...or once it has waited this long for that. */
+const MAX_DEFER_MS = 10_000;
 /** How long after `apps.changed` open tabs' apps are checked (see `Runs.checkSoon`). */
 const CHECK_DELAY_MS = 250;
 const ORPHAN_CHUNKS = 256;
@@ -117,6 +121,8 @@ export class Runs {
     return this.standby ? [...this.tabs, this.standby] : this.tabs;
   }
   private standbyPlanned = false;
+  /** When a run last wrote output (performance.now()). */
+  private outputAt = 0;
   /** The timer of a standby tab planned for later, until it starts waiting for an idle moment. */
   private standbyTimer: ReturnType<typeof setTimeout> | undefined;
   /** Apps uninstalled since their tabs opened: those tabs stay readable, Re-run is off. */
@@ -240,7 +246,15 @@ export class Runs {
     }
     this.standbyPlanned = true;
     this.standbyTimer = undefined;
+    const plannedAt = performance.now();
     const make = (): void => {
+      // Not while output flows (a flood has idle moments between frames, and mounting a pane
+      // there delays the clicks made during it), unless it has flowed for long.
+      const now = performance.now();
+      if (now - this.outputAt < QUIET_MS && now - plannedAt < MAX_DEFER_MS) {
+        this.standbyTimer = setTimeout(whenIdle, QUIET_MS);
+        return;
+      }
       this.standbyPlanned = false;
       this.standby ??= new RunTab('', '');
     };
@@ -424,6 +438,7 @@ export class Runs {
   }
 
   private output(e: Events['run.output']): void {
+    this.outputAt = performance.now();
     const tab = this.byRun.get(e.runId);
     if (tab) {
       tab.printed = true;
