@@ -98,9 +98,10 @@ const ORPHAN_LIMIT = 64;
 const STANDBY_AFTER_MS = 1000;
 /** Longest wait for an idle moment before a standby tab is made anyway. */
 const IDLE_TIMEOUT_MS = 5000;
-/** A standby tab is made only once no run has written for this long... */
+/** Output flows while runs wrote at least FLOW_BYTES within QUIET_MS, the last of it under QUIET_MS ago... */
 const QUIET_MS = 250;
-/** ...or once it has waited this long for that. */
+const FLOW_BYTES = 64 * 1024;
+/** ...and a standby tab is not made while it flows, unless it has waited this long. */
 const MAX_DEFER_MS = 10_000;
 /** How long after `apps.changed` open tabs' apps are checked (see `Runs.checkSoon`). */
 const CHECK_DELAY_MS = 250;
@@ -121,8 +122,15 @@ export class Runs {
     return this.standby ? [...this.tabs, this.standby] : this.tabs;
   }
   private standbyPlanned = false;
-  /** When a run last wrote output (performance.now()). */
+  /** When a run last wrote output (performance.now()), and how much since `flowFrom`. */
   private outputAt = 0;
+  private flowFrom = 0;
+  private flowBytes = 0;
+
+  /** Whether output flows (see FLOW_BYTES): a flood, not a run's few lines. */
+  private flowing(now: number): boolean {
+    return now - this.outputAt < QUIET_MS && this.flowBytes >= FLOW_BYTES;
+  }
   /** The timer of a standby tab planned for later, until it starts waiting for an idle moment. */
   private standbyTimer: ReturnType<typeof setTimeout> | undefined;
   /** Apps uninstalled since their tabs opened: those tabs stay readable, Re-run is off. */
@@ -251,7 +259,7 @@ export class Runs {
       // Not while output flows (a flood has idle moments between frames, and mounting a pane
       // there delays the clicks made during it), unless it has flowed for long.
       const now = performance.now();
-      if (now - this.outputAt < QUIET_MS && now - plannedAt < MAX_DEFER_MS) {
+      if (this.flowing(now) && now - plannedAt < MAX_DEFER_MS) {
         this.standbyTimer = setTimeout(whenIdle, QUIET_MS);
         return;
       }
@@ -438,7 +446,13 @@ export class Runs {
   }
 
   private output(e: Events['run.output']): void {
-    this.outputAt = performance.now();
+    const now = performance.now();
+    if (now - this.flowFrom > QUIET_MS) {
+      this.flowFrom = now;
+      this.flowBytes = 0;
+    }
+    this.flowBytes += e.data.length;
+    this.outputAt = now;
     const tab = this.byRun.get(e.runId);
     if (tab) {
       tab.printed = true;
