@@ -12,7 +12,7 @@
  * --trace (each step of a run's start and of the Details click, in ms after the click: the page's
  * and main's on one clock, main's from `startTrace`), --profile (the renderer's CPU profile during
  * the flood and the last warm runs), --chrome-trace FILE (Chromium's trace of hello's last warm run,
- * its main thread summarized), --renderer DIR (serve another built renderer, for A/B).
+ * its main thread summarized; the Details click during the flood to FILE-details), --renderer DIR (serve another built renderer, for A/B).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -67,8 +67,8 @@ async function backToCatalog(p: RawPage): Promise<void> {
 async function runToFirstByte(p: RawPage, name: string, first: string, last: string): Promise<number> {
   await p.evaluate(`(() => {
     const before = new Set(document.querySelectorAll('[data-testid="terminal-pane"]'));
-    // Whether a terminal made ahead of time is waiting (renderer/lib/terminal/spare.ts).
-    const r = { downAt: null, shownAt: null, spare: document.querySelector('[data-testid="terminal-spare"] .xterm') !== null };
+    // Whether a pane made ahead of time is waiting (Runs.standby, renderer/lib/state/runs.svelte.ts).
+    const r = { downAt: null, shownAt: null, spare: document.querySelector('[data-testid="terminal-standby"] .xterm') !== null };
     window.__fb = r;
     const re = new RegExp(${JSON.stringify(first)});
     document.querySelector(${JSON.stringify(tileRun(name))}).addEventListener('pointerdown', (ev) => (r.downAt = ev.timeStamp), { once: true, capture: true });
@@ -150,7 +150,7 @@ async function runToFirstByte(p: RawPage, name: string, first: string, last: str
     const spare = await p.evaluate<boolean>('window.__fb.spare');
     const frames = await p.evaluate<number[]>('window.__fb.frameTimes');
     line.push(`frames at ${frames.map((t) => `+${(t - page.click!).toFixed(0)}`).join(' ')}`);
-    console.log(`  trace ${name} (ms after the click; ${spare ? 'a spare terminal was ready' : 'no spare terminal'}): ${line.join('; ')}`);
+    console.log(`  trace ${name} (ms after the click; ${spare ? 'a standby pane was ready' : 'no standby pane'}): ${line.join('; ')}`);
   }
   await waitInPage(p, `[...document.querySelectorAll('[data-testid="terminal-pane"] [data-testid="run-status"][data-state="exited"]')].length > 0 && [...document.querySelectorAll('[data-testid="terminal-pane"] .xterm-rows')].some((e) => new RegExp(${JSON.stringify(last)}).test(e.textContent))`);
   return r.shownAt - r.downAt;
@@ -190,7 +190,7 @@ if (TRACE) {
 }
 
 const PROFILE = argv.includes('--profile');
-/** --chrome-trace FILE: Chromium's performance trace of hello's last warm run, written to FILE and summarized. */
+/** --chrome-trace FILE: Chromium's performance trace of hello's last warm run (and of the Details click during the flood, FILE-details), written and summarized. */
 const CHROME_TRACE = argv.includes('--chrome-trace') ? path.resolve(argv[argv.indexOf('--chrome-trace') + 1]!) : undefined;
 interface CpuProfile {
   nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }[];
@@ -303,15 +303,23 @@ try {
     // to main and back), each until its effect shows.
     const clickUntil = async (selector: string, effect: string): Promise<number> => {
       await page!.evaluate(`(() => {
-        // Whether a terminal made ahead of time is waiting (renderer/lib/terminal/spare.ts).
-    const r = { downAt: null, shownAt: null, spare: document.querySelector('[data-testid="terminal-spare"] .xterm') !== null };
+        const r = { downAt: null, shownAt: null };
         window.__click = r;
         document.querySelector(${JSON.stringify(selector)}).addEventListener('pointerdown', (ev) => (r.downAt = ev.timeStamp), { once: true, capture: true });
-        const obs = new MutationObserver(() => {
-          if (r.downAt === null || r.shownAt !== null) return;
-          if (![...document.querySelectorAll(${JSON.stringify(effect)})].some((el) => el.offsetParent !== null)) return;
+        // Looked at in the next animation frame after a change, not in the observer: whether the
+        // effect shows needs a layout (offsetParent), and forcing one at every mutation of a page
+        // being built cost the page tens of ms (measured in a trace). The frame lays it out anyway.
+        let pending = false;
+        const look = () => {
+          pending = false;
+          if (r.shownAt !== null || ![...document.querySelectorAll(${JSON.stringify(effect)})].some((el) => el.offsetParent !== null)) return;
           obs.disconnect();
-          requestAnimationFrame(() => (r.shownAt = performance.now()));
+          r.shownAt = performance.now();
+        };
+        const obs = new MutationObserver(() => {
+          if (r.downAt === null || r.shownAt !== null || pending) return;
+          pending = true;
+          requestAnimationFrame(look);
         });
         obs.observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ['hidden'] });
         if (!${TRACE}) return;
@@ -350,7 +358,9 @@ try {
       return r.shownAt - r.downAt;
     };
     const click = await clickUntil('[data-testid="nav-catalog"]', '[data-testid="app-tile"]');
-    const details = await clickUntil('[data-testid="app-tile"][data-app-name="e2e_flood"] [data-testid="app-details"]', '[data-testid="app-page"] [data-testid="run-history"]');
+    const detailsClick = (): Promise<number> => clickUntil('[data-testid="app-tile"][data-app-name="e2e_flood"] [data-testid="app-details"]', '[data-testid="app-page"] [data-testid="run-history"]');
+    // With --chrome-trace FILE, the Details click is traced too, to FILE with `-details` before its extension.
+    const details = CHROME_TRACE ? await chromeTrace(page, CHROME_TRACE.replace(/(\.json)?$/, '-details$1'), detailsClick) : await detailsClick();
     const tab = await page.centre('[data-testid="terminal-tab"][data-app-name="e2e_flood"]');
     await page.click(tab.x, tab.y);
     const doneAt = await waitInPage<number>(page, `document.querySelector('${pane} .xterm-rows')?.textContent.includes('FLOOD-DONE ${100 * MiB}') && performance.now()`, 180_000);

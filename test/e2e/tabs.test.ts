@@ -3,12 +3,12 @@
  * time and run number (the run history's and activity log's); closing a running tab asks first;
  * "Close finished" closes every exited tab; an app's finished tabs group; a tab of an uninstalled
  * app stays readable, with Re-run off and the reason given by name, never by internal id. And
- * (issue 14.4) a tab's terminal is the one made ahead of time, hidden and inert while it waits, one at most.
+ * (issue 14.4) a Run reveals a pane made ahead of time, unseen and inert while it waits, one at most.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { type E2E, fixture, screenshotBothThemes, seed, startE2E } from '../helpers/e2e/harness.ts';
-import { UI_TIMEOUT, call, paneOf, tile, visiblePane, waitForRun } from '../helpers/e2e/ui.ts';
+import { UI_TIMEOUT, call, paneOf, terminalText, tile, visiblePane, waitForRun } from '../helpers/e2e/ui.ts';
 
 let e: E2E;
 let argsApp: string;
@@ -39,25 +39,31 @@ async function runArgsEnv(page: Page, text: string): Promise<void> {
 }
 
 
-test('a terminal is made ahead of time: a Run takes it, one more is made after, never more than one waits', async () => {
+test('a pane is made ahead of time: a Run reveals it (its app named, its terminal blank), one more is made after, never more than one waits', async () => {
   const { page } = e;
   await page.getByTestId('nav-catalog').click();
-  const spare = page.locator('[data-testid="terminal-spare"] .xterm');
-  await expect.poll(() => spare.count(), { timeout: UI_TIMEOUT }).toBe(1);
-  // Hidden and out of reach: nothing in it can be focused or read out.
-  expect(await page.getByTestId('terminal-spare').evaluate((el) => (el as HTMLElement).inert && el.getAttribute('aria-hidden'))).toBe('true');
-  await spare.evaluate((el) => ((el as unknown as { __marked: boolean }).__marked = true));
+  const standby = page.getByTestId('terminal-standby');
+  await expect.poll(() => standby.locator('.xterm').count(), { timeout: UI_TIMEOUT }).toBe(1);
+  // Out of reach while it waits: nothing in it can be focused or read out, and it is not a tab.
+  expect(await standby.evaluate((el) => (el as HTMLElement).inert && el.getAttribute('aria-hidden'))).toBe('true');
+  expect(await standby.evaluate((el) => getComputedStyle(el).opacity)).toBe('0');
+  await standby.evaluate((el) => ((el as unknown as { __marked: boolean }).__marked = true));
   await tile(page, 'args_env').getByTestId('app-run').click();
   const pane = visiblePane(page);
   await waitForRun(pane, 'exited');
-  // The pane's terminal is the one that was waiting, and it works (the run's output is in it).
-  expect(await pane.locator('.xterm').evaluate((el) => (el as unknown as { __marked?: boolean }).__marked)).toBe(true);
-  await expect.poll(() => pane.locator('.xterm-rows').innerText(), { timeout: UI_TIMEOUT }).toContain('argc=');
-  await expect.poll(() => spare.count(), { timeout: UI_TIMEOUT }).toBe(1);
-  expect(await spare.evaluate((el) => (el as unknown as { __marked?: boolean }).__marked)).toBeUndefined();
+  // The pane that shows the run is the one that was waiting, claimed: named, reachable, shown.
+  expect(await pane.evaluate((el) => (el as unknown as { __marked?: boolean }).__marked)).toBe(true);
+  expect(await pane.getAttribute('data-app-name')).toBe('args_env');
+  expect(await pane.locator('h1').innerText()).toBe('args_env');
+  expect(await pane.evaluate((el) => !(el as HTMLElement).inert && el.getAttribute('aria-hidden') === null && getComputedStyle(el).opacity === '1')).toBe(true);
+  // Its terminal has the run's output and nothing else (the characters it drew while waiting are gone).
+  await expect.poll(() => terminalText(pane), { timeout: UI_TIMEOUT }).toContain('argc=');
+  expect(await terminalText(pane)).not.toContain('0123456789:;<=>?@ABC');
+  await expect.poll(() => standby.count(), { timeout: UI_TIMEOUT }).toBe(1);
+  expect(await standby.evaluate((el) => (el as unknown as { __marked?: boolean }).__marked)).toBeUndefined();
   await page.waitForTimeout(1500);
-  expect(await page.locator('[data-testid="terminal-spare"]').count()).toBe(1);
-  expect(await spare.count()).toBe(1);
+  expect(await standby.count()).toBe(1);
+  expect(await page.locator('.xterm').count()).toBe(2); // the tab's and the standby pane's
   await page.getByTestId('terminal-tab-close').last().click();
   await expect.poll(() => tabs(page).count(), { timeout: UI_TIMEOUT }).toBe(0);
 });

@@ -51,6 +51,47 @@ test('an install, a grant and an uninstall made by the CLI show in the window wi
   await expect.poll(() => tile(page, 'from-cli').count(), { timeout: UI_TIMEOUT }).toBe(0);
 });
 
+test("Details asks for the app's page at the button's pointerdown; a change made before the click is not lost", async () => {
+  const { page, api } = e;
+  const id = await seed(api, fixture('e2e_cat.wasm'), 'ahead');
+  await page.getByTestId('nav-catalog').click();
+  const details = tile(page, 'ahead').getByTestId('app-details');
+  await details.waitFor({ timeout: UI_TIMEOUT });
+  // Every apps.get the page sends from now on, by app id, and those answered.
+  await page.evaluate(() => {
+    const w = window as unknown as { __asked: string[]; __answered: string[] };
+    w.__asked = [];
+    w.__answered = [];
+    const send = WebSocket.prototype.send;
+    WebSocket.prototype.send = function (d) {
+      if (typeof d === 'string' && d.includes('"apps.get"')) {
+        const r = JSON.parse(d) as { id: number; args: { ref: string } };
+        w.__asked.push(r.args.ref);
+        const answered = (m: MessageEvent): void => {
+          if (typeof m.data !== 'string' || !m.data.startsWith(`{"id":${r.id},`)) return;
+          w.__answered.push(r.args.ref);
+          this.removeEventListener('message', answered);
+        };
+        this.addEventListener('message', answered);
+      }
+      return send.call(this, d);
+    };
+  });
+  const asked = () => page.evaluate(() => (window as unknown as { __asked: string[] }).__asked);
+  const answered = () => page.evaluate(() => (window as unknown as { __answered: string[] }).__answered);
+  // A press, not yet a click: the page asks for the app already (and has the answer).
+  await details.dispatchEvent('pointerdown', { button: 0, isPrimary: true });
+  await expect.poll(asked, { timeout: UI_TIMEOUT }).toContain(id);
+  await expect.poll(answered, { timeout: UI_TIMEOUT }).toContain(id);
+  // The app changes before the click (a grant, from elsewhere): the answer asked for ahead is stale,
+  // and the page shows the app as it is now.
+  await call(api, 'grants.add', { ref: id, grants: [{ kind: 'args', args: ['--after-the-press'] }] });
+  await tile(page, 'ahead').getByTestId('badge-custom-permissions').waitFor({ timeout: UI_TIMEOUT });
+  await details.dispatchEvent('click');
+  await expect.poll(() => page.getByTestId('grant-args').inputValue(), { timeout: UI_TIMEOUT }).toBe('--after-the-press');
+  await page.getByTestId('nav-catalog').click();
+});
+
 test('after a reload, finished terminals and the output of running ones come back; a closed tab does not', async () => {
   const { page, api } = e;
   const cat = await seed(api, fixture('e2e_cat.wasm'), 'lister');

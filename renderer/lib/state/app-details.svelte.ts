@@ -4,6 +4,39 @@ import { ApiFailure, on, request } from '../api.ts';
 import { runs } from './runs.svelte.ts';
 import { errorMessage, status } from './status.svelte.ts';
 
+/** How long an `apps.get` asked for ahead waits for the page that takes it. */
+const AHEAD_MS = 2000;
+/** An app's details asked for ahead of its page (see `askAhead`), until a page takes them or they go stale. */
+let ahead: { appId: string; at: number; reply: Promise<AppDetails>; off: () => void } | null = null;
+
+function dropAhead(): void {
+  ahead?.off();
+  ahead = null;
+}
+
+/**
+ * Asks main for app `appId`'s details ahead of its page (the Details button's pointerdown, issue
+ * 14.5): the page that opens at the click takes the answer instead of asking only once it is
+ * mounted. Read-only; dropped unused after a moment, and dropped if the app changes meanwhile (the
+ * page then asks afresh, as it would have).
+ */
+export function askAhead(appId: string): void {
+  dropAhead();
+  const reply = request('apps.get', { ref: appId });
+  reply.catch(() => undefined); // the page that takes it handles a failure
+  const off = on('apps.changed', (e) => {
+    if (e.appId === null || e.appId === appId) dropAhead();
+  });
+  ahead = { appId, at: performance.now(), reply, off };
+}
+
+/** The details of app `appId` asked for ahead, if fresh; taken once. */
+function takeAhead(appId: string): Promise<AppDetails> | null {
+  const a = ahead;
+  dropAhead();
+  return a && a.appId === appId && performance.now() - a.at < AHEAD_MS ? a.reply : null;
+}
+
 /** Loads and edits one app; `dispose` when the page goes away. */
 export class AppDetailsState {
   readonly appId: string;
@@ -25,17 +58,18 @@ export class AppDetailsState {
     this.off = on('apps.changed', (e) => {
       if (e.appId === null || e.appId === appId) void this.load();
     });
-    void this.load();
+    void this.load(takeAhead(appId));
   }
 
   dispose(): void {
     this.off();
   }
 
-  async load(): Promise<void> {
+  /** Loads the app's details (`early`: an answer already asked for, see `askAhead`). */
+  async load(early: Promise<AppDetails> | null = null): Promise<void> {
     const mine = ++this.serial;
     try {
-      const d = await request('apps.get', { ref: this.appId });
+      const d = await (early ?? request('apps.get', { ref: this.appId }));
       if (mine !== this.serial) return;
       this.details = d;
       this.error = null;

@@ -35,14 +35,15 @@ let tabSerial = 0;
 /** One terminal tab. */
 export class RunTab {
   readonly id = `tab-${++tabSerial}`;
-  readonly appId: string;
-  readonly appName: string;
+  /** Its app (set once: at construction, or when a standby tab is claimed, see `Runs.standby`). */
+  appId = $state('');
+  appName = $state('');
   /** The arguments given after the app's default ones ("Run with arguments…" may change them). */
   args = $state<string[] | undefined>();
   /** A reviewed module run once without installing it (install.runOnce), or null for an installed app. */
-  readonly previewId: string | null;
+  previewId: string | null = null;
   /** What the person chose when opening the tab, as the tab shows it. */
-  readonly chosen: Gesture | undefined;
+  chosen = $state<Gesture | undefined>();
   /** What the next start passes on: the choice again, minus folders kept as grants since. */
   gesture: Gesture | undefined;
   runId = $state<string | null>(null);
@@ -64,6 +65,11 @@ export class RunTab {
   startAsked = false;
 
   constructor(appId: string, appName: string, args?: string[], gesture?: Gesture, previewId: string | null = null) {
+    this.claim(appId, appName, args, gesture, previewId);
+  }
+
+  /** Makes this tab app `appId`'s (a standby tab's pane is mounted before it knows its app). */
+  claim(appId: string, appName: string, args?: string[], gesture?: Gesture, previewId: string | null = null): void {
     this.previewId = previewId;
     this.appId = appId;
     this.appName = appName;
@@ -88,6 +94,15 @@ export class RunTab {
 }
 
 const ORPHAN_LIMIT = 64;
+/** At the latest, how long after a standby tab is claimed its replacement is made (once the page is idle). */
+const STANDBY_AFTER_MS = 1000;
+/** Longest wait for an idle moment before a standby tab is made anyway. */
+const IDLE_TIMEOUT_MS = 5000;
+/** Output flows while runs wrote at least FLOW_BYTES within QUIET_MS, the last of it under QUIET_MS ago... */
+const QUIET_MS = 250;
+const FLOW_BYTES = 64 * 1024;
+/** ...and a standby tab is not made while it flows, unless it has waited this long. */
+const MAX_DEFER_MS = 10_000;
 /** How long after `apps.changed` open tabs' apps are checked (see `Runs.checkSoon`). */
 const CHECK_DELAY_MS = 250;
 const ORPHAN_CHUNKS = 256;
@@ -95,6 +110,29 @@ const ORPHAN_CHUNKS = 256;
 /** Every open tab, and the events that feed them. */
 export class Runs {
   tabs = $state<RunTab[]>([]);
+  /**
+   * A tab whose pane (and terminal) is mounted ahead of time, hidden, and claimed by the next Run
+   * (issue 14.4): a Run click then only reveals a pane, laid out and fitted, instead of mounting
+   * one before its first output can be drawn. Made when the page is idle (see `prepareStandby`);
+   * never in `tabs`, never started until claimed.
+   */
+  standby = $state<RunTab | null>(null);
+  /** Every tab with a pane: the open tabs, then the standby one (claiming it keeps its place). */
+  get panes(): RunTab[] {
+    return this.standby ? [...this.tabs, this.standby] : this.tabs;
+  }
+  private standbyPlanned = false;
+  /** When a run last wrote output (performance.now()), and how much since `flowFrom`. */
+  private outputAt = 0;
+  private flowFrom = 0;
+  private flowBytes = 0;
+
+  /** Whether output flows (see FLOW_BYTES): a flood, not a run's few lines. */
+  private flowing(now: number): boolean {
+    return now - this.outputAt < QUIET_MS && this.flowBytes >= FLOW_BYTES;
+  }
+  /** The timer of a standby tab planned for later, until it starts waiting for an idle moment. */
+  private standbyTimer: ReturnType<typeof setTimeout> | undefined;
   /** Apps uninstalled since their tabs opened: those tabs stay readable, Re-run is off. */
   gone = $state<string[]>([]);
   private readonly byRun = new Map<string, RunTab>();
@@ -187,9 +225,54 @@ export class Runs {
    * `gesture` holds the files and folders the person chose for it.
    */
   open(app: { id: string; name: string }, args?: string[], gesture?: Gesture): RunTab {
-    const tab = new RunTab(app.id, app.name, args, gesture);
+    const tab = this.newTab(app.id, app.name, args, gesture);
     this.begin(tab);
     return tab;
+  }
+
+  /** A tab for app `appId`: the standby one claimed if there is one (a replacement planned), else a new one. */
+  private newTab(appId: string, appName: string, args?: string[], gesture?: Gesture, previewId: string | null = null): RunTab {
+    const tab = this.standby;
+    if (!tab) return new RunTab(appId, appName, args, gesture, previewId);
+    this.standby = null;
+    tab.claim(appId, appName, args, gesture, previewId);
+    // Its pane calls `prepareStandby()` once the run's first output is drawn; this is for a run that prints nothing.
+    this.prepareStandby(STANDBY_AFTER_MS);
+    return tab;
+  }
+
+  /**
+   * Makes a standby tab (see `standby`) at the page's first idle moment after `delayMs`, unless
+   * there is one or one is planned sooner. Not while a run's first output is awaited (the page
+   * is idle then too): a pane calls this once its run's first output is on screen.
+   */
+  prepareStandby(delayMs = 0): void {
+    if (this.standby) return;
+    if (this.standbyPlanned) {
+      if (delayMs > 0 || !this.standbyTimer) return;
+      clearTimeout(this.standbyTimer); // sooner than planned
+    }
+    this.standbyPlanned = true;
+    this.standbyTimer = undefined;
+    const plannedAt = performance.now();
+    const make = (): void => {
+      // Not while output flows (a flood has idle moments between frames, and mounting a pane
+      // there delays the clicks made during it), unless it has flowed for long.
+      const now = performance.now();
+      if (this.flowing(now) && now - plannedAt < MAX_DEFER_MS) {
+        this.standbyTimer = setTimeout(whenIdle, QUIET_MS);
+        return;
+      }
+      this.standbyPlanned = false;
+      this.standby ??= new RunTab('', '');
+    };
+    const whenIdle = (): void => {
+      this.standbyTimer = undefined;
+      if (typeof requestIdleCallback === 'function') requestIdleCallback(make, { timeout: IDLE_TIMEOUT_MS });
+      else setTimeout(make, 200);
+    };
+    if (delayMs > 0) this.standbyTimer = setTimeout(whenIdle, delayMs);
+    else whenIdle();
   }
 
   /**
@@ -197,7 +280,7 @@ export class Runs {
    * every access asked, nothing kept (issue 6's "Run once").
    */
   openOnce(preview: { previewId: string; name: string }): RunTab {
-    const tab = new RunTab(`once:${preview.previewId}`, preview.name, undefined, undefined, preview.previewId);
+    const tab = this.newTab(`once:${preview.previewId}`, preview.name, undefined, undefined, preview.previewId);
     this.begin(tab);
     return tab;
   }
@@ -208,13 +291,14 @@ export class Runs {
    */
   private begin(tab: RunTab): void {
     this.tabs.push(tab);
-    if (this.lastSize) void this.start(tab);
+    // A claimed standby tab's terminal is fitted already: its size is known even for a window's first run.
+    if (this.lastSize || tab.handle) void this.start(tab);
     nav.go({ kind: 'terminal', tabId: tab.id });
   }
 
   /** A mounted pane's first start: unless `open` asked for it already. */
   startMounted(tab: RunTab): void {
-    if (!tab.startAsked && tab.state === 'starting' && tab.runId === null) void this.start(tab);
+    if (tab !== this.standby && !tab.startAsked && tab.state === 'starting' && tab.runId === null) void this.start(tab);
   }
 
   /** Shows the newest live tab of app `appId` (true), or opens a new one for it (false). */
@@ -362,6 +446,13 @@ export class Runs {
   }
 
   private output(e: Events['run.output']): void {
+    const now = performance.now();
+    if (now - this.flowFrom > QUIET_MS) {
+      this.flowFrom = now;
+      this.flowBytes = 0;
+    }
+    this.flowBytes += e.data.length;
+    this.outputAt = now;
     const tab = this.byRun.get(e.runId);
     if (tab) {
       tab.printed = true;

@@ -1,0 +1,76 @@
+/**
+ * The pane a Run reveals was made ahead of time (issue 14.4, `Runs.standby`), and its terminal has
+ * learned the widths of printable ASCII while it waited (terminal/create.ts `learnWidths`): the
+ * frame that draws a run's first output measures no character. xterm.js's DOM renderer measures a
+ * character the first time it draws it, with a forced layout (`offsetWidth` of its measuring
+ * span); this test counts those reads, so it fails if an xterm.js upgrade stops keeping what it
+ * measured across a reset, and checks it sees measurements at all (the warm-up's, and those of a
+ * character outside the sample).
+ */
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { type E2E, fixture, seed, startE2E } from '../helpers/e2e/harness.ts';
+import { UI_TIMEOUT, call, focusTerminal, paneOf, stopAllRuns, terminalText, tile, waitForRun } from '../helpers/e2e/ui.ts';
+
+let e: E2E;
+
+beforeAll(async () => {
+  e = await startE2E();
+  await seed(e.api, fixture('args_env.wasm'));
+  const echo = await seed(e.api, fixture('stdio.wasm'), 'echoer');
+  await call(e.api, 'grants.add', { ref: echo, grants: [{ kind: 'args', args: ['echo'] }] });
+  // Every width xterm.js measures: the characters its measuring spans held when read.
+  await e.page.addInitScript(() => {
+    const w = window as unknown as { __measured: string[]; __by: (Element | null)[] };
+    w.__measured = [];
+    w.__by = [];
+    const width = Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'offsetWidth')!;
+    Object.defineProperty(HTMLElement.prototype, 'offsetWidth', {
+      configurable: true,
+      get(this: HTMLElement) {
+        if (this.classList.contains('xterm-char-measure-element')) {
+          w.__measured.push(this.textContent?.[0] ?? '');
+          w.__by.push(this.closest('.xterm'));
+        }
+        return width.get!.call(this) as number;
+      },
+    });
+  });
+  await e.page.reload();
+  await tile(e.page, 'args_env').waitFor({ timeout: UI_TIMEOUT });
+});
+afterAll(async () => {
+  await stopAllRuns(e.api).catch(() => undefined);
+  await e?.close();
+});
+
+const measured = (): Promise<string[]> => e.page.evaluate(() => (window as unknown as { __measured: string[] }).__measured);
+/** The characters measured since entry `from` by the terminal of the pane of app `name`. */
+const measuredIn = (name: string, from: number): Promise<string[]> =>
+  paneOf(e.page, name).locator('.xterm').evaluate((term, from) => {
+    const w = window as unknown as { __measured: string[]; __by: (Element | null)[] };
+    return w.__measured.filter((_, i) => i >= from && w.__by[i] === term);
+  }, from);
+
+test('a Run reveals the pane made ahead, whose terminal draws the run\'s ASCII output without measuring a character', async () => {
+  const { page } = e;
+  // The standby pane's terminal drew the printable ASCII sample while it waited.
+  await page.getByTestId('terminal-standby').locator('.xterm').waitFor({ state: 'attached', timeout: UI_TIMEOUT });
+  await expect.poll(async () => new Set(await measured()).size, { timeout: UI_TIMEOUT }).toBeGreaterThanOrEqual(94);
+  const before = (await measured()).length;
+  await tile(page, 'args_env').getByTestId('app-run').click();
+  const pane = paneOf(page, 'args_env');
+  await waitForRun(pane, 'exited');
+  await expect.poll(() => terminalText(pane), { timeout: UI_TIMEOUT }).toContain('argc=');
+  // Drawing the run's output measured nothing (the next standby pane's own warm-up may have, in its own terminal).
+  expect(await measuredIn('args_env', before)).toEqual([]);
+
+  // A character outside the sample is measured when first drawn (the count above sees reads).
+  await page.getByTestId('nav-catalog').click();
+  await tile(page, 'echoer').getByTestId('app-run').click();
+  const echoer = paneOf(page, 'echoer');
+  await waitForRun(echoer, 'running');
+  await focusTerminal(echoer);
+  const mark = (await measured()).length;
+  await page.keyboard.type('é');
+  await expect.poll(() => measuredIn('echoer', mark), { timeout: UI_TIMEOUT }).toContain('é');
+});
