@@ -100,7 +100,7 @@ export class Sessions {
    * background, and has the spares primed with them (warm-runs.md: the first Run after a restart of
    * an app run last is then as warm as a second one). Reads, checks and records nothing else.
    */
-  warmRecent(): void {
+  private warmRecent(): void {
     const modules: Promise<Program>[] = [];
     try {
       for (const a of this.lib.list({ sort: 'last-run' })) {
