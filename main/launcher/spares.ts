@@ -4,9 +4,10 @@
  * run. Every run still gets a thread that has run nothing before.
  */
 import os from 'node:os';
-import type { Worker } from 'node:worker_threads';
+import { BroadcastChannel, type Worker } from 'node:worker_threads';
 import { bootWorker, primeWorker } from '../runtime/run.ts';
 import type { Program } from '../runtime/p2/program.ts';
+import { SPARE_BOOTED_CHANNEL } from '../runtime/worker-protocol.ts';
 
 /** When spare workers are kept. */
 export interface SparePolicy {
@@ -22,13 +23,15 @@ export interface SparePolicy {
 
 /**
  * Default: two spares (the last two apps run), dropped after 5 minutes without runs, none under
- * 512 MiB of free memory; a replacement boots 100 ms after its run's first output (booting one
- * costs ~70-85 ms of CPU, which the run and the page drawing its output have better use for).
+ * 512 MiB of free memory; a replacement boots at its run's first output (booting one costs ~70-85 ms
+ * of CPU, which a cold run reading, checking, compiling and instantiating its module needs more).
  */
-export const DEFAULT_SPARE_POLICY: SparePolicy = { idleMs: 5 * 60 * 1000, minFreeBytes: 512 * 1024 * 1024, refillDelayMs: 100, count: 2 };
+export const DEFAULT_SPARE_POLICY: SparePolicy = { idleMs: 5 * 60 * 1000, minFreeBytes: 512 * 1024 * 1024, refillDelayMs: 0, count: 2 };
 
 interface Spare {
   worker: Worker;
+  /** It has booted (said so on `SPARE_BOOTED_CHANNEL`): a run given it starts at once. */
+  booted?: boolean;
   /** The module it is primed with (or will be, once compiled); none for a plain spare. */
   module?: Promise<Program>;
 }
@@ -49,10 +52,17 @@ export class SpareWorker {
   private closed = false;
   private readonly policy: SparePolicy;
   private readonly freeMemory: () => number;
+  private readonly booted = new BroadcastChannel(SPARE_BOOTED_CHANNEL);
 
   constructor(policy: SparePolicy = DEFAULT_SPARE_POLICY, freeMemory: () => number = os.freemem) {
     this.policy = policy;
     this.freeMemory = freeMemory;
+    this.booted.onmessage = (e): void => {
+      const { threadId } = (e as { data: { threadId: number } }).data;
+      const spare = this.spares.find((s) => s.worker.threadId === threadId);
+      if (spare) spare.booted = true;
+    };
+    this.booted.unref(); // never keeps the process alive
   }
 
   /** A spare worker now (the most recently booted), if any (for tests and diagnostics). */
@@ -68,6 +78,11 @@ export class SpareWorker {
   /** Every spare worker now (for tests and diagnostics). */
   get all(): Worker[] {
     return this.spares.map((s) => s.worker);
+  }
+
+  /** The spare workers that have booted (for tests and diagnostics). */
+  get ready(): Worker[] {
+    return this.spares.filter((s) => s.booted === true).map((s) => s.worker);
   }
 
   /** Boots the spares wanted after `delayMs`, unless memory is short or this is closed. */
@@ -90,15 +105,18 @@ export class SpareWorker {
   }
 
   /**
-   * A spare for a run of `module` starting now (its owner from here), or undefined: the one primed
-   * with `module` if there is one, else the one primed with the module run least recently. Spares
-   * follow once `underWay` settles (the run's first output, say), primed with `module` (the run's,
-   * when given) and the others run most recently.
+   * A spare for a run of `module` starting now (its owner from here), or undefined. Booted spares
+   * first (one still booting makes its run wait for the rest of its boot, where instantiating anew
+   * takes milliseconds); among those, the one primed with `module`, else the one whose module is
+   * the least worth keeping (none, or the one run least recently). Spares follow once `underWay`
+   * settles (the run's first output, say), primed with `module` (the run's, when given) and the
+   * others run most recently.
    */
   take(module?: Promise<Program>, underWay: Promise<unknown> = Promise.resolve()): Worker | undefined {
-    const rank = (s: Spare): number => (s.module === undefined ? -1 : this.recent.indexOf(s.module));
-    const pick = this.spares.find((s) => module !== undefined && s.module === module)
-      ?? [...this.spares].sort((a, b) => (rank(a) === -1 ? -1 : rank(b) === -1 ? 1 : rank(b) - rank(a)))[0];
+    // Lower is better: booted, then primed with `module`, then the least worth keeping.
+    const worth = (s: Spare): number => (s.module === undefined ? -1 : this.recent.indexOf(s.module));
+    const order = (s: Spare): number => (s.booted ? 0 : 2) + (module !== undefined && s.module === module ? 0 : 1);
+    const pick = [...this.spares].sort((a, b) => order(a) - order(b) || (worth(a) === -1 ? -1 : worth(b) === -1 ? 1 : worth(b) - worth(a)))[0];
     if (pick) this.spares.splice(this.spares.indexOf(pick), 1);
     if (module !== undefined) this.remember(module, true);
     this.idle();
@@ -114,6 +132,7 @@ export class SpareWorker {
   /** Stops every spare and boots no other; resolves once their threads are gone. */
   async close(): Promise<void> {
     this.closed = true;
+    this.booted.close();
     this.recent = [];
     clearTimeout(this.refillTimer);
     clearTimeout(this.idleTimer);

@@ -31,7 +31,8 @@ describe('SpareWorker, several spares', () => {
     const b = loadCommand(fs.readFileSync(fixture('args_env.wasm')));
     const c = loadCommand(fs.readFileSync(fixture('stdio.wasm')));
     const [ma, mb, mc] = await Promise.all([a, b, c]);
-    const primedWith = (): (Program | undefined)[] => spares.all.map((w) => primedModule(w));
+    // Only booted spares count: a run is handed a booted one before one still booting.
+    const primedWith = (): (Program | undefined)[] => spares.ready.map((w) => primedModule(w));
     try {
       spares.expect([a, b]);
       await until(() => primedWith().includes(ma) && primedWith().includes(mb));
@@ -41,23 +42,45 @@ describe('SpareWorker, several spares', () => {
       expect(primedModule(wa!)).toBe(ma);
       expect(await runIn(wa, ma, ['proc', 'exit', '4'])).toEqual({ out: 'exiting 4\n', code: 4 });
       // Replaced: a again, b still there.
-      await until(() => spares.all.length === 2 && primedWith().includes(ma) && primedWith().includes(mb));
+      await until(() => spares.ready.length === 2 && primedWith().includes(ma) && primedWith().includes(mb));
 
       const wb = spares.take(b);
       expect(primedModule(wb!)).toBe(mb);
       expect((await runIn(wb, mb, ['args_env', 'x'])).out).toContain('argv[1]=x\n');
-      await until(() => spares.all.length === 2 && primedWith().includes(ma) && primedWith().includes(mb));
+      await until(() => spares.ready.length === 2 && primedWith().includes(ma) && primedWith().includes(mb));
 
       // A third module takes the spare of the one run least recently (a), whose instance it does
       // not use; the spares then follow c and b.
       const wc = spares.take(c);
       expect(primedModule(wc!)).toBe(ma);
-      await until(() => spares.all.length === 2 && primedWith().includes(mc) && primedWith().includes(mb));
+      await until(() => spares.ready.length === 2 && primedWith().includes(mc) && primedWith().includes(mb));
       await wc!.terminate();
     } finally {
       await spares.close();
     }
     expect(spares.all).toHaveLength(0);
+  });
+
+  it('hands a run a spare that has booted rather than one still booting, even one primed with its module', async () => {
+    const spares = new SpareWorker({ idleMs: 60_000, minFreeBytes: 0, refillDelayMs: 0, count: 2 });
+    const a = loadCommand(fs.readFileSync(fixture('proc.wasm')));
+    const b = loadCommand(fs.readFileSync(fixture('args_env.wasm')));
+    const [ma, mb] = await Promise.all([a, b]);
+    try {
+      spares.expect([a]);
+      await until(() => spares.ready.length === 1 && primedModule(spares.ready[0]!) === ma);
+      const first = spares.ready[0]!;
+      spares.expect([b]); // a second spare, for b, starts booting (a boot takes tens of ms)
+      await new Promise((r) => setTimeout(r, 5));
+      expect(spares.all).toHaveLength(2);
+      expect(spares.ready).toEqual([first]);
+      const w = spares.take(b);
+      expect(w).toBe(first);
+      // Its instance is a's: the run of b instantiates anew, and runs b.
+      expect((await runIn(w, mb, ['args_env', 'y'])).out).toContain('argv[1]=y\n');
+    } finally {
+      await spares.close();
+    }
   });
 
   it('replaces a spare only once the run that took it is under way', async () => {

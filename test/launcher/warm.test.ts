@@ -188,10 +188,11 @@ function openSessions(lib: Library): { sessions: Sessions; run(id: string, args?
   };
 }
 
-/** Waits until one of `sessions`' spares is primed with a module. */
-async function primedSpare(sessions: Sessions): Promise<void> {
-  for (let i = 0; i < 500 && !sessions.spare.all.some((w) => primedModule(w) !== undefined); i++) await new Promise((r) => setTimeout(r, 20));
-  expect(sessions.spare.all.some((w) => primedModule(w) !== undefined)).toBe(true);
+/** Waits until `n` of `sessions`' spares have booted and are primed with a module. */
+async function primedSpares(sessions: Sessions, n = 1): Promise<void> {
+  const primed = (): number => sessions.spare.ready.filter((w) => primedModule(w) !== undefined).length;
+  for (let i = 0; i < 500 && primed() < n; i++) await new Promise((r) => setTimeout(r, 20));
+  expect(primed()).toBeGreaterThanOrEqual(n);
 }
 
 const PRIMED = 'worker handed the run (primed with its module)';
@@ -203,8 +204,7 @@ describe('spares primed with the modules run last', () => {
     try {
       expect((await run(a, ['exit', '2'])).out).toBe('exiting 2\n');
       expect((await run(b, ['one'])).out).toContain('argv[1]=one\n');
-      await primedSpare(sessions);
-      for (let i = 0; i < 500 && sessions.spare.all.filter((w) => primedModule(w) !== undefined).length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+      await primedSpares(sessions, 2);
       const again = await run(a, ['exit', '3']);
       expect(again.marks).toContain(PRIMED);
       expect(again.out).toBe('exiting 3\n');
@@ -230,7 +230,7 @@ describe('spares primed with the modules run last', () => {
     // The window restarts: the app run last is compiled and a spare primed with it ahead of any Run.
     const after = openSessions(lib);
     try {
-      await primedSpare(after.sessions);
+      await primedSpares(after.sessions);
       lib.grant(id, [{ kind: 'env', name: 'GREETING', value: 'after' }, { kind: 'args', args: ['second'] }]);
       const warm = await after.run(id, ['more']);
       expect(warm.marks).toContain(PRIMED);
@@ -255,7 +255,7 @@ describe('spares primed with the modules run last', () => {
     }
     const after = openSessions(lib);
     try {
-      await primedSpare(after.sessions);
+      await primedSpares(after.sessions);
       const file = lib.store.pathOf(lib.app(id).sha256);
       const other = fs.readFileSync(file);
       other[other.length - 1] = other[other.length - 1]! ^ 1;
