@@ -23,10 +23,11 @@ export interface SparePolicy {
 
 /**
  * Default: two spares (the last two apps run), dropped after 5 minutes without runs, none under
- * 512 MiB of free memory; a replacement boots at its run's first output (booting one costs ~70-85 ms
- * of CPU, which a cold run reading, checking, compiling and instantiating its module needs more).
+ * 512 MiB of free memory; a replacement boots 50 ms after its run's first output, once the page has
+ * drawn it (booting one costs ~70-85 ms of CPU, which a cold run reading, checking, compiling and
+ * instantiating its module, and the page drawing its first output, need more).
  */
-export const DEFAULT_SPARE_POLICY: SparePolicy = { idleMs: 5 * 60 * 1000, minFreeBytes: 512 * 1024 * 1024, refillDelayMs: 0, count: 2 };
+export const DEFAULT_SPARE_POLICY: SparePolicy = { idleMs: 5 * 60 * 1000, minFreeBytes: 512 * 1024 * 1024, refillDelayMs: 50, count: 2 };
 
 interface Spare {
   worker: Worker;
