@@ -114,10 +114,14 @@ export class SpareWorker {
    * others run most recently.
    */
   take(module?: Promise<Program>, underWay: Promise<unknown> = Promise.resolve()): Worker | undefined {
-    // Lower is better: booted, then primed with `module`, then the least worth keeping.
-    const worth = (s: Spare): number => (s.module === undefined ? -1 : this.recent.indexOf(s.module));
+    // Lower is better: booted, then primed with `module`, then the least worth keeping (no module or
+    // one no longer recent, then the one run least recently).
     const order = (s: Spare): number => (s.booted ? 0 : 2) + (module !== undefined && s.module === module ? 0 : 1);
-    const pick = [...this.spares].sort((a, b) => order(a) - order(b) || (worth(a) === -1 ? -1 : worth(b) === -1 ? 1 : worth(b) - worth(a)))[0];
+    const worth = (s: Spare): number => {
+      const i = s.module === undefined ? -1 : this.recent.indexOf(s.module);
+      return i === -1 ? -Infinity : -i;
+    };
+    const pick = [...this.spares].sort((a, b) => order(a) - order(b) || worth(a) - worth(b))[0];
     if (pick) this.spares.splice(this.spares.indexOf(pick), 1);
     if (module !== undefined) this.remember(module, true);
     this.idle();
