@@ -11,7 +11,7 @@ import { type Api, createApi } from '../../main/api/index.ts';
 import { Library } from '../../main/library/library.ts';
 import { ModuleCache, startTrace } from '../../main/launcher/warm.ts';
 import { Sessions } from '../../main/launcher/sessions.ts';
-import { primedModule, startRun } from '../../main/runtime/run.ts';
+import { primedModule } from '../../main/runtime/run.ts';
 import type { RunExit } from '../../preload/api.ts';
 import { fixture, seed } from '../helpers/e2e/harness.ts';
 
