@@ -35,7 +35,10 @@ const ONLY_FLOOD = argv.includes('--only-flood');
 const ONLY_HELLO = argv.includes('--only-hello');
 const TARGETS = { smallWarm: 15, fliteWarm: 30, fliteCold: 100, throughput: 100, click: 50 };
 
-const home = fs.mkdtempSync(path.join(os.tmpdir(), 'terrarium-bench-window-'));
+// --home DIR: this library folder, kept (the apps installed once): a second pass finds the apps the
+// first one ran, as a restarted window does (docs/design/warm-runs.md: cold runs with and without).
+const KEEP_HOME = argv.includes('--home') ? path.resolve(argv[argv.indexOf('--home') + 1]!) : undefined;
+const home = KEEP_HOME ?? fs.mkdtempSync(path.join(os.tmpdir(), 'terrarium-bench-window-'));
 const api = createApi({ transport: 'web', home });
 // --renderer DIR: another built renderer (an A/B comparison on a busy machine).
 const server = await startWebServer(api, argv.includes('--renderer') ? path.resolve(argv[argv.indexOf('--renderer') + 1]!) : rendererDir());
@@ -387,5 +390,5 @@ try {
   await page?.close();
   await server.close();
   await api.close();
-  fs.rmSync(home, { recursive: true, force: true });
+  if (KEEP_HOME === undefined) fs.rmSync(home, { recursive: true, force: true });
 }

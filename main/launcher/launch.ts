@@ -67,6 +67,24 @@ function componentSource(lib: Library, app: AppRecord): { source: ComponentSourc
   };
 }
 
+/** `app`'s compiled module capped at `memoryMaxBytes`, from `modules` (read in the background if it is not there). */
+function cachedModule(lib: Library, app: AppRecord, memoryMaxBytes: number | undefined, modules: ModuleCache, component?: ComponentSource): Promise<Program> {
+  return modules.load(app.sha256, lib.store.pathOf(app.sha256), memoryMaxBytes, () => lib.moduleBytesInBackground(app), component);
+}
+
+/**
+ * The compiled module the next run of the preview1 app `app` would get, put in `modules` now (the
+ * window's idle time: warm-runs.md), with the memory cap of its grants as they are now; nothing is
+ * recorded or pinned. The run itself asks `modules` again, so a changed file or cap is read and compiled anew.
+ * Undefined for a component (its run may need the transpiler).
+ */
+export function warmModule(lib: Library, app: AppRecord, modules: ModuleCache): Promise<Program> | undefined {
+  if (app.kind !== 'preview1') return undefined;
+  const module = cachedModule(lib, app, policyFor(lib.grants(app.id), process.env).memoryMaxBytes, modules);
+  module.catch(() => undefined); // the run reports it, if it comes
+  return module;
+}
+
 /**
  * Prepares and records the start of a run of app `ref` with `extraArgs` after its default ones;
  * its compiled module comes from `modules` when it holds it (the window's warm runs).
@@ -77,7 +95,7 @@ export function prepareRun(lib: Library, ref: string, extraArgs: string[], modul
   const args = [app.name, ...policy.defaultArgs, ...extraArgs];
   const component = componentSource(lib, app);
   const module = modules
-    ? modules.load(app.sha256, lib.store.pathOf(app.sha256), policy.memoryMaxBytes, () => lib.moduleBytesInBackground(app), component.source)
+    ? cachedModule(lib, app, policy.memoryMaxBytes, modules, component.source)
     : loadCommand(lib.moduleBytes(app), policy.memoryMaxBytes, component.source);
   component.keep(module);
   module.catch(() => undefined); // reported through the run's outcome

@@ -10,16 +10,18 @@ import path from 'node:path';
 import type { PreparedInstall } from '../library/library.ts';
 import { unpackTranspiled } from '../library/transpiled-store.ts';
 import { loadCommand } from '../runtime/load.ts';
+import type { Program } from '../runtime/p2/program.ts';
 import { type Preopen, type RunHandle, type RunOutcome, type RunSpec, primedModule, startRun } from '../runtime/run.ts';
 import { CodedError } from '../shared/coded-error.ts';
 import type { LauncherEmit, RunExit, SessionInfo } from './events.ts';
 import { hostLog } from './host-log.ts';
 import type { Prompter } from './asking.ts';
-import { prepareRun } from './launch.ts';
+import { prepareRun, warmModule } from './launch.ts';
 import { LineDiscipline } from './line-discipline.ts';
 import { PromptBroker } from './prompts.ts';
 import { runPrompter } from './run-answers.ts';
-import { ModuleCache, SpareWorker, settled, startTrace } from './warm.ts';
+import { ModuleCache, settled, startTrace } from './warm.ts';
+import { SpareWorker } from './spares.ts';
 import { Scrollback } from './scrollback.ts';
 
 interface Session {
@@ -34,8 +36,13 @@ interface Session {
 }
 
 const CHAR = Filetype.character_device;
-/** The first spare worker boots this long after the core starts (after the window's own start-up). */
+/**
+ * The first spare workers boot this long after the core starts (after the window's own start-up),
+ * primed with the modules of the apps run last (`warmRecent`).
+ */
 const SPARE_FIRST_DELAY_MS = 500;
+/** A run that has printed nothing yet is taken as under way after this long (its spare is replaced then). */
+const UNDER_WAY_MS = 1000;
 
 /** Files and folders handed to a run by gesture. */
 export interface Gesture {
@@ -71,8 +78,9 @@ export class Sessions {
   readonly prompts: PromptBroker;
   /** Compiled modules of the apps run in this window (warm runs). */
   readonly modules = new ModuleCache();
-  /** The worker the next run starts in, booted ahead of time. */
+  /** The workers the next runs start in, booted ahead of time. */
   readonly spare = new SpareWorker();
+  private readonly warmTimer: NodeJS.Timeout;
   /** Each run's latest output and how it ended, for a reloaded window (scrollback.ts). */
   readonly scrollback = new Scrollback();
 
@@ -82,8 +90,28 @@ export class Sessions {
     this.emit = emit;
     this.gate = gate;
     this.prompts = new PromptBroker(emit, promptTimeoutMs);
-    // Booted once the window's own start-up is done, so it is ready by the first Run.
-    this.spare.fill(SPARE_FIRST_DELAY_MS);
+    // Booted once the window's own start-up is done, so they are ready by the first Run.
+    this.warmTimer = setTimeout(() => this.warmRecent(), SPARE_FIRST_DELAY_MS);
+    this.warmTimer.unref();
+  }
+
+  /**
+   * Compiles the modules of the apps run most recently (as many as there are spares), in the
+   * background, and has the spares primed with them (warm-runs.md: the first Run after a restart of
+   * an app run last is then as warm as a second one). Reads, checks and records nothing else.
+   */
+  private warmRecent(): void {
+    const modules: Promise<Program>[] = [];
+    try {
+      for (const a of this.lib.list({ sort: 'last-run' })) {
+        if (a.lastRunAt === null || modules.length >= this.spare.count) break;
+        const m = warmModule(this.lib, this.lib.app(a.id), this.modules);
+        if (m) modules.push(m);
+      }
+    } catch (err) {
+      hostLog(this.lib.home, 'warm start').write(`could not compile the apps run last ahead of time: ${(err as Error).message}`);
+    }
+    this.spare.expect(modules);
   }
 
   /**
@@ -175,7 +203,14 @@ export class Sessions {
     for (const [k, v] of o.env) env.set(k, v);
     let bytesOut = 0;
     const log = hostLog(this.lib.home, `run ${o.appName} (${runId})`);
-    const worker = this.spare.take(o.primeNext === true ? o.module : undefined);
+    // The spare taken is replaced once the run is under way (its first output, its end, or
+    // UNDER_WAY_MS): booting one meanwhile would take CPU from the run and from the page drawing it.
+    let underWay!: () => void;
+    const started = new Promise<void>((r) => {
+      underWay = r;
+    });
+    setTimeout(underWay, UNDER_WAY_MS).unref();
+    const worker = this.spare.take(o.primeNext === true ? o.module : undefined, started);
     const module = settled(o.module);
     const primed = worker !== undefined && primedModule(worker) === module;
     const handle = startRun({
@@ -189,6 +224,7 @@ export class Sessions {
       timeoutMs: o.timeoutMs,
       readOnlyDirs: o.readOnlyDirs,
       onOutput: (_stream, data) => {
+        if (bytesOut === 0) underWay();
         bytesOut += data.length;
         // A plain Uint8Array of its own: the ring's buffer is reused, and a Buffer would reach
         // the wire through its toJSON.
@@ -210,6 +246,7 @@ export class Sessions {
     const info: SessionInfo = { runId, runNumber: o.runNumber, appId: o.appId, appName: o.appName, args: o.args.slice(1), startedAt: new Date().toISOString() };
     this.scrollback.begin(info);
     const ended = handle.done.then((outcome) => {
+      underWay();
       this.runs.delete(runId);
       this.prompts.endRun(runId);
       o.finish(outcome, bytesOut);
@@ -277,6 +314,7 @@ export class Sessions {
   async stopAll(): Promise<void> {
     const ended = [...this.runs.values()].map((s) => s.ended);
     for (const s of this.runs.values()) s.handle.cancel();
+    clearTimeout(this.warmTimer);
     this.modules.clear();
     await Promise.all([...ended, this.spare.close()]);
   }

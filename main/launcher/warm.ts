@@ -1,12 +1,9 @@
 /**
  * Warm runs in the window (issue 14.4, docs/design/warm-runs.md): compiled modules kept per app in a
- * bounded cache keyed by the module's SHA-256, and one spare worker booted ahead of time.
+ * bounded cache keyed by the module's SHA-256 (the spare workers are in spares.ts).
  */
 import fs from 'node:fs';
-import os from 'node:os';
-import type { Worker } from 'node:worker_threads';
 import { type ComponentSource, loadCommand } from '../runtime/load.ts';
-import { bootWorker, primeWorker } from '../runtime/run.ts';
 import type { Program } from '../runtime/p2/program.ts';
 
 /**
@@ -40,7 +37,9 @@ export interface BackgroundRead {
 async function compileRead(read: Uint8Array | Promise<BackgroundRead>, memoryMaxBytes: number | undefined, component?: ComponentSource): Promise<{ module: Promise<Program>; size: number }> {
   if (read instanceof Uint8Array) return { module: loadCommand(read, memoryMaxBytes, component), size: read.length };
   const { bytes, checked } = await read;
+  startTrace.mark?.('module read and hashed');
   const compiled = loadCommand(bytes, memoryMaxBytes, component);
+  if (startTrace.mark) void compiled.then(() => startTrace.mark?.('module compiled'), () => undefined);
   compiled.catch(() => undefined); // the check's refusal comes first
   return { module: checked.then(() => compiled), size: bytes.length };
 }
@@ -155,112 +154,5 @@ export class ModuleCache {
       if (this.entries.size <= this.bounds.entries && this.total <= this.bounds.bytes) return;
       this.drop(key);
     }
-  }
-}
-
-/** When a spare worker is kept. */
-export interface SparePolicy {
-  /** The spare is dropped after this long without a run. */
-  idleMs: number;
-  /** No spare is booted while the system has less memory available than this. */
-  minFreeBytes: number;
-  /** Delay before a spare replaces the one a run took (the run starts first). */
-  refillDelayMs: number;
-}
-
-/** Default: dropped after 5 minutes without runs, none under 512 MiB of free memory. */
-export const DEFAULT_SPARE_POLICY: SparePolicy = { idleMs: 5 * 60 * 1000, minFreeBytes: 512 * 1024 * 1024, refillDelayMs: 30 };
-
-/**
- * At most one spare run worker, booted ahead of time (`bootWorker`) and handed to the next run;
- * replaced after use, none when idle for `idleMs` or when memory is short. Its thread does not keep
- * the process alive. The spare that replaces a run's is primed with that run's module (run.ts
- * `primeWorker`: instantiated ahead, bound to its run's grants, args and env only when it starts),
- * so running the same app again skips instantiating it.
- */
-export class SpareWorker {
-  private spare: Worker | undefined;
-  /** The module the next spare is primed with (the last run's). */
-  private primeWith: Promise<Program> | undefined;
-  private refillTimer: NodeJS.Timeout | undefined;
-  private idleTimer: NodeJS.Timeout | undefined;
-  private closed = false;
-  private readonly policy: SparePolicy;
-  private readonly freeMemory: () => number;
-
-  constructor(policy: SparePolicy = DEFAULT_SPARE_POLICY, freeMemory: () => number = os.freemem) {
-    this.policy = policy;
-    this.freeMemory = freeMemory;
-  }
-
-  /** The spare worker now, if any (for tests and diagnostics). */
-  get current(): Worker | undefined {
-    return this.spare;
-  }
-
-  /** Boots a spare after `delayMs` unless there is one, memory is short, or this is closed. */
-  fill(delayMs = 0): void {
-    if (this.closed || this.spare || this.refillTimer) return;
-    this.refillTimer = setTimeout(() => {
-      this.refillTimer = undefined;
-      this.boot();
-    }, delayMs);
-    this.refillTimer.unref();
-  }
-
-  /**
-   * The spare for a run starting now (its owner from here), or undefined; a new spare follows,
-   * primed with `module` (the run's) when it has compiled.
-   */
-  take(module?: Promise<Program>): Worker | undefined {
-    const w = this.spare;
-    this.spare = undefined;
-    this.primeWith = module;
-    this.idle();
-    this.fill(this.policy.refillDelayMs);
-    if (!w || w.threadId < 0) return undefined;
-    w.removeAllListeners('exit');
-    w.removeAllListeners('error');
-    w.ref();
-    return w;
-  }
-
-  /** Stops the spare and boots no other; resolves once its thread is gone. */
-  async close(): Promise<void> {
-    this.closed = true;
-    this.primeWith = undefined;
-    clearTimeout(this.refillTimer);
-    clearTimeout(this.idleTimer);
-    this.refillTimer = undefined;
-    const w = this.spare;
-    this.spare = undefined;
-    if (w) await w.terminate();
-  }
-
-  private boot(): void {
-    if (this.closed || this.spare || this.freeMemory() < this.policy.minFreeBytes) return;
-    const w = bootWorker();
-    w.unref();
-    const gone = (): void => {
-      if (this.spare === w) this.spare = undefined;
-    };
-    w.once('exit', gone);
-    w.on('error', gone);
-    this.spare = w;
-    this.idle();
-    this.primeWith?.then((m) => {
-      if (this.spare === w) primeWorker(w, m);
-    }, () => undefined);
-  }
-
-  /** (Re)arms the idle timer: no run for `idleMs` drops the spare. */
-  private idle(): void {
-    clearTimeout(this.idleTimer);
-    this.idleTimer = setTimeout(() => {
-      const w = this.spare;
-      this.spare = undefined;
-      void w?.terminate();
-    }, this.policy.idleMs);
-    this.idleTimer.unref();
   }
 }

@@ -1,16 +1,17 @@
 /**
  * The worker thread of one run: waits for the frozen configuration, then runs the guest
  * (guest.ts) with its stdio through the rings. Host functions run here, synchronously; the main
- * thread is never blocked by a guest. A spare may first be primed: its run's module instantiated
- * before the configuration (run.ts `primeWorker`), bound to the configuration when it comes.
+ * thread is never blocked by a guest. A spare says when it has booted (`SPARE_BOOTED_CHANNEL`) and may
+ * first be primed: its run's module instantiated before the configuration (run.ts `primeWorker`),
+ * bound to the configuration when it comes.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { BroadcastChannel, parentPort, threadId, workerData } from 'node:worker_threads';
 import { type PrimedInstance, primeInstance, runGuest, warmUp } from './guest.ts';
 import { Ring } from './ring.ts';
 import { GuestStdio } from './stdio.ts';
 import { guardLoading } from './host-calls/index.ts';
 import { useThreadData } from './host-calls/thread-data.ts';
-import type { PrimeMessage, WorkerConfig, WorkerMessage } from './worker-protocol.ts';
+import { type PrimeMessage, SPARE_BOOTED_CHANNEL, type WorkerConfig, type WorkerMessage } from './worker-protocol.ts';
 import type { WorkerData } from './run.ts';
 
 useThreadData(workerData);
@@ -31,7 +32,12 @@ const config = await new Promise<WorkerConfig>((resolve) => {
     }
   };
   parentPort!.on('message', onMessage);
-  if ((workerData as WorkerData).spare) warmUp(); // a run's own worker has its configuration waiting
+  if ((workerData as WorkerData).spare) {
+    warmUp(); // a run's own worker has its configuration waiting
+    const booted = new BroadcastChannel(SPARE_BOOTED_CHANNEL);
+    booted.postMessage({ threadId });
+    booted.close();
+  }
 });
 guardLoading(config.hostCallsGuard);
 const post = (m: WorkerMessage): void => parentPort!.postMessage(m);

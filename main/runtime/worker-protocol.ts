@@ -66,6 +66,12 @@ export interface PrimeMessage {
   prime: WebAssembly.Module;
 }
 
+/**
+ * The BroadcastChannel on which a spare worker says it has booted (`{ threadId }`), once, before any
+ * configuration: a channel of its own, so the word can never reach the handler of the run that takes it.
+ */
+export const SPARE_BOOTED_CHANNEL = 'terrarium-spare-booted';
+
 /** Messages from a run's worker to the main thread. */
 export type WorkerMessage =
   | { type: 'exit'; code: number }

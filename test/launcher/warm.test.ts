@@ -9,9 +9,9 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Api, createApi } from '../../main/api/index.ts';
 import { Library } from '../../main/library/library.ts';
-import { ModuleCache, SpareWorker, startTrace } from '../../main/launcher/warm.ts';
+import { ModuleCache, startTrace } from '../../main/launcher/warm.ts';
 import { Sessions } from '../../main/launcher/sessions.ts';
-import { primedModule, startRun } from '../../main/runtime/run.ts';
+import { primedModule } from '../../main/runtime/run.ts';
 import type { RunExit } from '../../preload/api.ts';
 import { fixture, seed } from '../helpers/e2e/harness.ts';
 
@@ -150,6 +150,153 @@ describe('a spare primed with the last run\'s module', () => {
   });
 });
 
+/** A library (its own home) with `programs` installed (fixture file, app name), opened as the window core opens it; the apps' ids. */
+async function libraryWith<T extends [file: string, name: string][]>(...programs: T): Promise<{ lib: Library; ids: { [K in keyof T]: string } }> {
+  const { api, home } = newApi();
+  const ids: string[] = [];
+  for (const [file, name] of programs) ids.push(await seed(api, fixture(file), name));
+  apis.splice(apis.indexOf(api), 1);
+  await api.close();
+  return { lib: Library.open(home), ids: ids as { [K in keyof T]: string } };
+}
+
+/** A window core's sessions over `lib` (a restart of the window each time), and a way to run an app to its end. */
+function openSessions(lib: Library): { sessions: Sessions; run(id: string, args?: string[]): Promise<{ out: string; marks: string[]; exit: RunExit }> } {
+  const out = new Map<string, string>();
+  const exits = new Map<string, (e: RunExit) => void>();
+  const sessions = new Sessions(lib, (name, payload) => {
+    const p = payload as { runId: string; data?: Uint8Array };
+    if (name === 'run.output') out.set(p.runId, (out.get(p.runId) ?? '') + Buffer.from(p.data!).toString());
+    if (name === 'run.exit') exits.get(p.runId)?.(payload as RunExit);
+  });
+  return {
+    sessions,
+    async run(id, args = []) {
+      const marks: string[] = [];
+      startTrace.mark = (step) => marks.push(step);
+      try {
+        let info!: { runId: string };
+        const exit = await new Promise<RunExit>((r) => {
+          info = sessions.start(id, args, 80, 24);
+          exits.set(info.runId, r);
+        });
+        return { out: out.get(info.runId) ?? '', marks, exit };
+      } finally {
+        startTrace.mark = undefined;
+      }
+    },
+  };
+}
+
+/** Waits until `n` of `sessions`' spares have booted and are primed with a module. */
+async function primedSpares(sessions: Sessions, n = 1): Promise<void> {
+  const primed = (): number => sessions.spare.ready.filter((w) => primedModule(w) !== undefined).length;
+  for (let i = 0; i < 500 && primed() < n; i++) await new Promise((r) => setTimeout(r, 20));
+  expect(primed()).toBeGreaterThanOrEqual(n);
+}
+
+const PRIMED = 'worker handed the run (primed with its module)';
+
+describe('spares primed with the modules run last', () => {
+  it('two apps run in turn each find a spare primed with their own module', async () => {
+    const { lib, ids: [a, b] } = await libraryWith(['proc.wasm', 'a'], ['args_env.wasm', 'b']);
+    const { sessions, run } = openSessions(lib);
+    try {
+      expect((await run(a, ['exit', '2'])).out).toBe('exiting 2\n');
+      expect((await run(b, ['one'])).out).toContain('argv[1]=one\n');
+      await primedSpares(sessions, 2);
+      const again = await run(a, ['exit', '3']);
+      expect(again.marks).toContain(PRIMED);
+      expect(again.out).toBe('exiting 3\n');
+      expect(again.exit).toMatchObject({ outcome: 'exit', exitCode: 3 });
+    } finally {
+      await sessions.stopAll();
+      lib.close();
+    }
+  });
+
+  it('after a restart, the app run last starts primed, with its grants, arguments and environment as they are at the click', async () => {
+    const { lib, ids: [id] } = await libraryWith(['args_env.wasm', 'env']);
+    lib.grant(id, [{ kind: 'env', name: 'GREETING', value: 'before' }, { kind: 'args', args: ['first'] }]);
+    const before = openSessions(lib);
+    try {
+      const cold = await before.run(id);
+      expect(cold.marks).not.toContain(PRIMED);
+      expect(cold.out).toContain('argv[1]=first\n');
+      expect(cold.out).toContain('env=GREETING=before\n');
+    } finally {
+      await before.sessions.stopAll();
+    }
+    // The window restarts: the app run last is compiled and a spare primed with it ahead of any Run.
+    const after = openSessions(lib);
+    try {
+      await primedSpares(after.sessions);
+      lib.grant(id, [{ kind: 'env', name: 'GREETING', value: 'after' }, { kind: 'args', args: ['second'] }]);
+      const warm = await after.run(id, ['more']);
+      expect(warm.marks).toContain(PRIMED);
+      expect(warm.out).toContain('argv[1]=second\nargv[2]=more\n');
+      expect(warm.out).toContain('env=GREETING=after\n');
+      expect(warm.out).not.toContain('before');
+      expect(warm.out).not.toContain('first');
+      expect(warm.exit).toMatchObject({ outcome: 'exit' }); // its argv[0] check fails: the app is named "env"
+    } finally {
+      await after.sessions.stopAll();
+      lib.close();
+    }
+  });
+
+  it('after a restart, a module whose stored file changed since it was compiled ahead is refused, never run', async () => {
+    const { lib, ids: [id] } = await libraryWith(['proc.wasm', 'proc']);
+    const before = openSessions(lib);
+    try {
+      expect((await before.run(id, ['exit', '5'])).out).toBe('exiting 5\n');
+    } finally {
+      await before.sessions.stopAll();
+    }
+    const after = openSessions(lib);
+    try {
+      await primedSpares(after.sessions);
+      const file = lib.store.pathOf(lib.app(id).sha256);
+      const other = fs.readFileSync(file);
+      other[other.length - 1] = other[other.length - 1]! ^ 1;
+      fs.writeFileSync(file, other);
+      const changed = await after.run(id, ['exit', '5']);
+      expect(changed.out).toBe('');
+      expect(changed.exit).toMatchObject({ outcome: 'load-error', exitCode: null });
+      expect(changed.exit.message).toMatch(/cannot run .*changed on disk/);
+    } finally {
+      await after.sessions.stopAll();
+      lib.close();
+    }
+  });
+
+  it('replaces the spare a run took only once the run is under way (its first output)', async () => {
+    const { lib, ids: [id] } = await libraryWith(['stdio.wasm', 'echo']);
+    const out: string[] = [];
+    const sessions = new Sessions(lib, (name, payload) => {
+      if (name === 'run.output') out.push(Buffer.from((payload as { data: Uint8Array }).data).toString());
+    });
+    try {
+      for (let i = 0; i < 500 && sessions.spare.all.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(sessions.spare.all).toHaveLength(1);
+      const info = sessions.start(id, ['echo'], 80, 24);
+      expect(sessions.spare.all).toHaveLength(0);
+      // The echo waits for its input: no output yet, no spare booted meanwhile.
+      await new Promise((r) => setTimeout(r, 300));
+      expect(out.join('')).toBe('');
+      expect(sessions.spare.all).toHaveLength(0);
+      sessions.input(info.runId, 'hi\r');
+      for (let i = 0; i < 500 && sessions.spare.all.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(out.join('')).toContain('hi');
+      expect(sessions.spare.all).toHaveLength(1);
+      sessions.stop(info.runId);
+    } finally {
+      await sessions.stopAll();
+      lib.close();
+    }
+  });
+});
+
 describe('ModuleCache', () => {
   const wasm = (name: string): { bytes: Uint8Array; file: string } => ({ bytes: fs.readFileSync(fixture(name)), file: fixture(name) });
 
@@ -190,53 +337,8 @@ describe('ModuleCache', () => {
   });
 });
 
-describe('SpareWorker', () => {
-  it('boots one spare, hands it to a run that produces the right output, replaces it, and leaks none at close', async () => {
-    const spare = new SpareWorker({ idleMs: 60_000, minFreeBytes: 0, refillDelayMs: 0 });
-    spare.fill();
-    await new Promise((r) => setTimeout(r, 50));
-    const w = spare.current!;
-    expect(w).toBeDefined();
-    const taken = spare.take();
-    expect(taken).toBe(w);
-    const chunks: Uint8Array[] = [];
-    const module = await WebAssembly.compile(fs.readFileSync(fixture('proc.wasm')));
-    const run = startRun({ module, args: ['proc', 'exit', '5'], env: [], preopens: [], onOutput: (_s, d) => chunks.push(d.slice()) }, taken);
-    expect(await run.done).toEqual({ kind: 'exit', code: 5 });
-    expect(Buffer.concat(chunks).toString()).toBe('exiting 5\n');
-    await new Promise((r) => setTimeout(r, 50));
-    const next = spare.current!;
-    expect(next).toBeDefined();
-    expect(next).not.toBe(w);
-    const exited = new Promise((r) => next.once('exit', r));
-    await spare.close();
-    await exited;
-    expect(next.threadId).toBe(-1);
-    expect(spare.current).toBeUndefined();
-    spare.fill();
-    await new Promise((r) => setTimeout(r, 20));
-    expect(spare.current).toBeUndefined();
-  });
-
-  it('boots none under memory pressure, and drops the spare after the idle time', async () => {
-    const short = new SpareWorker({ idleMs: 60_000, minFreeBytes: 1024, refillDelayMs: 0 }, () => 10);
-    short.fill();
-    await new Promise((r) => setTimeout(r, 30));
-    expect(short.current).toBeUndefined();
-    await short.close();
-
-    const idle = new SpareWorker({ idleMs: 100, minFreeBytes: 0, refillDelayMs: 0 });
-    idle.fill();
-    await new Promise((r) => setTimeout(r, 20));
-    const w = idle.current!;
-    expect(w).toBeDefined();
-    const exited = new Promise((r) => w.once('exit', r));
-    await exited;
-    expect(idle.current).toBeUndefined();
-    await idle.close();
-  });
-
-  it.skipIf(process.platform !== 'linux')('the window core stops its spare worker when it closes', async () => {
+describe('the window core', () => {
+  it.skipIf(process.platform !== 'linux')('stops its spare workers when it closes', async () => {
     // A first core, opened and closed, starts the process's own helper threads (thread pool, compiler).
     const first = newApi();
     await runInWindow(first.api, await seed(first.api, fixture('proc.wasm')), ['exit', '0']);

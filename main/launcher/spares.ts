@@ -1,0 +1,218 @@
+/**
+ * Spare run workers for the window (issue 14.4, docs/design/warm-runs.md): booted ahead of time,
+ * each primed with one of the modules run most recently (run.ts `primeWorker`), handed to the next
+ * run. Every run still gets a thread that has run nothing before.
+ */
+import os from 'node:os';
+import { BroadcastChannel, type Worker } from 'node:worker_threads';
+import { bootWorker, primeWorker } from '../runtime/run.ts';
+import type { Program } from '../runtime/p2/program.ts';
+import { SPARE_BOOTED_CHANNEL } from '../runtime/worker-protocol.ts';
+
+/** When spare workers are kept. */
+export interface SparePolicy {
+  /** Spares are dropped after this long without a run. */
+  idleMs: number;
+  /** No spare is booted while the system has less memory available than this. */
+  minFreeBytes: number;
+  /** Delay before a spare replaces the one a run took, counted from when the run is under way. */
+  refillDelayMs: number;
+  /** How many spares at most: one per module among the last `count` run (one plain spare before any run). */
+  count: number;
+}
+
+/**
+ * Default: two spares (the last two apps run), dropped after 5 minutes without runs, none under
+ * 512 MiB of free memory; a replacement boots 50 ms after its run's first output, once the page has
+ * drawn it (booting one costs ~70-85 ms of CPU, which a cold run reading, checking, compiling and
+ * instantiating its module, and the page drawing its first output, need more).
+ */
+export const DEFAULT_SPARE_POLICY: SparePolicy = { idleMs: 5 * 60 * 1000, minFreeBytes: 512 * 1024 * 1024, refillDelayMs: 50, count: 2 };
+
+interface Spare {
+  worker: Worker;
+  /** It has booted (said so on `SPARE_BOOTED_CHANNEL`): a run given it starts at once. */
+  booted?: boolean;
+  /** The module it is primed with (or will be, once compiled); none for a plain spare. */
+  module?: Promise<Program>;
+}
+
+/**
+ * At most `policy.count` spare run workers (`bootWorker`), handed to the next runs. After a run of
+ * module M, the spares are primed with M and the other modules run most recently (each its own), so
+ * running any of the last `count` apps again skips instantiating it (flite: copying its 17 MB of
+ * data); modules known to be wanted before any run (`expect`) count as run. Replaced after use, none
+ * when idle for `idleMs` or when memory is short. Their threads do not keep the process alive.
+ */
+export class SpareWorker {
+  private spares: Spare[] = [];
+  /** The modules to prime spares with, most recently run first (at most `policy.count`). */
+  private recent: Promise<Program>[] = [];
+  private refillTimer: NodeJS.Timeout | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+  private readonly policy: SparePolicy;
+  private readonly freeMemory: () => number;
+  private readonly booted = new BroadcastChannel(SPARE_BOOTED_CHANNEL);
+
+  constructor(policy: SparePolicy = DEFAULT_SPARE_POLICY, freeMemory: () => number = os.freemem) {
+    this.policy = policy;
+    this.freeMemory = freeMemory;
+    this.booted.onmessage = (e): void => {
+      const { threadId } = (e as { data: { threadId: number } }).data;
+      const spare = this.spares.find((s) => s.worker.threadId === threadId);
+      if (spare) spare.booted = true;
+    };
+    this.booted.unref(); // never keeps the process alive
+  }
+
+  /** A spare worker now (the most recently booted), if any (for tests and diagnostics). */
+  get current(): Worker | undefined {
+    return this.spares.at(-1)?.worker;
+  }
+
+  /** How many spares are kept at most. */
+  get count(): number {
+    return this.policy.count;
+  }
+
+  /** Every spare worker now (for tests and diagnostics). */
+  get all(): Worker[] {
+    return this.spares.map((s) => s.worker);
+  }
+
+  /** The spare workers that have booted (for tests and diagnostics). */
+  get ready(): Worker[] {
+    return this.spares.filter((s) => s.booted === true).map((s) => s.worker);
+  }
+
+  /** Boots the spares wanted after `delayMs`, unless memory is short or this is closed. */
+  fill(delayMs = 0): void {
+    if (this.closed || this.refillTimer) return;
+    this.refillTimer = setTimeout(() => {
+      this.refillTimer = undefined;
+      this.refill();
+    }, delayMs);
+    this.refillTimer.unref();
+  }
+
+  /**
+   * Modules likely to run soon, most likely first (the apps run last before a restart): spares are
+   * primed with them as with modules run, behind those run since.
+   */
+  expect(modules: Promise<Program>[]): void {
+    for (const m of modules) if (!this.recent.includes(m) && this.recent.length < this.policy.count) this.remember(m, false);
+    this.fill();
+  }
+
+  /**
+   * A spare for a run of `module` starting now (its owner from here), or undefined. Booted spares
+   * first (one still booting makes its run wait for the rest of its boot, where instantiating anew
+   * takes milliseconds); among those, the one primed with `module`, else the one whose module is
+   * the least worth keeping (none, or the one run least recently). Spares follow once `underWay`
+   * settles (the run's first output, say), primed with `module` (the run's, when given) and the
+   * others run most recently.
+   */
+  take(module?: Promise<Program>, underWay: Promise<unknown> = Promise.resolve()): Worker | undefined {
+    // Lower is better: booted, then primed with `module`, then the least worth keeping (no module or
+    // one no longer recent, then the one run least recently).
+    const order = (s: Spare): number => (s.booted ? 0 : 2) + (module !== undefined && s.module === module ? 0 : 1);
+    const worth = (s: Spare): number => {
+      const i = s.module === undefined ? -1 : this.recent.indexOf(s.module);
+      return i === -1 ? -Infinity : -i;
+    };
+    const pick = [...this.spares].sort((a, b) => order(a) - order(b) || worth(a) - worth(b))[0];
+    if (pick) this.spares.splice(this.spares.indexOf(pick), 1);
+    if (module !== undefined) this.remember(module, true);
+    this.idle();
+    void underWay.then(() => this.fill(this.policy.refillDelayMs), () => this.fill(this.policy.refillDelayMs));
+    const w = pick?.worker;
+    if (!w || w.threadId < 0) return undefined;
+    w.removeAllListeners('exit');
+    w.removeAllListeners('error');
+    w.ref();
+    return w;
+  }
+
+  /** Stops every spare and boots no other; resolves once their threads are gone. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.booted.close();
+    this.recent = [];
+    clearTimeout(this.refillTimer);
+    clearTimeout(this.idleTimer);
+    this.refillTimer = undefined;
+    const gone = this.spares.map((s) => s.worker.terminate());
+    this.spares = [];
+    await Promise.all(gone);
+  }
+
+  /** Puts `module` among the recent ones (first when `first`, else last); one that fails to compile is forgotten. */
+  private remember(module: Promise<Program>, first: boolean): void {
+    const others = this.recent.filter((m) => m !== module);
+    this.recent = (first ? [module, ...others] : [...others, module]).slice(0, this.policy.count);
+    module.catch(() => {
+      this.recent = this.recent.filter((m) => m !== module);
+    });
+  }
+
+  /**
+   * Gives each recent module a spare (one plain spare before any run): a plain one if there is one,
+   * else a new one, in place of a spare primed with a module no longer recent when `policy.count`
+   * are there already; none boots under the memory floor.
+   */
+  private refill(): void {
+    if (this.closed) return;
+    const wanted: (Promise<Program> | undefined)[] = this.recent.length > 0 ? this.recent : [undefined];
+    for (const module of wanted) {
+      if (this.spares.some((s) => s.module === module)) continue;
+      const plain = module === undefined ? undefined : this.spares.find((s) => s.module === undefined);
+      if (plain) {
+        this.prime(plain, module!);
+        continue;
+      }
+      if (this.spares.length >= this.policy.count) {
+        const stale = this.spares.find((s) => !wanted.includes(s.module));
+        if (!stale) return;
+        this.spares.splice(this.spares.indexOf(stale), 1);
+        void stale.worker.terminate();
+      }
+      if (this.freeMemory() < this.policy.minFreeBytes) return;
+      this.boot(module);
+    }
+  }
+
+  private boot(module: Promise<Program> | undefined): void {
+    const w = bootWorker();
+    w.unref();
+    const spare: Spare = { worker: w };
+    const gone = (): void => {
+      const i = this.spares.indexOf(spare);
+      if (i >= 0) this.spares.splice(i, 1);
+    };
+    w.once('exit', gone);
+    w.on('error', gone);
+    this.spares.push(spare);
+    this.idle();
+    if (module !== undefined) this.prime(spare, module);
+  }
+
+  /** Primes `spare` with `module` once it has compiled (a worker is primed once: run.ts). */
+  private prime(spare: Spare, module: Promise<Program>): void {
+    spare.module = module;
+    module.then((m) => {
+      if (this.spares.includes(spare)) primeWorker(spare.worker, m);
+    }, () => undefined);
+  }
+
+  /** (Re)arms the idle timer: no run for `idleMs` drops every spare. */
+  private idle(): void {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      const dropped = this.spares;
+      this.spares = [];
+      for (const s of dropped) void s.worker.terminate();
+    }, this.policy.idleMs);
+    this.idleTimer.unref();
+  }
+}

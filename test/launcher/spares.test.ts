@@ -1,0 +1,150 @@
+/**
+ * Spare run workers (issue 14.4): booted ahead of time, each primed with one of the modules run
+ * most recently, handed to the next run, replaced once that run is under way, none leaked.
+ */
+import fs from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { SpareWorker } from '../../main/launcher/spares.ts';
+import { loadCommand } from '../../main/runtime/load.ts';
+import { primedModule, startRun } from '../../main/runtime/run.ts';
+import type { Program } from '../../main/runtime/p2/program.ts';
+import { fixture } from '../helpers/e2e/harness.ts';
+
+/** Waits (polling) until `cond` holds, up to 10 s. */
+async function until(cond: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !cond(); i++) await new Promise((r) => setTimeout(r, 20));
+  expect(cond()).toBe(true);
+}
+
+/** Runs `module` with `args` in worker `w`; its stdout and exit code. */
+async function runIn(w: ReturnType<SpareWorker['take']>, module: Program, args: string[]): Promise<{ out: string; code: number | undefined }> {
+  const chunks: Uint8Array[] = [];
+  const run = startRun({ module, args, env: [], preopens: [], onOutput: (_s, d) => chunks.push(d.slice()) }, w);
+  const o = await run.done;
+  return { out: Buffer.concat(chunks).toString(), code: o.kind === 'exit' ? o.code : undefined };
+}
+
+describe('SpareWorker, several spares', () => {
+  it('keeps one spare primed with each of the modules run last, and hands a run the one primed with its module', async () => {
+    const spares = new SpareWorker({ idleMs: 60_000, minFreeBytes: 0, refillDelayMs: 0, count: 2 });
+    const a = loadCommand(fs.readFileSync(fixture('proc.wasm')));
+    const b = loadCommand(fs.readFileSync(fixture('args_env.wasm')));
+    const c = loadCommand(fs.readFileSync(fixture('stdio.wasm')));
+    const [ma, mb, mc] = await Promise.all([a, b, c]);
+    // Only booted spares count: a run is handed a booted one before one still booting.
+    const primedWith = (): (Program | undefined)[] => spares.ready.map((w) => primedModule(w));
+    try {
+      spares.expect([a, b]);
+      await until(() => primedWith().includes(ma) && primedWith().includes(mb));
+      expect(spares.all).toHaveLength(2);
+
+      const wa = spares.take(a);
+      expect(primedModule(wa!)).toBe(ma);
+      expect(await runIn(wa, ma, ['proc', 'exit', '4'])).toEqual({ out: 'exiting 4\n', code: 4 });
+      // Replaced: a again, b still there.
+      await until(() => spares.ready.length === 2 && primedWith().includes(ma) && primedWith().includes(mb));
+
+      const wb = spares.take(b);
+      expect(primedModule(wb!)).toBe(mb);
+      expect((await runIn(wb, mb, ['args_env', 'x'])).out).toContain('argv[1]=x\n');
+      await until(() => spares.ready.length === 2 && primedWith().includes(ma) && primedWith().includes(mb));
+
+      // A third module takes the spare of the one run least recently (a), whose instance it does
+      // not use; the spares then follow c and b.
+      const wc = spares.take(c);
+      expect(primedModule(wc!)).toBe(ma);
+      await until(() => spares.ready.length === 2 && primedWith().includes(mc) && primedWith().includes(mb));
+      await wc!.terminate();
+    } finally {
+      await spares.close();
+    }
+    expect(spares.all).toHaveLength(0);
+  });
+
+  it('hands a run a spare that has booted rather than one still booting, even one primed with its module', async () => {
+    const spares = new SpareWorker({ idleMs: 60_000, minFreeBytes: 0, refillDelayMs: 0, count: 2 });
+    const a = loadCommand(fs.readFileSync(fixture('proc.wasm')));
+    const b = loadCommand(fs.readFileSync(fixture('args_env.wasm')));
+    const [ma, mb] = await Promise.all([a, b]);
+    try {
+      spares.expect([a]);
+      await until(() => spares.ready.length === 1 && primedModule(spares.ready[0]!) === ma);
+      const first = spares.ready[0]!;
+      spares.expect([b]); // a second spare, for b, starts booting (a boot takes tens of ms)
+      await new Promise((r) => setTimeout(r, 5));
+      expect(spares.all).toHaveLength(2);
+      expect(spares.ready).toEqual([first]);
+      const w = spares.take(b);
+      expect(w).toBe(first);
+      // Its instance is a's: the run of b instantiates anew, and runs b.
+      expect((await runIn(w, mb, ['args_env', 'y'])).out).toContain('argv[1]=y\n');
+    } finally {
+      await spares.close();
+    }
+  });
+
+  it('replaces a spare only once the run that took it is under way', async () => {
+    const spares = new SpareWorker({ idleMs: 60_000, minFreeBytes: 0, refillDelayMs: 0, count: 1 });
+    try {
+      spares.fill();
+      await until(() => spares.all.length === 1);
+      let underWay!: () => void;
+      const w = spares.take(undefined, new Promise<void>((r) => (underWay = r)));
+      expect(w).toBeDefined();
+      await new Promise((r) => setTimeout(r, 200));
+      expect(spares.all).toHaveLength(0);
+      underWay();
+      await until(() => spares.all.length === 1);
+      await w!.terminate();
+    } finally {
+      await spares.close();
+    }
+  });
+});
+
+describe('SpareWorker', () => {
+  it('boots one spare, hands it to a run that produces the right output, replaces it, and leaks none at close', async () => {
+    const spare = new SpareWorker({ idleMs: 60_000, minFreeBytes: 0, refillDelayMs: 0, count: 1 });
+    spare.fill();
+    await new Promise((r) => setTimeout(r, 50));
+    const w = spare.current!;
+    expect(w).toBeDefined();
+    const taken = spare.take();
+    expect(taken).toBe(w);
+    const chunks: Uint8Array[] = [];
+    const module = await WebAssembly.compile(fs.readFileSync(fixture('proc.wasm')));
+    const run = startRun({ module, args: ['proc', 'exit', '5'], env: [], preopens: [], onOutput: (_s, d) => chunks.push(d.slice()) }, taken);
+    expect(await run.done).toEqual({ kind: 'exit', code: 5 });
+    expect(Buffer.concat(chunks).toString()).toBe('exiting 5\n');
+    await new Promise((r) => setTimeout(r, 50));
+    const next = spare.current!;
+    expect(next).toBeDefined();
+    expect(next).not.toBe(w);
+    const exited = new Promise((r) => next.once('exit', r));
+    await spare.close();
+    await exited;
+    expect(next.threadId).toBe(-1);
+    expect(spare.current).toBeUndefined();
+    spare.fill();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(spare.current).toBeUndefined();
+  });
+
+  it('boots none under memory pressure, and drops the spare after the idle time', async () => {
+    const short = new SpareWorker({ idleMs: 60_000, minFreeBytes: 1024, refillDelayMs: 0, count: 1 }, () => 10);
+    short.fill();
+    await new Promise((r) => setTimeout(r, 30));
+    expect(short.current).toBeUndefined();
+    await short.close();
+
+    const idle = new SpareWorker({ idleMs: 100, minFreeBytes: 0, refillDelayMs: 0, count: 1 });
+    idle.fill();
+    await new Promise((r) => setTimeout(r, 20));
+    const w = idle.current!;
+    expect(w).toBeDefined();
+    const exited = new Promise((r) => w.once('exit', r));
+    await exited;
+    expect(idle.current).toBeUndefined();
+    await idle.close();
+  });
+});
