@@ -18,13 +18,57 @@ import path from 'node:path';
 
 /** koffi, through its native module when that is safe (see above), else through its own loader. */
 export function requireKoffi<K extends { version: string }>(require: NodeJS.Require): K {
+  let koffi: K | undefined;
   try {
-    const raw = installedNative<K>(require);
-    if (raw !== undefined) return raw;
+    koffi = installedNative<K>(require);
   } catch {
     // Not loadable here: koffi's loader finds the right one.
   }
-  return require('koffi') as K;
+  koffi ??= require('koffi') as K;
+  spareStdioAtExit(koffi as unknown as OpensLibraries);
+  return koffi;
+}
+
+/** What `spareStdioAtExit` uses of koffi: the process's own symbols (`load(null)`). */
+interface OpensLibraries {
+  load(name: null): { func(declaration: string): (...args: number[]) => number };
+}
+
+let spared = false;
+
+/**
+ * koffi's C library flushes its own stdout and stderr when the process exits (an exit handler,
+ * `K_EXIT(FlushStd)` in koffi's base.cc), and that flush is `fsync(1)` and `fsync(2)`: a command
+ * whose output went to a file would wait at its exit until all of it is on disk (0.5–20 ms for one
+ * line on this machine's ext4, more the more is unwritten), which node:wasi never does. So once
+ * koffi is loaded, the main thread's `exit` puts /dev/null over descriptor 1 or 2 where it is a
+ * regular file: everything was written to it already (Node writes to files synchronously), and
+ * koffi's fsync then returns at once. Pipes and terminals are left alone (fsync returns at once
+ * there). A worker's `exit` is not the process's and changes nothing. Rule: nothing writes to
+ * stdout or stderr from an `exit` listener added after the native calls loaded.
+ */
+function spareStdioAtExit(koffi: OpensLibraries): void {
+  if (spared || process.platform === 'win32') return;
+  spared = true;
+  process.once('exit', () => {
+    const files = [1, 2].filter((fd) => {
+      try {
+        return fs.fstatSync(fd).isFile();
+      } catch {
+        return false;
+      }
+    });
+    // Asked only now, and only with a file to spare: node:worker_threads costs a start ~3 ms.
+    if (files.length === 0 || !process.getBuiltinModule('node:worker_threads').isMainThread) return;
+    try {
+      const dup2 = koffi.load(null).func('int dup2(int, int)');
+      const devNull = fs.openSync('/dev/null', 'w');
+      for (const fd of files) dup2(devNull, fd);
+      fs.closeSync(devNull);
+    } catch {
+      // Left as it is: the exit then waits for the disk, as it did.
+    }
+  });
 }
 
 /** The native module npm installed beside koffi, loaded, when it is koffi's own version; else undefined. */
