@@ -13,13 +13,16 @@ import { withLibrary } from '../helpers/library.ts';
 import { fixture } from '../helpers/paths.ts';
 import { removeTempDirs, tempDir } from '../helpers/temp.ts';
 
-/** An --import hook writing, at exit, every module URL resolved and Node's list of loaded built-ins. */
+/**
+ * An --import hook writing, at exit, every module URL resolved, Node's list of loaded built-ins and
+ * the native libraries loaded (koffi's .node is opened with process.dlopen, which no hook sees).
+ */
 const HOOK = `data:text/javascript,${encodeURIComponent(`
 const { registerHooks } = process.getBuiltinModule('node:module');
 const fs = process.getBuiltinModule('node:fs');
 const urls = new Set();
 registerHooks({ resolve(spec, ctx, next) { const r = next(spec, ctx); urls.add(r.url); return r; } });
-process.on('exit', () => fs.writeFileSync(process.env.LOADED_LOG, JSON.stringify({ urls: [...urls], builtins: process.moduleLoadList })));
+process.on('exit', () => fs.writeFileSync(process.env.LOADED_LOG, JSON.stringify({ urls: [...urls], builtins: process.moduleLoadList, shared: process.report.getReport().sharedObjects })));
 `)}`;
 
 let home: string;
@@ -35,11 +38,11 @@ beforeAll(async () => {
 afterAll(removeTempDirs);
 
 /** Runs `terrarium ARGS` and returns what it loaded. */
-async function loaded(name: string, args: string[]): Promise<{ urls: string[]; builtins: string[] }> {
+async function loaded(name: string, args: string[]): Promise<{ urls: string[]; builtins: string[]; shared: string[] }> {
   const log = path.join(logs, `${name}.json`);
   const r = await cli(home, args, { nodeArgs: ['--import', HOOK], env: { LOADED_LOG: log } });
   expect(r.code, r.stderr).toBe(0);
-  return JSON.parse(fs.readFileSync(log, 'utf8')) as { urls: string[]; builtins: string[] };
+  return JSON.parse(fs.readFileSync(log, 'utf8')) as { urls: string[]; builtins: string[]; shared: string[] };
 }
 
 const pkg = (urls: string[], name: string): boolean => urls.some((u) => u.includes(`/node_modules/${name}/`));
@@ -47,15 +50,17 @@ const pkg = (urls: string[], name: string): boolean => urls.some((u) => u.includ
 const fromBundle = (urls: string[]): boolean => !urls.some((u) => u.endsWith('/main/cli.ts'));
 /** The project's own ES modules that were loaded, relative to the project. */
 const ownModules = (urls: string[]): string[] => urls.filter((u) => u.startsWith('file:') && !u.includes('/node_modules/')).map((u) => u.replace(/^.*\/(?=(bin|main|out|preload)\/)/, ''));
+/** True when koffi (its package or its native module) was loaded: a URL resolved or a library opened. */
+const koffi = (r: { urls: string[]; shared: string[] }): boolean => pkg(r.urls, 'koffi') || r.shared.some((s) => /koffi\.node$/.test(s));
 /** The bundle's chunks loaded (out/cli, named by scripts/bundle-cli.ts's groups), when the command ran from the bundle. */
 const chunks = (urls: string[]): string[] => urls.flatMap((u) => /\/out\/cli\/([a-z-]+?)(-[\w-]{8})?\.js$/.exec(u)?.[1] ?? []);
 
 test('terrarium run FILE.wasm loads no library, schemas, manifest parser, child_process, crypto, worker or tty', async () => {
-  const { urls, builtins } = await loaded('file', ['run', fixture('stdio.wasm'), 'echo']);
+  const { urls, builtins, shared } = await loaded('file', ['run', fixture('stdio.wasm'), 'echo']);
   expect(urls.some((u) => u.endsWith('/bin/terrarium.js'))).toBe(true); // the hook saw the command
   for (const name of ['better-sqlite3', 'valibot', 'smol-toml']) expect(pkg(urls, name), name).toBe(false);
   // The native host calls (koffi and its .node) load at a preopen's first path call, never before.
-  expect(pkg(urls, 'koffi')).toBe(false);
+  expect(koffi({ urls, shared })).toBe(false);
   expect(urls.filter((u) => /\/main\/(library|launcher)\/(?!host-log\.|prompt-text\.|run-answers\.|home\.)/.test(u))).toEqual([]);
   expect(builtins).not.toContain('NativeModule child_process');
   expect(builtins).not.toContain('NativeModule internal/util/diff');
@@ -119,8 +124,9 @@ test('terrarium run FILE.wasm loads no ES module of the bundle, and its script\'
 test('terrarium run --dir reading a file loads the native host calls but not node:worker_threads', async () => {
   const dir = tempDir('granted');
   fs.writeFileSync(path.join(dir, 'note.txt'), 'hi');
-  const { urls, builtins } = await loaded('dir', ['run', '--dir', `${dir}::/data`, fixture('e2e_cat.wasm'), '/data/note.txt']);
-  expect(pkg(urls, 'koffi')).toBe(process.platform === 'linux' || process.platform === 'darwin'); // the file was opened through them
+  const r = await loaded('dir', ['run', '--dir', `${dir}::/data`, fixture('e2e_cat.wasm'), '/data/note.txt']);
+  const { builtins } = r;
+  expect(koffi(r)).toBe(process.platform === 'linux' || process.platform === 'darwin'); // the file was opened through them
   // The host calls read a worker's hand-off (host-calls/thread-data.ts): the command's own thread
   // has none, and loading node:worker_threads to find that out cost ~3 ms of every such start.
   expect(builtins).not.toContain('NativeModule worker_threads');

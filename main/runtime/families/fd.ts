@@ -8,7 +8,7 @@ import { ADVICE_MAX, Errno, Fdflags, Rights, Whence } from '../abi.ts';
 import type { Provider, WasiContext } from '../context.ts';
 import { WasiError } from '../errors.ts';
 import type { FileDescriptor } from '../fd-table.ts';
-import { MAX_IO_BYTES } from '../memory.ts';
+import { type GuestMemory, MAX_IO_BYTES } from '../memory.ts';
 import { mayChange } from '../upgrade.ts';
 
 const R = Rights;
@@ -30,36 +30,54 @@ function writeFile(ctx: WasiContext, d: FileDescriptor, bufs: Uint8Array[], at: 
 }
 
 /**
- * The one iovec at `iovs` as [pointer, length]: both bounds-checked as `iovecs` checks them (the
- * whole buffer), the length then cut to MAX_IO_BYTES. With the `out` count's place checked too.
+ * Checks the one iovec at `iovs` as `iovecs` checks it (the whole buffer) and the count's place
+ * at `out`; returns the buffer's length cut to MAX_IO_BYTES (its pointer is the iovec's first
+ * word). Nothing is allocated: one call per chunk of a bulk transfer.
  */
-function oneIovec(ctx: WasiContext, iovs: number, out: number): [number, number] {
-  const mem = ctx.mem;
+function oneIovec(mem: GuestMemory, iovs: number, out: number): number {
   mem.check(iovs, 8);
   const ptr = mem.view.getUint32(iovs >>> 0, true);
-  const len = mem.view.getUint32((iovs >>> 0) + 4, true);
+  const len = Math.min(mem.view.getUint32((iovs >>> 0) + 4, true), MAX_IO_BYTES);
   mem.check(ptr, len);
   mem.check(out, 4);
-  return [ptr, Math.min(len, MAX_IO_BYTES)];
+  return len;
 }
 
+// The one-buffer paths below are kept small and separate: each runs once per chunk of a bulk
+// transfer, and V8 optimises every function on that path in the background (again for each caller
+// it is inlined into), which a run of a few thousand calls pays for in CPU (issue 14.3).
+
 /** A file read into one buffer (read(fd, buf, n)): straight into guest memory, no view made. */
-function readOne(ctx: WasiContext, d: FileDescriptor, iovs: number, nread: number): 0 {
-  const [ptr, len] = oneIovec(ctx, iovs, nread);
-  const n = len === 0 ? 0 : fs.readSync(d.hostFd, ctx.mem.u8, ptr, len, d.position);
+function readOne(mem: GuestMemory, d: FileDescriptor, iovs: number, nread: number): 0 {
+  const len = oneIovec(mem, iovs, nread);
+  const n = len === 0 ? 0 : fs.readSync(d.hostFd, mem.u8, mem.view.getUint32(iovs >>> 0, true), len, d.position);
   d.position += n;
-  ctx.mem.view.setUint32(nread >>> 0, n, true);
+  mem.view.setUint32(nread >>> 0, n, true);
   return 0;
 }
 
 /** A file write from one buffer (write(fd, buf, n)): straight from guest memory, no view made. */
 function writeOne(ctx: WasiContext, d: FileDescriptor, iovs: number, nwritten: number): 0 {
-  const [ptr, len] = oneIovec(ctx, iovs, nwritten);
+  const mem = ctx.mem;
+  const len = oneIovec(mem, iovs, nwritten);
   if (d.fdflags & Fdflags.append) d.position = fs.fstatSync(d.hostFd).size;
-  mayChange(ctx, d, 'write', d.hostPath);
-  const n = len === 0 ? 0 : fs.writeSync(d.hostFd, ctx.mem.u8, ptr, len, d.position);
+  if (d.readOnly) mayChange(ctx, d, 'write', d.hostPath);
+  const n = len === 0 ? 0 : fs.writeSync(d.hostFd, mem.u8, mem.view.getUint32(iovs >>> 0, true), len, d.position);
   d.position += n;
-  ctx.mem.view.setUint32(nwritten >>> 0, n, true);
+  mem.view.setUint32(nwritten >>> 0, n, true);
+  return 0;
+}
+
+/**
+ * One buffer from stdin (read(0, buf, n)): straight into guest memory, no view made. Undefined
+ * for an empty buffer (the general path answers it without reading).
+ */
+function readStdinOne(ctx: WasiContext, iovs: number, nread: number): 0 | undefined {
+  const mem = ctx.mem;
+  const len = oneIovec(mem, iovs, nread);
+  if (len === 0) return undefined;
+  const n = ctx.stdio.readInto(mem.u8, mem.view.getUint32(iovs >>> 0, true), len);
+  mem.view.setUint32(nread >>> 0, n, true);
   return 0;
 }
 
@@ -76,26 +94,13 @@ export function fdIo(ctx: WasiContext) {
     /** Reads into the iovecs from the current offset, advancing it; writes the byte count. */
     fd_read: (fd: number, iovs: number, iovsLen: number, nread: number) => {
       const d0 = fds.get(fd, 0);
+      // One buffer from a file holding the right (read(fd, buf, n)): one descriptor look-up.
+      if (d0.kind === 'file' && iovsLen === 1 && (d0.rightsBase & R.fd_read) !== 0) return readOne(ctx.mem, d0, iovs, nread);
       if (d0.kind === 'stdio') {
         if (d0.stream !== 0) throw new WasiError(Errno.badf, 'not readable');
-        if (iovsLen === 1 && (d0.rightsBase & R.fd_read) !== 0) {
-          // One buffer from stdin (read(0, buf, n)): read straight into guest memory, no view
-          // made, in as few calls as possible (a cold run makes only thousands of them).
-          const mem = ctx.mem;
-          mem.check(iovs, 8);
-          const ptr = mem.view.getUint32(iovs >>> 0, true);
-          const len = Math.min(mem.view.getUint32((iovs >>> 0) + 4, true), MAX_IO_BYTES);
-          mem.check(ptr, len);
-          mem.check(nread, 4);
-          if (len > 0) {
-            const n = ctx.stdio.readInto(mem.u8, ptr, len);
-            mem.view.setUint32(nread >>> 0, n, true);
-            return 0;
-          }
-        }
+        if (iovsLen === 1 && (d0.rightsBase & R.fd_read) !== 0 && readStdinOne(ctx, iovs, nread) === 0) return 0;
       }
       const d = fds.bytes(fd, R.fd_read, false);
-      if (d.kind === 'file' && iovsLen === 1) return readOne(ctx, d, iovs, nread);
       const bufs = ctx.mem.iovecs(iovs, iovsLen);
       ctx.mem.check(nread, 4);
       let n: number;
@@ -113,9 +118,10 @@ export function fdIo(ctx: WasiContext) {
     /** Writes the ciovecs at the current offset (or the end, with `append`); writes the count. */
     fd_write: (fd: number, iovs: number, iovsLen: number, nwritten: number) => {
       const d0 = fds.get(fd, 0);
+      // One buffer to a file holding the right (write(fd, buf, n)): one descriptor look-up.
+      if (d0.kind === 'file' && iovsLen === 1 && (d0.rightsBase & R.fd_write) !== 0) return writeOne(ctx, d0, iovs, nwritten);
       if (d0.kind === 'stdio' && d0.stream === 0) throw new WasiError(Errno.badf, 'stdin is not writable');
       const d = fds.bytes(fd, R.fd_write, false);
-      if (d.kind === 'file' && iovsLen === 1) return writeOne(ctx, d, iovs, nwritten);
       if (d.kind === 'stdio' && iovsLen === 1) {
         // The common case of printf and friends: one buffer to the terminal, copied straight
         // from guest memory into the output ring.

@@ -2,26 +2,96 @@
  * Loading koffi. Its own loader (koffi's index.cjs) copies every property of `node:fs` and
  * `node:util` through esbuild's `__toESM`, which wakes their lazy members (`fs.promises`, util's
  * colors, which make the process's stdio streams): ~7 ms of CPU in every run that touches a file,
- * against ~2.5 ms for its native module alone. So the native module is required straight from
- * where npm installs it (`@koromix/koffi-<platform>-<arch>/<platform>_<arch>/koffi.node`) when it
- * is there, loads, and is the version koffi itself expects; anything else (another layout, a
- * packaged app, a musl host, a version mismatch) goes through koffi's own loader, as before.
- * The raw module has every function the native calls use (`load`, `errno`, `version`); koffi's
- * wrapper only adds deprecated aliases.
+ * against ~2.5 ms for its native module alone. So the native module is loaded straight from where
+ * npm installs it (`@koromix/koffi-<platform>-<arch>/<platform>_<arch>/koffi.node`, found in the
+ * folders `require` would search, in its order) when it is there and is the version koffi itself
+ * expects; anything else (another layout, a packaged app, a musl host, a version mismatch) goes
+ * through koffi's own loader, as before. The raw module has every function the native calls use
+ * (`load`, `errno`, `version`); koffi's wrapper only adds deprecated aliases.
+ * The native module is opened with `process.dlopen`, not `require`: a command's first `require`
+ * sets up the CommonJS loader (its resolver, package.json reads, diagnostics channels), ~2 ms of
+ * CPU in a run that needs nothing else from it. koffi is a Node-API module, so a second load in the
+ * same thread (koffi's loader, say) gets its own instance beside this one.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 
 /** koffi, through its native module when that is safe (see above), else through its own loader. */
 export function requireKoffi<K extends { version: string }>(require: NodeJS.Require): K {
+  let koffi: K | undefined;
   try {
-    const triplet = `${process.platform}_${process.arch}`;
-    const pkg = path.dirname(require.resolve(`@koromix/koffi-${process.platform}-${process.arch}/package.json`));
-    const wanted = (JSON.parse(fs.readFileSync(path.join(path.dirname(require.resolve('koffi')), 'package.json'), 'utf8')) as { version?: unknown }).version;
-    const raw = require(path.join(pkg, triplet, 'koffi.node')) as K;
-    if (typeof raw.version === 'string' && raw.version === wanted) return raw;
+    koffi = installedNative<K>(require);
   } catch {
-    // Not where npm puts it, or not loadable here: koffi's loader finds the right one.
+    // Not loadable here: koffi's loader finds the right one.
   }
-  return require('koffi') as K;
+  koffi ??= require('koffi') as K;
+  spareStdioAtExit(koffi as unknown as OpensLibraries);
+  return koffi;
+}
+
+/** What `spareStdioAtExit` uses of koffi: the process's own symbols (`load(null)`). */
+interface OpensLibraries {
+  load(name: null): { func(declaration: string): (...args: number[]) => number };
+}
+
+let spared = false;
+
+/**
+ * koffi's C library flushes its own stdout and stderr when the process exits (an exit handler,
+ * `K_EXIT(FlushStd)` in koffi's base.cc), and that flush is `fsync(1)` and `fsync(2)`: a command
+ * whose output went to a file would wait at its exit until all of it is on disk (0.5–20 ms for one
+ * line on this machine's ext4, more the more is unwritten), which node:wasi never does. So once
+ * koffi is loaded, the main thread's `exit` puts /dev/null over descriptor 1 or 2 where it is a
+ * regular file: everything was written to it already (Node writes to files synchronously), and
+ * koffi's fsync then returns at once. Pipes and terminals are left alone (fsync returns at once
+ * there). A worker's `exit` is not the process's and changes nothing. Rule: nothing writes to
+ * stdout or stderr from an `exit` listener added after the native calls loaded.
+ */
+function spareStdioAtExit(koffi: OpensLibraries): void {
+  if (spared || process.platform === 'win32') return;
+  spared = true;
+  process.once('exit', () => {
+    const files = [1, 2].filter((fd) => {
+      try {
+        return fs.fstatSync(fd).isFile();
+      } catch {
+        return false;
+      }
+    });
+    // Asked only now, and only with a file to spare: node:worker_threads costs a start ~3 ms.
+    if (files.length === 0 || !process.getBuiltinModule('node:worker_threads').isMainThread) return;
+    try {
+      const dup2 = koffi.load(null).func('int dup2(int, int)');
+      const devNull = fs.openSync('/dev/null', 'w');
+      for (const fd of files) dup2(devNull, fd);
+      fs.closeSync(devNull);
+    } catch {
+      // Left as it is: the exit then waits for the disk, as it did.
+    }
+  });
+}
+
+/** The native module npm installed beside koffi, loaded, when it is koffi's own version; else undefined. */
+function installedNative<K extends { version: string }>(require: NodeJS.Require): K | undefined {
+  const pkg = `@koromix/koffi-${process.platform}-${process.arch}`;
+  let addon: string | undefined;
+  let wanted: unknown;
+  // The first folder holding each package wins, as `require` resolves them.
+  for (const dir of require.resolve.paths('koffi') ?? []) {
+    if (addon === undefined && fs.existsSync(path.join(dir, pkg, 'package.json'))) {
+      addon = path.join(dir, pkg, `${process.platform}_${process.arch}`, 'koffi.node');
+    }
+    if (wanted === undefined) {
+      try {
+        wanted = (JSON.parse(fs.readFileSync(path.join(dir, 'koffi', 'package.json'), 'utf8')) as { version?: unknown }).version;
+      } catch {
+        // No koffi here: the next folder.
+      }
+    }
+    if (addon !== undefined && wanted !== undefined) break;
+  }
+  if (addon === undefined || typeof wanted !== 'string') return undefined;
+  const loaded = { exports: {} as K };
+  process.dlopen(loaded, addon);
+  return loaded.exports.version === wanted ? loaded.exports : undefined;
 }
