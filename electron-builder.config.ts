@@ -22,7 +22,7 @@ const FILES = [
   '!out/app/preload/wire.js',
   '!**/node_modules/ws{,/**/*}',
   // Modules of types only, which compile to an empty module that nothing loads.
-  '!out/app/main/{library/types,runtime/context,runtime/worker-protocol,runtime/host-calls/types,launcher/events}.js',
+  '!out/app/main/{library/types,runtime/context,runtime/host-calls/types,launcher/events}.js',
   '!out/app/preload/shapes.js',
   // smol-toml's CommonJS build: the app imports its ES module.
   '!**/node_modules/smol-toml/dist/index.cjs',
