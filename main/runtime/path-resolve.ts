@@ -254,8 +254,16 @@ export function resolve<T>(start: DirRef, path: string, opts: ResolveOptions, pr
   if (resolverMode() !== 'portable' && isPlain(path)) {
     const r = resolvePlain(start, path, opts.follow, probe);
     if (r !== SYMLINK) return r;
-    // A symlink on the way: the general walk below expands it, from the start.
+    // A symlink on the way: the general walk expands it, from the start.
   }
+  return resolveGeneral(start, path, opts, probe);
+}
+
+/**
+ * The general walk of `resolve` (a separate function: its closures would otherwise cost every
+ * call, the quick walk's included, a context object).
+ */
+function resolveGeneral<T>(start: DirRef, path: string, opts: ResolveOptions, probe: Probe<T>): T {
   const { parts, trailingSlash } = splitPath(path);
   if (resolverMode() === 'portable') start = identify(start);
   let mustBeDir = trailingSlash;
