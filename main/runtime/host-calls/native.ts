@@ -116,18 +116,19 @@ class Scratch {
     const n = s.length;
     if (Scratch.NAME + 3 * n + 1 > this.mem.length) this.grow(Scratch.NAME + 3 * n + 1 + 4096);
     const m = this.mem;
-    let at = Scratch.NAME;
     for (let i = 0; i < n; i++) {
       const c = s.charCodeAt(i);
-      if (c === 0) throw hostError(EINVAL, 'path', s);
-      if (c > 0x7f) {
-        at = Scratch.NAME + Buffer.from(m.buffer).write(s, Scratch.NAME, 'utf8');
-        if (s.includes('\0')) throw hostError(EINVAL, 'path', s);
-        break;
-      }
-      m[at++] = c;
+      if (c === 0 || c > 0x7f) return this.encoded(s);
+      m[Scratch.NAME + i] = c;
     }
-    m[at] = 0;
+    m[Scratch.NAME + n] = 0;
+    return this.base + Scratch.NAME;
+  }
+  /** `name` for a name that is not all ASCII (or has a NUL): kept apart so the loop above stays small. */
+  private encoded(s: string): number {
+    if (s.includes('\0')) throw hostError(EINVAL, 'path', s);
+    const end = Scratch.NAME + Buffer.from(this.mem.buffer).write(s, Scratch.NAME, 'utf8');
+    this.mem[end] = 0;
     return this.base + Scratch.NAME;
   }
 }
