@@ -86,6 +86,8 @@ function statProbe(follow: boolean) {
 const statFollow = statProbe(true);
 const statNoFollow = statProbe(false);
 const FOLLOW = { follow: true } as const;
+/** The rights an open not made through the ask root is limited to by an answer: none. */
+const UNASKED = { base: RIGHTS_ALL, inheriting: RIGHTS_ALL } as const;
 const NOFOLLOW = { follow: false } as const;
 
 /**
@@ -182,7 +184,7 @@ export function pathOps(ctx: WasiContext) {
         hostCalls.close(opened.hostFd);
         throw err;
       }
-      const answerRights = answered === undefined ? { base: RIGHTS_ALL, inheriting: RIGHTS_ALL } : rightsForAnswer(answered);
+      const answerRights = answered === undefined ? UNASKED : rightsForAnswer(answered);
       const isDir = filetype === Filetype.directory;
       let readOnly: boolean;
       // Reached through a folder awaiting an upgrade, and in no other read-only folder: it keeps
@@ -197,21 +199,17 @@ export function pathOps(ctx: WasiContext) {
         throw err;
       }
       const denied = readOnly && !upgradable ? RIGHTS_READ_ONLY_DENIED : 0;
-      const held = {
-        hostFd: opened.hostFd,
-        rightsBase: base & (isDir ? RIGHTS_DIRECTORY : RIGHTS_REGULAR_FILE) & answerRights.base & ~denied,
-        rightsInheriting: inheriting & dir.rightsInheriting & answerRights.inheriting & ~denied,
-        fdflags: fdflags & FDFLAGS_ALL,
-        readOnly,
-        upgradable: upgradable || undefined,
-        hostPath: opened.hostPath,
-        ask: dir.ask,
-        origin: dir.origin,
-        answer: answered === undefined ? undefined : { operation: answered, path: answeredPath, generation: ctx.asker?.generation() ?? 0 },
-      };
-      const d: Descriptor = filetype === Filetype.directory
-        ? { kind: 'dir', filetype, ...held }
-        : { kind: 'file', filetype, position: 0, ...held };
+      const { hostFd, hostPath } = opened;
+      const rightsBase = base & (isDir ? RIGHTS_DIRECTORY : RIGHTS_REGULAR_FILE) & answerRights.base & ~denied;
+      const rightsInheriting = inheriting & dir.rightsInheriting & answerRights.inheriting & ~denied;
+      const flagsKept = fdflags & FDFLAGS_ALL;
+      const mayUpgrade = upgradable || undefined;
+      const { ask, origin } = dir;
+      const answer = answered === undefined ? undefined : { operation: answered, path: answeredPath, generation: ctx.asker?.generation() ?? 0 };
+      // One object each, written out (a spread of a shared part made every open build two).
+      const d: Descriptor = isDir
+        ? { kind: 'dir', filetype: Filetype.directory, hostFd, rightsBase, rightsInheriting, fdflags: flagsKept, readOnly, upgradable: mayUpgrade, hostPath, ask, origin, answer }
+        : { kind: 'file', filetype, position: 0, hostFd, rightsBase, rightsInheriting, fdflags: flagsKept, readOnly, upgradable: mayUpgrade, hostPath, ask, origin, answer };
       ctx.mem.setU32(out, fds.add(d));
       return 0;
     },
