@@ -23,8 +23,11 @@ const C = fs.constants;
 const WRITE_RIGHTS = R.fd_write | R.fd_allocate | R.fd_filestat_set_size;
 const READ_RIGHTS = R.fd_read | R.fd_readdir;
 
+/** Rights bits beyond the 30 preview1 defines (a comparison: a shift would make a BigInt per call). */
+const RIGHTS_END = 1n << 30n;
+
 function bigRights(v: bigint): number {
-  if (v >> 30n !== 0n) throw new WasiError(Errno.notcapable, 'unknown rights requested');
+  if (v < 0n || v >= RIGHTS_END) throw new WasiError(Errno.notcapable, 'unknown rights requested');
   return Number(v);
 }
 
