@@ -107,40 +107,50 @@ let lastHit: CachedDir | undefined;
 let lastParentFd = -1;
 let lastName = '';
 
-/** The cached directory `name` of `dir` if it is still the one there (see CachedDir), else undefined. */
+/**
+ * The cached directory `name` of `dir` if it is still the one there (see CachedDir), else
+ * undefined. The entry the last step found is tried first, in a few lines V8 optimises quickly
+ * (a walk's every step comes here); any other name takes `cachedEntry`.
+ */
 function cachedChild(dir: DirRef, name: string): DirRef | undefined {
-  let c: CachedDir | undefined;
-  const again = lastHit !== undefined && !lastHit.dropped && lastParentFd === dir.fd && lastName === name;
-  if (again) c = lastHit;
-  else {
-    c = dirCache.get(`${dir.fd}/${name}`);
-    if (c === undefined) return undefined;
+  const c = lastHit;
+  if (c === undefined || c.dropped || lastParentFd !== dir.fd || lastName !== name) return cachedEntry(dir, name);
+  if (!isSameDir(dir, name, c)) {
+    dropCached(c);
+    return undefined;
   }
+  c.users++;
+  return refOf(c, dir, name);
+}
+
+/** `cachedChild` for a name other than the last one: the map's entry, checked, becomes the last. */
+function cachedEntry(dir: DirRef, name: string): DirRef | undefined {
+  const c = dirCache.get(`${dir.fd}/${name}`);
+  if (c === undefined) return undefined;
+  if (!isSameDir(dir, name, c)) {
+    dropCached(c);
+    return undefined;
+  }
+  // Least recently used first: a hit moves to the end.
+  dirCache.delete(c.key);
+  dirCache.set(c.key, c);
+  lastHit = c;
+  lastParentFd = dir.fd;
+  lastName = name;
+  c.users++;
+  return refOf(c, dir, name);
+}
+
+/** True when `name` of `dir` (not followed) is the very directory `c` holds; false for anything else, errors included. */
+function isSameDir(dir: DirRef, name: string, c: CachedDir): boolean {
+  const isDirAt = hostCalls.isDirAt;
+  if (isDirAt !== undefined) return isDirAt(dir, name, c.dev, c.inoLo, c.inoHi);
   try {
-    const isDirAt = hostCalls.isDirAt;
-    let same: boolean;
-    if (isDirAt !== undefined) same = isDirAt(dir, name, c!.dev, c!.inoLo, c!.inoHi);
-    else {
-      const st = hostCalls.stat(dir, name, false);
-      same = st.isDirectory() && st.dev === c!.dev && st.ino === c!.ino;
-    }
-    if (same) {
-      if (!again) {
-        // Least recently used first: a hit moves to the end.
-        dirCache.delete(c!.key);
-        dirCache.set(c!.key, c!);
-        lastHit = c;
-        lastParentFd = dir.fd;
-        lastName = name;
-      }
-      c!.users++;
-      return refOf(c!, dir, name);
-    }
+    const st = hostCalls.stat(dir, name, false);
+    return st.isDirectory() && st.dev === c.dev && st.ino === c.ino;
   } catch {
-    // Gone or unreadable: the walk's own open says why.
+    return false; // gone or unreadable: the walk's own open says why
   }
-  dropCached(c!);
-  return undefined;
 }
 
 /** A DirRef for cached entry `c` as `name` of `dir` (the last one when it is the same). */
@@ -254,8 +264,16 @@ export function resolve<T>(start: DirRef, path: string, opts: ResolveOptions, pr
   if (resolverMode() !== 'portable' && isPlain(path)) {
     const r = resolvePlain(start, path, opts.follow, probe);
     if (r !== SYMLINK) return r;
-    // A symlink on the way: the general walk below expands it, from the start.
+    // A symlink on the way: the general walk expands it, from the start.
   }
+  return resolveGeneral(start, path, opts, probe);
+}
+
+/**
+ * The general walk of `resolve` (a separate function: its closures would otherwise cost every
+ * call, the quick walk's included, a context object).
+ */
+function resolveGeneral<T>(start: DirRef, path: string, opts: ResolveOptions, probe: Probe<T>): T {
   const { parts, trailingSlash } = splitPath(path);
   if (resolverMode() === 'portable') start = identify(start);
   let mustBeDir = trailingSlash;

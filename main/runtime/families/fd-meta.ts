@@ -110,8 +110,9 @@ export function fdMeta(ctx: WasiContext) {
       ctx.mem.zero(out, FS.size);
       ctx.mem.setU8(out + FS.fs_filetype, d.filetype);
       ctx.mem.setU16(out + FS.fs_flags, d.fdflags);
-      ctx.mem.setU64(out + FS.fs_rights_base, d.rightsBase);
-      ctx.mem.setU64(out + FS.fs_rights_inheriting, d.rightsInheriting);
+      // Rights are below 2^30 (rightsOf): their low words, over the zeroed high ones, with no BigInt.
+      ctx.mem.setU32(out + FS.fs_rights_base, d.rightsBase);
+      ctx.mem.setU32(out + FS.fs_rights_inheriting, d.rightsInheriting);
       return 0;
     },
     /** Sets `append` and `nonblock`; the synchronous-I/O flags cannot be changed (`notsup`). */

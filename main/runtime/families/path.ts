@@ -23,8 +23,11 @@ const C = fs.constants;
 const WRITE_RIGHTS = R.fd_write | R.fd_allocate | R.fd_filestat_set_size;
 const READ_RIGHTS = R.fd_read | R.fd_readdir;
 
+/** Rights bits beyond the 30 preview1 defines (a comparison: a shift would make a BigInt per call). */
+const RIGHTS_END = 1n << 30n;
+
 function bigRights(v: bigint): number {
-  if (v >> 30n !== 0n) throw new WasiError(Errno.notcapable, 'unknown rights requested');
+  if (v < 0n || v >= RIGHTS_END) throw new WasiError(Errno.notcapable, 'unknown rights requested');
   return Number(v);
 }
 
@@ -86,6 +89,8 @@ function statProbe(follow: boolean) {
 const statFollow = statProbe(true);
 const statNoFollow = statProbe(false);
 const FOLLOW = { follow: true } as const;
+/** The rights an open not made through the ask root is limited to by an answer: none. */
+const UNASKED = { base: RIGHTS_ALL, inheriting: RIGHTS_ALL } as const;
 const NOFOLLOW = { follow: false } as const;
 
 /**
@@ -182,7 +187,7 @@ export function pathOps(ctx: WasiContext) {
         hostCalls.close(opened.hostFd);
         throw err;
       }
-      const answerRights = answered === undefined ? { base: RIGHTS_ALL, inheriting: RIGHTS_ALL } : rightsForAnswer(answered);
+      const answerRights = answered === undefined ? UNASKED : rightsForAnswer(answered);
       const isDir = filetype === Filetype.directory;
       let readOnly: boolean;
       // Reached through a folder awaiting an upgrade, and in no other read-only folder: it keeps
@@ -197,21 +202,17 @@ export function pathOps(ctx: WasiContext) {
         throw err;
       }
       const denied = readOnly && !upgradable ? RIGHTS_READ_ONLY_DENIED : 0;
-      const held = {
-        hostFd: opened.hostFd,
-        rightsBase: base & (isDir ? RIGHTS_DIRECTORY : RIGHTS_REGULAR_FILE) & answerRights.base & ~denied,
-        rightsInheriting: inheriting & dir.rightsInheriting & answerRights.inheriting & ~denied,
-        fdflags: fdflags & FDFLAGS_ALL,
-        readOnly,
-        upgradable: upgradable || undefined,
-        hostPath: opened.hostPath,
-        ask: dir.ask,
-        origin: dir.origin,
-        answer: answered === undefined ? undefined : { operation: answered, path: answeredPath, generation: ctx.asker?.generation() ?? 0 },
-      };
-      const d: Descriptor = filetype === Filetype.directory
-        ? { kind: 'dir', filetype, ...held }
-        : { kind: 'file', filetype, position: 0, ...held };
+      const { hostFd, hostPath } = opened;
+      const rightsBase = base & (isDir ? RIGHTS_DIRECTORY : RIGHTS_REGULAR_FILE) & answerRights.base & ~denied;
+      const rightsInheriting = inheriting & dir.rightsInheriting & answerRights.inheriting & ~denied;
+      const flagsKept = fdflags & FDFLAGS_ALL;
+      const mayUpgrade = upgradable || undefined;
+      const { ask, origin } = dir;
+      const answer = answered === undefined ? undefined : { operation: answered, path: answeredPath, generation: ctx.asker?.generation() ?? 0 };
+      // One object each, written out (a spread of a shared part made every open build two).
+      const d: Descriptor = isDir
+        ? { kind: 'dir', filetype: Filetype.directory, hostFd, rightsBase, rightsInheriting, fdflags: flagsKept, readOnly, upgradable: mayUpgrade, hostPath, ask, origin, answer }
+        : { kind: 'file', filetype, position: 0, hostFd, rightsBase, rightsInheriting, fdflags: flagsKept, readOnly, upgradable: mayUpgrade, hostPath, ask, origin, answer };
       ctx.mem.setU32(out, fds.add(d));
       return 0;
     },

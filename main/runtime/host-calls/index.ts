@@ -104,12 +104,27 @@ function real(): HostCalls {
     }
     if (ledger !== undefined) chosen.calls.trackIn(ledger);
     if (chosen.note !== undefined) noteSink?.(chosen.note);
+    settle(chosen.calls);
   }
   return chosen.calls;
 }
 
-// Forced native calls fail when a thread that is not a run's worker starts (a run's: guardLoading).
-if (process.env.TERRARIUM_HOST_CALLS === 'native' && process.getBuiltinModule('node:worker_threads').isMainThread) real();
+/** The calls `hostCalls` forwards to the chosen implementation until `settle` puts it in place. */
+const DIRECT = ['open', 'close', 'stat', 'fstat', 'setTimes', 'fsetTimes', 'rename', 'link', 'symlink', 'unlink', 'rmdir', 'mkdir', 'readlink'] as const;
+
+/**
+ * Once chosen, `hostCalls` holds the implementation's own functions (and its `kind`, `listDir`,
+ * `isDirAt`): a walk's every step then calls them without the forwarding layer (two or three
+ * calls per guest path; the layer is also code V8 has to warm up and optimise).
+ */
+function settle(calls: HostCalls): void {
+  const target = hostCalls as unknown as Record<string, unknown>;
+  for (const name of DIRECT) target[name] = calls[name];
+  for (const name of ['kind', 'listDir', 'isDirAt'] as const) {
+    Object.defineProperty(hostCalls, name, { value: calls[name], enumerable: true, configurable: true });
+  }
+}
+
 
 /** This thread's host calls (chosen at first use; see `real`). */
 export const hostCalls: HostCalls = {
@@ -142,6 +157,9 @@ export const hostCalls: HostCalls = {
     return real().isDirAt;
   },
 };
+
+// Forced native calls fail when a thread that is not a run's worker starts (a run's: guardLoading).
+if (process.env.TERRARIUM_HOST_CALLS === 'native' && process.getBuiltinModule('node:worker_threads').isMainThread) real();
 
 /**
  * Where the one log line goes that says why the native calls were not used when they should have

@@ -81,6 +81,59 @@ function cname(s: string): string {
 }
 
 /**
+ * Memory the hot calls (stat, open, unlink, mkdir) pass by address: the stat buffer, then one
+ * name as a NUL-terminated C string. koffi passes a number to an `intptr_t` parameter as it is,
+ * where a JS string costs a UTF-8 conversion into its own heap and a Buffer a lookup of its
+ * backing store at every call (~70 ns each per call here). An ArrayBuffer's backing store never
+ * moves, and every call is synchronous, so the address stays valid as long as `mem` is held.
+ */
+class Scratch {
+  /** Where the name starts (after the stat buffer). */
+  static readonly NAME = 256;
+  private readonly address: (mem: Uint8Array) => bigint;
+  private mem = new Uint8Array(0);
+  private base = 0;
+  /** The stat buffer's view (valid until the next `name` that grows the memory). */
+  stat = Buffer.alloc(0);
+  constructor(address: (mem: Uint8Array) => bigint, bytes: number) {
+    this.address = address;
+    this.grow(bytes);
+  }
+  private grow(bytes: number): void {
+    this.mem = new Uint8Array(new ArrayBuffer(bytes));
+    this.base = Number(this.address(this.mem));
+    this.stat = Buffer.from(this.mem.buffer, 0, Scratch.NAME);
+  }
+  /** The stat buffer's address. */
+  get statAt(): number {
+    return this.base;
+  }
+  /**
+   * Writes `s` as a C string and returns its address; a NUL byte in it is refused (EINVAL), as
+   * `cname` refuses it. ASCII goes byte by byte; anything else through Buffer's UTF-8 encoder.
+   */
+  name(s: string): number {
+    const n = s.length;
+    if (Scratch.NAME + 3 * n + 1 > this.mem.length) this.grow(Scratch.NAME + 3 * n + 1 + 4096);
+    const m = this.mem;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c === 0 || c > 0x7f) return this.encoded(s);
+      m[Scratch.NAME + i] = c;
+    }
+    m[Scratch.NAME + n] = 0;
+    return this.base + Scratch.NAME;
+  }
+  /** `name` for a name that is not all ASCII (or has a NUL): kept apart so the loop above stays small. */
+  private encoded(s: string): number {
+    if (s.includes('\0')) throw hostError(EINVAL, 'path', s);
+    const end = Scratch.NAME + Buffer.from(this.mem.buffer).write(s, Scratch.NAME, 'utf8');
+    this.mem[end] = 0;
+    return this.base + Scratch.NAME;
+  }
+}
+
+/**
  * `getdents64` on a fresh descriptor of the held directory (openat(dirfd, ".") is no path walk,
  * and the guest's own descriptor keeps its position); undefined when the symbol is missing.
  */
@@ -118,33 +171,36 @@ function direntLister(
 
 function bind(koffi: Koffi, lib: ReturnType<Koffi['load']>, P: Platform): HostCalls {
   const f = (decl: string): Fn => lib.func(decl) as Fn;
-  const openat = P.variadicOpen
-    ? ((v: Fn) => (d: number, n: string, fl: number, m: number) => v(d, n, fl, 'int', m))(f('int openat(int, const char *, int, ...)'))
-    : f('int openat(int, const char *, int, int)');
-  // Both stat calls are called as (fd, name, flags, buf): statx asks for the basic fields (0x7ff),
-  // macOS's fstatat takes (fd, name, buf, flags).
-  const statAt: (d: number, n: string, fl: number, b: Buffer) => number = P.stat.kind === 'statx'
-    ? ((sx: Fn) => (d: number, n: string, fl: number, b: Buffer) => sx(d, n, fl, 0x7ff, b))(
-      f(`int ${P.symbols.stat}(int, const char *, int, unsigned int, _Out_ uint8_t *)`))
-    : ((fa: Fn) => (d: number, n: string, fl: number, b: Buffer) => fa(d, n, b, fl))(
-      lib.func(P.symbols.stat, 'int', ['int', 'const char *', '_Out_ uint8_t *', 'int']) as Fn);
-  const fstatFd: (fd: number, b: Buffer) => number = P.stat.kind === 'statx'
-    ? (fd, b) => statAt(fd, '', P.AT_EMPTY_PATH!, b)
-    : lib.func(P.symbols.fstat!, 'int', ['int', '_Out_ uint8_t *']) as Fn;
+  // The hot calls take their name and buffer as addresses in `mem` (Scratch); the rest take strings.
+  const mem = new Scratch((m) => koffi.address(m), 16 * 1024);
+  const openAt = P.variadicOpen
+    ? ((v: Fn) => (d: number, n: number, fl: number, m: number) => v(d, n, fl, 'int', m))(f('int openat(int, intptr_t, int, ...)'))
+    : f('int openat(int, intptr_t, int, int)');
+  const openat = (d: number, name: string, fl: number, m: number): number => openAt(d, mem.name(name), fl, m);
+  // Both stat calls are called as (fd, name address, flags, buffer address): statx asks for the
+  // basic fields (0x7ff), macOS's fstatat takes (fd, name, buf, flags).
+  const statAtRaw: (d: number, n: number, fl: number, b: number) => number = P.stat.kind === 'statx'
+    ? ((sx: Fn) => (d: number, n: number, fl: number, b: number) => sx(d, n, fl, 0x7ff, b))(
+      f(`int ${P.symbols.stat}(int, intptr_t, int, unsigned int, intptr_t)`))
+    : ((fa: Fn) => (d: number, n: number, fl: number, b: number) => fa(d, n, b, fl))(
+      lib.func(P.symbols.stat, 'int', ['int', 'intptr_t', 'intptr_t', 'int']) as Fn);
+  /** Stats `name` in `d` into the scratch stat buffer. */
+  const statAt = (d: number, name: string, fl: number): number => statAtRaw(d, mem.name(name), fl, mem.statAt);
+  const fstatRaw = P.stat.kind === 'statx' ? undefined : lib.func(P.symbols.fstat!, 'int', ['int', 'intptr_t']) as Fn;
+  const fstatFd = (fd: number): number => fstatRaw === undefined ? statAt(fd, '', P.AT_EMPTY_PATH!) : fstatRaw(fd, mem.statAt);
   const utimensat = f('int utimensat(int, const char *, const uint8_t *, int)');
   const futimens = f('int futimens(int, const uint8_t *)');
   const renameat = f('int renameat(int, const char *, int, const char *)');
   const linkat = f('int linkat(int, const char *, int, const char *, int)');
   const symlinkat = f('int symlinkat(const char *, int, const char *)');
-  const unlinkat = f('int unlinkat(int, const char *, int)');
-  const mkdirat = f('int mkdirat(int, const char *, unsigned int)');
+  const unlinkAt = f('int unlinkat(int, intptr_t, int)');
+  const mkdirAt = f('int mkdirat(int, intptr_t, unsigned int)');
   const readlinkat = f('intptr_t readlinkat(int, const char *, _Out_ uint8_t *, size_t)');
   const closeFd = f('int close(int)');
   const ledger = new FdLedger();
   const listDir = P.dirents === undefined ? undefined : direntLister(koffi, lib, P.dirents, (d, n) => openat(d, n, O_LIST | P.O_CLOEXEC, 0), closeFd);
 
   const L = P.stat;
-  const statBuf = Buffer.alloc(L.bytes);
   const timesBuf = Buffer.alloc(2 * P.timespecBytes);
   let linkBuf = Buffer.alloc(4096);
 
@@ -153,8 +209,8 @@ function bind(koffi: Koffi, lib: ReturnType<Koffi['load']>, P: Platform): HostCa
     return r;
   };
   const stat = (d: number, name: string, flags: number): HostStat => {
-    check(statAt(d, name, flags, statBuf), 'stat', name);
-    return decodeStat(statBuf, L);
+    check(statAt(d, name, flags), 'stat', name);
+    return decodeStat(mem.stat, L);
   };
   const setSpec = (i: number, t: TimeSpec): void => {
     const at = i * P.timespecBytes;
@@ -176,7 +232,7 @@ function bind(koffi: Koffi, lib: ReturnType<Koffi['load']>, P: Platform): HostCa
   return {
     kind: 'native',
     open: (dir: DirRef, name: string, flags: number, mode = 0o666) => {
-      const fd = check(openat(held(dir), cname(name), flags | P.O_CLOEXEC, mode), 'openat', name);
+      const fd = check(openat(held(dir), name, flags | P.O_CLOEXEC, mode), 'openat', name);
       ledger.add(fd);
       return fd;
     },
@@ -186,12 +242,18 @@ function bind(koffi: Koffi, lib: ReturnType<Koffi['load']>, P: Platform): HostCa
       check(closeFd(fd), 'close', String(fd));
     },
     trackIn: (shared) => ledger.attach(new Int32Array(shared)),
-    stat: (dir, name, follow) => stat(held(dir), cname(name), follow ? 0 : P.AT_SYMLINK_NOFOLLOW),
-    isDirAt: (dir, name, dev, inoLo, inoHi) => dir.fd >= 0 && !name.includes('\0')
-      && statAt(dir.fd, name, P.AT_SYMLINK_NOFOLLOW, statBuf) >= 0 && isDirectoryIn(statBuf, L, dev, inoLo, inoHi),
+    stat: (dir, name, follow) => stat(held(dir), name, follow ? 0 : P.AT_SYMLINK_NOFOLLOW),
+    isDirAt: (dir, name, dev, inoLo, inoHi) => {
+      if (dir.fd < 0) return false;
+      try {
+        return statAt(dir.fd, name, P.AT_SYMLINK_NOFOLLOW) >= 0 && isDirectoryIn(mem.stat, L, dev, inoLo, inoHi);
+      } catch {
+        return false; // a NUL in the name
+      }
+    },
     fstat: (fd) => {
-      check(fstatFd(fd, statBuf), 'fstat', String(fd));
-      return decodeStat(statBuf, L);
+      check(fstatFd(fd), 'fstat', String(fd));
+      return decodeStat(mem.stat, L);
     },
     setTimes: (dir, name, follow, atim, mtim) => {
       check(utimensat(held(dir), cname(name), times(atim, mtim), follow ? 0 : P.AT_SYMLINK_NOFOLLOW), 'utimensat', name);
@@ -209,13 +271,13 @@ function bind(koffi: Koffi, lib: ReturnType<Koffi['load']>, P: Platform): HostCa
       check(symlinkat(cname(target), held(dir), cname(name)), 'symlinkat', name);
     },
     unlink: (dir, name) => {
-      check(unlinkat(held(dir), cname(name), 0), 'unlinkat', name);
+      check(unlinkAt(held(dir), mem.name(name), 0), 'unlinkat', name);
     },
     rmdir: (dir, name) => {
-      check(unlinkat(held(dir), cname(name), P.AT_REMOVEDIR), 'unlinkat', name);
+      check(unlinkAt(held(dir), mem.name(name), P.AT_REMOVEDIR), 'unlinkat', name);
     },
     mkdir: (dir, name, mode = 0o777) => {
-      check(mkdirat(held(dir), cname(name), mode), 'mkdirat', name);
+      check(mkdirAt(held(dir), mem.name(name), mode), 'mkdirat', name);
     },
     ...(listDir === undefined ? {} : { listDir }),
     readlink: (dir, name) => {

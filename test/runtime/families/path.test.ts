@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Filetype, Layout, Oflags, RIGHTS_ALL, RIGHTS_REGULAR_FILE, Rights } from '../../../main/runtime/abi.ts';
+import { Errno, Filetype, Layout, Oflags, RIGHTS_ALL, RIGHTS_REGULAR_FILE, Rights } from '../../../main/runtime/abi.ts';
 import { FdTable } from '../../../main/runtime/fd-table.ts';
 import { createImports } from '../../../main/runtime/host.ts';
 import { GuestMemory } from '../../../main/runtime/memory.ts';
@@ -65,5 +65,11 @@ describe.runIf(process.platform !== 'win32')('path_open: the type of what it ope
     expect(open('fifo', Oflags.creat).slice(0, 2)).toEqual([0, Filetype.unknown]);
     fs.mkdirSync(path.join(dir, 'sub'));
     expect(open('sub', 0, BigInt(Rights.fd_readdir)).slice(0, 2)).toEqual([0, Filetype.directory]);
+  });
+
+  it('rights beyond the 30 preview1 defines are notcapable, also as a negative i64', () => {
+    fs.writeFileSync(path.join(dir, 'f'), 'x');
+    for (const rights of [1n << 30n, 1n << 40n, -1n, -(1n << 63n)]) expect(open('f', 0, rights)[0], String(rights)).toBe(Errno.notcapable);
+    expect(open('f', 0, BigInt(RIGHTS_ALL))[0]).toBe(0);
   });
 });

@@ -270,10 +270,50 @@ describe.runIf(hasNative)('what the C library must never see', () => {
       expect(codeOf(() => calls.stat(dir, 'a\0', false))).toBe('EINVAL');
       expect(codeOf(() => calls.unlink(dir, 'a\0x'))).toBe('EINVAL');
       expect(codeOf(() => calls.symlink('a\0/../..', dir, 'l'))).toBe('EINVAL');
+      // After a non-ASCII character too (the name is then encoded as a whole).
+      expect(codeOf(() => calls.stat(dir, 'é\0a', false))).toBe('EINVAL');
+      expect(codeOf(() => calls.mkdir(dir, 'dé\0x'))).toBe('EINVAL');
+      expect(codeOf(() => calls.open(dir, 'ü\0', C.O_RDONLY | C.O_CREAT))).toBe('EINVAL');
       expect(fs.readdirSync(root)).toEqual(['a']);
       // fd -100 is AT_FDCWD on Linux: it would resolve against the process's current folder.
       expect(codeOf(() => calls.stat({ fd: -100, path: '' }, 'package.json', false))).toBe('EBADF');
       expect(codeOf(() => calls.open({ fd: -1, path: root }, 'a', C.O_RDONLY))).toBe('EBADF');
+    } finally {
+      fs.closeSync(dir.fd);
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe.runIf(hasNative)('names the native calls pass by address (one reused C string)', () => {
+  it('each call sees its own whole name: shorter after longer, non-ASCII, and longer than the buffer', () => {
+    const calls = loadNative();
+    const root = fs.mkdtempSync(join(os.tmpdir(), 'terrarium-hc-names-'));
+    const dir = { fd: fs.openSync(root, C.O_RDONLY), path: root };
+    try {
+      fs.writeFileSync(join(root, 'abc'), '3');
+      fs.writeFileSync(join(root, 'abcdef'), 'six');
+      // A shorter name after a longer one: its own NUL ends it ('abc', not 'abcdef').
+      expect(calls.stat(dir, 'abcdef', false).size).toBe(3n);
+      expect(calls.stat(dir, 'abc', false).size).toBe(1n);
+      expect(codeOf(() => calls.stat(dir, 'ab', false))).toBe('ENOENT');
+      // Non-ASCII names, also after an ASCII prefix, are the UTF-8 the file system holds.
+      const names = ['ünï', 'aé', `${'ü'.repeat(120)}.txt`, '日本語', 'x😀y'];
+      for (const name of names) {
+        calls.close(calls.open(dir, name, C.O_WRONLY | C.O_CREAT | C.O_EXCL, 0o644));
+        expect(calls.stat(dir, name, false).isFile()).toBe(true);
+      }
+      expect(fs.readdirSync(root).sort()).toEqual(['abc', 'abcdef', ...names].sort());
+      calls.mkdir(dir, 'dé');
+      expect(fs.statSync(join(root, 'dé')).isDirectory()).toBe(true);
+      calls.rmdir(dir, 'dé');
+      for (const name of names) calls.unlink(dir, name);
+      expect(fs.readdirSync(root).sort()).toEqual(['abc', 'abcdef']);
+      // Longer than the buffer (16 KiB): it grows, and the kernel judges the name.
+      const long = 'é'.repeat(20_000);
+      expect(codeOf(() => calls.stat(dir, long, false))).toBe('ENAMETOOLONG');
+      expect(calls.stat(dir, 'abc', false).size).toBe(1n);
+      expect(calls.fstat(dir.fd).isDirectory()).toBe(true);
     } finally {
       fs.closeSync(dir.fd);
       fs.rmSync(root, { recursive: true, force: true });

@@ -57,6 +57,30 @@ describe.each(['linux-x64', 'darwin-arm64'])('a %s stat buffer', (platform) => {
     expect([st.isDirectory(), st.isFile(), st.isSymbolicLink()]).toEqual([true, false, false]);
   });
 
+  it('halves with their top bit set read back unsigned (they are kept as signed int32s)', () => {
+    const ino = 0xfedcba98_87654321n;
+    const size = 0x7edcba98_80000001n;
+    const nlink = L.nlink.bytes === 4 ? 0x80000001n : 0xffffn;
+    put(L.ino, ino);
+    put(L.size, size);
+    put(L.nlink, nlink);
+    put(L.mode, 0o40755n);
+    putTime(L.atime, 0xffffffffn, 999_999_999n);
+    putTime(L.mtime, 0x80000000n, 0n);
+    putTime(L.ctime, 0x1_80000000n, 1n);
+    const st = decodeStat(buf, L);
+    expect([st.ino, st.size, st.nlink]).toEqual([ino, size, nlink]);
+    expect([st.atimeNs, st.mtimeNs, st.ctimeNs]).toEqual([0xffffffffn * 1_000_000_000n + 999_999_999n, 0x80000000n * 1_000_000_000n, 0x1_80000000n * 1_000_000_000n + 1n]);
+    const mem = new DataView(new ArrayBuffer(F.bytes));
+    st.writeTo(mem, 0, F, 3);
+    const got = (at: number): bigint => mem.getBigUint64(at, true);
+    expect([got(F.ino), got(F.size), got(F.nlink), got(F.atim), got(F.mtim), got(F.ctim)])
+      .toEqual([ino, size, nlink, st.atimeNs, st.mtimeNs, st.ctimeNs]);
+    expect(st.isDirectoryAt(st.dev, 0x87654321, 0xfedcba98)).toBe(true);
+    expect(isDirectoryIn(buf, L, st.dev, 0x87654321, 0xfedcba98)).toBe(true);
+    expect(isDirectoryIn(buf, L, st.dev, 0x87654321, 0xfedcba97)).toBe(false);
+  });
+
   it('isDirectoryIn compares both halves of the inode number', () => {
     const ino = (5n << 32n) + 77n;
     put(L.ino, ino);
