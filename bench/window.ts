@@ -12,7 +12,8 @@
  * --trace (each step of a run's start and of the Details click, in ms after the click: the page's
  * and main's on one clock, main's from `startTrace`), --profile (the renderer's CPU profile during
  * the flood and the last warm runs), --chrome-trace FILE (Chromium's trace of hello's last warm run,
- * its main thread summarized; the Details click during the flood to FILE-details), --renderer DIR (serve another built renderer, for A/B).
+ * its main thread summarized; the Details click during the flood to FILE-details), --renderer DIR (serve another built renderer, for A/B),
+ * --plain-chromium (without the window's Chromium switches, main/shared/window-switches.ts: the page as `ui --web` in a browser).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -21,6 +22,7 @@ import { createApi } from '../main/api/index.ts';
 import { startTrace } from '../main/launcher/warm.ts';
 import { rendererDir, startWebServer } from '../main/web/server.ts';
 import { type RawPage, launchRawPage, waitFor } from '../test/helpers/e2e/cdp.ts';
+import { withWindowDisabledFeatures } from '../main/shared/window-switches.ts';
 import { fixture, repo, seed } from '../test/helpers/e2e/harness.ts';
 import { chromeTrace } from './lib/chrome-trace.ts';
 import { cpuTree } from './lib/cpu-tree.ts';
@@ -33,6 +35,7 @@ const SKIP_FLOOD = argv.includes('--skip-flood');
 const ONLY_FLOOD = argv.includes('--only-flood');
 /** --only-hello: hello's runs alone (no flite, no flood): quick A/B pairs of the page's share. */
 const ONLY_HELLO = argv.includes('--only-hello');
+const PLAIN_CHROMIUM = argv.includes('--plain-chromium');
 const TARGETS = { smallWarm: 15, fliteWarm: 30, fliteCold: 100, throughput: 100, click: 50 };
 
 // --home DIR: this library folder, kept (the apps installed once): a second pass finds the apps the
@@ -242,7 +245,9 @@ try {
   const grant = await api.handle('grants.add', { ref: fliteId, grants: [{ kind: 'args', args: ['-lv'] }] });
   if (!grant.ok) throw new Error(grant.message);
   if (!SKIP_FLOOD && !ONLY_HELLO) await seed(api, fixture('e2e_flood.wasm'), 'e2e_flood');
-  page = await launchRawPage(server.url);
+  // The window's own Chromium switches (main/shared/window-switches.ts), as the desktop shell sets
+  // them; --plain-chromium leaves them out: the page as a person's own browser runs it (ui --web).
+  page = await launchRawPage(server.url, 1280, 800, PLAIN_CHROMIUM ? [] : [`--disable-features=${withWindowDisabledFeatures('')}`]);
   if (TRACE) {
     // The page's WebSockets, listed as they are made (window.__sockets), for the traces.
     await page.send('Page.enable');
@@ -383,7 +388,8 @@ try {
     row('click during the flood (catalog link), pointerdown to the frame showing its effect', click, 'ms', TARGETS.click);
     row('click during the flood (Details, a round trip to main)', details, 'ms', TARGETS.click);
   }
-  console.log(`\nload average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (${os.cpus().length} CPUs)`);
+  console.log(`\nChromium switches: ${PLAIN_CHROMIUM ? 'none (--plain-chromium: the page as ui --web runs in a browser)' : `the window's (--disable-features=${withWindowDisabledFeatures('')})`}`);
+  console.log(`load average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (${os.cpus().length} CPUs)`);
   console.log('\n| Window measurement | Measured | Target |\n|---|---|---|');
   for (const r of results) console.log(`| ${r.what} | ${r.value.toFixed(1)} ${r.unit}${r.ok ? '' : ' (over)'} | ${r.target} |`);
 } finally {

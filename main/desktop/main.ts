@@ -11,6 +11,7 @@ import type { Api, Dialogs } from '../api/index.ts';
 import { asLaunchRequest, parseLaunchArgs } from '../integration/launch-args.ts';
 import { type Integration, createIntegration } from '../integration/service.ts';
 import { desktopHost, shortcutIo } from './integration-host.ts';
+import { withWindowDisabledFeatures } from '../shared/window-switches.ts';
 import { APP_ORIGIN } from './app-origin.ts';
 import { createDialogs } from './dialogs.ts';
 import { forwardEvents, registerApi } from './ipc-router.ts';
@@ -74,6 +75,8 @@ export function startDesktop(createApi: CreateApi, options: DesktopOptions = {})
   const skip = process.defaultApp ? 2 : 1;
   const launch = parseLaunchArgs(options.argv ?? process.argv, platform, { skip, cwd: process.cwd() });
   app.enableSandbox();
+  // Before ready, as every Chromium switch: the page's messages are not held after a click (main/shared/window-switches.ts).
+  app.commandLine.appendSwitch('disable-features', withWindowDisabledFeatures(app.commandLine.getSwitchValue('disable-features')));
   registerAppScheme(protocol);
   // The request goes along, whole, to the running instance: Chromium may reorder the argv it forwards.
   if (!app.requestSingleInstanceLock(launch)) {

@@ -66,9 +66,9 @@ describe('startDesktop', () => {
     expect(createApi).not.toHaveBeenCalled();
   });
 
-  it('sandboxes every renderer and registers the app scheme before ready', async () => {
+  it('sandboxes every renderer, keeps a click from holding the page’s messages, and registers the app scheme before ready', async () => {
     const { electron } = await start();
-    expect(electron.log).toEqual(['enableSandbox', 'registerSchemesAsPrivileged']);
+    expect(electron.log).toEqual(['enableSandbox', 'appendSwitch disable-features=Vulkan,DeferRendererTasksAfterInput', 'registerSchemesAsPrivileged']);
     expect(electron.protocol.handle).not.toHaveBeenCalled();
     expect(FakeBrowserWindow.all).toEqual([]);
   });

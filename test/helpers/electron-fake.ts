@@ -192,6 +192,7 @@ export function fakeElectron(lock: boolean) {
   const app = Object.assign(new EventEmitter(), {
     isPackaged: true,
     enableSandbox: vi.fn(() => log.push('enableSandbox')),
+    commandLine: { getSwitchValue: vi.fn((_name: string) => 'Vulkan'), appendSwitch: vi.fn((name: string, value?: string) => log.push(`appendSwitch ${name}=${value ?? ''}`)) },
     requestSingleInstanceLock: vi.fn((_data?: unknown) => lock),
     quit: vi.fn(),
     exit: vi.fn(),

@@ -34,10 +34,10 @@ export interface RawPage {
   close(): Promise<void>;
 }
 
-/** Launches Chromium on `url` at `width` × `height`. */
-export async function launchRawPage(url: string, width = 1280, height = 800): Promise<RawPage> {
+/** Launches Chromium on `url` at `width` × `height`, with `extraFlags` after the usual ones. */
+export async function launchRawPage(url: string, width = 1280, height = 800, extraFlags: readonly string[] = []): Promise<RawPage> {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'terrarium-chromium-raw-'));
-  const proc: ChildProcess = spawn(browserPath(), [...FLAGS, `--user-data-dir=${profile}`, 'about:blank'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const proc: ChildProcess = spawn(browserPath(), [...FLAGS, ...extraFlags, `--user-data-dir=${profile}`, 'about:blank'], { stdio: ['ignore', 'ignore', 'pipe'] });
   const endpoint = await new Promise<string>((resolve, reject) => {
     let text = '';
     const timer = setTimeout(() => reject(new Error(`Chromium did not start: ${text}`)), 30_000);

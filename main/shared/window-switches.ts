@@ -1,0 +1,24 @@
+/**
+ * Chromium switches the window's renderer runs with (issue 14.4). main/desktop/main.ts appends
+ * them to Electron's command line before ready; bench:window gives the same to the Chromium it
+ * drives, so the figure it reports is the window's (its `--plain-chromium` measures without them,
+ * as `terrarium ui --web` in a person's own browser runs).
+ *
+ * `DeferRendererTasksAfterInput`: after a discrete input (a click, a key), Chromium holds the
+ * page's network and message tasks until it has rendered the next frame. For Terrarium the answer
+ * to a Run click is those messages (the run's first output), so holding them made every warm run
+ * wait for a frame that had nothing of the run in it: on this machine hello's Run → first byte
+ * went 36 → 22 ms median without it (the output drawn in the first frame after the click, not the
+ * second). What the feature guards against (a page busy after input, a frame late) is work the page
+ * does not do: a run's output is drawn per frame (renderer/lib/terminal), not per message.
+ */
+export const WINDOW_DISABLED_FEATURES: readonly string[] = ['DeferRendererTasksAfterInput'];
+
+/**
+ * The `disable-features` value that adds WINDOW_DISABLED_FEATURES to `current` (the value the
+ * person's own command line gave, maybe empty): Chromium keeps one value per switch, so appending
+ * ours alone would drop theirs.
+ */
+export function withWindowDisabledFeatures(current: string): string {
+  return [...new Set([...current.split(','), ...WINDOW_DISABLED_FEATURES].map((f) => f.trim()).filter((f) => f !== ''))].join(',');
+}
