@@ -33,8 +33,14 @@ interface Spare {
   worker: Worker;
   /** It has booted (said so on `SPARE_BOOTED_CHANNEL`): a run given it starts at once. */
   booted?: boolean;
+  /** Resolves once it has booted. */
+  boot: Promise<void>;
+  /** Resolves `boot`. */
+  onBooted: () => void;
   /** The module it is primed with (or will be, once compiled); none for a plain spare. */
   module?: Promise<Program>;
+  /** Its primed instance is made (said so on `SPARE_BOOTED_CHANNEL`). */
+  instantiated?: boolean;
 }
 
 /**
@@ -51,6 +57,10 @@ export class SpareWorker {
   private refillTimer: NodeJS.Timeout | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** The latest run's start, settled once it is under way: spares are primed only after it. */
+  private starting: Promise<unknown> = Promise.resolve();
+  /** Workers handed to runs whose primed instance was made by then (diagnostics: bench --trace). */
+  private readonly handedReady = new WeakSet<Worker>();
   private readonly policy: SparePolicy;
   private readonly freeMemory: () => number;
   private readonly booted = new BroadcastChannel(SPARE_BOOTED_CHANNEL);
@@ -59,9 +69,13 @@ export class SpareWorker {
     this.policy = policy;
     this.freeMemory = freeMemory;
     this.booted.onmessage = (e): void => {
-      const { threadId } = (e as { data: { threadId: number } }).data;
+      const { threadId, primed } = (e as { data: { threadId: number; primed?: boolean } }).data;
       const spare = this.spares.find((s) => s.worker.threadId === threadId);
-      if (spare) spare.booted = true;
+      if (spare && primed === true) spare.instantiated = true;
+      else if (spare) {
+        spare.booted = true;
+        spare.onBooted();
+      }
     };
     this.booted.unref(); // never keeps the process alive
   }
@@ -84,6 +98,16 @@ export class SpareWorker {
   /** The spare workers that have booted (for tests and diagnostics). */
   get ready(): Worker[] {
     return this.spares.filter((s) => s.booted === true).map((s) => s.worker);
+  }
+
+  /** The spare workers whose primed instance is made (for tests and diagnostics). */
+  get instantiated(): Worker[] {
+    return this.spares.filter((s) => s.instantiated === true).map((s) => s.worker);
+  }
+
+  /** Whether `worker`, handed to a run by `take`, had its primed instance made by then (diagnostics). */
+  wasReady(worker: Worker): boolean {
+    return this.handedReady.has(worker);
   }
 
   /** Boots the spares wanted after `delayMs`, unless memory is short or this is closed. */
@@ -111,7 +135,8 @@ export class SpareWorker {
    * takes milliseconds); among those, the one primed with `module`, else the one whose module is
    * the least worth keeping (none, or the one run least recently). Spares follow once `underWay`
    * settles (the run's first output, say), primed with `module` (the run's, when given) and the
-   * others run most recently.
+   * others run most recently. No spare is primed until then either: instantiating a module (flite:
+   * copying 17 MB of data) in a spare while a run starts takes CPU from the run and from the page.
    */
   take(module?: Promise<Program>, underWay: Promise<unknown> = Promise.resolve()): Worker | undefined {
     // Lower is better: booted, then primed with `module`, then the least worth keeping (no module or
@@ -123,8 +148,10 @@ export class SpareWorker {
     };
     const pick = [...this.spares].sort((a, b) => order(a) - order(b) || worth(a) - worth(b))[0];
     if (pick) this.spares.splice(this.spares.indexOf(pick), 1);
+    if (pick?.instantiated === true) this.handedReady.add(pick.worker);
     if (module !== undefined) this.remember(module, true);
     this.idle();
+    this.starting = underWay;
     void underWay.then(() => this.fill(this.policy.refillDelayMs), () => this.fill(this.policy.refillDelayMs));
     const w = pick?.worker;
     if (!w || w.threadId < 0) return undefined;
@@ -185,7 +212,8 @@ export class SpareWorker {
   private boot(module: Promise<Program> | undefined): void {
     const w = bootWorker();
     w.unref();
-    const spare: Spare = { worker: w };
+    let onBooted!: () => void;
+    const spare: Spare = { worker: w, boot: new Promise<void>((r) => (onBooted = r)), onBooted: () => onBooted() };
     const gone = (): void => {
       const i = this.spares.indexOf(spare);
       if (i >= 0) this.spares.splice(i, 1);
@@ -197,10 +225,17 @@ export class SpareWorker {
     if (module !== undefined) this.prime(spare, module);
   }
 
-  /** Primes `spare` with `module` once it has compiled (a worker is primed once: run.ts). */
+  /**
+   * Primes `spare` with `module` once it has compiled, the spare has booted and no run is starting
+   * (a worker is primed once: run.ts). A run that takes the spare before then instantiates anew.
+   */
   private prime(spare: Spare, module: Promise<Program>): void {
     spare.module = module;
-    module.then((m) => {
+    Promise.all([module, spare.boot]).then(async ([m]) => {
+      for (let s = this.starting; ; s = this.starting) {
+        await s.then(() => undefined, () => undefined);
+        if (s === this.starting) break;
+      }
       if (this.spares.includes(spare)) primeWorker(spare.worker, m);
     }, () => undefined);
   }

@@ -2,7 +2,7 @@
  * The worker thread of one run: waits for the frozen configuration, then runs the guest
  * (guest.ts) with its stdio through the rings. Host functions run here, synchronously; the main
  * thread is never blocked by a guest. A spare says when it has booted (`SPARE_BOOTED_CHANNEL`) and may
- * first be primed: its run's module instantiated before the configuration (run.ts `primeWorker`),
+ * first be primed (and says when that is done, on the same channel): its run's module instantiated before the configuration (run.ts `primeWorker`),
  * bound to the configuration when it comes.
  */
 import { BroadcastChannel, parentPort, threadId, workerData } from 'node:worker_threads';
@@ -27,6 +27,10 @@ const config = await new Promise<WorkerConfig>((resolve) => {
     primed = undefined;
     try {
       primed = primeInstance(m.prime);
+      // Its instance is ready: a run given it now starts at once (launcher/spares.ts).
+      const said = new BroadcastChannel(SPARE_BOOTED_CHANNEL);
+      said.postMessage({ threadId, primed: true });
+      said.close();
     } catch {
       // The run instantiates anew and reports why that fails, if it does.
     }

@@ -68,7 +68,7 @@ export interface PrimeMessage {
 
 /**
  * The BroadcastChannel on which a spare worker says it has booted (`{ threadId }`), once, before any
- * configuration: a channel of its own, so the word can never reach the handler of the run that takes it.
+ * configuration, and that its primed instance is made (`{ threadId, primed: true }`): a channel of its own, so the word can never reach the handler of the run that takes it.
  */
 export const SPARE_BOOTED_CHANNEL = 'terrarium-spare-booted';
 

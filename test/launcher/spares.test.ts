@@ -83,6 +83,39 @@ describe('SpareWorker, several spares', () => {
     }
   });
 
+  it('primes no spare while a run is starting, and says when a primed instance is made', async () => {
+    const spares = new SpareWorker({ idleMs: 60_000, minFreeBytes: 0, refillDelayMs: 0, count: 2 });
+    const a = loadCommand(fs.readFileSync(fixture('proc.wasm')));
+    const b = loadCommand(fs.readFileSync(fixture('args_env.wasm')));
+    const [ma, mb] = await Promise.all([a, b]);
+    try {
+      spares.expect([a, b]); // two spares start booting, one for each
+      await until(() => spares.all.length === 2);
+      let underWay!: () => void;
+      const w = spares.take(a, new Promise<void>((r) => (underWay = r)));
+      expect(w).toBeDefined();
+      // The other spare (b's) boots, but is not handed b's module while a's run starts: its
+      // instantiation would take CPU from the run.
+      await until(() => spares.ready.length === 1);
+      await new Promise((r) => setTimeout(r, 200));
+      const other = spares.all[0]!;
+      expect(primedModule(other)).toBeUndefined();
+      expect(spares.instantiated).toEqual([]);
+      underWay();
+      await until(() => spares.instantiated.includes(other));
+      expect(primedModule(other)).toBe(mb);
+      // A run handed it is told (diagnostics) that its instance was ready; b's run uses it.
+      const wb = spares.take(b);
+      expect(wb).toBe(other);
+      expect(spares.wasReady(wb!)).toBe(true);
+      expect(spares.wasReady(w!)).toBe(false);
+      expect((await runIn(wb, mb, ['args_env', 'z'])).out).toContain('argv[1]=z\n');
+      expect((await runIn(w, ma, ['proc', 'exit', '5'])).code).toBe(5);
+    } finally {
+      await spares.close();
+    }
+  });
+
   it('replaces a spare only once the run that took it is under way', async () => {
     const spares = new SpareWorker({ idleMs: 60_000, minFreeBytes: 0, refillDelayMs: 0, count: 1 });
     try {
