@@ -189,6 +189,13 @@ if (TRACE) {
     if (performance.now() - t > 20) console.log(`  trace: main took ${(performance.now() - t).toFixed(0)} ms to answer ${name}`);
     return r;
   }) as typeof api.handle;
+  // Main's thread busy: a 2 ms tick that came late by more than 6 ms is marked where it ended.
+  let tick = epoch();
+  setInterval(() => {
+    const now = epoch();
+    if (now - tick > 8) mainTimes.push({ what: `main's thread was busy ${(now - tick).toFixed(0)} ms`, at: now });
+    tick = now;
+  }, 2).unref();
   api.onEvent((name) => {
     // The web server's listener was added first: the frame is already handed to the socket.
     if (name === 'run.output' && !mainTimes.some((m) => m.what.startsWith('first output'))) mainTimes.push({ what: 'first output sent to the socket', at: epoch() });

@@ -75,6 +75,8 @@ export class SpareWorker {
       else if (spare) {
         spare.booted = true;
         spare.onBooted();
+        // The next spare wanted boots now (one at a time), unless a run is starting.
+        void this.quiet().then(() => this.fill());
       }
     };
     this.booted.unref(); // never keeps the process alive
@@ -184,15 +186,18 @@ export class SpareWorker {
   }
 
   /**
-   * Gives each recent module a spare (one plain spare before any run): a plain one if there is one,
-   * else a new one, in place of a spare primed with a module no longer recent when `policy.count`
-   * are there already; none boots under the memory floor.
+   * Gives each recent module a spare (one plain spare before any run), the most recent first: a
+   * plain one if there is one, else a new one, in place of a spare primed with a module no longer
+   * recent when `policy.count` are there already; none boots under the memory floor. One boots at a
+   * time (the next when it has booted): two booting at once (after a run of a third app, say) would
+   * each be ready later, the one for the app run last included, on a machine of two cores.
    */
   private refill(): void {
     if (this.closed) return;
     const wanted: (Promise<Program> | undefined)[] = this.recent.length > 0 ? this.recent : [undefined];
     for (const module of wanted) {
       if (this.spares.some((s) => s.module === module)) continue;
+      if (this.spares.some((s) => s.booted !== true)) return;
       const plain = module === undefined ? undefined : this.spares.find((s) => s.module === undefined);
       if (plain) {
         this.prime(plain, module!);
@@ -232,12 +237,17 @@ export class SpareWorker {
   private prime(spare: Spare, module: Promise<Program>): void {
     spare.module = module;
     Promise.all([module, spare.boot]).then(async ([m]) => {
-      for (let s = this.starting; ; s = this.starting) {
-        await s.then(() => undefined, () => undefined);
-        if (s === this.starting) break;
-      }
+      await this.quiet();
       if (this.spares.includes(spare)) primeWorker(spare.worker, m);
     }, () => undefined);
+  }
+
+  /** Resolves once no run is starting (the latest run taken is under way). */
+  private async quiet(): Promise<void> {
+    for (let s = this.starting; ; s = this.starting) {
+      await s.then(() => undefined, () => undefined);
+      if (s === this.starting) return;
+    }
   }
 
   /** (Re)arms the idle timer: no run for `idleMs` drops every spare. */
