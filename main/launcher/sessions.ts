@@ -236,7 +236,7 @@ export class Sessions {
       onLog: (message, detail) => void log.write(message, detail),
     }, worker);
     startTrace.mark?.(primed ? 'worker handed the run (primed with its module)' : 'worker handed the run');
-    if (startTrace.mark && worker && !this.spare.wasReady(worker)) startTrace.mark('(that spare had no instance ready)');
+    if (startTrace.mark && primed && !this.spare.wasReady(worker)) startTrace.mark('(its primed instance was not made yet)');
     o.follow?.(handle, o.preopens);
     const line = new LineDiscipline({
       echo: (text) => this.output(runId, new TextEncoder().encode(text)),
