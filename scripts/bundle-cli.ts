@@ -145,7 +145,7 @@ const STATIC_IMPORT = /^import\s*(?:\{([^}]*)\}|\*\s*as\s+([\w$]+)|([\w$]+))\s*f
  * `let` would not be live either: the script chunks' own exports are checked). bin runs the start
  * chunk's script without its shim, so that one may have none (`imports` false).
  */
-export function asCachedScript(code: string, scriptName: string, shimName: string, imports = false): { script: string; shim: string; exports: { local: string; exported: string }[] } {
+export function asCachedScript(code: string, scriptName: string, shimName: string, imports = false): { script: string; shim: string; exports: { local: string; exported: string }[]; deps: string[] } {
   const last = /\nexport \{([^}]*)\};\s*$/.exec(code);
   if (last === null) throw new Error('bundle-cli: the script chunk does not end in one export list');
   const pairs = last[1]!.split(',').map((n) => n.trim()).filter((n) => n !== '').map((n) => {
@@ -178,7 +178,7 @@ export function asCachedScript(code: string, scriptName: string, shimName: strin
     `export { ${pairs.map((p, i) => `_${i} as ${p.exported}`).join(', ')} };`,
     '',
   ].join('\n');
-  return { script, shim, exports: pairs };
+  return { script, shim, exports: pairs, deps };
 }
 
 /**
@@ -190,6 +190,8 @@ interface BundleStart {
   script: string;
   shim: string;
   main: string;
+  /** Every script chunk by its shim's name: its script and its static imports, for bin to run it without the shim. */
+  scripts: Record<string, { script: string; deps: string[] }>;
 }
 
 /** Builds the bundle; returns the source files it was made from (relative to the project). */
@@ -220,7 +222,8 @@ export async function bundleCli(): Promise<string[]> {
   await bundle.close();
   const chunks = new Map(output.flatMap((o) => (o.type === 'chunk' ? [[o.fileName, o.code] as const] : [])));
   const facades = skipFacades(chunks);
-  let start: BundleStart | undefined;
+  let start: Omit<BundleStart, 'scripts'> | undefined;
+  const scripts: BundleStart['scripts'] = {};
   for (const [file, code] of chunks) {
     if (facades.includes(file)) {
       fs.rmSync(path.join(outDir, file));
@@ -229,7 +232,8 @@ export async function bundleCli(): Promise<string[]> {
       const hash = createHash('sha256').update(code).digest('hex').slice(0, 16);
       const scriptName = `${file.replace(/\.js$/, '')}.${hash}.script.js`;
       const isStart = file.startsWith(`${SCRIPT_GROUP}-`);
-      const { script, shim, exports } = asCachedScript(code, scriptName, file, !isStart);
+      const { script, shim, exports, deps } = asCachedScript(code, scriptName, file, !isStart);
+      scripts[file] = { script: scriptName, deps };
       new vm.Script(script, { filename: scriptName }); // a syntax error fails the build, not a start
       fs.writeFileSync(path.join(outDir, scriptName), script);
       fs.writeFileSync(path.join(outDir, file), shim);
@@ -250,7 +254,7 @@ export async function bundleCli(): Promise<string[]> {
     }
   }
   const list = [...sources].sort();
-  fs.writeFileSync(path.join(outDir, 'sources.json'), `${JSON.stringify({ sources: list, start })}\n`);
+  fs.writeFileSync(path.join(outDir, 'sources.json'), `${JSON.stringify({ sources: list, start: start && { ...start, scripts } })}\n`);
   return list;
 }
 

@@ -152,7 +152,10 @@ test('terrarium run APP runs the library and its own modules as scripts with cod
   const { urls } = await loaded('app-chunks', ['run', 'tool', 'echo']);
   if (!fromBundle(urls)) ctx.skip(); // run from the .ts sources: no bundle to check (npm run build)
   // As ES modules their compile cache held only their top levels: every library function a run
-  // called was compiled at every start. Now each chunk's shim runs its script (compile-cache.js).
+  // called was compiled at every start. Now bin runs each chunk's script (compile-cache.js), its
+  // static imports handed to it: no shim is loaded (each a resolve, a read and a link), only the
+  // small ES chunk the library shares with a run's worker.
+  expect(ownModules(urls).map((u) => u.replace(/-[\w-]{8}\.js$/, '.js'))).toEqual(['bin/terrarium.js', 'main/compile-cache.js', 'out/cli/worker-protocol.js']);
   const cache = tempDir('xdg-cache-app');
   const run = async (): Promise<void> => {
     const r = await cli(home, ['run', 'tool', 'echo'], { env: { XDG_CACHE_HOME: cache } });
