@@ -10,16 +10,22 @@
 // library, ~5 ms of every start (docs/design/startup.md). An older Node imports what it needs.
 
 /**
+ * How to start the bundle (scripts/bundle-cli.ts): the script holding the command, its shim and
+ * the export that runs it, and every script chunk by its shim's name with its static imports.
+ * @typedef {{ script: string, shim: string, main: string, scripts?: Record<string, { script: string, deps: string[] }> }} BundleStart
+ */
+
+/**
  * out/cli/sources.json when out/cli/ exists and no source it was bundled from has changed (or
  * gone) since; null otherwise.
- * @returns {{ sources: string[], start?: { script: string, shim: string, main: string } } | null}
+ * @returns {{ sources: string[], start?: BundleStart } | null}
  */
 function freshBundle() {
   const { readFileSync, statSync } = process.getBuiltinModule('node:fs');
   const root = fileURLToPath(new URL('../', import.meta.url));
   try {
     const built = statSync(`${root}out/cli/sources.json`).mtimeMs;
-    /** @type {{ sources: string[], start?: { script: string, shim: string, main: string } }} */
+    /** @type {{ sources: string[], start?: BundleStart }} */
     const info = JSON.parse(readFileSync(`${root}out/cli/sources.json`, 'utf8'));
     for (const s of info.sources) if (statSync(root + s).mtimeMs > built) return null;
     return info;
@@ -39,11 +45,21 @@ if (major >= 24) {
   } else {
     // The bundle's script holds the whole command (and all of `run FILE`): run it straight from
     // its code cache, without the entry and the shim as ES modules (~1 ms here, issue 14.2). What
-    // it imports lazily is resolved as its shim would: beside it, and packages from the project.
-    const { script, shim, main } = bundle.start;
+    // it imports lazily is resolved as its shim would: beside it, and packages from the project;
+    // a script chunk (the library, `run APP`'s modules) is run from its code cache in the same
+    // way, its static imports handed to it, without its shim and the shims it imports.
+    const { script, shim, main, scripts = {} } = bundle.start;
     const at = new URL(`../out/cli/${shim}`, import.meta.url).href;
-    /** @param {string} spec */
-    const importModule = (spec) => import(spec.startsWith('./') ? new URL(spec, at).href : spec);
+    /**
+     * @param {string} spec
+     * @returns {Promise<unknown>}
+     */
+    const importModule = async (spec) => {
+      const chunk = spec.startsWith('./') ? scripts[spec.slice(2)] : undefined;
+      if (chunk === undefined) return import(spec.startsWith('./') ? new URL(spec, at).href : spec);
+      const deps = await Promise.all(chunk.deps.map(importModule));
+      return loadCachedScript(new URL(`../out/cli/${chunk.script}`, import.meta.url), new URL(spec, at).href, importModule, deps);
+    };
     const exports = loadCachedScript(new URL(`../out/cli/${script}`, import.meta.url), at, importModule);
     await /** @type {(argv: string[]) => Promise<never>} */ (exports[main])(process.argv.slice(2));
   }

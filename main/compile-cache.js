@@ -77,9 +77,10 @@ function writeScriptCache(target, data) {
 const scripts = new Map();
 
 /**
- * Runs the script at `url` (a function expression of `import.meta.url` and `import()`, made by
- * scripts/bundle-cli.ts `asCachedScript`) with its shim's `metaUrl` and `importModule`, and
- * returns what it returns (once per thread: a second call returns the same).
+ * Runs the script at `url` (a function expression of `import.meta.url`, `import()` and what its
+ * static imports name, made by scripts/bundle-cli.ts `asCachedScript`) with its shim's `metaUrl`,
+ * `importModule` and `deps` (the namespaces of its imports), and returns what it returns (once per
+ * thread: a second call returns the same).
  *
  * It is compiled from V8's code cache for this kind of start when there is one (per user, beside
  * the module compile cache). When there is none, or V8 refuses it (another V8, other flags), a new
@@ -89,9 +90,10 @@ const scripts = new Map();
  * @param {URL} url
  * @param {string} metaUrl
  * @param {(specifier: string) => Promise<unknown>} importModule
+ * @param {unknown[]} [deps]
  * @returns {Record<string, unknown>}
  */
-export function loadCachedScript(url, metaUrl, importModule) {
+export function loadCachedScript(url, metaUrl, importModule, deps = []) {
   // Once per thread: bin/terrarium.js may run it before the shim that other chunks import does.
   const loaded = scripts.get(url.href);
   if (loaded !== undefined) return loaded;
@@ -122,7 +124,7 @@ export function loadCachedScript(url, metaUrl, importModule) {
       }
     });
   }
-  const exports = script.runInThisContext()(metaUrl, importModule);
+  const exports = script.runInThisContext()(metaUrl, importModule, deps);
   scripts.set(url.href, exports);
   return exports;
 }

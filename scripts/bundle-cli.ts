@@ -98,8 +98,15 @@ export function skipFacades(chunks: Map<string, string>): string[] {
   return [...facades.keys()];
 }
 
-/** The group whose chunk runs as a cached script (`asCachedScript`): the one every command loads, `run FILE` whole. */
+/** The group whose chunk runs as a cached script (`asCachedScript`) that bin starts: the one every command loads, `run FILE` whole. */
 const SCRIPT_GROUP = 'shell';
+
+/**
+ * The other groups whose chunks run as cached scripts, through their shims: `run APP`'s path (the
+ * library and its own modules). As ES modules, Node's compile cache held only their top levels,
+ * so every library function a run called was compiled again at every start (issue 14.2).
+ */
+const SCRIPT_GROUPS_VIA_SHIM = ['library', 'app-run'];
 
 /**
  * `code` with every non-ASCII character written as its `\\uXXXX` escape, which means the same in a
@@ -116,9 +123,13 @@ export function asciiOnly(code: string): string {
 
 /** The script's own exports, for its lazy imports of itself (`asCachedScript`). */
 const SELF = 'scriptExports$';
+/** The script's parameter holding what its static imports name: the shim's namespaces of them, in order (`asCachedScript`). */
+const DEPS = 'scriptDeps$';
+/** A chunk's static import of names (`import { a as b } from "./x.js";`), a namespace or a default. */
+const STATIC_IMPORT = /^import\s*(?:\{([^}]*)\}|\*\s*as\s+([\w$]+)|([\w$]+))\s*from\s*"([^"]+)";[ \t]*$/gm;
 
 /**
- * Chunk `code` (ES module, no static import, its exports in one final `export { … };`) as a script
+ * Chunk `code` (ES module, its exports in one final `export { … };`) as a script
  * that main/compile-cache.js `loadCachedScript` runs with V8's code cache made after a run, and
  * the ES module `shim` that stands in its place (same file name: the other chunks import it).
  *
@@ -129,8 +140,12 @@ const SELF = 'scriptExports$';
  * (a script's own needs a loader flag Node still calls experimental), except one of the chunk
  * itself (`shimName`), which is its own exports. An export must not be a `let` (a script's value
  * is copied once, not live); a form this does not know fails the build. `exports`: its names.
+ * A static import (of another chunk: `imports` true) becomes a static import of the shim, whose
+ * namespace the script is handed and takes the names from once, when it runs (so an imported
+ * `let` would not be live either: the script chunks' own exports are checked). bin runs the start
+ * chunk's script without its shim, so that one may have none (`imports` false).
  */
-export function asCachedScript(code: string, scriptName: string, shimName: string): { script: string; shim: string; exports: { local: string; exported: string }[] } {
+export function asCachedScript(code: string, scriptName: string, shimName: string, imports = false): { script: string; shim: string; exports: { local: string; exported: string }[]; deps: string[] } {
   const last = /\nexport \{([^}]*)\};\s*$/.exec(code);
   if (last === null) throw new Error('bundle-cli: the script chunk does not end in one export list');
   const pairs = last[1]!.split(',').map((n) => n.trim()).filter((n) => n !== '').map((n) => {
@@ -138,24 +153,32 @@ export function asCachedScript(code: string, scriptName: string, shimName: strin
     if (new RegExp(`^let ${local.replace(/\$/g, '\\$')}\\b`, 'm').test(code)) throw new Error(`bundle-cli: export ${exported} of the script chunk is a let (not live in a script)`);
     return { local, exported };
   });
-  let body = code.slice(0, last.index);
-  if (/^import\s*[\w{*"]/m.test(body)) throw new Error('bundle-cli: the script chunk has a static import');
-  if (body.includes(SELF)) throw new Error(`bundle-cli: the script chunk uses the name ${SELF}`);
+  for (const name of [SELF, DEPS]) if (code.includes(name)) throw new Error(`bundle-cli: the script chunk uses the name ${name}`);
+  const deps: string[] = [];
+  let body = code.slice(0, last.index).replace(STATIC_IMPORT, (_line, named?: string, ns?: string, dflt?: string, spec = '') => {
+    const dep = `${DEPS}[${deps.push(spec) - 1}]`;
+    if (ns !== undefined) return `const ${ns} = ${dep};`;
+    if (dflt !== undefined) return `const ${dflt} = ${dep}.default;`;
+    const names = named!.split(',').map((n) => n.trim()).filter((n) => n !== '').map((n) => n.replace(/^([\w$]+)\s+as\s+([\w$]+)$/, '"$1": $2'));
+    return `const { ${names.join(', ')} } = ${dep};`;
+  });
+  if (/^import\s*[\w{*"]/m.test(body) || (!imports && deps.length > 0)) throw new Error('bundle-cli: the script chunk has a static import');
   body = body
     .replaceAll(`import(${JSON.stringify(`./${shimName}`)})`, `Promise.resolve(${SELF})`) // its own exports (a facade skipped)
     .replace(/(?<![.\w$])import\(/g, 'importModule(')
     .replace(/\bimport\.meta\.url\b/g, 'importMetaUrl');
   if (/\bimport\.meta\b/.test(body)) throw new Error('bundle-cli: the script chunk uses import.meta beyond its url');
   body = asciiOnly(body);
-  const script = `(function (importMetaUrl, importModule) {\nlet ${SELF};\n${body}\nreturn ${SELF} = { ${pairs.map((p) => `${JSON.stringify(p.exported)}: ${p.local}`).join(', ')} };\n})\n`;
+  const script = `(function (importMetaUrl, importModule, ${DEPS}) {\nlet ${SELF};\n${body}\nreturn ${SELF} = { ${pairs.map((p) => `${JSON.stringify(p.exported)}: ${p.local}`).join(', ')} };\n})\n`;
   const shim = [
     '// The ES module face of a script run from V8\'s code cache (scripts/bundle-cli.ts asCachedScript).',
+    ...deps.map((spec, i) => `import * as _d${i} from ${JSON.stringify(spec)};`),
     'import { loadCachedScript } from "../../main/compile-cache.js";',
-    `const { ${pairs.map((p, i) => `${JSON.stringify(p.exported)}: _${i}`).join(', ')} } = loadCachedScript(new URL(${JSON.stringify(`./${scriptName}`)}, import.meta.url), import.meta.url, (s) => import(s));`,
+    `const { ${pairs.map((p, i) => `${JSON.stringify(p.exported)}: _${i}`).join(', ')} } = loadCachedScript(new URL(${JSON.stringify(`./${scriptName}`)}, import.meta.url), import.meta.url, (s) => import(s)${deps.length > 0 ? `, [${deps.map((_, i) => `_d${i}`).join(', ')}]` : ''});`,
     `export { ${pairs.map((p, i) => `_${i} as ${p.exported}`).join(', ')} };`,
     '',
   ].join('\n');
-  return { script, shim, exports: pairs };
+  return { script, shim, exports: pairs, deps };
 }
 
 /**
@@ -167,6 +190,8 @@ interface BundleStart {
   script: string;
   shim: string;
   main: string;
+  /** Every script chunk by its shim's name: its script and its static imports, for bin to run it without the shim. */
+  scripts: Record<string, { script: string; deps: string[] }>;
 }
 
 /** Builds the bundle; returns the source files it was made from (relative to the project). */
@@ -197,21 +222,26 @@ export async function bundleCli(): Promise<string[]> {
   await bundle.close();
   const chunks = new Map(output.flatMap((o) => (o.type === 'chunk' ? [[o.fileName, o.code] as const] : [])));
   const facades = skipFacades(chunks);
-  let start: BundleStart | undefined;
+  let start: Omit<BundleStart, 'scripts'> | undefined;
+  const scripts: BundleStart['scripts'] = {};
   for (const [file, code] of chunks) {
     if (facades.includes(file)) {
       fs.rmSync(path.join(outDir, file));
-    } else if (file.startsWith(`${SCRIPT_GROUP}-`)) {
+    } else if ([SCRIPT_GROUP, ...SCRIPT_GROUPS_VIA_SHIM].some((g) => new RegExp(`^${g}-[\\w-]{8}\\.js$`).test(file))) {
       // Named by its content: the code cache made for it is looked up by this name.
       const hash = createHash('sha256').update(code).digest('hex').slice(0, 16);
       const scriptName = `${file.replace(/\.js$/, '')}.${hash}.script.js`;
-      const { script, shim, exports } = asCachedScript(code, scriptName, file);
+      const isStart = file.startsWith(`${SCRIPT_GROUP}-`);
+      const { script, shim, exports, deps } = asCachedScript(code, scriptName, file, !isStart);
+      scripts[file] = { script: scriptName, deps };
       new vm.Script(script, { filename: scriptName }); // a syntax error fails the build, not a start
       fs.writeFileSync(path.join(outDir, scriptName), script);
       fs.writeFileSync(path.join(outDir, file), shim);
-      const main = exports.find((e) => e.local === 'runCli')?.exported;
-      if (main === undefined) throw new Error('bundle-cli: the script chunk does not export cli/main.ts runCli');
-      start = { script: scriptName, shim: file, main };
+      if (isStart) {
+        const main = exports.find((e) => e.local === 'runCli')?.exported;
+        if (main === undefined) throw new Error('bundle-cli: the script chunk does not export cli/main.ts runCli');
+        start = { script: scriptName, shim: file, main };
+      }
     } else {
       fs.writeFileSync(path.join(outDir, file), asciiOnly(code)); // one-byte source: a two-byte chunk is turned into UTF-8 for the compile cache's hash at every start
     }
@@ -224,7 +254,7 @@ export async function bundleCli(): Promise<string[]> {
     }
   }
   const list = [...sources].sort();
-  fs.writeFileSync(path.join(outDir, 'sources.json'), `${JSON.stringify({ sources: list, start })}\n`);
+  fs.writeFileSync(path.join(outDir, 'sources.json'), `${JSON.stringify({ sources: list, start: start && { ...start, scripts } })}\n`);
   return list;
 }
 

@@ -53,6 +53,8 @@ const ownModules = (urls: string[]): string[] => urls.filter((u) => u.startsWith
 /** True when koffi (its package or its native module) was loaded: a URL resolved or a library opened. */
 const koffi = (r: { urls: string[]; shared: string[] }): boolean => pkg(r.urls, 'koffi') || r.shared.some((s) => /koffi\.node$/.test(s));
 /** The bundle's chunks loaded (out/cli, named by scripts/bundle-cli.ts's groups), when the command ran from the bundle. */
+/** A script cache's file name as `<group>.<kind of start>` (compile-cache.js names it by the script, V8 and the kind). */
+const cacheKind = (file: string): string => file.replace(/^([a-z-]+?)-[\w-]{8}\.[0-9a-f]{16}\..*\.([a-z-]+)$/, '$1.$2');
 const chunks = (urls: string[]): string[] => urls.flatMap((u) => /\/out\/cli\/([a-z-]+?)(-[\w-]{8})?\.js$/.exec(u)?.[1] ?? []);
 
 test('terrarium run FILE.wasm loads no library, schemas, manifest parser, child_process, crypto, worker or tty', async () => {
@@ -101,9 +103,10 @@ test('terrarium run FILE.wasm loads no ES module of the bundle, and its script\'
   const second = fs.statSync(path.join(dir, made[0]!));
   expect([second.ino, second.mtimeMs]).toEqual([first.ino, first.mtimeMs]);
   expect(fs.readdirSync(dir)).toEqual(made); // no temporary file left
-  // A library command is another kind of start: a cache of its own.
+  // A library command is another kind of start: a cache of its own, and one of the library's script.
   expect((await cli(home, ['list'], { env: { XDG_CACHE_HOME: cache } })).code).toBe(0);
-  expect(fs.readdirSync(dir).sort()).toEqual([made[0], made[0]!.replace(/run-file$/, 'other')].sort());
+  const other = fs.readdirSync(dir).filter((f) => !made.includes(f)).sort();
+  expect(other.map(cacheKind)).toEqual(['library.other', 'shell.other']);
   // Caches of earlier builds do not pile up: writing one keeps the newest dozen.
   const crowded = tempDir('xdg-crowded');
   const old = path.join(crowded, 'terrarium', 'compile', 'scripts');
@@ -143,6 +146,31 @@ test('terrarium run APP opens the library through node:sqlite and loads no bette
   expect(builtins).not.toContain('NativeModule child_process');
   expect(builtins).not.toContain('NativeModule internal/util/diff');
   expect(chunks(urls)).not.toContain('api'); // the window's api and its schemas stay unloaded
+});
+
+test('terrarium run APP runs the library and its own modules as scripts with code caches made after a run', async (ctx) => {
+  const { urls } = await loaded('app-chunks', ['run', 'tool', 'echo']);
+  if (!fromBundle(urls)) ctx.skip(); // run from the .ts sources: no bundle to check (npm run build)
+  // As ES modules their compile cache held only their top levels: every library function a run
+  // called was compiled at every start. Now bin runs each chunk's script (compile-cache.js), its
+  // static imports handed to it: no shim is loaded (each a resolve, a read and a link), only the
+  // small ES chunk the library shares with a run's worker.
+  expect(ownModules(urls).map((u) => u.replace(/-[\w-]{8}\.js$/, '.js'))).toEqual(['bin/terrarium.js', 'main/compile-cache.js', 'out/cli/worker-protocol.js']);
+  const cache = tempDir('xdg-cache-app');
+  const run = async (): Promise<void> => {
+    const r = await cli(home, ['run', 'tool', 'echo'], { env: { XDG_CACHE_HOME: cache } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^ok \d+ checks/); // the guest ran
+  };
+  await run();
+  const dir = path.join(cache, 'terrarium', 'compile', 'scripts');
+  const made = fs.readdirSync(dir).sort();
+  expect(made.map(cacheKind)).toEqual(['app-run.run-app', 'library.run-app', 'shell.run-app']);
+  const stamps = (): number[][] => made.map((f) => fs.statSync(path.join(dir, f))).map((s) => [s.ino, s.mtimeMs]);
+  const first = stamps();
+  await run();
+  expect(fs.readdirSync(dir).sort()).toEqual(made); // nothing added
+  expect(stamps()).toEqual(first); // accepted by V8: not rewritten
 });
 
 test('terrarium run APP records its run in the WAL it leaves for the next full open, and does not sweep', async () => {

@@ -76,7 +76,16 @@ test('the script chunk keeps its exports, import.meta.url and lazy imports, and 
   expect(shim).toContain('loadCachedScript(new URL("./shell-x.0123.script.js", import.meta.url), import.meta.url, (s) => import(s))');
   expect(shim).toContain('export { _0 as a, _1 as b, _2 as c, _3 as d, _4 as e };');
   expect(() => asCachedScript('let n = 1;\nexport { n as a };', 's.js', 'x.js')).toThrow(/let/);
+  // The start chunk (run by bin without its shim) may have no static import; another script chunk's
+  // become static imports of its shim, whose namespaces the script takes its names from.
   expect(() => asCachedScript('import { x } from "./y.js";\nexport { x as a };', 's.js', 'x.js')).toThrow(/static import/);
+  const lib = asCachedScript('import { x as y, z } from "./shell-x.js";\nimport * as ns from "./p.js";\nimport d from "pkg";\nconst f = () => y + z + ns.k + d;\nexport { f as a };', 'lib-x.0123.script.js', 'lib-x.js', true);
+  expect(lib.shim).toContain('import * as _d0 from "./shell-x.js";\nimport * as _d1 from "./p.js";\nimport * as _d2 from "pkg";\n');
+  expect(lib.shim).toContain('loadCachedScript(new URL("./lib-x.0123.script.js", import.meta.url), import.meta.url, (s) => import(s), [_d0, _d1, _d2])');
+  const libFn = new vm.Script(lib.script).runInThisContext() as (url: string, imp: unknown, deps: unknown[]) => Record<string, unknown>;
+  const libOut = libFn('file:///app/out/cli/lib-x.js', undefined, [{ x: 'a', z: 'b' }, { k: 'c' }, { default: 'd' }]);
+  expect((libOut.a as () => string)()).toBe('abcd');
+  expect(() => asCachedScript('import "./side.js";\nexport { f as a };', 's.js', 'x.js', true)).toThrow(/static import/);
   expect(() => asCachedScript('const d = import.meta.dirname;\nexport { d as a };', 's.js', 'x.js')).toThrow(/import.meta/);
   expect(() => asciiOnly('const s = String.raw`\u2026`;')).toThrow(/raw template/);
 });
