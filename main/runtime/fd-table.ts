@@ -12,7 +12,9 @@ export const MAX_FDS = 1024;
 export interface DirListing {
   names: string[];
   types: number[];
-  inos: bigint[];
+  /** Low and high 32 bits of each inode number, unsigned (no BigInt per entry). */
+  inoLo: number[];
+  inoHi: number[];
 }
 
 /** Which stdio stream a 'stdio' descriptor is: stdin, stdout or stderr. */

@@ -13,7 +13,7 @@ import { encodeUtf8 } from '../memory.ts';
 import { listPath, verifyListed } from '../path-resolve.ts';
 import { dirRef } from '../fd-table.ts';
 import { timeSpecs } from '../times.ts';
-import { type DirEntry, type EntryKind, hostCalls } from '../host-calls/index.ts';
+import { type DirEntries, type EntryKind, hostCalls } from '../host-calls/index.ts';
 import type { DirRef } from '../path-resolve.ts';
 import { gate } from '../ask.ts';
 import { mayChange } from '../upgrade.ts';
@@ -35,7 +35,9 @@ function list(d: DirectoryDescriptor): DirListing {
   const self = hostCalls.fstat(d.hostFd);
   // At a preopen's root, ".." would describe a folder outside the grant: report the root itself.
   const parent = d.preopen !== undefined ? self : hostCalls.stat(dir, '..', true);
-  const out: DirListing = { names: ['.', '..'], types: [Filetype.directory, Filetype.directory], inos: [self.ino, parent.ino] };
+  const out: DirListing = { names: [], types: [], inoLo: [], inoHi: [] };
+  addEntry(out, '.', Filetype.directory, self.ino);
+  addEntry(out, '..', Filetype.directory, parent.ino);
   const listed = hostCalls.listDir?.(dir);
   if (listed !== undefined) return addListed(out, dir, listed);
   const entries = fs.readdirSync(listPath(dir), { withFileTypes: true });
@@ -49,9 +51,7 @@ function list(d: DirectoryDescriptor): DirListing {
     } catch {
       continue; // removed since the listing was read
     }
-    out.names.push(e.name);
-    out.types.push(type);
-    out.inos.push(ino);
+    addEntry(out, e.name, type, ino);
   }
   verifyListed(dir);
   return out;
@@ -62,29 +62,40 @@ const KIND_TYPES: Partial<Record<EntryKind, number>> = {
   char: Filetype.character_device, block: Filetype.block_device, socket: Filetype.socket_stream, fifo: Filetype.unknown,
 };
 
+/** Appends one entry, its inode number from a stat (a BigInt) split into halves. */
+function addEntry(out: DirListing, name: string, type: number, ino: bigint): void {
+  out.names.push(name);
+  out.types.push(type);
+  out.inoLo.push(Number(BigInt.asUintN(32, ino)));
+  out.inoHi.push(Number(BigInt.asUintN(32, ino >> 32n)));
+}
+
 /** Adds what the host listed from the directory's own fd; only an entry of unknown kind is stat'ed. */
-function addListed(out: DirListing, dir: DirRef, listed: DirEntry[]): DirListing {
-  for (const e of listed) {
-    let type = KIND_TYPES[e.kind];
+function addListed(out: DirListing, dir: DirRef, listed: DirEntries): DirListing {
+  for (let i = 0; i < listed.names.length; i++) {
+    const name = listed.names[i]!;
+    let type = KIND_TYPES[listed.kinds[i]!];
     if (type === undefined) {
       try {
-        type = filetypeOf(hostCalls.stat(dir, e.name, false));
+        type = filetypeOf(hostCalls.stat(dir, name, false));
       } catch {
         continue; // removed since the listing was read
       }
     }
-    out.names.push(e.name);
+    out.names.push(name);
     out.types.push(type);
-    out.inos.push(e.ino);
+    out.inoLo.push(listed.inoLo[i]!);
+    out.inoHi.push(listed.inoHi[i]!);
   }
   return out;
 }
 
 /** Writes one dirent header at `at` of `v`. */
-function putHeader(v: DataView, at: number, next: number, ino: bigint, namlen: number, type: number): void {
+function putHeader(v: DataView, at: number, next: number, L: DirListing, i: number, namlen: number, type: number): void {
   v.setUint32(at + DE.d_next, next, true);
   v.setUint32(at + DE.d_next + 4, 0, true);
-  v.setBigUint64(at + DE.d_ino, ino, true);
+  v.setUint32(at + DE.d_ino, L.inoLo[i]!, true);
+  v.setUint32(at + DE.d_ino + 4, L.inoHi[i]!, true);
   v.setUint32(at + DE.d_namlen, namlen, true);
   v.setUint32(at + DE.d_type, type, true);
 }
@@ -203,13 +214,13 @@ export function fdMeta(ctx: WasiContext) {
         const name = L.names[i]!;
         // Whole entries with an ASCII name go straight into guest memory (checked above).
         if (bufLen - used >= DE.size + name.length && putAscii(ctx.mem.u8, start + used + DE.size, name)) {
-          putHeader(ctx.mem.view, start + used, i + 1, L.inos[i]!, name.length, L.types[i]!);
+          putHeader(ctx.mem.view, start + used, i + 1, L, i, name.length, L.types[i]!);
           used += DE.size + name.length;
           continue;
         }
         const bytes = encodeUtf8(name);
         const header = new Uint8Array(DE.size);
-        putHeader(new DataView(header.buffer), 0, i + 1, L.inos[i]!, bytes.length, L.types[i]!);
+        putHeader(new DataView(header.buffer), 0, i + 1, L, i, bytes.length, L.types[i]!);
         const h = Math.min(DE.size, bufLen - used);
         ctx.mem.write(buf + used, header.subarray(0, h));
         used += h;

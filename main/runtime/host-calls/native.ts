@@ -15,7 +15,7 @@ import { threadData } from './thread-data.ts';
 import { hostError } from './host-error.ts';
 import { type Platform, currentPlatform } from './platform.ts';
 import { decodeStat, isDirectoryIn } from './stat.ts';
-import type { DirEntry, HostCalls, HostStat, TimeSpec } from './types.ts';
+import type { DirEntries, HostCalls, HostStat, TimeSpec } from './types.ts';
 
 type Koffi = typeof import('koffi');
 type Fn = (...args: unknown[]) => number;
@@ -140,7 +140,7 @@ class Scratch {
 function direntLister(
   koffi: Koffi, lib: ReturnType<Koffi['load']>, L: DirentLayout & { symbols: string[] },
   openSelf: (dirFd: number, name: string) => number, closeFd: Fn,
-): ((dir: DirRef) => DirEntry[]) | undefined {
+): ((dir: DirRef) => DirEntries) | undefined {
   let getdents: Fn | undefined;
   for (const name of L.symbols) {
     try {
@@ -155,7 +155,7 @@ function direntLister(
   return (dir) => {
     const fd = openSelf(held(dir), '.');
     if (fd < 0) throw hostError(koffi.errno(), 'openat', dir.path);
-    const out: DirEntry[] = [];
+    const out: DirEntries = { names: [], kinds: [], inoLo: [], inoHi: [] };
     try {
       for (;;) {
         const n = Number(getdents!(fd, buf, buf.length));
