@@ -96,8 +96,8 @@ export interface HostCalls {
   readlink(dir: DirRef, name: string): Buffer;
   /**
    * Lists held directory `dir` from its descriptor (not by path, and without moving the
-   * descriptor's own position), "." and ".." left out. Absent where the implementation cannot;
-   * the caller then lists by path (path-resolve.ts, `listPath`).
+   * descriptor's own position), "." and ".." left out, appending to `out`'s columns. Absent where
+   * the implementation cannot; the caller then lists by path (path-resolve.ts, `listPath`).
    */
-  listDir?(dir: DirRef): DirEntries;
+  listDir?(dir: DirRef, out: DirEntries): void;
 }
