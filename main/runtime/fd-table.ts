@@ -3,17 +3,13 @@ import { Errno, Filetype } from './abi.ts';
 import { WasiError } from './errors.ts';
 import type { DirRef } from './path-resolve.ts';
 import type { AskAnswer } from './ask.ts';
-import { hostCalls } from './host-calls/index.ts';
+import { type DirEntries, hostCalls } from './host-calls/index.ts';
 
 /** Most descriptors a guest may hold open at once. */
 export const MAX_FDS = 1024;
 
-/** A cached directory listing for `fd_readdir`, indexed by cookie. */
-export interface DirListing {
-  names: string[];
-  types: number[];
-  inos: bigint[];
-}
+/** A cached directory listing for `fd_readdir`, indexed by cookie ("." and ".." first). */
+export type DirListing = DirEntries;
 
 /** Which stdio stream a 'stdio' descriptor is: stdin, stdout or stderr. */
 export type StdioStream = 0 | 1 | 2;

@@ -16,6 +16,15 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 const utf8Encoder = new TextEncoder();
 
 /**
+ * Node's Buffer with its (undocumented, long-standing) `latin1Slice`, what `toString('latin1')`
+ * calls after its argument checks: a string of bytes [start, end) with no view made.
+ */
+type Chars = Buffer & { latin1Slice(start: number, end: number): string };
+
+/** A Buffer over all of `memory`'s bytes. */
+const charsOf = (memory: WebAssembly.Memory): Chars => Buffer.from(memory.buffer) as Chars;
+
+/**
  * Bounds-checked access to a guest's linear memory. Every pointer and length the guest passes goes
  * through here: out-of-range access throws `WasiError(fault)`, never a host exception.
  * Views are refreshed when the memory grows (growth detaches the old buffer).
@@ -24,11 +33,14 @@ export class GuestMemory {
   readonly memory: WebAssembly.Memory;
   u8: Uint8Array;
   view: DataView;
+  /** A Buffer over the same bytes, for `latin1Slice` (an ASCII path made a string with no view). */
+  private chars: Chars;
 
   constructor(memory: WebAssembly.Memory) {
     this.memory = memory;
     this.u8 = new Uint8Array(memory.buffer);
     this.view = new DataView(memory.buffer);
+    this.chars = charsOf(memory);
   }
 
   /** Throws `fault` unless [ptr, ptr+len) lies inside memory; refreshes stale views first. */
@@ -45,6 +57,7 @@ export class GuestMemory {
     if (this.u8.buffer !== this.memory.buffer || this.u8.length !== this.memory.buffer.byteLength) {
       this.u8 = new Uint8Array(this.memory.buffer);
       this.view = new DataView(this.memory.buffer);
+      this.chars = charsOf(this.memory);
     }
   }
 
@@ -86,6 +99,23 @@ export class GuestMemory {
    */
   path(ptr: number, len: number): string {
     if (len >>> 0 > MAX_PATH_BYTES) throw new WasiError(Errno.nametoolong, 'path too long');
+    this.check(ptr, len);
+    // ASCII (the usual path) is its own Latin-1: read in place, no view and no UTF-8 decoder.
+    const start = ptr >>> 0;
+    const end = start + (len >>> 0);
+    const u8 = this.u8;
+    let at = start;
+    while (at < end) {
+      const c = u8[at]!;
+      if (c === 0 || c > 0x7f) break;
+      at++;
+    }
+    if (at === end) return this.chars.latin1Slice(start, end);
+    return this.decodePath(start, len);
+  }
+
+  /** `path` for a name with a NUL or a non-ASCII byte (already bounds-checked). */
+  private decodePath(ptr: number, len: number): string {
     const raw = this.bytes(ptr, len);
     if (raw.includes(0)) throw new WasiError(Errno.inval, 'NUL byte in path');
     try {

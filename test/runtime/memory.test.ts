@@ -156,6 +156,53 @@ describe('path()', () => {
     put(10, bytes);
     expect(errnoOf(() => gm.path(10, bytes.length))).toBe(Errno.inval);
   });
+
+  // ASCII paths are read in place (no view, no decoder); these pin what that quick path must keep.
+  describe('ASCII paths (read in place)', () => {
+    it('reads one ending at the last byte of memory, and one in memory grown since', () => {
+      put(PAGE - 4, [0x64, 0x2f, 0x66, 0x7f]); // "d/f" and DEL, the highest ASCII byte
+      expect(gm.path(PAGE - 4, 4)).toBe('d/f\x7f');
+      expect(gm.path(PAGE, 0)).toBe('');
+      memory.grow(1);
+      put(2 * PAGE - 3, [0x61, 0x62, 0x63]);
+      expect(gm.path(2 * PAGE - 3, 3)).toBe('abc');
+      expect(gm.path(PAGE - 4, 3)).toBe('d/f');
+      expect(errnoOf(() => gm.path(2 * PAGE - 3, 4))).toBe(Errno.fault);
+    });
+
+    it('reads the bytes as they are now, not as a previous call saw them', () => {
+      put(10, [0x61, 0x62]);
+      expect(gm.path(10, 2)).toBe('ab');
+      put(11, [0x63]);
+      expect(gm.path(10, 2)).toBe('ac');
+    });
+
+    it('faults on out-of-range and wrapping pointers before reading a byte', () => {
+      expect(errnoOf(() => gm.path(PAGE, 1))).toBe(Errno.fault);
+      expect(errnoOf(() => gm.path(-1, 2))).toBe(Errno.fault);
+      expect(errnoOf(() => gm.path(0xffffffff, 2))).toBe(Errno.fault);
+      expect(errnoOf(() => gm.path(PAGE + 1, 0))).toBe(Errno.fault);
+      expect(errnoOf(() => gm.path(0, -1))).toBe(Errno.nametoolong);
+    });
+
+    it.each([
+      ['an ASCII prefix then UTF-8', [0x61, 0x2f, 0xc3, 0xa9], 'a/é'],
+      ['UTF-8 then ASCII', [0xc3, 0xa9, 0x2f, 0x61], 'é/a'],
+    ])('hands a name with a non-ASCII byte to the strict decoder: %s', (_, bytes, want) => {
+      put(10, bytes);
+      expect(gm.path(10, bytes.length)).toBe(want);
+    });
+
+    it.each([
+      ['a NUL before a non-ASCII byte', [0x61, 0x00, 0xc3, 0xa9], Errno.inval],
+      ['a NUL after a non-ASCII byte', [0xc3, 0xa9, 0x00], Errno.inval],
+      ['a byte above 0x7f after ASCII', [0x61, 0x62, 0x80], Errno.ilseq],
+      ['a Latin-1 byte (not UTF-8)', [0x61, 0xe9], Errno.ilseq],
+    ])('refuses %s', (_, bytes, errno) => {
+      put(10, bytes);
+      expect(errnoOf(() => gm.path(10, bytes.length))).toBe(errno);
+    });
+  });
 });
 
 describe('iovecs()', () => {

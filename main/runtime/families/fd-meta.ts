@@ -7,13 +7,13 @@ import fs from 'node:fs';
 import { Errno, FDFLAGS_ALL, Fdflags, Filetype, Layout, Preopentype, Rights } from '../abi.ts';
 import type { Provider, WasiContext } from '../context.ts';
 import { WasiError } from '../errors.ts';
-import { type DirListing, type DirectoryDescriptor, filetypeOf } from '../fd-table.ts';
+import { type DirListing, type DirectoryDescriptor } from '../fd-table.ts';
 import { writeFilestat, writeStreamFilestat } from '../filestat.ts';
 import { encodeUtf8 } from '../memory.ts';
 import { listPath, verifyListed } from '../path-resolve.ts';
 import { dirRef } from '../fd-table.ts';
 import { timeSpecs } from '../times.ts';
-import { type DirEntry, type EntryKind, hostCalls } from '../host-calls/index.ts';
+import { type EntryKind, type HostStat, hostCalls } from '../host-calls/index.ts';
 import type { DirRef } from '../path-resolve.ts';
 import { gate } from '../ask.ts';
 import { mayChange } from '../upgrade.ts';
@@ -35,58 +35,78 @@ function list(d: DirectoryDescriptor): DirListing {
   const self = hostCalls.fstat(d.hostFd);
   // At a preopen's root, ".." would describe a folder outside the grant: report the root itself.
   const parent = d.preopen !== undefined ? self : hostCalls.stat(dir, '..', true);
-  const out: DirListing = { names: ['.', '..'], types: [Filetype.directory, Filetype.directory], inos: [self.ino, parent.ino] };
-  const listed = hostCalls.listDir?.(dir);
-  if (listed !== undefined) return addListed(out, dir, listed);
+  const out: DirListing = { names: [], kinds: [], inoLo: [], inoHi: [] };
+  addEntry(out, '.', 'directory', self.ino);
+  addEntry(out, '..', 'directory', parent.ino);
+  if (hostCalls.listDir !== undefined) {
+    hostCalls.listDir(dir, out);
+    return statUnknown(out, dir);
+  }
   const entries = fs.readdirSync(listPath(dir), { withFileTypes: true });
   for (const e of entries) {
-    let ino = 0n;
-    let type: number = Filetype.unknown;
+    let st: HostStat;
     try {
-      const st = hostCalls.stat(dir, e.name, false);
-      ino = st.ino;
-      type = filetypeOf(st);
+      st = hostCalls.stat(dir, e.name, false);
     } catch {
       continue; // removed since the listing was read
     }
-    out.names.push(e.name);
-    out.types.push(type);
-    out.inos.push(ino);
+    addEntry(out, e.name, kindOf(st), st.ino);
   }
   verifyListed(dir);
   return out;
 }
 
-const KIND_TYPES: Partial<Record<EntryKind, number>> = {
+/** The WASI filetype of each listing kind (preview1 has none for a FIFO). */
+const KIND_TYPES: Record<EntryKind, number> = {
   file: Filetype.regular_file, directory: Filetype.directory, symlink: Filetype.symbolic_link,
   char: Filetype.character_device, block: Filetype.block_device, socket: Filetype.socket_stream, fifo: Filetype.unknown,
+  unknown: Filetype.unknown,
 };
 
-/** Adds what the host listed from the directory's own fd; only an entry of unknown kind is stat'ed. */
-function addListed(out: DirListing, dir: DirRef, listed: DirEntry[]): DirListing {
-  for (const e of listed) {
-    let type = KIND_TYPES[e.kind];
-    if (type === undefined) {
-      try {
-        type = filetypeOf(hostCalls.stat(dir, e.name, false));
-      } catch {
-        continue; // removed since the listing was read
-      }
+/** The listing's kind of what `st` describes. */
+function kindOf(st: HostStat): EntryKind {
+  if (st.isFile()) return 'file';
+  if (st.isDirectory()) return 'directory';
+  if (st.isSymbolicLink()) return 'symlink';
+  if (st.isCharacterDevice()) return 'char';
+  if (st.isBlockDevice()) return 'block';
+  if (st.isSocket()) return 'socket';
+  return st.isFIFO() ? 'fifo' : 'unknown';
+}
+
+/** Appends one entry, its inode number from a stat (a BigInt) split into halves. */
+function addEntry(out: DirListing, name: string, kind: EntryKind, ino: bigint): void {
+  out.names.push(name);
+  out.kinds.push(kind);
+  out.inoLo.push(Number(BigInt.asUintN(32, ino)));
+  out.inoHi.push(Number(BigInt.asUintN(32, ino >> 32n)));
+}
+
+/**
+ * Stats, in place, the entries the host listed with an unknown kind (a file system without
+ * `d_type`); one removed since the listing was read stays listed as `unknown`, as a listing read
+ * just before the removal would have it.
+ */
+function statUnknown(out: DirListing, dir: DirRef): DirListing {
+  for (let i = 2; i < out.names.length; i++) {
+    if (out.kinds[i] !== 'unknown') continue;
+    try {
+      out.kinds[i] = kindOf(hostCalls.stat(dir, out.names[i]!, false));
+    } catch {
+      // removed since the listing was read
     }
-    out.names.push(e.name);
-    out.types.push(type);
-    out.inos.push(e.ino);
   }
   return out;
 }
 
 /** Writes one dirent header at `at` of `v`. */
-function putHeader(v: DataView, at: number, next: number, ino: bigint, namlen: number, type: number): void {
+function putHeader(v: DataView, at: number, next: number, L: DirListing, i: number, namlen: number): void {
   v.setUint32(at + DE.d_next, next, true);
   v.setUint32(at + DE.d_next + 4, 0, true);
-  v.setBigUint64(at + DE.d_ino, ino, true);
+  v.setUint32(at + DE.d_ino, L.inoLo[i]!, true);
+  v.setUint32(at + DE.d_ino + 4, L.inoHi[i]!, true);
   v.setUint32(at + DE.d_namlen, namlen, true);
-  v.setUint32(at + DE.d_type, type, true);
+  v.setUint32(at + DE.d_type, KIND_TYPES[L.kinds[i]!], true);
 }
 
 /** Writes `s` at `at` of `u8` when it is all ASCII (its UTF-8 is then its chars); false otherwise. */
@@ -203,13 +223,13 @@ export function fdMeta(ctx: WasiContext) {
         const name = L.names[i]!;
         // Whole entries with an ASCII name go straight into guest memory (checked above).
         if (bufLen - used >= DE.size + name.length && putAscii(ctx.mem.u8, start + used + DE.size, name)) {
-          putHeader(ctx.mem.view, start + used, i + 1, L.inos[i]!, name.length, L.types[i]!);
+          putHeader(ctx.mem.view, start + used, i + 1, L, i, name.length);
           used += DE.size + name.length;
           continue;
         }
         const bytes = encodeUtf8(name);
         const header = new Uint8Array(DE.size);
-        putHeader(new DataView(header.buffer), 0, i + 1, L.inos[i]!, bytes.length, L.types[i]!);
+        putHeader(new DataView(header.buffer), 0, i + 1, L, i, bytes.length);
         const h = Math.min(DE.size, bufLen - used);
         ctx.mem.write(buf + used, header.subarray(0, h));
         used += h;

@@ -85,6 +85,18 @@ function statProbe(follow: boolean) {
   };
 }
 
+/**
+ * `path_filestat_get` in an ask folder: each step asks to read. Its own function, so the common
+ * call captures nothing (a closure's variables would cost every call a context object).
+ */
+function statAsked(ctx: WasiContext, dir: DirectoryDescriptor, path: string, follow: boolean): HostStat {
+  return resolve(dirRef(dir), path, { follow }, (at, name, mustBeDir) => {
+    const r = statProbe(follow)(at, name, mustBeDir);
+    if (r !== SYMLINK) gate(ctx.asker, dir.ask, at.path, name, 'read');
+    return r;
+  });
+}
+
 // path_filestat_get outside an ask folder (nothing to ask): the same probes for every call.
 const statFollow = statProbe(true);
 const statNoFollow = statProbe(false);
@@ -235,11 +247,7 @@ export function pathOps(ctx: WasiContext) {
       const follow = follows(flags);
       const st = dir.ask !== true
         ? resolve(dirRef(dir), path, follow ? FOLLOW : NOFOLLOW, follow ? statFollow : statNoFollow)
-        : resolve(dirRef(dir), path, { follow }, (at, name, mustBeDir) => {
-          const r = statProbe(follow)(at, name, mustBeDir);
-          if (r !== SYMLINK) gate(ctx.asker, dir.ask, at.path, name, 'read');
-          return r;
-        });
+        : statAsked(ctx, dir, path, follow);
       writeFilestat(ctx.mem, out, st);
       return 0;
     },

@@ -1,4 +1,4 @@
-import type { DirEntry, EntryKind } from './types.ts';
+import type { DirEntries, EntryKind } from './types.ts';
 
 /** `d_type` values (the same on Linux and macOS). */
 const KINDS: Record<number, EntryKind> = { 1: 'fifo', 2: 'char', 4: 'directory', 6: 'block', 8: 'file', 10: 'symlink', 12: 'socket' };
@@ -11,16 +11,13 @@ export interface DirentLayout {
   name: number;
 }
 
-// A DataView of the lister's (reused) buffer, for the inode numbers.
-let viewed: Buffer | undefined;
-let view: DataView = new DataView(new ArrayBuffer(0));
+/** The little-endian u32 at `at` of `b` (the kernel's byte order on every supported host). */
+function u32At(b: Buffer, at: number): number {
+  return (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;
+}
 
 /** Appends the entries of `n` bytes of `getdents64` output in `buf` to `out`, skipping "." and "..". */
-export function parseDirents(buf: Buffer, n: number, L: DirentLayout, out: DirEntry[]): void {
-  if (buf !== viewed) {
-    viewed = buf;
-    view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  }
+export function parseDirents(buf: Buffer, n: number, L: DirentLayout, out: DirEntries): void {
   for (let at = 0; at < n;) {
     const reclen = buf[at + L.reclen]! | (buf[at + L.reclen + 1]! << 8);
     if (reclen === 0) break;
@@ -31,7 +28,10 @@ export function parseDirents(buf: Buffer, n: number, L: DirentLayout, out: DirEn
     while (end < limit && buf[end] !== 0) end++;
     const dot = buf[start] === 0x2e && (end === start + 1 || (end === start + 2 && buf[start + 1] === 0x2e));
     if (!dot) {
-      out.push({ name: buf.toString('utf8', start, end), ino: view.getBigUint64(at + L.ino, true), kind: KINDS[buf[at + L.type]!] ?? 'unknown' });
+      out.names.push(buf.toString('utf8', start, end));
+      out.kinds.push(KINDS[buf[at + L.type]!] ?? 'unknown');
+      out.inoLo.push(u32At(buf, at + L.ino));
+      out.inoHi.push(u32At(buf, at + L.ino + 4));
     }
     at += reclen;
   }

@@ -15,6 +15,8 @@ export class FdLedger {
   private readonly low = new Uint8Array(LEDGER_SLOTS);
   private readonly high = new Set<number>();
   private shared: Int32Array | undefined;
+  /** One past the highest low descriptor ever added (`attach` copies below it only). */
+  private top = 0;
 
   /** Records `fd` as opened natively. */
   add(fd: number): void {
@@ -23,6 +25,7 @@ export class FdLedger {
       return;
     }
     this.low[fd] = 1;
+    if (fd >= this.top) this.top = fd + 1;
     if (this.shared !== undefined) this.shared[fd] = 1;
   }
 
@@ -38,7 +41,8 @@ export class FdLedger {
   /** Starts marking in `shared` (LEDGER_SLOTS int32s), with what is open now. */
   attach(shared: Int32Array): void {
     this.shared = shared;
-    for (let fd = 0; fd < LEDGER_SLOTS; fd++) if (this.low[fd] !== 0) shared[fd] = 1;
+    // Not all LEDGER_SLOTS: a loop that long is compiled by TurboFan mid-run, at the first host call.
+    for (let fd = 0; fd < this.top; fd++) if (this.low[fd] !== 0) shared[fd] = 1;
   }
 }
 

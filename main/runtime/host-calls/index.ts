@@ -14,7 +14,7 @@ import { selfTest } from './self-test.ts';
 import { earlierVerdict, recordVerdict } from './verdict.ts';
 import type { HostCalls } from './types.ts';
 
-export type { DirEntry, EntryKind, HostCalls, HostStat, TimeSpec } from './types.ts';
+export type { DirEntries, EntryKind, HostCalls, HostStat, TimeSpec } from './types.ts';
 
 /**
  * Loads and proves the native calls; throws why they cannot be used. The self-test runs once per

@@ -15,7 +15,7 @@ import { threadData } from './thread-data.ts';
 import { hostError } from './host-error.ts';
 import { type Platform, currentPlatform } from './platform.ts';
 import { decodeStat, isDirectoryIn } from './stat.ts';
-import type { DirEntry, HostCalls, HostStat, TimeSpec } from './types.ts';
+import type { DirEntries, HostCalls, HostStat, TimeSpec } from './types.ts';
 
 type Koffi = typeof import('koffi');
 type Fn = (...args: unknown[]) => number;
@@ -140,7 +140,7 @@ class Scratch {
 function direntLister(
   koffi: Koffi, lib: ReturnType<Koffi['load']>, L: DirentLayout & { symbols: string[] },
   openSelf: (dirFd: number, name: string) => number, closeFd: Fn,
-): ((dir: DirRef) => DirEntry[]) | undefined {
+): ((dir: DirRef, out: DirEntries) => void) | undefined {
   let getdents: Fn | undefined;
   for (const name of L.symbols) {
     try {
@@ -152,15 +152,14 @@ function direntLister(
   }
   if (getdents === undefined) return undefined;
   const buf = Buffer.alloc(64 * 1024);
-  return (dir) => {
+  return (dir, out) => {
     const fd = openSelf(held(dir), '.');
     if (fd < 0) throw hostError(koffi.errno(), 'openat', dir.path);
-    const out: DirEntry[] = [];
     try {
       for (;;) {
         const n = Number(getdents!(fd, buf, buf.length));
         if (n < 0) throw hostError(koffi.errno(), 'getdents64', dir.path);
-        if (n === 0) return out;
+        if (n === 0) return;
         parseDirents(buf, n, L, out);
       }
     } finally {

@@ -33,11 +33,17 @@ export interface HostStat {
 /** What kind of file a directory entry is, as the listing says (`unknown`: stat it to know). */
 export type EntryKind = 'file' | 'directory' | 'symlink' | 'char' | 'block' | 'socket' | 'fifo' | 'unknown';
 
-/** One directory entry as the host's listing gives it, without a stat. */
-export interface DirEntry {
-  name: string;
-  ino: bigint;
-  kind: EntryKind;
+/**
+ * A directory's entries as the host's listing gives them, without a stat: a column per field (entry
+ * i is `names[i]`, `kinds[i]`, ...), so a listing makes no object and no BigInt per entry.
+ */
+export interface DirEntries {
+  names: string[];
+  kinds: EntryKind[];
+  /** Low 32 bits of each inode number, unsigned. */
+  inoLo: number[];
+  /** High 32 bits of each inode number, unsigned. */
+  inoHi: number[];
 }
 
 /** One time to set: nanoseconds since the epoch, the current time, or leave it as it is. */
@@ -90,8 +96,8 @@ export interface HostCalls {
   readlink(dir: DirRef, name: string): Buffer;
   /**
    * Lists held directory `dir` from its descriptor (not by path, and without moving the
-   * descriptor's own position), "." and ".." left out. Absent where the implementation cannot;
-   * the caller then lists by path (path-resolve.ts, `listPath`).
+   * descriptor's own position), "." and ".." left out, appending to `out`'s columns. Absent where
+   * the implementation cannot; the caller then lists by path (path-resolve.ts, `listPath`).
    */
-  listDir?(dir: DirRef): DirEntry[];
+  listDir?(dir: DirRef, out: DirEntries): void;
 }

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, test } from 'vitest';
 import { Filetype, Layout, Rights } from '../../../main/runtime/abi.ts';
-import { FdTable } from '../../../main/runtime/fd-table.ts';
+import { type DirListing, FdTable } from '../../../main/runtime/fd-table.ts';
 import { fdMeta } from '../../../main/runtime/families/fd-meta.ts';
 import { GuestMemory } from '../../../main/runtime/memory.ts';
 
@@ -51,7 +51,11 @@ test('every buffer size and cookie gives the spec bytes, ASCII and UTF-8 names a
   const BUF = 4096;
   const USED = 64;
   expect(ops.fd_readdir(fd, BUF, 8192, 0n, USED)).toBe(0);
-  const L = (fds.get(fd, 0) as { listing: { names: string[]; inos: bigint[]; types: number[] } }).listing;
+  const { listing } = fds.get(fd, 0) as { listing?: DirListing };
+  // Inode numbers whole, and the filetype lstat gives ("." and ".." are directories).
+  const types = listing!.names.map((n) => (n === '.' || n === '..' || fs.lstatSync(path.join(root, n)).isDirectory() ? Filetype.directory : Filetype.regular_file));
+  const L = { ...listing!, types, inos: listing!.inoLo.map((lo, i) => (BigInt(listing!.inoHi[i]!) << 32n) | BigInt(lo)) };
+  expect(L.inos.slice(2).sort()).toEqual(NAMES.map((n) => fs.lstatSync(path.join(root, n), { bigint: true }).ino).sort());
   expect([...L.names].slice(2).sort()).toEqual([...NAMES].sort());
   const full = expected(L.names, L.inos, L.types, 0, 1 << 20);
   expect(mem.view.getUint32(USED, true)).toBe(full.length);

@@ -54,6 +54,23 @@ describe('FdLedger', () => {
     expect(marked).toEqual([8, 9]);
   });
 
+  // attach copies only up to the highest descriptor ever added: the last slot and one taken back must still come out right.
+  test('attach copies what is open before it, up to the last slot, and not what was taken back', () => {
+    const ledger = new FdLedger();
+    ledger.add(LEDGER_SLOTS - 1);
+    ledger.add(3);
+    ledger.add(LEDGER_SLOTS - 2);
+    expect(ledger.take(LEDGER_SLOTS - 2)).toBe(true);
+    const first = createLedger();
+    ledger.attach(new Int32Array(first));
+    const marked = (s: SharedArrayBuffer) => [...new Int32Array(s)].flatMap((v, fd) => (v !== 0 ? [fd] : []));
+    expect(marked(first)).toEqual([3, LEDGER_SLOTS - 1]);
+    // A second run's ledger gets the same (the thread's ledger outlives a run).
+    const second = createLedger();
+    ledger.attach(new Int32Array(second));
+    expect(marked(second)).toEqual([3, LEDGER_SLOTS - 1]);
+  });
+
   test('closeLeftovers closes every marked descriptor and empties the ledger', () => {
     const fd = fs.openSync(os.tmpdir(), 'r');
     const shared = createLedger();
