@@ -43,6 +43,13 @@ export function formatDuration(fromIso: string, toIso: string): string {
   return `${Math.floor(m / 60)} h ${m % 60} min`;
 }
 
+const count = new Intl.NumberFormat();
+
+/** "1,234,567" in the person's locale (one formatter: `Number#toLocaleString` makes one per call). */
+export function formatCount(n: number): string {
+  return count.format(n);
+}
+
 /** Memory of a module from its 64 KiB pages. */
 export function formatPages(pages: number): string {
   return formatBytes(pages * 65536);
