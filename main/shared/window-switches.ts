@@ -8,9 +8,10 @@
  * page's network and message tasks until it has rendered the next frame. For Terrarium the answer
  * to a Run click is those messages (the run's first output), so holding them made every warm run
  * wait for a frame that had nothing of the run in it: on this machine hello's Run → first byte
- * went 36 → 22 ms median without it (the output drawn in the first frame after the click, not the
- * second). What the feature guards against (a page busy after input, a frame late) is work the page
- * does not do: a run's output is drawn per frame (renderer/lib/terminal), not per message.
+ * went 36 → 22 ms median without it (drawn in the first frame after the click, not the second).
+ * The price, measured: during an output flood the page takes the flood's messages before a click's
+ * answer (bench:window's Details click in a 100 MiB flood 55 → 81 ms median, throughput ~104 → ~98
+ * MiB/s). A Run is what people do all day; a click in the middle of a flood is not (README, The window).
  */
 export const WINDOW_DISABLED_FEATURES: readonly string[] = ['DeferRendererTasksAfterInput'];
 
