@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import { type ComponentSource, loadCommand } from '../runtime/load.ts';
 import type { Program } from '../runtime/p2/program.ts';
+import { statSignature } from '../library/store.ts';
 
 /**
  * Where a window run's start-up time goes (bench/window.ts --trace sets `mark`; unset otherwise, so
@@ -62,10 +63,9 @@ interface CacheEntry {
   stamp: string;
 }
 
-/** The identity, size and times of file `p`: any write or replacement changes it (ctime included). */
+/** The identity, size and times of file `p` (library/store.ts's signature): any write or replacement changes it. */
 function stampOf(p: string): string {
-  const st = fs.statSync(p, { bigint: true });
-  return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+  return statSignature(fs.statSync(p, { bigint: true }));
 }
 
 /**
