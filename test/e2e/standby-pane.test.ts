@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { type E2E, fixture, seed, startE2E } from '../helpers/e2e/harness.ts';
-import { UI_TIMEOUT, call, focusTerminal, paneOf, stopAllRuns, terminalText, tile, waitForRun } from '../helpers/e2e/ui.ts';
+import { UI_TIMEOUT, call, focusTerminal, paneOf, stopAllRuns, terminalText, tile, visiblePane, waitForRun, waitForText } from '../helpers/e2e/ui.ts';
 
 let e: E2E;
 
@@ -73,4 +73,53 @@ test('a Run reveals the pane made ahead, whose terminal draws the run\'s ASCII o
   const mark = (await measured()).length;
   await page.keyboard.type('é');
   await expect.poll(() => measuredIn('echoer', mark), { timeout: UI_TIMEOUT }).toContain('é');
+});
+
+test('keys typed in the moment after Run reach the run, never a button of the catalog the Run hid', async () => {
+  const { page, api } = e;
+  await page.getByTestId('nav-catalog').click();
+  await tile(page, 'echoer').getByTestId('app-run').waitFor({ timeout: UI_TIMEOUT });
+  const before = (await call(api, 'runs.list', {})).length;
+  // A busy page: frames (and what waits for them) come late, so the keys below all arrive before
+  // the next one. The clicked Run button keeps the keyboard until something moves it: pressed
+  // there, Enter would start the app a second time from a catalog no longer on screen.
+  await page.evaluate(() => {
+    const raf = window.requestAnimationFrame.bind(window);
+    window.requestAnimationFrame = (cb) => raf((t) => setTimeout(() => cb(t), 400)) ;
+  });
+  await tile(page, 'echoer').getByTestId('app-run').click();
+  await page.keyboard.type('hi');
+  await page.keyboard.press('Enter');
+  const echoer = visiblePane(page);
+  expect(await echoer.getAttribute('data-app-name')).toBe('echoer');
+  // "hi" twice: the line discipline's echo, then the app's copy of the line.
+  await waitForText(echoer, 'hi', 2);
+  await page.waitForTimeout(500);
+  expect((await call(api, 'runs.list', {})).length).toBe(before + 1);
+  expect(await page.getByTestId('terminal-pane').count()).toBe(before + 2); // args_env's and this one
+});
+
+test('a key pressed at a button just hidden, before the browser moves focus off it, does nothing (util/hidden-focus.ts)', async () => {
+  const { page, api } = e;
+  await page.getByTestId('nav-catalog').click();
+  const run = tile(page, 'echoer').getByTestId('app-run');
+  await run.focus();
+  const before = (await call(api, 'runs.list', {})).length;
+  // The screen is hidden and the page stays busy while Enter is sent: the key is handled before
+  // the style update that would take the focus off the hidden button (Chromium's focus fix-up).
+  const busy = page.evaluate(() => {
+    (document.querySelector('[data-testid="catalog-screen"]') as HTMLElement).hidden = true;
+    const t = performance.now();
+    while (performance.now() - t < 150);
+    return document.activeElement?.getAttribute('data-testid') ?? null;
+  });
+  const press = page.keyboard.press('Enter');
+  expect(await busy).toBe('app-run'); // the hidden button did still have the keyboard
+  await press;
+  await page.waitForTimeout(500);
+  expect((await call(api, 'runs.list', {})).length).toBe(before);
+  expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? null)).not.toBe('app-run');
+  await page.evaluate(() => {
+    (document.querySelector('[data-testid="catalog-screen"]') as HTMLElement).hidden = false;
+  });
 });
