@@ -205,6 +205,7 @@ test('a key held down when the prompt appeared must be released before it counts
   await defaultArgs([`read:${other}`]);
   await page.getByTestId('nav-catalog').click();
   const dialog = promptDialog(page);
+  const before = asked.length;
 
   await tile(page, 'ask_probe').getByTestId('app-run').click();
   await page.keyboard.down('Enter'); // held (into the terminal) as the prompt appears
@@ -223,6 +224,10 @@ test('a key held down when the prompt appeared must be released before it counts
   await expect.poll(() => dialog.count(), { timeout: UI_TIMEOUT }).toBe(0);
   const pane = visiblePane(page);
   await waitForText(pane, `read ${other} errno=2`);
+  // One run, one question: the held Enter went to the run's terminal, not to the Run button.
+  await waitForRun(pane, 'exited', 'exit', 0);
+  expect(asked.length).toBe(before + 1);
+  expect(await call(e.api, 'runs.list', {})).toEqual([]);
 });
 
 test('prompts from several runs queue, each labelled with its run; answered elsewhere they close; a reload shows those still waiting; Esc denies', async () => {
