@@ -119,7 +119,8 @@ async function browse(page: Page, dir: string): Promise<void> {
   await page.getByTestId('file-browser').getByRole('button', { name: '/', exact: true }).first().click().catch(() => undefined);
   for (const part of parts) {
     await page.locator(`[data-testid="browser-entry"][data-name="${part}"]`).dblclick();
-    await page.waitForSelector(`[aria-current="location"]:text-is("${part}")`);
+    // The current folder's crumb (its name is in a <bdi>, which `:text-is()` alone would match).
+    await page.locator('[aria-current="location"]').filter({ has: page.getByText(part, { exact: true }) }).waitFor();
   }
 }
 
