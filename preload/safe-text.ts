@@ -85,7 +85,10 @@ export function cutText(s: string, max: number, map: (g: string) => string = (g)
  * start a line of its own) and cut to `max` units at a grapheme boundary with a closing `…`.
  */
 export function safeText(s: string, max = Number.POSITIVE_INFINITY): string {
-  return Number.isFinite(max) ? cutText(s, max, visible).text : visible(s);
+  // Escaping the whole text escapes each grapheme as the cut would (no match of `visible` spans two
+  // graphemes: an emoji joined by a ZWJ is one), so text that fits escaped needs no segmenting.
+  const shown = visible(s);
+  return shown.length <= max ? shown : cutText(s, max, visible).text;
 }
 
 /**

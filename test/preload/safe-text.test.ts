@@ -123,6 +123,21 @@ describe('cutText and safeText', () => {
     }
   });
 
+  it('safeText is the cut of the escaped graphemes, for any mix of tricky characters and any length', () => {
+    const pool = ['a', 'Z', ' ', '\u202e', '\u200d', '\ufe0f', '\u{1f3fd}', '😀', '👨', '👩', 'e', '\u0301', '\u{1f1eb}', '\u{1f1f7}', '\n', '\x1b', '\ud800', '\udc00', '\u2028', '\u{e0001}', '\ufdd0', '\u1100', '\u1161', '…'];
+    let x = 7;
+    for (let n = 0; n < 400; n++) {
+      let s = '';
+      for (let i = 0; i < n % 13; i++) {
+        x = (x * 1103515245 + 12345) & 0x7fffffff;
+        s += pool[x % pool.length];
+      }
+      for (let max = 1; max <= s.length * 9 + 2; max++) {
+        expect(safeText(s, max), `${JSON.stringify(s)} at ${max}`).toBe(cutText(s, max, visible).text);
+      }
+    }
+  });
+
   it('a text made only of one huge grapheme is cut to the mark alone', () => {
     expect(cutText(`e${'\u0301'.repeat(500)}`, 10)).toEqual({ text: CUT_MARK, cut: true });
   });
