@@ -49,6 +49,12 @@ export const REQUESTS = {
   'runs.resize': { args: record({ runId: id(), cols: terminalSize(), rows: terminalSize() }), result: returns<null>() },
   'runs.stop': { args: record({ runId: id() }), result: returns<null>() },
   'runs.list': { args: none(), result: returns<SessionInfo[]>() },
+  /**
+   * The person is about to run app `ref` (the pointer is on a Run button of it, or one has focus):
+   * main reads and compiles its module now, so the Run that follows finds it compiled. Nothing is
+   * started, recorded or granted; a component is left alone (its run may need the transpiler).
+   */
+  'runs.warm': { args: byRef(), result: returns<null>() },
   /** Live runs and the last finished ones, with their kept output (a reloaded window's tabs). */
   'runs.recent': { args: none(), result: returns<RecentRun[]>() },
   /** A window closed a finished run's tab: main lets its output go. */

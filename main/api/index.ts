@@ -186,6 +186,10 @@ export function createApi(opts: ApiOptions): Api {
       return null;
     },
     'runs.list': () => sessions.list(),
+    'runs.warm': ({ ref }) => {
+      sessions.warm(ref);
+      return null;
+    },
     'runs.recent': () => sessions.scrollback.recent(),
     'runs.forget': ({ runId }) => {
       sessions.scrollback.forget(runId);

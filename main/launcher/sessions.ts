@@ -115,6 +115,16 @@ export class Sessions {
   }
 
   /**
+   * Compiles app `ref`'s module into `modules` in the background, for a Run the person is about to
+   * make (`runs.warm`): what a cold Run would wait for (reading and compiling flite's 21 MB, tens
+   * of ms) happens while the pointer rests on the button. Unknown apps throw `not-found`; the rest
+   * is `warmModule`'s (nothing recorded or started; a failure is the run's to report).
+   */
+  warm(ref: string): void {
+    warmModule(this.lib, this.lib.app(ref), this.modules);
+  }
+
+  /**
    * Starts app `ref` in a terminal pane of `cols` × `rows`. `gesture` holds files and folders the
    * person handed to this run (see the contract's runs.start).
    */

@@ -114,6 +114,15 @@ describe('runs', () => {
     expect(await ok<CatalogEntry[]>(h.api, 'apps.list', {})).toEqual([]);
   });
 
+  test('runs.warm compiles an installed app ahead and answers null; an unknown app is not-found; bad arguments are refused', async () => {
+    const h = fresh();
+    const id = await install(h.api, fixture('stdio'));
+    expect(await ok(h.api, 'runs.warm', { ref: id })).toBeNull();
+    expect(await code(h.api, 'runs.warm', { ref: 'no-such-app' })).toBe('not-found');
+    expect(await code(h.api, 'runs.warm', {})).toBe('bad-request');
+    expect(await ok(h.api, 'runs.list', {})).toEqual([]);
+  });
+
   test('stdio echo: typed line echoed and delivered, Ctrl+D ends input, exit', async () => {
     const h = fresh();
     const id = await install(h.api, fixture('stdio'));

@@ -92,6 +92,7 @@ describe('malformed arguments → bad-request, nothing changed', () => {
     ['runs.resize', 'no runId', () => ({ cols: 80, rows: 24 })],
     ['runs.stop', 'no runId', () => ({})], ['runs.stop', 'runId a number', () => ({ runId: 1 })],
     ['runs.list', 'a string', () => 'x'], ['runs.list', 'an array', () => []],
+    ['runs.warm', 'no ref', () => ({})], ['runs.warm', 'ref an object', () => ({ ref: { id: 'x' } })],
     ['runs.recent', 'a string', () => 'x'], ['runs.forget', 'no runId', () => ({})], ['runs.forget', 'runId too long', () => ({ runId: long(65) })],
     ['fs.list', 'path a number', () => ({ path: 5 })], ['fs.list', 'path too long', () => ({ path: long(4097) })], ['fs.list', 'a string', () => '/'],
     ['dialog.chooseFolder', 'a string', () => 'x'], ['dialog.chooseFolder', 'a number', () => 5],

@@ -123,3 +123,25 @@ test('a key pressed at a button just hidden, before the browser moves focus off 
     (document.querySelector('[data-testid="catalog-screen"]') as HTMLElement).hidden = false;
   });
 });
+
+test('the pointer on a Run button asks main to compile the app ahead, once in a while, not at every move', async () => {
+  const { page } = e;
+  await page.getByTestId('nav-catalog').click();
+  const sent: string[] = [];
+  const onSocket = (ws: import('playwright-core').WebSocket): void => {
+    ws.on('framesent', (f) => sent.push(typeof f.payload === 'string' ? f.payload : Buffer.from(f.payload).toString('latin1')));
+  };
+  page.on('websocket', onSocket);
+  await page.reload(); // the page's socket, opened again while listened to
+  const run = tile(page, 'args_env').getByTestId('app-run');
+  await run.waitFor({ timeout: UI_TIMEOUT });
+  const warms = (): number => sent.filter((s) => s.includes('runs.warm')).length;
+  expect(warms()).toBe(0);
+  await run.hover();
+  await expect.poll(warms, { timeout: UI_TIMEOUT }).toBe(1);
+  await page.mouse.move(0, 0);
+  await run.hover();
+  await page.waitForTimeout(300);
+  expect(warms()).toBe(1); // within 2 s of the last: not asked again
+  page.off('websocket', onSocket);
+});

@@ -358,3 +358,34 @@ describe('the window core', () => {
     expect(threads()).toBeLessThanOrEqual(before);
   });
 });
+
+describe('runs.warm: the pointer on a Run button', () => {
+  it('compiles the app\'s module ahead, records nothing, and the Run after it reads and compiles nothing', async () => {
+    const { lib, ids: [cat, other] } = await libraryWith(['e2e_cat.wasm', 'cat'], ['args_env.wasm', 'other']);
+    const { sessions, run } = openSessions(lib);
+    try {
+      // A Run not warmed reads and compiles its module (what the marks below would show).
+      expect((await run(other)).marks).toEqual(expect.arrayContaining(['module read and hashed', 'module compiled']));
+      const app = lib.app(cat);
+      expect(sessions.modules.has(app.sha256)).toBe(false);
+      const before = sessions.modules.size.bytes;
+      sessions.warm(cat);
+      for (let i = 0; i < 500 && sessions.modules.size.bytes === before; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(sessions.modules.has(app.sha256)).toBe(true);
+      expect(sessions.modules.size.bytes - before).toBe(fs.statSync(lib.store.pathOf(app.sha256)).size);
+      expect(lib.app(cat).lastRunAt).toBeNull(); // nothing recorded
+      expect(sessions.list()).toEqual([]); // nothing started
+      sessions.warm(cat); // again: the same compiled module, not a second one
+      expect(sessions.modules.size.entries).toBe(2);
+      const { marks, exit } = await run(cat);
+      expect(exit).toMatchObject({ outcome: 'exit' });
+      expect(marks).not.toContain('module read and hashed');
+      expect(marks).not.toContain('module compiled');
+      // An app that is not installed is one clear error.
+      expect(() => sessions.warm('no-such-app')).toThrow(expect.objectContaining({ code: 'not-found' }));
+    } finally {
+      await sessions.stopAll();
+      lib.close();
+    }
+  });
+});

@@ -37,6 +37,7 @@ const GOOD: { [K in RequestName]: [unknown, unknown?] } = {
   'runs.resize': [{ runId: 'r', cols: 100, rows: 30 }],
   'runs.stop': [{ runId: 'r' }],
   'runs.list': [null, {}],
+  'runs.warm': [{ ref: 'a' }],
   'runs.recent': [undefined, {}],
   'runs.forget': [{ runId: 'r1' }],
   'prompt.answer': [{ promptId: 'p', answer: 'deny-run' }],

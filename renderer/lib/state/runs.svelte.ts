@@ -96,6 +96,8 @@ export class RunTab {
 const ORPHAN_LIMIT = 64;
 /** At the latest, how long after a standby tab is claimed its replacement is made (once the page is idle). */
 const STANDBY_AFTER_MS = 1000;
+/** An app's module is asked to be compiled ahead at most this often (main keeps it while it is unchanged). */
+const WARM_AGAIN_MS = 2000;
 /** Longest wait for an idle moment before a standby tab is made anyway. */
 const IDLE_TIMEOUT_MS = 5000;
 /** Output flows while runs wrote at least FLOW_BYTES within QUIET_MS, the last of it under QUIET_MS ago... */
@@ -133,6 +135,8 @@ export class Runs {
   }
   /** The timer of a standby tab planned for later, until it starts waiting for an idle moment. */
   private standbyTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When each app was last warmed (`warm`). */
+  private readonly warmedAt = new Map<string, number>();
   /** Apps uninstalled since their tabs opened: those tabs stay readable, Re-run is off. */
   gone = $state<string[]>([]);
   private readonly byRun = new Map<string, RunTab>();
@@ -430,6 +434,17 @@ export class Runs {
       const next = this.tabs[i] ?? this.tabs[i - 1];
       nav.go(next ? { kind: 'terminal', tabId: next.id } : { kind: 'catalog' });
     }
+  }
+
+  /**
+   * The pointer is on a Run button of app `appId` (or it has focus): main compiles its module ahead
+   * (`runs.warm`), at most once per WARM_AGAIN_MS per app.
+   */
+  warm(appId: string): void {
+    const now = performance.now();
+    if (now - (this.warmedAt.get(appId) ?? -Infinity) < WARM_AGAIN_MS) return;
+    this.warmedAt.set(appId, now);
+    void request('runs.warm', { ref: appId }).catch(() => undefined);
   }
 
   /** Keystrokes (or sanitised pasted text) for `tab`'s run; none while a permission prompt is open. */
