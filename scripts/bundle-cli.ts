@@ -36,8 +36,10 @@ const GROUPS: { name: string; test: RegExp; priority: number }[] = [
   // `run APP`'s own modules: the api's app entry, the terminal's prompt and hints.
   { name: 'app-run', test: /^main\/(cli\/(app-run|tty-prompt|hint-limit)|api\/terminal-app)\.ts$/, priority: 2 },
   // The library and the launcher's run preparation (`run APP` and the library commands); the
-  // window's sessions (sessions, warm, scrollback, prompts, line discipline) go with the api.
-  { name: 'library', test: /^main\/(library\/|launcher\/(?!(sessions|warm|scrollback|prompts|line-discipline)\.ts$))/, priority: 1 },
+  // window's sessions (sessions, warm, spares, scrollback, prompts, line discipline) go with the
+  // api: spares.ts makes a BroadcastChannel, whose node:worker_threads (and the stream library it
+  // loads) cost a `run APP` ~3 ms when it sat in this chunk.
+  { name: 'library', test: /^main\/(library\/|launcher\/(?!(sessions|warm|spares|scrollback|prompts|line-discipline)\.ts$))/, priority: 1 },
 ];
 
 const BUILTIN = new Set(builtinModules);

@@ -146,6 +146,10 @@ test('terrarium run APP opens the library through node:sqlite and loads no bette
   expect(builtins).not.toContain('NativeModule child_process');
   expect(builtins).not.toContain('NativeModule internal/util/diff');
   expect(chunks(urls)).not.toContain('api'); // the window's api and its schemas stay unloaded
+  // A terminal run needs no worker: the window's spare workers (launcher/spares.ts, a
+  // BroadcastChannel at construction) stay with the api, so node:worker_threads and the stream
+  // library it loads (~3 ms) are not loaded with the library.
+  expect(builtins).not.toContain('NativeModule worker_threads');
 });
 
 test('terrarium run APP runs the library and its own modules as scripts with code caches made after a run', async (ctx) => {
@@ -153,9 +157,9 @@ test('terrarium run APP runs the library and its own modules as scripts with cod
   if (!fromBundle(urls)) ctx.skip(); // run from the .ts sources: no bundle to check (npm run build)
   // As ES modules their compile cache held only their top levels: every library function a run
   // called was compiled at every start. Now bin runs each chunk's script (compile-cache.js), its
-  // static imports handed to it: no shim is loaded (each a resolve, a read and a link), only the
-  // small ES chunk the library shares with a run's worker.
-  expect(ownModules(urls).map((u) => u.replace(/-[\w-]{8}\.js$/, '.js'))).toEqual(['bin/terrarium.js', 'main/compile-cache.js', 'out/cli/worker-protocol.js']);
+  // static imports handed to it: no shim is loaded (each a resolve, a read and a link),
+  // and no ES chunk (worker-protocol.js, shared with a run's worker, only the window's spares import).
+  expect(ownModules(urls).map((u) => u.replace(/-[\w-]{8}\.js$/, '.js'))).toEqual(['bin/terrarium.js', 'main/compile-cache.js']);
   const cache = tempDir('xdg-cache-app');
   const run = async (): Promise<void> => {
     const r = await cli(home, ['run', 'tool', 'echo'], { env: { XDG_CACHE_HOME: cache } });
