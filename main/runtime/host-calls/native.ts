@@ -14,7 +14,8 @@ import { requireKoffi } from './koffi-load.ts';
 import { threadData } from './thread-data.ts';
 import { hostError } from './host-error.ts';
 import { type Platform, currentPlatform } from './platform.ts';
-import { decodeStat, isDirectoryIn } from './stat.ts';
+import { type FilestatWriter, filestatWriter } from './filestat-wasm.ts';
+import { decodeStat, isDirectoryIn, modeIn, putFilestatFrom } from './stat.ts';
 import type { DirEntries, HostCalls, HostStat, TimeSpec } from './types.ts';
 
 type Koffi = typeof import('koffi');
@@ -81,32 +82,35 @@ function cname(s: string): string {
 }
 
 /**
- * Memory the hot calls (stat, open, unlink, mkdir) pass by address: the stat buffer, then one
- * name as a NUL-terminated C string. koffi passes a number to an `intptr_t` parameter as it is,
+ * Memory the hot calls (stat, open, unlink, mkdir) pass by address: the stat buffer (a page of
+ * wasm memory, see `statMemory`), and one name as a NUL-terminated C string. koffi passes a number to an `intptr_t` parameter as it is,
  * where a JS string costs a UTF-8 conversion into its own heap and a Buffer a lookup of its
  * backing store at every call (~70 ns each per call here). An ArrayBuffer's backing store never
  * moves, and every call is synchronous, so the address stays valid as long as `mem` is held.
  */
 class Scratch {
-  /** Where the name starts (after the stat buffer). */
-  static readonly NAME = 256;
+  /** Where the name starts. */
+  static readonly NAME = 0;
   private readonly address: (mem: Uint8Array) => bigint;
   private mem = new Uint8Array(0);
   private base = 0;
-  /** The stat buffer's view (valid until the next `name` that grows the memory). */
-  stat = Buffer.alloc(0);
+  /**
+   * The stat buffer: the first 256 bytes of a one-page wasm memory that never grows (so neither
+   * detached nor moved), which filestat-wasm.ts's writer reads as its second memory.
+   */
+  readonly statMemory = new WebAssembly.Memory({ initial: 1, maximum: 1 });
+  /** The stat buffer's view. */
+  readonly stat = Buffer.from(this.statMemory.buffer, 0, 256);
+  /** The stat buffer's address. */
+  readonly statAt: number;
   constructor(address: (mem: Uint8Array) => bigint, bytes: number) {
     this.address = address;
+    this.statAt = Number(address(new Uint8Array(this.statMemory.buffer, 0, 256)));
     this.grow(bytes);
   }
   private grow(bytes: number): void {
     this.mem = new Uint8Array(new ArrayBuffer(bytes));
     this.base = Number(this.address(this.mem));
-    this.stat = Buffer.from(this.mem.buffer, 0, Scratch.NAME);
-  }
-  /** The stat buffer's address. */
-  get statAt(): number {
-    return this.base;
   }
   /**
    * Writes `s` as a C string and returns its address; a NUL byte in it is refused (EINVAL), as
@@ -200,6 +204,9 @@ function bind(koffi: Koffi, lib: ReturnType<Koffi['load']>, P: Platform): HostCa
   const listDir = P.dirents === undefined ? undefined : direntLister(koffi, lib, P.dirents, (d, n) => openat(d, n, O_LIST | P.O_CLOEXEC, 0), closeFd);
 
   const L = P.stat;
+  // putStat's wasm writer for the guest memory it was last given (a thread runs one guest at a time).
+  let writerFor: WebAssembly.Memory | undefined;
+  let writer: FilestatWriter | undefined;
   const timesBuf = Buffer.alloc(2 * P.timespecBytes);
   let linkBuf = Buffer.alloc(4096);
 
@@ -242,6 +249,18 @@ function bind(koffi: Koffi, lib: ReturnType<Koffi['load']>, P: Platform): HostCa
     },
     trackIn: (shared) => ledger.attach(new Int32Array(shared)),
     stat: (dir, name, follow) => stat(held(dir), name, follow ? 0 : P.AT_SYMLINK_NOFOLLOW),
+    statMode: (dir, name, follow) => {
+      check(statAt(held(dir), name, follow ? 0 : P.AT_SYMLINK_NOFOLLOW), 'stat', name);
+      return modeIn(mem.stat, L);
+    },
+    putStat: (guest, at, F, filetype) => {
+      if (guest.memory !== writerFor) {
+        writerFor = guest.memory;
+        writer = L.kind === 'statx' ? filestatWriter(guest.memory, mem.statMemory) : undefined;
+      }
+      if (writer !== undefined) writer(at, filetype);
+      else putFilestatFrom(mem.stat, L, guest.view, at, F, filetype);
+    },
     isDirAt: (dir, name, dev, inoLo, inoHi) => {
       if (dir.fd < 0) return false;
       try {
