@@ -47,6 +47,9 @@ describe.each(['linux-x64', 'darwin-arm64'])('a %s stat buffer', (platform) => {
         const want = (s: bigint): bigint => s * 1_000_000_000n + nsec;
         expect([st.atimeNs, st.mtimeNs, st.ctimeNs]).toEqual([want(sec), want(sec + 1n), want(-sec)]);
         st.writeTo(mem, 8, F, 3);
+        const direct = new DataView(new ArrayBuffer(F.bytes + 8));
+        putFilestatFrom(buf, L, direct, 8, F, 3);
+        expect(new Uint8Array(direct.buffer)).toEqual(new Uint8Array(mem.buffer));
         const got = (at: number): bigint => mem.getBigUint64(8 + at, true);
         expect([got(F.atim), got(F.mtim), got(F.ctim)], `${sec}.${nsec}`)
           .toEqual([BigInt.asUintN(64, want(sec)), BigInt.asUintN(64, want(sec + 1n)), BigInt.asUintN(64, want(-sec))]);
