@@ -67,7 +67,7 @@ function libcVersion(lib: ReturnType<Koffi['load']>): string {
 }
 
 const O_LIST = fs.constants.O_RDONLY | (fs.constants.O_DIRECTORY ?? 0);
-const { EBADF, EINVAL } = os.constants.errno;
+const { EBADF, EINTR, EINVAL } = os.constants.errno;
 
 /** A held directory's fd: never a negative one (AT_FDCWD would mean the process's folder). */
 function held(dir: DirRef): number {
@@ -200,6 +200,28 @@ function bind(koffi: Koffi, lib: ReturnType<Koffi['load']>, P: Platform): HostCa
   const mkdirAt = f('int mkdirat(int, intptr_t, unsigned int)');
   const readlinkat = f('intptr_t readlinkat(int, const char *, _Out_ uint8_t *, size_t)');
   const closeFd = f('int close(int)');
+  // off_t is 64 bits on every target (Linux x64/arm64, macOS).
+  const preadFn = f('intptr_t pread(int, intptr_t, size_t, int64_t)');
+  const pwriteFn = f('intptr_t pwrite(int, intptr_t, size_t, int64_t)');
+  // The address of the guest memory `readAt`/`writeAt` were last given (a grown memory is a new buffer).
+  let ioBuffer: ArrayBufferLike | undefined;
+  let ioBase = 0;
+  const ioAddress = (m: Uint8Array): number => {
+    if (m.buffer !== ioBuffer) {
+      ioBuffer = m.buffer;
+      ioBase = Number(koffi.address(m)) - m.byteOffset;
+    }
+    return ioBase;
+  };
+  /** pread or pwrite of `len` bytes at `ptr` of `m`, retried on EINTR (as libuv does for Node's). */
+  const transfer = (fn: Fn, syscall: string, fd: number, m: Uint8Array, ptr: number, len: number, pos: number): number => {
+    for (;;) {
+      const n = Number(fn(fd, ioAddress(m) + ptr, len, pos));
+      if (n >= 0) return n;
+      const errno = koffi.errno();
+      if (errno !== EINTR) throw hostError(errno, syscall, String(fd));
+    }
+  };
   const ledger = new FdLedger();
   const listDir = P.dirents === undefined ? undefined : direntLister(koffi, lib, P.dirents, (d, n) => openat(d, n, O_LIST | P.O_CLOEXEC, 0), closeFd);
 
@@ -269,6 +291,8 @@ function bind(koffi: Koffi, lib: ReturnType<Koffi['load']>, P: Platform): HostCa
         return false; // a NUL in the name
       }
     },
+    readAt: (fd, m, ptr, len, pos) => transfer(preadFn, 'read', fd, m, ptr, len, pos),
+    writeAt: (fd, m, ptr, len, pos) => transfer(pwriteFn, 'write', fd, m, ptr, len, pos),
     fstat: (fd) => {
       check(fstatFd(fd), 'fstat', String(fd));
       return decodeStat(mem.stat, L);

@@ -87,6 +87,14 @@ export interface HostCalls {
    * guest's memory (`view` over `memory`), bounds-checked by the caller.
    */
   putStat?(guest: { readonly memory: WebAssembly.Memory; readonly view: DataView }, at: number, F: FilestatLayout, filetype: number): void;
+  /**
+   * Native only: `pread`/`pwrite` of `len` bytes between open host descriptor `fd` at file offset
+   * `pos` and `mem` (a guest's memory, bounds-checked by the caller) at `ptr`, straight through
+   * the C library (no Node `fs` call: its argument checks and trace lookup were most of a bulk
+   * transfer's per-chunk JavaScript); the count moved. Errors are thrown as Node's would be.
+   */
+  readAt?(fd: number, mem: Uint8Array, ptr: number, len: number, pos: number): number;
+  writeAt?(fd: number, mem: Uint8Array, ptr: number, len: number, pos: number): number;
   /** Attributes of an open host descriptor. */
   fstat(fd: number): HostStat;
   /** Sets the access and modification times of `name` inside `dir` (its symlink itself unless `follow`). */
