@@ -88,6 +88,15 @@ function cname(s: string): string {
  * backing store at every call (~70 ns each per call here). An ArrayBuffer's backing store never
  * moves, and every call is synchronous, so the address stays valid as long as `mem` is held.
  */
+/** A one-page wasm memory, or undefined where the address space for one cannot be reserved. */
+function newStatMemory(): WebAssembly.Memory | undefined {
+  try {
+    return new WebAssembly.Memory({ initial: 1, maximum: 1 });
+  } catch {
+    return undefined;
+  }
+}
+
 class Scratch {
   /** Where the name starts. */
   static readonly NAME = 0;
@@ -96,16 +105,17 @@ class Scratch {
   private base = 0;
   /**
    * The stat buffer: the first 256 bytes of a one-page wasm memory that never grows (so neither
-   * detached nor moved), which filestat-wasm.ts's writer reads as its second memory.
+   * detached nor moved), which filestat-wasm.ts's writer reads as its second memory; a plain
+   * ArrayBuffer where no wasm memory can be made (then nothing reads it but JavaScript).
    */
-  readonly statMemory = new WebAssembly.Memory({ initial: 1, maximum: 1 });
+  readonly statMemory = newStatMemory();
   /** The stat buffer's view. */
-  readonly stat = Buffer.from(this.statMemory.buffer, 0, 256);
+  readonly stat = Buffer.from(this.statMemory?.buffer ?? new ArrayBuffer(256), 0, 256);
   /** The stat buffer's address. */
   readonly statAt: number;
   constructor(address: (mem: Uint8Array) => bigint, bytes: number) {
     this.address = address;
-    this.statAt = Number(address(new Uint8Array(this.statMemory.buffer, 0, 256)));
+    this.statAt = Number(address(new Uint8Array(this.stat.buffer, 0, 256)));
     this.grow(bytes);
   }
   private grow(bytes: number): void {
@@ -278,7 +288,7 @@ function bind(koffi: Koffi, lib: ReturnType<Koffi['load']>, P: Platform): HostCa
     putStat: (guest, at, F, filetype) => {
       if (guest.memory !== writerFor) {
         writerFor = guest.memory;
-        writer = L.kind === 'statx' ? filestatWriter(guest.memory, mem.statMemory) : undefined;
+        writer = L.kind === 'statx' && mem.statMemory !== undefined ? filestatWriter(guest.memory, mem.statMemory) : undefined;
       }
       if (writer !== undefined) writer(at, filetype);
       else putFilestatFrom(mem.stat, L, guest.view, at, F, filetype);
