@@ -190,3 +190,24 @@ export function filetypeOf(st: Pick<fs.Stats, 'isFile' | 'isDirectory' | 'isSymb
   if (st.isSocket()) return Filetype.socket_stream;
   return Filetype.unknown;
 }
+
+const C = fs.constants;
+const S_IFMT = C.S_IFMT;
+const S_IFREG = C.S_IFREG ?? -1;
+const S_IFDIR = C.S_IFDIR;
+const S_IFLNK = C.S_IFLNK ?? -1;
+const S_IFCHR = C.S_IFCHR ?? -1;
+const S_IFBLK = C.S_IFBLK ?? -1;
+const S_IFSOCK = C.S_IFSOCK ?? -1;
+
+/** The WASI filetype of a host file of mode `mode` (what `filetypeOf` answers for its stat). */
+export function filetypeOfMode(mode: number): number {
+  const t = mode & S_IFMT;
+  if (t === S_IFREG) return Filetype.regular_file;
+  if (t === S_IFDIR) return Filetype.directory;
+  if (t === S_IFLNK) return Filetype.symbolic_link;
+  if (t === S_IFCHR) return Filetype.character_device;
+  if (t === S_IFBLK) return Filetype.block_device;
+  if (t === S_IFSOCK) return Filetype.socket_stream;
+  return Filetype.unknown;
+}

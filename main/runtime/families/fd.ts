@@ -10,6 +10,7 @@ import { WasiError } from '../errors.ts';
 import type { FileDescriptor } from '../fd-table.ts';
 import { type GuestMemory, MAX_IO_BYTES } from '../memory.ts';
 import { mayChange } from '../upgrade.ts';
+import { hostCalls } from '../host-calls/index.ts';
 
 const R = Rights;
 /** Largest file offset accepted (2^63 - 1 does not fit a double; files never get near 2^53). */
@@ -50,7 +51,9 @@ function oneIovec(mem: GuestMemory, iovs: number, out: number): number {
 /** A file read into one buffer (read(fd, buf, n)): straight into guest memory, no view made. */
 function readOne(mem: GuestMemory, d: FileDescriptor, iovs: number, nread: number): 0 {
   const len = oneIovec(mem, iovs, nread);
-  const n = len === 0 ? 0 : fs.readSync(d.hostFd, mem.u8, mem.view.getUint32(iovs >>> 0, true), len, d.position);
+  const readAt = hostCalls.readAt;
+  const ptr = mem.view.getUint32(iovs >>> 0, true);
+  const n = len === 0 ? 0 : readAt !== undefined ? readAt(d.hostFd, mem.u8, ptr, len, d.position) : fs.readSync(d.hostFd, mem.u8, ptr, len, d.position);
   d.position += n;
   mem.view.setUint32(nread >>> 0, n, true);
   return 0;
@@ -62,7 +65,9 @@ function writeOne(ctx: WasiContext, d: FileDescriptor, iovs: number, nwritten: n
   const len = oneIovec(mem, iovs, nwritten);
   if (d.fdflags & Fdflags.append) d.position = fs.fstatSync(d.hostFd).size;
   if (d.readOnly) mayChange(ctx, d, 'write', d.hostPath);
-  const n = len === 0 ? 0 : fs.writeSync(d.hostFd, mem.u8, mem.view.getUint32(iovs >>> 0, true), len, d.position);
+  const writeAt = hostCalls.writeAt;
+  const ptr = mem.view.getUint32(iovs >>> 0, true);
+  const n = len === 0 ? 0 : writeAt !== undefined ? writeAt(d.hostFd, mem.u8, ptr, len, d.position) : fs.writeSync(d.hostFd, mem.u8, ptr, len, d.position);
   d.position += n;
   mem.view.setUint32(nwritten >>> 0, n, true);
   return 0;

@@ -10,10 +10,11 @@ import {
 } from '../abi.ts';
 import type { Provider, WasiContext } from '../context.ts';
 import { WasiError } from '../errors.ts';
-import { type Descriptor, type DirectoryDescriptor, dirRef, filetypeOf } from '../fd-table.ts';
+import { type Descriptor, type DirectoryDescriptor, dirRef, filetypeOf, filetypeOfMode } from '../fd-table.ts';
 import { writeFilestat } from '../filestat.ts';
 import { type DirRef, SYMLINK, isReadOnlyEntry, isReadOnlyFd, isSymlink, resolve, verifySame } from '../path-resolve.ts';
 import { timeSpecs } from '../times.ts';
+import type { GuestMemory } from '../memory.ts';
 import { type HostStat, hostCalls } from '../host-calls/index.ts';
 import { type AskOperation, askedPath, gate, rightsForAnswer } from '../ask.ts';
 import { awaitingUpgrade, mayChange } from '../upgrade.ts';
@@ -100,6 +101,33 @@ function statAsked(ctx: WasiContext, dir: DirectoryDescriptor, path: string, fol
 // path_filestat_get outside an ask folder (nothing to ask): the same probes for every call.
 const statFollow = statProbe(true);
 const statNoFollow = statProbe(false);
+
+/**
+ * Where `statOutProbe` writes the filestat: set by `path_filestat_get` just before its walk (host
+ * calls are synchronous and never nested, so one place serves every call).
+ */
+let statOutMem: GuestMemory | undefined;
+let statOutAt = 0;
+const S_IFMT = C.S_IFMT;
+const S_IFLNK = C.S_IFLNK ?? -1;
+
+/**
+ * `statProbe` with the native calls' `statMode`/`putStat`: the final entry's stat is written
+ * into the guest's filestat straight from the host's stat buffer, no `HostStat` made. It writes
+ * only once the entry is the answer (not a symlink to follow): nothing after it can fail.
+ */
+function statOutProbe(follow: boolean) {
+  return (dir: DirRef, name: string, mustBeDir: boolean): 0 | typeof SYMLINK => {
+    const mode = hostCalls.statMode!(dir, name, false);
+    const type = mode & S_IFMT;
+    if ((follow || mustBeDir) && type === S_IFLNK) return SYMLINK;
+    if (mustBeDir && type !== C.S_IFDIR) throw new WasiError(Errno.notdir, 'not a directory');
+    hostCalls.putStat!(statOutMem!, statOutAt >>> 0, Layout.filestat, filetypeOfMode(mode));
+    return 0;
+  };
+}
+const statOutFollow = statOutProbe(true);
+const statOutNoFollow = statOutProbe(false);
 const FOLLOW = { follow: true } as const;
 /** The rights an open not made through the ask root is limited to by an answer: none. */
 const UNASKED = { base: RIGHTS_ALL, inheriting: RIGHTS_ALL } as const;
@@ -245,6 +273,12 @@ export function pathOps(ctx: WasiContext) {
       const path = ctx.mem.path(p, len);
       ctx.mem.check(out, Layout.filestat.bytes);
       const follow = follows(flags);
+      if (dir.ask !== true && hostCalls.statMode !== undefined) {
+        statOutMem = ctx.mem;
+        statOutAt = out;
+        resolve(dirRef(dir), path, follow ? FOLLOW : NOFOLLOW, follow ? statOutFollow : statOutNoFollow);
+        return 0;
+      }
       const st = dir.ask !== true
         ? resolve(dirRef(dir), path, follow ? FOLLOW : NOFOLLOW, follow ? statFollow : statNoFollow)
         : statAsked(ctx, dir, path, follow);

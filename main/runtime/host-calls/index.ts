@@ -114,13 +114,13 @@ const DIRECT = ['open', 'close', 'stat', 'fstat', 'setTimes', 'fsetTimes', 'rena
 
 /**
  * Once chosen, `hostCalls` holds the implementation's own functions (and its `kind`, `listDir`,
- * `isDirAt`): a walk's every step then calls them without the forwarding layer (two or three
+ * `isDirAt`, `statMode`, `putStat`, `readAt`, `writeAt`): a walk's every step then calls them without the forwarding layer (two or three
  * calls per guest path; the layer is also code V8 has to warm up and optimise).
  */
 function settle(calls: HostCalls): void {
   const target = hostCalls as unknown as Record<string, unknown>;
   for (const name of DIRECT) target[name] = calls[name];
-  for (const name of ['kind', 'listDir', 'isDirAt'] as const) {
+  for (const name of ['kind', 'listDir', 'isDirAt', 'statMode', 'putStat', 'readAt', 'writeAt'] as const) {
     Object.defineProperty(hostCalls, name, { value: calls[name], enumerable: true, configurable: true });
   }
 }
@@ -155,6 +155,18 @@ export const hostCalls: HostCalls = {
   },
   get isDirAt() {
     return real().isDirAt;
+  },
+  get statMode() {
+    return real().statMode;
+  },
+  get putStat() {
+    return real().putStat;
+  },
+  get readAt() {
+    return real().readAt;
+  },
+  get writeAt() {
+    return real().writeAt;
   },
 };
 

@@ -14,7 +14,8 @@ import { requireKoffi } from './koffi-load.ts';
 import { threadData } from './thread-data.ts';
 import { hostError } from './host-error.ts';
 import { type Platform, currentPlatform } from './platform.ts';
-import { decodeStat, isDirectoryIn } from './stat.ts';
+import { type FilestatWriter, filestatWriter } from './filestat-wasm.ts';
+import { decodeStat, isDirectoryIn, modeIn, putFilestatFrom } from './stat.ts';
 import type { DirEntries, HostCalls, HostStat, TimeSpec } from './types.ts';
 
 type Koffi = typeof import('koffi');
@@ -66,7 +67,7 @@ function libcVersion(lib: ReturnType<Koffi['load']>): string {
 }
 
 const O_LIST = fs.constants.O_RDONLY | (fs.constants.O_DIRECTORY ?? 0);
-const { EBADF, EINVAL } = os.constants.errno;
+const { EBADF, EINTR, EINVAL } = os.constants.errno;
 
 /** A held directory's fd: never a negative one (AT_FDCWD would mean the process's folder). */
 function held(dir: DirRef): number {
@@ -81,32 +82,45 @@ function cname(s: string): string {
 }
 
 /**
- * Memory the hot calls (stat, open, unlink, mkdir) pass by address: the stat buffer, then one
- * name as a NUL-terminated C string. koffi passes a number to an `intptr_t` parameter as it is,
+ * Memory the hot calls (stat, open, unlink, mkdir) pass by address: the stat buffer (a page of
+ * wasm memory, see `statMemory`), and one name as a NUL-terminated C string. koffi passes a number to an `intptr_t` parameter as it is,
  * where a JS string costs a UTF-8 conversion into its own heap and a Buffer a lookup of its
  * backing store at every call (~70 ns each per call here). An ArrayBuffer's backing store never
  * moves, and every call is synchronous, so the address stays valid as long as `mem` is held.
  */
+/** A one-page wasm memory, or undefined where the address space for one cannot be reserved. */
+function newStatMemory(): WebAssembly.Memory | undefined {
+  try {
+    return new WebAssembly.Memory({ initial: 1, maximum: 1 });
+  } catch {
+    return undefined;
+  }
+}
+
 class Scratch {
-  /** Where the name starts (after the stat buffer). */
-  static readonly NAME = 256;
+  /** Where the name starts. */
+  static readonly NAME = 0;
   private readonly address: (mem: Uint8Array) => bigint;
   private mem = new Uint8Array(0);
   private base = 0;
-  /** The stat buffer's view (valid until the next `name` that grows the memory). */
-  stat = Buffer.alloc(0);
+  /**
+   * The stat buffer: the first 256 bytes of a one-page wasm memory that never grows (so neither
+   * detached nor moved), which filestat-wasm.ts's writer reads as its second memory; a plain
+   * ArrayBuffer where no wasm memory can be made (then nothing reads it but JavaScript).
+   */
+  readonly statMemory = newStatMemory();
+  /** The stat buffer's view. */
+  readonly stat = Buffer.from(this.statMemory?.buffer ?? new ArrayBuffer(256), 0, 256);
+  /** The stat buffer's address. */
+  readonly statAt: number;
   constructor(address: (mem: Uint8Array) => bigint, bytes: number) {
     this.address = address;
+    this.statAt = Number(address(new Uint8Array(this.stat.buffer, 0, 256)));
     this.grow(bytes);
   }
   private grow(bytes: number): void {
     this.mem = new Uint8Array(new ArrayBuffer(bytes));
     this.base = Number(this.address(this.mem));
-    this.stat = Buffer.from(this.mem.buffer, 0, Scratch.NAME);
-  }
-  /** The stat buffer's address. */
-  get statAt(): number {
-    return this.base;
   }
   /**
    * Writes `s` as a C string and returns its address; a NUL byte in it is refused (EINVAL), as
@@ -196,10 +210,35 @@ function bind(koffi: Koffi, lib: ReturnType<Koffi['load']>, P: Platform): HostCa
   const mkdirAt = f('int mkdirat(int, intptr_t, unsigned int)');
   const readlinkat = f('intptr_t readlinkat(int, const char *, _Out_ uint8_t *, size_t)');
   const closeFd = f('int close(int)');
+  // off_t is 64 bits on every target (Linux x64/arm64, macOS).
+  const preadFn = f('intptr_t pread(int, intptr_t, size_t, int64_t)');
+  const pwriteFn = f('intptr_t pwrite(int, intptr_t, size_t, int64_t)');
+  // The address of the guest memory `readAt`/`writeAt` were last given (a grown memory is a new buffer).
+  let ioBuffer: ArrayBufferLike | undefined;
+  let ioBase = 0;
+  const ioAddress = (m: Uint8Array): number => {
+    if (m.buffer !== ioBuffer) {
+      ioBuffer = m.buffer;
+      ioBase = Number(koffi.address(m)) - m.byteOffset;
+    }
+    return ioBase;
+  };
+  /** pread or pwrite of `len` bytes at `ptr` of `m`, retried on EINTR (as libuv does for Node's). */
+  const transfer = (fn: Fn, syscall: string, fd: number, m: Uint8Array, ptr: number, len: number, pos: number): number => {
+    for (;;) {
+      const n = Number(fn(fd, ioAddress(m) + ptr, len, pos));
+      if (n >= 0) return n;
+      const errno = koffi.errno();
+      if (errno !== EINTR) throw hostError(errno, syscall, String(fd));
+    }
+  };
   const ledger = new FdLedger();
   const listDir = P.dirents === undefined ? undefined : direntLister(koffi, lib, P.dirents, (d, n) => openat(d, n, O_LIST | P.O_CLOEXEC, 0), closeFd);
 
   const L = P.stat;
+  // putStat's wasm writer for the guest memory it was last given (a thread runs one guest at a time).
+  let writerFor: WebAssembly.Memory | undefined;
+  let writer: FilestatWriter | undefined;
   const timesBuf = Buffer.alloc(2 * P.timespecBytes);
   let linkBuf = Buffer.alloc(4096);
 
@@ -242,6 +281,18 @@ function bind(koffi: Koffi, lib: ReturnType<Koffi['load']>, P: Platform): HostCa
     },
     trackIn: (shared) => ledger.attach(new Int32Array(shared)),
     stat: (dir, name, follow) => stat(held(dir), name, follow ? 0 : P.AT_SYMLINK_NOFOLLOW),
+    statMode: (dir, name, follow) => {
+      check(statAt(held(dir), name, follow ? 0 : P.AT_SYMLINK_NOFOLLOW), 'stat', name);
+      return modeIn(mem.stat, L);
+    },
+    putStat: (guest, at, F, filetype) => {
+      if (guest.memory !== writerFor) {
+        writerFor = guest.memory;
+        writer = L.kind === 'statx' && mem.statMemory !== undefined ? filestatWriter(guest.memory, mem.statMemory) : undefined;
+      }
+      if (writer !== undefined) writer(at, filetype);
+      else putFilestatFrom(mem.stat, L, guest.view, at, F, filetype);
+    },
     isDirAt: (dir, name, dev, inoLo, inoHi) => {
       if (dir.fd < 0) return false;
       try {
@@ -250,6 +301,8 @@ function bind(koffi: Koffi, lib: ReturnType<Koffi['load']>, P: Platform): HostCa
         return false; // a NUL in the name
       }
     },
+    readAt: (fd, m, ptr, len, pos) => transfer(preadFn, 'read', fd, m, ptr, len, pos),
+    writeAt: (fd, m, ptr, len, pos) => transfer(pwriteFn, 'write', fd, m, ptr, len, pos),
     fstat: (fd) => {
       check(fstatFd(fd), 'fstat', String(fd));
       return decodeStat(mem.stat, L);

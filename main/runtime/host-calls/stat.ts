@@ -206,3 +206,31 @@ export function decodeStat(b: Buffer, L: StatLayout): NativeStat {
     v.getInt32(L.ctime.at, true), v.getInt32(L.ctime.at + 4, true), v.getInt32(L.ctime.at + n, true),
   );
 }
+
+/** The mode bits (file type and permissions) of the filled stat buffer `b` of layout `L`. */
+export function modeIn(b: Buffer, L: StatLayout): number {
+  return lo(viewOf(b), L.mode);
+}
+
+/**
+ * Writes the filled stat buffer `b` of layout `L` as a WASI `filestat` (layout `F`, `filetype`
+ * already worked out) at `at` of `v`, which the caller has bounds-checked: what `decodeStat(b,
+ * L).writeTo(v, at, F, filetype)` writes, with no `NativeStat` made (a walk stats every entry, and
+ * the object was most of its garbage and of what V8 compiled for it).
+ */
+export function putFilestatFrom(b: Buffer, L: StatLayout, v: DataView, at: number, F: FilestatLayout, filetype: number): void {
+  const s = viewOf(b);
+  const n = L.nsecAt;
+  v.setBigUint64(at + F.dev, devOf(s, L), true);
+  v.setUint32(at + F.ino, lo(s, L.ino), true);
+  v.setUint32(at + F.ino + 4, hi(s, L.ino), true);
+  v.setUint32(at + F.filetype, filetype, true); // the filetype byte and the padding after it
+  v.setUint32(at + F.filetype + 4, 0, true);
+  v.setUint32(at + F.nlink, lo(s, L.nlink), true);
+  v.setUint32(at + F.nlink + 4, hi(s, L.nlink), true);
+  v.setUint32(at + F.size, lo(s, L.size), true);
+  v.setUint32(at + F.size + 4, hi(s, L.size), true);
+  putNanos(v, at + F.atim, s.getUint32(L.atime.at, true), s.getInt32(L.atime.at + 4, true), s.getUint32(L.atime.at + n, true));
+  putNanos(v, at + F.mtim, s.getUint32(L.mtime.at, true), s.getInt32(L.mtime.at + 4, true), s.getUint32(L.mtime.at + n, true));
+  putNanos(v, at + F.ctim, s.getUint32(L.ctime.at, true), s.getInt32(L.ctime.at + 4, true), s.getUint32(L.ctime.at + n, true));
+}

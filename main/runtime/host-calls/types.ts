@@ -7,6 +7,7 @@
  * with a `code` ('ENOENT', ...), so `errnoFromNode` maps both alike.
  */
 import type { DirRef } from '../path-resolve.ts';
+import type { FilestatLayout } from './stat.ts';
 
 /**
  * What a stat returns: every number is a bigint and times are whole nanoseconds (never a double).
@@ -74,6 +75,26 @@ export interface HostCalls {
    * step (path-resolve.ts).
    */
   isDirAt?(dir: DirRef, name: string, dev: bigint, inoLo: number, inoHi: number): boolean;
+  /**
+   * Native only: `stat` of `name` inside `dir` into the implementation's own stat buffer, with no
+   * `HostStat` made; returns the mode bits (file type and permissions). `putStat` writes that
+   * buffer as a WASI `filestat`, and must come before any other call of these (they reuse the
+   * buffer). A walk's `path_filestat_get` stats every entry this way (families/path.ts).
+   */
+  statMode?(dir: DirRef, name: string, follow: boolean): number;
+  /**
+   * See `statMode`: writes its stat as a WASI `filestat` (preview1's layout `F`) at `at` of the
+   * guest's memory (`view` over `memory`), bounds-checked by the caller.
+   */
+  putStat?(guest: { readonly memory: WebAssembly.Memory; readonly view: DataView }, at: number, F: FilestatLayout, filetype: number): void;
+  /**
+   * Native only: `pread`/`pwrite` of `len` bytes between open host descriptor `fd` at file offset
+   * `pos` and `mem` (a guest's memory, bounds-checked by the caller) at `ptr`, straight through
+   * the C library (no Node `fs` call: its argument checks and trace lookup were most of a bulk
+   * transfer's per-chunk JavaScript); the count moved. Errors are thrown as Node's would be.
+   */
+  readAt?(fd: number, mem: Uint8Array, ptr: number, len: number, pos: number): number;
+  writeAt?(fd: number, mem: Uint8Array, ptr: number, len: number, pos: number): number;
   /** Attributes of an open host descriptor. */
   fstat(fd: number): HostStat;
   /** Sets the access and modification times of `name` inside `dir` (its symlink itself unless `follow`). */

@@ -2,12 +2,14 @@
  * The native stat result (main/runtime/host-calls/stat.ts): what it writes into a guest's
  * `filestat` without bigints is exactly what the bigint fields say, for every time a 64-bit
  * `filestat` can hold and past it (wrapped modulo 2^64, as `setBigUint64` does), with 64-bit inode
- * numbers and sizes, on the statx layout and on macOS's.
+ * numbers and sizes, on the statx layout and on macOS's; and the wasm writer (filestat-wasm.ts)
+ * writes the same bytes as the JavaScript one.
  */
 import { describe, expect, it } from 'vitest';
 import { Layout } from '../../../main/runtime/abi.ts';
 import { PLATFORMS } from '../../../main/runtime/host-calls/platform.ts';
-import { decodeStat, isDirectoryIn } from '../../../main/runtime/host-calls/stat.ts';
+import { decodeStat, isDirectoryIn, modeIn, putFilestatFrom } from '../../../main/runtime/host-calls/stat.ts';
+import { filestatWriter } from '../../../main/runtime/host-calls/filestat-wasm.ts';
 
 const F = Layout.filestat;
 const SECONDS = [0n, 1n, 59n, 1_765_000_000n, 4_294_967_295n, 4_294_967_296n, 18_446_744_073n, 18_446_744_074n,
@@ -45,6 +47,9 @@ describe.each(['linux-x64', 'darwin-arm64'])('a %s stat buffer', (platform) => {
         const want = (s: bigint): bigint => s * 1_000_000_000n + nsec;
         expect([st.atimeNs, st.mtimeNs, st.ctimeNs]).toEqual([want(sec), want(sec + 1n), want(-sec)]);
         st.writeTo(mem, 8, F, 3);
+        const direct = new DataView(new ArrayBuffer(F.bytes + 8));
+        putFilestatFrom(buf, L, direct, 8, F, 3);
+        expect(new Uint8Array(direct.buffer)).toEqual(new Uint8Array(mem.buffer));
         const got = (at: number): bigint => mem.getBigUint64(8 + at, true);
         expect([got(F.atim), got(F.mtim), got(F.ctim)], `${sec}.${nsec}`)
           .toEqual([BigInt.asUintN(64, want(sec)), BigInt.asUintN(64, want(sec + 1n)), BigInt.asUintN(64, want(-sec))]);
@@ -92,5 +97,50 @@ describe.each(['linux-x64', 'darwin-arm64'])('a %s stat buffer', (platform) => {
     expect(isDirectoryIn(buf, L, dev + 1n, 77, 5)).toBe(false);
     put(L.mode, 0o100644n);
     expect(isDirectoryIn(buf, L, dev, 77, 5)).toBe(false);
+  });
+});
+
+describe('the wasm filestat writer (filestat-wasm.ts) on a statx buffer', () => {
+  const L = PLATFORMS['linux-x64']!.stat;
+  const stat = new WebAssembly.Memory({ initial: 1, maximum: 1 });
+  const buf = Buffer.from(stat.buffer, 0, 256);
+  const guest = new WebAssembly.Memory({ initial: 1 });
+  const put = filestatWriter(guest, stat)!;
+  const view = new DataView(guest.buffer);
+
+  it('writes what decodeStat(...).writeTo and putFilestatFrom write, for every time, inode, size and device', () => {
+    expect(put).toBeTypeOf('function');
+    const cases: [bigint, bigint, number, number, number][] = [
+      [1n, 0n, 0, 0, 1], [(1n << 40n) + 12345n, (1n << 33n) + 7n, 8, 1, 3], [0xfedcba98_87654321n, 0x7edcba98_80000001n, 0xfffff123, 0xfffffeff, 0x80000001],
+    ];
+    for (const [ino, size, major, minor, nlink] of cases) {
+      buf.writeBigUInt64LE(ino, L.ino.at);
+      buf.writeBigUInt64LE(size, L.size.at);
+      buf.writeUInt32LE(nlink, L.nlink.at);
+      buf.writeUInt16LE(0o100644, L.mode.at);
+      buf.writeUInt32LE(major, L.dev.at);
+      buf.writeUInt32LE(minor, L.dev.at + 4);
+      for (const sec of SECONDS) {
+        for (const nsec of NSEC) {
+          for (const [f, s] of [[L.atime, sec], [L.mtime, -sec], [L.ctime, sec + 7n]] as const) {
+            buf.writeBigInt64LE(s, f.at);
+            buf.writeUInt32LE(Number(nsec), f.at + L.nsecAt);
+          }
+          const at = 13; // unaligned on purpose
+          const want = new DataView(new ArrayBuffer(F.bytes + 16));
+          decodeStat(buf, L).writeTo(want, at, F, 4);
+          const also = new DataView(new ArrayBuffer(F.bytes + 16));
+          putFilestatFrom(buf, L, also, at, F, 4);
+          new Uint8Array(guest.buffer).fill(0xee);
+          put(at, 4);
+          const got = new Uint8Array(guest.buffer, at, F.bytes);
+          expect([...got], `${ino} ${sec}.${nsec}`).toEqual([...new Uint8Array(want.buffer, at, F.bytes)]);
+          expect([...got]).toEqual([...new Uint8Array(also.buffer, at, F.bytes)]);
+          expect(view.getUint8(at - 1)).toBe(0xee);
+          expect(view.getUint8(at + F.bytes)).toBe(0xee);
+          expect(modeIn(buf, L)).toBe(0o100644);
+        }
+      }
+    }
   });
 });

@@ -1,0 +1,114 @@
+/**
+ * One-buffer file reads and writes (main/runtime/families/fd.ts `readOne`/`writeOne`) with either
+ * host-calls implementation: the native one moves the bytes with the C library's `pread`/`pwrite`
+ * at the guest memory's address (host-calls/native.ts `readAt`/`writeAt`), the portable one with
+ * Node's `fs`. Both give the same bytes and counts, at offsets past 4 GiB too, into a memory that
+ * grew between calls, and the same errors (a descriptor the host no longer has, one opened for
+ * reading only).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { Errno, Filetype, RIGHTS_ALL } from '../../../main/runtime/abi.ts';
+import { fixture } from '../../helpers/paths.ts';
+
+type Fn = (...a: unknown[]) => number;
+
+describe.runIf(process.platform === 'linux' || process.platform === 'darwin').each(['native', 'portable'])('file reads and writes with the %s host calls', (kind) => {
+  let dir: string;
+  let wasi: Record<string, Fn>;
+  let mem: import('../../../main/runtime/memory.ts').GuestMemory;
+  let fds: import('../../../main/runtime/fd-table.ts').FdTable;
+  let hostKind: string;
+  let file: string;
+  const saved = process.env.TERRARIUM_HOST_CALLS;
+
+  /** A guest descriptor for `file` opened with Node's `flags`, at offset `position`. */
+  const open = (flags: string, position = 0): number =>
+    fds.add({
+      kind: 'file', hostFd: fs.openSync(file, flags), filetype: Filetype.regular_file, rightsBase: RIGHTS_ALL, rightsInheriting: 0,
+      fdflags: 0, position, readOnly: false, hostPath: file, origin: 0, ask: false,
+    });
+  /** fd_read or fd_write of one iovec (at 0) of `len` bytes at `ptr`; [errno, count]. */
+  const io = (call: 'fd_read' | 'fd_write', fd: number, ptr: number, len: number): [number, number] => {
+    mem.setU32(0, ptr);
+    mem.setU32(4, len);
+    mem.setU32(8, 0xdead);
+    return [wasi[call]!(fd, 0, 1, 8), mem.u32At(8)];
+  };
+
+  beforeAll(async () => {
+    process.env.TERRARIUM_HOST_CALLS = kind;
+    vi.resetModules();
+    const { FdTable } = await import('../../../main/runtime/fd-table.ts');
+    const { createImports } = await import('../../../main/runtime/host.ts');
+    const { GuestMemory } = await import('../../../main/runtime/memory.ts');
+    const { GuestStdio } = await import('../../../main/runtime/stdio.ts');
+    const { Ring, createRing } = await import('../../../main/runtime/ring.ts');
+    hostKind = (await import('../../../main/runtime/host-calls/index.ts')).hostCalls.kind;
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'terrarium-fd-bulk-'));
+    const module = new WebAssembly.Module(fs.readFileSync(fixture('fd_basic')));
+    fds = new FdTable();
+    mem = new GuestMemory(new WebAssembly.Memory({ initial: 1 }));
+    const ctx = { mem, fds, args: [], env: [], stdio: new GuestStdio(new Ring(createRing(1024)), new Ring(createRing(1024))) };
+    wasi = createImports(ctx, module, () => {}).wasi_snapshot_preview1 as Record<string, Fn>;
+  });
+  beforeEach(() => {
+    file = path.join(dir, `f${Math.random()}`);
+    fs.writeFileSync(file, 'hello world');
+  });
+  afterAll(() => {
+    fds.closeAll();
+    fs.rmSync(dir, { recursive: true, force: true });
+    if (saved === undefined) delete process.env.TERRARIUM_HOST_CALLS;
+    else process.env.TERRARIUM_HOST_CALLS = saved;
+  });
+
+  it('uses the implementation it was asked for', () => {
+    expect(hostKind).toBe(kind);
+  });
+
+  it('writes and reads back the guest\'s bytes at the offset, and moves it', () => {
+    const fd = open('r+', 6);
+    mem.write(100, Buffer.from('WORLD!!'));
+    expect(io('fd_write', fd, 100, 7)).toEqual([0, 7]);
+    expect(fs.readFileSync(file, 'latin1')).toBe('hello WORLD!!');
+    const rd = open('r', 2);
+    expect(io('fd_read', rd, 300, 64)).toEqual([0, 11]);
+    expect(Buffer.from(mem.bytes(300, 11)).toString()).toBe('llo WORLD!!');
+    expect(io('fd_read', rd, 300, 64)).toEqual([0, 0]); // end of file
+  });
+
+  it('reads and writes past 4 GiB (a 64-bit offset)', () => {
+    const at = 2 ** 32 + 5;
+    const fd = open('r+', at);
+    mem.write(100, Buffer.from('far'));
+    expect(io('fd_write', fd, 100, 3)).toEqual([0, 3]);
+    expect(fs.statSync(file).size).toBe(at + 3);
+    const rd = open('r', at - 1);
+    expect(io('fd_read', rd, 400, 16)).toEqual([0, 4]);
+    expect([...mem.bytes(400, 4)]).toEqual([0, ...Buffer.from('far')]);
+  });
+
+  it('reads into a memory that grew since the last read', () => {
+    const fd = open('r');
+    expect(io('fd_read', fd, 100, 5)).toEqual([0, 5]);
+    const top = mem.memory.buffer.byteLength;
+    mem.memory.grow(1);
+    expect(io('fd_read', fd, top + 10, 64)).toEqual([0, 6]);
+    expect(Buffer.from(mem.bytes(top + 10, 6)).toString()).toBe(' world');
+  });
+
+  it('a descriptor the host does not have is badf, one opened for reading only cannot be written', () => {
+    const ro = open('r');
+    mem.write(100, Buffer.from('x'));
+    expect(io('fd_write', ro, 100, 1)[0]).toBe(Errno.badf);
+    expect(fs.readFileSync(file, 'latin1')).toBe('hello world');
+    const gone = open('r');
+    const d = fds.get(gone, 0) as { hostFd: number };
+    fs.closeSync(d.hostFd);
+    expect(io('fd_read', gone, 100, 1)[0]).toBe(Errno.badf);
+    d.hostFd = fs.openSync(file, 'r'); // for the table's own close at the end
+  });
+});
