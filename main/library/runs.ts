@@ -1,6 +1,6 @@
 /** The `runs` table: every run of an app, how it ended and how much it wrote. */
 import type Database from 'better-sqlite3';
-import { all, exec, sql } from './sql.ts';
+import { all, exec, run, sql } from './sql.ts';
 import type { RunRecord } from './types.ts';
 
 interface RunRow {
@@ -20,8 +20,7 @@ function alive(pid: number | null): boolean {
 
 /** Records the start of a run by process `pid`; returns its id. */
 export function startRunRow(db: Database.Database, appId: string, args: string[], now: number, pid: number): number {
-  const id = Number(db.prepare('INSERT INTO runs (app_id, args, started_at, pid) VALUES (?, ?, ?, ?)')
-    .run(appId, JSON.stringify(args), now, pid).lastInsertRowid);
+  const id = Number(run(db, sql`INSERT INTO runs (app_id, args, started_at, pid) VALUES (${appId}, ${JSON.stringify(args)}, ${now}, ${pid})`).lastInsertRowid);
   exec(db, sql`UPDATE apps SET last_run_at = ${now} WHERE id = ${appId}`);
   return id;
 }

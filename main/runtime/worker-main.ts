@@ -6,7 +6,7 @@
  * bound to the configuration when it comes.
  */
 import { BroadcastChannel, parentPort, threadId, workerData } from 'node:worker_threads';
-import { type PrimedInstance, primeInstance, runGuest, warmUp } from './guest.ts';
+import { type PrimedInstance, primeInstance, runGuest, warmRun, warmUp } from './guest.ts';
 import { Ring } from './ring.ts';
 import { GuestStdio } from './stdio.ts';
 import { guardLoading } from './host-calls/index.ts';
@@ -27,6 +27,11 @@ const config = await new Promise<WorkerConfig>((resolve) => {
     primed = undefined;
     try {
       primed = primeInstance(m.prime);
+      try {
+        warmRun(m.prime); // its run's first steps, once, before the click
+      } catch {
+        // Only a warm-up: the run does the same for real and reports what fails.
+      }
       // Its instance is ready: a run given it now starts at once (launcher/spares.ts).
       const said = new BroadcastChannel(SPARE_BOOTED_CHANNEL);
       said.postMessage({ threadId, primed: true });

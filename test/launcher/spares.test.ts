@@ -8,6 +8,7 @@ import { SpareWorker } from '../../main/launcher/spares.ts';
 import { loadCommand } from '../../main/runtime/load.ts';
 import { primedModule, startRun } from '../../main/runtime/run.ts';
 import type { Program } from '../../main/runtime/p2/program.ts';
+import { Filetype } from '../../main/runtime/abi.ts';
 import { fixture } from '../helpers/e2e/harness.ts';
 
 /** Waits (polling) until `cond` holds, up to 10 s. */
@@ -129,6 +130,33 @@ describe('SpareWorker, several spares', () => {
       expect(spares.wasReady(wb!)).toBe(true);
       expect((await runIn(wb, mb, ['args_env', 'z'])).out).toContain('argv[1]=z\n');
       expect((await runIn(w, ma, ['proc', 'exit', '5'])).code).toBe(5);
+    } finally {
+      await spares.close();
+    }
+  });
+
+  it('a primed spare (its run path warmed up once, guest.ts warmRun) runs exactly as a fresh worker does', async () => {
+    const spares = new SpareWorker({ idleMs: 60_000, minFreeBytes: 0, refillDelayMs: 0, count: 1 });
+    const loaded = loadCommand(fs.readFileSync(fixture('stdio.wasm')));
+    const mod = await loaded;
+    const run = async (args: string[], w?: ReturnType<SpareWorker['take']>): Promise<string> => {
+      const chunks: [Buffer[], Buffer[]] = [[], []];
+      const h = startRun({
+        module: mod, args, env: [], preopens: [], stdioTypes: [Filetype.regular_file, Filetype.regular_file, Filetype.regular_file],
+        onOutput: (stream, d) => chunks[stream - 1]!.push(Buffer.from(d)),
+      }, w);
+      const o = await h.done;
+      expect(o).toEqual({ kind: 'exit', code: 0 });
+      return chunks.map((c) => Buffer.concat(c).toString('latin1')).join('\n-- stderr --\n');
+    };
+    try {
+      for (const args of [['stdio', 'info'], ['stdio', 'pattern']]) {
+        spares.expect([loaded]);
+        await until(() => spares.ready.length === 1 && spares.instantiated.length === 1);
+        const w = spares.take(loaded);
+        expect(primedModule(w!)).toBe(mod);
+        expect(await run(args, w)).toBe(await run(args));
+      }
     } finally {
       await spares.close();
     }
