@@ -103,25 +103,32 @@ test('a key pressed at a button just hidden, before the browser moves focus off 
   const { page, api } = e;
   await page.getByTestId('nav-catalog').click();
   const run = tile(page, 'echoer').getByTestId('app-run');
-  await run.focus();
   const before = (await call(api, 'runs.list', {})).length;
-  // The screen is hidden and the page stays busy while Enter is sent: the key is handled before
-  // the style update that would take the focus off the hidden button (Chromium's focus fix-up).
-  const busy = page.evaluate(() => {
-    (document.querySelector('[data-testid="catalog-screen"]') as HTMLElement).hidden = true;
-    const t = performance.now();
-    while (performance.now() - t < 150);
-    return document.activeElement?.getAttribute('data-testid') ?? null;
-  });
-  const press = page.keyboard.press('Enter');
-  expect(await busy).toBe('app-run'); // the hidden button did still have the keyboard
-  await press;
-  await page.waitForTimeout(500);
+  // The screen is hidden, then the page is kept busy (a task queued right after) while Enter is sent:
+  // the key is handled before the style update that would take the focus off the hidden button
+  // (Chromium's focus fix-up). Where a frame slipped in between (focus already moved), again.
+  let hadFocus: string | null = null;
+  for (let attempt = 0; attempt < 5 && hadFocus !== 'app-run'; attempt++) {
+    await run.focus();
+    await page.evaluate(() => {
+      (document.querySelector('[data-testid="catalog-screen"]') as HTMLElement).hidden = true;
+      setTimeout(() => {
+        const t = performance.now();
+        while (performance.now() - t < 200);
+        (window as unknown as { __hadFocus: string | null }).__hadFocus = document.activeElement?.getAttribute('data-testid') ?? null;
+      }, 0);
+    });
+    await page.keyboard.press('Enter');
+    await page.waitForTimeout(300);
+    hadFocus = await page.evaluate(() => (window as unknown as { __hadFocus: string | null }).__hadFocus);
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? null)).not.toBe('app-run');
+    await page.evaluate(() => {
+      (document.querySelector('[data-testid="catalog-screen"]') as HTMLElement).hidden = false;
+    });
+  }
+  expect(hadFocus).toBe('app-run'); // the hidden button did still have the keyboard when Enter came
+  await page.waitForTimeout(300);
   expect((await call(api, 'runs.list', {})).length).toBe(before);
-  expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? null)).not.toBe('app-run');
-  await page.evaluate(() => {
-    (document.querySelector('[data-testid="catalog-screen"]') as HTMLElement).hidden = false;
-  });
 });
 
 test('the pointer on a Run button asks main to compile the app ahead, once in a while, not at every move', async () => {
