@@ -21,12 +21,6 @@ export interface BatchTarget {
    */
   screenRows?(): number;
   following?(): boolean;
-  /**
-   * When the person last pressed a key or a pointer button in the page (`performance.now()` time,
-   * util/last-input.ts): a flood's next batch waits until INPUT_QUIET_MS after it, so what the input
-   * asked for (a click's answer from main, the page it draws) is not queued behind a batch's parse.
-   */
-  lastInputAt?(): number;
 }
 
 const LF = 0x0a;
@@ -41,12 +35,6 @@ const MAX_WAIT_MS = 100;
  * whole kept scrollback again, so a batch per frame would spend the page on parsing (issue 14.5).
  */
 const FLOOD_INTERVAL_MS = 50;
-/**
- * During a flood, no batch starts sooner than this after an input (see `BatchTarget.lastInputAt`):
- * the part of Chromium's own deferral of tasks after input that the window wants back with it off
- * (docs/design/window-switches.md). Output that is not a flood is never held.
- */
-const INPUT_QUIET_MS = 100;
 
 /** Plain bytes: printable ASCII, tab, LF, CR (1), the rest (0). */
 const PLAIN = new Uint8Array(256);
@@ -192,30 +180,18 @@ export class WriteBatcher {
   private schedule(): void {
     if (this.scheduled || this.parsing) return;
     this.scheduled = true;
-    this.wait();
-  }
-
-  /** How long the next batch waits yet: during a flood, FLOOD_INTERVAL_MS after the last and INPUT_QUIET_MS after an input. */
-  private holdFor(): number {
-    if (this.floodAt === 0) return 0;
-    return Math.max(this.floodAt + FLOOD_INTERVAL_MS, (this.target.lastInputAt?.() ?? -Infinity) + INPUT_QUIET_MS) - performance.now();
-  }
-
-  /** Flushes once `holdFor` is over, at an animation frame. */
-  private wait(): void {
-    const hold = this.holdFor();
-    if (hold > 0) setTimeout(() => this.wait(), hold);
+    const inFlood = this.floodAt === 0 ? 0 : this.floodAt + FLOOD_INTERVAL_MS - performance.now();
+    if (inFlood > 0) setTimeout(() => this.atFrame(), inFlood);
     else this.atFrame();
   }
 
-  /** Flushes at the next animation frame (or after MAX_WAIT_MS without one), unless an input came meanwhile. */
+  /** Flushes at the next animation frame (or after MAX_WAIT_MS without one). */
   private atFrame(): void {
     const frame = requestAnimationFrame(() => run());
     const run = (): void => {
       cancelAnimationFrame(frame);
       clearTimeout(timer);
       if (!this.scheduled) return;
-      if (this.holdFor() > 0) return this.wait();
       this.scheduled = false;
       this.flush();
     };

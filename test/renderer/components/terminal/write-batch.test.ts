@@ -256,48 +256,6 @@ describe('write batching', () => {
     b.dispose();
   });
 
-  it('during a flood, no batch starts within 100 ms of an input (and all of it still arrives); other output is not held', async () => {
-    const starts: number[] = [];
-    let last = 0;
-    let inputAt = -Infinity;
-    const t = term();
-    const b = new WriteBatcher({
-      write: (d, parsed) => {
-        if (d[0] !== undefined && performance.now() - last > 1) starts.push((last = performance.now()));
-        t.write(d, parsed);
-      },
-      keptRows: () => SCROLLBACK + ROWS,
-      lastInputAt: () => inputAt,
-    });
-    const text = plainText(10_000, 11);
-    const until = performance.now() + 700;
-    let pushed = 0;
-    while (performance.now() < until) {
-      if (pushed === 40) inputAt = performance.now(); // a click, well into the flood
-      b.push(text);
-      pushed++;
-      await new Promise((r) => setTimeout(r, 4));
-    }
-    b.push(enc.encode('\nend of flood\n'));
-    const after = starts.filter((s) => s >= inputAt);
-    expect(starts.filter((s) => s < inputAt).length).toBeGreaterThan(2); // the flood was being drawn before it
-    expect(after.length).toBeGreaterThan(0);
-    expect(after[0]! - inputAt).toBeGreaterThanOrEqual(95);
-    await expect.poll(() => t.buffer.active.getLine(t.buffer.active.baseY + t.buffer.active.cursorY - 1)?.translateToString(true), { timeout: 2_000 }).toBe('end of flood');
-    b.dispose();
-
-    // Not a flood: output right after an input (a key's echo) is written at once.
-    const quiet: number[] = [];
-    const q = new WriteBatcher({ write: (_d, parsed) => (quiet.push(performance.now()), parsed()), keptRows: () => 10, lastInputAt: () => inputAt });
-    q.push(enc.encode('first\n'));
-    await new Promise((r) => setTimeout(r, 40));
-    inputAt = performance.now();
-    q.push(enc.encode('echo\n'));
-    expect(quiet).toHaveLength(2);
-    expect(quiet[1]! - inputAt).toBeLessThan(20);
-    q.dispose();
-  });
-
   it('lastLines keeps at least the last lines, from the line feed before them', () => {
     const dec = (d: Uint8Array): string => new TextDecoder().decode(d);
     expect(dec(lastLines(enc.encode('a\nb\nc\nd'), 2))).toBe('\nb\nc\nd');
