@@ -9,11 +9,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Errno, Filetype, RIGHTS_ALL } from '../../../main/runtime/abi.ts';
-import { fixture } from '../../helpers/paths.ts';
+import { type HostFn, type HostWith, hostWith } from '../../helpers/host-with.ts';
 
-type Fn = (...a: unknown[]) => number;
+type Fn = HostFn;
 
 describe.runIf(process.platform === 'linux' || process.platform === 'darwin').each(['native', 'portable'])('file reads and writes with the %s host calls', (kind) => {
   let dir: string;
@@ -22,7 +22,6 @@ describe.runIf(process.platform === 'linux' || process.platform === 'darwin').ea
   let fds: import('../../../main/runtime/fd-table.ts').FdTable;
   let hostKind: string;
   let file: string;
-  const saved = process.env.TERRARIUM_HOST_CALLS;
 
   /** A guest descriptor for `file` opened with Node's `flags`, at offset `position`. */
   const open = (flags: string, position = 0): number =>
@@ -38,31 +37,19 @@ describe.runIf(process.platform === 'linux' || process.platform === 'darwin').ea
     return [wasi[call]!(fd, 0, 1, 8), mem.u32At(8)];
   };
 
+  let guest: HostWith;
   beforeAll(async () => {
-    process.env.TERRARIUM_HOST_CALLS = kind;
-    vi.resetModules();
-    const { FdTable } = await import('../../../main/runtime/fd-table.ts');
-    const { createImports } = await import('../../../main/runtime/host.ts');
-    const { GuestMemory } = await import('../../../main/runtime/memory.ts');
-    const { GuestStdio } = await import('../../../main/runtime/stdio.ts');
-    const { Ring, createRing } = await import('../../../main/runtime/ring.ts');
-    hostKind = (await import('../../../main/runtime/host-calls/index.ts')).hostCalls.kind;
+    guest = await hostWith(kind as 'native' | 'portable', 'fd_basic');
+    ({ wasi, mem, fds, hostKind } = guest);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'terrarium-fd-bulk-'));
-    const module = new WebAssembly.Module(fs.readFileSync(fixture('fd_basic')));
-    fds = new FdTable();
-    mem = new GuestMemory(new WebAssembly.Memory({ initial: 1 }));
-    const ctx = { mem, fds, args: [], env: [], stdio: new GuestStdio(new Ring(createRing(1024)), new Ring(createRing(1024))) };
-    wasi = createImports(ctx, module, () => {}).wasi_snapshot_preview1 as Record<string, Fn>;
   });
   beforeEach(() => {
     file = path.join(dir, `f${Math.random()}`);
     fs.writeFileSync(file, 'hello world');
   });
   afterAll(() => {
-    fds.closeAll();
+    guest.restore();
     fs.rmSync(dir, { recursive: true, force: true });
-    if (saved === undefined) delete process.env.TERRARIUM_HOST_CALLS;
-    else process.env.TERRARIUM_HOST_CALLS = saved;
   });
 
   it('uses the implementation it was asked for', () => {

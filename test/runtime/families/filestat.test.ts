@@ -10,11 +10,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Errno, Filetype, Layout, Lookupflags, RIGHTS_ALL } from '../../../main/runtime/abi.ts';
-import { fixture } from '../../helpers/paths.ts';
+import { type HostFn, type HostWith, hostWith } from '../../helpers/host-with.ts';
 
-type Fn = (...a: unknown[]) => number;
+type Fn = HostFn;
 const F = Layout.filestat;
 const OUT = 4096;
 
@@ -25,17 +25,11 @@ describe.runIf(process.platform === 'linux' || process.platform === 'darwin').ea
   let fds: import('../../../main/runtime/fd-table.ts').FdTable;
   let hostKind: string;
   let pre: number;
-  const saved = process.env.TERRARIUM_HOST_CALLS;
 
+  let guest: HostWith;
   beforeAll(async () => {
-    process.env.TERRARIUM_HOST_CALLS = kind;
-    vi.resetModules();
-    const { FdTable } = await import('../../../main/runtime/fd-table.ts');
-    const { createImports } = await import('../../../main/runtime/host.ts');
-    const { GuestMemory } = await import('../../../main/runtime/memory.ts');
-    const { GuestStdio } = await import('../../../main/runtime/stdio.ts');
-    const { Ring, createRing } = await import('../../../main/runtime/ring.ts');
-    hostKind = (await import('../../../main/runtime/host-calls/index.ts')).hostCalls.kind;
+    guest = await hostWith(kind as 'native' | 'portable', 'path_ops');
+    ({ wasi, mem, fds, hostKind } = guest);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'terrarium-filestat-'));
     fs.mkdirSync(path.join(dir, 'sub'));
     fs.writeFileSync(path.join(dir, 'sub', 'f'), 'x'.repeat(12345));
@@ -47,21 +41,14 @@ describe.runIf(process.platform === 'linux' || process.platform === 'darwin').ea
     const env = { ...process.env, TZ: 'UTC' };
     execFileSync('touch', ['-m', '-d', '2001-02-03 04:05:06.123456789', path.join(dir, 'sub', 'f')], { env });
     execFileSync('touch', ['-a', '-d', '1960-06-07 08:09:10.987654321', path.join(dir, 'sub', 'f')], { env });
-    const module = new WebAssembly.Module(fs.readFileSync(fixture('path_ops')));
-    fds = new FdTable();
-    mem = new GuestMemory(new WebAssembly.Memory({ initial: 1 }));
-    const ctx = { mem, fds, args: [], env: [], stdio: new GuestStdio(new Ring(createRing(1024)), new Ring(createRing(1024))) };
-    wasi = createImports(ctx, module, () => {}).wasi_snapshot_preview1 as Record<string, Fn>;
     pre = fds.add({
       kind: 'dir', filetype: Filetype.directory, hostFd: fs.openSync(dir, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY),
       rightsBase: RIGHTS_ALL, rightsInheriting: RIGHTS_ALL, fdflags: 0, readOnly: false, hostPath: dir, origin: 0, ask: false, preopen: '/data',
     });
   });
   afterAll(() => {
-    fds.closeAll();
+    guest.restore();
     fs.rmSync(dir, { recursive: true, force: true });
-    if (saved === undefined) delete process.env.TERRARIUM_HOST_CALLS;
-    else process.env.TERRARIUM_HOST_CALLS = saved;
   });
 
   /** Calls path_filestat_get on `name` (following when `follow`) into `out`; the errno. */
