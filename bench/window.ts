@@ -27,7 +27,7 @@ import { type RawPage, launchRawPage, waitFor } from '../test/helpers/e2e/cdp.ts
 import { withWindowDisabledFeatures } from '../main/shared/window-switches.ts';
 import { fixture, repo, seed } from '../test/helpers/e2e/harness.ts';
 import { chromeTrace } from './lib/chrome-trace.ts';
-import { cpuTree } from './lib/cpu-tree.ts';
+import { cpuThreads, cpuTree, treeProcs } from './lib/cpu-tree.ts';
 import { median } from './lib/report.ts';
 
 const MiB = 1024 * 1024;
@@ -318,6 +318,9 @@ try {
       });
     })()`);
     const cpuBefore = cpuTree(process.pid);
+    const threadsBefore = cpuThreads(process.pid);
+    // Chromium's renderer processes and their threads (the page's is the one the flood keeps busiest).
+    const renderersBefore = new Map(treeProcs(process.pid).filter((p) => p.kind === 'chromium renderer').map((p) => [p.pid, { cpu: p.cpu, threads: cpuThreads(p.pid) }]));
     const metrics = async (): Promise<Map<string, number>> => new Map((await page!.send<{ metrics: { name: string; value: number }[] }>('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
     if (TRACE) await page.send('Performance.enable');
     const metricsBefore = TRACE ? await metrics() : new Map<string, number>();
@@ -397,6 +400,14 @@ try {
       console.log(`  flood, the page's main thread (s): ${['TaskDuration', 'ScriptDuration', 'LayoutDuration', 'RecalcStyleDuration'].map((k) => `${k} ${((m.get(k) ?? 0) - (metricsBefore.get(k) ?? 0)).toFixed(2)}`).join(', ')}`);
       const f = await page.evaluate<{ n: number; bytes: number; max: number }>('window.__frames');
       console.log(`  flood frames: ${f.n}, ${(f.bytes / f.n / 1024).toFixed(1)} KiB on average, largest ${(f.max / 1024).toFixed(1)} KiB`);
+      const threads = cpuThreads(process.pid);
+      // Threads that ended during the flood (the run's worker) are gone from the list: main's total minus the rest.
+      const listed = [...threads].reduce((a, [k, v]) => a + v - (threadsBefore.get(k) ?? 0), 0);
+      const mainTotal = (after.get('main (node)') ?? 0) - (cpuBefore.get('main (node)') ?? 0);
+      console.log(`  flood CPU seconds in main's process by thread: ${[...threads].map(([k, v]) => [k, v - (threadsBefore.get(k) ?? 0)] as const).filter(([, v]) => v >= 0.01).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}, ended threads (the run's worker) ${(mainTotal - listed).toFixed(2)}`);
+      const busiest = treeProcs(process.pid).filter((p) => renderersBefore.has(p.pid)).sort((a, b) => (b.cpu - renderersBefore.get(b.pid)!.cpu) - (a.cpu - renderersBefore.get(a.pid)!.cpu))[0];
+      const rendererBefore = busiest ? renderersBefore.get(busiest.pid)!.threads : new Map<string, number>();
+      if (busiest) console.log(`  flood CPU seconds in the page's renderer by thread: ${[...cpuThreads(busiest.pid)].map(([k, v]) => [k, v - (rendererBefore.get(k) ?? 0)] as const).filter(([, v]) => v >= 0.01).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`);
       console.log(`  flood CPU seconds: ${[...after].map(([k, v]) => [k, v - (cpuBefore.get(k) ?? 0)] as const).filter(([, v]) => v >= 0.05).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`);
     }
     if (PROFILE) printProfile((await page.send<{ profile: CpuProfile }>('Profiler.stop')).profile);

@@ -4,14 +4,16 @@
  * It exists so the real renderer and the real core can be driven together in a real browser.
  * Messages are text frames, or binary frames when they carry bytes (preload/wire.ts). A page opens
  * two sockets: one for events, one (`?role=requests`) that gets no events, for its requests'
- * replies (a reply to a click never waits behind output in flight).
+ * replies (a reply to a click never waits behind output in flight). A binary message goes out as
+ * WebSocket fragments, its header and then its byte arrays as they are (`encodeParts`): the browser
+ * gets one message, and main never copies a run's output into a frame of its own.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { type WebSocket, WebSocketServer } from 'ws';
-import { IN_ORDER, REQUESTS_ROLE, type WireAck, type WireRequest, decode, encode } from '../../preload/wire.ts';
+import { IN_ORDER, REQUESTS_ROLE, type WireAck, type WireRequest, decode, encodeParts } from '../../preload/wire.ts';
 import type { Api } from '../api/index.ts';
 import { contentSecurityPolicy, resolveStatic } from './static.ts';
 
@@ -41,6 +43,28 @@ const WINDOW = 1024 * 1024;
 const LOW_WATER = 64 * 1024;
 /** Largest message accepted (a dropped module travels inside one). */
 const MAX_MESSAGE = 300 * 1024 * 1024;
+
+/** A message to send: text, or a binary message's parts (preload/wire.ts `encodeParts`). */
+type Message = string | Uint8Array[];
+
+const sizeOf = (m: Message): number => {
+  if (typeof m === 'string') return m.length;
+  let n = 0;
+  for (const p of m) n += p.length;
+  return n;
+};
+
+/**
+ * Sends `m` on `ws`, `done` called once it is written: a binary message as one fragment per part,
+ * back to back (nothing else can be sent in between: this runs to its end), so its bytes are
+ * handed to the socket as they are instead of being copied into one frame first.
+ */
+function send(ws: WebSocket, m: Message, done?: (err?: Error) => void): void {
+  if (typeof m === 'string') return ws.send(m, done);
+  const last = m.length - 1;
+  for (let i = 0; i < last; i++) ws.send(m[i]!, { binary: true, fin: false });
+  ws.send(m[last]!, { binary: true, fin: true }, done);
+}
 
 function sameToken(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -103,7 +127,7 @@ export async function startWebServer(api: Api, staticDir: string, port = 0, toke
   /** Binary bytes sent to and acknowledged by each client that acknowledges (WireAck). */
   const windows = new Map<WebSocket, { sent: number; acked: number }>();
   /** Events waiting to be sent to each client, in order, and their size (see LOW_WATER). */
-  const queues = new Map<WebSocket, { frames: (string | Uint8Array)[]; bytes: number }>();
+  const queues = new Map<WebSocket, { frames: Message[]; bytes: number }>();
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', origin);
     const given = url.searchParams.get('token') ?? '';
@@ -146,10 +170,10 @@ export async function startWebServer(api: Api, staticDir: string, port = 0, toke
         const name = msg.name;
         void api.handle(name, msg.args).then((result) => {
           if (ws.readyState !== ws.OPEN) return;
-          const frame = encode({ id: msg.id, result });
+          const frame = encodeParts({ id: msg.id, result });
           // A reply goes ahead of the events still queued (a click is answered during a flood).
           if (IN_ORDER.has(name)) enqueue(ws, frame);
-          else ws.send(frame);
+          else send(ws, frame);
         });
       });
     });
@@ -169,18 +193,19 @@ export async function startWebServer(api: Api, staticDir: string, port = 0, toke
     if (!q) return;
     while (q.frames.length > 0 && c.readyState === c.OPEN && open(c)) {
       const frame = q.frames.shift()!;
-      q.bytes -= frame.length;
+      const size = sizeOf(frame);
+      q.bytes -= size;
       const w = windows.get(c);
-      if (w && typeof frame !== 'string') w.sent += frame.length;
-      c.send(frame, () => pump(c));
+      if (w && typeof frame !== 'string') w.sent += size;
+      send(c, frame, () => pump(c));
     }
     release();
   };
-  const enqueue = (c: WebSocket, frame: string | Uint8Array): void => {
+  const enqueue = (c: WebSocket, frame: Message): void => {
     const q = queues.get(c);
     if (!q) return;
     q.frames.push(frame);
-    q.bytes += frame.length;
+    q.bytes += sizeOf(frame);
     pump(c);
   };
   const release = (): void => {
@@ -190,7 +215,7 @@ export async function startWebServer(api: Api, staticDir: string, port = 0, toke
     for (const f of w) f();
   };
   const unsubscribe = api.onEvent((name, payload) => {
-    const frame = encode({ event: name, payload });
+    const frame = encodeParts({ event: name, payload });
     for (const c of clients) if (c.readyState === c.OPEN) enqueue(c, frame);
   });
   api.setOutputGate(() => (congested() ? new Promise<void>((r) => waiters.push(r)) : undefined));

@@ -35,6 +35,13 @@ const MAX_WAIT_MS = 100;
  * whole kept scrollback again, so a batch per frame would spend the page on parsing (issue 14.5).
  */
 const FLOOD_INTERVAL_MS = 50;
+/**
+ * A followed flood's held tail is written whole once no output has come for this long: a flood
+ * paused for less (main or the page busy for a moment, a click's work) keeps being drawn a screen
+ * at a time, instead of xterm parsing the whole kept tail (5000 lines, ~100 ms of the page's
+ * thread) at every pause.
+ */
+const HOLD_QUIET_MS = 250;
 
 /** Plain bytes: printable ASCII, tab, LF, CR (1), the rest (0). */
 const PLAIN = new Uint8Array(256);
@@ -139,6 +146,10 @@ export class WriteBatcher {
    * written whole when the flood ends (or the view leaves the bottom, or anything else arrives).
    */
   private held: Uint8Array | null = null;
+  /** When output last came (`push`). */
+  private pushedAt = 0;
+  /** Set while a held tail waits for the flood to go quiet (HOLD_QUIET_MS). */
+  private quietTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(target: BatchTarget) {
     this.target = target;
@@ -150,6 +161,7 @@ export class WriteBatcher {
    */
   push(data: Uint8Array): void {
     if (this.disposed || data.length === 0) return;
+    this.pushedAt = performance.now();
     this.pending.push(data);
     this.pendingBytes += data.length;
     // A run's first output (nothing written since the terminal was made or reset) never waits.
@@ -201,27 +213,43 @@ export class WriteBatcher {
 
   private flush(): void {
     if (this.disposed || (this.pendingBytes === 0 && this.held === null)) return;
+    const t = this.target;
+    if (this.pendingBytes === 0 && t.following?.()) {
+      // Only a held tail, and the person still follows: written whole once the flood has been quiet
+      // for HOLD_QUIET_MS (more output meanwhile is drawn as before, and this looks again).
+      const quietIn = this.pushedAt + HOLD_QUIET_MS - performance.now();
+      if (quietIn > 0) {
+        this.quietTimer ??= setTimeout(() => {
+          this.quietTimer = undefined;
+          if (!this.parsing && !this.scheduled) this.flush();
+        }, quietIn);
+        return;
+      }
+    }
     const parts = this.pending;
     const size = this.pendingBytes;
     this.pending = [];
     this.pendingBytes = 0;
     this.plain &&= parts.every(isPlain);
     const keptRows = this.target.keptRows();
-    let batch = this.plain ? fastForwardParts(parts, size, keptRows) : parts.length === 1 ? parts[0]! : concat(parts, size);
-    this.floodAt = batch.length < size ? performance.now() : 0;
+    // A held tail (below) goes in front of the new output: skipping is decided on both together, so
+    // output that resumes after a pause, in however small a piece, continues the flood.
     const held = this.held;
     this.held = null;
-    const t = this.target;
+    const all = held ? [held, ...parts] : parts;
+    const total = size + (held?.length ?? 0);
+    let batch = this.plain ? fastForwardParts(all, total, keptRows) : all.length === 1 ? all[0]! : concat(all, total);
+    // A flood: plain output that skips text, or that follows a held tail (it keeps more than the kept rows).
+    this.floodAt = this.plain && size > 0 && (batch.length < total || held !== null) ? performance.now() : 0;
     if (this.floodAt > 0 && t.screenRows && t.following?.()) {
       // A flood the person follows: the kept tail is held, and only its last screenful written
       // (xterm parses a screen instead of the whole scrollback per batch, issue 14.5).
-      this.held = held ? fastForwardParts([held, batch], held.length + batch.length, keptRows) : batch;
-      batch = lastLines(this.held, t.screenRows());
-    } else if (held) {
-      // The flood is over (or the view left the bottom, or other bytes came): the held tail is
-      // written whole first, so the scrollback ends as if every byte had been parsed.
-      batch = this.plain ? fastForwardParts([held, batch], held.length + batch.length, keptRows) : concat([held, batch], held.length + batch.length);
+      this.held = batch;
+      batch = lastLines(batch, t.screenRows());
     }
+    // Otherwise the flood is over (quiet for HOLD_QUIET_MS, or the view left the bottom, or other
+    // bytes came): the held tail is written whole first, so the scrollback ends as if every byte
+    // had been parsed.
     this.parsing = true;
     this.written = true;
     if (!this.frameUsed) {

@@ -90,7 +90,7 @@ async function throughBatcher(t: xterm.Terminal, chunks: Uint8Array[], pauseAfte
  * follows the output, one chunk every `everyMs` (a flood over time); resolves once all is parsed,
  * to the writes and bytes xterm got.
  */
-async function floodThrough(t: xterm.Terminal, chunks: Uint8Array[], following: () => boolean, everyMs = 8): Promise<{ writes: number; bytes: number; sizes: number[] }> {
+async function floodThrough(t: xterm.Terminal, chunks: Uint8Array[], following: () => boolean, everyMs = 8, pauses = new Map<number, number>()): Promise<{ writes: number; bytes: number; sizes: number[] }> {
   const sizes: number[] = [];
   let writes = 0;
   let bytes = 0;
@@ -110,9 +110,9 @@ async function floodThrough(t: xterm.Terminal, chunks: Uint8Array[], following: 
     screenRows: () => ROWS,
     following,
   });
-  for (const c of chunks) {
+  for (const [i, c] of chunks.entries()) {
     b.push(c);
-    await new Promise((r) => setTimeout(r, everyMs));
+    await new Promise((r) => setTimeout(r, everyMs + (pauses.get(i) ?? 0)));
   }
   const inside = b as unknown as { pendingBytes: number; scheduled: boolean; held: unknown };
   await new Promise<void>((resolve) => {
@@ -140,6 +140,19 @@ describe('write batching', () => {
     // The screen was updated during the flood, a screenful at a time: xterm parsed more than a
     // screenful only for the run's first output (written at once, whole) and once at the flood's end.
     expect(writes).toBeGreaterThan(4);
+    const screenful = 24 * 160;
+    expect(sizes.filter((n) => n > screenful).length, String(sizes)).toBeLessThanOrEqual(2);
+  });
+
+  it('a followed flood that pauses for a moment is still drawn a screen at a time: the tail is written whole once, when it has been quiet', async () => {
+    const text = plainText(60_000, 15);
+    const direct = term();
+    await write(direct, text);
+    const batched = term();
+    const chunks = chunked(text);
+    // Two pauses of 120 ms (main or the page busy for a moment): longer than a batch interval.
+    const { sizes } = await floodThrough(batched, chunks, () => true, 8, new Map([[Math.floor(chunks.length / 3), 120], [Math.floor((2 * chunks.length) / 3), 120]]));
+    expect(state(batched)).toBe(state(direct));
     const screenful = 24 * 160;
     expect(sizes.filter((n) => n > screenful).length, String(sizes)).toBeLessThanOrEqual(2);
   });
