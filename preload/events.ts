@@ -41,7 +41,15 @@ export type PromptRequest = v.InferOutput<typeof promptRequest>;
 /** Events from main: name → the schema of its payload. */
 export const EVENTS = {
   /** Terminal output of a run (guest output after the terminal filter, plus the line discipline's echo). */
-  'run.output': v.object({ runId: str(), data: bytes() }),
+  'run.output': v.object({
+    runId: str(),
+    data: bytes(),
+    /**
+     * Set by the web transport (main/web/server.ts): `data` is plain text (preload/plain-text.ts),
+     * checked in main, so the page does not look at every byte again. Absent: not known.
+     */
+    plain: v.optional(v.boolean()),
+  }),
   /** How a run ended, for the terminal's status line. */
   'run.exit': v.object({ runId: str(), outcome: v.picklist(RUN_OUTCOMES), exitCode: nullableInt(), message: str() }),
   /**

@@ -15,6 +15,7 @@ import path from 'node:path';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { IN_ORDER, REQUESTS_ROLE, type WireAck, type WireRequest, decode, encodeParts } from '../../preload/wire.ts';
 import type { Api } from '../api/index.ts';
+import { isPlain } from '../../preload/plain-text.ts';
 import { contentSecurityPolicy, resolveStatic } from './static.ts';
 
 /** A running web-mode server. */
@@ -215,7 +216,10 @@ export async function startWebServer(api: Api, staticDir: string, port = 0, toke
     for (const f of w) f();
   };
   const unsubscribe = api.onEvent((name, payload) => {
-    const frame = encodeParts({ event: name, payload });
+    // Run output is marked plain text when it is (checked here, once, for every page: the page's
+    // thread, a flood's bottleneck, then does not look at every byte again; write-batch.ts).
+    const out = name === 'run.output' ? (payload as { data: Uint8Array }) : undefined;
+    const frame = encodeParts({ event: name, payload: out && isPlain(out.data) ? { ...out, plain: true } : payload });
     for (const c of clients) if (c.readyState === c.OPEN) enqueue(c, frame);
   });
   api.setOutputGate(() => (congested() ? new Promise<void>((r) => waiters.push(r)) : undefined));

@@ -212,6 +212,8 @@ describe('WebSocket', () => {
     const out = c.inbox.filter((m) => m.event === 'run.output').map((m) => (m.payload as { data: Uint8Array }).data);
     expect(out.every((d) => d instanceof Uint8Array)).toBe(true);
     expect(Buffer.concat(out).toString()).toMatch(/^hi\r\nhi\nok \d+ checks\n$/);
+    // Plain text (printable ASCII, tab, CR, LF), so marked so: the page need not look at its bytes again.
+    expect(c.inbox.filter((m) => m.event === 'run.output').map((m) => (m.payload as { plain?: boolean }).plain)).toEqual(out.map(() => true));
     await call(c, 'apps.uninstall', { ref: appId });
   });
 
@@ -228,6 +230,8 @@ describe('WebSocket', () => {
     const got = Buffer.concat(datas as Uint8Array[]);
     expect(got.subarray(0, expected.length).equals(expected)).toBe(true);
     expect(got.subarray(expected.length).toString()).toMatch(/^ok \d+ checks\n$/);
+    // Output with control bytes or beyond ASCII is not marked plain.
+    expect((c.inbox.find((m) => m.event === 'run.output')!.payload as { plain?: boolean }).plain).toBeUndefined();
     await call(c, 'apps.uninstall', { ref: appId });
   });
 

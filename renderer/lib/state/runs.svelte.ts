@@ -12,7 +12,8 @@ import { errorMessage, status } from './status.svelte.ts';
 
 /** What a pane offers its tab: the terminal it draws into. */
 export interface TerminalHandle {
-  write(data: Uint8Array): void;
+  /** `plain`: `data` is known to be plain text (write-batch.ts `WriteBatcher.push`). */
+  write(data: Uint8Array, plain?: boolean): void;
   reset(): void;
   size(): { cols: number; rows: number };
   focus(): void;
@@ -87,8 +88,8 @@ export class RunTab {
     return this.state === 'starting' || this.state === 'running';
   }
 
-  write(data: Uint8Array): void {
-    if (this.handle) this.handle.write(data);
+  write(data: Uint8Array, plain = false): void {
+    if (this.handle) this.handle.write(data, plain);
     else this.pending.push(data);
   }
 }
@@ -471,7 +472,7 @@ export class Runs {
     const tab = this.byRun.get(e.runId);
     if (tab) {
       tab.printed = true;
-      return tab.write(e.data);
+      return tab.write(e.data, e.plain === true);
     }
     if (this.dropped.has(e.runId)) return;
     const o = this.orphan(e.runId);

@@ -8,6 +8,9 @@
  * of the scrollback before it could be seen is skipped (`fastForward`): the screen and scrollback
  * end up exactly as if every byte had been parsed.
  */
+import { isPlain } from '../../../../preload/plain-text.ts';
+
+export { isPlain };
 
 /** What the batcher writes to: xterm's `write` with its parsed-callback, and its size. */
 export interface BatchTarget {
@@ -42,35 +45,6 @@ const FLOOD_INTERVAL_MS = 50;
  * thread) at every pause.
  */
 const HOLD_QUIET_MS = 250;
-
-/** Plain bytes: printable ASCII, tab, LF, CR (1), the rest (0). */
-const PLAIN = new Uint8Array(256);
-PLAIN.fill(1, 0x20, 0x7f);
-PLAIN[0x09] = PLAIN[0x0a] = PLAIN[0x0d] = 1;
-const NO_WORDS = new Uint32Array(0);
-
-/**
- * Whether `data` is plain text: printable ASCII, tab, LF, CR (no escape or control sequence).
- * Four bytes at a time: a word none of whose bytes is below 0x20 or at or above 0x7f is plain as
- * it stands; only the others (one in sixteen in text of 64-byte lines) are looked at byte by byte.
- */
-export function isPlain(data: Uint8Array): boolean {
-  const n = data.length;
-  let i = 0;
-  const aligned = Math.min(n, (4 - (data.byteOffset & 3)) & 3);
-  for (; i < aligned; i++) if (PLAIN[data[i]!] === 0) return false;
-  const words = n - i >= 4 ? new Uint32Array(data.buffer, data.byteOffset + i, (n - i) >>> 2) : NO_WORDS;
-  for (let w = 0; w < words.length; w++) {
-    const x = words[w]!;
-    // Some byte < 0x20 ((x - 0x20…) & ~x), ≥ 0x80 (x), or 0x7f (x + 0x01…): look closer.
-    if ((((x - 0x20202020) & ~x) | x | (x + 0x01010101)) & 0x80808080) {
-      const at = i + 4 * w;
-      if ((PLAIN[data[at]!]! & PLAIN[data[at + 1]!]! & PLAIN[data[at + 2]!]! & PLAIN[data[at + 3]!]!) === 0) return false;
-    }
-  }
-  for (i += 4 * words.length; i < n; i++) if (PLAIN[data[i]!] === 0) return false;
-  return true;
-}
 
 /**
  * `data` (plain text, written to a terminal that has seen only plain text) without the lines that
@@ -128,6 +102,8 @@ export function fastForwardParts(parts: readonly Uint8Array[], size: number, kep
 export class WriteBatcher {
   private readonly target: BatchTarget;
   private pending: Uint8Array[] = [];
+  /** The pending chunks not known to be plain text (not marked so when pushed): looked at in `flush`. */
+  private unchecked: Uint8Array[] = [];
   private pendingBytes = 0;
   private scheduled = false;
   private parsing = false;
@@ -157,12 +133,15 @@ export class WriteBatcher {
 
   /**
    * Queues `data`: written at once when it is the frame's first write and xterm is idle (a run's
-   * first output is not held back a frame), otherwise with the rest at the next frame.
+   * first output is not held back a frame), otherwise with the rest at the next frame. `plain`:
+   * the sender checked that `data` is plain text (`isPlain`; main's web transport marks its output),
+   * so it is not looked at again.
    */
-  push(data: Uint8Array): void {
+  push(data: Uint8Array, plain = false): void {
     if (this.disposed || data.length === 0) return;
     this.pushedAt = performance.now();
     this.pending.push(data);
+    if (!plain && this.plain) this.unchecked.push(data);
     this.pendingBytes += data.length;
     // A run's first output (nothing written since the terminal was made or reset) never waits.
     if (!this.written) return this.flush();
@@ -177,6 +156,7 @@ export class WriteBatcher {
    */
   reset(): void {
     this.pending = [];
+    this.unchecked = [];
     this.pendingBytes = 0;
     this.held = null;
     this.written = false;
@@ -187,6 +167,7 @@ export class WriteBatcher {
   dispose(): void {
     this.disposed = true;
     this.pending = [];
+    this.unchecked = [];
   }
 
   private schedule(): void {
@@ -230,7 +211,8 @@ export class WriteBatcher {
     const size = this.pendingBytes;
     this.pending = [];
     this.pendingBytes = 0;
-    this.plain &&= parts.every(isPlain);
+    this.plain &&= this.unchecked.every(isPlain);
+    this.unchecked = [];
     const keptRows = this.target.keptRows();
     // A held tail (below) goes in front of the new output: skipping is decided on both together, so
     // output that resumes after a pause, in however small a piece, continues the flood.
