@@ -37,14 +37,49 @@ export function enableCompileCache() {
 /**
  * What this process does, from its command line: `run-file`, `run-app` or `other` (every other
  * command). A script's code cache holds the functions one kind of start ran, so each kind keeps
- * its own (a fixed few: the cache folder does not grow with what people type).
+ * its own (a fixed few: the cache folder does not grow with what people type). `run`'s options
+ * come before its target (main/cli/parse.ts): `--dir`, `--env`, `--memory-max` and `--timeout`
+ * take a value (`--name VALUE` or `--name=VALUE`), `--help`/`-h` none, and `--` ends them; an
+ * option at all means a module file (an app takes none: a usage error).
+ * @param {string[]} argv the words after the command's own (`process.argv.slice(2)`)
  * @returns {string}
  */
-function startKind() {
-  const [command = '', target = ''] = process.argv.slice(2);
-  if (command !== 'run') return 'other';
-  return target.endsWith('.wasm') || target.includes('/') ? 'run-file' : 'run-app';
+export function startKind(argv) {
+  if (argv[0] !== 'run') return 'other';
+  let i = 1;
+  let options = false;
+  for (let word = argv[i]; word !== undefined && word.startsWith('-') && word.length > 1; word = argv[i]) {
+    i++;
+    if (word === '--') break;
+    options = true;
+    if (word.startsWith('--') && !word.includes('=') && word !== '--help') i++; // its value
+  }
+  const target = argv[i] ?? '';
+  return options || target.endsWith('.wasm') || target.includes('/') ? 'run-file' : 'run-app';
 }
+
+/**
+ * What a start may use beyond its kind's common path, each a bit of a script cache's header: a
+ * cache is rewritten at the exit of a start that used one it was not made with (see
+ * `loadCachedScript`). `files`: the host calls (a guest's first path call: path_open, the
+ * resolver, koffi and its binding, fd_readdir...), noted by main/start-use.ts `noteStartUse`.
+ */
+const USES = ['files'];
+
+/** Where main/start-use.ts notes what this thread's start used (this realm's global; a Set of `USES` names). */
+const USED = Symbol.for('terrarium.start-used');
+
+/** The uses noted so far in this thread, as `USES` bits. */
+function usedBits() {
+  const used = /** @type {Record<symbol, Set<string> | undefined>} */ (/** @type {unknown} */ (globalThis))[USED];
+  let bits = 0;
+  if (used !== undefined) for (const [i, name] of USES.entries()) if (used.has(name)) bits |= 1 << i;
+  return bits;
+}
+
+/** A script cache file: this magic, then the `USES` bits it was made with (uint32 LE), then V8's data. */
+const MAGIC = 0x31637274; // "trc1" read as little-endian
+const HEADER_BYTES = 8;
 
 /** The most script caches kept (older ones, of earlier builds, are removed when one is written). */
 const KEEP_SCRIPT_CACHES = 12;
@@ -85,8 +120,12 @@ const scripts = new Map();
  * It is compiled from V8's code cache for this kind of start when there is one (per user, beside
  * the module compile cache). When there is none, or V8 refuses it (another V8, other flags), a new
  * one is written as the process exits: made after the run, it holds every function the run
- * compiled, where Node's module cache holds only a module's top level (issue 14.2). The script's
- * file name carries a hash of its text, so an edited script never meets an old cache.
+ * compiled, where Node's module cache holds only a module's top level (issue 14.2). A start that
+ * used something (`USES`) the cache was not made with rewrites it at its exit too, so that what the
+ * cache holds does not depend on which run came first (`run hello.wasm` then a walk of files): the
+ * rewrite holds both, once, and later starts pay nothing (`createCachedData` is a few ms). The
+ * file's name carries a hash of the script's text (an edited script never meets an old cache) and
+ * `t1`, this header's format.
  * @param {URL} url
  * @param {string} metaUrl
  * @param {(specifier: string) => Promise<unknown>} importModule
@@ -104,21 +143,34 @@ export function loadCachedScript(url, metaUrl, importModule, deps = []) {
   let cacheFile;
   /** @type {Buffer | undefined} */
   let cachedData;
+  let madeWith = 0;
   try {
-    cacheFile = path.join(cacheDir(), 'scripts', `${path.basename(file, '.script.js')}.${process.versions.v8}-${process.arch}.${startKind()}`);
-    cachedData = fs.readFileSync(cacheFile);
+    cacheFile = path.join(cacheDir(), 'scripts', `${path.basename(file, '.script.js')}.${process.versions.v8}-${process.arch}.t1.${startKind(process.argv.slice(2))}`);
+    const read = fs.readFileSync(cacheFile);
+    if (read.length > HEADER_BYTES && read.readUInt32LE(0) === MAGIC) {
+      madeWith = read.readUInt32LE(4);
+      cachedData = read.subarray(HEADER_BYTES);
+    }
   } catch {
     // none yet (or no cache folder): compiled from the text
   }
   const script = new vm.Script(source, { filename: file, cachedData });
-  if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) {
+  if (cacheFile !== undefined) {
     const target = cacheFile;
+    const remake = cachedData === undefined || script.cachedDataRejected === true;
     process.once('exit', () => {
+      const used = usedBits();
+      if (!remake && (used & ~madeWith) === 0) return; // it holds what this start ran
       try {
         // The command's own thread only: a run's worker compiled other functions, and two writers
         // would leave whichever came last. (Asked here, not at start: worker_threads costs ~3 ms.)
         if (!process.getBuiltinModule('node:worker_threads').isMainThread) return;
-        writeScriptCache(target, script.createCachedData());
+        // What V8 took from the cache is in the new one too (deserialised functions are serialised
+        // again): a rewrite holds the union of the starts that made it.
+        const header = Buffer.alloc(HEADER_BYTES);
+        header.writeUInt32LE(MAGIC, 0);
+        header.writeUInt32LE((remake ? 0 : madeWith) | used, 4);
+        writeScriptCache(target, Buffer.concat([header, script.createCachedData()]));
       } catch {
         // a read-only cache folder: the next start compiles from the text again
       }

@@ -124,6 +124,45 @@ test('terrarium run FILE.wasm loads no ES module of the bundle, and its script\'
   expect(left).not.toContain('shell-earlier0.0123.other');
 });
 
+test('a run\'s script cache does not depend on which run came first: a run with files after one without rewrites it once, to hold both', async (ctx) => {
+  const { urls } = await loaded('file-uses', ['run', fixture('stdio.wasm'), 'echo']);
+  if (!fromBundle(urls)) ctx.skip(); // run from the .ts sources: no script, no script cache
+  const cache = tempDir('xdg-cache-uses');
+  const data = tempDir('uses-data');
+  fs.writeFileSync(path.join(data, 'note.txt'), 'hi');
+  const dir = path.join(cache, 'terrarium', 'compile', 'scripts');
+  const run = async (...args: string[]): Promise<void> => {
+    const r = await cli(home, ['run', ...args], { env: { XDG_CACHE_HOME: cache } });
+    expect(r.code, r.stderr).toBe(0);
+  };
+  /** The one cache file's name, stamp, and the uses it was made with (compile-cache.js: "trc1", then the bits). */
+  const state = (): { name: string; stamp: number[]; uses: number } => {
+    const [name, ...more] = fs.readdirSync(dir);
+    expect(more).toEqual([]);
+    const head = fs.readFileSync(path.join(dir, name!)).subarray(0, 8);
+    expect(head.toString('latin1', 0, 4)).toBe('trc1');
+    const st = fs.statSync(path.join(dir, name!));
+    return { name: name!, stamp: [st.ino, st.mtimeMs], uses: head.readUInt32LE(4) };
+  };
+  const withFiles = ['--dir', `${data}::/data`, fixture('e2e_cat.wasm'), '/data/note.txt'];
+  await run(fixture('stdio.wasm'), 'echo'); // first after the build, no file touched
+  const first = state();
+  expect(first.name).toMatch(/^shell-.*\.run-file$/);
+  expect(first.uses).toBe(0);
+  // A module run with options first is a module run too (not `run APP`'s kind), and it used files,
+  // which that cache lacks: rewritten at its exit, holding both runs' functions.
+  await run(...withFiles);
+  const second = state();
+  expect(second.name).toBe(first.name);
+  expect(second.uses).toBe(1);
+  expect(second.stamp).not.toEqual(first.stamp);
+  // From then on neither kind of run rewrites it (V8 accepts it, and it has what each used).
+  await run(fixture('stdio.wasm'), 'echo');
+  await run(...withFiles);
+  await run(`--dir=${data}::/data`, '--', fixture('e2e_cat.wasm'), '/data/note.txt');
+  expect(state()).toEqual(second);
+});
+
 test('terrarium run --dir reading a file loads the native host calls but not node:worker_threads', async () => {
   const dir = tempDir('granted');
   fs.writeFileSync(path.join(dir, 'note.txt'), 'hi');
