@@ -8,11 +8,16 @@ import { startKind } from '../../main/compile-cache.js';
 test('a module file is a module file whatever options come before it', () => {
   expect(startKind(['run', 'hello.wasm'])).toBe('run-file');
   expect(startKind(['run', './tool'])).toBe('run-file');
-  expect(startKind(['run', '--dir', '/tmp/x::/data', 'prog.wasm', '--', '/data'])).toBe('run-file');
-  expect(startKind(['run', '--dir=/tmp/x::/data', '--env', 'A=1', '--timeout', '5', 'prog.wasm'])).toBe('run-file');
+  expect(startKind(['run', '--env', 'A=1', '--timeout=5', 'prog.wasm', '--dir', 'x'])).toBe('run-file');
   expect(startKind(['run', '--memory-max', '64', '--', 'prog.wasm'])).toBe('run-file');
-  // An app takes no options (a usage error): a word like one is not taken for the target.
-  expect(startKind(['run', '--dir', 'tool', 'prog.wasm'])).toBe('run-file');
+  expect(startKind(['run', '--timeout', '5', 'tool'])).toBe('run-file'); // an app takes no options: a usage error
+});
+
+test('a module file given folders has a kind of its own: only it can reach the file path', () => {
+  expect(startKind(['run', '--dir', '/tmp/x::/data', 'prog.wasm', '--', '/data'])).toBe('run-dirs');
+  expect(startKind(['run', '--env', 'A=1', '--dir=/tmp/x::/data', '--timeout', '5', 'prog.wasm'])).toBe('run-dirs');
+  expect(startKind(['run', '--env', '--dir', 'prog.wasm'])).toBe('run-file'); // --dir as --env's value
+  expect(startKind(['run', 'prog.wasm', '--dir', 'x'])).toBe('run-file'); // the app's own words
 });
 
 test('an installed app, and every other command', () => {

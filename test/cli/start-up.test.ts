@@ -107,7 +107,7 @@ test('terrarium run FILE.wasm loads no ES module of the bundle, and its script\'
   expect((await cli(home, ['list'], { env: { XDG_CACHE_HOME: cache } })).code).toBe(0);
   const other = fs.readdirSync(dir).filter((f) => !made.includes(f)).sort();
   expect(other.map(cacheKind)).toEqual(['library.other', 'shell.other']);
-  // Caches of earlier builds do not pile up: writing one keeps the newest dozen.
+  // Caches of earlier builds do not pile up: writing one keeps the newest 14 (two builds' worth).
   const crowded = tempDir('xdg-crowded');
   const old = path.join(crowded, 'terrarium', 'compile', 'scripts');
   fs.mkdirSync(old, { recursive: true });
@@ -118,7 +118,7 @@ test('terrarium run FILE.wasm loads no ES module of the bundle, and its script\'
   }
   expect((await cli(home, ['list'], { env: { XDG_CACHE_HOME: crowded } })).code).toBe(0);
   const left = fs.readdirSync(old);
-  expect(left).toHaveLength(12);
+  expect(left).toHaveLength(14);
   expect(left).toContain(made[0]!.replace(/run-file$/, 'other'));
   expect(left).toContain('shell-earlier19.0123.other');
   expect(left).not.toContain('shell-earlier0.0123.other');
@@ -135,29 +135,29 @@ test('a run\'s script cache does not depend on which run came first: a run with 
     const r = await cli(home, ['run', ...args], { env: { XDG_CACHE_HOME: cache } });
     expect(r.code, r.stderr).toBe(0);
   };
-  /** The one cache file's name, stamp, and the uses it was made with (compile-cache.js: "trc1", then the bits). */
+  /** The one cache file's name, stamp, and the uses it was made with (compile-cache.js: a trailer of "trc1" and the bits). */
   const state = (): { name: string; stamp: number[]; uses: number } => {
     const [name, ...more] = fs.readdirSync(dir);
     expect(more).toEqual([]);
-    const head = fs.readFileSync(path.join(dir, name!)).subarray(0, 8);
-    expect(head.toString('latin1', 0, 4)).toBe('trc1');
+    const tail = fs.readFileSync(path.join(dir, name!)).subarray(-8);
+    expect(tail.toString('latin1', 0, 4)).toBe('trc1');
     const st = fs.statSync(path.join(dir, name!));
-    return { name: name!, stamp: [st.ino, st.mtimeMs], uses: head.readUInt32LE(4) };
+    return { name: name!, stamp: [st.ino, st.mtimeMs], uses: tail.readUInt32LE(4) };
   };
   const withFiles = ['--dir', `${data}::/data`, fixture('e2e_cat.wasm'), '/data/note.txt'];
-  await run(fixture('stdio.wasm'), 'echo'); // first after the build, no file touched
+  await run('--dir', `${data}::/data`, fixture('stdio.wasm'), 'echo'); // first after the build, given a folder it never touches
   const first = state();
-  expect(first.name).toMatch(/^shell-.*\.run-file$/);
+  // A module given folders (options first: not `run APP`'s kind, nor `run hello.wasm`'s).
+  expect(first.name).toMatch(/^shell-.*\.run-dirs$/);
   expect(first.uses).toBe(0);
-  // A module run with options first is a module run too (not `run APP`'s kind), and it used files,
-  // which that cache lacks: rewritten at its exit, holding both runs' functions.
+  // This one used files, which that cache lacks: rewritten at its exit, holding both runs' functions.
   await run(...withFiles);
   const second = state();
   expect(second.name).toBe(first.name);
   expect(second.uses).toBe(1);
   expect(second.stamp).not.toEqual(first.stamp);
-  // From then on neither kind of run rewrites it (V8 accepts it, and it has what each used).
-  await run(fixture('stdio.wasm'), 'echo');
+  // From then on neither run rewrites it (V8 accepts it, and it has what each used).
+  await run('--dir', `${data}::/data`, fixture('stdio.wasm'), 'echo');
   await run(...withFiles);
   await run(`--dir=${data}::/data`, '--', fixture('e2e_cat.wasm'), '/data/note.txt');
   expect(state()).toEqual(second);
