@@ -35,19 +35,106 @@ export function enableCompileCache() {
 }
 
 /**
- * What this process does, from its command line: `run-file`, `run-app` or `other` (every other
- * command). A script's code cache holds the functions one kind of start ran, so each kind keeps
- * its own (a fixed few: the cache folder does not grow with what people type).
+ * What this process does, from its command line: `run-file`, `run-dirs` (a module file given
+ * folders), `run-app` or `other` (every other command). A script's code cache holds the functions
+ * one kind of start ran, so each kind keeps its own (a fixed few: the cache folder does not grow
+ * with what people type). Only a module given a folder can reach the file path (host calls,
+ * resolver, koffi): `run hello.wasm` keeps a cache without those functions, which it would pay to
+ * deserialise (~2.4 M instructions for the ~77 KB they add). `run`'s options come before its
+ * target (main/cli/parse.ts): `--dir`, `--env`, `--memory-max` and `--timeout` take a value
+ * (`--name VALUE` or `--name=VALUE`), `--help`/`-h` none, and `--` ends them; an option at all
+ * means a module file (an app takes none: a usage error).
+ * @param {string[]} argv the words after the command's own (`process.argv.slice(2)`)
  * @returns {string}
  */
-function startKind() {
-  const [command = '', target = ''] = process.argv.slice(2);
-  if (command !== 'run') return 'other';
-  return target.endsWith('.wasm') || target.includes('/') ? 'run-file' : 'run-app';
+export function startKind(argv) {
+  if (argv[0] !== 'run') return 'other';
+  let i = 1;
+  let options = false;
+  let dirs = false;
+  for (let word = argv[i]; word !== undefined && word.startsWith('-') && word.length > 1; word = argv[i]) {
+    i++;
+    if (word === '--') break;
+    options = true;
+    if (word === '--dir' || word.startsWith('--dir=')) dirs = true;
+    if (word.startsWith('--') && !word.includes('=') && word !== '--help') i++; // its value
+  }
+  if (dirs) return 'run-dirs';
+  const target = argv[i] ?? '';
+  return options || target.endsWith('.wasm') || target.includes('/') ? 'run-file' : 'run-app';
 }
 
-/** The most script caches kept (older ones, of earlier builds, are removed when one is written). */
-const KEEP_SCRIPT_CACHES = 12;
+/**
+ * What a start may use beyond its kind's common path, each a bit of a script cache's trailer: a
+ * cache is rewritten at the exit of a start that used one it was not made with (see
+ * `loadCachedScript`). `files`: the host calls (a guest's first path call: path_open, the
+ * resolver, koffi and its binding, fd_readdir...), noted by main/start-use.ts `noteStartUse`.
+ */
+const USES = ['files'];
+
+/** The `USES` bits this thread's start has used so far (main/start-use.ts `noteStartUse`). */
+let usedBits = 0;
+
+/** The scripts whose cache V8 took, with what each was made with: rewritten at exit if this start used more. */
+/** @type {{ target: string, script: import('node:vm').Script, madeWith: number }[]} */
+const accepted = [];
+
+/**
+ * Writes `script`'s code cache as `target`, made with `uses`, from the command's own thread only:
+ * a run's worker compiled other functions, and two writers would leave whichever came last.
+ * (Asked here, not at start: worker_threads costs ~3 ms.) What V8 took from a cache is in the new
+ * one too (deserialised functions are serialised again): a rewrite holds the union of the starts
+ * that made it.
+ * @param {string} target
+ * @param {import('node:vm').Script} script
+ * @param {number} uses
+ */
+function saveCache(target, script, uses) {
+  try {
+    if (!process.getBuiltinModule('node:worker_threads').isMainThread) return;
+    const trailer = Buffer.alloc(TRAILER_BYTES);
+    trailer.writeUInt32LE(MAGIC, 0);
+    trailer.writeUInt32LE(uses, 4);
+    writeScriptCache(target, Buffer.concat([script.createCachedData(), trailer]));
+  } catch {
+    // a read-only cache folder: the next start compiles from the text again
+  }
+}
+
+let rewriting = false;
+
+/** Rewrites at exit the accepted caches made without a use this start made, when there are any. */
+function rewriteLacking() {
+  if (rewriting || !accepted.some((a) => (usedBits & ~a.madeWith) !== 0)) return;
+  rewriting = true;
+  process.once('exit', () => {
+    for (const a of accepted) if ((usedBits & ~a.madeWith) !== 0) saveCache(a.target, a.script, a.madeWith | usedBits);
+  });
+}
+
+// main/start-use.ts calls this (on this realm's global: the bundled script cannot import this
+// module, which bin loads as its own). A start whose caches hold what it used adds no `exit`
+// listener and writes nothing.
+/** @type {Record<symbol, (name: string) => void>} */ (/** @type {unknown} */ (globalThis))[Symbol.for('terrarium.start-used')] = (name) => {
+  const bit = 1 << USES.indexOf(name);
+  if (bit <= 0 || (usedBits & bit) !== 0) return;
+  usedBits |= bit;
+  rewriteLacking();
+};
+
+/**
+ * A script cache file: V8's data, then a trailer of this magic and the `USES` bits it was made with
+ * (uint32 LE each; at the end, so V8's data stays where readFileSync put it).
+ */
+const MAGIC = 0x31637274; // "trc1" read as little-endian
+const TRAILER_BYTES = 8;
+
+/**
+ * The most script caches kept (older ones, of earlier builds, are removed when one is written): a
+ * build makes up to 7 (the shell's for 4 kinds, the library's for 2, app-run's for 1), so two
+ * builds' (a checkout and a worktree, the last build and the one before).
+ */
+const KEEP_SCRIPT_CACHES = 14;
 
 /**
  * Writes `data` as script cache `target`: whole or not at all (another start may be reading it),
@@ -85,8 +172,12 @@ const scripts = new Map();
  * It is compiled from V8's code cache for this kind of start when there is one (per user, beside
  * the module compile cache). When there is none, or V8 refuses it (another V8, other flags), a new
  * one is written as the process exits: made after the run, it holds every function the run
- * compiled, where Node's module cache holds only a module's top level (issue 14.2). The script's
- * file name carries a hash of its text, so an edited script never meets an old cache.
+ * compiled, where Node's module cache holds only a module's top level (issue 14.2). A start that
+ * used something (`USES`) the cache was not made with rewrites it at its exit too, so that what the
+ * cache holds does not depend on which run came first (`run hello.wasm` then a walk of files): the
+ * rewrite holds both, once, and later starts pay nothing (`createCachedData` is a few ms). The
+ * file's name carries a hash of the script's text (an edited script never meets an old cache) and
+ * `t1`, its trailer's format.
  * @param {URL} url
  * @param {string} metaUrl
  * @param {(specifier: string) => Promise<unknown>} importModule
@@ -104,25 +195,25 @@ export function loadCachedScript(url, metaUrl, importModule, deps = []) {
   let cacheFile;
   /** @type {Buffer | undefined} */
   let cachedData;
+  let madeWith = 0;
   try {
-    cacheFile = path.join(cacheDir(), 'scripts', `${path.basename(file, '.script.js')}.${process.versions.v8}-${process.arch}.${startKind()}`);
-    cachedData = fs.readFileSync(cacheFile);
+    cacheFile = path.join(cacheDir(), 'scripts', `${path.basename(file, '.script.js')}.${process.versions.v8}-${process.arch}.t1.${startKind(process.argv.slice(2))}`);
+    const read = fs.readFileSync(cacheFile);
+    const end = read.length - TRAILER_BYTES;
+    if (end > 0 && read.readUInt32LE(end) === MAGIC) {
+      madeWith = read.readUInt32LE(end + 4);
+      cachedData = read.subarray(0, end);
+    }
   } catch {
     // none yet (or no cache folder): compiled from the text
   }
   const script = new vm.Script(source, { filename: file, cachedData });
   if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) {
     const target = cacheFile;
-    process.once('exit', () => {
-      try {
-        // The command's own thread only: a run's worker compiled other functions, and two writers
-        // would leave whichever came last. (Asked here, not at start: worker_threads costs ~3 ms.)
-        if (!process.getBuiltinModule('node:worker_threads').isMainThread) return;
-        writeScriptCache(target, script.createCachedData());
-      } catch {
-        // a read-only cache folder: the next start compiles from the text again
-      }
-    });
+    process.once('exit', () => saveCache(target, script, usedBits));
+  } else if (cacheFile !== undefined) {
+    accepted.push({ target: cacheFile, script, madeWith });
+    rewriteLacking(); // a use noted before this script ran
   }
   const exports = script.runInThisContext()(metaUrl, importModule, deps);
   scripts.set(url.href, exports);

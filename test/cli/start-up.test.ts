@@ -107,7 +107,7 @@ test('terrarium run FILE.wasm loads no ES module of the bundle, and its script\'
   expect((await cli(home, ['list'], { env: { XDG_CACHE_HOME: cache } })).code).toBe(0);
   const other = fs.readdirSync(dir).filter((f) => !made.includes(f)).sort();
   expect(other.map(cacheKind)).toEqual(['library.other', 'shell.other']);
-  // Caches of earlier builds do not pile up: writing one keeps the newest dozen.
+  // Caches of earlier builds do not pile up: writing one keeps the newest 14 (two builds' worth).
   const crowded = tempDir('xdg-crowded');
   const old = path.join(crowded, 'terrarium', 'compile', 'scripts');
   fs.mkdirSync(old, { recursive: true });
@@ -118,10 +118,49 @@ test('terrarium run FILE.wasm loads no ES module of the bundle, and its script\'
   }
   expect((await cli(home, ['list'], { env: { XDG_CACHE_HOME: crowded } })).code).toBe(0);
   const left = fs.readdirSync(old);
-  expect(left).toHaveLength(12);
+  expect(left).toHaveLength(14);
   expect(left).toContain(made[0]!.replace(/run-file$/, 'other'));
   expect(left).toContain('shell-earlier19.0123.other');
   expect(left).not.toContain('shell-earlier0.0123.other');
+});
+
+test('a run\'s script cache does not depend on which run came first: a run with files after one without rewrites it once, to hold both', async (ctx) => {
+  const { urls } = await loaded('file-uses', ['run', fixture('stdio.wasm'), 'echo']);
+  if (!fromBundle(urls)) ctx.skip(); // run from the .ts sources: no script, no script cache
+  const cache = tempDir('xdg-cache-uses');
+  const data = tempDir('uses-data');
+  fs.writeFileSync(path.join(data, 'note.txt'), 'hi');
+  const dir = path.join(cache, 'terrarium', 'compile', 'scripts');
+  const run = async (...args: string[]): Promise<void> => {
+    const r = await cli(home, ['run', ...args], { env: { XDG_CACHE_HOME: cache } });
+    expect(r.code, r.stderr).toBe(0);
+  };
+  /** The one cache file's name, stamp, and the uses it was made with (compile-cache.js: a trailer of "trc1" and the bits). */
+  const state = (): { name: string; stamp: number[]; uses: number } => {
+    const [name, ...more] = fs.readdirSync(dir);
+    expect(more).toEqual([]);
+    const tail = fs.readFileSync(path.join(dir, name!)).subarray(-8);
+    expect(tail.toString('latin1', 0, 4)).toBe('trc1');
+    const st = fs.statSync(path.join(dir, name!));
+    return { name: name!, stamp: [st.ino, st.mtimeMs], uses: tail.readUInt32LE(4) };
+  };
+  const withFiles = ['--dir', `${data}::/data`, fixture('e2e_cat.wasm'), '/data/note.txt'];
+  await run('--dir', `${data}::/data`, fixture('stdio.wasm'), 'echo'); // first after the build, given a folder it never touches
+  const first = state();
+  // A module given folders (options first: not `run APP`'s kind, nor `run hello.wasm`'s).
+  expect(first.name).toMatch(/^shell-.*\.run-dirs$/);
+  expect(first.uses).toBe(0);
+  // This one used files, which that cache lacks: rewritten at its exit, holding both runs' functions.
+  await run(...withFiles);
+  const second = state();
+  expect(second.name).toBe(first.name);
+  expect(second.uses).toBe(1);
+  expect(second.stamp).not.toEqual(first.stamp);
+  // From then on neither run rewrites it (V8 accepts it, and it has what each used).
+  await run('--dir', `${data}::/data`, fixture('stdio.wasm'), 'echo');
+  await run(...withFiles);
+  await run(`--dir=${data}::/data`, '--', fixture('e2e_cat.wasm'), '/data/note.txt');
+  expect(state()).toEqual(second);
 });
 
 test('terrarium run --dir reading a file loads the native host calls but not node:worker_threads', async () => {

@@ -12,6 +12,8 @@ import { provenBefore, rememberProven } from './proven-cache.ts';
 import { portableCalls } from './portable.ts';
 import { selfTest } from './self-test.ts';
 import { earlierVerdict, recordVerdict } from './verdict.ts';
+import { onMainThread } from './thread-data.ts';
+import { noteStartUse } from '../start-use.ts';
 import type { HostCalls } from './types.ts';
 
 export type { DirEntries, EntryKind, HostCalls, HostStat, TimeSpec } from './types.ts';
@@ -89,6 +91,7 @@ export function guardLoading(shared: SharedArrayBuffer): void {
  */
 function real(): HostCalls {
   if (chosen === undefined) {
+    noteStartUse('files'); // the CLI's script cache then holds the file path's functions (compile-cache.js)
     if (guard !== undefined && Atomics.compareExchange(guard, 0, GUARD.idle, GUARD.loading) !== GUARD.idle) {
       // The run is ending: no native module is loaded any more.
       chosen = { calls: portableCalls };
@@ -171,7 +174,7 @@ export const hostCalls: HostCalls = {
 };
 
 // Forced native calls fail when a thread that is not a run's worker starts (a run's: guardLoading).
-if (process.env.TERRARIUM_HOST_CALLS === 'native' && process.getBuiltinModule('node:worker_threads').isMainThread) real();
+if (process.env.TERRARIUM_HOST_CALLS === 'native' && onMainThread()) real();
 
 /**
  * Where the one log line goes that says why the native calls were not used when they should have

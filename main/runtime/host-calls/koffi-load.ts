@@ -15,6 +15,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { onMainThread } from './thread-data.ts';
 
 /** koffi, through its native module when that is safe (see above), else through its own loader. */
 export function requireKoffi<K extends { version: string }>(require: NodeJS.Require): K {
@@ -58,8 +59,8 @@ function spareStdioAtExit(koffi: OpensLibraries): void {
         return false;
       }
     });
-    // Asked only now, and only with a file to spare: node:worker_threads costs a start ~3 ms.
-    if (files.length === 0 || !process.getBuiltinModule('node:worker_threads').isMainThread) return;
+    // Without loading node:worker_threads in the main thread (~5 ms of CPU at every such exit).
+    if (files.length === 0 || !onMainThread()) return;
     try {
       const dup2 = koffi.load(null).func('int dup2(int, int)');
       const devNull = fs.openSync('/dev/null', 'w');
@@ -81,11 +82,14 @@ function installedNative<K extends { version: string }>(require: NodeJS.Require)
     if (addon === undefined && fs.existsSync(path.join(dir, pkg, 'package.json'))) {
       addon = path.join(dir, pkg, `${process.platform}_${process.arch}`, 'koffi.node');
     }
-    if (wanted === undefined) {
+    // Looked for before it is read: a failed read throws, and an error costs its stack (~0.1 ms each
+    // of the folders before the project's, from out/cli/).
+    const manifest = path.join(dir, 'koffi', 'package.json');
+    if (wanted === undefined && fs.existsSync(manifest)) {
       try {
-        wanted = (JSON.parse(fs.readFileSync(path.join(dir, 'koffi', 'package.json'), 'utf8')) as { version?: unknown }).version;
+        wanted = (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { version?: unknown }).version;
       } catch {
-        // No koffi here: the next folder.
+        wanted = null; // unreadable: koffi's loader then
       }
     }
     if (addon !== undefined && wanted !== undefined) break;

@@ -201,14 +201,23 @@ function bind(koffi: Koffi, lib: ReturnType<Koffi['load']>, P: Platform): HostCa
   const statAt = (d: number, name: string, fl: number): number => statAtRaw(d, mem.name(name), fl, mem.statAt);
   const fstatRaw = P.stat.kind === 'statx' ? undefined : lib.func(P.symbols.fstat!, 'int', ['int', 'intptr_t']) as Fn;
   const fstatFd = (fd: number): number => fstatRaw === undefined ? statAt(fd, '', P.AT_EMPTY_PATH!) : fstatRaw(fd, mem.statAt);
-  const utimensat = f('int utimensat(int, const char *, const uint8_t *, int)');
-  const futimens = f('int futimens(int, const uint8_t *)');
-  const renameat = f('int renameat(int, const char *, int, const char *)');
-  const linkat = f('int linkat(int, const char *, int, const char *, int)');
-  const symlinkat = f('int symlinkat(const char *, int, const char *)');
-  const unlinkAt = f('int unlinkat(int, intptr_t, int)');
-  const mkdirAt = f('int mkdirat(int, intptr_t, unsigned int)');
-  const readlinkat = f('intptr_t readlinkat(int, const char *, _Out_ uint8_t *, size_t)');
+  /**
+   * A call bound at its first use: a read or a walk never changes times, names or links, and
+   * binding one from its prototype costs ~30 us of every start that touches a file. The self-test
+   * calls each of them, so the first process on this host setup binds and proves them all.
+   */
+  const later = (decl: string): Fn => {
+    let fn: Fn | undefined;
+    return (...args) => (fn ??= f(decl))(...args);
+  };
+  const utimensat = later('int utimensat(int, const char *, const uint8_t *, int)');
+  const futimens = later('int futimens(int, const uint8_t *)');
+  const renameat = later('int renameat(int, const char *, int, const char *)');
+  const linkat = later('int linkat(int, const char *, int, const char *, int)');
+  const symlinkat = later('int symlinkat(const char *, int, const char *)');
+  const unlinkAt = later('int unlinkat(int, intptr_t, int)');
+  const mkdirAt = later('int mkdirat(int, intptr_t, unsigned int)');
+  const readlinkat = later('intptr_t readlinkat(int, const char *, _Out_ uint8_t *, size_t)');
   const closeFd = f('int close(int)');
   // off_t is 64 bits on every target (Linux x64/arm64, macOS).
   const preadFn = f('intptr_t pread(int, intptr_t, size_t, int64_t)');

@@ -21,3 +21,20 @@ export function useThreadData(data: unknown): void {
 export function threadData(): HostCallsThreadData | null {
   return given;
 }
+
+/**
+ * True on the process's main thread, without loading node:worker_threads there (~5 ms of CPU: it
+ * loads the stream library; a same-thread run never needs it). A worker thread's bootstrap loads
+ * node:worker_threads and internal/process/worker_thread_only: a thread whose list of loaded
+ * built-ins (`process.moduleLoadList`, Node's own record of this thread's) has neither is the
+ * main one; otherwise node:worker_threads is loaded already (or this is a runtime without the
+ * list) and says. test/runtime/host-calls/thread-data.test.ts holds it to `isMainThread`.
+ */
+export function onMainThread(): boolean {
+  const loaded = (process as { moduleLoadList?: unknown }).moduleLoadList;
+  if (Array.isArray(loaded) && loaded.length > 0
+    && !loaded.includes('NativeModule worker_threads') && !loaded.includes('NativeModule internal/process/worker_thread_only')) {
+    return true;
+  }
+  return process.getBuiltinModule('node:worker_threads').isMainThread;
+}

@@ -55,20 +55,26 @@ test('koffi\'s own loader when the native module is not where npm puts it', () =
  * regular-file stdout or stderr at its exit, after everything was written (a pipe stays).
  * Returns what descriptors 1 and 2 were at the child's last exit listener, and what it wrote.
  */
-function childExit(stdio: 'file' | 'pipe'): { fds: string; written: string } {
+function childExit(stdio: 'file' | 'pipe', inWorker = false): { fds: string; written: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'terrarium-koffi-exit-'));
   try {
     const url = pathToFileURL(path.resolve(import.meta.dirname, '../../../main/runtime/host-calls/koffi-load.ts')).href;
     const side = path.join(dir, 'fds.txt');
+    const load = [
+      `const { requireKoffi } = await import(${JSON.stringify(url)});`,
+      `requireKoffi((await import('node:module')).createRequire(${JSON.stringify(url)}));`,
+    ].join('\n');
+    // In a worker: koffi loaded there, the worker ended (its own `exit`), then the process's.
+    const inWorkerLoad = `await new Promise((done) => new (process.getBuiltinModule('node:worker_threads').Worker)(${JSON.stringify(load)}, { eval: true }).once('exit', done));`;
     const script = [
       `import fs from 'node:fs';`,
-      `import { createRequire } from 'node:module';`,
-      `const { requireKoffi } = await import(${JSON.stringify(url)});`,
-      `requireKoffi(createRequire(${JSON.stringify(url)}));`,
+      inWorker ? inWorkerLoad : load,
       `fs.writeSync(1, 'out before exit\\n');`,
       `fs.writeSync(2, 'err before exit\\n');`,
       `const kind = (fd) => { const st = fs.fstatSync(fd); return st.isFile() ? 'file' : st.isCharacterDevice() ? 'char' : st.isFIFO() || st.isSocket() ? 'pipe' : 'other'; };`,
-      `process.on('exit', () => fs.writeFileSync(${JSON.stringify(side)}, kind(1) + ' ' + kind(2)));`,
+      // node:worker_threads loads the stream library (~5 ms of CPU): it has no business at the exit of a same-thread run.
+      `const threads = () => process.moduleLoadList.includes('NativeModule worker_threads') ? ' worker_threads' : '';`,
+      `process.on('exit', () => fs.writeFileSync(${JSON.stringify(side)}, kind(1) + ' ' + kind(2) + threads()));`,
     ].join('\n');
     const out = path.join(dir, 'out.txt');
     const fd = stdio === 'file' ? fs.openSync(out, 'w') : 'pipe';
@@ -83,7 +89,14 @@ function childExit(stdio: 'file' | 'pipe'): { fds: string; written: string } {
 
 test.runIf(installed)('at exit, a regular-file stdout and stderr are swapped for /dev/null after all was written, so koffi\'s flush syncs nothing', () => {
   const { fds, written } = childExit('file');
-  expect(fds).toBe('char char');
+  expect(fds).toBe('char char'); // and node:worker_threads was not loaded to find the main thread
+  expect(written).toBe('out before exit\nerr before exit\n');
+});
+
+test.runIf(installed)('a worker that loaded koffi leaves the process\'s stdout and stderr alone when it ends', () => {
+  // Its `exit` is the thread's, not the process's: the main thread goes on writing to the files.
+  const { fds, written } = childExit('file', true);
+  expect(fds).toBe('file file worker_threads');
   expect(written).toBe('out before exit\nerr before exit\n');
 });
 
