@@ -60,12 +60,12 @@ function thrown(f: () => unknown): { name: string; code?: string; errno?: number
   throw new Error('did not throw');
 }
 
-/** fd_read of fd 0 with one iovec, over `stdio`. */
-function guestRead(stdio: StdioPort) {
+/** fd_read of fd 0 with one iovec, over `stdio`, in a memory of `pages` pages. */
+function guestRead(stdio: StdioPort, pages = 1) {
   const module = new WebAssembly.Module(buildModule({ imports: ['fd_read'] }) as Uint8Array<ArrayBuffer>);
   const fds = new FdTable();
   fds.add({ kind: 'stdio', filetype: Filetype.character_device, stream: 0, fdflags: 0, rightsBase: Rights.fd_read, rightsInheriting: 0 });
-  const ctx = { mem: new GuestMemory(new WebAssembly.Memory({ initial: 1 })), fds, args: [], env: [], stdio };
+  const ctx = { mem: new GuestMemory(new WebAssembly.Memory({ initial: pages })), fds, args: [], env: [], stdio };
   const read = (createImports(ctx, module, () => {}).wasi_snapshot_preview1 as Record<string, (...a: number[]) => number>).fd_read!;
   return { mem: ctx.mem, read: (buf: number, len: number): number => {
     ctx.mem.setU32(0, buf);
@@ -185,6 +185,18 @@ describe('DirectStdio reading a host fd', () => {
     expect(read(100, 64)).toBe(Errno.io);
     expect(read(100, 64)).toBe(Errno.success);
     expect(mem.u32At(16)).toBe(3);
+    fs.closeSync(fd);
+  });
+
+  test('a buffer pointer and count with all their bytes in use (little-endian u32s)', async () => {
+    const { DirectStdio } = await freshStdio();
+    const len = 0x010203;
+    const data = Buffer.alloc(len + 10, 'the quick brown fox');
+    const fd = fileWith(data.toString('latin1'));
+    const { mem, read } = guestRead(new DirectStdio(() => true, fd), 261); // past 0x01020304 + 0x010203
+    expect(read(0x01020304, len)).toBe(Errno.success);
+    expect(mem.u32At(16)).toBe(len);
+    expect(Buffer.from(mem.bytes(0x01020304, len)).equals(data.subarray(0, len))).toBe(true);
     fs.closeSync(fd);
   });
 
