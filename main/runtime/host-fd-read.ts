@@ -15,11 +15,12 @@ const NEVER_OPEN = 0x7fffffff;
  * `fs.readSync` itself ends in, minus the JavaScript around it: its validators (each called
  * through `hideStackFrames`' rest arguments and `Reflect.apply`) and its `arguments`, which a
  * stdin run's ~3,200 reads pay in the interpreter and Sparkplug and V8 then compiles in the
- * background (~4-5 ms of CPU over 200 MiB: docs/design/iospeed.md, round 5). Internal, so checked:
- * only on Node 24 (whose `fs.readSync` calls it so; Node 20's takes seven arguments, and a wrong
- * count aborts the process), only when it is a function that, called on a descriptor that is never
- * open, throws the EBADF error `fs.readSync` throws. `process.binding` is deprecated (DEP0111, a
- * warning only under --pending-deprecation), which nobody running a guest should see.
+ * background (docs/design/iospeed.md, round 5). Internal, so checked: only on Node 24 (whose
+ * `fs.readSync` calls it so; older Nodes' synchronous form took an error-context argument, and the
+ * binding's C++ checks abort the process on what they do not expect), only when it is a function
+ * that, called on a descriptor that is never open, throws the EBADF error `fs.readSync` throws.
+ * `process.binding` is deprecated (DEP0111, a warning only under --pending-deprecation), which
+ * nobody running a guest should see.
  */
 export function fsBindingRead(): BindingRead | undefined {
   if (process.versions.node.split('.')[0] !== '24') return undefined;
