@@ -5,6 +5,7 @@
  * stays bounded).
  */
 import fs from 'node:fs';
+import { readHostFd } from './host-fd-read.ts';
 import type { Ring } from './ring.ts';
 
 /** Largest payload of one output record. */
@@ -53,21 +54,6 @@ function readvRetrying(fd: number, bufs: Uint8Array[]): number {
   }
 }
 
-/**
- * `readSync` into `mem[ptr, ptr+len)` until it neither fails with EAGAIN nor with EINTR (see
- * waitToRetry). No closure or view is made: it runs once per chunk of stdin, and a few thousand
- * reads' garbage is a scavenge (~1-4 ms) in a cold run.
- */
-function readIntoRetrying(fd: number, mem: Uint8Array, ptr: number, len: number): number {
-  for (;;) {
-    try {
-      return fs.readSync(fd, mem, ptr, len, null);
-    } catch (err) {
-      waitToRetry(err);
-    }
-  }
-}
-
 /** Worker-side stdio endpoints. */
 export class GuestStdio implements StdioPort {
   private readonly stdin: Ring;
@@ -103,7 +89,7 @@ export class GuestStdio implements StdioPort {
   }
 
   readInto(mem: Uint8Array, ptr: number, len: number): number {
-    if (this.stdinFd !== undefined) return fs.readSync(this.stdinFd, mem, ptr, len, null);
+    if (this.stdinFd !== undefined) return readHostFd(this.stdinFd, mem, ptr, len);
     return this.read([mem.subarray(ptr, ptr + len)]);
   }
 
@@ -204,10 +190,22 @@ export class DirectStdio implements StdioPort {
     return fd === undefined ? 0 : readvRetrying(fd, bufs);
   }
 
+  /**
+   * `readHostFd` until it neither fails with EAGAIN nor with EINTR (see waitToRetry). One function
+   * down to the binding, no closure or view made: it runs once per chunk of stdin, mostly before
+   * V8 has optimised it.
+   */
   readInto(mem: Uint8Array, ptr: number, len: number): number {
-    if (!this.flush()) return 0;
+    if (this.heldBytes !== 0 && !this.flush()) return 0;
     const fd = this.stdinFd;
-    return fd === undefined ? 0 : readIntoRetrying(fd, mem, ptr, len);
+    if (fd === undefined) return 0;
+    for (;;) {
+      try {
+        return readHostFd(fd, mem, ptr, len);
+      } catch (err) {
+        waitToRetry(err);
+      }
+    }
   }
 
   waitReadable(): boolean {

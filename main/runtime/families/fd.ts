@@ -37,11 +37,30 @@ function writeFile(ctx: WasiContext, d: FileDescriptor, bufs: Uint8Array[], at: 
  */
 function oneIovec(mem: GuestMemory, iovs: number, out: number): number {
   mem.check(iovs, 8);
-  const ptr = mem.view.getUint32(iovs >>> 0, true);
-  const len = Math.min(mem.view.getUint32((iovs >>> 0) + 4, true), MAX_IO_BYTES);
+  const u8 = mem.u8;
+  const at = iovs >>> 0;
+  const ptr = u32(u8, at);
+  const whole = u32(u8, at + 4);
+  const len = whole < MAX_IO_BYTES ? whole : MAX_IO_BYTES;
   mem.check(ptr, len);
   mem.check(out, 4);
   return len;
+}
+
+/**
+ * The little-endian u32 at `at` (checked) of `u8`, from its bytes: typed-array loads, which V8's
+ * first optimising tier compiles inline where it calls a builtin for each DataView access.
+ */
+function u32(u8: Uint8Array, at: number): number {
+  return (u8[at]! | (u8[at + 1]! << 8) | (u8[at + 2]! << 16) | (u8[at + 3]! << 24)) >>> 0;
+}
+
+/** Stores `v` as a little-endian u32 at `at` (checked) of `u8`. */
+function setU32(u8: Uint8Array, at: number, v: number): void {
+  u8[at] = v;
+  u8[at + 1] = v >>> 8;
+  u8[at + 2] = v >>> 16;
+  u8[at + 3] = v >>> 24;
 }
 
 // The one-buffer paths below are kept small and separate: each runs once per chunk of a bulk
@@ -52,10 +71,11 @@ function oneIovec(mem: GuestMemory, iovs: number, out: number): number {
 function readOne(mem: GuestMemory, d: FileDescriptor, iovs: number, nread: number): 0 {
   const len = oneIovec(mem, iovs, nread);
   const readAt = hostCalls.readAt;
-  const ptr = mem.view.getUint32(iovs >>> 0, true);
-  const n = len === 0 ? 0 : readAt !== undefined ? readAt(d.hostFd, mem.u8, ptr, len, d.position) : fs.readSync(d.hostFd, mem.u8, ptr, len, d.position);
+  const u8 = mem.u8;
+  const ptr = u32(u8, iovs >>> 0);
+  const n = len === 0 ? 0 : readAt !== undefined ? readAt(d.hostFd, u8, ptr, len, d.position) : fs.readSync(d.hostFd, u8, ptr, len, d.position);
   d.position += n;
-  mem.view.setUint32(nread >>> 0, n, true);
+  setU32(u8, nread >>> 0, n);
   return 0;
 }
 
@@ -66,10 +86,11 @@ function writeOne(ctx: WasiContext, d: FileDescriptor, iovs: number, nwritten: n
   if (d.fdflags & Fdflags.append) d.position = fs.fstatSync(d.hostFd).size;
   if (d.readOnly) mayChange(ctx, d, 'write', d.hostPath);
   const writeAt = hostCalls.writeAt;
-  const ptr = mem.view.getUint32(iovs >>> 0, true);
-  const n = len === 0 ? 0 : writeAt !== undefined ? writeAt(d.hostFd, mem.u8, ptr, len, d.position) : fs.writeSync(d.hostFd, mem.u8, ptr, len, d.position);
+  const u8 = mem.u8;
+  const ptr = u32(u8, iovs >>> 0);
+  const n = len === 0 ? 0 : writeAt !== undefined ? writeAt(d.hostFd, u8, ptr, len, d.position) : fs.writeSync(d.hostFd, u8, ptr, len, d.position);
   d.position += n;
-  mem.view.setUint32(nwritten >>> 0, n, true);
+  setU32(u8, nwritten >>> 0, n);
   return 0;
 }
 
@@ -81,8 +102,9 @@ function readStdinOne(ctx: WasiContext, iovs: number, nread: number): 0 | undefi
   const mem = ctx.mem;
   const len = oneIovec(mem, iovs, nread);
   if (len === 0) return undefined;
-  const n = ctx.stdio.readInto(mem.u8, mem.view.getUint32(iovs >>> 0, true), len);
-  mem.view.setUint32(nread >>> 0, n, true);
+  const u8 = mem.u8;
+  const n = ctx.stdio.readInto(u8, u32(u8, iovs >>> 0), len);
+  setU32(u8, nread >>> 0, n);
   return 0;
 }
 

@@ -87,6 +87,19 @@ describe.runIf(process.platform === 'linux' || process.platform === 'darwin').ea
     expect(Buffer.from(mem.bytes(top + 10, 6)).toString()).toBe(' world');
   });
 
+  it('takes pointers and counts with all their bytes in use (little-endian u32s)', () => {
+    mem.memory.grow(260); // 261 pages: past 0x01020304 + 0x010203
+    const len = 0x010203;
+    const data = Buffer.alloc(len + 10, 'abcdefghijklmnopqrstuvwxyz');
+    mem.write(0x01020304, data.subarray(0, len));
+    const fd = open('w');
+    expect(io('fd_write', fd, 0x01020304, len)).toEqual([0, len]);
+    expect(fs.readFileSync(file).equals(data.subarray(0, len))).toBe(true);
+    const rd = open('r');
+    expect(io('fd_read', rd, 0x01000506, len + 10)).toEqual([0, len]);
+    expect(Buffer.from(mem.bytes(0x01000506, len)).equals(data.subarray(0, len))).toBe(true);
+  });
+
   it('a descriptor the host does not have is badf, one opened for reading only cannot be written', () => {
     const ro = open('r');
     mem.write(100, Buffer.from('x'));
