@@ -120,7 +120,7 @@ export async function runInTerminal(r: TerminalRun): Promise<TerminalResult> {
   const stdinIsFile = unwatched(0);
   let brokenPipe = false;
   let bytesOut = 0;
-  const log = hostLog(dataHome(), `run ${r.args[0] ?? ''}`);
+  const log = hostLog(() => dataHome(), `run ${r.args[0] ?? ''}`);
   const spec: RunSpec = {
     module: r.module,
     args: r.args,

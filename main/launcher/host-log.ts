@@ -23,19 +23,28 @@ export interface HostLog {
   write(message: string, detail?: string): boolean;
 }
 
-/** The log in `home`, for the run described by `label` (for example `run APP`). */
-export function hostLog(home: string, label: string): HostLog {
-  const file = path.join(home, 'terrarium.log');
+/**
+ * The log in `home`, for the run described by `label` (for example `run APP`). `home` may be given
+ * as a function, asked at the first entry: a run that logs nothing (nearly every one) never works
+ * out the data folder's path (`terrarium run FILE`'s start-up, issue 14.2).
+ */
+export function hostLog(home: string | (() => string), label: string): HostLog {
+  let folder: string | undefined;
+  const homeDir = (): string => (folder ??= typeof home === 'string' ? home : home());
+  const logFile = (): string => path.join(homeDir(), 'terrarium.log');
   let written = 0;
   return {
-    file,
+    get file() {
+      return logFile();
+    },
     write(message, detail) {
       if (written >= MAX_ENTRIES_PER_RUN) return false;
       written++;
       const more = written === MAX_ENTRIES_PER_RUN ? `\n  (no more entries from this run)` : '';
       const body = detail ? `\n${detail.replace(/^/gm, '  ')}` : '';
       try {
-        fs.mkdirSync(home, { recursive: true });
+        const file = logFile();
+        fs.mkdirSync(homeDir(), { recursive: true });
         if ((fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0) > MAX_LOG_BYTES) fs.renameSync(file, `${file}.1`);
         fs.appendFileSync(file, `${new Date().toISOString()} ${label}: ${message}${body}${more}\n`);
       } catch {

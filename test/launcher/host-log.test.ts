@@ -38,3 +38,25 @@ test('a run writes at most MAX_ENTRIES_PER_RUN entries, and a full log is rotate
   expect(fs.statSync(`${file}.1`).size).toBe(MAX_LOG_BYTES + 1);
   expect(fs.readFileSync(file, 'utf8')).toMatch(/^\S+ run next: internal error again\n$/);
 });
+
+test('a log given its folder as a function asks for it only at its first entry, once', () => {
+  const home = tempDir('host-log');
+  let asked = 0;
+  const log = hostLog(() => {
+    asked++;
+    return path.join(home, 'data');
+  }, 'run lazy');
+  expect(asked).toBe(0); // a run that logs nothing never works out the data folder
+  expect(log.write('first')).toBe(true);
+  expect(log.write('second')).toBe(true);
+  expect(asked).toBe(1);
+  expect(log.file).toBe(path.join(home, 'data', 'terrarium.log'));
+  expect(fs.readFileSync(log.file, 'utf8').match(/run lazy: (first|second)/g)).toEqual(['run lazy: first', 'run lazy: second']);
+});
+
+test('a log whose folder cannot be worked out does not stop the run', () => {
+  const log = hostLog(() => {
+    throw new Error('no home');
+  }, 'run homeless');
+  expect(log.write('lost')).toBe(true);
+});
