@@ -339,11 +339,19 @@ function resolveGeneral<T>(start: DirRef, path: string, opts: ResolveOptions, pr
  * ".." component (what nearly every path a program passes looks like).
  */
 export function isPlain(path: string): boolean {
-  return path.length > 0 && !NOT_PLAIN.test(path);
+  // One loop over the chars (a regular expression cost a walk ~0.3 µs a call).
+  const n = path.length;
+  if (n === 0) return false;
+  let start = 0;
+  for (let i = 0; i <= n; i++) {
+    if (i < n && path.charCodeAt(i) !== 0x2f) continue;
+    const len = i - start;
+    if (len === 0) return false; // a leading, doubled or trailing "/"
+    if (len <= 2 && path.charCodeAt(start) === 0x2e && (len === 1 || path.charCodeAt(start + 1) === 0x2e)) return false; // "." or ".."
+    start = i + 1;
+  }
+  return true;
 }
-
-/** A leading, doubled or trailing "/", or a "." or ".." component. */
-const NOT_PLAIN = /^\/|\/\/|\/$|(?:^|\/)\.\.?(?:\/|$)/;
 
 /**
  * `resolve` for a plain path (`isPlain`) in the fd-based modes, without the general walk's arrays
@@ -365,7 +373,11 @@ function resolvePlain<T>(start: DirRef, path: string, follow: boolean, probe: Pr
         if (r === SYMLINK && !follow) throw new WasiError(Errno.loop, 'unexpected symlink');
         return r;
       }
-      const name = path.slice(from, slash);
+      // The folder the last step went through (a walk stats every entry of a folder through the
+      // same one) is named by the cached name itself: no new string for it.
+      const name = lastHit !== undefined && lastParentFd === dir.fd && slash - from === lastName.length && path.startsWith(lastName, from)
+        ? lastName
+        : path.slice(from, slash);
       checkComponent(name);
       const next = openChildDir(dir, name);
       if (next === SYMLINK) return SYMLINK;

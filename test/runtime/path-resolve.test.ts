@@ -180,8 +180,8 @@ for (const [mode, env] of modes) {
     });
 
     it('tells plain paths (names and single slashes only) from the rest', () => {
-      for (const p of ['a', 'a/b', '...', 'a/.b/c..', 'with space/file name', 'naïve/日本語 😀', '\\', 'a\\..']) expect([p, pr.isPlain(p)]).toEqual([p, true]);
-      for (const p of ['', '.', '..', './a', 'a/.', 'a/..', '../a', 'a/../b', '/a', '//a', 'a//b', 'a/', '/']) expect([p, pr.isPlain(p)]).toEqual([p, false]);
+      for (const p of ['a', 'a/b', '...', 'a/.b/c..', 'with space/file name', 'naïve/日本語 😀', '\\', 'a\\..', '..a', 'a/..b', '.../a', 'a/...', '.a/b.', 'a/b/c/d']) expect([p, pr.isPlain(p)]).toEqual([p, true]);
+      for (const p of ['', '.', '..', './a', 'a/.', 'a/..', '../a', 'a/../b', '/a', '//a', 'a//b', 'a/', '/', 'a/./b', 'a/b/', 'a/b/..', 'a/b/.', '//', 'a///b']) expect([p, pr.isPlain(p)]).toEqual([p, false]);
     });
 
     it('answers a plain path (its own quick walk) exactly as the general walk answers "./" + it', () => {
