@@ -339,19 +339,11 @@ function resolveGeneral<T>(start: DirRef, path: string, opts: ResolveOptions, pr
  * ".." component (what nearly every path a program passes looks like).
  */
 export function isPlain(path: string): boolean {
-  // One loop over the chars (a regular expression cost a walk ~0.3 µs a call).
-  const n = path.length;
-  if (n === 0) return false;
-  let start = 0;
-  for (let i = 0; i <= n; i++) {
-    if (i < n && path.charCodeAt(i) !== 0x2f) continue;
-    const len = i - start;
-    if (len === 0) return false; // a leading, doubled or trailing "/"
-    if (len <= 2 && path.charCodeAt(start) === 0x2e && (len === 1 || path.charCodeAt(start + 1) === 0x2e)) return false; // "." or ".."
-    start = i + 1;
-  }
-  return true;
+  return path.length > 0 && !NOT_PLAIN.test(path);
 }
+
+/** A leading, doubled or trailing "/", or a "." or ".." component. */
+const NOT_PLAIN = /^\/|\/\/|\/$|(?:^|\/)\.\.?(?:\/|$)/;
 
 /**
  * `resolve` for a plain path (`isPlain`) in the fd-based modes, without the general walk's arrays
