@@ -138,7 +138,10 @@ export function takeListing(): DirListing {
   return l;
 }
 
+/** The largest listing kept as the spare: a huge folder's listing is not held for the thread's life. */
+const SPARE_MAX_BYTES = 1 << 20;
+
 /** Hands back a listing nothing refers to any more (its descriptor was closed or listed anew). */
 export function releaseListing(l: DirListing): void {
-  spare = l;
+  if (l.bytes.length <= SPARE_MAX_BYTES) spare = l;
 }
