@@ -3,13 +3,13 @@ import { Errno, Filetype } from './abi.ts';
 import { WasiError } from './errors.ts';
 import type { DirRef } from './path-resolve.ts';
 import type { AskAnswer } from './ask.ts';
-import { type DirEntries, hostCalls } from './host-calls/index.ts';
+import { hostCalls } from './host-calls/index.ts';
+import { type DirListing, releaseListing } from './dir-listing.ts';
 
 /** Most descriptors a guest may hold open at once. */
 export const MAX_FDS = 1024;
 
-/** A cached directory listing for `fd_readdir`, indexed by cookie ("." and ".." first). */
-export type DirListing = DirEntries;
+export type { DirListing };
 
 /** Which stdio stream a 'stdio' descriptor is: stdin, stdout or stderr. */
 export type StdioStream = 0 | 1 | 2;
@@ -67,6 +67,8 @@ export interface DirectoryDescriptor extends HostDescriptor {
   preopen?: string;
   /** The listing `fd_readdir` pages through, read again at cookie 0. */
   listing?: DirListing;
+  /** The resolver's handle on it (`dirRef`), kept for the next path call. */
+  ref?: DirRef;
 }
 
 /** One entry of the guest's descriptor table, by kind. */
@@ -75,11 +77,25 @@ export type Descriptor = StdioDescriptor | FileDescriptor | DirectoryDescriptor;
 /** A descriptor backed by a host fd: a file or a directory. */
 export type HostBackedDescriptor = FileDescriptor | DirectoryDescriptor;
 
-/** The directory handle the path resolver starts from for a 'dir' descriptor. */
+/**
+ * The directory handle the path resolver starts from for a 'dir' descriptor: one per descriptor,
+ * made again whenever a field it copies differs (nothing changes them today, but a test or a later
+ * writer might). The resolver never writes to the handle it starts from (only to the ones it opens).
+ */
 export function dirRef(d: DirectoryDescriptor): DirRef {
   // A folder awaiting an upgrade is checked by the operation itself (upgrade.ts `mayChange`); the
   // walk marks only what lies in another read-only folder.
-  return { fd: d.hostFd, path: d.hostPath, readOnly: d.readOnly && d.upgradable !== true };
+  const readOnly = d.readOnly && d.upgradable !== true;
+  const r = d.ref;
+  if (r !== undefined && r.fd === d.hostFd && r.path === d.hostPath && r.readOnly === readOnly) return r;
+  return (d.ref = { fd: d.hostFd, path: d.hostPath, readOnly });
+}
+
+/** Throws `notcapable` unless `d` (descriptor `fd`) holds every right in `base` and `inheriting`. */
+export function holds(d: Descriptor, fd: number, base: number, inheriting: number): void {
+  if ((d.rightsBase & base) !== base || (d.rightsInheriting & inheriting) !== inheriting) {
+    throw new WasiError(Errno.notcapable, `descriptor ${fd} lacks the right for this operation`);
+  }
 }
 
 /** The guest's descriptor table. Rights are checked when a descriptor is fetched (uvwasi). */
@@ -111,9 +127,7 @@ export class FdTable {
       }
       if (d.answer !== undefined) this.recheck?.(d.answer);
     }
-    if ((d.rightsBase & base) !== base || (d.rightsInheriting & inheriting) !== inheriting) {
-      throw new WasiError(Errno.notcapable, `descriptor ${fd} lacks the right for this operation`);
-    }
+    holds(d, fd, base, inheriting);
     return d;
   }
 
@@ -125,7 +139,7 @@ export class FdTable {
     const d = this.get(fd, 0);
     if (d.kind === 'stdio') throw new WasiError(Errno.badf, `descriptor ${fd} is not a directory`);
     if (d.kind !== 'dir') throw new WasiError(Errno.notdir, `descriptor ${fd} is not a directory`);
-    this.get(fd, base, inheriting);
+    holds(d, fd, base, inheriting);
     return d;
   }
 
@@ -139,7 +153,7 @@ export class FdTable {
     const d = this.get(fd, 0);
     if (d.kind === 'dir') throw new WasiError(Errno.badf, `descriptor ${fd} is a directory`);
     if (seekable && d.kind === 'stdio') throw new WasiError(Errno.spipe, `descriptor ${fd} is a stream`);
-    this.get(fd, base);
+    holds(d, fd, base, 0);
     return d;
   }
 
@@ -160,6 +174,7 @@ export class FdTable {
     const d = this.slots[fd];
     if (d === undefined) throw new WasiError(Errno.badf, `bad file descriptor ${fd}`);
     this.slots[fd] = undefined;
+    if (d.kind === 'dir' && d.listing !== undefined) releaseListing(d.listing);
     if (d.kind !== 'stdio') hostCalls.close(d.hostFd);
   }
 

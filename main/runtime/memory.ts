@@ -114,6 +114,14 @@ export class GuestMemory {
     return this.decodePath(start, len);
   }
 
+  /**
+   * Guest bytes [start, end) as a string of those chars (Latin-1): for bytes already checked to be
+   * ASCII (then it is their UTF-8 too) and bounds-checked.
+   */
+  latin1(start: number, end: number): string {
+    return this.chars.latin1Slice(start, end);
+  }
+
   /** `path` for a name with a NUL or a non-ASCII byte (already bounds-checked). */
   private decodePath(ptr: number, len: number): string {
     const raw = this.bytes(ptr, len);

@@ -365,7 +365,11 @@ function resolvePlain<T>(start: DirRef, path: string, follow: boolean, probe: Pr
         if (r === SYMLINK && !follow) throw new WasiError(Errno.loop, 'unexpected symlink');
         return r;
       }
-      const name = path.slice(from, slash);
+      // The folder the last step went through (a walk stats every entry of a folder through the
+      // same one) is named by the cached name itself: no new string for it.
+      const name = lastHit !== undefined && lastParentFd === dir.fd && slash - from === lastName.length && path.startsWith(lastName, from)
+        ? lastName
+        : path.slice(from, slash);
       checkComponent(name);
       const next = openChildDir(dir, name);
       if (next === SYMLINK) return SYMLINK;
@@ -376,6 +380,75 @@ function resolvePlain<T>(start: DirRef, path: string, follow: boolean, probe: Pr
   } finally {
     if (dir !== start) closeDir(dir);
   }
+}
+
+/** Returned by `resolveAscii` for a path that is not plain ASCII: the caller resolves its string. */
+export const NOT_PLAIN_ASCII = Symbol('not plain ASCII');
+
+/**
+ * `resolvePlain` for a path still in guest memory, bytes [s, e) of `u8` (bounds-checked), that
+ * `isPlainAscii` accepted, in the fd-based modes: the same steps and checks as `resolvePlain` on its
+ * string, with a string made only for the last name and for a folder that is not the one the last
+ * step went through (the directory cache's own name string names that one). NOT_PLAIN_ASCII in the
+ * portable mode, before anything is looked at, and SYMLINK where `resolvePlain` gives up: the
+ * caller then resolves the path's string (`resolve`), which answers every such path as before.
+ */
+export function resolveAscii<T>(
+  start: DirRef, u8: Uint8Array, s: number, e: number, mem: { latin1(start: number, end: number): string }, follow: boolean, probe: Probe<T>,
+): T | typeof SYMLINK | typeof NOT_PLAIN_ASCII {
+  if (resolverMode() === 'portable') return NOT_PLAIN_ASCII;
+  let dir = start;
+  let from = s;
+  try {
+    for (;;) {
+      let slash = from;
+      while (slash < e && u8[slash] !== 0x2f) slash++;
+      if (slash === e) {
+        const name = mem.latin1(from, e);
+        checkComponent(name);
+        const r = probe(dir, name, false);
+        if (r === SYMLINK && !follow) throw new WasiError(Errno.loop, 'unexpected symlink');
+        return r;
+      }
+      const name = lastHit !== undefined && lastParentFd === dir.fd && sameAscii(u8, from, slash, lastName) ? lastName : mem.latin1(from, slash);
+      checkComponent(name);
+      const next = openChildDir(dir, name);
+      if (next === SYMLINK) return SYMLINK;
+      if (dir !== start) closeDir(dir);
+      dir = next;
+      from = slash + 1;
+    }
+  } finally {
+    if (dir !== start) closeDir(dir);
+  }
+}
+
+/**
+ * `isPlain` of bytes [s, e) of `u8`, and every byte 1..0x7f (the path's UTF-8 is then its chars,
+ * and the path has nothing `GuestMemory.path` refuses but its length).
+ */
+export function isPlainAscii(u8: Uint8Array, s: number, e: number): boolean {
+  if (s === e) return false;
+  let part = s;
+  for (let i = s; i <= e; i++) {
+    if (i < e) {
+      const c = u8[i]!;
+      if (c === 0 || c > 0x7f) return false;
+      if (c !== 0x2f) continue;
+    }
+    const len = i - part;
+    if (len === 0) return false; // a leading, doubled or trailing "/"
+    if (len <= 2 && u8[part] === 0x2e && (len === 1 || u8[part + 1] === 0x2e)) return false; // "." or ".."
+    part = i + 1;
+  }
+  return true;
+}
+
+/** True when bytes [s, e) of `u8` are the chars of `name`. */
+function sameAscii(u8: Uint8Array, s: number, e: number, name: string): boolean {
+  if (e - s !== name.length) return false;
+  for (let i = 0; i < name.length; i++) if (u8[s + i] !== name.charCodeAt(i)) return false;
+  return true;
 }
 
 function runProbe<T>(probe: Probe<T>, dir: DirRef, name: string, mustBeDir: boolean): T {

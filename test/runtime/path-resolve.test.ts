@@ -180,8 +180,8 @@ for (const [mode, env] of modes) {
     });
 
     it('tells plain paths (names and single slashes only) from the rest', () => {
-      for (const p of ['a', 'a/b', '...', 'a/.b/c..', 'with space/file name', 'naïve/日本語 😀', '\\', 'a\\..']) expect([p, pr.isPlain(p)]).toEqual([p, true]);
-      for (const p of ['', '.', '..', './a', 'a/.', 'a/..', '../a', 'a/../b', '/a', '//a', 'a//b', 'a/', '/']) expect([p, pr.isPlain(p)]).toEqual([p, false]);
+      for (const p of ['a', 'a/b', '...', 'a/.b/c..', 'with space/file name', 'naïve/日本語 😀', '\\', 'a\\..', '..a', 'a/..b', '.../a', 'a/...', '.a/b.', 'a/b/c/d']) expect([p, pr.isPlain(p)]).toEqual([p, true]);
+      for (const p of ['', '.', '..', './a', 'a/.', 'a/..', '../a', 'a/../b', '/a', '//a', 'a//b', 'a/', '/', 'a/./b', 'a/b/', 'a/b/..', 'a/b/.', '//', 'a///b']) expect([p, pr.isPlain(p)]).toEqual([p, false]);
     });
 
     it('answers a plain path (its own quick walk) exactly as the general walk answers "./" + it', () => {
@@ -192,6 +192,46 @@ for (const [mode, env] of modes) {
       for (const p of plain) {
         for (const follow of [true, false]) expect([p, follow, run(p, follow)]).toEqual([p, follow, run(`./${p}`, follow)]);
       }
+    });
+
+    it('walks a plain ASCII path from its bytes (resolveAscii) exactly as resolve() walks its string', () => {
+      const ascii = (p: string): boolean => [...Buffer.from(p)].every((c) => c > 0 && c < 0x80);
+      // isPlainAscii is isPlain for ASCII without NUL, and false for anything else.
+      for (const p of [...table.map(([path]) => path), 'a/b', '..a', 'a/..b', 'a/./b', 'a/b/', 'x\0y', 'naïve/a', 'é', '\x7f/a']) {
+        const b = Buffer.from(p);
+        expect([p, pr.isPlainAscii(b, 0, b.length)]).toEqual([p, ascii(p) && pr.isPlain(p)]);
+        // Bytes around the range are not read.
+        const padded = Buffer.concat([Buffer.from('/../'), b, Buffer.from('/..\0')]);
+        expect([p, pr.isPlainAscii(padded, 4, 4 + b.length)]).toEqual([p, ascii(p) && pr.isPlain(p)]);
+      }
+      let walked = 0;
+      /** What path_filestat_get does: the bytes' walk, then the string's when it gives up. */
+      const runAscii = (path: string, follow: boolean): Outcome => {
+        const b = Buffer.concat([Buffer.from('../'), Buffer.from(path), Buffer.from('/..')]);
+        const mem = { latin1: (start: number, end: number) => b.toString('latin1', start, end) };
+        try {
+          const r = pr.resolveAscii({ fd: rootFd, path: root }, b, 3, b.length - 3, mem, follow, (dir, name, mustBeDir) =>
+            (follow || mustBeDir) && pr.isSymlink(dir, name) ? pr.SYMLINK : { dir: relative(root, dir.path), name, mustBeDir },
+          );
+          if (r === pr.SYMLINK || r === pr.NOT_PLAIN_ASCII) return run(path, follow);
+          walked++;
+          return r;
+        } catch (err) {
+          walked++; // the bytes' walk's own error (run() catches the string walk's)
+          if (err instanceof errors.WasiError) return { errno: errnoName(err.errno) as ErrnoName };
+          const code = (err as NodeJS.ErrnoException).code;
+          if (typeof code !== 'string') throw err;
+          return { errno: errnoName(errors.errnoFromNode(err)) as ErrnoName, node: code };
+        }
+      };
+      const plain = table.map(([p]) => p).filter((p) => ascii(p) && pr.isPlain(p));
+      expect(plain.length).toBeGreaterThan(25);
+      for (const p of plain) {
+        for (const follow of [true, false]) expect([p, follow, runAscii(p, follow)]).toEqual([p, follow, run(p, follow)]);
+      }
+      // The bytes' walk answered those with no symlink to expand itself (the table is mostly symlinks).
+      if (pr.resolverMode() !== 'portable') expect(walked).toBeGreaterThan(20);
+      else expect(walked).toBe(0);
     });
 
     it('never probes with a name containing "/" or ".." and never closes the starting fd', () => {

@@ -4,14 +4,14 @@
  * `fd_prestat_dir_name`, `fd_readdir`.
  */
 import fs from 'node:fs';
-import { Errno, FDFLAGS_ALL, Fdflags, Filetype, Layout, Preopentype, Rights } from '../abi.ts';
+import { Errno, FDFLAGS_ALL, Fdflags, Layout, Preopentype, Rights } from '../abi.ts';
 import type { Provider, WasiContext } from '../context.ts';
 import { WasiError } from '../errors.ts';
-import { type DirListing, type DirectoryDescriptor } from '../fd-table.ts';
+import { type DirectoryDescriptor, dirRef, holds } from '../fd-table.ts';
+import { type DirListing, filetypeOfKind, releaseListing, takeListing } from '../dir-listing.ts';
 import { writeFilestat, writeStreamFilestat } from '../filestat.ts';
 import { encodeUtf8 } from '../memory.ts';
 import { listPath, verifyListed } from '../path-resolve.ts';
-import { dirRef } from '../fd-table.ts';
 import { timeSpecs } from '../times.ts';
 import { type EntryKind, type HostStat, hostCalls } from '../host-calls/index.ts';
 import type { DirRef } from '../path-resolve.ts';
@@ -20,7 +20,6 @@ import { mayChange } from '../upgrade.ts';
 
 const R = Rights;
 const FS = Layout.fdstat;
-const DE = Layout.dirent;
 const SETTABLE_FLAGS = Fdflags.append | Fdflags.nonblock;
 
 function rightsOf(v: bigint): number {
@@ -29,18 +28,18 @@ function rightsOf(v: bigint): number {
   return Number(v);
 }
 
-/** Lists a directory descriptor, "." and ".." first, with inode numbers. */
-function list(d: DirectoryDescriptor): DirListing {
+/** Lists a directory descriptor into `out`, "." and ".." first, with inode numbers. */
+function list(d: DirectoryDescriptor, out: DirListing): void {
   const dir = dirRef(d);
   const self = hostCalls.fstat(d.hostFd);
   // At a preopen's root, ".." would describe a folder outside the grant: report the root itself.
   const parent = d.preopen !== undefined ? self : hostCalls.stat(dir, '..', true);
-  const out: DirListing = { names: [], kinds: [], inoLo: [], inoHi: [] };
   addEntry(out, '.', 'directory', self.ino);
   addEntry(out, '..', 'directory', parent.ino);
   if (hostCalls.listDir !== undefined) {
     hostCalls.listDir(dir, out);
-    return statUnknown(out, dir);
+    statUnknown(out, dir);
+    return;
   }
   const entries = fs.readdirSync(listPath(dir), { withFileTypes: true });
   for (const e of entries) {
@@ -53,15 +52,7 @@ function list(d: DirectoryDescriptor): DirListing {
     addEntry(out, e.name, kindOf(st), st.ino);
   }
   verifyListed(dir);
-  return out;
 }
-
-/** The WASI filetype of each listing kind (preview1 has none for a FIFO). */
-const KIND_TYPES: Record<EntryKind, number> = {
-  file: Filetype.regular_file, directory: Filetype.directory, symlink: Filetype.symbolic_link,
-  char: Filetype.character_device, block: Filetype.block_device, socket: Filetype.socket_stream, fifo: Filetype.unknown,
-  unknown: Filetype.unknown,
-};
 
 /** The listing's kind of what `st` describes. */
 function kindOf(st: HostStat): EntryKind {
@@ -76,10 +67,7 @@ function kindOf(st: HostStat): EntryKind {
 
 /** Appends one entry, its inode number from a stat (a BigInt) split into halves. */
 function addEntry(out: DirListing, name: string, kind: EntryKind, ino: bigint): void {
-  out.names.push(name);
-  out.kinds.push(kind);
-  out.inoLo.push(Number(BigInt.asUintN(32, ino)));
-  out.inoHi.push(Number(BigInt.asUintN(32, ino >> 32n)));
+  out.add(name, kind, Number(BigInt.asUintN(32, ino)), Number(BigInt.asUintN(32, ino >> 32n)));
 }
 
 /**
@@ -87,36 +75,14 @@ function addEntry(out: DirListing, name: string, kind: EntryKind, ino: bigint): 
  * `d_type`); one removed since the listing was read stays listed as `unknown`, as a listing read
  * just before the removal would have it.
  */
-function statUnknown(out: DirListing, dir: DirRef): DirListing {
-  for (let i = 2; i < out.names.length; i++) {
-    if (out.kinds[i] !== 'unknown') continue;
+function statUnknown(out: DirListing, dir: DirRef): void {
+  for (const i of out.unknown) {
     try {
-      out.kinds[i] = kindOf(hostCalls.stat(dir, out.names[i]!, false));
+      out.setType(i, filetypeOfKind(kindOf(hostCalls.stat(dir, out.name(i), false))));
     } catch {
       // removed since the listing was read
     }
   }
-  return out;
-}
-
-/** Writes one dirent header at `at` of `v`. */
-function putHeader(v: DataView, at: number, next: number, L: DirListing, i: number, namlen: number): void {
-  v.setUint32(at + DE.d_next, next, true);
-  v.setUint32(at + DE.d_next + 4, 0, true);
-  v.setUint32(at + DE.d_ino, L.inoLo[i]!, true);
-  v.setUint32(at + DE.d_ino + 4, L.inoHi[i]!, true);
-  v.setUint32(at + DE.d_namlen, namlen, true);
-  v.setUint32(at + DE.d_type, KIND_TYPES[L.kinds[i]!], true);
-}
-
-/** Writes `s` at `at` of `u8` when it is all ASCII (its UTF-8 is then its chars); false otherwise. */
-function putAscii(u8: Uint8Array, at: number, s: string): boolean {
-  for (let k = 0; k < s.length; k++) {
-    const c = s.charCodeAt(k);
-    if (c > 0x7f) return false;
-    u8[at + k] = c;
-  }
-  return true;
 }
 
 /** The descriptor metadata family. */
@@ -205,38 +171,28 @@ export function fdMeta(ctx: WasiContext) {
       const cookie = BigInt.asUintN(64, signedCookie);
       const d = fds.get(fd, 0);
       if (d.kind !== 'dir') throw new WasiError(Errno.badf, 'not a directory');
-      fds.get(fd, R.fd_readdir);
+      holds(d, fd, R.fd_readdir, 0);
       ctx.mem.check(buf, bufLen);
       ctx.mem.check(bufused, 4);
       if (cookie === 0n || d.listing === undefined) {
         // The ask root itself is listed only if the person allows it (its sub-folders were asked at open).
         gate(ctx.asker, d.ask && d.preopen !== undefined, d.hostPath, '.', 'list');
-        d.listing = list(d);
+        const out = takeListing();
+        try {
+          list(d, out);
+        } catch (err) {
+          releaseListing(out);
+          throw err;
+        }
+        if (d.listing !== undefined) releaseListing(d.listing);
+        d.listing = out;
       }
       const L = d.listing;
-      // The cookie is a u64 that arrives as a signed BigInt: past 2^63 it must not look negative.
-      const from = BigInt.asUintN(64, cookie);
-      const start = buf >>> 0;
-      let used = 0;
-      for (let i = from > BigInt(L.names.length) ? L.names.length : Number(from); i < L.names.length; i++) {
-        if (used >= bufLen) break;
-        const name = L.names[i]!;
-        // Whole entries with an ASCII name go straight into guest memory (checked above).
-        if (bufLen - used >= DE.size + name.length && putAscii(ctx.mem.u8, start + used + DE.size, name)) {
-          putHeader(ctx.mem.view, start + used, i + 1, L, i, name.length);
-          used += DE.size + name.length;
-          continue;
-        }
-        const bytes = encodeUtf8(name);
-        const header = new Uint8Array(DE.size);
-        putHeader(new DataView(header.buffer), 0, i + 1, L, i, bytes.length);
-        const h = Math.min(DE.size, bufLen - used);
-        ctx.mem.write(buf + used, header.subarray(0, h));
-        used += h;
-        const n = Math.min(bytes.length, bufLen - used);
-        ctx.mem.write(buf + used, bytes.subarray(0, n));
-        used += n;
-      }
+      // The entries from the cookie on, already preview1 dirents back to back: the buffer's worth
+      // of them, the last one cut short when it does not fit (as the spec allows).
+      const from = L.starts[cookie > BigInt(L.count) ? L.count : Number(cookie)]!;
+      const used = Math.min(L.end - from, bufLen >>> 0);
+      if (used > 0) ctx.mem.u8.set(L.bytes.subarray(from, from + used), buf >>> 0);
       ctx.mem.setU32(bufused, used);
       return 0;
     },

@@ -12,9 +12,9 @@ import type { Provider, WasiContext } from '../context.ts';
 import { WasiError } from '../errors.ts';
 import { type Descriptor, type DirectoryDescriptor, dirRef, filetypeOf, filetypeOfMode } from '../fd-table.ts';
 import { writeFilestat } from '../filestat.ts';
-import { type DirRef, SYMLINK, isReadOnlyEntry, isReadOnlyFd, isSymlink, resolve, verifySame } from '../path-resolve.ts';
+import { type DirRef, SYMLINK, isPlainAscii, isReadOnlyEntry, isReadOnlyFd, isSymlink, resolve, resolveAscii, verifySame } from '../path-resolve.ts';
 import { timeSpecs } from '../times.ts';
-import type { GuestMemory } from '../memory.ts';
+import { type GuestMemory, MAX_PATH_BYTES } from '../memory.ts';
 import { type HostStat, hostCalls } from '../host-calls/index.ts';
 import { type AskOperation, askedPath, gate, rightsForAnswer } from '../ask.ts';
 import { awaitingUpgrade, mayChange } from '../upgrade.ts';
@@ -270,9 +270,23 @@ export function pathOps(ctx: WasiContext) {
     /** Writes the attributes of `path` (following a final symlink when asked). */
     path_filestat_get: (fd: number, flags: number, p: number, len: number, out: number) => {
       const dir = fds.dir(fd, R.path_filestat_get);
+      const follow = follows(flags);
+      if (dir.ask !== true && hostCalls.statMode !== undefined && len >>> 0 <= MAX_PATH_BYTES) {
+        // A plain ASCII path is walked from guest memory (no string for the whole path); any
+        // other, and one with a symlink to expand, as its string below (the same errors, in order).
+        ctx.mem.check(p, len);
+        const s = p >>> 0;
+        const e = s + (len >>> 0);
+        const probe = follow ? statOutFollow : statOutNoFollow;
+        if (isPlainAscii(ctx.mem.u8, s, e)) {
+          ctx.mem.check(out, Layout.filestat.bytes);
+          statOutMem = ctx.mem;
+          statOutAt = out;
+          if (resolveAscii(dirRef(dir), ctx.mem.u8, s, e, ctx.mem, follow, probe) === 0) return 0;
+        }
+      }
       const path = ctx.mem.path(p, len);
       ctx.mem.check(out, Layout.filestat.bytes);
-      const follow = follows(flags);
       if (dir.ask !== true && hostCalls.statMode !== undefined) {
         statOutMem = ctx.mem;
         statOutAt = out;

@@ -1,7 +1,9 @@
 import type { DirEntries, EntryKind } from './types.ts';
 
-/** `d_type` values (the same on Linux and macOS). */
-const KINDS: Record<number, EntryKind> = { 1: 'fifo', 2: 'char', 4: 'directory', 6: 'block', 8: 'file', 10: 'symlink', 12: 'socket' };
+/** `d_type` values (the same on Linux and macOS), by number: an array, so a lookup is an index. */
+const KINDS: EntryKind[] = [];
+for (const [t, kind] of [[1, 'fifo'], [2, 'char'], [4, 'directory'], [6, 'block'], [8, 'file'], [10, 'symlink'], [12, 'socket']] as const) KINDS[t] = kind;
+for (let t = 0; t < 256; t++) KINDS[t] ??= 'unknown';
 
 /** Where the fields of one `struct dirent64` are. */
 export interface DirentLayout {
@@ -12,12 +14,15 @@ export interface DirentLayout {
 }
 
 /** The little-endian u32 at `at` of `b` (the kernel's byte order on every supported host). */
-function u32At(b: Buffer, at: number): number {
+function u32At(b: Uint8Array, at: number): number {
   return (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;
 }
 
-/** Appends the entries of `n` bytes of `getdents64` output in `buf` to `out`, skipping "." and "..". */
-export function parseDirents(buf: Buffer, n: number, L: DirentLayout, out: DirEntries): void {
+/**
+ * Appends the entries of `n` bytes of `getdents64` output in `buf` to `out`, skipping "." and "..":
+ * each name as its bytes in `buf` (no string made).
+ */
+export function parseDirents(buf: Uint8Array, n: number, L: DirentLayout, out: DirEntries): void {
   for (let at = 0; at < n;) {
     const reclen = buf[at + L.reclen]! | (buf[at + L.reclen + 1]! << 8);
     if (reclen === 0) break;
@@ -27,12 +32,7 @@ export function parseDirents(buf: Buffer, n: number, L: DirentLayout, out: DirEn
     let end = start;
     while (end < limit && buf[end] !== 0) end++;
     const dot = buf[start] === 0x2e && (end === start + 1 || (end === start + 2 && buf[start + 1] === 0x2e));
-    if (!dot) {
-      out.names.push(buf.toString('utf8', start, end));
-      out.kinds.push(KINDS[buf[at + L.type]!] ?? 'unknown');
-      out.inoLo.push(u32At(buf, at + L.ino));
-      out.inoHi.push(u32At(buf, at + L.ino + 4));
-    }
+    if (!dot) out.addBytes(buf, start, end, KINDS[buf[at + L.type]!]!, u32At(buf, at + L.ino), u32At(buf, at + L.ino + 4));
     at += reclen;
   }
 }

@@ -35,16 +35,17 @@ export interface HostStat {
 export type EntryKind = 'file' | 'directory' | 'symlink' | 'char' | 'block' | 'socket' | 'fifo' | 'unknown';
 
 /**
- * A directory's entries as the host's listing gives them, without a stat: a column per field (entry
- * i is `names[i]`, `kinds[i]`, ...), so a listing makes no object and no BigInt per entry.
+ * Where a host listing puts a directory's entries, without a stat: the listing hands over each
+ * name as the bytes it read them in, so a listing makes no string, object or BigInt per entry
+ * (the runtime's `DirListing`, dir-listing.ts, is the one used).
  */
 export interface DirEntries {
-  names: string[];
-  kinds: EntryKind[];
-  /** Low 32 bits of each inode number, unsigned. */
-  inoLo: number[];
-  /** High 32 bits of each inode number, unsigned. */
-  inoHi: number[];
+  /**
+   * Appends one entry: its name is bytes [start, end) of `src`, as the host listed them (neither
+   * "." nor ".."), its inode number `inoHi`·2^32 + `inoLo` (both unsigned 32-bit). A name that is
+   * not UTF-8 is listed as Buffer's decoding of it (each bad sequence U+FFFD).
+   */
+  addBytes(src: Uint8Array, start: number, end: number, kind: EntryKind, inoLo: number, inoHi: number): void;
 }
 
 /** One time to set: nanoseconds since the epoch, the current time, or leave it as it is. */
@@ -117,7 +118,7 @@ export interface HostCalls {
   readlink(dir: DirRef, name: string): Buffer;
   /**
    * Lists held directory `dir` from its descriptor (not by path, and without moving the
-   * descriptor's own position), "." and ".." left out, appending to `out`'s columns. Absent where
+   * descriptor's own position), "." and ".." left out, appending to `out`. Absent where
    * the implementation cannot; the caller then lists by path (path-resolve.ts, `listPath`).
    */
   listDir?(dir: DirRef, out: DirEntries): void;
