@@ -20,25 +20,33 @@ export const betterSqlite: Connect = (file, readonly) => {
   return readonly ? new BetterSqlite(file, { readonly: true, fileMustExist: true }) : new BetterSqlite(file);
 };
 
-function checkNotFuture(db: Database.Database, migrations: Migration[]): void {
+/** The schema version of `db` (`user_version`); refuses one newer than the last of `migrations`. */
+function checkNotFuture(db: Database.Database, migrations: Migration[]): number {
   const latest = migrations.at(-1)?.version ?? 0;
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > latest) {
     throw new CodedError('future-schema', `the library was written by a newer Terrarium (schema ${current}, this one knows ${latest})`);
   }
+  return current;
 }
 
-/** Applies every pending migration in one transaction; refuses a database newer than the code. */
-export function migrate(db: Database.Database, migrations: Migration[] = allMigrations): void {
+/**
+ * Applies every pending migration in one transaction; refuses a database newer than the code.
+ * `known` is the version the caller has just read (openDatabase): then it is not read again unless
+ * there is something to migrate, and then inside the transaction (another process may have migrated
+ * since), as it always is.
+ */
+export function migrate(db: Database.Database, migrations: Migration[] = allMigrations, known?: number): void {
   for (let i = 1; i < migrations.length; i++) {
     if (migrations[i]!.version <= migrations[i - 1]!.version) throw new Error('migration versions must increase');
   }
-  checkNotFuture(db, migrations);
-  const current = db.pragma('user_version', { simple: true }) as number;
-  const pending = migrations.filter((m) => m.version > current);
-  if (pending.length === 0) return;
+  const latest = migrations.at(-1)?.version ?? 0;
+  if ((known ?? checkNotFuture(db, migrations)) >= latest) return;
   db.transaction(() => {
-    for (const m of pending) {
+    // Read under the write lock: a process that migrated meanwhile leaves nothing (or less) to do.
+    const current = checkNotFuture(db, migrations);
+    for (const m of migrations) {
+      if (m.version <= current) continue;
       db.exec(m.up);
       db.pragma(`user_version = ${m.version}`);
     }
@@ -75,12 +83,10 @@ export function openDatabase(file: string, migrations?: Migration[], connect: Co
   }
   try {
     // Refuse a newer schema before any pragma that writes, so such a file is left untouched.
-    checkNotFuture(db, migrations ?? allMigrations);
-    db.pragma('journal_mode = WAL');
-    db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 5000');
-    db.pragma('synchronous = NORMAL');
-    migrate(db, migrations);
+    const current = checkNotFuture(db, migrations ?? allMigrations);
+    // One statement list, not a statement each (`terrarium run APP` pays each one's prepare).
+    db.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL');
+    migrate(db, migrations, current);
     return db;
   } catch (err) {
     db.close();

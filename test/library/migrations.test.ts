@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, test } from 'vitest';
-import { migrate } from '../../main/library/db.ts';
+import { type Connect, migrate, openDatabase } from '../../main/library/db.ts';
+import { Library } from '../../main/library/library.ts';
 import { CodedError } from '../../main/shared/coded-error.ts';
 import { migrations } from '../../main/library/migrations/index.ts';
 import { cleanup, expectLibraryError, fixture, openLibrary, sha256, storeListing, tempDir } from '../helpers/library.ts';
@@ -114,9 +115,74 @@ describe('migrations', () => {
       db.close();
     }
   });
+
+  test('two processes opening an old library at once: the one that waited for the write lock does not migrate again', () => {
+    const home = tempDir('terrarium-home-');
+    const file = path.join(home, 'library.db');
+    const v1 = new Database(file);
+    migrate(v1, [migrations[0]!]);
+    v1.close();
+    // This open's version reads come first; the other process migrates just before this one's transaction begins.
+    const connect: Connect = (f) => {
+      const db = new Database(f);
+      const transaction = db.transaction.bind(db);
+      db.transaction = ((fn: () => unknown) => {
+        const other = new Database(f);
+        migrate(other, migrations);
+        other.close();
+        return transaction(fn);
+      }) as typeof db.transaction;
+      return db;
+    };
+    const db = openDatabase(file, migrations, connect);
+    try {
+      expect(db.pragma('user_version', { simple: true })).toBe(LATEST);
+    } finally {
+      db.close();
+    }
+  });
+
+  test('a version read before another connection migrated: the migrations it applied are not run again', () => {
+    const home = tempDir('terrarium-home-');
+    const file = path.join(home, 'library.db');
+    const list = [
+      { version: 1, up: `CREATE TABLE t (step TEXT)` },
+      { version: 2, up: `INSERT INTO t VALUES ('two')` },
+      { version: 3, up: `INSERT INTO t VALUES ('three')` },
+    ];
+    const a = new Database(file);
+    const b = new Database(file);
+    try {
+      migrate(a, list.slice(0, 1));
+      // b read version 1 (openDatabase's read), then a migrated to 2 before b's transaction.
+      const known = b.pragma('user_version', { simple: true }) as number;
+      migrate(a, list.slice(0, 2));
+      migrate(b, list, known);
+      expect(b.pragma('user_version', { simple: true })).toBe(3);
+      expect(b.prepare('SELECT step FROM t ORDER BY rowid').all()).toEqual([{ step: 'two' }, { step: 'three' }]);
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
 });
 
 describe('opening', () => {
+  test('a library opened for a run (node:sqlite) has the same settings: WAL, foreign keys, busy timeout, synchronous NORMAL', () => {
+    const home = tempDir('terrarium-home-');
+    openLibrary(home).close();
+    const lib = Library.openForRun(home);
+    try {
+      expect(lib.db.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(lib.db.pragma('foreign_keys', { simple: true })).toBe(1);
+      expect(lib.db.pragma('busy_timeout', { simple: true })).toBe(5000);
+      expect(lib.db.pragma('synchronous', { simple: true })).toBe(1);
+      expect(lib.db.pragma('user_version', { simple: true })).toBe(LATEST);
+    } finally {
+      lib.close();
+    }
+  });
+
   test('WAL journal and foreign keys are on', async () => {
     const home = tempDir('terrarium-home-');
     const lib = openLibrary(home);
