@@ -103,6 +103,15 @@ function saveCache(target, script, uses) {
 
 let rewriting = false;
 
+/**
+ * Whether this start ran a module (main/start-use.ts `noteStartUse('run')`, once the run ended
+ * other than with a load error). A start of a run's kind that did not (a usage error, a file that
+ * is missing or not a module) writes no cache: one made from it would hold only the failure's
+ * path, and every later run of that kind would compile the run's functions from the text until
+ * the next build.
+ */
+let runStarted = false;
+
 /** Rewrites at exit the accepted caches made without a use this start made, when there are any. */
 function rewriteLacking() {
   if (rewriting || !accepted.some((a) => (usedBits & ~a.madeWith) !== 0)) return;
@@ -116,6 +125,10 @@ function rewriteLacking() {
 // module, which bin loads as its own). A start whose caches hold what it used adds no `exit`
 // listener and writes nothing.
 /** @type {Record<symbol, (name: string) => void>} */ (/** @type {unknown} */ (globalThis))[Symbol.for('terrarium.start-used')] = (name) => {
+  if (name === 'run') {
+    runStarted = true;
+    return;
+  }
   const bit = 1 << USES.indexOf(name);
   if (bit <= 0 || (usedBits & bit) !== 0) return;
   usedBits |= bit;
@@ -210,7 +223,10 @@ export function loadCachedScript(url, metaUrl, importModule, deps = []) {
   const script = new vm.Script(source, { filename: file, cachedData });
   if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) {
     const target = cacheFile;
-    process.once('exit', () => saveCache(target, script, usedBits));
+    const needsRun = startKind(process.argv.slice(2)).startsWith('run-');
+    process.once('exit', () => {
+      if (!needsRun || runStarted) saveCache(target, script, usedBits);
+    });
   } else if (cacheFile !== undefined) {
     accepted.push({ target: cacheFile, script, madeWith });
     rewriteLacking(); // a use noted before this script ran

@@ -20,6 +20,7 @@ import { LoadError, loadCommand } from '../runtime/load.ts';
 import type { Program } from '../runtime/p2/program.ts';
 import { type Preopen, type RunHandle, type RunOutcome, type RunSpec, startRun } from '../runtime/run.ts';
 import { fitsPipeStdin } from '../runtime/same-thread.ts';
+import { noteStartUse } from '../runtime/start-use.ts';
 
 export type { Preopen, RunOutcome } from '../runtime/run.ts';
 
@@ -162,6 +163,8 @@ export async function runInTerminal(r: TerminalRun): Promise<TerminalResult> {
   if (spec.stdinFd === undefined) pumpStdin(handle);
   const outcome = await handle.done;
   process.off('SIGINT', onSigint);
+  // The module loaded and ran: the CLI's script cache may be written from this start (compile-cache.js).
+  if (outcome.kind !== 'load-error') noteStartUse('run');
   return { outcome, bytesOut, brokenPipe };
 }
 

@@ -6,8 +6,12 @@
  * its own module (an ES module bin loads), not one the bundled script can import.
  */
 
-/** What compile-cache.js knows (its `USES`). */
-export type StartUse = 'files';
+/**
+ * What compile-cache.js knows: its `USES` (`files`), and `run`, noted once a run's module has
+ * loaded and run (a start that failed before that, a usage error or a module that does not load,
+ * writes no cache of a run's kind: it compiled only its failure's path).
+ */
+export type StartUse = 'files' | 'run';
 
 const NOTE = Symbol.for('terrarium.start-used');
 

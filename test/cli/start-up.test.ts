@@ -163,6 +163,25 @@ test('a run\'s script cache does not depend on which run came first: a run with 
   expect(state()).toEqual(second);
 });
 
+test('a run that fails before it starts (a missing module, a file that is not one) writes no script cache; the first run that starts does', async (ctx) => {
+  const { urls } = await loaded('failed-first', ['run', fixture('stdio.wasm'), 'echo']);
+  if (!fromBundle(urls)) ctx.skip(); // run from the .ts sources: no script, no script cache
+  const cache = tempDir('xdg-cache-failed');
+  const dir = path.join(cache, 'terrarium', 'compile', 'scripts');
+  const notWasm = path.join(tempDir('not-wasm'), 'x.wasm');
+  fs.writeFileSync(notWasm, 'not a module');
+  const missing = await cli(home, ['run', path.join(cache, 'missing.wasm')], { env: { XDG_CACHE_HOME: cache } });
+  expect(missing.code).not.toBe(0);
+  const bad = await cli(home, ['run', notWasm], { env: { XDG_CACHE_HOME: cache } });
+  expect(bad.code).not.toBe(0);
+  // A cache made from these would hold only the failures' path (every later run would compile its
+  // functions from the text until the next build).
+  expect(fs.existsSync(dir) ? fs.readdirSync(dir) : []).toEqual([]);
+  const ok = await cli(home, ['run', fixture('stdio.wasm'), 'echo'], { env: { XDG_CACHE_HOME: cache } });
+  expect(ok.code, ok.stderr).toBe(0);
+  expect(fs.readdirSync(dir)).toEqual([expect.stringMatching(/^shell-.*\.run-file$/)]);
+});
+
 test('terrarium run --dir reading a file loads the native host calls but not node:worker_threads', async () => {
   const dir = tempDir('granted');
   fs.writeFileSync(path.join(dir, 'note.txt'), 'hi');
