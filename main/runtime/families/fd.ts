@@ -19,8 +19,11 @@ const MAX_OFFSET = Number.MAX_SAFE_INTEGER;
 const PREAD = R.fd_read | R.fd_seek;
 const PWRITE = R.fd_write | R.fd_seek;
 
+/** MAX_OFFSET as a bigint, made once (fd_pread and fd_pwrite check every offset against it). */
+const MAX_OFFSET_N = BigInt(MAX_OFFSET);
+
 function offsetOf(v: bigint): number {
-  if (v < 0n || v > BigInt(MAX_OFFSET)) throw new WasiError(Errno.inval, 'offset out of range');
+  if (v < 0n || v > MAX_OFFSET_N) throw new WasiError(Errno.inval, 'offset out of range');
   return Number(v);
 }
 
@@ -249,7 +252,7 @@ export function fdIo(ctx: WasiContext) {
       else if (whence === Whence.end) base = fs.fstatSync(d.hostFd).size;
       else throw new WasiError(Errno.inval, 'bad whence');
       const next = BigInt(base) + offset;
-      if (next < 0n || next > BigInt(MAX_OFFSET)) throw new WasiError(Errno.inval, 'offset out of range');
+      if (next < 0n || next > MAX_OFFSET_N) throw new WasiError(Errno.inval, 'offset out of range');
       d.position = Number(next);
       ctx.mem.setU64(newOffset, next);
       return 0;
