@@ -30,9 +30,13 @@ test('an internal error gives the app EIO and reports one line, the stack only a
   };
   const reports: [string, string | undefined][] = [];
   const wasi = createImports(ctx, module, (message, detail) => reports.push([message, detail])).wasi_snapshot_preview1 as Record<string, unknown>;
-  ctx.mem.setU32(0, 64); // one iovec: 8 bytes at 64
+  // Two iovecs (8 bytes at 64, then none): the general path, Node's readvSync (one buffer would
+  // go to the native pread, which answers the bad fd as badf).
+  ctx.mem.setU32(0, 64);
   ctx.mem.setU32(4, 8);
-  expect((wasi.fd_pread as unknown as (...a: unknown[]) => number)(fd, 0, 1, 0n, 32)).toBe(Errno.io);
+  ctx.mem.setU32(8, 64);
+  ctx.mem.setU32(12, 0);
+  expect((wasi.fd_pread as unknown as (...a: unknown[]) => number)(fd, 0, 2, 0n, 32)).toBe(Errno.io);
   expect(reports).toHaveLength(1);
   const [message, detail] = reports[0]!;
   expect(message).toMatch(/^internal error in fd_pread: RangeError: /);

@@ -105,7 +105,15 @@ export function lowerDescriptor(type: abstract new (...a: never[]) => LowerableD
   };
   const method = <K extends keyof LowerableDescriptor>(name: K): LowerableDescriptor[K] => direct<LowerableDescriptor[K]>(type, name as string);
   const self = (tables: HandleTable[], h: number): LowerableDescriptor => borrow(tables, h, type);
-  const path = (m: GuestMemory, ptr: number, len: number): string => utf8.decode(m.bytes(ptr, len));
+  /** A path as jco's glue decodes it; ASCII (the usual path) is its own Latin-1: read in place. */
+  const path = (m: GuestMemory, ptr: number, len: number): string => {
+    m.check(ptr, len);
+    const start = ptr >>> 0;
+    const end = start + (len >>> 0);
+    const u8 = m.u8;
+    for (let i = start; i < end; i++) if (u8[i]! > 0x7f) return utf8.decode(u8.subarray(start, end));
+    return m.latin1(start, end);
+  };
 
   lowered('getType', (m, t) => {
     const getType = method('getType');

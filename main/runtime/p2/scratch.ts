@@ -54,19 +54,29 @@ export class Scratch {
 
   /** Writes `s` (UTF-8) at ARGS; returns [ptr, len]. */
   path(s: string): [number, number] {
-    const b = Buffer.from(s, 'utf8');
-    if (b.length > DATA - ARGS - 64) throw new P1Error(37 /* nametoolong */, 'path');
-    this.m.write(ARGS, b);
-    return [ARGS, b.length];
+    return [ARGS, this.put(s, ARGS, DATA - ARGS - 64)];
   }
 
   /** Second path, placed after the first one's room. */
   path2(s: string): [number, number] {
-    const b = Buffer.from(s, 'utf8');
     const at = ARGS + 8192;
-    if (b.length > DATA - at) throw new P1Error(37 /* nametoolong */, 'path');
-    this.m.write(at, b);
-    return [at, b.length];
+    return [at, this.put(s, at, DATA - at)];
+  }
+
+  /**
+   * A Buffer over the scratch memory (which never grows, so it never detaches): paths are encoded
+   * straight into it, no Buffer made per path.
+   */
+  private readonly chars = Buffer.from(this.memory.buffer);
+
+  /**
+   * Encodes `s` as UTF-8 (a lone surrogate as U+FFFD, as Buffer.from does) at `at`; `nametoolong`
+   * past `room` bytes. UTF-8 takes at most 3 bytes per UTF-16 unit, so only a long string is
+   * measured first.
+   */
+  private put(s: string, at: number, room: number): number {
+    if (s.length * 3 > room && Buffer.byteLength(s, 'utf8') > room) throw new P1Error(37 /* nametoolong */, 'path');
+    return this.chars.write(s, at, room, 'utf8');
   }
 
   /** One iovec at ARGS for [DATA, DATA+len). */

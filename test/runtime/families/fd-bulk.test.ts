@@ -78,6 +78,23 @@ describe.runIf(process.platform === 'linux' || process.platform === 'darwin').ea
     expect([...mem.bytes(400, 4)]).toEqual([0, ...Buffer.from('far')]);
   });
 
+  it('pwrite and pread of one buffer at an offset past 4 GiB leave the descriptor\'s offset', () => {
+    const at = 2 ** 32 + 5;
+    const fd = open('r+', 3);
+    mem.write(100, Buffer.from('far'));
+    mem.setU32(0, 100);
+    mem.setU32(4, 3);
+    expect([wasi.fd_pwrite!(fd, 0, 1, BigInt(at), 8), mem.u32At(8)]).toEqual([0, 3]);
+    expect(fs.statSync(file).size).toBe(at + 3);
+    mem.setU32(0, 400);
+    mem.setU32(4, 16);
+    expect([wasi.fd_pread!(fd, 0, 1, BigInt(at - 1), 8), mem.u32At(8)]).toEqual([0, 4]);
+    expect([...mem.bytes(400, 4)]).toEqual([0, ...Buffer.from('far')]);
+    expect([wasi.fd_tell!(fd, 16), mem.u64At(16)]).toEqual([0, 3n]);
+    const ro = open('r');
+    expect(wasi.fd_pwrite!(ro, 0, 1, 0n, 8)).toBe(Errno.badf);
+  });
+
   it('reads into a memory that grew since the last read', () => {
     const fd = open('r');
     expect(io('fd_read', fd, 100, 5)).toEqual([0, 5]);

@@ -60,4 +60,31 @@ describe('descriptors of the WASI 0.2 host', () => {
     expect(d.metadataHashAt(follow, 'c').lower).toBe(ino(path.join(dir, 'c')));
     expect(d.getType()).toBe('directory');
   });
+
+  it('paths reach preview1 as their UTF-8 (a lone surrogate as U+FFFD), a second path beside the first, and a long one is name-too-long', () => {
+    const dir = tempDir('p2-fs');
+    fs.writeFileSync(path.join(dir, 'a'), 'aaa');
+    fs.writeFileSync(path.join(dir, 'é—文件'), 'x');
+    fs.writeFileSync(path.join(dir, 'x\ufffd'), 'xx');
+    const d = host(dir);
+    const follow = { symlinkFollow: false };
+    expect(d.statAt(follow, 'é—文件').size).toBe(1n);
+    expect(d.statAt(follow, 'x\ud800').size).toBe(2n);
+    // A shorter path after a longer one: only its own bytes count.
+    expect(d.statAt(follow, 'a').size).toBe(3n);
+    d.renameAt('é—文件', d, 'b');
+    expect(fs.readFileSync(path.join(dir, 'b'), 'utf8')).toBe('x');
+    const code = (f: () => unknown): unknown => {
+      try {
+        f();
+      } catch (err) {
+        return err;
+      }
+      return 'no error';
+    };
+    // 3 bytes a char: measured, fits the scratch (preview1 refuses it); then one past the scratch.
+    expect(code(() => d.statAt(follow, '文'.repeat(20000)))).toBe('name-too-long');
+    expect(code(() => d.statAt(follow, 'é'.repeat(40000)))).toBe('name-too-long');
+    expect(d.statAt(follow, 'a').size).toBe(3n);
+  });
 });
