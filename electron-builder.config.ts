@@ -19,7 +19,7 @@ const FILES = [
   '!out/**/*.map',
   '!out/app/main/web{,/**/*}',
   '!out/app/main/cli/ui-command.js',
-  '!out/app/preload/wire.js',
+  '!out/app/preload/{wire,plain-text}.js',
   '!**/node_modules/ws{,/**/*}',
   // Modules of types only, which compile to an empty module that nothing loads.
   '!out/app/main/{library/types,runtime/context,runtime/host-calls/types,launcher/events}.js',
