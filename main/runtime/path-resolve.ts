@@ -358,28 +358,45 @@ function resolvePlain<T>(start: DirRef, path: string, follow: boolean, probe: Pr
   try {
     for (;;) {
       const slash = path.indexOf('/', from);
-      if (slash < 0) {
-        const name = from === 0 ? path : path.slice(from);
-        checkComponent(name);
-        const r = probe(dir, name, false);
-        if (r === SYMLINK && !follow) throw new WasiError(Errno.loop, 'unexpected symlink');
-        return r;
-      }
+      if (slash < 0) return plainLast(dir, from === 0 ? path : path.slice(from), follow, probe);
       // The folder the last step went through (a walk stats every entry of a folder through the
       // same one) is named by the cached name itself: no new string for it.
       const name = lastHit !== undefined && lastParentFd === dir.fd && slash - from === lastName.length && path.startsWith(lastName, from)
         ? lastName
         : path.slice(from, slash);
-      checkComponent(name);
-      const next = openChildDir(dir, name);
+      const next = plainStep(dir, start, name);
       if (next === SYMLINK) return SYMLINK;
-      if (dir !== start) closeDir(dir);
       dir = next;
       from = slash + 1;
     }
   } finally {
     if (dir !== start) closeDir(dir);
   }
+}
+
+/**
+ * The plain walks' last step (`resolvePlain`, `resolveAscii`): the probe on the last name, which
+ * is not followed when it is a symlink unless the call follows (then SYMLINK: the general walk
+ * expands it).
+ */
+function plainLast<T>(dir: DirRef, name: string, follow: boolean, probe: Probe<T>): T | typeof SYMLINK {
+  checkComponent(name);
+  const r = probe(dir, name, false);
+  if (r === SYMLINK && !follow) throw new WasiError(Errno.loop, 'unexpected symlink');
+  return r;
+}
+
+/**
+ * The plain walks' step into folder `name` of `dir`: the folder opened (or the cache's), `dir`
+ * closed unless it is the walk's `start`; SYMLINK, with nothing closed, at a symlink (the general
+ * walk starts over). A throw leaves `dir` open for the walk's own `finally`.
+ */
+function plainStep(dir: DirRef, start: DirRef, name: string): DirRef | typeof SYMLINK {
+  checkComponent(name);
+  const next = openChildDir(dir, name);
+  if (next === SYMLINK) return SYMLINK;
+  if (dir !== start) closeDir(dir);
+  return next;
 }
 
 /** Returned by `resolveAscii` for a path that is not plain ASCII: the caller resolves its string. */
@@ -403,18 +420,10 @@ export function resolveAscii<T>(
     for (;;) {
       let slash = from;
       while (slash < e && u8[slash] !== 0x2f) slash++;
-      if (slash === e) {
-        const name = mem.latin1(from, e);
-        checkComponent(name);
-        const r = probe(dir, name, false);
-        if (r === SYMLINK && !follow) throw new WasiError(Errno.loop, 'unexpected symlink');
-        return r;
-      }
+      if (slash === e) return plainLast(dir, mem.latin1(from, e), follow, probe);
       const name = lastHit !== undefined && lastParentFd === dir.fd && sameAscii(u8, from, slash, lastName) ? lastName : mem.latin1(from, slash);
-      checkComponent(name);
-      const next = openChildDir(dir, name);
+      const next = plainStep(dir, start, name);
       if (next === SYMLINK) return SYMLINK;
-      if (dir !== start) closeDir(dir);
       dir = next;
       from = slash + 1;
     }
