@@ -209,8 +209,9 @@ export function loadCachedScript(url, metaUrl, importModule, deps = []) {
   /** @type {Buffer | undefined} */
   let cachedData;
   let madeWith = 0;
+  const kind = startKind(process.argv.slice(2));
   try {
-    cacheFile = path.join(cacheDir(), 'scripts', `${path.basename(file, '.script.js')}.${process.versions.v8}-${process.arch}.t1.${startKind(process.argv.slice(2))}`);
+    cacheFile = path.join(cacheDir(), 'scripts', `${path.basename(file, '.script.js')}.${process.versions.v8}-${process.arch}.t1.${kind}`);
     const read = fs.readFileSync(cacheFile);
     const end = read.length - TRAILER_BYTES;
     if (end > 0 && read.readUInt32LE(end) === MAGIC) {
@@ -223,7 +224,7 @@ export function loadCachedScript(url, metaUrl, importModule, deps = []) {
   const script = new vm.Script(source, { filename: file, cachedData });
   if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) {
     const target = cacheFile;
-    const needsRun = startKind(process.argv.slice(2)).startsWith('run-');
+    const needsRun = kind.startsWith('run-');
     process.once('exit', () => {
       if (!needsRun || runStarted) saveCache(target, script, usedBits);
     });
