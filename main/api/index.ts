@@ -17,6 +17,12 @@ import { type ErrorLog, windowError } from './errors.ts';
 import { checkArgs, isRequest } from './validate.ts';
 
 /** Native dialogs, supplied by the Electron shell; the web transport has none. */
+/**
+ * A transport that keeps a run's output past the `run.output` event (a send that may queue) holds
+ * it until done: the bytes are in a buffer the run reuses (main/runtime/output-pool.ts).
+ */
+export { holdOutput } from '../runtime/output-pool.ts';
+
 export interface Dialogs {
   chooseFolder(): Promise<string | null>;
   chooseFile(opts: { wasm?: boolean }): Promise<string | null>;
