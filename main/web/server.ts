@@ -15,7 +15,7 @@ import path from 'node:path';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { IN_ORDER, REQUESTS_ROLE, type WireAck, type WireRequest, decode, encodeParts } from '../../preload/wire.ts';
 import { type Api, holdOutput } from '../api/index.ts';
-import { isPlain } from '../../preload/plain-text.ts';
+import { isPlainFast } from './plain-simd.ts';
 import { contentSecurityPolicy, resolveStatic } from './static.ts';
 
 /** A running web-mode server. */
@@ -232,7 +232,7 @@ export async function startWebServer(api: Api, staticDir: string, port = 0, toke
     // Run output is marked plain text when it is (checked here, once, for every page: the page's
     // thread, a flood's bottleneck, then does not look at every byte again; write-batch.ts).
     const out = name === 'run.output' ? (payload as { data: Uint8Array }) : undefined;
-    const frame = encodeParts({ event: name, payload: out && isPlain(out.data) ? { ...out, plain: true } : payload });
+    const frame = encodeParts({ event: name, payload: out && isPlainFast(out.data) ? { ...out, plain: true } : payload });
     // Output is held per client until its socket has written it (it may wait in the queue first).
     for (const c of clients) if (c.readyState === c.OPEN) enqueue(c, frame, out ? holdOutput(out.data) : nothing);
   });
