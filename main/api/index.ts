@@ -48,7 +48,10 @@ export interface ApiOptions {
 export interface Api {
   /** Runs request `name` with untrusted `args`. Never throws. */
   handle(name: string, args: unknown): Promise<Result<unknown>>;
-  /** Subscribes to events; returns the unsubscribe function. */
+  /**
+   * Subscribes to events; returns the unsubscribe function. `run.output`'s `data` is lent for the
+   * call: a listener that keeps it copies it or holds it (`holdOutput`).
+   */
   onEvent(listener: EventSink): () => void;
   /** The transport's backpressure for run output (see RunSpec.backpressure). */
   setOutputGate(gate: () => Promise<void> | undefined): void;

@@ -37,7 +37,10 @@ export interface RunSpec {
   stdinFd?: number;
   /** Wall-clock limit; the run ends with outcome `timeout` after it. */
   timeoutMs?: number;
-  /** Receives output in order; `data` is only valid during the call. */
+  /**
+   * Receives output in order; `data` is only valid during the call (a reused buffer: a consumer
+   * that keeps it longer holds it, output-pool.ts `holdOutput`, or copies it).
+   */
   onOutput: (stream: 1 | 2, data: Uint8Array) => void;
   /**
    * Called after each delivered batch of output; when it returns a promise, no more output is
