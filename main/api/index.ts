@@ -17,6 +17,12 @@ import { type ErrorLog, windowError } from './errors.ts';
 import { checkArgs, isRequest } from './validate.ts';
 
 /** Native dialogs, supplied by the Electron shell; the web transport has none. */
+/**
+ * A transport that keeps a run's output past the `run.output` event (a send that may queue) holds
+ * it until done: the bytes are in a buffer the run reuses (main/runtime/output-pool.ts).
+ */
+export { holdOutput } from '../runtime/output-pool.ts';
+
 export interface Dialogs {
   chooseFolder(): Promise<string | null>;
   chooseFile(opts: { wasm?: boolean }): Promise<string | null>;
@@ -42,7 +48,10 @@ export interface ApiOptions {
 export interface Api {
   /** Runs request `name` with untrusted `args`. Never throws. */
   handle(name: string, args: unknown): Promise<Result<unknown>>;
-  /** Subscribes to events; returns the unsubscribe function. */
+  /**
+   * Subscribes to events; returns the unsubscribe function. `run.output`'s `data` is lent for the
+   * call: a listener that keeps it copies it or holds it (`holdOutput`).
+   */
   onEvent(listener: EventSink): () => void;
   /** The transport's backpressure for run output (see RunSpec.backpressure). */
   setOutputGate(gate: () => Promise<void> | undefined): void;

@@ -68,6 +68,16 @@ export function registerApi(
 export type EventTarget = Pick<WebContents, 'send' | 'isDestroyed' | 'getURL' | 'once'>;
 
 /**
+ * Run output whose bytes are part of a larger buffer, as a copy of just them: Electron's IPC clones
+ * a view's whole ArrayBuffer, and run output is lent in a reused ~1 MiB one (main/runtime/output-pool.ts):
+ * a 6-byte "hello\n" would cross as a MiB. The copy is made during the event, as the lending requires.
+ */
+function wholeBytes(p: Events['run.output']): Events['run.output'] {
+  const d = p.data;
+  return d.byteOffset === 0 && d.byteLength === d.buffer.byteLength ? p : { ...p, data: d.slice() };
+}
+
+/**
  * Sends every event from `subscribe` to `contents` on EVENT_CHANNEL as `{ name, payload }`, but
  * only while it shows the app's own page. Stops when the contents is destroyed or when the returned
  * function is called.
@@ -81,7 +91,7 @@ export function forwardEvents(subscribe: EventSubscribe, contents: EventTarget):
   unsubscribe = subscribe((name, payload) => {
     if (contents.isDestroyed()) return stop();
     if (!isAppUrl(contents.getURL())) return;
-    const message: EventMessage = { name, payload };
+    const message: EventMessage = { name, payload: name === 'run.output' ? wholeBytes(payload as Events['run.output']) : payload };
     try {
       contents.send(EVENT_CHANNEL, message);
     } catch {

@@ -1,7 +1,7 @@
 /**
  * What a window gets back after a reload (issue 13, point 5): each run's latest terminal output,
  * kept in main and bounded, and how the finished ones ended. A run's buffer keeps its last
- * SCROLLBACK_BYTES (older output is dropped whole chunks first and counted); the last
+ * SCROLLBACK_BYTES (older output is dropped first, and counted); the last
  * KEPT_FINISHED finished runs are kept until a window closes their tab (`forget`).
  */
 import type { RecentRun, RunExit, SessionInfo } from './events.ts';
@@ -10,35 +10,34 @@ import type { RecentRun, RunExit, SessionInfo } from './events.ts';
 export const SCROLLBACK_BYTES = 256 * 1024;
 /** Finished runs kept for a reloaded window. */
 export const KEPT_FINISHED = 20;
-/** Writes shorter than this join the previous chunk. */
-const SMALL = 1024;
+/** The first buffer of a run's output; it doubles as output comes, up to the bound. */
+const FIRST = 4096;
 
 interface Kept {
   info: SessionInfo;
-  chunks: Uint8Array[];
+  /**
+   * The kept bytes, a ring once it is the bound's size: `size` bytes from `start`, wrapping. It
+   * grows by doubling until then, so a run that prints little keeps little, and a flood copies
+   * into it without making a buffer per write (each new one is external memory that drives V8's
+   * Mark-Compacts during a flood: docs/design/wflow.md, Round 4).
+   */
+  buf: Uint8Array;
+  start: number;
   size: number;
   /** Bytes dropped from the start. */
   cut: number;
   exit: RunExit | null;
   /** Its tab was closed while it ran: let it go when it ends. */
   forgotten: boolean;
-  /** Small writes not yet joined into a chunk (they come after every chunk). */
-  small: Uint8Array[];
-  smallSize: number;
 }
 
-/** Joins the gathered small writes into one chunk at the end. */
-function join(k: Kept): void {
-  if (k.small.length === 0) return;
-  const c = new Uint8Array(k.smallSize);
-  let at = 0;
-  for (const b of k.small) {
-    c.set(b, at);
-    at += b.length;
-  }
-  k.chunks.push(c);
-  k.small = [];
-  k.smallSize = 0;
+/** The kept bytes in order, in a new buffer of `capacity` (at least `k.size`) bytes. */
+function linear(k: Kept, capacity: number): Uint8Array {
+  const out = new Uint8Array(capacity);
+  const first = Math.min(k.size, k.buf.length - k.start);
+  out.set(k.buf.subarray(k.start, k.start + first), 0);
+  if (first < k.size) out.set(k.buf.subarray(0, k.size - first), first);
+  return out;
 }
 
 /** The bounded output of the window's recent runs. */
@@ -54,40 +53,33 @@ export class Scrollback {
 
   /** Starts keeping run `info.runId`. */
   begin(info: SessionInfo): void {
-    this.runs.set(info.runId, { info, chunks: [], size: 0, cut: 0, exit: null, forgotten: false, small: [], smallSize: 0 });
+    this.runs.set(info.runId, { info, buf: new Uint8Array(0), start: 0, size: 0, cut: 0, exit: null, forgotten: false });
   }
 
   /** Keeps a copy of `data`, the run's next output, dropping its oldest beyond the bound. */
   append(runId: string, data: Uint8Array): void {
     const k = this.runs.get(runId);
     if (!k || data.length === 0) return;
-    const own = data.length > this.limit ? data.slice(data.length - this.limit) : data.slice();
-    k.cut += data.length - own.length;
-    // Small writes (echoes, byte-at-a-time output) are gathered and joined once they add up to
-    // SMALL bytes, so the chunk count stays near size / SMALL and dropping from the front is cheap.
-    if (own.length < SMALL) {
-      k.small.push(own);
-      k.smallSize += own.length;
-      if (k.smallSize >= SMALL) join(k);
-    } else {
-      join(k);
-      k.chunks.push(own);
+    const src = data.length > this.limit ? data.subarray(data.length - this.limit) : data;
+    k.cut += data.length - src.length;
+    const need = k.size + src.length;
+    if (need > k.buf.length && k.buf.length < this.limit) {
+      let cap = Math.max(FIRST, k.buf.length);
+      while (cap < need) cap *= 2;
+      k.buf = linear(k, Math.min(cap, this.limit));
+      k.start = 0;
     }
-    k.size += own.length;
-    while (k.size > this.limit) {
-      if (k.chunks.length === 0) join(k);
-      const first = k.chunks[0]!;
-      const over = k.size - this.limit;
-      if (first.length <= over) {
-        k.chunks.shift();
-        k.size -= first.length;
-        k.cut += first.length;
-      } else {
-        k.chunks[0] = first.slice(over);
-        k.size -= over;
-        k.cut += over;
-      }
-    }
+    const cap = k.buf.length;
+    // Past the bound: the oldest bytes make room (the ring's start moves on).
+    const over = Math.max(0, need - cap);
+    k.start = (k.start + over) % cap;
+    k.size -= over;
+    k.cut += over;
+    const at = (k.start + k.size) % cap;
+    const first = Math.min(src.length, cap - at);
+    k.buf.set(first === src.length ? src : src.subarray(0, first), at);
+    if (first < src.length) k.buf.set(src.subarray(first), 0);
+    k.size += src.length;
   }
 
   /** Records how run `runId` ended; the oldest finished runs beyond the bound are let go. */
@@ -110,15 +102,6 @@ export class Scrollback {
 
   /** Every kept run (but those whose tab was closed), oldest first, with its output as one buffer. */
   recent(): RecentRun[] {
-    return [...this.runs.values()].filter((k) => !k.forgotten).map((k) => {
-      join(k);
-      const output = new Uint8Array(k.size);
-      let at = 0;
-      for (const c of k.chunks) {
-        output.set(c, at);
-        at += c.length;
-      }
-      return { ...k.info, exit: k.exit, output, cut: k.cut };
-    });
+    return [...this.runs.values()].filter((k) => !k.forgotten).map((k) => ({ ...k.info, exit: k.exit, output: linear(k, k.size), cut: k.cut }));
   }
 }

@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { PreparedInstall } from '../library/library.ts';
 import { unpackTranspiled } from '../library/transpiled-store.ts';
 import { loadCommand } from '../runtime/load.ts';
+import { isPooledOutput } from '../runtime/output-pool.ts';
 import type { Program } from '../runtime/p2/program.ts';
 import { type Preopen, type RunHandle, type RunOutcome, type RunSpec, primedModule, startRun } from '../runtime/run.ts';
 import { CodedError } from '../shared/coded-error.ts';
@@ -236,10 +237,11 @@ export class Sessions {
       onOutput: (_stream, data) => {
         if (bytesOut === 0) underWay();
         bytesOut += data.length;
-        // A plain Uint8Array of its own: the ring's buffer is reused, and a Buffer would reach
-        // the wire through its toJSON.
-        const own = data instanceof Buffer ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : data.slice();
-        this.output(runId, own);
+        // In a pooled buffer (run.ts `drain`), lent for this call: the scrollback copies what it
+        // keeps, and a listener that keeps the bytes past the event holds them (`holdOutput`).
+        // Anything else is only valid during the call too: copied (a plain Uint8Array: a Buffer
+        // would reach the wire through its toJSON).
+        this.output(runId, isPooledOutput(data) ? data : new Uint8Array(data));
       },
       backpressure: this.gate,
       // Host errors go to Terrarium's log, never into the app's pane.

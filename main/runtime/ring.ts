@@ -165,6 +165,52 @@ export class Ring {
   }
 
   /**
+   * Main side: the tag of the next record waiting (the output ring's records, `writeRecord` and
+   * `writeAll`: each published whole), or -1 when none waits.
+   */
+  nextTag(): number {
+    if (this.available() < 4) return -1;
+    return this.d[Atomics.load(this.h, READ) & this.mask]!;
+  }
+
+  /**
+   * Main side: copies the payloads of the consecutive records tagged `tag` waiting at the front,
+   * back to back, into `dst` from `at`, as many as fit (none when the first does not), and marks
+   * them read; returns the end of what was copied in `dst`. The bytes go straight from the ring
+   * into `dst`: no copy of the raw records, no per-record view for a small one.
+   */
+  readRecords(tag: number, dst: Uint8Array, at: number): number {
+    const d = this.d;
+    const m = this.mask;
+    const r0 = Atomics.load(this.h, READ);
+    const avail = (Atomics.load(this.h, WRITE) - r0) | 0;
+    let used = 0;
+    let o = at;
+    while (avail - used >= 4) {
+      const h = (r0 + used) | 0;
+      if (d[h & m] !== tag) break;
+      const len = d[(h + 1) & m]! | (d[(h + 2) & m]! << 8) | (d[(h + 3) & m]! << 16);
+      if (len > dst.length - o) break;
+      const pos = (h + 4) & m;
+      const first = Math.min(len, d.length - pos);
+      if (first === len && len <= COPY_LOOP_MAX) {
+        for (let k = 0; k < len; k++) dst[o + k] = d[pos + k]!;
+      } else {
+        dst.set(d.subarray(pos, pos + first), o);
+        if (first < len) dst.set(d.subarray(0, len - first), o + first);
+      }
+      o += len;
+      used += len + 4;
+    }
+    if (used > 0) {
+      Atomics.store(this.h, READ, (r0 + used) | 0);
+      Atomics.add(this.h, SEQ_R, 1);
+      Atomics.notify(this.h, SEQ_R);
+    }
+    return o;
+  }
+
+  /**
    * Worker side: writes all of `src`, blocking while the ring is full. Returns false if the reader
    * closed the ring (nobody will read the rest).
    */

@@ -11,7 +11,7 @@ import { closeLeftovers, createLedger } from './host-calls/fd-ledger.ts';
 import { createLoadGuard, terminateWhenSafe } from './host-calls/load-guard.ts';
 import { createVerdict } from './host-calls/verdict.ts';
 import { Ring, createRing } from './ring.ts';
-import { RecordReader } from './stdio.ts';
+import { OutputPool } from './output-pool.ts';
 import { startSameThread } from './same-thread.ts';
 import type { Preopen, PrimeMessage, WorkerConfig, WorkerMessage } from './worker-protocol.ts';
 import { instantiatesInert } from './load.ts';
@@ -37,7 +37,10 @@ export interface RunSpec {
   stdinFd?: number;
   /** Wall-clock limit; the run ends with outcome `timeout` after it. */
   timeoutMs?: number;
-  /** Receives output in order; `data` is only valid during the call. */
+  /**
+   * Receives output in order; `data` is only valid during the call (a reused buffer: a consumer
+   * that keeps it longer holds it, output-pool.ts `holdOutput`, or copies it).
+   */
   onOutput: (stream: 1 | 2, data: Uint8Array) => void;
   /**
    * Called after each delivered batch of output; when it returns a promise, no more output is
@@ -288,34 +291,30 @@ async function feed(ring: Ring, data: Uint8Array): Promise<void> {
   }
 }
 
-/** Delivers the output ring's records until it is closed and empty; calls `idle` whenever it is empty. */
+/**
+ * Delivers the output ring's records until it is closed and empty; calls `idle` whenever it is empty.
+ * Consecutive records of one stream go out as one chunk (a guest's many small writes become a few
+ * large ones for the consumer: the terminal, the CLI's own stdout), their payloads copied straight
+ * from the ring into a pooled buffer (output-pool.ts): one copy per byte, no buffer made per batch.
+ */
 async function drain(ring: Ring, onOutput: RunSpec['onOutput'], backpressure: RunSpec['backpressure'], idle: (() => void)[]): Promise<void> {
-  const reader = new RecordReader();
-  const buf = new Uint8Array(OUTPUT_RING);
-  // Consecutive records of one stream go out as one chunk: a guest's many small writes become
-  // a few large ones for the consumer (the terminal, the CLI's own stdout).
-  let batch: Uint8Array[] = [];
-  let batchStream = 1;
-  let batchSize = 0;
-  const flush = (): void => {
-    if (batchSize === 0) return;
-    onOutput(batchStream === 2 ? 2 : 1, batch.length === 1 ? batch[0]! : Buffer.concat(batch, batchSize));
-    batch = [];
-    batchSize = 0;
-  };
-  const emit = (stream: number, data: Uint8Array): void => {
-    if (stream !== batchStream) flush();
-    batchStream = stream;
-    batch.push(data);
-    batchSize += data.length;
-  };
+  const pool = new OutputPool(OUTPUT_RING);
   let sinceYield = 0;
   for (;;) {
     const seq = ring.writeSeq();
-    const n = ring.tryRead(buf);
+    // What is there now, a chunk per run of one stream's records (a record fits a fresh buffer:
+    // the ring is no larger), then backpressure.
+    const avail = ring.available();
+    let n = 0;
+    for (let tag = ring.nextTag(); tag >= 0 && n < avail; tag = ring.nextTag()) {
+      const buf = pool.take();
+      const end = ring.readRecords(tag, buf, 0);
+      n += end + 4;
+      pool.lend(buf, end, (data) => {
+        if (data.length > 0) onOutput(tag === 2 ? 2 : 1, data);
+      });
+    }
     if (n > 0) {
-      reader.feed(buf.subarray(0, n), emit);
-      flush();
       const wait = backpressure?.();
       if (wait) await wait;
       // A flooding guest must not starve the event loop (timers, cancel, other runs).

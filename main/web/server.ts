@@ -14,8 +14,8 @@ import http from 'node:http';
 import path from 'node:path';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { IN_ORDER, REQUESTS_ROLE, type WireAck, type WireRequest, decode, encodeParts } from '../../preload/wire.ts';
-import type { Api } from '../api/index.ts';
-import { isPlain } from '../../preload/plain-text.ts';
+import { type Api, holdOutput } from '../api/index.ts';
+import { isPlainFast } from './plain-simd.ts';
 import { contentSecurityPolicy, resolveStatic } from './static.ts';
 
 /** A running web-mode server. */
@@ -47,6 +47,9 @@ const MAX_MESSAGE = 300 * 1024 * 1024;
 
 /** A message to send: text, or a binary message's parts (preload/wire.ts `encodeParts`). */
 type Message = string | Uint8Array[];
+/** Lets a queued message's bytes go (see `holdOutput`), once. */
+type Release = () => void;
+const nothing: Release = () => undefined;
 
 const sizeOf = (m: Message): number => {
   if (typeof m === 'string') return m.length;
@@ -127,8 +130,12 @@ export async function startWebServer(api: Api, staticDir: string, port = 0, toke
   const clients = new Set<WebSocket>();
   /** Binary bytes sent to and acknowledged by each client that acknowledges (WireAck). */
   const windows = new Map<WebSocket, { sent: number; acked: number }>();
-  /** Events waiting to be sent to each client, in order, and their size (see LOW_WATER). */
-  const queues = new Map<WebSocket, { frames: Message[]; bytes: number }>();
+  /**
+   * Events waiting to be sent to each client, in order, each with what lets its bytes go once
+   * written (run output is held: its buffer is reused, main/runtime/output-pool.ts), and their size
+   * (see LOW_WATER).
+   */
+  const queues = new Map<WebSocket, { frames: [Message, Release][]; bytes: number }>();
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', origin);
     const given = url.searchParams.get('token') ?? '';
@@ -146,6 +153,7 @@ export async function startWebServer(api: Api, staticDir: string, port = 0, toke
         sockets.delete(ws);
         clients.delete(ws);
         windows.delete(ws);
+        for (const [, letGo] of queues.get(ws)?.frames ?? []) letGo();
         queues.delete(ws);
         release();
       });
@@ -193,19 +201,24 @@ export async function startWebServer(api: Api, staticDir: string, port = 0, toke
     const q = queues.get(c);
     if (!q) return;
     while (q.frames.length > 0 && c.readyState === c.OPEN && open(c)) {
-      const frame = q.frames.shift()!;
+      const [frame, letGo] = q.frames.shift()!;
       const size = sizeOf(frame);
       q.bytes -= size;
       const w = windows.get(c);
       if (w && typeof frame !== 'string') w.sent += size;
-      send(c, frame, () => pump(c));
+      // Called once the last fragment is written to the socket, so all before it are too (a
+      // socket writes in order; ws keeps the bytes it was given, uncopied, until then).
+      send(c, frame, () => {
+        letGo();
+        pump(c);
+      });
     }
     release();
   };
-  const enqueue = (c: WebSocket, frame: Message): void => {
+  const enqueue = (c: WebSocket, frame: Message, letGo: Release = nothing): void => {
     const q = queues.get(c);
-    if (!q) return;
-    q.frames.push(frame);
+    if (!q) return letGo();
+    q.frames.push([frame, letGo]);
     q.bytes += sizeOf(frame);
     pump(c);
   };
@@ -219,8 +232,9 @@ export async function startWebServer(api: Api, staticDir: string, port = 0, toke
     // Run output is marked plain text when it is (checked here, once, for every page: the page's
     // thread, a flood's bottleneck, then does not look at every byte again; write-batch.ts).
     const out = name === 'run.output' ? (payload as { data: Uint8Array }) : undefined;
-    const frame = encodeParts({ event: name, payload: out && isPlain(out.data) ? { ...out, plain: true } : payload });
-    for (const c of clients) if (c.readyState === c.OPEN) enqueue(c, frame);
+    const frame = encodeParts({ event: name, payload: out && isPlainFast(out.data) ? { ...out, plain: true } : payload });
+    // Output is held per client until its socket has written it (it may wait in the queue first).
+    for (const c of clients) if (c.readyState === c.OPEN) enqueue(c, frame, out ? holdOutput(out.data) : nothing);
   });
   api.setOutputGate(() => (congested() ? new Promise<void>((r) => waiters.push(r)) : undefined));
 

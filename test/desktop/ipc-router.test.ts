@@ -121,6 +121,19 @@ describe('forwardEvents', () => {
     ]);
   });
 
+  it('sends run output that is part of a larger buffer as a copy of just its bytes (IPC clones a view\'s whole buffer)', () => {
+    const events = hub();
+    const contents = new FakeWebContents();
+    forwardEvents(events.subscribe, contents as unknown as EventTarget);
+    const big = new Uint8Array(1 << 20);
+    big.set([104, 105], 100);
+    events.emit('run.output', { runId: 'r1', data: big.subarray(100, 102) });
+    big.fill(0); // the buffer is reused after the event
+    const sent = (contents.sent[0]!.args[0] as { payload: { data: Uint8Array } }).payload.data;
+    expect(Array.from(sent)).toEqual([104, 105]);
+    expect(sent.buffer.byteLength).toBe(2);
+  });
+
   it('sends nothing while the contents shows anything but the app', () => {
     const events = hub();
     const contents = new FakeWebContents();

@@ -26,7 +26,8 @@ export function fresh(): Harness {
   const api = createApi({ transport: 'web', home: tmp('terrarium-api-home-') });
   open.push(api);
   const events: Ev[] = [];
-  api.onEvent((name, payload) => events.push({ name, payload }));
+  // Output is lent for the event only (its buffer is reused: main/runtime/output-pool.ts): kept as a copy.
+  api.onEvent((name, payload) => events.push({ name, payload: name === 'run.output' ? { ...(payload as object), data: new Uint8Array((payload as { data: Uint8Array }).data) } : payload }));
   return { api, events };
 }
 

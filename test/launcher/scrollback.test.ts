@@ -49,7 +49,7 @@ test('finished runs beyond the bound go, oldest first; a closed tab is let go, a
   expect(s.recent().map((r) => r.runId)).toEqual(['c']);
 });
 
-test('byte-at-a-time output stays in few chunks and is kept in order', () => {
+test('byte-at-a-time output is kept in order', () => {
   const s = new Scrollback(64 * 1024);
   s.begin(info('r'));
   let expected = '';
@@ -61,4 +61,20 @@ test('byte-at-a-time output stays in few chunks and is kept in order', () => {
   const [r] = s.recent();
   expect(text(r!.output)).toBe(expected.slice(-64 * 1024));
   expect(r!.cut).toBe(100_000 - 64 * 1024);
+});
+
+test('writes of every size around the bound, growing and wrapping, keep exactly the newest bytes', () => {
+  const limit = 10_000;
+  const s = new Scrollback(limit);
+  s.begin(info('r'));
+  let all = '';
+  let n = 0;
+  for (const size of [1, 3, 4095, 4096, 4097, 9999, 10_000, 10_001, 7, 5000, 5000, 123, 20_000, 1, 9_998]) {
+    const chunk = Array.from({ length: size }, () => String.fromCharCode(97 + (n++ % 26))).join('');
+    s.append('r', bytes(chunk));
+    all += chunk;
+    const [r] = s.recent();
+    expect(text(r!.output)).toBe(all.slice(-limit));
+    expect(r!.cut).toBe(Math.max(0, all.length - limit));
+  }
 });

@@ -40,7 +40,7 @@ async function runInWindow(api: Api, ref: string, args: string[]): Promise<{ out
       if (!runId) return void early.push({ name, payload });
       const p = payload as { runId?: string; data?: Uint8Array };
       if (p.runId !== runId) return;
-      if (name === 'run.output') chunks.push(p.data!);
+      if (name === 'run.output') chunks.push(p.data!.slice()); // lent for the event only
       if (name === 'run.exit') {
         off();
         resolve(payload as RunExit);

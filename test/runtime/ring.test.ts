@@ -1,13 +1,13 @@
 /**
  * The stdio ring (SharedArrayBuffer, Atomics) and the record framing on top of it: bytes survive
- * every wrap-around, records reassemble however the stream is cut, and a writer blocked on a
+ * every wrap-around, records are read back whole at every position (`readRecords`), and a writer blocked on a
  * full ring resumes when the reader makes room (DESIGN §3, STYLE 12).
  */
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createRing, Ring, type RingBuffers } from '../../main/runtime/ring.ts';
-import { GuestStdio, MAX_RECORD, RecordReader } from '../../main/runtime/stdio.ts';
+import { GuestStdio, MAX_RECORD } from '../../main/runtime/stdio.ts';
 import { prng } from '../helpers/random.ts';
 
 
@@ -113,12 +113,25 @@ describe('Ring', () => {
   });
 });
 
-describe('RecordReader', () => {
+describe('readRecords', () => {
   const text = (s: string): Uint8Array => new TextEncoder().encode(s);
   type Piece = [stream: number, bytes: Buffer];
 
-  /** Writes through GuestStdio into a large ring; returns the raw stream and the merged pieces expected. */
-  function recordStream(big: boolean): { bytes: Uint8Array; want: Piece[] } {
+  /** Reads every record waiting in `ring` as run.ts's drain does: a chunk per run of one tag. */
+  function readAll(ring: Ring, size = 1 << 20): Piece[] {
+    const got: Piece[] = [];
+    for (let tag = ring.nextTag(); tag >= 0; tag = ring.nextTag()) {
+      const dst = new Uint8Array(size);
+      const end = ring.readRecords(tag, dst, 0);
+      const last = got[got.length - 1];
+      if (end === 0) continue;
+      if (last && last[0] === tag) last[1] = Buffer.concat([last[1], dst.subarray(0, end)]);
+      else got.push([tag, Buffer.from(dst.subarray(0, end))]);
+    }
+    return got;
+  }
+
+  it('splits payloads over MAX_RECORD into several records, and gets them back whole and in order', () => {
     const out = new Ring(createRing(1 << 20));
     const stdio = new GuestStdio(new Ring(createRing(1024)), out);
     const writes: [number, Uint8Array[]][] = [
@@ -126,54 +139,59 @@ describe('RecordReader', () => {
       [2, [text('oops\n')]],
       [1, [text('world\n')]],
       [2, [text('é'), text('ü\u{1f600}')]],
-      ...(big ? ([[1, [randomBytes(2 * MAX_RECORD + 999, 9)]]] as [number, Uint8Array[]][]) : []),
+      [1, [randomBytes(2 * MAX_RECORD + 999, 9)]],
       [2, [text('end')]],
     ];
-    expect(out.writeRecord(1, new Uint8Array(0), 0, 0)).toBe(true); // an empty record emits nothing
+    expect(out.writeRecord(1, new Uint8Array(0), 0, 0)).toBe(true); // an empty record gives nothing
     for (const [stream, bufs] of writes) expect(stdio.write(stream, bufs)).toBe(true);
+    const total = out.available();
     const want: Piece[] = [];
-    for (const [s, b] of writes) {
+    let payload = 0;
+    for (const [st, b] of writes) {
       const last = want[want.length - 1];
-      if (last && last[0] === s) last[1] = Buffer.concat([last[1], ...b]);
-      else want.push([s, Buffer.concat(b)]);
+      if (last && last[0] === st) last[1] = Buffer.concat([last[1], ...b]);
+      else want.push([st, Buffer.concat(b)]);
+      for (const x of b) payload += x.length;
     }
-    return { bytes: drain(out), want };
-  }
+    expect(total).toBe(payload + 4 + 4 * 8); // 5 records and the big one's 3, the empty one
+    expect(readAll(out)).toEqual(want);
+    expect(out.available()).toBe(0);
+  });
 
-  /** Feeds `chunks` and merges consecutive pieces of one stream. */
-  function collect(chunks: Uint8Array[]): Piece[] {
-    const reader = new RecordReader();
-    const got: [number, Uint8Array[]][] = [];
-    for (const c of chunks) {
-      reader.feed(c, (stream, data) => {
-        const last = got[got.length - 1];
-        if (last && last[0] === stream) last[1].push(data.slice());
-        else got.push([stream, [data.slice()]]);
+  it('copies records of every size at every position across the end of the ring', () => {
+    const src = randomBytes(400, 6);
+    const lens = [1, 16, 64, 65, 300, 0, 7];
+    for (let pre = 0; pre <= 1024; pre++) {
+      const ring = new Ring(createRing(1024));
+      advance(ring, pre);
+      const want: Piece[] = [];
+      lens.forEach((len, i) => {
+        const tag = i === 3 ? 2 : 1;
+        expect(ring.writeRecord(tag, src, i, len)).toBe(true);
+        const bytes = Buffer.from(src.subarray(i, i + len));
+        const last = want[want.length - 1];
+        if (last && last[0] === tag) last[1] = Buffer.concat([last[1], bytes]);
+        else want.push([tag, bytes]);
       });
-    }
-    return got.map(([s, parts]) => [s, Buffer.concat(parts)]);
-  }
-
-  it('splits payloads over MAX_RECORD into several records', () => {
-    const { bytes } = recordStream(true);
-    expect(bytes.length).toBe(recordStream(false).bytes.length + 2 * MAX_RECORD + 999 + 3 * 4);
-  });
-
-  it('reassembles the records cut at every single byte boundary', () => {
-    const { bytes, want } = recordStream(false);
-    for (let p = 0; p <= bytes.length; p++) {
-      expect(collect([bytes.subarray(0, p), bytes.subarray(p)])).toEqual(want);
+      expect(readAll(ring)).toEqual(want);
     }
   });
 
-  it.each([1, 2, 3, 4, 5, 6, 7])('reassembles interleaved stdout/stderr fed in chunks of %i bytes', (k) => {
-    const { bytes, want } = recordStream(true);
-    const chunks: Uint8Array[] = [];
-    for (let off = 0; off < bytes.length; off += k) chunks.push(bytes.subarray(off, off + k));
-    expect(collect(chunks)).toEqual(want);
+  it('takes whole records only, as many as fit after `at`, and leaves the rest waiting', () => {
+    const ring = new Ring(createRing(1024));
+    const src = randomBytes(100, 2);
+    for (let i = 0; i < 3; i++) expect(ring.writeRecord(1, src, 0, 100)).toBe(true);
+    const dst = new Uint8Array(260);
+    expect(ring.readRecords(1, dst, 10)).toBe(210);
+    expect(ring.available()).toBe(104);
+    expect(ring.readRecords(1, dst, 210)).toBe(210); // the third does not fit after 210
+    expect(ring.readRecords(2, dst, 0)).toBe(0); // nor does a record of another stream go
+    expect(ring.readRecords(1, dst, 0)).toBe(100);
+    expect(Buffer.compare(dst.subarray(0, 100), src)).toBe(0);
+    expect(ring.nextTag()).toBe(-1);
   });
 
-  it('hands on consecutive small records of a stream as one chunk per feed, a large one as it is', () => {
+  it('hands on consecutive records of a stream as one chunk, small and large alike', () => {
     const out = new Ring(createRing(1 << 20));
     const stdio = new GuestStdio(new Ring(createRing(1024)), out);
     const small = randomBytes(16, 8);
@@ -182,23 +200,9 @@ describe('RecordReader', () => {
     for (let i = 0; i < 10; i++) stdio.writeFrom(2, small, 0, 16);
     stdio.writeFrom(1, big, 0, big.length);
     for (let i = 0; i < 5; i++) stdio.writeFrom(1, small, 0, 16);
-    const got: [number, Buffer][] = [];
-    new RecordReader().feed(drain(out), (stream, data) => got.push([stream, Buffer.from(data)]));
-    expect(got.map(([s, b]) => [s, b.length])).toEqual([[1, 16_000], [2, 160], [1, 10_000], [1, 80]]);
-    expect(Buffer.compare(got[0]![1], Buffer.concat(Array.from({ length: 1000 }, () => small)))).toBe(0);
-    expect(Buffer.compare(got[2]![1], big)).toBe(0);
-  });
-
-  it('reassembles chunks of random sizes 1..7', () => {
-    const { bytes, want } = recordStream(true);
-    const r = prng(5);
-    const chunks: Uint8Array[] = [];
-    for (let off = 0; off < bytes.length; ) {
-      const n = 1 + Math.floor(r() * 7);
-      chunks.push(bytes.subarray(off, off + n));
-      off += n;
-    }
-    expect(collect(chunks)).toEqual(want);
+    const chunks: [number, number][] = [];
+    for (let tag = out.nextTag(); tag >= 0; tag = out.nextTag()) chunks.push([tag, out.readRecords(tag, new Uint8Array(1 << 20), 0)]);
+    expect(chunks).toEqual([[1, 16_000], [2, 160], [1, 10_080]]);
   });
 });
 
@@ -255,16 +259,16 @@ describe('wakeups', () => {
         ring.close();
       });`, { eval: true, workerData: { ringUrl, buffers, records } });
     const ring = new Ring(buffers);
-    const reader = new RecordReader();
     const buf = new Uint8Array(4096);
     let bytes = 0;
     let chunks = 0;
     try {
       for (;;) {
         const seq = ring.writeSeq();
-        const n = ring.tryRead(buf);
-        if (n > 0) {
-          reader.feed(buf.subarray(0, n), (_stream, data) => { bytes += data.length; chunks++; });
+        const tag = ring.nextTag();
+        if (tag >= 0) {
+          bytes += ring.readRecords(tag, buf, 0);
+          chunks++;
           continue;
         }
         if (ring.closed) break;

@@ -285,6 +285,53 @@ test('backpressure: a client that stops reading holds a flooding guest back, and
   expect((c.inbox.find((m) => m.event === 'run.exit')!.payload as { outcome: string }).outcome).toBe('cancelled');
 });
 
+test('output queued for a slow client is sent as it was: the run\'s reused output buffers are held until the socket wrote them', async () => {
+  // Main's output buffers are reused (main/runtime/output-pool.ts): one reused while a frame that
+  // refers to it waits in the server's queue or the socket would send later output in its place.
+  const c = await good();
+  const p = await call(c, 'install.preview', { source: { kind: 'bytes', fileName: 'counted.wasm', bytes: floodModule(true) } });
+  const appId = ((await call(c, 'install.confirm', { previewId: (p.value as { previewId: string }).previewId })).value as { app: { id: string } }).app.id;
+  const parts: Uint8Array[] = [];
+  let received = 0;
+  let runId = '';
+  c.ws.on('message', (d, bin) => {
+    if (!bin) return;
+    const m = decode(d as Buffer) as { event?: string; payload?: { runId: string; data: Uint8Array } };
+    if (m.event === 'run.output' && m.payload!.runId === runId) {
+      parts.push(m.payload!.data);
+      received += m.payload!.data.length;
+    }
+  });
+  const run = (await call(c, 'runs.start', { ref: appId, cols: 80, rows: 24 })).value as { runId: string };
+  runId = run.runId;
+  const socket = (c.ws as unknown as { _socket: net.Socket })._socket;
+  // The client stops reading now and then, so frames wait in main's queue and its socket.
+  try {
+    for (let i = 0; i < 6; i++) {
+      socket.pause();
+      await new Promise((r) => setTimeout(r, 150));
+      socket.resume();
+      const at = received;
+      await until(() => received > at + 2 * 1024 * 1024, 20_000);
+    }
+  } finally {
+    socket.resume();
+  }
+  await api.handle('runs.stop', { runId });
+  await until(() => c.inbox.some((m) => m.event === 'run.exit' && (m.payload as { runId: string }).runId === runId), 20_000);
+  const all = Buffer.concat(parts);
+  const unit = 60000;
+  expect(all.length).toBeGreaterThan(12 * 1024 * 1024);
+  const zeros = Buffer.alloc(unit - 4);
+  for (let k = 0; (k + 1) * unit <= all.length; k++) {
+    const n = all.readUInt32LE(k * unit);
+    if (n !== k + 1 || !all.subarray(k * unit + 4, (k + 1) * unit).equals(zeros)) {
+      expect.fail(`write ${k + 1} arrived as write ${n} (at byte ${k * unit} of ${all.length})`);
+    }
+  }
+  await call(c, 'apps.uninstall', { ref: appId });
+});
+
 test('flow control: a client that acknowledges has at most a window of output unacknowledged, and more follows its acks', async () => {
   const c = await good();
   // A reading client that opts in (ack 0) and then acknowledges only when told to.
