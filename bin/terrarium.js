@@ -8,6 +8,10 @@
 // Built-ins come from `process.getBuiltinModule` (Node 22.3+), not ES imports: the ES facade of a
 // built-in reads all its exports, and node:fs's load fs/promises, the file streams and the stream
 // library, ~5 ms of every start (docs/design/startup.md). An older Node imports what it needs.
+// main/compile-cache.js takes its built-ins where it uses them, so it is imported statically (one
+// module graph with bin: no dynamic import's own work, ~1 ms) and still loads on an older Node.
+
+import { enableCompileCache, loadCachedScript, startKind } from '../main/compile-cache.js';
 
 /**
  * How to start the bundle (scripts/bundle-cli.ts): the script holding the command, its shim and
@@ -75,10 +79,9 @@ function freshBundle() {
 const major = Number(process.versions.node.split('.')[0]);
 const { fileURLToPath } = major >= 24 ? process.getBuiltinModule('node:url') : await import('node:url');
 if (major >= 24) {
-  const { enableCompileCache, loadCachedScript } = await import('../main/compile-cache.js');
-  enableCompileCache();
   const bundle = freshBundle();
   if (bundle?.start === undefined) {
+    enableCompileCache();
     await import(bundle === null ? '../main/cli.ts' : '../out/cli/cli.js');
   } else {
     // The bundle's script holds the whole command (and all of `run FILE`): run it straight from
@@ -86,6 +89,10 @@ if (major >= 24) {
     // it imports lazily is resolved as its shim would: beside it, and packages from the project;
     // a script chunk (the library, `run APP`'s modules) is run from its code cache in the same
     // way, its static imports handed to it, without its shim and the shims it imports.
+    // A `run FILE` may import no module at all: this thread's module compile cache is turned on
+    // before its first import (node:module and the cache's set-up, ~0.3 ms, only when one comes),
+    // workers' at once; every other start imports (the library, koffi's package) and turns it on now.
+    enableCompileCache({ modules: startKind(process.argv.slice(2)) !== 'run-file' });
     const { script, shim, main, scripts = {} } = bundle.start;
     const at = new URL(`../out/cli/${shim}`, import.meta.url).href;
     /**
@@ -93,6 +100,7 @@ if (major >= 24) {
      * @returns {Promise<unknown>}
      */
     const importModule = async (spec) => {
+      enableCompileCache();
       const chunk = spec.startsWith('./') ? scripts[spec.slice(2)] : undefined;
       if (chunk === undefined) return import(spec.startsWith('./') ? new URL(spec, at).href : spec);
       const deps = await Promise.all(chunk.deps.map(importModule));
