@@ -19,62 +19,68 @@ import { enableCompileCache, loadCachedScript, startKind } from '../main/compile
  * @typedef {{ script: string, shim: string, main: string, scripts?: Record<string, { script: string, deps: string[] }> }} BundleStart
  */
 
-/**
- * A reader of a file's modification time in ms, exactly `fs.statSync(file).mtimeMs` (it throws
- * when the file is gone). Through the fs binding's `stat`, which fills one shared Float64Array,
- * when it gives `probe`'s time as `fs.statSync` does (checked at every start, so another Node's
- * layout falls back); through `fs.statSync` otherwise. Each `fs.statSync` makes a Stats object,
- * its fields boxed: ~1.2 KB of young allocation a file, ~180 KB and ~0.8 ms for the bundle's
- * sources, which tipped `run APP` into a scavenge (docs/design/runapp.md).
- * @param {typeof import('node:fs').statSync} statSync
- * @param {string} probe
- * @returns {(file: string) => number}
- */
-function mtimeReader(statSync, probe) {
-  try {
-    // process.binding is deprecated (DEP0111, a warning only under --pending-deprecation): not one
-    // a command's user should see.
-    const warn = process.emitWarning;
-    /** @type {{ stat(path: string, bigint: boolean, req: undefined, throwIfNoEntry: boolean): Float64Array }} */
-    let fsBinding;
-    process.emitWarning = () => {};
+// In parentheses: V8 compiles such a function with its module instead of pre-parsing it there and
+// parsing it again at its first call; every start calls these (docs/design/start2.md).
+const mtimeReader = (
+  /**
+   * A reader of a file's modification time in ms, exactly `fs.statSync(file).mtimeMs` (it throws
+   * when the file is gone). Through the fs binding's `stat`, which fills one shared Float64Array,
+   * when it gives `probe`'s time as `fs.statSync` does (checked at every start, so another Node's
+   * layout falls back); through `fs.statSync` otherwise. Each `fs.statSync` makes a Stats object,
+   * its fields boxed: ~1.2 KB of young allocation a file, ~180 KB and ~0.8 ms for the bundle's
+   * sources, which tipped `run APP` into a scavenge (docs/design/runapp.md).
+   * @param {typeof import('node:fs').statSync} statSync
+   * @param {string} probe
+   * @returns {(file: string) => number}
+   */
+  function mtimeReader(statSync, probe) {
     try {
-      fsBinding = /** @type {any} */ (process).binding('fs');
-    } finally {
-      process.emitWarning = warn;
+      // process.binding is deprecated (DEP0111, a warning only under --pending-deprecation): not one
+      // a command's user should see.
+      const warn = process.emitWarning;
+      /** @type {{ stat(path: string, bigint: boolean, req: undefined, throwIfNoEntry: boolean): Float64Array }} */
+      let fsBinding;
+      process.emitWarning = () => {};
+      try {
+        fsBinding = /** @type {any} */ (process).binding('fs');
+      } finally {
+        process.emitWarning = warn;
+      }
+      /** @param {string} file */
+      const read = (file) => {
+        const v = fsBinding.stat(file, false, undefined, true);
+        return v[12] * 1e3 + v[13] / 1e6; // mtime: seconds, nanoseconds (lib/internal/fs/utils.js getStatsFromBinding)
+      };
+      if (read(probe) === statSync(probe).mtimeMs) return read;
+    } catch {
+      // no such binding (another Node): the public call
     }
-    /** @param {string} file */
-    const read = (file) => {
-      const v = fsBinding.stat(file, false, undefined, true);
-      return v[12] * 1e3 + v[13] / 1e6; // mtime: seconds, nanoseconds (lib/internal/fs/utils.js getStatsFromBinding)
-    };
-    if (read(probe) === statSync(probe).mtimeMs) return read;
-  } catch {
-    // no such binding (another Node): the public call
+    return (file) => statSync(file).mtimeMs;
   }
-  return (file) => statSync(file).mtimeMs;
-}
+);
 
-/**
- * out/cli/sources.json when out/cli/ exists and no source it was bundled from has changed (or
- * gone) since; null otherwise.
- * @returns {{ sources: string[], start?: BundleStart } | null}
- */
-function freshBundle() {
-  const { readFileSync, statSync } = process.getBuiltinModule('node:fs');
-  const root = fileURLToPath(new URL('../', import.meta.url));
-  try {
-    const manifest = `${root}out/cli/sources.json`;
-    const mtime = mtimeReader(statSync, manifest);
-    const built = mtime(manifest);
-    /** @type {{ sources: string[], start?: BundleStart }} */
-    const info = JSON.parse(readFileSync(manifest, 'utf8'));
-    for (const s of info.sources) if (mtime(root + s) > built) return null;
-    return info;
-  } catch {
-    return null;
+const freshBundle = (
+  /**
+   * out/cli/sources.json when out/cli/ exists and no source it was bundled from has changed (or
+   * gone) since; null otherwise.
+   * @returns {{ sources: string[], start?: BundleStart } | null}
+   */
+  function freshBundle() {
+    const { readFileSync, statSync } = process.getBuiltinModule('node:fs');
+    const root = fileURLToPath(new URL('../', import.meta.url));
+    try {
+      const manifest = `${root}out/cli/sources.json`;
+      const mtime = mtimeReader(statSync, manifest);
+      const built = mtime(manifest);
+      /** @type {{ sources: string[], start?: BundleStart }} */
+      const info = JSON.parse(readFileSync(manifest, 'utf8'));
+      for (const s of info.sources) if (mtime(root + s) > built) return null;
+      return info;
+    } catch {
+      return null;
+    }
   }
-}
+);
 
 const major = Number(process.versions.node.split('.')[0]);
 const { fileURLToPath } = major >= 24 ? process.getBuiltinModule('node:url') : await import('node:url');
