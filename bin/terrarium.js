@@ -8,6 +8,10 @@
 // Built-ins come from `process.getBuiltinModule` (Node 22.3+), not ES imports: the ES facade of a
 // built-in reads all its exports, and node:fs's load fs/promises, the file streams and the stream
 // library, ~5 ms of every start (docs/design/startup.md). An older Node imports what it needs.
+// main/compile-cache.js takes its built-ins where it uses them, so it is imported statically (one
+// module graph with bin: no dynamic import's own work, ~1 ms) and still loads on an older Node.
+
+import { enableCompileCache, loadCachedScript, startKind } from '../main/compile-cache.js';
 
 /**
  * How to start the bundle (scripts/bundle-cli.ts): the script holding the command, its shim and
@@ -15,70 +19,75 @@
  * @typedef {{ script: string, shim: string, main: string, scripts?: Record<string, { script: string, deps: string[] }> }} BundleStart
  */
 
-/**
- * A reader of a file's modification time in ms, exactly `fs.statSync(file).mtimeMs` (it throws
- * when the file is gone). Through the fs binding's `stat`, which fills one shared Float64Array,
- * when it gives `probe`'s time as `fs.statSync` does (checked at every start, so another Node's
- * layout falls back); through `fs.statSync` otherwise. Each `fs.statSync` makes a Stats object,
- * its fields boxed: ~1.2 KB of young allocation a file, ~180 KB and ~0.8 ms for the bundle's
- * sources, which tipped `run APP` into a scavenge (docs/design/runapp.md).
- * @param {typeof import('node:fs').statSync} statSync
- * @param {string} probe
- * @returns {(file: string) => number}
- */
-function mtimeReader(statSync, probe) {
-  try {
-    // process.binding is deprecated (DEP0111, a warning only under --pending-deprecation): not one
-    // a command's user should see.
-    const warn = process.emitWarning;
-    /** @type {{ stat(path: string, bigint: boolean, req: undefined, throwIfNoEntry: boolean): Float64Array }} */
-    let fsBinding;
-    process.emitWarning = () => {};
+// In parentheses: V8 compiles such a function with its module instead of pre-parsing it there and
+// parsing it again at its first call; every start calls these (docs/design/start2.md).
+const mtimeReader = (
+  /**
+   * A reader of a file's modification time in ms, exactly `fs.statSync(file).mtimeMs` (it throws
+   * when the file is gone). Through the fs binding's `stat`, which fills one shared Float64Array,
+   * when it gives `probe`'s time as `fs.statSync` does (checked at every start, so another Node's
+   * layout falls back); through `fs.statSync` otherwise. Each `fs.statSync` makes a Stats object,
+   * its fields boxed: ~1.2 KB of young allocation a file, ~180 KB and ~0.8 ms for the bundle's
+   * sources, which tipped `run APP` into a scavenge (docs/design/runapp.md).
+   * @param {typeof import('node:fs').statSync} statSync
+   * @param {string} probe
+   * @returns {(file: string) => number}
+   */
+  function mtimeReader(statSync, probe) {
     try {
-      fsBinding = /** @type {any} */ (process).binding('fs');
-    } finally {
-      process.emitWarning = warn;
+      // process.binding is deprecated (DEP0111, a warning only under --pending-deprecation): not one
+      // a command's user should see.
+      const warn = process.emitWarning;
+      /** @type {{ stat(path: string, bigint: boolean, req: undefined, throwIfNoEntry: boolean): Float64Array }} */
+      let fsBinding;
+      process.emitWarning = () => {};
+      try {
+        fsBinding = /** @type {any} */ (process).binding('fs');
+      } finally {
+        process.emitWarning = warn;
+      }
+      /** @param {string} file */
+      const read = (file) => {
+        const v = fsBinding.stat(file, false, undefined, true);
+        return v[12] * 1e3 + v[13] / 1e6; // mtime: seconds, nanoseconds (lib/internal/fs/utils.js getStatsFromBinding)
+      };
+      if (read(probe) === statSync(probe).mtimeMs) return read;
+    } catch {
+      // no such binding (another Node): the public call
     }
-    /** @param {string} file */
-    const read = (file) => {
-      const v = fsBinding.stat(file, false, undefined, true);
-      return v[12] * 1e3 + v[13] / 1e6; // mtime: seconds, nanoseconds (lib/internal/fs/utils.js getStatsFromBinding)
-    };
-    if (read(probe) === statSync(probe).mtimeMs) return read;
-  } catch {
-    // no such binding (another Node): the public call
+    return (file) => statSync(file).mtimeMs;
   }
-  return (file) => statSync(file).mtimeMs;
-}
+);
 
-/**
- * out/cli/sources.json when out/cli/ exists and no source it was bundled from has changed (or
- * gone) since; null otherwise.
- * @returns {{ sources: string[], start?: BundleStart } | null}
- */
-function freshBundle() {
-  const { readFileSync, statSync } = process.getBuiltinModule('node:fs');
-  const root = fileURLToPath(new URL('../', import.meta.url));
-  try {
-    const manifest = `${root}out/cli/sources.json`;
-    const mtime = mtimeReader(statSync, manifest);
-    const built = mtime(manifest);
-    /** @type {{ sources: string[], start?: BundleStart }} */
-    const info = JSON.parse(readFileSync(manifest, 'utf8'));
-    for (const s of info.sources) if (mtime(root + s) > built) return null;
-    return info;
-  } catch {
-    return null;
+const freshBundle = (
+  /**
+   * out/cli/sources.json when out/cli/ exists and no source it was bundled from has changed (or
+   * gone) since; null otherwise.
+   * @returns {{ sources: string[], start?: BundleStart } | null}
+   */
+  function freshBundle() {
+    const { readFileSync, statSync } = process.getBuiltinModule('node:fs');
+    const root = fileURLToPath(new URL('../', import.meta.url));
+    try {
+      const manifest = `${root}out/cli/sources.json`;
+      const mtime = mtimeReader(statSync, manifest);
+      const built = mtime(manifest);
+      /** @type {{ sources: string[], start?: BundleStart }} */
+      const info = JSON.parse(readFileSync(manifest, 'utf8'));
+      for (const s of info.sources) if (mtime(root + s) > built) return null;
+      return info;
+    } catch {
+      return null;
+    }
   }
-}
+);
 
 const major = Number(process.versions.node.split('.')[0]);
 const { fileURLToPath } = major >= 24 ? process.getBuiltinModule('node:url') : await import('node:url');
 if (major >= 24) {
-  const { enableCompileCache, loadCachedScript } = await import('../main/compile-cache.js');
-  enableCompileCache();
   const bundle = freshBundle();
   if (bundle?.start === undefined) {
+    enableCompileCache();
     await import(bundle === null ? '../main/cli.ts' : '../out/cli/cli.js');
   } else {
     // The bundle's script holds the whole command (and all of `run FILE`): run it straight from
@@ -86,6 +95,10 @@ if (major >= 24) {
     // it imports lazily is resolved as its shim would: beside it, and packages from the project;
     // a script chunk (the library, `run APP`'s modules) is run from its code cache in the same
     // way, its static imports handed to it, without its shim and the shims it imports.
+    // A `run FILE` may import no module at all: this thread's module compile cache is turned on
+    // before its first import (node:module and the cache's set-up, ~0.3 ms, only when one comes),
+    // workers' at once; every other start imports (the library, koffi's package) and turns it on now.
+    enableCompileCache({ modules: startKind(process.argv.slice(2)) !== 'run-file' });
     const { script, shim, main, scripts = {} } = bundle.start;
     const at = new URL(`../out/cli/${shim}`, import.meta.url).href;
     /**
@@ -93,6 +106,7 @@ if (major >= 24) {
      * @returns {Promise<unknown>}
      */
     const importModule = async (spec) => {
+      enableCompileCache();
       const chunk = spec.startsWith('./') ? scripts[spec.slice(2)] : undefined;
       if (chunk === undefined) return import(spec.startsWith('./') ? new URL(spec, at).href : spec);
       const deps = await Promise.all(chunk.deps.map(importModule));

@@ -8,25 +8,49 @@
  */
 // Built-ins through `process.getBuiltinModule` (Node 22.3+, Electron 45 included), not ES imports:
 // the ES facade of a built-in reads all its exports, loading what they load lazily (issue 14.2).
-const module = process.getBuiltinModule('node:module');
-const os = process.getBuiltinModule('node:os');
-const path = process.getBuiltinModule('node:path');
+// Taken where used, none at this module's top level: bin imports it statically, also on an older
+// Node that hands over to Node 24 (and has no getBuiltinModule), and a `run FILE` never loads
+// node:module or node:os (~0.5 ms of its start).
+const path = () => process.getBuiltinModule('node:path');
 
-/** @returns {string} the per-user cache folder for compiled modules */
-function cacheDir() {
-  const home = os.homedir();
-  if (process.platform === 'win32') {
-    return path.join(process.env.LOCALAPPDATA ?? path.join(home, 'AppData', 'Local'), 'Terrarium', 'Cache', 'compile');
-  }
-  if (process.platform === 'darwin') return path.join(home, 'Library', 'Caches', 'Terrarium', 'compile');
-  return path.join(process.env.XDG_CACHE_HOME || path.join(home, '.cache'), 'terrarium', 'compile');
+/**
+ * The user's home folder: os.homedir(), which on POSIX is $HOME when it is set (libuv's
+ * uv_os_homedir) and otherwise the password database's; node:os is loaded only then.
+ * @returns {string}
+ */
+function homeDir() {
+  const home = process.platform === 'win32' ? undefined : process.env.HOME;
+  return home || process.getBuiltinModule('node:os').homedir();
 }
 
-/** Enables the compile cache for modules loaded from now on, here and in workers started later. */
-export function enableCompileCache() {
+/** @returns {string} the per-user cache folder for compiled modules */
+export function cacheDir() {
+  const { join } = path();
+  if (process.platform === 'win32') {
+    return join(process.env.LOCALAPPDATA ?? join(homeDir(), 'AppData', 'Local'), 'Terrarium', 'Cache', 'compile');
+  }
+  if (process.platform === 'darwin') return join(homeDir(), 'Library', 'Caches', 'Terrarium', 'compile');
+  return join(process.env.XDG_CACHE_HOME || join(homeDir(), '.cache'), 'terrarium', 'compile');
+}
+
+let moduleCacheOn = false;
+
+/**
+ * Enables the compile cache for modules loaded from now on, here and in workers started later.
+ * With `{ modules: false }` only for workers (NODE_COMPILE_CACHE, read by a worker as it starts):
+ * a start whose thread may load no module at all (`run FILE`: its script and what it runs are one
+ * cached script) turns this thread's on with `enableCompileCache()` before its first import, and
+ * so does not load node:module (~0.25 ms) when it imports nothing.
+ * @param {{ modules?: boolean }} [options]
+ */
+export function enableCompileCache({ modules = true } = {}) {
+  if (moduleCacheOn) return;
   try {
     const dir = cacheDir();
-    module.enableCompileCache?.(dir);
+    if (modules) {
+      moduleCacheOn = true;
+      process.getBuiltinModule('node:module').enableCompileCache?.(dir);
+    }
     // Worker threads read this when they start, so a run's worker is cached from its first module.
     process.env.NODE_COMPILE_CACHE ??= dir;
   } catch {
@@ -34,35 +58,39 @@ export function enableCompileCache() {
   }
 }
 
-/**
- * What this process does, from its command line: `run-file`, `run-dirs` (a module file given
- * folders), `run-app` or `other` (every other command). A script's code cache holds the functions
- * one kind of start ran, so each kind keeps its own (a fixed few: the cache folder does not grow
- * with what people type). Only a module given a folder can reach the file path (host calls,
- * resolver, koffi): `run hello.wasm` keeps a cache without those functions, which it would pay to
- * deserialise (~2.4 M instructions for the ~77 KB they add). `run`'s options come before its
- * target (main/cli/parse.ts): `--dir`, `--env`, `--memory-max` and `--timeout` take a value
- * (`--name VALUE` or `--name=VALUE`), `--help`/`-h` none, and `--` ends them; an option at all
- * means a module file (an app takes none: a usage error).
- * @param {string[]} argv the words after the command's own (`process.argv.slice(2)`)
- * @returns {string}
- */
-export function startKind(argv) {
-  if (argv[0] !== 'run') return 'other';
-  let i = 1;
-  let options = false;
-  let dirs = false;
-  for (let word = argv[i]; word !== undefined && word.startsWith('-') && word.length > 1; word = argv[i]) {
-    i++;
-    if (word === '--') break;
-    options = true;
-    if (word === '--dir' || word.startsWith('--dir=')) dirs = true;
-    if (word.startsWith('--') && !word.includes('=') && word !== '--help') i++; // its value
+// In parentheses: V8 compiles such a function with its module instead of pre-parsing it there and
+// parsing it again at its first call; every start calls these (docs/design/start2.md).
+export const startKind = (
+  /**
+   * What this process does, from its command line: `run-file`, `run-dirs` (a module file given
+   * folders), `run-app` or `other` (every other command). A script's code cache holds the functions
+   * one kind of start ran, so each kind keeps its own (a fixed few: the cache folder does not grow
+   * with what people type). Only a module given a folder can reach the file path (host calls,
+   * resolver, koffi): `run hello.wasm` keeps a cache without those functions, which it would pay to
+   * deserialise (~2.4 M instructions for the ~77 KB they add). `run`'s options come before its
+   * target (main/cli/parse.ts): `--dir`, `--env`, `--memory-max` and `--timeout` take a value
+   * (`--name VALUE` or `--name=VALUE`), `--help`/`-h` none, and `--` ends them; an option at all
+   * means a module file (an app takes none: a usage error).
+   * @param {string[]} argv the words after the command's own (`process.argv.slice(2)`)
+   * @returns {string}
+   */
+  function startKind(argv) {
+    if (argv[0] !== 'run') return 'other';
+    let i = 1;
+    let options = false;
+    let dirs = false;
+    for (let word = argv[i]; word !== undefined && word.startsWith('-') && word.length > 1; word = argv[i]) {
+      i++;
+      if (word === '--') break;
+      options = true;
+      if (word === '--dir' || word.startsWith('--dir=')) dirs = true;
+      if (word.startsWith('--') && !word.includes('=') && word !== '--help') i++; // its value
+    }
+    if (dirs) return 'run-dirs';
+    const target = argv[i] ?? '';
+    return options || target.endsWith('.wasm') || target.includes('/') ? 'run-file' : 'run-app';
   }
-  if (dirs) return 'run-dirs';
-  const target = argv[i] ?? '';
-  return options || target.endsWith('.wasm') || target.includes('/') ? 'run-file' : 'run-app';
-}
+);
 
 /**
  * What a start may use beyond its kind's common path, each a bit of a script cache's trailer: a
@@ -157,82 +185,84 @@ const KEEP_SCRIPT_CACHES = 14;
  */
 function writeScriptCache(target, data) {
   const fs = process.getBuiltinModule('node:fs');
-  const dir = path.dirname(target);
+  const dir = path().dirname(target);
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const tmp = `${target}.${process.pid}-${Math.random().toString(36).slice(2)}.tmp`; // a worker thread shares the pid
   fs.writeFileSync(tmp, data, { mode: 0o600 });
   fs.renameSync(tmp, target);
   const files = fs.readdirSync(dir).flatMap((name) => {
     try {
-      return [{ name, mtime: fs.statSync(path.join(dir, name)).mtimeMs }];
+      return [{ name, mtime: fs.statSync(path().join(dir, name)).mtimeMs }];
     } catch {
       return []; // removed meanwhile
     }
   });
   files.sort((a, b) => b.mtime - a.mtime);
-  for (const f of files.slice(KEEP_SCRIPT_CACHES)) fs.rmSync(path.join(dir, f.name), { force: true });
+  for (const f of files.slice(KEEP_SCRIPT_CACHES)) fs.rmSync(path().join(dir, f.name), { force: true });
 }
 
 /** @type {Map<string, Record<string, unknown>>} the scripts run in this thread, by URL */
 const scripts = new Map();
 
-/**
- * Runs the script at `url` (a function expression of `import.meta.url`, `import()` and what its
- * static imports name, made by scripts/bundle-cli.ts `asCachedScript`) with its shim's `metaUrl`,
- * `importModule` and `deps` (the namespaces of its imports), and returns what it returns (once per
- * thread: a second call returns the same).
- *
- * It is compiled from V8's code cache for this kind of start when there is one (per user, beside
- * the module compile cache). When there is none, or V8 refuses it (another V8, other flags), a new
- * one is written as the process exits: made after the run, it holds every function the run
- * compiled, where Node's module cache holds only a module's top level (issue 14.2). A start that
- * used something (`USES`) the cache was not made with rewrites it at its exit too, so that what the
- * cache holds does not depend on which run came first (`run hello.wasm` then a walk of files): the
- * rewrite holds both, once, and later starts pay nothing (`createCachedData` is a few ms). The
- * file's name carries a hash of the script's text (an edited script never meets an old cache) and
- * `t1`, its trailer's format.
- * @param {URL} url
- * @param {string} metaUrl
- * @param {(specifier: string) => Promise<unknown>} importModule
- * @param {unknown[]} [deps]
- * @returns {Record<string, unknown>}
- */
-export function loadCachedScript(url, metaUrl, importModule, deps = []) {
-  // Once per thread: bin/terrarium.js may run it before the shim that other chunks import does.
-  const loaded = scripts.get(url.href);
-  if (loaded !== undefined) return loaded;
-  const fs = process.getBuiltinModule('node:fs');
-  const vm = process.getBuiltinModule('node:vm');
-  const file = process.getBuiltinModule('node:url').fileURLToPath(url);
-  const source = fs.readFileSync(file, 'latin1'); // ASCII only (bundle-cli.ts asciiOnly): a one-byte string
-  let cacheFile;
-  /** @type {Buffer | undefined} */
-  let cachedData;
-  let madeWith = 0;
-  const kind = startKind(process.argv.slice(2));
-  try {
-    cacheFile = path.join(cacheDir(), 'scripts', `${path.basename(file, '.script.js')}.${process.versions.v8}-${process.arch}.t1.${kind}`);
-    const read = fs.readFileSync(cacheFile);
-    const end = read.length - TRAILER_BYTES;
-    if (end > 0 && read.readUInt32LE(end) === MAGIC) {
-      madeWith = read.readUInt32LE(end + 4);
-      cachedData = read.subarray(0, end);
+export const loadCachedScript = (
+  /**
+   * Runs the script at `url` (a function expression of `import.meta.url`, `import()` and what its
+   * static imports name, made by scripts/bundle-cli.ts `asCachedScript`) with its shim's `metaUrl`,
+   * `importModule` and `deps` (the namespaces of its imports), and returns what it returns (once per
+   * thread: a second call returns the same).
+   *
+   * It is compiled from V8's code cache for this kind of start when there is one (per user, beside
+   * the module compile cache). When there is none, or V8 refuses it (another V8, other flags), a new
+   * one is written as the process exits: made after the run, it holds every function the run
+   * compiled, where Node's module cache holds only a module's top level (issue 14.2). A start that
+   * used something (`USES`) the cache was not made with rewrites it at its exit too, so that what the
+   * cache holds does not depend on which run came first (`run hello.wasm` then a walk of files): the
+   * rewrite holds both, once, and later starts pay nothing (`createCachedData` is a few ms). The
+   * file's name carries a hash of the script's text (an edited script never meets an old cache) and
+   * `t1`, its trailer's format.
+   * @param {URL} url
+   * @param {string} metaUrl
+   * @param {(specifier: string) => Promise<unknown>} importModule
+   * @param {unknown[]} [deps]
+   * @returns {Record<string, unknown>}
+   */
+  function loadCachedScript(url, metaUrl, importModule, deps = []) {
+    // Once per thread: bin/terrarium.js may run it before the shim that other chunks import does.
+    const loaded = scripts.get(url.href);
+    if (loaded !== undefined) return loaded;
+    const fs = process.getBuiltinModule('node:fs');
+    const vm = process.getBuiltinModule('node:vm');
+    const file = process.getBuiltinModule('node:url').fileURLToPath(url);
+    const source = fs.readFileSync(file, 'latin1'); // ASCII only (bundle-cli.ts asciiOnly): a one-byte string
+    let cacheFile;
+    /** @type {Buffer | undefined} */
+    let cachedData;
+    let madeWith = 0;
+    const kind = startKind(process.argv.slice(2));
+    try {
+      cacheFile = path().join(cacheDir(), 'scripts', `${path().basename(file, '.script.js')}.${process.versions.v8}-${process.arch}.t1.${kind}`);
+      const read = fs.readFileSync(cacheFile);
+      const end = read.length - TRAILER_BYTES;
+      if (end > 0 && read.readUInt32LE(end) === MAGIC) {
+        madeWith = read.readUInt32LE(end + 4);
+        cachedData = read.subarray(0, end);
+      }
+    } catch {
+      // none yet (or no cache folder): compiled from the text
     }
-  } catch {
-    // none yet (or no cache folder): compiled from the text
+    const script = new vm.Script(source, { filename: file, cachedData });
+    if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) {
+      const target = cacheFile;
+      const needsRun = kind.startsWith('run-');
+      process.once('exit', () => {
+        if (!needsRun || runStarted) saveCache(target, script, usedBits);
+      });
+    } else if (cacheFile !== undefined) {
+      accepted.push({ target: cacheFile, script, madeWith });
+      rewriteLacking(); // a use noted before this script ran
+    }
+    const exports = script.runInThisContext()(metaUrl, importModule, deps);
+    scripts.set(url.href, exports);
+    return exports;
   }
-  const script = new vm.Script(source, { filename: file, cachedData });
-  if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) {
-    const target = cacheFile;
-    const needsRun = kind.startsWith('run-');
-    process.once('exit', () => {
-      if (!needsRun || runStarted) saveCache(target, script, usedBits);
-    });
-  } else if (cacheFile !== undefined) {
-    accepted.push({ target: cacheFile, script, madeWith });
-    rewriteLacking(); // a use noted before this script ran
-  }
-  const exports = script.runInThisContext()(metaUrl, importModule, deps);
-  scripts.set(url.href, exports);
-  return exports;
-}
+);

@@ -47,8 +47,18 @@ const isBuiltin = (spec: string): boolean => spec.startsWith('node:') || BUILTIN
 const IMPORT_LINE = /^import\s+(?:([\w$]+)\s*,?\s*)?(?:\{([^}]*)\}|\*\s+as\s+([\w$]+))?\s*(?:from\s*)?"([^"]+)";[ \t]*$/gm;
 
 /**
+ * The built-ins that neither Node's own start-up nor bin loads, and that `run FILE` needs none
+ * of: node:os (errno names, the home and temporary folders) and node:module (koffi's require, the
+ * compile cache's folder). Loading them costs a start ~0.3 and ~0.25 ms; a chunk's import of one
+ * becomes an object (or, for a function imported by name, a function) that loads it at its first
+ * use. The object is a Proxy that only reads properties (`os.constants`, `os.tmpdir()`): what the
+ * sources do with these modules.
+ */
+const LOADED_AT_FIRST_USE = new Set(['os', 'module']);
+
+/**
  * `code` (a rendered chunk) with each static import of a Node built-in turned into a constant
- * from `process.getBuiltinModule`. An ES import of a built-in makes Node build its ES facade,
+ * from `process.getBuiltinModule` (loaded at its first use for `LOADED_AT_FIRST_USE`). An ES import of a built-in makes Node build its ES facade,
  * which reads every export: for node:fs that loads fs/promises, the file streams, readline and
  * the whole stream library (~5 ms of a start here, issue 14.2), none of which a run uses.
  * Throws when an import of a built-in is left in a form this does not know (the build fails).
@@ -57,12 +67,25 @@ export function builtinsAtFirstUse(code: string): string {
   const out = code.replace(IMPORT_LINE, (line, dflt?: string, named?: string, ns?: string, spec = '') => {
     if (!isBuiltin(spec)) return line;
     const get = `process.getBuiltinModule(${JSON.stringify(spec)})`;
+    const lazy = LOADED_AT_FIRST_USE.has(spec.replace(/^node:/, ''));
     const consts: string[] = [];
-    if (dflt !== undefined) consts.push(`const ${dflt} = ${get};`);
-    if (ns !== undefined) consts.push(`const ${ns} = ${get};`);
+    for (const whole of [dflt, ns]) {
+      if (whole === undefined) continue;
+      consts.push(lazy ? `const ${whole} = new Proxy({}, { get: (_, key) => ${get}[key] });` : `const ${whole} = ${get};`);
+    }
     if (named !== undefined) {
-      const names = named.split(',').map((n) => n.trim()).filter((n) => n !== '').map((n) => n.replace(/^([\w$]+)\s+as\s+([\w$]+)$/, '$1: $2'));
+      const names: string[] = [];
+      const wrappers: string[] = [];
+      for (const n of named.split(',').map((n) => n.trim()).filter((n) => n !== '')) {
+        const [imported, local = imported] = n.split(/\s+as\s+/) as [string, string?];
+        if (lazy && typeof (process.getBuiltinModule(spec) as Record<string, unknown>)[imported] === 'function') {
+          wrappers.push(`const ${local} = (...args) => ${get}.${imported}(...args);`);
+        } else {
+          names.push(local === imported ? imported : `${imported}: ${local}`);
+        }
+      }
       if (names.length > 0) consts.push(`const { ${names.join(', ')} } = ${get};`);
+      consts.push(...wrappers);
     }
     return consts.join(' '); // an import for its side effects only: a built-in has none a chunk needs
   });

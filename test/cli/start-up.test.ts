@@ -5,10 +5,11 @@
  * (node:child_process, node:util's lazily loaded parts). Not a timing test: it lists the modules
  * the real command resolves and the built-in modules Node loaded.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { cli } from '../helpers/cli.ts';
+import { cli, cliPath } from '../helpers/cli.ts';
 import { withLibrary } from '../helpers/library.ts';
 import { fixture } from '../helpers/paths.ts';
 import { removeTempDirs, tempDir } from '../helpers/temp.ts';
@@ -77,6 +78,31 @@ test('terrarium run FILE.wasm loads no library, schemas, manifest parser, child_
   if (fromBundle(urls)) {
     for (const m of ['internal/fs/promises', 'internal/fs/streams', 'stream', 'internal/readline/interface']) expect(builtins, m).not.toContain(`NativeModule ${m}`);
   }
+});
+
+/** An --import hook writing, at exit, only Node's list of loaded built-ins (the hook above loads node:module itself). */
+const BUILTINS_HOOK = `data:text/javascript,${encodeURIComponent(`
+process.on('exit', () => process.getBuiltinModule('node:fs').writeFileSync(process.env.LOADED_LOG, JSON.stringify(process.moduleLoadList)));
+`)}`;
+
+test('terrarium run FILE.wasm from the bundle loads neither node:os nor node:module (nor the module compile cache)', async (ctx) => {
+  const { urls } = await loaded('file-bundle', ['run', fixture('stdio.wasm'), 'echo']);
+  if (!fromBundle(urls)) ctx.skip(); // run from the .ts sources: they import both (npm run build)
+  const log = path.join(logs, 'file-builtins.json');
+  const r = await cli(home, ['run', fixture('stdio.wasm'), 'echo'], { nodeArgs: ['--import', BUILTINS_HOOK], env: { LOADED_LOG: log } });
+  expect(r.code, r.stderr).toBe(0);
+  const builtins = JSON.parse(fs.readFileSync(log, 'utf8')) as string[];
+  // bin and compile-cache.js take them only where needed (the home folder from $HOME, the module
+  // cache before a first import), and the bundle loads them at their first use (bundle-cli.ts):
+  // the run itself needs neither (~0.5 ms of a start).
+  for (const m of ['os', 'module']) expect(builtins, m).not.toContain(`NativeModule ${m}`);
+  // Node's module compile cache is turned on only before a first import: a `run FILE` makes no
+  // folder of it; a start of another kind (which imports) turns it on at once, as before.
+  const cache = tempDir('xdg-modules');
+  expect((await cli(home, ['run', fixture('stdio.wasm'), 'echo'], { env: { XDG_CACHE_HOME: cache } })).code).toBe(0);
+  expect(fs.readdirSync(path.join(cache, 'terrarium', 'compile'))).toEqual(['scripts']);
+  expect((await cli(home, ['--version'], { env: { XDG_CACHE_HOME: cache } })).code).toBe(0);
+  expect(fs.readdirSync(path.join(cache, 'terrarium', 'compile')).filter((f) => f !== 'scripts')).toHaveLength(1);
 });
 
 test('terrarium run FILE.wasm loads no ES module of the bundle, and its script\'s code cache is made once, after a run', async (ctx) => {
@@ -251,4 +277,17 @@ test('terrarium run APP records its run in the WAL it leaves for the next full o
   expect(runs[0]!.endedAt).not.toBeNull();
   expect(fs.existsSync(wal)).toBe(false); // that open closed last: checkpointed
   expect(fs.existsSync(orphan)).toBe(false); // and swept
+});
+
+test('an older Node hands over to Node 24: bin imports compile-cache.js statically, which needs no built-in at its top level', (ctx) => {
+  // An older `node` on PATH (the system's); none here: nothing to check.
+  const old = ['/usr/bin/node', '/usr/local/bin/node'].find((n) => {
+    const r = spawnSync(n, ['-p', 'process.versions.node'], { encoding: 'utf8' });
+    return r.status === 0 && Number(r.stdout.split('.')[0]) < 24;
+  });
+  if (old === undefined) ctx.skip();
+  // Without process.getBuiltinModule (Node before 20.16 and 22.3): compile-cache.js must load.
+  const r = spawnSync(old!, ['--import', 'data:text/javascript,delete process.getBuiltinModule', cliPath, '--version'], { encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+  expect(r.stdout).toMatch(/^terrarium \d/);
 });

@@ -5,6 +5,7 @@
  * of a facade goes to the chunk behind it; the chunk run as a cached script keeps its exports,
  * `import.meta.url` and lazy imports, in ASCII.
  */
+import os from 'node:os';
 import vm from 'node:vm';
 import { expect, test } from 'vitest';
 import { asCachedScript, asciiOnly, builtinsAtFirstUse, skipFacades } from '../../scripts/bundle-cli.ts';
@@ -25,13 +26,33 @@ test('every form of a built-in import becomes a getBuiltinModule constant', () =
     'import { a as b, c } from "./shell-x.js";',
     'const fs = process.getBuiltinModule("node:fs");',
     'const { fileURLToPath } = process.getBuiltinModule("node:url");',
-    'const module = process.getBuiltinModule("node:module"); const { createRequire: cr } = process.getBuiltinModule("node:module");',
-    'const os = process.getBuiltinModule("node:os");',
+    'const module = new Proxy({}, { get: (_, key) => process.getBuiltinModule("node:module")[key] }); const cr = (...args) => process.getBuiltinModule("node:module").createRequire(...args);',
+    'const os = new Proxy({}, { get: (_, key) => process.getBuiltinModule("node:os")[key] });',
     '',
     'const path = process.getBuiltinModule("path");',
     'import Database from "better-sqlite3";',
     'fs.readFileSync(fileURLToPath(""));',
   ].join('\n'));
+});
+
+test('node:os and node:module, which a run needs none of, are loaded at their first use', () => {
+  const code = builtinsAtFirstUse([
+    'import os, { constants, tmpdir as tmp } from "node:os";',
+    'import { createRequire } from "module";',
+    'export { os, constants, tmp, createRequire };',
+  ].join('\n'));
+  // A value imported by name is read at once (loading the module); functions and the module itself wait.
+  expect(code.split('\n')[0]).toBe('const os = new Proxy({}, { get: (_, key) => process.getBuiltinModule("node:os")[key] }); const { constants } = process.getBuiltinModule("node:os"); const tmp = (...args) => process.getBuiltinModule("node:os").tmpdir(...args);');
+  const got: string[] = [];
+  const fakeProcess = { getBuiltinModule: (id: string) => (got.push(id), process.getBuiltinModule(id)) };
+  const run = new Function('process', code.replace(/^export \{.*$/m, 'return { os, constants, tmp, createRequire };'));
+  const m = run(fakeProcess) as { os: typeof import('node:os'); tmp: () => string; createRequire: typeof import('node:module').createRequire };
+  expect(got).toEqual(['node:os']); // the named value only
+  expect(m.os.tmpdir()).toBe(os.tmpdir());
+  expect(m.os.constants.errno.ENOENT).toBe(os.constants.errno.ENOENT);
+  expect(m.tmp()).toBe(os.tmpdir());
+  expect(typeof m.createRequire(import.meta.url)).toBe('function');
+  expect(got).toEqual(['node:os', 'node:os', 'node:os', 'node:os', 'module']);
 });
 
 test('a built-in import in a form it does not know fails the build', () => {

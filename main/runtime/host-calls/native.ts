@@ -67,17 +67,18 @@ function libcVersion(lib: ReturnType<Koffi['load']>): string {
 }
 
 const O_LIST = fs.constants.O_RDONLY | (fs.constants.O_DIRECTORY ?? 0);
-const { EBADF, EINTR, EINVAL } = os.constants.errno;
+// Read when used, not at load: node:os is loaded at its first use in the bundle (bundle-cli.ts).
+const hostErrno = (): typeof os.constants.errno => os.constants.errno;
 
 /** A held directory's fd: never a negative one (AT_FDCWD would mean the process's folder). */
 function held(dir: DirRef): number {
-  if (dir.fd < 0) throw hostError(EBADF, 'openat', dir.path);
+  if (dir.fd < 0) throw hostError(hostErrno().EBADF, 'openat', dir.path);
   return dir.fd;
 }
 
 /** A name as a C string: a NUL byte would silently cut it short, so it is refused (as Node does). */
 function cname(s: string): string {
-  if (s.includes('\0')) throw hostError(EINVAL, 'path', s);
+  if (s.includes('\0')) throw hostError(hostErrno().EINVAL, 'path', s);
   return s;
 }
 
@@ -140,7 +141,7 @@ class Scratch {
   }
   /** `name` for a name that is not all ASCII (or has a NUL): kept apart so the loop above stays small. */
   private encoded(s: string): number {
-    if (s.includes('\0')) throw hostError(EINVAL, 'path', s);
+    if (s.includes('\0')) throw hostError(hostErrno().EINVAL, 'path', s);
     const end = Scratch.NAME + Buffer.from(this.mem.buffer).write(s, Scratch.NAME, 'utf8');
     this.mem[end] = 0;
     return this.base + Scratch.NAME;
@@ -238,7 +239,7 @@ function bind(koffi: Koffi, lib: ReturnType<Koffi['load']>, P: Platform): HostCa
       const n = Number(fn(fd, ioAddress(m) + ptr, len, pos));
       if (n >= 0) return n;
       const errno = koffi.errno();
-      if (errno !== EINTR) throw hostError(errno, syscall, String(fd));
+      if (errno !== hostErrno().EINTR) throw hostError(errno, syscall, String(fd));
     }
   };
   const ledger = new FdLedger();
@@ -265,7 +266,7 @@ function bind(koffi: Koffi, lib: ReturnType<Koffi['load']>, P: Platform): HostCa
       timesBuf.writeBigInt64LE(0n, at);
       timesBuf.writeBigInt64LE(t === 'now' ? P.UTIME_NOW : P.UTIME_OMIT, at + 8);
     } else {
-      if (t < 0n || t >= 1n << 63n) throw hostError(EINVAL, 'utimensat', String(t));
+      if (t < 0n || t >= 1n << 63n) throw hostError(hostErrno().EINVAL, 'utimensat', String(t));
       timesBuf.writeBigInt64LE(t / 1_000_000_000n, at);
       timesBuf.writeBigInt64LE(t % 1_000_000_000n, at + 8);
     }
