@@ -10,7 +10,8 @@ import os from 'node:os';
 import type { DirRef } from '../path-resolve.ts';
 import { type DirentLayout, parseDirents } from './dirents.ts';
 import { FdLedger } from './fd-ledger.ts';
-import { requireKoffi } from './koffi-load.ts';
+import { koffiAt, koffiFile, requireKoffi } from './koffi-load.ts';
+import type { NativeSetup } from './proven-cache.ts';
 import { threadData } from './thread-data.ts';
 import { hostError } from './host-error.ts';
 import { type Platform, currentPlatform } from './platform.ts';
@@ -21,8 +22,15 @@ import type { DirEntries, HostCalls, HostStat, TimeSpec } from './types.ts';
 type Koffi = typeof import('koffi');
 type Fn = (...args: unknown[]) => number;
 
-/** Loads koffi and the C library; throws with the reason when this host cannot have native calls. */
-export function loadNative(): HostCalls {
+/** Where koffi is searched from (`createRequire`'s base): proven-cache.ts keeps a record per such folder. */
+export const searchFrom = import.meta.url;
+
+/**
+ * Loads koffi and the C library; throws with the reason when this host cannot have native calls.
+ * `known` is where an earlier process found them (proven-cache.ts): its koffi file is opened
+ * without a search when it is still there at the same version, its C library tried first.
+ */
+export function loadNative(known?: NativeSetup): HostCalls {
   const P = currentPlatform();
   if (P === undefined) throw new Error(`no native host calls for ${process.platform}-${process.arch}`);
   // A packaged app keeps koffi's binary in its resources folder, where koffi looks through
@@ -31,12 +39,13 @@ export function loadNative(): HostCalls {
   const proc = process as { resourcesPath?: string };
   if (proc.resourcesPath === undefined && resources !== undefined) proc.resourcesPath = resources;
   // Required lazily: a missing or broken koffi binary must only mean "portable".
-  const require = createRequire(import.meta.url);
-  const koffi = requireKoffi<Koffi>(require);
+  const koffi = (known !== undefined && known.addon !== '' ? koffiAt<Koffi>(known.addon, known.koffi, searchFrom) : undefined)
+    ?? requireKoffi<Koffi>(createRequire(searchFrom));
   let lib: ReturnType<Koffi['load']> | undefined;
   let libcName = '';
   const tried: string[] = [];
-  for (const name of P.libraries) {
+  const libraries = known !== undefined && P.libraries.includes(known.libc) ? [known.libc, ...P.libraries.filter((n) => n !== known.libc)] : P.libraries;
+  for (const name of libraries) {
     try {
       lib = koffi.load(name);
       libcName = name;
@@ -46,15 +55,16 @@ export function loadNative(): HostCalls {
     }
   }
   if (lib === undefined) throw new Error(`no C library (${tried.join('; ')})`);
-  identity = `koffi ${koffi.version}, ${libcName} ${libcVersion(lib)}`;
+  setup = { addon: koffiFile(), koffi: koffi.version, libc: libcName, libcVersion: libcVersion(lib) };
   return bind(koffi, lib, P);
 }
 
-let identity = '';
+let setup: NativeSetup | undefined;
 
-/** koffi's version and the C library's (after `loadNative`): what a self-test's verdict depends on. */
-export function nativeIdentity(): string {
-  return identity;
+/** What `loadNative` loaded (koffi's file and version, the C library's name and version): what a self-test's verdict depends on. */
+export function nativeSetup(): NativeSetup {
+  if (setup === undefined) throw new Error('the native calls are not loaded');
+  return setup;
 }
 
 /** glibc's version, or "" where the C library does not say (musl, macOS: its name is in the key). */
@@ -219,9 +229,10 @@ function bind(koffi: Koffi, lib: ReturnType<Koffi['load']>, P: Platform): HostCa
   const mkdirAt = later('int mkdirat(int, intptr_t, unsigned int)');
   const readlinkat = later('intptr_t readlinkat(int, const char *, _Out_ uint8_t *, size_t)');
   const closeFd = f('int close(int)');
-  // off_t is 64 bits on every target (Linux x64/arm64, macOS).
-  const preadFn = f('intptr_t pread(int, intptr_t, size_t, int64_t)');
-  const pwriteFn = f('intptr_t pwrite(int, intptr_t, size_t, int64_t)');
+  // off_t is 64 bits on every target (Linux x64/arm64, macOS). Bound at the first read or write
+  // (a walk makes neither).
+  let preadFn: Fn | undefined;
+  let pwriteFn: Fn | undefined;
   // The address of the guest memory `readAt`/`writeAt` were last given (a grown memory is a new buffer).
   let ioBuffer: ArrayBufferLike | undefined;
   let ioBase = 0;
@@ -310,8 +321,8 @@ function bind(koffi: Koffi, lib: ReturnType<Koffi['load']>, P: Platform): HostCa
         return false; // a NUL in the name
       }
     },
-    readAt: (fd, m, ptr, len, pos) => transfer(preadFn, 'read', fd, m, ptr, len, pos),
-    writeAt: (fd, m, ptr, len, pos) => transfer(pwriteFn, 'write', fd, m, ptr, len, pos),
+    readAt: (fd, m, ptr, len, pos) => transfer(preadFn ??= f('intptr_t pread(int, intptr_t, size_t, int64_t)'), 'read', fd, m, ptr, len, pos),
+    writeAt: (fd, m, ptr, len, pos) => transfer(pwriteFn ??= f('intptr_t pwrite(int, intptr_t, size_t, int64_t)'), 'write', fd, m, ptr, len, pos),
     fstat: (fd) => {
       check(fstatFd(fd), 'fstat', String(fd));
       return decodeStat(mem.stat, L);
