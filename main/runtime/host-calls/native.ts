@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import type { DirRef } from '../path-resolve.ts';
 import { type DirentLayout, parseDirents } from './dirents.ts';
+import { DIRENTS, type DirentConverter, RECORDS, RECORDS_BYTES, direntConverter } from './dirents-wasm.ts';
 import { FdLedger } from './fd-ledger.ts';
 import { koffiAt, koffiFile, requireKoffi } from './koffi-load.ts';
 import type { NativeSetup } from './proven-cache.ts';
@@ -160,6 +161,10 @@ class Scratch {
 /**
  * `getdents64` on a fresh descriptor of the held directory (openat(dirfd, ".") is no path walk,
  * and the guest's own descriptor keeps its position); undefined when the symbol is missing.
+ * Where the listing takes dirents whole (`DirEntries.addDirents`) and the records are Linux's
+ * layout, they are read into the wasm converter's memory and laid out there (dirents-wasm.ts); a
+ * batch it declines (a name that is not ASCII, an unknown kind), and every other listing, is parsed
+ * in JavaScript (dirents.ts).
  */
 function direntLister(
   koffi: Koffi, lib: ReturnType<Koffi['load']>, L: DirentLayout & { symbols: string[] },
@@ -168,23 +173,41 @@ function direntLister(
   let getdents: Fn | undefined;
   for (const name of L.symbols) {
     try {
-      getdents = lib.func(name, 'intptr_t', ['int', '_Out_ uint8_t *', 'size_t']) as Fn;
+      getdents = lib.func(name, 'intptr_t', ['int', 'intptr_t', 'size_t']) as Fn;
       break;
     } catch {
       // try the next name
     }
   }
   if (getdents === undefined) return undefined;
-  const buf = Buffer.alloc(64 * 1024);
+  const linuxLayout = L.ino === 0 && L.reclen === 16 && L.type === 18 && L.name === 19;
+  // Made at the first listing (a read or a write lists nothing).
+  let conv: DirentConverter | undefined;
+  let records: Uint8Array | undefined;
+  let recordsAt = 0;
   return (dir, out) => {
+    if (records === undefined) {
+      conv = linuxLayout ? direntConverter() : undefined;
+      records = conv === undefined ? new Uint8Array(RECORDS_BYTES) : conv.bytes.subarray(RECORDS, RECORDS + RECORDS_BYTES);
+      recordsAt = Number(koffi.address(records));
+    }
+    const whole = conv !== undefined && out.addDirents !== undefined ? conv : undefined;
     const fd = openSelf(held(dir), '.');
     if (fd < 0) throw hostError(koffi.errno(), 'openat', dir.path);
     try {
       for (;;) {
-        const n = Number(getdents!(fd, buf, buf.length));
+        const n = Number(getdents!(fd, recordsAt, RECORDS_BYTES));
         if (n < 0) throw hostError(koffi.errno(), 'getdents64', dir.path);
         if (n === 0) return;
-        parseDirents(buf, n, L, out);
+        if (whole !== undefined) {
+          const base = out.end!;
+          const k = whole.convert(n, out.count!, base);
+          if (k >= 0) {
+            out.addDirents!(whole.bytes, DIRENTS, k === 0 ? 0 : whole.ends[k - 1]! - base, whole.ends, k);
+            continue;
+          }
+        }
+        parseDirents(records, n, L, out);
       }
     } finally {
       closeFd(fd);
