@@ -64,6 +64,15 @@ export class DirListing implements DirEntries {
     this.header(at, n, kind, inoLo, inoHi);
   }
 
+  /** See `DirEntries.addDirents`: one copy of the bytes and one of the ends. */
+  addDirents(src: Uint8Array, from: number, length: number, ends: Int32Array, k: number): void {
+    const at = this.starts[this.count]!;
+    this.reserve(k, at + length);
+    this.bytes.set(src.subarray(from, from + length), at);
+    this.starts.set(ends.subarray(0, k), this.count + 1);
+    this.count += k;
+  }
+
   /** Appends an entry whose name is a string (its UTF-8 is listed). */
   add(name: string, kind: EntryKind, inoLo: number, inoHi: number): void {
     const utf8 = Buffer.from(name, 'utf8');
@@ -96,19 +105,23 @@ export class DirListing implements DirEntries {
   /** Where the next entry, with a name of `n` bytes, starts: room made for it. */
   private room(n: number): number {
     const at = this.starts[this.count]!;
-    if (this.count + 2 > this.starts.length) {
-      const s = new Int32Array(this.starts.length * 2);
+    this.reserve(1, at + DE.size + n);
+    return at;
+  }
+
+  /** Room for `k` more entries and for the bytes to end at `need`. */
+  private reserve(k: number, need: number): void {
+    if (this.count + k + 1 > this.starts.length) {
+      const s = new Int32Array(Math.max(this.starts.length * 2, this.count + k + 2));
       s.set(this.starts);
       this.starts = s;
     }
-    const need = at + DE.size + n;
     if (need > this.bytes.length) {
       const b = new Uint8Array(Math.max(need, this.bytes.length * 2));
-      b.set(this.bytes.subarray(0, at));
+      b.set(this.bytes.subarray(0, this.starts[this.count]!));
       this.bytes = b;
       this.view = new DataView(b.buffer);
     }
-    return at;
   }
 
   /** Writes the header of the entry at `at` (its name is in place) and counts it. */

@@ -7,8 +7,8 @@
  */
 import fs from 'node:fs';
 import { GUARD } from './load-guard.ts';
-import { loadNative, nativeIdentity } from './native.ts';
-import { provenBefore, rememberProven } from './proven-cache.ts';
+import { loadNative, nativeSetup, searchFrom } from './native.ts';
+import { provenSetup, rememberProven, sameSetup } from './proven-cache.ts';
 import { portableCalls } from './portable.ts';
 import { selfTest } from './self-test.ts';
 import { earlierVerdict, recordVerdict } from './verdict.ts';
@@ -21,16 +21,19 @@ export type { DirEntries, EntryKind, HostCalls, HostStat, TimeSpec } from './typ
 /**
  * Loads and proves the native calls; throws why they cannot be used. The self-test runs once per
  * process: later workers trust (or skip) what the first one found (verdict.ts); a later process on
- * the same host setup trusts what an earlier one wrote down (proven-cache.ts).
+ * the same host setup trusts what an earlier one wrote down (proven-cache.ts), and loads koffi
+ * from where that one found it.
  */
 function proveNative(): HostCalls {
   const earlier = earlierVerdict();
   if (earlier === 'failed') throw new Error('they failed in an earlier run');
   try {
-    const calls = loadNative();
-    if (earlier !== 'proven' && !provenBefore(nativeIdentity())) {
+    const known = provenSetup(searchFrom);
+    const calls = loadNative(known);
+    const loaded = nativeSetup();
+    if (earlier !== 'proven' && !sameSetup(known, loaded)) {
       selfTest(calls);
-      rememberProven(nativeIdentity());
+      rememberProven(searchFrom, loaded);
     }
     recordVerdict(true);
     return calls;

@@ -12,14 +12,62 @@
  * sets up the CommonJS loader (its resolver, package.json reads, diagnostics channels), ~2 ms of
  * CPU in a run that needs nothing else from it. koffi is a Node-API module, so a second load in the
  * same thread (koffi's loader, say) gets its own instance beside this one.
+ * Once a process has found the module and passed the self-test with it, later ones open that file
+ * without the search (`koffiAt`, proven-cache.ts: its `createRequire`, stats and package.json read
+ * were ~0.6 ms of every file-using start); only a file the search itself could have found is opened.
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { onMainThread } from './thread-data.ts';
+
+/** The file koffi's native module was last opened from in this thread by `installedNative` or `koffiAt`; "" otherwise. */
+let openedFile = '';
+
+/** The file of the koffi `requireKoffi` or `koffiAt` last returned: "" when koffi's own loader found it. */
+export function koffiFile(): string {
+  return openedFile;
+}
+
+/** npm's folder for koffi's native module on this platform, and the module's path inside it. */
+const PKG = `@koromix/koffi-${process.platform}-${process.arch}`;
+const ADDON = path.join(`${process.platform}_${process.arch}`, 'koffi.node');
+
+/**
+ * koffi's native module opened straight from `file` (where an earlier process found it, see
+ * proven-cache.ts), when that is a place `installedNative` searches from module URL `from` (npm's
+ * folder for it in a node_modules folder of `from`'s folder or one above it: a record cannot name any
+ * other file) and the module there is version `version`; else undefined, and the caller searches.
+ */
+export function koffiAt<K extends { version: string }>(file: string, version: string, from: string): K | undefined {
+  const tail = path.join('node_modules', PKG, ADDON);
+  if (!path.isAbsolute(file) || path.normalize(file) !== file || !file.endsWith(path.sep + tail)) return undefined;
+  const above = file.slice(0, -(tail.length + 1));
+  const folder = path.dirname(fileURLToPath(from));
+  if (folder !== above && !folder.startsWith(above.endsWith(path.sep) ? above : above + path.sep)) return undefined;
+  let koffi: K | undefined;
+  try {
+    koffi = opened<K>(file, version);
+  } catch {
+    return undefined; // gone, or not loadable: search
+  }
+  if (koffi !== undefined) spareStdioAtExit(koffi as unknown as OpensLibraries);
+  return koffi;
+}
+
+/** The native module at `file`, opened with `process.dlopen`, when it is version `version`. */
+function opened<K extends { version: string }>(file: string, version: string): K | undefined {
+  const loaded = { exports: {} as K };
+  process.dlopen(loaded, file);
+  if (loaded.exports.version !== version) return undefined;
+  openedFile = file;
+  return loaded.exports;
+}
 
 /** koffi, through its native module when that is safe (see above), else through its own loader. */
 export function requireKoffi<K extends { version: string }>(require: NodeJS.Require): K {
   let koffi: K | undefined;
+  openedFile = '';
   try {
     koffi = installedNative<K>(require);
   } catch {
@@ -74,14 +122,11 @@ function spareStdioAtExit(koffi: OpensLibraries): void {
 
 /** The native module npm installed beside koffi, loaded, when it is koffi's own version; else undefined. */
 function installedNative<K extends { version: string }>(require: NodeJS.Require): K | undefined {
-  const pkg = `@koromix/koffi-${process.platform}-${process.arch}`;
   let addon: string | undefined;
   let wanted: unknown;
   // The first folder holding each package wins, as `require` resolves them.
   for (const dir of require.resolve.paths('koffi') ?? []) {
-    if (addon === undefined && fs.existsSync(path.join(dir, pkg, 'package.json'))) {
-      addon = path.join(dir, pkg, `${process.platform}_${process.arch}`, 'koffi.node');
-    }
+    if (addon === undefined && fs.existsSync(path.join(dir, PKG, 'package.json'))) addon = path.join(dir, PKG, ADDON);
     // Looked for before it is read: a failed read throws, and an error costs its stack (~0.1 ms each
     // of the folders before the project's, from out/cli/).
     const manifest = path.join(dir, 'koffi', 'package.json');
@@ -95,7 +140,5 @@ function installedNative<K extends { version: string }>(require: NodeJS.Require)
     if (addon !== undefined && wanted !== undefined) break;
   }
   if (addon === undefined || typeof wanted !== 'string') return undefined;
-  const loaded = { exports: {} as K };
-  process.dlopen(loaded, addon);
-  return loaded.exports.version === wanted ? loaded.exports : undefined;
+  return opened<K>(addon, wanted);
 }

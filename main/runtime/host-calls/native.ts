@@ -9,8 +9,10 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import type { DirRef } from '../path-resolve.ts';
 import { type DirentLayout, parseDirents } from './dirents.ts';
+import { DIRENTS, type DirentConverter, RECORDS, RECORDS_BYTES, direntConverter } from './dirents-wasm.ts';
 import { FdLedger } from './fd-ledger.ts';
-import { requireKoffi } from './koffi-load.ts';
+import { koffiAt, koffiFile, requireKoffi } from './koffi-load.ts';
+import type { NativeSetup } from './proven-cache.ts';
 import { threadData } from './thread-data.ts';
 import { hostError } from './host-error.ts';
 import { type Platform, currentPlatform } from './platform.ts';
@@ -21,8 +23,15 @@ import type { DirEntries, HostCalls, HostStat, TimeSpec } from './types.ts';
 type Koffi = typeof import('koffi');
 type Fn = (...args: unknown[]) => number;
 
-/** Loads koffi and the C library; throws with the reason when this host cannot have native calls. */
-export function loadNative(): HostCalls {
+/** Where koffi is searched from (`createRequire`'s base): proven-cache.ts keeps a record per such folder. */
+export const searchFrom = import.meta.url;
+
+/**
+ * Loads koffi and the C library; throws with the reason when this host cannot have native calls.
+ * `known` is where an earlier process found them (proven-cache.ts): its koffi file is opened
+ * without a search when it is still there at the same version, its C library tried first.
+ */
+export function loadNative(known?: NativeSetup): HostCalls {
   const P = currentPlatform();
   if (P === undefined) throw new Error(`no native host calls for ${process.platform}-${process.arch}`);
   // A packaged app keeps koffi's binary in its resources folder, where koffi looks through
@@ -31,12 +40,13 @@ export function loadNative(): HostCalls {
   const proc = process as { resourcesPath?: string };
   if (proc.resourcesPath === undefined && resources !== undefined) proc.resourcesPath = resources;
   // Required lazily: a missing or broken koffi binary must only mean "portable".
-  const require = createRequire(import.meta.url);
-  const koffi = requireKoffi<Koffi>(require);
+  const koffi = (known !== undefined && known.addon !== '' ? koffiAt<Koffi>(known.addon, known.koffi, searchFrom) : undefined)
+    ?? requireKoffi<Koffi>(createRequire(searchFrom));
   let lib: ReturnType<Koffi['load']> | undefined;
   let libcName = '';
   const tried: string[] = [];
-  for (const name of P.libraries) {
+  const libraries = known !== undefined && P.libraries.includes(known.libc) ? [known.libc, ...P.libraries.filter((n) => n !== known.libc)] : P.libraries;
+  for (const name of libraries) {
     try {
       lib = koffi.load(name);
       libcName = name;
@@ -46,15 +56,16 @@ export function loadNative(): HostCalls {
     }
   }
   if (lib === undefined) throw new Error(`no C library (${tried.join('; ')})`);
-  identity = `koffi ${koffi.version}, ${libcName} ${libcVersion(lib)}`;
+  setup = { addon: koffiFile(), koffi: koffi.version, libc: libcName, libcVersion: libcVersion(lib) };
   return bind(koffi, lib, P);
 }
 
-let identity = '';
+let setup: NativeSetup | undefined;
 
-/** koffi's version and the C library's (after `loadNative`): what a self-test's verdict depends on. */
-export function nativeIdentity(): string {
-  return identity;
+/** What `loadNative` loaded (koffi's file and version, the C library's name and version): what a self-test's verdict depends on. */
+export function nativeSetup(): NativeSetup {
+  if (setup === undefined) throw new Error('the native calls are not loaded');
+  return setup;
 }
 
 /** glibc's version, or "" where the C library does not say (musl, macOS: its name is in the key). */
@@ -151,6 +162,10 @@ class Scratch {
 /**
  * `getdents64` on a fresh descriptor of the held directory (openat(dirfd, ".") is no path walk,
  * and the guest's own descriptor keeps its position); undefined when the symbol is missing.
+ * Where the listing takes dirents whole (`DirEntries.addDirents`) and the records are Linux's
+ * layout, they are read into the wasm converter's memory and laid out there (dirents-wasm.ts); a
+ * batch it declines (a name that is not ASCII, an unknown kind), and every other listing, is parsed
+ * in JavaScript (dirents.ts).
  */
 function direntLister(
   koffi: Koffi, lib: ReturnType<Koffi['load']>, L: DirentLayout & { symbols: string[] },
@@ -159,23 +174,41 @@ function direntLister(
   let getdents: Fn | undefined;
   for (const name of L.symbols) {
     try {
-      getdents = lib.func(name, 'intptr_t', ['int', '_Out_ uint8_t *', 'size_t']) as Fn;
+      getdents = lib.func(name, 'intptr_t', ['int', 'intptr_t', 'size_t']) as Fn;
       break;
     } catch {
       // try the next name
     }
   }
   if (getdents === undefined) return undefined;
-  const buf = Buffer.alloc(64 * 1024);
+  const linuxLayout = L.ino === 0 && L.reclen === 16 && L.type === 18 && L.name === 19;
+  // Made at the first listing (a read or a write lists nothing).
+  let conv: DirentConverter | undefined;
+  let records: Uint8Array | undefined;
+  let recordsAt = 0;
   return (dir, out) => {
+    if (records === undefined) {
+      conv = linuxLayout ? direntConverter() : undefined;
+      records = conv === undefined ? new Uint8Array(RECORDS_BYTES) : conv.bytes.subarray(RECORDS, RECORDS + RECORDS_BYTES);
+      recordsAt = Number(koffi.address(records));
+    }
+    const whole = conv !== undefined && out.addDirents !== undefined ? conv : undefined;
     const fd = openSelf(held(dir), '.');
     if (fd < 0) throw hostError(koffi.errno(), 'openat', dir.path);
     try {
       for (;;) {
-        const n = Number(getdents!(fd, buf, buf.length));
+        const n = Number(getdents!(fd, recordsAt, RECORDS_BYTES));
         if (n < 0) throw hostError(koffi.errno(), 'getdents64', dir.path);
         if (n === 0) return;
-        parseDirents(buf, n, L, out);
+        if (whole !== undefined) {
+          const base = out.end!;
+          const k = whole.convert(n, out.count!, base);
+          if (k >= 0) {
+            out.addDirents!(whole.bytes, DIRENTS, k === 0 ? 0 : whole.ends[k - 1]! - base, whole.ends, k);
+            continue;
+          }
+        }
+        parseDirents(records, n, L, out);
       }
     } finally {
       closeFd(fd);
@@ -220,9 +253,10 @@ function bind(koffi: Koffi, lib: ReturnType<Koffi['load']>, P: Platform): HostCa
   const mkdirAt = later('int mkdirat(int, intptr_t, unsigned int)');
   const readlinkat = later('intptr_t readlinkat(int, const char *, _Out_ uint8_t *, size_t)');
   const closeFd = f('int close(int)');
-  // off_t is 64 bits on every target (Linux x64/arm64, macOS).
-  const preadFn = f('intptr_t pread(int, intptr_t, size_t, int64_t)');
-  const pwriteFn = f('intptr_t pwrite(int, intptr_t, size_t, int64_t)');
+  // off_t is 64 bits on every target (Linux x64/arm64, macOS). Bound at the first read or write
+  // (a walk makes neither).
+  let preadFn: Fn | undefined;
+  let pwriteFn: Fn | undefined;
   // The address of the guest memory `readAt`/`writeAt` were last given (a grown memory is a new buffer).
   let ioBuffer: ArrayBufferLike | undefined;
   let ioBase = 0;
@@ -311,8 +345,8 @@ function bind(koffi: Koffi, lib: ReturnType<Koffi['load']>, P: Platform): HostCa
         return false; // a NUL in the name
       }
     },
-    readAt: (fd, m, ptr, len, pos) => transfer(preadFn, 'read', fd, m, ptr, len, pos),
-    writeAt: (fd, m, ptr, len, pos) => transfer(pwriteFn, 'write', fd, m, ptr, len, pos),
+    readAt: (fd, m, ptr, len, pos) => transfer(preadFn ??= f('intptr_t pread(int, intptr_t, size_t, int64_t)'), 'read', fd, m, ptr, len, pos),
+    writeAt: (fd, m, ptr, len, pos) => transfer(pwriteFn ??= f('intptr_t pwrite(int, intptr_t, size_t, int64_t)'), 'write', fd, m, ptr, len, pos),
     fstat: (fd) => {
       check(fstatFd(fd), 'fstat', String(fd));
       return decodeStat(mem.stat, L);

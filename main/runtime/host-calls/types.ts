@@ -46,6 +46,16 @@ export interface DirEntries {
    * not UTF-8 is listed as Buffer's decoding of it (each bad sequence U+FFFD).
    */
   addBytes(src: Uint8Array, start: number, end: number, kind: EntryKind, inoLo: number, inoHi: number): void;
+  /**
+   * Optional, with `count` and `end`: appends `k` entries already laid out as preview1 dirents
+   * (each entry's `d_next` its index in the listing + 1): bytes [from, from + length) of `src`,
+   * entry j ending at `ends[j]` (an offset in the listing's bytes, which start where `end` says).
+   */
+  addDirents?(src: Uint8Array, from: number, length: number, ends: Int32Array, k: number): void;
+  /** How many entries the listing holds (see `addDirents`). */
+  readonly count?: number;
+  /** Where the listing's next entry starts (see `addDirents`). */
+  readonly end?: number;
 }
 
 /** One time to set: nanoseconds since the epoch, the current time, or leave it as it is. */
