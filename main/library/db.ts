@@ -73,8 +73,27 @@ export function openWalKeeper(file: string, connect: Connect = betterSqlite): Da
   }
 }
 
+/**
+ * The WAL bound of a connection opened for one terminal run (Library.openForRun), in pages: its
+ * `wal_autocheckpoint`, and (in bytes) its `journal_size_limit`. Such a run closes without
+ * checkpointing (`openWalKeeper`), and the first connection of the next process rebuilds the WAL
+ * index by reading every frame since the last checkpoint, so the WAL's length is paid by every
+ * start: at SQLite's default (1000 pages, ~200 runs of 5 frames) up to ~3 ms a run, ~1.5 ms on
+ * average. At 128 pages one run in ~26 checkpoints in a commit (the WAL and the database synced,
+ * the restarted WAL's header synced at its next commit: 3-6 ms here) and the file is cut back to the
+ * limit when the WAL restarts. The window and every other command keep SQLite's defaults (their
+ * close, the last, checkpoints anyway). docs/design/runapp.md, fifth pass.
+ */
+export const RUN_WAL_PAGES = 128;
+
+/** Options of openDatabase. */
+export interface OpenOptions {
+  /** Checkpoint at this many WAL pages and cut the WAL file back to as many pages when it restarts. */
+  walPages?: number;
+}
+
 /** Opens (creating if needed) the database at `file` and brings its schema up to date. */
-export function openDatabase(file: string, migrations?: Migration[], connect: Connect = betterSqlite): Database.Database {
+export function openDatabase(file: string, migrations?: Migration[], connect: Connect = betterSqlite, options: OpenOptions = {}): Database.Database {
   let db: Database.Database;
   try {
     db = connect(file, false);
@@ -85,7 +104,11 @@ export function openDatabase(file: string, migrations?: Migration[], connect: Co
     // Refuse a newer schema before any pragma that writes, so such a file is left untouched.
     const current = checkNotFuture(db, migrations ?? allMigrations);
     // One statement list, not a statement each (`terrarium run APP` pays each one's prepare).
-    db.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL');
+    const wal = options.walPages === undefined
+      ? ''
+      // A frame is a page and its 24-byte header; the page size is SQLite's default, 4096 (never set).
+      : `; PRAGMA wal_autocheckpoint = ${options.walPages}; PRAGMA journal_size_limit = ${options.walPages * (4096 + 24) + 32}`;
+    db.exec(`PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL${wal}`);
     migrate(db, migrations, current);
     return db;
   } catch (err) {

@@ -8,7 +8,7 @@ import type Database from 'better-sqlite3';
 import { type AppSort, type AppWrite, deleteApp, findApp, findAppByName, insertApp, appsWithModule, listApps, listBuilds, setTranspiled, updateApp, usedHashes } from './apps.ts';
 import { CodedError } from '../shared/coded-error.ts';
 import { randomHex } from './hash.ts';
-import { type Connect, betterSqlite, openDatabase, openWalKeeper } from './db.ts';
+import { type Connect, RUN_WAL_PAGES, betterSqlite, openDatabase, openWalKeeper } from './db.ts';
 import { nodeSqlite, openNodeSqlite } from './db-node-sqlite.ts';
 import { type Progress, checkSha256, download, urlFileName } from './download.ts';
 import { appNameFrom, checkAppName } from './app-name.ts';
@@ -120,7 +120,8 @@ export class Library {
    * Opens the library in `home` for one terminal run (`terrarium run APP`, issue 14.2): through
    * node:sqlite where the command may use it (db-node-sqlite.ts: no native module to load), and it
    * neither sweeps (every other open does; a run adds nothing to sweep) nor, when it closes,
-   * checkpoints the WAL, so recording the run costs no fsync (db.ts `openWalKeeper`). It watches
+   * checkpoints the WAL, so recording the run costs no fsync (db.ts `openWalKeeper`); its commits
+   * checkpoint once the WAL holds RUN_WAL_PAGES, so the WAL every start reads stays short. It watches
    * for changes (`onChange`) only once a run has gone on for RUN_WATCH_AFTER_MS.
    */
   static openForRun(home = defaultLibraryHome()): Library {
@@ -128,7 +129,7 @@ export class Library {
     const file = path.join(home, 'library.db');
     const engine = nodeSqlite();
     const connect: Connect = engine ? (f, readonly) => openNodeSqlite(engine, f, readonly) : betterSqlite;
-    const db = openDatabase(file, undefined, connect);
+    const db = openDatabase(file, undefined, connect, { walPages: RUN_WAL_PAGES });
     const lib = new Library(home, db, new ModuleStore(path.join(home, 'store')));
     lib.watchAfterMs = RUN_WATCH_AFTER_MS;
     try {

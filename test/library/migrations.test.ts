@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, test } from 'vitest';
-import { type Connect, migrate, openDatabase } from '../../main/library/db.ts';
+import { type Connect, RUN_WAL_PAGES, migrate, openDatabase } from '../../main/library/db.ts';
 import { Library } from '../../main/library/library.ts';
 import { CodedError } from '../../main/shared/coded-error.ts';
 import { migrations } from '../../main/library/migrations/index.ts';
@@ -178,6 +178,20 @@ describe('opening', () => {
       expect(lib.db.pragma('busy_timeout', { simple: true })).toBe(5000);
       expect(lib.db.pragma('synchronous', { simple: true })).toBe(1);
       expect(lib.db.pragma('user_version', { simple: true })).toBe(LATEST);
+      // Its own WAL bound (db.ts RUN_WAL_PAGES); every other open keeps SQLite's defaults.
+      expect(lib.db.pragma('wal_autocheckpoint', { simple: true })).toBe(RUN_WAL_PAGES);
+      expect(lib.db.pragma('journal_size_limit', { simple: true })).toBe(RUN_WAL_PAGES * 4120 + 32);
+    } finally {
+      lib.close();
+    }
+  });
+
+  test('a library opened by the window or another command keeps the WAL defaults of SQLite (auto-checkpoint at 1000 pages, no size limit)', () => {
+    const home = tempDir('terrarium-home-');
+    const lib = openLibrary(home);
+    try {
+      expect(lib.db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+      expect(lib.db.pragma('journal_size_limit', { simple: true })).toBe(-1);
     } finally {
       lib.close();
     }

@@ -12,6 +12,7 @@ import { afterEach, expect, test } from 'vitest';
 import { Library } from '../../main/library/library.ts';
 import { nodeSqlite } from '../../main/library/db-node-sqlite.ts';
 import { migrations } from '../../main/library/migrations/index.ts';
+import { RUN_WAL_PAGES } from '../../main/library/db.ts';
 import { RUN_WATCH_AFTER_MS } from '../../main/library/changes.ts';
 import { CLI, nodeBin } from '../helpers/paths.ts';
 import { cleanup, fixture, tempDir, withLibrary } from '../helpers/library.ts';
@@ -57,6 +58,28 @@ test('a run recorded through node:sqlite is read back by better-sqlite3, and the
   expect(runs).toHaveLength(1);
   expect(runs[0]).toMatchObject({ id: runId, args: ['a', 'b'], outcome: 'exit', exitCode: 3, bytesOut: 42 });
   expect(fs.existsSync(path.join(home, 'library.db-wal'))).toBe(false);
+});
+
+test('runs one after another keep the WAL they leave short: checkpointed at RUN_WAL_PAGES, the file cut back', async () => {
+  const home = await homeWithApp();
+  const wal = path.join(home, 'library.db-wal');
+  const frame = 4096 + 24;
+  let longest = 0;
+  // Each run writes 5 frames: 80 runs are 400 frames, ~3 checkpoint intervals.
+  for (let i = 0; i < 80; i++) {
+    const lib = Library.openForRun(home);
+    const runId = lib.runStarted(lib.app('tool'), [String(i)], []);
+    lib.runEnded(runId, 'exit', 0, i);
+    lib.close();
+    longest = Math.max(longest, fs.statSync(wal).size);
+  }
+  expect(longest).toBeGreaterThan(0);
+  expect(longest).toBeLessThanOrEqual(32 + (RUN_WAL_PAGES + 5) * frame);
+  const runs = withLibrary(home, (l) => {
+    expect(l.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    return l.history('tool', 1000);
+  });
+  expect(runs).toHaveLength(80);
 });
 
 test('transactions commit, roll back on a throw, and nest as savepoints; pragma answers as better-sqlite3 does', async () => {
