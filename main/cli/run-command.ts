@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { type RunOutcome, type TerminalResult, runModuleFile } from '../api/terminal-run.ts';
-import { isInside, pinFolder, plantedLink } from '../shared/folder-pin.ts';
+import { NamedFolderError, isInside, openNamed, pinFolder, plantedLink } from '../shared/folder-pin.ts';
 import { ExitCode } from './exit-codes.ts';
 import type { Parsed } from './define.ts';
 import { type RunArgs, runArgsFrom } from './run-args.ts';
@@ -34,16 +34,48 @@ function environment(a: RunArgs): [string, string][] {
  * read-write folder inside a read-only one is read-only (least access wins).
  */
 function checkDirs(a: RunArgs): void {
-  const resolved = a.dirs.map((d) => {
-    const abs = path.resolve(d.hostPath);
-    let st: fs.Stats;
+  // One folder has no other read-write folder to have a link planted in: its open says the rest.
+  if (a.dirs.length > 1) checkPlantedLinks(a);
+  for (const d of a.dirs) {
+    const named = d.hostPath;
+    d.hostPath = path.resolve(named);
+    let opened: ReturnType<typeof openNamed>;
     try {
-      st = fs.statSync(abs);
-    } catch {
-      throw new UsageError(`--dir ${d.hostPath}: no such folder`);
+      opened = openNamed(d.hostPath);
+    } catch (err) {
+      if (!(err instanceof NamedFolderError)) throw err;
+      throw new UsageError(`--dir ${named}: ${err.why === 'missing' ? 'no such folder' : err.why === 'not-folder' ? 'not a folder' : `cannot be opened (${err.why})`}`);
     }
-    if (!st.isDirectory()) throw new UsageError(`--dir ${d.hostPath}: not a folder`);
-    return fs.realpathSync(abs);
+    if (opened === null) {
+      statFolder(named);
+      d.pin = pinFolder(d.hostPath);
+    } else {
+      // The run starts from this descriptor: the folder pinned is the folder open (folder-pin.ts).
+      d.pin = opened.pin;
+      d.hostFd = opened.fd;
+    }
+  }
+  for (const d of a.dirs) {
+    if (!d.readOnly && a.dirs.some((o) => o.readOnly && isInside(d.pin!.resolved, o.pin!.resolved))) d.readOnly = true;
+  }
+}
+
+/** Refuses `--dir` folder `named` when it is missing or no folder. */
+function statFolder(named: string): void {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(path.resolve(named));
+  } catch {
+    throw new UsageError(`--dir ${named}: no such folder`);
+  }
+  if (!st.isDirectory()) throw new UsageError(`--dir ${named}: not a folder`);
+}
+
+/** Refuses a `--dir` folder reached through a symbolic link inside another read-write `--dir` folder. */
+function checkPlantedLinks(a: RunArgs): void {
+  const resolved = a.dirs.map((d) => {
+    statFolder(d.hostPath);
+    return fs.realpathSync(path.resolve(d.hostPath));
   });
   a.dirs.forEach((d, i) => {
     const writable = resolved.filter((r, j) => j !== i && !a.dirs[j]!.readOnly && r !== resolved[i]);
@@ -52,13 +84,6 @@ function checkDirs(a: RunArgs): void {
       throw new UsageError(`--dir ${d.hostPath}: its path passes through the symbolic link ${planted.link} inside ${planted.inside}, a read-write --dir folder of this command (the app could have put it there); name the folder it leads to instead`);
     }
   });
-  for (const d of a.dirs) {
-    d.hostPath = path.resolve(d.hostPath);
-    d.pin = pinFolder(d.hostPath);
-  }
-  for (const d of a.dirs) {
-    if (!d.readOnly && a.dirs.some((o) => o.readOnly && isInside(d.pin!.resolved, o.pin!.resolved))) d.readOnly = true;
-  }
 }
 
 /** How the process should exit after `o`, with one line on stderr when it was not a plain exit. */

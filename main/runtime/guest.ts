@@ -41,9 +41,11 @@ const cString = (s: string): Uint8Array => encodeUtf8(`${s}\0`);
 
 /**
  * Opens preopen `p`: a pinned folder without following any symlink and only if it is still the
- * granted one (null, reported as stale, otherwise); an unpinned one as the person named it.
+ * granted one (null, reported as stale, otherwise); an unpinned one as the person named it. A
+ * folder handed over open (`hostFd`, its pin made from that descriptor) is used as it is.
  */
 function openPreopen(p: WorkerConfig['preopens'][number], index: number, post: Post): { hostFd: number; hostPath: string } | null {
+  if (p.pin !== undefined && p.hostFd !== undefined) return { hostFd: p.hostFd, hostPath: p.pin.resolved };
   if (p.pin !== undefined) {
     try {
       return { hostFd: openPinned(p.pin), hostPath: p.pin.resolved };

@@ -24,6 +24,13 @@ export interface Preopen {
    * it, `hostPath` is opened as the person named it.
    */
   pin?: FolderPin;
+  /**
+   * The folder already open, `pin` made from this descriptor (shared/folder-pin.ts `openNamed`:
+   * `terrarium run --dir`, which pins and opens in one step at the command's start): the run
+   * starts from it as it is, without opening the pin again. Process-wide, so a worker may use it;
+   * the run's descriptor table owns it from then on.
+   */
+  hostFd?: number;
 }
 
 /** What the main thread hands a run's worker: frozen capabilities and the stdio rings. */

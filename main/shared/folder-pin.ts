@@ -54,6 +54,54 @@ export function pinFolder(hostPath: string): FolderPin {
   return { resolved, dev: String(st.dev), ino: String(st.ino), born: st.birthtimeNs > 0n ? String(st.birthtimeNs) : null };
 }
 
+/** Why `openNamed` could not open a folder: `missing` (nothing there), `not-folder`, or another error code. */
+export class NamedFolderError extends Error {
+  readonly why: string;
+  constructor(why: string) {
+    super(why);
+    this.why = why;
+  }
+}
+
+/**
+ * Linux: opens the folder `hostPath` names now (symlinks in it followed: the person named it) and
+ * pins it from the open descriptor itself: its path as `/proc/self/fd` reads it, its identity by
+ * fstat. The folder pinned is the folder open, with no moment between them in which a swapped
+ * path could make them differ, so a run given the descriptor needs no walk to open the pin again
+ * (runtime/pinned-folder.ts `openPinned` is for pins made earlier: grants). One open, one readlink,
+ * one fstat, where pinning by path and opening the pin take two realpaths' lstats, a stat, and an
+ * open per component. Null elsewhere (no `/proc/self/fd`): the caller pins by path (`pinFolder`).
+ * Throws a `NamedFolderError`. The caller owns the descriptor.
+ *
+ * Ambient Authority: opens a host folder the person typed.
+ */
+export function openNamed(hostPath: string): { fd: number; pin: FolderPin } | null {
+  if (process.platform !== 'linux') return null;
+  let fd: number;
+  try {
+    fd = fs.openSync(hostPath, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new NamedFolderError(code === 'ENOENT' ? 'missing' : code === 'ENOTDIR' ? 'not-folder' : (code ?? 'EIO'));
+  }
+  try {
+    let resolved: string;
+    try {
+      resolved = fs.readlinkSync(`/proc/self/fd/${fd}`);
+    } catch {
+      fs.closeSync(fd);
+      return null; // no /proc mounted
+    }
+    const st = fs.fstatSync(fd, { bigint: true });
+    // A folder removed meanwhile reads as "PATH (deleted)": not what the person named any more.
+    if (!nodePath.isAbsolute(resolved) || st.nlink === 0n) throw new NamedFolderError('missing');
+    return { fd, pin: { resolved, dev: String(st.dev), ino: String(st.ino), born: st.birthtimeNs > 0n ? String(st.birthtimeNs) : null } };
+  } catch (err) {
+    fs.closeSync(fd);
+    throw err;
+  }
+}
+
 /** True when `p` is `root` or lies below it (both absolute, resolved). */
 export function isInside(p: string, root: string): boolean {
   return p === root || p.startsWith(root.endsWith(nodePath.sep) ? root : `${root}${nodePath.sep}`);

@@ -2,14 +2,15 @@
  * Opening granted folders as granted (issue 9 point 1): `openPinned` follows no symlink anywhere
  * on the recorded path and checks the identity; the worker leaves a replaced folder out of the run
  * even when main's check passed (its open is the authoritative one); and `terrarium run --dir`
- * refuses a folder reached through a symbolic link inside another writable --dir folder.
+ * refuses a folder reached through a symbolic link inside another writable --dir folder; the
+ * command pins and opens a --dir folder in one step (`openNamed`) and the run starts from that descriptor.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadCommand } from '../../main/runtime/load.ts';
-import { pinFolder, plantedLink } from '../../main/shared/folder-pin.ts';
+import { NamedFolderError, openNamed, pinFolder, plantedLink } from '../../main/shared/folder-pin.ts';
 import { openPinned } from '../../main/runtime/pinned-folder.ts';
 import { type Preopen, startRun } from '../../main/runtime/run.ts';
 import { fixtureWasm, runCli } from '../helpers/sandbox-box.ts';
@@ -84,6 +85,55 @@ describe('openPinned', () => {
   });
 });
 
+describe('openNamed (terrarium run --dir: pinned and opened in one step)', () => {
+  it.runIf(process.platform === 'linux')('pins the folder it opened: the path as named, symlinks followed, its identity', () => {
+    const { root, w, inner } = tree();
+    fs.symlinkSync('box/w', path.join(root, 'link'));
+    const opened = openNamed(path.join(root, 'link', 'inner'))!;
+    try {
+      expect(opened.pin).toEqual(pinFolder(inner));
+      const st = fs.fstatSync(opened.fd);
+      expect(st.isDirectory()).toBe(true);
+      expect(st.ino).toBe(fs.statSync(inner).ino);
+    } finally {
+      fs.closeSync(opened.fd);
+    }
+    expect(() => openNamed(path.join(w, 'missing'))).toThrow(new NamedFolderError('missing'));
+    fs.writeFileSync(path.join(w, 'file'), '');
+    expect(() => openNamed(path.join(w, 'file'))).toThrow(new NamedFolderError('not-folder'));
+  });
+
+  it.runIf(process.platform === 'linux')('a run given the open folder starts from it, whatever its path became since', async () => {
+    const { w, inner } = tree();
+    const opened = openNamed(inner)!;
+    // The path is swapped after the command opened it: the run still has the folder it opened
+    // (now inner.old, which holds no secret.txt), not what the path leads to now.
+    fs.renameSync(inner, `${inner}.old`);
+    fs.symlinkSync('../../outside', inner);
+    const preopens: Preopen[] = [
+      { hostPath: w, guestPath: '/w', readOnly: false, pin: pinFolder(w) },
+      { hostPath: inner, guestPath: '/w/inner', readOnly: false, pin: opened.pin, hostFd: opened.fd },
+    ];
+    let out = '';
+    const stale: string[] = [];
+    const handle = startRun({
+      module: loadCommand(fs.readFileSync(fixtureWasm('grant_swap.wasm'))),
+      args: ['grant_swap.wasm', 'probe', '63'],
+      env: [],
+      preopens,
+      onOutput: (_s, d) => {
+        out += Buffer.from(d).toString('utf8');
+      },
+      onStale: (p, reason) => stale.push(`${p.guestPath}: ${reason}`),
+    });
+    handle.endStdin();
+    expect(await handle.done, out).toEqual({ kind: 'exit', code: 0 });
+    expect(stale).toEqual([]);
+    expect(out).toContain('preopen 4 /w/inner\n');
+    expect(out).not.toContain('SECRET');
+  });
+});
+
 describe('terrarium run --dir', () => {
   it('refuses a --dir reached through a symlink inside another read-write --dir, in one line and the usage (exit 2)', async () => {
     const { w, inner } = tree();
@@ -100,5 +150,19 @@ describe('terrarium run --dir', () => {
     // The same folders with the outer one read-only: nobody could have planted the link, so it runs.
     const ok = await runCli(['--dir', `${w}::/w:ro`, '--dir', `${inner}::/w/inner`, fixtureWasm('grant_swap.wasm'), '--', 'probe', '63']);
     expect(ok.stdout, ok.stderr).toContain('preopen 4 /w/inner\n');
+  });
+
+  it('names a missing --dir folder and one that is a file (exit 2), and follows a symlink the person named', async () => {
+    const { root } = tree();
+    fs.writeFileSync(path.join(root, 'file'), '');
+    for (const [named, why] of [[path.join(root, 'missing'), 'no such folder'], [path.join(root, 'file'), 'not a folder']]) {
+      const r = await runCli(['--dir', `${named}::/w`, fixtureWasm('grant_swap.wasm'), '--', 'probe', '63']);
+      expect(r.code).toBe(2);
+      expect(r.stderr.split('\n')[0]).toBe(`terrarium: --dir ${named}: ${why} (see "terrarium run --help")`);
+    }
+    fs.symlinkSync('box/w', path.join(root, 'named-link'));
+    const ok = await runCli(['--dir', `${path.join(root, 'named-link')}::/w`, fixtureWasm('grant_swap.wasm'), '--', 'probe', '44']);
+    expect(ok.stdout, ok.stderr).toContain('preopen 3 /w\n');
+    expect(ok.code, ok.stderr).toBe(0);
   });
 });
