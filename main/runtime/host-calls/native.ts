@@ -315,10 +315,13 @@ function bind(koffi: Koffi, lib: ReturnType<Koffi['load']>, P: Platform): HostCa
 
   const L = P.stat;
   // statx's mode, inode and device read as words of the stat buffer (Linux is little-endian on
-  // every target; checked): the walk's two per-entry reads (`statMode`, `isDirAt`) are then a few
+  // every target; checked, as the offsets are): the walk's two per-entry reads (`statMode`, `isDirAt`) are then a few
   // loads TurboFan inlines into the walk, not DataView helpers it also compiles on their own
   // (walk2.md round 6). Elsewhere `modeIn`/`isDirectoryIn` read the layout's fields.
-  const words = L.kind === 'statx' && new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? statxWords(mem.stat) : undefined;
+  const words = L.kind === 'statx' && L.mode.at === 2 * STATX_MODE16 && L.ino.at === 4 * STATX_INO32 && L.dev.at === 4 * STATX_DEV32
+    && new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
+    ? statxWords(mem.stat)
+    : undefined;
   // putStat's wasm writer for the guest memory it was last given (a thread runs one guest at a time).
   let writerFor: WebAssembly.Memory | undefined;
   let writer: FilestatWriter | undefined;
