@@ -53,8 +53,14 @@ export class AppDetailsState {
   private serial = 0;
   private readonly off: () => void;
 
-  constructor(appId: string) {
+  /** `given`: details already at hand (the idle warm-up, components/app/page-warmup.ts): no request, no listener. */
+  constructor(appId: string, given?: AppDetails) {
     this.appId = appId;
+    if (given) {
+      this.details = given;
+      this.off = () => undefined;
+      return;
+    }
     this.off = on('apps.changed', (e) => {
       if (e.appId === null || e.appId === appId) void this.load();
     });

@@ -1,0 +1,70 @@
+/**
+ * The app page's templates are parsed while the page is idle (issue 14.5, components/app/
+ * page-warmup.ts), not in a Details click's reply. Svelte parses a component's template the first
+ * time it is used (`create_fragment_from_html`: a `<template>`'s innerHTML); this test records
+ * those parses and checks that opening an app's page after start-up parses none of its
+ * components' templates (only the loading shell's and the integration card's answer), and that
+ * the warm-up left nothing in the document (no page, no focus moved).
+ */
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { type E2E, fixture, seed, startE2E } from '../helpers/e2e/harness.ts';
+import { UI_TIMEOUT, tile } from '../helpers/e2e/ui.ts';
+
+let e: E2E;
+
+beforeAll(async () => {
+  e = await startE2E();
+  await seed(e.api, fixture('args_env.wasm'));
+  await e.page.addInitScript(() => {
+    const w = window as unknown as { __parsed: string[]; __sent: string[] };
+    w.__parsed = [];
+    w.__sent = [];
+    // What the page sends main (web mode's request socket), as text.
+    const send = WebSocket.prototype.send;
+    WebSocket.prototype.send = function (this: WebSocket, data: Parameters<WebSocket['send']>[0]) {
+      w.__sent.push(typeof data === 'string' ? data : data instanceof Blob ? '' : new TextDecoder().decode(data as ArrayBuffer));
+      send.call(this, data);
+    };
+    const html = Object.getOwnPropertyDescriptor(Element.prototype, 'innerHTML')!;
+    Object.defineProperty(HTMLTemplateElement.prototype, 'innerHTML', {
+      configurable: true,
+      get(this: HTMLTemplateElement) {
+        return html.get!.call(this) as string;
+      },
+      set(this: HTMLTemplateElement, v: string) {
+        w.__parsed.push(String(v));
+        html.set!.call(this, v);
+      },
+    });
+  });
+  await e.page.reload();
+  await tile(e.page, 'args_env').waitFor({ timeout: UI_TIMEOUT });
+});
+afterAll(async () => {
+  await e?.close();
+});
+
+const sent = (): Promise<string[]> => e.page.evaluate(() => (window as unknown as { __sent: string[] }).__sent);
+const parsed = (): Promise<string[]> => e.page.evaluate(() => (window as unknown as { __parsed: string[] }).__parsed);
+
+test('a Details click after start-up parses none of the app page\'s templates; the warm-up left nothing behind', async () => {
+  const { page } = e;
+  // The warm-up parses the page's templates once the page is idle (the page's own among them).
+  await expect.poll(async () => (await parsed()).some((t) => t.includes('data-testid="app-page"')), { timeout: UI_TIMEOUT }).toBe(true);
+  const before = (await parsed()).length;
+  await expect(page.locator('[data-testid="app-page"]').count()).resolves.toBe(0);
+  await expect(page.evaluate(() => document.activeElement === document.body)).resolves.toBe(true);
+  // Its one request is the details it mounts the page with; the page's effects (integration.get) never ran.
+  expect((await sent()).some((m) => m.includes('apps.get'))).toBe(true);
+  expect((await sent()).some((m) => m.includes('integration.get'))).toBe(false);
+
+  await tile(page, 'args_env').getByTestId('app-details').click();
+  await page.locator('[data-testid="app-page"] [data-testid="run-history"]').waitFor({ timeout: UI_TIMEOUT });
+  const during = (await parsed()).slice(before);
+  // Only the shell shown until the reply ("Loading…") and the integration card's answer (its own
+  // request, made by an effect the warm-up never runs) are parsed during the click.
+  const after = (t: string): boolean => t.includes('Loading') || t.includes('integration-') || t.includes('Not available in web mode');
+  expect(during.filter((t) => !after(t))).toEqual([]);
+  expect(during.length).toBeGreaterThan(0); // the recording sees the click's parses
+  await expect.poll(async () => (await sent()).some((m) => m.includes('integration.get')), { timeout: UI_TIMEOUT }).toBe(true); // and its requests
+});
