@@ -3,6 +3,7 @@
  * shared rings, a wall-clock limit, and cancellation. Knows nothing of SQLite or Electron.
  */
 import type { Program } from './p2/program.ts';
+import fs from 'node:fs';
 import type { Worker } from 'node:worker_threads';
 import { Filetype } from './abi.ts';
 import { type AskOperation, answerAsk, createAskBuffer, takeBackAnswers } from './ask.ts';
@@ -159,6 +160,19 @@ export function primedModule(worker: Worker): Program | undefined {
 }
 
 /**
+ * Preopen `p` as a worker gets it: a folder handed over open (`hostFd`, opened on this thread by
+ * `terrarium run --dir`, shared/folder-pin.ts `openNamed`) is closed here and the worker opens its
+ * pin again, as it does a grant's (the pin was made from that descriptor, so the walk checks the
+ * same folder). Node warns on stderr when a worker closes a descriptor this thread opened
+ * ("closed but not opened in unmanaged mode"), and the run's output would no longer be the app's alone.
+ */
+function reopenedInWorker(p: Preopen): Preopen {
+  if (p.hostFd === undefined) return p;
+  fs.closeSync(p.hostFd);
+  return { ...p, hostFd: undefined };
+}
+
+/**
  * Starts `spec` in a worker thread: `booted`, a worker from `bootWorker` that has run nothing yet
  * (the run owns it from here), or a new one.
  */
@@ -167,6 +181,7 @@ export function startRun(spec: RunSpec, booted?: Worker): RunHandle {
     void booted?.terminate(); // a same-thread run needs no worker
     return startSameThread(spec, (s) => startRun({ ...s, sameThread: false }));
   }
+  const preopens = spec.preopens.map(reopenedInWorker);
   const stdinBufs = createRing(STDIN_RING);
   const outBufs = createRing(OUTPUT_RING);
   const stdin = new Ring(stdinBufs);
@@ -174,7 +189,7 @@ export function startRun(spec: RunSpec, booted?: Worker): RunHandle {
   const config: Omit<WorkerConfig, 'module'> = {
     args: spec.args,
     env: spec.env.map(([k, v]) => `${k}=${v}`),
-    preopens: spec.preopens,
+    preopens,
     stdioTypes: spec.stdioTypes ?? [Filetype.character_device, Filetype.character_device, Filetype.character_device],
     stdin: stdinBufs,
     output: outBufs,

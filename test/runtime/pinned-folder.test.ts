@@ -103,11 +103,11 @@ describe('openNamed (terrarium run --dir: pinned and opened in one step)', () =>
     expect(() => openNamed(path.join(w, 'file'))).toThrow(new NamedFolderError('not-folder'));
   });
 
-  it.runIf(process.platform === 'linux')('a run given the open folder starts from it, whatever its path became since', async () => {
+  /** The folder `inner` opened by `openNamed`, then its path swapped for a link to outside; the run of grant_swap's probe of it. */
+  async function runSwapped(sameThread: boolean): Promise<{ out: string; stale: string[]; done: unknown }> {
     const { w, inner } = tree();
     const opened = openNamed(inner)!;
-    // The path is swapped after the command opened it: the run still has the folder it opened
-    // (now inner.old, which holds no secret.txt), not what the path leads to now.
+    // The path is swapped after the command opened it (now inner.old, which holds no secret.txt).
     fs.renameSync(inner, `${inner}.old`);
     fs.symlinkSync('../../outside', inner);
     const preopens: Preopen[] = [
@@ -121,15 +121,32 @@ describe('openNamed (terrarium run --dir: pinned and opened in one step)', () =>
       args: ['grant_swap.wasm', 'probe', '63'],
       env: [],
       preopens,
+      sameThread,
       onOutput: (_s, d) => {
         out += Buffer.from(d).toString('utf8');
       },
       onStale: (p, reason) => stale.push(`${p.guestPath}: ${reason}`),
     });
     handle.endStdin();
-    expect(await handle.done, out).toEqual({ kind: 'exit', code: 0 });
+    const done = await handle.done;
+    return { out, stale, done };
+  }
+
+  it.runIf(process.platform === 'linux')('a run on the command\'s thread given the open folder starts from it, whatever its path became since', async () => {
+    const { out, stale, done } = await runSwapped(true);
+    expect(done, out).toEqual({ kind: 'exit', code: 0 });
     expect(stale).toEqual([]);
     expect(out).toContain('preopen 4 /w/inner\n');
+    expect(out).not.toContain('SECRET');
+  });
+
+  it.runIf(process.platform === 'linux')('a run in a worker opens a folder handed over open from its pin again, so a swapped path is left out as stale', async () => {
+    // The descriptor is closed on the thread that opened it (Node warns on stderr when a worker
+    // closes one it did not open); the worker's walk of the pin finds the link.
+    const { out, stale, done } = await runSwapped(false);
+    expect(done, out).toEqual({ kind: 'exit', code: 0 });
+    expect(stale).toHaveLength(1);
+    expect(stale[0]).toMatch(/^\/w\/inner: /);
     expect(out).not.toContain('SECRET');
   });
 });
