@@ -22,6 +22,7 @@ import { LineDiscipline } from './line-discipline.ts';
 import { PromptBroker } from './prompts.ts';
 import { runPrompter } from './run-answers.ts';
 import { ModuleCache, settled, startTrace } from './warm.ts';
+import { SETTLE_MS } from '../library/store.ts';
 import { SpareWorker } from './spares.ts';
 import { Scrollback } from './scrollback.ts';
 
@@ -151,7 +152,9 @@ export class Sessions {
       this.checkAgain = false;
       this.checkSoon(0);
     }
-    if (next < Infinity) this.checkSoon(next + 50);
+    // A file changed within SETTLE_MS is checked once it has settled; a change time further ahead
+    // (a clock set back) waits for the next change to the catalog or the next start.
+    if (next <= SETTLE_MS) this.checkSoon(next + 50);
   }
 
   /**
