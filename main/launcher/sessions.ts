@@ -22,6 +22,7 @@ import { LineDiscipline } from './line-discipline.ts';
 import { PromptBroker } from './prompts.ts';
 import { runPrompter } from './run-answers.ts';
 import { ModuleCache, settled, startTrace } from './warm.ts';
+import { SETTLE_MS } from '../library/store.ts';
 import { SpareWorker } from './spares.ts';
 import { Scrollback } from './scrollback.ts';
 
@@ -42,6 +43,12 @@ const CHAR = Filetype.character_device;
  * primed with the modules of the apps run last (`warmRecent`).
  */
 const SPARE_FIRST_DELAY_MS = 500;
+/**
+ * When the stored modules never checked yet are checked ahead of their first run (`checkAhead`):
+ * this long after the core starts (after the window's start-up and the spares' boot), and after a
+ * change to the catalog (an install), once the new file has settled.
+ */
+const CHECK_AHEAD_DELAY_MS = 2000;
 /** A run that has printed nothing yet is taken as under way after this long (its spare is replaced then). */
 const UNDER_WAY_MS = 1000;
 
@@ -82,6 +89,13 @@ export class Sessions {
   /** The workers the next runs start in, booted ahead of time. */
   readonly spare = new SpareWorker();
   private readonly warmTimer: NodeJS.Timeout;
+  private checkTimer: NodeJS.Timeout | undefined;
+  private checkDue = 0;
+  /** A `checkAhead` pass is under way; `checkAgain`: another was asked for meanwhile. */
+  private checking = false;
+  private checkAgain = false;
+  private stopped = false;
+  private readonly unwatch: () => void;
   /** Each run's latest output and how it ended, for a reloaded window (scrollback.ts). */
   readonly scrollback = new Scrollback();
 
@@ -94,6 +108,53 @@ export class Sessions {
     // Booted once the window's own start-up is done, so they are ready by the first Run.
     this.warmTimer = setTimeout(() => this.warmRecent(), SPARE_FIRST_DELAY_MS);
     this.warmTimer.unref();
+    this.checkSoon(CHECK_AHEAD_DELAY_MS);
+    this.unwatch = lib.onChange(() => this.checkSoon(CHECK_AHEAD_DELAY_MS));
+  }
+
+  /** A `checkAhead` pass in `ms` (or sooner, if one is due sooner). */
+  private checkSoon(ms: number): void {
+    if (this.stopped) return;
+    const due = Date.now() + ms;
+    if (this.checkTimer !== undefined && this.checkDue <= due) return;
+    clearTimeout(this.checkTimer);
+    this.checkDue = due;
+    this.checkTimer = setTimeout(() => {
+      this.checkTimer = undefined;
+      void this.checkAhead();
+    }, ms);
+    this.checkTimer.unref();
+  }
+
+  /**
+   * Checks the stored modules of the installed apps that no run or earlier pass has checked, one at
+   * a time, in the background (library `checkAhead`: read and hashed once their file has settled,
+   * and their stat signature recorded), so that an app's first Run reads its module without hashing
+   * it (flite: 21 MB, warm-runs.md round 8). A file not settled yet is checked in another pass once
+   * it has. Nothing is compiled, started or recorded besides the signature.
+   */
+  private async checkAhead(): Promise<void> {
+    if (this.checking) return void (this.checkAgain = true);
+    this.checking = true;
+    let next = Infinity;
+    try {
+      for (const a of this.lib.list()) {
+        if (this.stopped || !this.lib.db.open) return;
+        const wait = await this.lib.checkAhead(this.lib.app(a.id));
+        if (wait > 0) next = Math.min(next, wait);
+      }
+    } catch (err) {
+      if (!this.stopped) hostLog(this.lib.home, 'check ahead').write(`could not check the stored modules ahead of their runs: ${(err as Error).message}`);
+    } finally {
+      this.checking = false;
+    }
+    if (this.checkAgain) {
+      this.checkAgain = false;
+      this.checkSoon(0);
+    }
+    // A file changed within SETTLE_MS is checked once it has settled; a change time further ahead
+    // (a clock set back) waits for the next change to the catalog or the next start.
+    if (next <= SETTLE_MS) this.checkSoon(next + 50);
   }
 
   /**
@@ -328,6 +389,9 @@ export class Sessions {
     const ended = [...this.runs.values()].map((s) => s.ended);
     for (const s of this.runs.values()) s.handle.cancel();
     clearTimeout(this.warmTimer);
+    this.stopped = true;
+    clearTimeout(this.checkTimer);
+    this.unwatch();
     this.modules.clear();
     await Promise.all([...ended, this.spare.close()]);
   }

@@ -515,6 +515,26 @@ export class Library {
     }
   }
 
+  /**
+   * Checks app's stored module ahead of its first run (the window's idle time, warm-runs.md round 8):
+   * when no stat signature is recorded for it and its file has been left alone for SETTLE_MS, its
+   * bytes are read and hashed in the background and, found right, its signature is recorded, as a
+   * run's check would (`moduleBytesInBackground`); the run then reads it without hashing. Resolves to
+   * how many ms until the file will have settled when it has not (nothing read), else 0. A missing
+   * or changed file records nothing: the run refuses it and says why.
+   */
+  async checkAhead(app: AppRecord): Promise<number> {
+    if (moduleSignature(this.db, app.sha256) !== undefined) return 0;
+    try {
+      const wait = this.store.settlesIn(app.sha256);
+      if (wait > 0) return wait;
+      await (await this.moduleBytesInBackground(app)).checked;
+    } catch {
+      // Missing or changed: the run reports it.
+    }
+    return 0;
+  }
+
   /** A component's transpiled output stored at install, if still there and unchanged (issue 15). */
   transpiled(app: AppRecord): TranspiledFiles | undefined {
     const t = app.inspection.component?.transpiled;

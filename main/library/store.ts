@@ -38,10 +38,16 @@ export function statSignature(st: fs.BigIntStats): string {
  */
 export const SETTLE_MS = 2000;
 
+/** How many ms after `nowMs` the file stat'ed as `st` will have been left unchanged for SETTLE_MS (0: it has). */
+function settlesIn(st: fs.BigIntStats, nowMs: number): number {
+  const last = st.ctimeNs > st.mtimeNs ? st.ctimeNs : st.mtimeNs;
+  const left = BigInt(SETTLE_MS) * 1_000_000n - (BigInt(nowMs) * 1_000_000n - last);
+  return left > 0n ? Math.ceil(Number(left) / 1e6) : 0;
+}
+
 /** True when the file stat'ed as `st` last changed at least SETTLE_MS before `nowMs`. */
 function settled(st: fs.BigIntStats, nowMs: number): boolean {
-  const last = st.ctimeNs > st.mtimeNs ? st.ctimeNs : st.mtimeNs;
-  return BigInt(nowMs) * 1_000_000n - last >= BigInt(SETTLE_MS) * 1_000_000n;
+  return settlesIn(st, nowMs) === 0;
 }
 
 /** Throws unless the stored module's `actual` hash is the `expected` one. */
@@ -94,6 +100,14 @@ export class ModuleStore {
     }
     fs.renameSync(tmp, this.pathOf(sha256));
     this.syncDir();
+  }
+
+  /**
+   * How many ms until the stored module `sha256` will have been left unchanged for SETTLE_MS (0: it
+   * has), when a signature taken of it could be recorded; throws if it is missing.
+   */
+  settlesIn(sha256: string): number {
+    return settlesIn(fs.statSync(this.pathOf(sha256), { bigint: true }), Date.now());
   }
 
   /** Reads a stored module and checks its hash; throws if it is missing or changed. */

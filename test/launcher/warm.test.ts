@@ -9,6 +9,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Api, createApi } from '../../main/api/index.ts';
 import { Library } from '../../main/library/library.ts';
+import { moduleSignature } from '../../main/library/signatures.ts';
+import { SETTLE_MS, statSignature } from '../../main/library/store.ts';
 import { ModuleCache, startTrace } from '../../main/launcher/warm.ts';
 import { Sessions } from '../../main/launcher/sessions.ts';
 import { primedModule } from '../../main/runtime/run.ts';
@@ -388,4 +390,54 @@ describe('runs.warm: the pointer on a Run button', () => {
       lib.close();
     }
   });
+});
+
+describe('stored modules checked ahead of their first run (warm-runs.md round 8)', () => {
+  /** Polls `cond` every 50 ms until it holds (the test's own timeout bounds it). */
+  const until = async (cond: () => boolean): Promise<void> => {
+    while (!cond()) await new Promise((r) => setTimeout(r, 50));
+  };
+
+  it('an app installed and never run has its module hashed once its file has settled and its signature recorded; its first Run then reads it by signature', async () => {
+    const { api, home } = newApi();
+    const id = await seed(api, fixture('proc.wasm'));
+    const lib = Library.open(home);
+    try {
+      const sha = lib.app(id).sha256;
+      // Just written: not trusted yet, nothing recorded.
+      expect(moduleSignature(lib.db, sha)).toBeUndefined();
+      await until(() => moduleSignature(lib.db, sha) !== undefined);
+      const recorded = moduleSignature(lib.db, sha);
+      expect(recorded).toBe(statSignature(fs.statSync(lib.store.pathOf(sha), { bigint: true })));
+      // No run was recorded for it; the first Run runs it, and finds the signature as it was.
+      expect(lib.app(id).lastRunAt).toBeNull();
+      expect((await runInWindow(api, id, ['exit', '4'])).exit).toMatchObject({ outcome: 'exit', exitCode: 4 });
+      expect(moduleSignature(lib.db, sha)).toBe(recorded);
+    } finally {
+      lib.close();
+    }
+  }, 20_000);
+
+  it('a module changed on disk before it was checked ahead records no signature, and its Run is refused', async () => {
+    const { api, home } = newApi();
+    const good = await seed(api, fixture('stdio.wasm'));
+    const bad = await seed(api, fixture('proc.wasm'));
+    const lib = Library.open(home);
+    try {
+      const file = lib.store.pathOf(lib.app(bad).sha256);
+      const bytes = fs.readFileSync(file);
+      bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 1;
+      fs.writeFileSync(file, bytes);
+      // The other app's pass is done once its signature is there, and both files settled together.
+      await until(() => moduleSignature(lib.db, lib.app(good).sha256) !== undefined);
+      await new Promise((r) => setTimeout(r, SETTLE_MS / 2));
+      expect(moduleSignature(lib.db, lib.app(bad).sha256)).toBeUndefined();
+      const changed = await runInWindow(api, bad, ['exit', '4']);
+      expect(changed.out).toBe('');
+      expect(changed.exit).toMatchObject({ outcome: 'load-error', exitCode: null });
+      expect(changed.exit.message).toMatch(/cannot run .*changed on disk/);
+    } finally {
+      lib.close();
+    }
+  }, 20_000);
 });
