@@ -47,6 +47,14 @@ export class Catalog {
     }, REFRESH_DELAY_MS);
   }
 
+  /** The catalog shows again: a reload put off by `refreshSoon` is made now, before anyone acts on it. */
+  shown(): void {
+    if (this.soon === undefined) return;
+    clearTimeout(this.soon);
+    this.soon = undefined;
+    void this.refresh();
+  }
+
   byId(id: string): CatalogEntry | undefined {
     return this.apps.find((a) => a.id === id);
   }
