@@ -48,9 +48,17 @@ test('a pane is made ahead of time: a Run reveals it (its app named, its termina
   expect(await standby.evaluate((el) => (el as HTMLElement).inert && el.getAttribute('aria-hidden'))).toBe('true');
   expect(await standby.evaluate((el) => getComputedStyle(el).opacity)).toBe('0');
   await standby.evaluate((el) => ((el as unknown as { __marked: boolean }).__marked = true));
+  // Its row in the sidebar waits too, hidden and out of reach, with no tab's test ids (it is not a tab yet).
+  const rows = page.locator('aside li.tab');
+  expect(await rows.count()).toBe(1);
+  expect(await rows.first().evaluate((el) => (el as HTMLElement).hidden && (el as HTMLElement).inert && el.querySelector('[data-testid]') === null)).toBe(true);
+  await rows.first().evaluate((el) => ((el as unknown as { __marked: boolean }).__marked = true));
   await tile(page, 'args_env').getByTestId('app-run').click();
   const pane = visiblePane(page);
   await waitForRun(pane, 'exited');
+  // The tab's row is the one that was waiting, shown.
+  const row = page.locator('aside li.tab', { has: page.getByTestId('terminal-tab') });
+  expect(await row.evaluate((el) => (el as unknown as { __marked?: boolean }).__marked === true && !(el as HTMLElement).hidden && !(el as HTMLElement).inert)).toBe(true);
   // The pane that shows the run is the one that was waiting, claimed: named, reachable, shown.
   expect(await pane.evaluate((el) => (el as unknown as { __marked?: boolean }).__marked)).toBe(true);
   expect(await pane.getAttribute('data-app-name')).toBe('args_env');
@@ -82,6 +90,8 @@ test('a Run gives its terminal the keyboard, unclicked: an app that prints at on
   await tile(page, 'spin').getByTestId('app-run').click();
   await waitForRun(paneOf(page, 'spin'), 'running');
   await expect.poll(() => focused('spin'), { timeout: UI_TIMEOUT }).toBe(true);
+  // Its one line first (on a busy machine it can come after the pane took the keyboard).
+  await expect.poll(() => paneOf(page, 'spin').locator('.xterm-rows').innerText(), { timeout: UI_TIMEOUT }).toContain('spinning read');
   await page.keyboard.type('typed unclicked');
   await expect.poll(() => paneOf(page, 'spin').locator('.xterm-rows').innerText(), { timeout: UI_TIMEOUT }).toContain('typed unclicked');
 
