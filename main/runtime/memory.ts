@@ -13,6 +13,9 @@ export const MAX_IO_BYTES = 0x7ffff000;
 export const MAX_PATH_BYTES = 4096;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** True on a little-endian host, where a Uint32Array's words are wasm's little-endian u32s. */
+export const HOST_LE = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 const utf8Encoder = new TextEncoder();
 
 /**
@@ -35,6 +38,12 @@ export class GuestMemory {
   view: DataView;
   /** A Buffer over the same bytes, for `latin1Slice` (an ASCII path made a string with no view). */
   private chars: Chars;
+  /**
+   * The same bytes as u32 words (word i = bytes 4i..4i+3, host order: for HOST_LE only), made by
+   * `makeWords` and dropped with the other views when they are refreshed: one typed-array load
+   * for an aligned u32 (families/fd.ts's per-chunk paths).
+   */
+  words: Uint32Array | undefined = undefined;
 
   constructor(memory: WebAssembly.Memory) {
     this.memory = memory;
@@ -58,7 +67,13 @@ export class GuestMemory {
       this.u8 = new Uint8Array(this.memory.buffer);
       this.view = new DataView(this.memory.buffer);
       this.chars = charsOf(this.memory);
+      this.words = undefined;
     }
+  }
+
+  /** Sets and returns `words` over `u8`'s buffer. No check: a caller checks with `u8`'s length first. */
+  makeWords(): Uint32Array {
+    return (this.words = new Uint32Array(this.u8.buffer, 0, this.u8.length >>> 2));
   }
 
   u8At(ptr: number): number { this.check(ptr, 1); return this.u8[ptr >>> 0]!; }

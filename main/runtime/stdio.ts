@@ -191,12 +191,26 @@ export class DirectStdio implements StdioPort {
   }
 
   /**
-   * `readHostFd` until it neither fails with EAGAIN nor with EINTR (see waitToRetry). One function
-   * down to the binding, no closure or view made: it runs once per chunk of stdin, mostly before
-   * V8 has optimised it.
+   * `readHostFd` until it neither fails with EAGAIN nor with EINTR (see waitToRetry). No closure or
+   * view made, and the read is the last return (V8 optimises a function after ~400 calls that ran
+   * to its end; a retry loop and a flush before it would keep this one unoptimised for thousands
+   * of reads: iospeed.md, round 6).
    */
   readInto(mem: Uint8Array, ptr: number, len: number): number {
-    if (this.heldBytes !== 0 && !this.flush()) return 0;
+    const fd = this.stdinFd;
+    if (this.heldBytes !== 0 || fd === undefined) return this.readIntoOther(mem, ptr, len);
+    let n: number;
+    try {
+      n = readHostFd(fd, mem, ptr, len);
+    } catch (err) {
+      n = this.readIntoRetrying(err, fd, mem, ptr, len);
+    }
+    return n;
+  }
+
+  /** `readInto` with output held (handed on first) or no stdin (end of input). */
+  private readIntoOther(mem: Uint8Array, ptr: number, len: number): number {
+    if (!this.flush()) return 0;
     const fd = this.stdinFd;
     if (fd === undefined) return 0;
     for (;;) {
@@ -204,6 +218,18 @@ export class DirectStdio implements StdioPort {
         return readHostFd(fd, mem, ptr, len);
       } catch (err) {
         waitToRetry(err);
+      }
+    }
+  }
+
+  /** `readInto` after its read failed with `err`: waits and reads again (see waitToRetry), or throws. */
+  private readIntoRetrying(err: unknown, fd: number, mem: Uint8Array, ptr: number, len: number): number {
+    for (;;) {
+      waitToRetry(err);
+      try {
+        return readHostFd(fd, mem, ptr, len);
+      } catch (again) {
+        err = again;
       }
     }
   }

@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import { ADVICE_MAX, Errno, Fdflags, Rights, Whence } from '../abi.ts';
 import type { Provider, WasiContext } from '../context.ts';
 import { WasiError } from '../errors.ts';
-import type { FileDescriptor } from '../fd-table.ts';
-import { type GuestMemory, MAX_IO_BYTES } from '../memory.ts';
+import type { Descriptor, FileDescriptor } from '../fd-table.ts';
+import { type GuestMemory, HOST_LE, MAX_IO_BYTES } from '../memory.ts';
 import { mayChange } from '../upgrade.ts';
 import { hostCalls } from '../host-calls/index.ts';
 
@@ -18,6 +18,10 @@ const MAX_OFFSET = Number.MAX_SAFE_INTEGER;
 /** The rights fd_pread and fd_pwrite need. */
 const PREAD = R.fd_read | R.fd_seek;
 const PWRITE = R.fd_write | R.fd_seek;
+const FD_READ = R.fd_read;
+const FD_WRITE = R.fd_write;
+/** A cap no u32 length reaches (`oneIovec` then checks and returns the whole buffer). */
+const WHOLE = 2 ** 32;
 
 /** MAX_OFFSET as a bigint, made once (fd_pread and fd_pwrite check every offset against it). */
 const MAX_OFFSET_N = BigInt(MAX_OFFSET);
@@ -36,20 +40,45 @@ function writeFile(ctx: WasiContext, d: FileDescriptor, bufs: Uint8Array[], at: 
   return fs.writevSync(d.hostFd, bufs, at);
 }
 
+/** Where the last `oneIovec` found the buffer (the iovec's first word), so it is read once. */
+let iovBuf = 0;
+
 /**
- * Checks the one iovec at `iovs` as `iovecs` checks it (the whole buffer) and the count's place
- * at `out`; returns the buffer's length cut to MAX_IO_BYTES (its pointer is the iovec's first
- * word). Nothing is allocated: one call per chunk of a bulk transfer.
+ * Checks the one iovec at `iovs` and the count's place at `out` (each out-of-range one faults, as
+ * `mem.check` says); returns the buffer's length cut to `cap` (checked as cut) and leaves its
+ * pointer in `iovBuf`. Nothing is allocated and, in range, nothing is called: it runs once per chunk
+ * of a bulk transfer, the first few hundred times before V8 has optimised it, where every call,
+ * property load (a typed array's `length` is a getter) and operator costs tens of instructions
+ * (issue 14.3). Out of range, or with a stale view (a grown memory's old buffer has length 0), it
+ * calls `mem.check`, which refreshes the views first.
  */
-function oneIovec(mem: GuestMemory, iovs: number, out: number): number {
-  mem.check(iovs, 8);
-  const u8 = mem.u8;
+function oneIovec(mem: GuestMemory, iovs: number, out: number, cap: number): number {
   const at = iovs >>> 0;
-  const ptr = u32(u8, at);
-  const whole = u32(u8, at + 4);
-  const len = whole < MAX_IO_BYTES ? whole : MAX_IO_BYTES;
-  mem.check(ptr, len);
-  mem.check(out, 4);
+  let u8 = mem.u8;
+  let size = u8.length;
+  if (at + 8 > size) {
+    mem.check(iovs, 8);
+    u8 = mem.u8;
+    size = u8.length;
+  }
+  let ptr: number;
+  let whole: number;
+  if ((at & 3) === 0 && HOST_LE) {
+    const w = mem.words ?? mem.makeWords();
+    ptr = w[at >>> 2]!;
+    whole = w[(at >>> 2) + 1]!;
+  } else {
+    ptr = u32(u8, at);
+    whole = u32(u8, at + 4);
+  }
+  const len = whole < cap ? whole : cap;
+  const end = ptr + len;
+  if (end > size || end === 0) {
+    mem.check(ptr, len);
+    size = mem.u8.length;
+  }
+  if ((out >>> 0) + 4 > size) mem.check(out, 4);
+  iovBuf = ptr;
   return len;
 }
 
@@ -61,12 +90,21 @@ function u32(u8: Uint8Array, at: number): number {
   return (u8[at]! | (u8[at + 1]! << 8) | (u8[at + 2]! << 16) | (u8[at + 3]! << 24)) >>> 0;
 }
 
-/** Stores `v` as a little-endian u32 at `at` (checked) of `u8`. */
-function setU32(u8: Uint8Array, at: number, v: number): void {
-  u8[at] = v;
-  u8[at + 1] = v >>> 8;
-  u8[at + 2] = v >>> 16;
-  u8[at + 3] = v >>> 24;
+/**
+ * Stores `v` as a little-endian u32 at `at` (checked, since the views were last refreshed) of guest
+ * memory: one word store when aligned.
+ */
+function putU32(mem: GuestMemory, at: number, v: number): void {
+  const o = at >>> 0;
+  if ((o & 3) !== 0 || !HOST_LE) {
+    const u8 = mem.u8;
+    u8[o] = v;
+    u8[o + 1] = v >>> 8;
+    u8[o + 2] = v >>> 16;
+    u8[o + 3] = v >>> 24;
+    return;
+  }
+  (mem.words ?? mem.makeWords())[o >>> 2] = v;
 }
 
 // The one-buffer paths below are kept small and separate: each runs once per chunk of a bulk
@@ -75,28 +113,28 @@ function setU32(u8: Uint8Array, at: number, v: number): void {
 
 /** A file read into one buffer (read(fd, buf, n)): straight into guest memory, no view made. */
 function readOne(mem: GuestMemory, d: FileDescriptor, iovs: number, nread: number): 0 {
-  const len = oneIovec(mem, iovs, nread);
+  const len = oneIovec(mem, iovs, nread, MAX_IO_BYTES);
+  const ptr = iovBuf;
   const readAt = hostCalls.readAt;
   const u8 = mem.u8;
-  const ptr = u32(u8, iovs >>> 0);
   const n = len === 0 ? 0 : readAt !== undefined ? readAt(d.hostFd, u8, ptr, len, d.position) : fs.readSync(d.hostFd, u8, ptr, len, d.position);
   d.position += n;
-  setU32(u8, nread >>> 0, n);
+  putU32(mem, nread, n);
   return 0;
 }
 
 /** A file write from one buffer (write(fd, buf, n)): straight from guest memory, no view made. */
 function writeOne(ctx: WasiContext, d: FileDescriptor, iovs: number, nwritten: number): 0 {
   const mem = ctx.mem;
-  const len = oneIovec(mem, iovs, nwritten);
+  const len = oneIovec(mem, iovs, nwritten, MAX_IO_BYTES);
+  const ptr = iovBuf;
   if (d.fdflags & Fdflags.append) d.position = fs.fstatSync(d.hostFd).size;
   if (d.readOnly) mayChange(ctx, d, 'write', d.hostPath);
   const writeAt = hostCalls.writeAt;
   const u8 = mem.u8;
-  const ptr = u32(u8, iovs >>> 0);
   const n = len === 0 ? 0 : writeAt !== undefined ? writeAt(d.hostFd, u8, ptr, len, d.position) : fs.writeSync(d.hostFd, u8, ptr, len, d.position);
   d.position += n;
-  setU32(u8, nwritten >>> 0, n);
+  putU32(mem, nwritten, n);
   return 0;
 }
 
@@ -106,13 +144,13 @@ function writeOne(ctx: WasiContext, d: FileDescriptor, iovs: number, nwritten: n
  * fault before the offset is `inval`).
  */
 function preadOne(mem: GuestMemory, d: FileDescriptor, iovs: number, offset: bigint, nread: number): 0 {
-  const len = oneIovec(mem, iovs, nread);
+  const len = oneIovec(mem, iovs, nread, MAX_IO_BYTES);
+  const ptr = iovBuf;
   const at = offsetOf(offset);
   const readAt = hostCalls.readAt;
   const u8 = mem.u8;
-  const ptr = u32(u8, iovs >>> 0);
   const n = len === 0 ? 0 : readAt !== undefined ? readAt(d.hostFd, u8, ptr, len, at) : fs.readSync(d.hostFd, u8, ptr, len, at);
-  setU32(u8, nread >>> 0, n);
+  putU32(mem, nread, n);
   return 0;
 }
 
@@ -123,14 +161,14 @@ function preadOne(mem: GuestMemory, d: FileDescriptor, iovs: number, offset: big
  */
 function pwriteOne(ctx: WasiContext, d: FileDescriptor, iovs: number, offset: bigint, nwritten: number): 0 {
   const mem = ctx.mem;
-  const len = oneIovec(mem, iovs, nwritten);
+  const len = oneIovec(mem, iovs, nwritten, MAX_IO_BYTES);
+  const ptr = iovBuf;
   const at = offsetOf(offset);
   if (d.readOnly) mayChange(ctx, d, 'write', d.hostPath);
   const writeAt = hostCalls.writeAt;
   const u8 = mem.u8;
-  const ptr = u32(u8, iovs >>> 0);
   const n = len === 0 ? 0 : writeAt !== undefined ? writeAt(d.hostFd, u8, ptr, len, at) : fs.writeSync(d.hostFd, u8, ptr, len, at);
-  setU32(u8, nwritten >>> 0, n);
+  putU32(mem, nwritten, n);
   return 0;
 }
 
@@ -140,11 +178,63 @@ function pwriteOne(ctx: WasiContext, d: FileDescriptor, iovs: number, offset: bi
  */
 function readStdinOne(ctx: WasiContext, iovs: number, nread: number): 0 | undefined {
   const mem = ctx.mem;
-  const len = oneIovec(mem, iovs, nread);
+  const len = oneIovec(mem, iovs, nread, MAX_IO_BYTES);
   if (len === 0) return undefined;
-  const u8 = mem.u8;
-  const n = ctx.stdio.readInto(u8, u32(u8, iovs >>> 0), len);
-  setU32(u8, nread >>> 0, n);
+  const n = ctx.stdio.readInto(mem.u8, iovBuf, len);
+  putU32(mem, nread, n);
+  return 0;
+}
+
+/** One buffer to stdout or stderr (write(1, buf, n)): straight from guest memory, no view made. */
+function writeStdioOne(ctx: WasiContext, stream: number, iovs: number, nwritten: number): 0 {
+  const mem = ctx.mem;
+  const len = oneIovec(mem, iovs, nwritten, WHOLE);
+  if (!ctx.stdio.writeFrom(stream, mem.u8, iovBuf, len)) throw new WasiError(Errno.pipe, 'output closed');
+  putU32(mem, nwritten, len);
+  return 0;
+}
+
+// fd_read and fd_write are small on purpose: V8 optimises a function once it has run about 400 times
+// its bytecode's length (each call counts up to the return it takes), so a hot return followed by
+// a long cold path would keep it in the unoptimised tiers for thousands of calls (issue 14.3).
+
+/** fd_read's general path: several iovecs, an empty buffer, another stream; errors in this order. */
+function readAny(ctx: WasiContext, d0: Descriptor, fd: number, iovs: number, iovsLen: number, nread: number): 0 {
+  if (d0.kind === 'stdio' && d0.stream !== 0) throw new WasiError(Errno.badf, 'not readable');
+  const d = ctx.fds.bytes(fd, R.fd_read, false);
+  const bufs = ctx.mem.iovecs(iovs, iovsLen);
+  ctx.mem.check(nread, 4);
+  let n: number;
+  if (bufs.length === 0) {
+    n = 0;
+  } else if (d.kind === 'stdio') {
+    n = ctx.stdio.read(bufs);
+  } else {
+    n = readFile(d, bufs, d.position);
+    d.position += n;
+  }
+  ctx.mem.setU32(nread, n);
+  return 0;
+}
+
+/** fd_write's general path: several iovecs, stdin, a missing right; errors in this order. */
+function writeAny(ctx: WasiContext, d0: Descriptor, fd: number, iovs: number, iovsLen: number, nwritten: number): 0 {
+  if (d0.kind === 'stdio' && d0.stream === 0) throw new WasiError(Errno.badf, 'stdin is not writable');
+  const d = ctx.fds.bytes(fd, R.fd_write, false);
+  const bufs = ctx.mem.iovecs(iovs, iovsLen);
+  ctx.mem.check(nwritten, 4);
+  let n: number;
+  if (d.kind === 'stdio') {
+    if (!ctx.stdio.write(d.stream, bufs)) throw new WasiError(Errno.pipe, 'output closed');
+    n = total(bufs);
+  } else if (bufs.length === 0) {
+    n = 0;
+  } else {
+    if (d.fdflags & Fdflags.append) d.position = fs.fstatSync(d.hostFd).size;
+    n = writeFile(ctx, d, bufs, d.position);
+    d.position += n;
+  }
+  ctx.mem.setU32(nwritten, n);
   return 0;
 }
 
@@ -161,61 +251,22 @@ export function fdIo(ctx: WasiContext) {
     /** Reads into the iovecs from the current offset, advancing it; writes the byte count. */
     fd_read: (fd: number, iovs: number, iovsLen: number, nread: number) => {
       const d0 = fds.get(fd, 0);
+      const kind = d0.kind;
       // One buffer from a file holding the right (read(fd, buf, n)): one descriptor look-up.
-      if (d0.kind === 'file' && iovsLen === 1 && (d0.rightsBase & R.fd_read) !== 0) return readOne(ctx.mem, d0, iovs, nread);
-      if (d0.kind === 'stdio') {
-        if (d0.stream !== 0) throw new WasiError(Errno.badf, 'not readable');
-        if (iovsLen === 1 && (d0.rightsBase & R.fd_read) !== 0 && readStdinOne(ctx, iovs, nread) === 0) return 0;
-      }
-      const d = fds.bytes(fd, R.fd_read, false);
-      const bufs = ctx.mem.iovecs(iovs, iovsLen);
-      ctx.mem.check(nread, 4);
-      let n: number;
-      if (bufs.length === 0) {
-        n = 0;
-      } else if (d.kind === 'stdio') {
-        n = ctx.stdio.read(bufs);
-      } else {
-        n = readFile(d, bufs, d.position);
-        d.position += n;
-      }
-      ctx.mem.setU32(nread, n);
-      return 0;
+      if (kind === 'file' && iovsLen === 1 && (d0.rightsBase & FD_READ) !== 0) return readOne(ctx.mem, d0, iovs, nread);
+      if (kind === 'stdio' && d0.stream === 0 && iovsLen === 1 && (d0.rightsBase & FD_READ) !== 0 && readStdinOne(ctx, iovs, nread) === 0) return 0;
+      return readAny(ctx, d0, fd, iovs, iovsLen, nread);
     },
     /** Writes the ciovecs at the current offset (or the end, with `append`); writes the count. */
     fd_write: (fd: number, iovs: number, iovsLen: number, nwritten: number) => {
       const d0 = fds.get(fd, 0);
+      const kind = d0.kind;
       // One buffer to a file holding the right (write(fd, buf, n)): one descriptor look-up.
-      if (d0.kind === 'file' && iovsLen === 1 && (d0.rightsBase & R.fd_write) !== 0) return writeOne(ctx, d0, iovs, nwritten);
-      if (d0.kind === 'stdio' && d0.stream === 0) throw new WasiError(Errno.badf, 'stdin is not writable');
-      const d = fds.bytes(fd, R.fd_write, false);
-      if (d.kind === 'stdio' && iovsLen === 1) {
-        // The common case of printf and friends: one buffer to the terminal, copied straight
-        // from guest memory into the output ring.
-        const mem = ctx.mem;
-        const ptr = mem.u32At(iovs);
-        const len = mem.u32At(iovs + 4);
-        mem.check(ptr, len);
-        mem.check(nwritten, 4);
-        if (!ctx.stdio.writeFrom(d.stream, mem.u8, ptr, len)) throw new WasiError(Errno.pipe, 'output closed');
-        mem.setU32(nwritten, len);
-        return 0;
-      }
-      const bufs = ctx.mem.iovecs(iovs, iovsLen);
-      ctx.mem.check(nwritten, 4);
-      let n: number;
-      if (d.kind === 'stdio') {
-        if (!ctx.stdio.write(d.stream, bufs)) throw new WasiError(Errno.pipe, 'output closed');
-        n = total(bufs);
-      } else if (bufs.length === 0) {
-        n = 0;
-      } else {
-        if (d.fdflags & Fdflags.append) d.position = fs.fstatSync(d.hostFd).size;
-        n = writeFile(ctx, d, bufs, d.position);
-        d.position += n;
-      }
-      ctx.mem.setU32(nwritten, n);
-      return 0;
+      if (kind === 'file' && iovsLen === 1 && (d0.rightsBase & FD_WRITE) !== 0) return writeOne(ctx, d0, iovs, nwritten);
+      // The common case of printf and friends: one buffer to stdout or stderr, copied straight
+      // from guest memory (the whole buffer: the output side cuts it in records).
+      if (kind === 'stdio' && d0.stream !== 0 && iovsLen === 1 && (d0.rightsBase & FD_WRITE) !== 0) return writeStdioOne(ctx, d0.stream, iovs, nwritten);
+      return writeAny(ctx, d0, fd, iovs, iovsLen, nwritten);
     },
     /** Reads at `offset` without moving the descriptor's offset. */
     fd_pread: (fd: number, iovs: number, iovsLen: number, offset: bigint, nread: number) => {
