@@ -62,6 +62,14 @@ export class GuestMemory {
     if (end > this.u8.length) throw new WasiError(Errno.fault, 'pointer out of bounds');
   }
 
+  /** True when [ptr, ptr+len) lies inside memory (`check` without the throw). */
+  fits(ptr: number, len: number): boolean {
+    const end = (ptr >>> 0) + (len < 0 ? len >>> 0 : len);
+    if (end <= this.u8.length && end !== 0) return true;
+    this.refresh();
+    return end <= this.u8.length;
+  }
+
   private refresh(): void {
     if (this.u8.buffer !== this.memory.buffer || this.u8.length !== this.memory.buffer.byteLength) {
       this.u8 = new Uint8Array(this.memory.buffer);

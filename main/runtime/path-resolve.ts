@@ -91,6 +91,7 @@ const DIR_CACHE_MAX = process.env.TERRARIUM_DIR_CACHE === '0' ? 0 : 64;
 const dirCache = new Map<string, CachedDir>();
 
 function dropCached(c: CachedDir): void {
+  if (c === lastHit) hostCalls.keepPlain?.(-1, '', -1, 0n, 0n);
   if (dirCache.get(c.key) === c) dirCache.delete(c.key);
   c.dropped = true;
   if (c.users === 0) hostCalls.close(c.fd);
@@ -137,6 +138,8 @@ function cachedEntry(dir: DirRef, name: string): DirRef | undefined {
   lastHit = c;
   lastParentFd = dir.fd;
   lastName = name;
+  // The wasm walk (host-calls statPlain) steps through the last hit only, checked as here.
+  hostCalls.keepPlain?.(dir.fd, name, c.fd, c.dev, c.ino);
   c.users++;
   return refOf(c, dir, name);
 }

@@ -275,6 +275,10 @@ export function pathOps(ctx: WasiContext) {
         // A plain ASCII path is walked from guest memory (no string for the whole path); any
         // other, and one with a symlink to expand, as its string below (the same errors, in order).
         ctx.mem.check(p, len);
+        // A walk's "name" and "folder/name" in wasm when `out` is in bounds (else the walks below
+        // report the path's errors first): declined, nothing is written and they walk as before.
+        const statPlain = hostCalls.statPlain;
+        if (statPlain !== undefined && ctx.mem.fits(out, Layout.filestat.bytes) && statPlain(dir.hostFd, ctx.mem, p >>> 0, len >>> 0, out >>> 0, follow)) return 0;
         const s = p >>> 0;
         const e = s + (len >>> 0);
         const probe = follow ? statOutFollow : statOutNoFollow;

@@ -126,7 +126,7 @@ const DIRECT = ['open', 'close', 'stat', 'fstat', 'setTimes', 'fsetTimes', 'rena
 function settle(calls: HostCalls): void {
   const target = hostCalls as unknown as Record<string, unknown>;
   for (const name of DIRECT) target[name] = calls[name];
-  for (const name of ['kind', 'listDir', 'isDirAt', 'statMode', 'putStat', 'readAt', 'writeAt'] as const) {
+  for (const name of ['kind', 'listDir', 'isDirAt', 'statMode', 'putStat', 'statPlain', 'keepPlain', 'readAt', 'writeAt'] as const) {
     Object.defineProperty(hostCalls, name, { value: calls[name], enumerable: true, configurable: true });
   }
 }
@@ -167,6 +167,12 @@ export const hostCalls: HostCalls = {
   },
   get putStat() {
     return real().putStat;
+  },
+  get statPlain() {
+    return real().statPlain;
+  },
+  get keepPlain() {
+    return real().keepPlain;
   },
   get readAt() {
     return real().readAt;

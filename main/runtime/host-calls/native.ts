@@ -17,6 +17,7 @@ import { threadData } from './thread-data.ts';
 import { hostError } from './host-error.ts';
 import { type Platform, currentPlatform, makedev } from './platform.ts';
 import { type FilestatWriter, filestatWriter } from './filestat-wasm.ts';
+import { type PlainStatter, type Statx, plainStatter } from './plain-stat-wasm.ts';
 import { decodeStat, isDirectoryIn, modeIn, putFilestatFrom } from './stat.ts';
 import type { DirEntries, HostCalls, HostStat, TimeSpec } from './types.ts';
 
@@ -260,9 +261,9 @@ function bind(koffi: Koffi, lib: ReturnType<Koffi['load']>, P: Platform): HostCa
   const openat = (d: number, name: string, fl: number, m: number): number => openAt(d, mem.name(name), fl, m);
   // Both stat calls are called as (fd, name address, flags, buffer address): statx asks for the
   // basic fields (0x7ff), macOS's fstatat takes (fd, name, buf, flags).
-  const statAtRaw: (d: number, n: number, fl: number, b: number) => number = P.stat.kind === 'statx'
-    ? ((sx: Fn) => (d: number, n: number, fl: number, b: number) => sx(d, n, fl, 0x7ff, b))(
-      f(`int ${P.symbols.stat}(int, intptr_t, int, unsigned int, intptr_t)`))
+  const statx = P.stat.kind === 'statx' ? f(`int ${P.symbols.stat}(int, intptr_t, int, unsigned int, intptr_t)`) : undefined;
+  const statAtRaw: (d: number, n: number, fl: number, b: number) => number = statx !== undefined
+    ? (d: number, n: number, fl: number, b: number) => statx(d, n, fl, 0x7ff, b)
     : ((fa: Fn) => (d: number, n: number, fl: number, b: number) => fa(d, n, b, fl))(
       lib.func(P.symbols.stat, 'int', ['int', 'intptr_t', 'intptr_t', 'int']) as Fn);
   /** Stats `name` in `d` into the scratch stat buffer. */
@@ -325,6 +326,28 @@ function bind(koffi: Koffi, lib: ReturnType<Koffi['load']>, P: Platform): HostCa
   // putStat's wasm writer for the guest memory it was last given (a thread runs one guest at a time).
   let writerFor: WebAssembly.Memory | undefined;
   let writer: FilestatWriter | undefined;
+  const writerOf = (memory: WebAssembly.Memory): FilestatWriter | undefined => {
+    if (memory !== writerFor) {
+      writerFor = memory;
+      writer = L.kind === 'statx' && mem.statMemory !== undefined ? filestatWriter(memory, mem.statMemory) : undefined;
+    }
+    return writer;
+  };
+  // statPlain's walk in wasm (plain-stat-wasm.ts): where statx's words are read (Linux) and its
+  // flag is Linux's, for the guest memory it was last given, and the folder it was last told.
+  const plain = words !== undefined && statx !== undefined && mem.statMemory !== undefined && P.AT_SYMLINK_NOFOLLOW === 0x100;
+  let statterFor: WebAssembly.Memory | undefined;
+  let statter: PlainStatter | undefined;
+  let kept: Parameters<PlainStatter['keep']> = [-1, '', -1, 0n, 0n];
+  const statterOf = (memory: WebAssembly.Memory): PlainStatter | undefined => {
+    if (memory !== statterFor) {
+      statterFor = memory;
+      const put = writerOf(memory);
+      statter = put === undefined ? undefined : plainStatter(memory, mem.statMemory!, mem.statAt, statx as Statx, put);
+      statter?.keep(...kept);
+    }
+    return statter;
+  };
   const timesBuf = Buffer.alloc(2 * P.timespecBytes);
   let linkBuf = Buffer.alloc(4096);
 
@@ -377,13 +400,22 @@ function bind(koffi: Koffi, lib: ReturnType<Koffi['load']>, P: Platform): HostCa
         return modeIn(mem.stat, L);
       },
     putStat: (guest, at, F, filetype) => {
-      if (guest.memory !== writerFor) {
-        writerFor = guest.memory;
-        writer = L.kind === 'statx' && mem.statMemory !== undefined ? filestatWriter(guest.memory, mem.statMemory) : undefined;
-      }
-      if (writer !== undefined) writer(at, filetype);
+      const w = writerOf(guest.memory);
+      if (w !== undefined) w(at, filetype);
       else putFilestatFrom(mem.stat, L, guest.view, at, F, filetype);
     },
+    ...(plain
+      ? {
+        statPlain: (startFd: number, guest: { readonly memory: WebAssembly.Memory }, p: number, len: number, out: number, follow: boolean) => {
+          const st = guest.memory === statterFor ? statter : statterOf(guest.memory);
+          return st !== undefined && st.stat(startFd, p, len, out, follow);
+        },
+        keepPlain: (...args: Parameters<PlainStatter['keep']>) => {
+          kept = args;
+          statter?.keep(...args);
+        },
+      }
+      : {}),
     isDirAt: words !== undefined
       ? (dir, name, dev, inoLo, inoHi) => {
         if (dir.fd < 0) return false;

@@ -99,6 +99,21 @@ export interface HostCalls {
    */
   putStat?(guest: { readonly memory: WebAssembly.Memory; readonly view: DataView }, at: number, F: FilestatLayout, filetype: number): void;
   /**
+   * Native only, Linux: `path_filestat_get`'s walk and stat in wasm for a plain ASCII path of one
+   * name, or "folder/name" through the folder `keepPlain` named (plain-stat-wasm.ts): the same
+   * system calls and checks as the resolver's; true when the filestat was written at `out` of
+   * `guest` (bounds-checked by the caller, as the path [p, p+len) is), false, with nothing written,
+   * where the resolver must walk (any other path, an error, a symlink to follow, a changed folder).
+   * `startFd` is the host fd of a directory the guest holds (not an ask folder).
+   */
+  statPlain?(startFd: number, guest: { readonly memory: WebAssembly.Memory }, p: number, len: number, out: number, follow: boolean): boolean;
+  /**
+   * Native only, with `statPlain`: the directory cache's last hit, `name` of host fd `parentFd`, held
+   * as `fd`, directory `ino` on device `dev` (checked again at every use); `parentFd` -1 forgets it
+   * (the cache dropped it). path-resolve.ts tells it whenever its last hit changes.
+   */
+  keepPlain?(parentFd: number, name: string, fd: number, dev: bigint, ino: bigint): void;
+  /**
    * Native only: `pread`/`pwrite` of `len` bytes between open host descriptor `fd` at file offset
    * `pos` and `mem` (a guest's memory, bounds-checked by the caller) at `ptr`, straight through
    * the C library (no Node `fs` call: its argument checks and trace lookup were most of a bulk
