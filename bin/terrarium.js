@@ -5,13 +5,14 @@
 // then runs the bundled command (out/cli/, made by `npm run build`: no type stripping at start-up;
 // its main script from V8's code cache, scripts/bundle-cli.ts) when it is newer than every source
 // it was made from, and main/cli.ts otherwise.
-// Built-ins come from `process.getBuiltinModule` (Node 22.3+), not ES imports: the ES facade of a
-// built-in reads all its exports, and node:fs's load fs/promises, the file streams and the stream
-// library, ~5 ms of every start (docs/design/startup.md). An older Node imports what it needs.
-// main/compile-cache.js takes its built-ins where it uses them, so it is imported statically (one
-// module graph with bin: no dynamic import's own work, ~1 ms) and still loads on an older Node.
-
-import { enableCompileCache, loadCachedScript, startKind } from '../main/compile-cache.js';
+// A CommonJS script (bin/package.json), not an ES module: an ES entry makes Node set up its ES
+// module loader before the first line runs (~8.5 M instructions, ~3 ms: an empty .mjs against an
+// empty .cjs), and a `run FILE` from the bundle imports no ES module at all (docs/design/start2.md).
+// main/compile-cache.js, an ES module the bundle's shims import too, is loaded with `require`
+// (synchronous; one module instance with their imports, ~0.2 M instructions).
+// Built-ins come from `process.getBuiltinModule` (Node 22.3+) on Node 24; an older Node only
+// hands over (node:child_process), loaded where needed: it costs a start ~4 ms of CPU.
+'use strict';
 
 /**
  * How to start the bundle (scripts/bundle-cli.ts): the script holding the command, its shim and
@@ -67,7 +68,7 @@ const freshBundle = (
    */
   function freshBundle() {
     const { readFileSync, statSync } = process.getBuiltinModule('node:fs');
-    const root = fileURLToPath(new URL('../', import.meta.url));
+    const root = `${process.getBuiltinModule('node:path').dirname(__dirname)}/`;
     try {
       const manifest = `${root}out/cli/sources.json`;
       const mtime = mtimeReader(statSync, manifest);
@@ -82,45 +83,59 @@ const freshBundle = (
   }
 );
 
-const major = Number(process.versions.node.split('.')[0]);
-const { fileURLToPath } = major >= 24 ? process.getBuiltinModule('node:url') : await import('node:url');
-if (major >= 24) {
+/**
+ * Runs the command on Node 24: the bundle when it is fresh, the sources otherwise.
+ * @returns {Promise<void>}
+ */
+async function start() {
+  // An ES module loaded synchronously (require of ESM, Node 22.12+): the shims' imports of it meet
+  // this instance. Not at the top: an older Node only hands over.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { enableCompileCache, loadCachedScript, startKind } = /** @type {typeof import('../main/compile-cache.js')} */ (require('../main/compile-cache.js'));
+  const { pathToFileURL } = process.getBuiltinModule('node:url');
+  const here = pathToFileURL(__filename);
   const bundle = freshBundle();
   if (bundle?.start === undefined) {
     enableCompileCache();
-    await import(bundle === null ? '../main/cli.ts' : '../out/cli/cli.js');
-  } else {
-    // The bundle's script holds the whole command (and all of `run FILE`): run it straight from
-    // its code cache, without the entry and the shim as ES modules (~1 ms here, issue 14.2). What
-    // it imports lazily is resolved as its shim would: beside it, and packages from the project;
-    // a script chunk (the library, `run APP`'s modules) is run from its code cache in the same
-    // way, its static imports handed to it, without its shim and the shims it imports.
-    // A `run FILE` may import no module at all: this thread's module compile cache is turned on
-    // before its first import (node:module and the cache's set-up, ~0.3 ms, only when one comes),
-    // workers' at once; every other start imports (the library, koffi's package) and turns it on now.
-    enableCompileCache({ modules: startKind(process.argv.slice(2)) !== 'run-file' });
-    const { script, shim, main, scripts = {} } = bundle.start;
-    const at = new URL(`../out/cli/${shim}`, import.meta.url).href;
-    /**
-     * @param {string} spec
-     * @returns {Promise<unknown>}
-     */
-    const importModule = async (spec) => {
-      enableCompileCache();
-      const chunk = spec.startsWith('./') ? scripts[spec.slice(2)] : undefined;
-      if (chunk === undefined) return import(spec.startsWith('./') ? new URL(spec, at).href : spec);
-      const deps = await Promise.all(chunk.deps.map(importModule));
-      return loadCachedScript(new URL(`../out/cli/${chunk.script}`, import.meta.url), new URL(spec, at).href, importModule, deps);
-    };
-    const exports = loadCachedScript(new URL(`../out/cli/${script}`, import.meta.url), at, importModule);
-    await /** @type {(argv: string[]) => Promise<never>} */ (exports[main])(process.argv.slice(2));
+    await import(new URL(bundle === null ? '../main/cli.ts' : '../out/cli/cli.js', here).href);
+    return;
   }
+  // The bundle's script holds the whole command (and all of `run FILE`): run it straight from
+  // its code cache, without the entry and the shim as ES modules (~1 ms here, issue 14.2). What
+  // it imports lazily is resolved as its shim would: beside it, and packages from the project;
+  // a script chunk (the library, `run APP`'s modules) is run from its code cache in the same
+  // way, its static imports handed to it, without its shim and the shims it imports.
+  // A `run FILE` may import no module at all: this thread's module compile cache is turned on
+  // before its first import (node:module and the cache's set-up, ~0.3 ms, only when one comes),
+  // workers' at once; every other start imports (the library, koffi's package) and turns it on now.
+  enableCompileCache({ modules: startKind(process.argv.slice(2)) !== 'run-file' });
+  const { script, shim, main, scripts = {} } = bundle.start;
+  const at = new URL(`../out/cli/${shim}`, here).href;
+  /**
+   * @param {string} spec
+   * @returns {Promise<unknown>}
+   */
+  const importModule = async (spec) => {
+    enableCompileCache();
+    const chunk = spec.startsWith('./') ? scripts[spec.slice(2)] : undefined;
+    if (chunk === undefined) return import(spec.startsWith('./') ? new URL(spec, at).href : spec);
+    const deps = await Promise.all(chunk.deps.map(importModule));
+    return loadCachedScript(new URL(`../out/cli/${chunk.script}`, here), new URL(spec, at).href, importModule, deps);
+  };
+  const exports = loadCachedScript(new URL(`../out/cli/${script}`, here), at, importModule);
+  await /** @type {(argv: string[]) => Promise<never>} */ (exports[main])(process.argv.slice(2));
+}
+
+if (Number(process.versions.node.split('.')[0]) >= 24) {
+  // A rejection is reported as an uncaught error (exit code 1), as a top-level await's was.
+  void start();
 } else {
-  const pinned = fileURLToPath(new URL('../node_modules/node/bin/node', import.meta.url));
-  const self = fileURLToPath(import.meta.url);
-  // Loaded only here: node:child_process costs a Node 24 start ~4 ms of CPU it never needs.
-  const { spawnSync } = await import('node:child_process');
-  const r = spawnSync(pinned, [self, ...process.argv.slice(2)], { stdio: 'inherit' });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { spawnSync } = require('node:child_process');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { join } = require('node:path');
+  const pinned = join(__dirname, '..', 'node_modules', 'node', 'bin', 'node');
+  const r = spawnSync(pinned, [__filename, ...process.argv.slice(2)], { stdio: 'inherit' });
   if (r.error) {
     process.stderr.write(`terrarium: needs Node 24 (run "npm install" first): ${r.error.message}\n`);
     process.exit(70);

@@ -194,7 +194,11 @@ export function asCachedScript(code: string, scriptName: string, shimName: strin
     .replace(/\bimport\.meta\.url\b/g, 'importMetaUrl');
   if (/\bimport\.meta\b/.test(body)) throw new Error('bundle-cli: the script chunk uses import.meta beyond its url');
   body = asciiOnly(body);
-  const script = `(function (importMetaUrl, importModule, ${DEPS}) {\nlet ${SELF};\n${body}\nreturn ${SELF} = { ${pairs.map((p) => `${JSON.stringify(p.exported)}: ${p.local}`).join(', ')} };\n})\n`;
+  // The exports with a null prototype: V8 makes such a literal a dictionary at once, where the
+  // shell's ~85 names would each add a map transition and a descriptor (~0.9 M instructions of
+  // every start, docs/design/start2.md). It is read a few times (bin, the chunks that import it).
+  if (pairs.some((p) => p.exported === '__proto__')) throw new Error('bundle-cli: the script chunk exports __proto__');
+  const script = `(function (importMetaUrl, importModule, ${DEPS}) {\nlet ${SELF};\n${body}\nreturn ${SELF} = { __proto__: null, ${pairs.map((p) => `${JSON.stringify(p.exported)}: ${p.local}`).join(', ')} };\n})\n`;
   const shim = [
     '// The ES module face of a script run from V8\'s code cache (scripts/bundle-cli.ts asCachedScript).',
     ...deps.map((spec, i) => `import * as _d${i} from ${JSON.stringify(spec)};`),
@@ -253,10 +257,12 @@ export async function bundleCli(): Promise<string[]> {
     if (facades.includes(file)) {
       fs.rmSync(path.join(outDir, file));
     } else if ([SCRIPT_GROUP, ...SCRIPT_GROUPS_VIA_SHIM].some((g) => new RegExp(`^${g}-[\\w-]{8}\\.js$`).test(file))) {
-      // Named by its content: the code cache made for it is looked up by this name.
-      const hash = createHash('sha256').update(code).digest('hex').slice(0, 16);
-      const scriptName = `${file.replace(/\.js$/, '')}.${hash}.script.js`;
+      // Named by its content, the script's own text (what asCachedScript makes of the chunk too: a
+      // change there must not meet the code cache of the text before it): the code cache made for
+      // it is looked up by this name, which only the shim holds.
       const isStart = file.startsWith(`${SCRIPT_GROUP}-`);
+      const hash = createHash('sha256').update(asCachedScript(code, '', file, !isStart).script).digest('hex').slice(0, 16);
+      const scriptName = `${file.replace(/\.js$/, '')}.${hash}.script.js`;
       const { script, shim, exports, deps } = asCachedScript(code, scriptName, file, !isStart);
       scripts[file] = { script: scriptName, deps };
       new vm.Script(script, { filename: scriptName }); // a syntax error fails the build, not a start

@@ -91,6 +91,10 @@ test('the script chunk keeps its exports, import.meta.url and lazy imports, and 
   await (out.c as () => Promise<unknown>)();
   expect(imported).toEqual(['./other.js']); // through the shim's own import(): resolved beside it
   expect(out.d).toBe('a\u2026b');
+  // The exports have a null prototype: V8 makes such a literal a dictionary at once, without a map
+  // transition per name (docs/design/start2.md); an export named __proto__ could not be one of them.
+  expect(Object.getPrototypeOf(out)).toBeNull();
+  expect(() => asCachedScript('const p = 1;\nexport { p as __proto__ };', 's.js', 'x.js')).toThrow(/__proto__/);
   // A lazy import of the chunk itself (a facade skipped) is its own exports, not the shim again.
   expect(((await (out.e as () => Promise<{ twice: (n: number) => number }>)()).twice)(2)).toBe(4);
   expect(imported).toEqual(['./other.js']);

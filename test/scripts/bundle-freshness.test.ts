@@ -27,6 +27,7 @@ beforeEach(() => {
     fs.utimesSync(path.join(root, file), at, at);
   };
   put('package.json', '{ "type": "module" }\n');
+  put('bin/package.json', fs.readFileSync(path.join(repoRoot, 'bin/package.json'), 'utf8'));
   put('bin/terrarium.js', fs.readFileSync(path.join(repoRoot, 'bin/terrarium.js'), 'utf8'));
   put('main/compile-cache.js', fs.readFileSync(path.join(repoRoot, 'main/compile-cache.js'), 'utf8'));
   put('main/cli.ts', "process.stdout.write('sources\\n');\n");
