@@ -5,9 +5,9 @@
 // then runs the bundled command (out/cli/, made by `npm run build`: no type stripping at start-up;
 // its main script from V8's code cache, scripts/bundle-cli.ts) when it is newer than every source
 // it was made from, and main/cli.ts otherwise.
-// A CommonJS script (bin/package.json), not an ES module: an ES entry makes Node set up its ES
-// module loader before the first line runs (~8.5 M instructions, ~3 ms: an empty .mjs against an
-// empty .cjs), and a `run FILE` from the bundle imports no ES module at all (docs/design/start2.md).
+// A CommonJS script (bin/package.json), not an ES module: an ES entry costs Node's asynchronous
+// module job, `import.meta` and the entry's link (~0.3–0.5 M instructions of every start), and a
+// `run FILE` from the bundle imports no ES module at all (docs/design/start2.md, third pass).
 // main/compile-cache.js, an ES module the bundle's shims import too, is loaded with `require`
 // (synchronous; one module instance with their imports, ~0.2 M instructions).
 // Built-ins come from `process.getBuiltinModule` (Node 22.3+) on Node 24; an older Node only
