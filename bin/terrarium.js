@@ -90,7 +90,7 @@ const freshBundle = (
 async function start() {
   // An ES module loaded synchronously (require of ESM, Node 22.12+): the shims' imports of it meet
   // this instance. Not at the top: an older Node only hands over.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- bin is a CommonJS script (bin/package.json)
   const { enableCompileCache, loadCachedScript, startKind } = /** @type {typeof import('../main/compile-cache.js')} */ (require('../main/compile-cache.js'));
   const { pathToFileURL } = process.getBuiltinModule('node:url');
   const here = pathToFileURL(__filename);
@@ -130,9 +130,9 @@ if (Number(process.versions.node.split('.')[0]) >= 24) {
   // A rejection is reported as an uncaught error (exit code 1), as a top-level await's was.
   void start();
 } else {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- bin is a CommonJS script (bin/package.json)
   const { spawnSync } = require('node:child_process');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- bin is a CommonJS script (bin/package.json)
   const { join } = require('node:path');
   const pinned = join(__dirname, '..', 'node_modules', 'node', 'bin', 'node');
   const r = spawnSync(pinned, [__filename, ...process.argv.slice(2)], { stdio: 'inherit' });
