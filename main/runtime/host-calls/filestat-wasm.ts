@@ -1,3 +1,5 @@
+import { wasmModuleOnce } from './wasm-module.ts';
+
 /**
  * A guest's `filestat` written from a Linux `statx` buffer by a small wasm function instead of
  * JavaScript (issues 11.6, 14.3). A walk stats every entry; the JavaScript that turned the host's
@@ -47,19 +49,8 @@ const HEX =
   '01354201001000370300200041202943010037030820002001ad37031020004110354201003703182000412829430100' +
   '370320200041c0001001370328200041f0001001370330200041e00010013703380b';
 
-let compiled: WebAssembly.Module | null | undefined;
-
 /** The module, or null where this V8 cannot compile it (no multi-memory): the caller keeps JavaScript. */
-function module(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    try {
-      compiled = new WebAssembly.Module(Buffer.from(HEX, 'hex'));
-    } catch {
-      compiled = null;
-    }
-  }
-  return compiled;
-}
+const module = wasmModuleOnce(HEX);
 
 /** Writes a `filestat` at `out` of the guest's memory, of file type `filetype`, from the stat buffer. */
 export type FilestatWriter = (out: number, filetype: number) => void;

@@ -1,3 +1,5 @@
+import { wasmModuleOnce } from './wasm-module.ts';
+
 /**
  * `path_filestat_get`'s whole walk for the paths a tree walk makes ("name" in the folder it
  * was given, "folder/name" through the folder the last walk went through), done by a small wasm
@@ -144,19 +146,8 @@ const HEX =
 const FOLDER_NAME = 8192;
 const FOLDER_NAME_MAX = 4095;
 
-let compiled: WebAssembly.Module | null | undefined;
-
 /** The module, or null where this V8 cannot compile it: the caller keeps JavaScript. */
-function module(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    try {
-      compiled = new WebAssembly.Module(Buffer.from(HEX, 'hex'));
-    } catch {
-      compiled = null;
-    }
-  }
-  return compiled;
-}
+const module = wasmModuleOnce(HEX);
 
 /** The C library's `statx(dirfd, name address, flags, mask, buffer address)`, as koffi binds it. */
 export type Statx = (dirFd: number, name: number, flags: number, mask: number, buf: number) => number;
