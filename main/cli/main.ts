@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { COMMANDS, command } from './commands.ts';
+import { command, commands } from './commands.ts';
 import { ExitCode, exitCodeFor } from './exit-codes.ts';
 import { allowEarlyClose, exitWhenWritten } from './exit.ts';
 import { commandHelp, overview, usageLine } from './help.ts';
@@ -35,7 +35,7 @@ function version(): string {
 /** The command `name`, or a usage error saying which commands are close to it. */
 function known(name: string): NonNullable<ReturnType<typeof command>> {
   const def = command(name);
-  if (def === undefined) throw new UsageError(`unknown command "${name}"${didYouMean(name, COMMANDS.map((c) => c.name), visible)}`);
+  if (def === undefined) throw new UsageError(`unknown command "${name}"${didYouMean(name, commands().map((c) => c.name), visible)}`);
   return def;
 }
 
@@ -43,11 +43,11 @@ async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   try {
     if (name === undefined) {
-      process.stderr.write(overview(COMMANDS));
+      process.stderr.write(overview(commands()));
       return ExitCode.usage;
     }
     if (name === '--help' || name === '-h') {
-      process.stdout.write(overview(COMMANDS));
+      process.stdout.write(overview(commands()));
       return 0;
     }
     if (name === '--version') {
@@ -62,7 +62,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (def.name === 'help') {
-      process.stdout.write(p.positionals[0] === undefined ? overview(COMMANDS) : commandHelp(known(p.positionals[0])));
+      process.stdout.write(p.positionals[0] === undefined ? overview(commands()) : commandHelp(known(p.positionals[0])));
       return 0;
     }
     return await def.run(p);

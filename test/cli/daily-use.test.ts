@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COMMANDS } from '../../main/cli/commands.ts';
+import { commands } from '../../main/cli/commands.ts';
 import { cli, repoRoot } from '../helpers/cli.ts';
 import { fixture } from '../helpers/paths.ts';
 import { tempDir } from '../helpers/temp.ts';
@@ -38,20 +38,20 @@ describe('--version and help', () => {
   it('the overview lists every command with its summary, on stdout for help and on stderr (exit 2) for nothing', async () => {
     const help = await cli(home, ['help']);
     expect(help.code).toBe(0);
-    for (const c of COMMANDS) expect(help.stdout).toMatch(new RegExp(`^ {2}${c.name} +${c.summary.replace(/[()]/g, '\\$&')}$`, 'm'));
+    for (const c of commands()) expect(help.stdout).toMatch(new RegExp(`^ {2}${c.name} +${c.summary.replace(/[()]/g, '\\$&')}$`, 'm'));
     expect((await cli(home, ['--help'])).stdout).toBe(help.stdout);
     const none = await cli(home, []);
     expect(none).toMatchObject({ code: 2, stdout: '', stderr: help.stdout });
   });
 
-  it.each(COMMANDS.filter((c) => c.name !== 'help').map((c) => c.name))('help %s and %s --help: usage, description, every option, examples', async (name) => {
+  it.each(commands().filter((c) => c.name !== 'help').map((c) => c.name))('help %s and %s --help: usage, description, every option, examples', async (name) => {
     const a = await cli(home, ['help', name]);
     const b = await cli(home, [name, '--help']);
     const c = await cli(home, [name, '-h']);
     expect(a.code).toBe(0);
     expect(b).toEqual(a);
     expect(c).toEqual(a);
-    const def = COMMANDS.find((x) => x.name === name)!;
+    const def = commands().find((x) => x.name === name)!;
     expect(a.stdout).toMatch(new RegExp(`^usage: terrarium ${name}\\b`));
     expect(a.stdout.replace(/\s+/g, ' ')).toContain(def.description.slice(0, 40));
     for (const o of Object.keys(def.options)) expect(a.stdout).toMatch(new RegExp(`^ {2}--${o}\\b`, 'm'));

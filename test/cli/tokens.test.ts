@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { expect, test } from 'vitest';
-import { COMMANDS } from '../../main/cli/commands.ts';
+import { commands } from '../../main/cli/commands.ts';
 import { type TokenOption, tokenize } from '../../main/cli/tokens.ts';
 
 const nodeTokens = (args: string[], options: Record<string, TokenOption>): unknown =>
@@ -13,7 +13,7 @@ const nodeTokens = (args: string[], options: Record<string, TokenOption>): unkno
 
 /** Options as parse.ts gives them: -h for --help, each command's own. */
 const SETS: Record<string, TokenOption>[] = [
-  ...COMMANDS.map((c) => ({ help: { type: 'boolean' as const, short: 'h' }, ...Object.fromEntries(Object.entries(c.options).map(([n, o]) => [n, { type: o.type }])) })),
+  ...commands().map((c) => ({ help: { type: 'boolean' as const, short: 'h' }, ...Object.fromEntries(Object.entries(c.options).map(([n, o]) => [n, { type: o.type }])) })),
   // Shorts that take a value and groups of them, which no command has yet.
   { help: { type: 'boolean', short: 'h' }, verbose: { type: 'boolean', short: 'v' }, out: { type: 'string', short: 'o' }, x: { type: 'string' } },
 ];

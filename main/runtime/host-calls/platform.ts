@@ -60,55 +60,67 @@ export interface Platform {
   stat: StatLayout;
 }
 
-const STATX: StatLayout = {
-  kind: 'statx', bytes: 256,
-  nlink: { at: 16, bytes: 4 }, mode: { at: 28, bytes: 2 }, ino: { at: 32, bytes: 8 }, size: { at: 40, bytes: 8 },
-  atime: { at: 64, bytes: 8 }, ctime: { at: 96, bytes: 8 }, mtime: { at: 112, bytes: 8 },
-  nsecAt: 8, nsecBytes: 4, dev: { at: 136, bytes: 4 },
-};
+let table: Record<string, Platform> | undefined;
 
-const LINUX = {
-  symbols: { stat: 'statx' },
-  variadicOpen: false,
-  AT_SYMLINK_NOFOLLOW: 0x100, AT_SYMLINK_FOLLOW: 0x400, AT_REMOVEDIR: 0x200, AT_EMPTY_PATH: 0x1000,
-  O_CLOEXEC: 0o2000000,
-  UTIME_NOW: (1n << 30n) - 1n, UTIME_OMIT: (1n << 30n) - 2n,
-  timespecBytes: 16 as const,
-  stat: STATX,
-  dirents: { symbols: ['getdents64', 'getdents'], ino: 0, reclen: 16, type: 18, name: 19 },
-};
+/**
+ * The table: `${process.platform}-${process.arch}` → its entry. Built at its first use, not when
+ * the script loads: only the native host calls read it (a run given folders), and a `run FILE`
+ * start would pay for its literals, spreads and bigints for nothing (docs/design/start2.md).
+ */
+export function platforms(): Record<string, Platform> {
+  return (table ??= buildPlatforms());
+}
 
-// glibc first, then musl's soname (Alpine names it after the loader).
-const LINUX_X64_LIBS = ['libc.so.6', 'libc.musl-x86_64.so.1', 'ld-musl-x86_64.so.1'];
-const LINUX_ARM64_LIBS = ['libc.so.6', 'libc.musl-aarch64.so.1', 'ld-musl-aarch64.so.1'];
+function buildPlatforms(): Record<string, Platform> {
+  const STATX: StatLayout = {
+    kind: 'statx', bytes: 256,
+    nlink: { at: 16, bytes: 4 }, mode: { at: 28, bytes: 2 }, ino: { at: 32, bytes: 8 }, size: { at: 40, bytes: 8 },
+    atime: { at: 64, bytes: 8 }, ctime: { at: 96, bytes: 8 }, mtime: { at: 112, bytes: 8 },
+    nsecAt: 8, nsecBytes: 4, dev: { at: 136, bytes: 4 },
+  };
 
-const STAT64: StatLayout = {
-  kind: 'stat64', bytes: 144,
-  dev: { at: 0, bytes: 4 }, mode: { at: 4, bytes: 2 }, nlink: { at: 6, bytes: 2 }, ino: { at: 8, bytes: 8 },
-  atime: { at: 32, bytes: 8 }, mtime: { at: 48, bytes: 8 }, ctime: { at: 64, bytes: 8 }, size: { at: 96, bytes: 8 },
-  nsecAt: 8, nsecBytes: 8,
-};
+  const LINUX = {
+    symbols: { stat: 'statx' },
+    variadicOpen: false,
+    AT_SYMLINK_NOFOLLOW: 0x100, AT_SYMLINK_FOLLOW: 0x400, AT_REMOVEDIR: 0x200, AT_EMPTY_PATH: 0x1000,
+    O_CLOEXEC: 0o2000000,
+    UTIME_NOW: (1n << 30n) - 1n, UTIME_OMIT: (1n << 30n) - 2n,
+    timespecBytes: 16 as const,
+    stat: STATX,
+    dirents: { symbols: ['getdents64', 'getdents'], ino: 0, reclen: 16, type: 18, name: 19 },
+  };
 
-const DARWIN = {
-  libraries: ['libSystem.B.dylib', '/usr/lib/libSystem.B.dylib'],
-  AT_SYMLINK_NOFOLLOW: 0x20, AT_SYMLINK_FOLLOW: 0x40, AT_REMOVEDIR: 0x80,
-  O_CLOEXEC: 0x1000000,
-  UTIME_NOW: -1n, UTIME_OMIT: -2n,
-  timespecBytes: 16 as const,
-  stat: STAT64,
-};
+  // glibc first, then musl's soname (Alpine names it after the loader).
+  const LINUX_X64_LIBS = ['libc.so.6', 'libc.musl-x86_64.so.1', 'ld-musl-x86_64.so.1'];
+  const LINUX_ARM64_LIBS = ['libc.so.6', 'libc.musl-aarch64.so.1', 'ld-musl-aarch64.so.1'];
 
-/** The table: `${process.platform}-${process.arch}` → its entry. */
-export const PLATFORMS: Record<string, Platform> = {
-  'linux-x64': { ...LINUX, libraries: LINUX_X64_LIBS },
-  'linux-arm64': { ...LINUX, libraries: LINUX_ARM64_LIBS },
-  'darwin-x64': { ...DARWIN, symbols: { stat: 'fstatat$INODE64', fstat: 'fstat$INODE64' }, variadicOpen: false },
-  'darwin-arm64': { ...DARWIN, symbols: { stat: 'fstatat', fstat: 'fstat' }, variadicOpen: true },
-};
+  const STAT64: StatLayout = {
+    kind: 'stat64', bytes: 144,
+    dev: { at: 0, bytes: 4 }, mode: { at: 4, bytes: 2 }, nlink: { at: 6, bytes: 2 }, ino: { at: 8, bytes: 8 },
+    atime: { at: 32, bytes: 8 }, mtime: { at: 48, bytes: 8 }, ctime: { at: 64, bytes: 8 }, size: { at: 96, bytes: 8 },
+    nsecAt: 8, nsecBytes: 8,
+  };
+
+  const DARWIN = {
+    libraries: ['libSystem.B.dylib', '/usr/lib/libSystem.B.dylib'],
+    AT_SYMLINK_NOFOLLOW: 0x20, AT_SYMLINK_FOLLOW: 0x40, AT_REMOVEDIR: 0x80,
+    O_CLOEXEC: 0x1000000,
+    UTIME_NOW: -1n, UTIME_OMIT: -2n,
+    timespecBytes: 16 as const,
+    stat: STAT64,
+  };
+
+  return {
+    'linux-x64': { ...LINUX, libraries: LINUX_X64_LIBS },
+    'linux-arm64': { ...LINUX, libraries: LINUX_ARM64_LIBS },
+    'darwin-x64': { ...DARWIN, symbols: { stat: 'fstatat$INODE64', fstat: 'fstat$INODE64' }, variadicOpen: false },
+    'darwin-arm64': { ...DARWIN, symbols: { stat: 'fstatat', fstat: 'fstat' }, variadicOpen: true },
+  };
+}
 
 /** This process's entry, or undefined when the native calls do not support it. */
 export function currentPlatform(): Platform | undefined {
-  return PLATFORMS[`${process.platform}-${process.arch}`];
+  return platforms()[`${process.platform}-${process.arch}`];
 }
 
 /**

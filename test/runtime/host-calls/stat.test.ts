@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Layout } from '../../../main/runtime/abi.ts';
-import { PLATFORMS } from '../../../main/runtime/host-calls/platform.ts';
+import { platforms } from '../../../main/runtime/host-calls/platform.ts';
 import { decodeStat, isDirectoryIn, modeIn, putFilestatFrom } from '../../../main/runtime/host-calls/stat.ts';
 import { filestatWriter } from '../../../main/runtime/host-calls/filestat-wasm.ts';
 
@@ -17,7 +17,7 @@ const SECONDS = [0n, 1n, 59n, 1_765_000_000n, 4_294_967_295n, 4_294_967_296n, 18
 const NSEC = [0n, 1n, 999_999_999n, 123_456_789n];
 
 describe.each(['linux-x64', 'darwin-arm64'])('a %s stat buffer', (platform) => {
-  const L = PLATFORMS[platform]!.stat;
+  const L = platforms()[platform]!.stat;
   const buf = Buffer.alloc(L.bytes);
   const put = (f: { at: number; bytes: number }, v: bigint): void => {
     if (f.bytes === 8) buf.writeBigUInt64LE(BigInt.asUintN(64, v), f.at);
@@ -101,7 +101,7 @@ describe.each(['linux-x64', 'darwin-arm64'])('a %s stat buffer', (platform) => {
 });
 
 describe('the wasm filestat writer (filestat-wasm.ts) on a statx buffer', () => {
-  const L = PLATFORMS['linux-x64']!.stat;
+  const L = platforms()['linux-x64']!.stat;
   const stat = new WebAssembly.Memory({ initial: 1, maximum: 1 });
   const buf = Buffer.from(stat.buffer, 0, 256);
   const guest = new WebAssembly.Memory({ initial: 1 });
