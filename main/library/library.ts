@@ -7,6 +7,7 @@ import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { type AppSort, type AppWrite, deleteApp, findApp, findAppByName, insertApp, appsWithModule, listApps, listBuilds, setTranspiled, updateApp, usedHashes } from './apps.ts';
 import { CodedError } from '../shared/coded-error.ts';
+import { releaseBytes } from '../shared/release-bytes.ts';
 import { randomHex } from './hash.ts';
 import { type Connect, RUN_WAL_PAGES, betterSqlite, openDatabase, openWalKeeper } from './db.ts';
 import { nodeSqlite, openNodeSqlite } from './db-node-sqlite.ts';
@@ -87,17 +88,6 @@ function readFileCapped(file: string, maxBytes: number): Uint8Array {
 /** Why app `app`'s stored module cannot run (missing or changed): `module-changed`. */
 function moduleChanged(app: AppRecord, err: unknown): CodedError {
   return new CodedError('module-changed', `cannot run ${app.name}: ${(err as Error).message}`);
-}
-
-/**
- * Frees the memory of `bytes` now, when they are the whole of a buffer nothing else shares (a read
- * of a stored module, not a slice of Node's shared pool): a check ahead reads a module only to hash
- * it, and its 21 MB (flite) would otherwise count as V8 external memory until the next full
- * collection, which the next large read (a Run's) then starts on the main thread (warm-runs.md round 9).
- */
-function releaseNow(bytes: Uint8Array): void {
-  const buffer = bytes.buffer as ArrayBuffer & { transfer?: (length: number) => ArrayBuffer };
-  if (bytes.byteOffset === 0 && bytes.byteLength >= 64 * 1024 && buffer.byteLength === bytes.byteLength && typeof buffer.transfer === 'function') buffer.transfer(0);
 }
 
 /** The library in one data folder. */
@@ -541,7 +531,7 @@ export class Library {
       if (wait > 0) return wait;
       const read = await this.moduleBytesInBackground(app);
       await read.checked;
-      releaseNow(read.bytes);
+      releaseBytes(read.bytes); // read only to be hashed: its 21 MB (flite) freed now, not at the next full GC
     } catch {
       // Missing or changed: the run reports it.
     }
