@@ -282,6 +282,7 @@ export class Sessions {
       underWay = r;
     });
     setTimeout(underWay, UNDER_WAY_MS).unref();
+    const booted = startTrace.mark ? this.spare.ready : [];
     const worker = this.spare.take(o.primeNext === true ? o.module : undefined, started);
     const module = settled(o.module);
     const primed = worker !== undefined && primedModule(worker) === module;
@@ -310,6 +311,8 @@ export class Sessions {
     }, worker);
     startTrace.mark?.(primed ? 'worker handed the run (primed with its module)' : 'worker handed the run');
     if (startTrace.mark && primed && !this.spare.wasReady(worker)) startTrace.mark('(its primed instance was not made yet)');
+    if (startTrace.mark && worker === undefined) startTrace.mark('(no spare: a worker booted for it)');
+    else if (startTrace.mark && worker !== undefined && !booted.includes(worker)) startTrace.mark('(the spare was still booting)');
     o.follow?.(handle, o.preopens);
     const line = new LineDiscipline({
       echo: (text) => this.output(runId, new TextEncoder().encode(text)),

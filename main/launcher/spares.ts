@@ -17,7 +17,7 @@ export interface SparePolicy {
   minFreeBytes: number;
   /** Delay before a spare replaces the one a run took, counted from when the run is under way. */
   refillDelayMs: number;
-  /** How many spares at most: one per module among the last `count` run (one plain spare before any run). */
+  /** How many spares at most: one per module among the last `count` run, a plain spare in a slot none fills (one before any run). */
   count: number;
 }
 
@@ -186,7 +186,8 @@ export class SpareWorker {
   }
 
   /**
-   * Gives each recent module a spare (one plain spare before any run), the most recent first: a
+   * Gives each recent module a spare, the most recent first, and one plain spare while fewer than
+   * `policy.count` modules are recent (before any run, after the first app's): a
    * plain one if there is one, else a new one, in place of a spare primed with a module no longer
    * recent when `policy.count` are there already; none boots under the memory floor. One boots at a
    * time (the next when it has booted): two booting at once (after a run of a third app, say) would
@@ -194,7 +195,9 @@ export class SpareWorker {
    */
   private refill(): void {
     if (this.closed) return;
-    const wanted: (Promise<Program> | undefined)[] = this.recent.length > 0 ? this.recent : [undefined];
+    // A slot no recent module fills holds a plain spare: after the first app's run, the next app's
+    // first Run finds a booted worker rather than the replacement still booting (warm-runs.md round 9).
+    const wanted: (Promise<Program> | undefined)[] = this.recent.length < this.policy.count ? [...this.recent, undefined] : this.recent;
     for (const module of wanted) {
       if (this.spares.some((s) => s.module === module)) continue;
       if (this.spares.some((s) => s.booted !== true)) return;

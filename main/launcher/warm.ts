@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import { type ComponentSource, loadCommand } from '../runtime/load.ts';
 import type { Program } from '../runtime/p2/program.ts';
 import { statSignature } from '../library/store.ts';
+import { releaseBytes } from '../shared/release-bytes.ts';
 
 /**
  * Where a window run's start-up time goes (bench/window.ts --trace sets `mark`; unset otherwise, so
@@ -39,10 +40,14 @@ async function compileRead(read: Uint8Array | Promise<BackgroundRead>, memoryMax
   if (read instanceof Uint8Array) return { module: loadCommand(read, memoryMaxBytes, component), size: read.length };
   const { bytes, checked } = await read;
   startTrace.mark?.('module read and hashed');
+  const size = bytes.length;
   const compiled = loadCommand(bytes, memoryMaxBytes, component);
   if (startTrace.mark) void compiled.then(() => startTrace.mark?.('module compiled'), () => undefined);
+  // A compiled module keeps V8's own copy of the bytes: the read is freed now, not at the next full
+  // collection (releaseBytes; a component's transpiled program may still use them).
+  void compiled.then((m) => m instanceof WebAssembly.Module && releaseBytes(bytes), () => undefined);
   compiled.catch(() => undefined); // the check's refusal comes first
-  return { module: checked.then(() => compiled), size: bytes.length };
+  return { module: checked.then(() => compiled), size };
 }
 
 /** What each module promise of the cache resolved to, once it has. */

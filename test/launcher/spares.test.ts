@@ -62,6 +62,29 @@ describe('SpareWorker, several spares', () => {
     expect(spares.all).toHaveLength(0);
   });
 
+  it('keeps a plain spare beside the one primed with the only module run, so the next app\'s run finds a booted worker', async () => {
+    const spares = new SpareWorker({ idleMs: 60_000, minFreeBytes: 0, refillDelayMs: 0, count: 2 });
+    const a = loadCommand(fs.readFileSync(fixture('proc.wasm')));
+    const b = loadCommand(fs.readFileSync(fixture('args_env.wasm')));
+    const [ma, mb] = await Promise.all([a, b]);
+    try {
+      spares.expect([a]);
+      await until(() => spares.ready.length === 2);
+      expect(spares.ready.map((w) => primedModule(w))).toEqual([ma, undefined]);
+      // a's run takes a's spare; b's run, right after, is handed the other one, booted.
+      const wa = spares.take(a);
+      expect(primedModule(wa!)).toBe(ma);
+      const booted = spares.ready;
+      const wb = spares.take(b);
+      expect(wb).toBeDefined();
+      expect(booted).toContain(wb);
+      expect((await runIn(wb, mb, ['args_env', 'v'])).out).toContain('argv[1]=v\n');
+      await wa!.terminate();
+    } finally {
+      await spares.close();
+    }
+  });
+
   it('hands a run a spare that has booted rather than one still booting, even one primed with its module', async () => {
     const spares = new SpareWorker({ idleMs: 60_000, minFreeBytes: 0, refillDelayMs: 0, count: 2 });
     const a = loadCommand(fs.readFileSync(fixture('proc.wasm')));
