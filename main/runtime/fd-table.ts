@@ -121,14 +121,32 @@ export class FdTable {
   get(fd: number, base: number, inheriting = 0): Descriptor {
     const d = this.slots[fd];
     if (d === undefined) throw new WasiError(Errno.badf, `bad file descriptor ${fd}`);
-    if (d.kind !== 'stdio') {
-      if (this.revoked !== undefined && Atomics.load(this.revoked, d.origin) !== 0) {
-        throw new WasiError(Errno.acces, 'the grant behind this descriptor was revoked');
-      }
-      if (d.answer !== undefined) this.recheck?.(d.answer);
-    }
+    if (d.kind !== 'stdio') this.live(d);
     holds(d, fd, base, inheriting);
     return d;
+  }
+
+  /**
+   * `get(fd, 0)` for the byte calls (fd_read, fd_write, fd_pread, fd_pwrite): the same checks in
+   * the same order (`badf`, a revoked grant, an answer to confirm; no right asked, which `holds`
+   * never refuses). A function of its own so that its optimised code has seen only what those
+   * calls see: `get` also fetches every path call's directory, and V8's code for it, optimised
+   * during a run of writes to a file, was thrown away at the next open ("wrong map", iospeed.md
+   * round 7).
+   */
+  io(fd: number): Descriptor {
+    const d = this.slots[fd];
+    if (d === undefined) throw new WasiError(Errno.badf, `bad file descriptor ${fd}`);
+    if (d.kind !== 'stdio') this.live(d);
+    return d;
+  }
+
+  /** Throws `acces` when the grant behind `d` was revoked or the answer it was opened by was taken back. */
+  private live(d: HostBackedDescriptor): void {
+    if (this.revoked !== undefined && Atomics.load(this.revoked, d.origin) !== 0) {
+      throw new WasiError(Errno.acces, 'the grant behind this descriptor was revoked');
+    }
+    if (d.answer !== undefined) this.recheck?.(d.answer);
   }
 
   /**
