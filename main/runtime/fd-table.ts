@@ -98,6 +98,8 @@ export function holds(d: Descriptor, fd: number, base: number, inheriting: numbe
   }
 }
 
+const REVOKED = 'the grant behind this descriptor was revoked';
+
 /** The guest's descriptor table. Rights are checked when a descriptor is fetched (uvwasi). */
 export class FdTable {
   private readonly slots: (Descriptor | undefined)[] = [];
@@ -121,14 +123,36 @@ export class FdTable {
   get(fd: number, base: number, inheriting = 0): Descriptor {
     const d = this.slots[fd];
     if (d === undefined) throw new WasiError(Errno.badf, `bad file descriptor ${fd}`);
-    if (d.kind !== 'stdio') {
-      if (this.revoked !== undefined && Atomics.load(this.revoked, d.origin) !== 0) {
-        throw new WasiError(Errno.acces, 'the grant behind this descriptor was revoked');
-      }
-      if (d.answer !== undefined) this.recheck?.(d.answer);
-    }
+    if (d.kind !== 'stdio') this.live(d);
     holds(d, fd, base, inheriting);
     return d;
+  }
+
+  /**
+   * `get(fd, 0)` for the byte calls (fd_read, fd_write, fd_pread, fd_pwrite): the same checks in
+   * the same order (`badf`, a revoked grant, an answer to confirm; no right asked, which `holds`
+   * never refuses). A function of its own so that its optimised code has seen only what those
+   * calls see: `get` also fetches every path call's directory, and V8's code for it, optimised
+   * during a run of writes to a file, was thrown away at the next open ("wrong map", iospeed.md
+   * round 7). `live`'s two checks are written out here: a call to it was one more function V8
+   * compiled on its own per run (~1 M background instructions in a bigfile run).
+   */
+  io(fd: number): Descriptor {
+    const d = this.slots[fd];
+    if (d === undefined) throw new WasiError(Errno.badf, `bad file descriptor ${fd}`);
+    if (d.kind !== 'stdio') {
+      if (this.revoked !== undefined && Atomics.load(this.revoked, d.origin) !== 0) throw new WasiError(Errno.acces, REVOKED);
+      if (d.answer !== undefined) this.recheck?.(d.answer);
+    }
+    return d;
+  }
+
+  /** Throws `acces` when the grant behind `d` was revoked or the answer it was opened by was taken back. */
+  private live(d: HostBackedDescriptor): void {
+    if (this.revoked !== undefined && Atomics.load(this.revoked, d.origin) !== 0) {
+      throw new WasiError(Errno.acces, REVOKED);
+    }
+    if (d.answer !== undefined) this.recheck?.(d.answer);
   }
 
   /**

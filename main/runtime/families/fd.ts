@@ -250,7 +250,7 @@ export function fdIo(ctx: WasiContext) {
   return {
     /** Reads into the iovecs from the current offset, advancing it; writes the byte count. */
     fd_read: (fd: number, iovs: number, iovsLen: number, nread: number) => {
-      const d0 = fds.get(fd, 0);
+      const d0 = fds.io(fd);
       const kind = d0.kind;
       // One buffer from a file holding the right (read(fd, buf, n)): one descriptor look-up.
       if (kind === 'file' && iovsLen === 1 && (d0.rightsBase & FD_READ) !== 0) return readOne(ctx.mem, d0, iovs, nread);
@@ -259,7 +259,7 @@ export function fdIo(ctx: WasiContext) {
     },
     /** Writes the ciovecs at the current offset (or the end, with `append`); writes the count. */
     fd_write: (fd: number, iovs: number, iovsLen: number, nwritten: number) => {
-      const d0 = fds.get(fd, 0);
+      const d0 = fds.io(fd);
       const kind = d0.kind;
       // One buffer to a file holding the right (write(fd, buf, n)): one descriptor look-up.
       if (kind === 'file' && iovsLen === 1 && (d0.rightsBase & FD_WRITE) !== 0) return writeOne(ctx, d0, iovs, nwritten);
@@ -270,7 +270,7 @@ export function fdIo(ctx: WasiContext) {
     },
     /** Reads at `offset` without moving the descriptor's offset. */
     fd_pread: (fd: number, iovs: number, iovsLen: number, offset: bigint, nread: number) => {
-      const d0 = fds.get(fd, 0);
+      const d0 = fds.io(fd);
       // One buffer from a file holding the rights (pread(fd, buf, n, at)): one descriptor look-up.
       if (d0.kind === 'file' && iovsLen === 1 && (d0.rightsBase & PREAD) === PREAD) return preadOne(ctx.mem, d0, iovs, offset, nread);
       const d = fds.bytes(fd, R.fd_read | R.fd_seek, true);
@@ -282,7 +282,7 @@ export function fdIo(ctx: WasiContext) {
     },
     /** Writes at `offset` without moving the descriptor's offset. */
     fd_pwrite: (fd: number, iovs: number, iovsLen: number, offset: bigint, nwritten: number) => {
-      const d0 = fds.get(fd, 0);
+      const d0 = fds.io(fd);
       // One buffer to a file holding the rights (pwrite(fd, buf, n, at)): one descriptor look-up.
       if (d0.kind === 'file' && iovsLen === 1 && (d0.rightsBase & PWRITE) === PWRITE) return pwriteOne(ctx, d0, iovs, offset, nwritten);
       const d = fds.bytes(fd, R.fd_write | R.fd_seek, true);

@@ -42,12 +42,36 @@ function folderOf(from: string): string {
   return from.slice(0, from.lastIndexOf('/') + 1);
 }
 
+/**
+ * `os.release()` for the key: on Linux read from /proc (what uname(2) reports) without loading
+ * node:os, which a run touching a file loaded for this key alone (~0.4 ms of its CPU, iospeed.md
+ * round 7).
+ */
+function kernelRelease(): string {
+  if (process.platform === 'linux') {
+    try {
+      return fs.readFileSync('/proc/sys/kernel/osrelease', 'latin1').trim();
+    } catch {
+      // no /proc: ask node:os
+    }
+  }
+  return os.release();
+}
+
+/** `os.tmpdir()` for the key, found as Node finds it on POSIX (TMPDIR, TMP, TEMP, else /tmp; one trailing "/" dropped). */
+function tempFolder(): string {
+  if (process.platform === 'win32') return os.tmpdir();
+  const env = process.env;
+  const t = env.TMPDIR || env.TMP || env.TEMP || '/tmp';
+  return t.length > 1 && t.endsWith('/') ? t.slice(0, -1) : t;
+}
+
 /** Where the record for a search from `from` is written, and the key it holds. */
 function record(from: string): { file: string; key: string } | undefined {
   if (process.env.TERRARIUM_SELF_TEST === 'always') return undefined;
   const compile = module.getCompileCacheDir?.();
   if (compile === undefined) return undefined;
-  const key = ['setup 2', process.platform, os.release(), process.arch, `abi ${process.versions.modules}`, os.tmpdir(), folderOf(from)].join('\n');
+  const key = ['setup 2', process.platform, kernelRelease(), process.arch, `abi ${process.versions.modules}`, tempFolder(), folderOf(from)].join('\n');
   return { file: path.join(path.dirname(compile), 'host-calls', `proven-${fnv(key, 0x811c9dc5)}`), key };
 }
 
