@@ -6,9 +6,10 @@
  * components' templates (only the loading shell's and the integration card's answer), and that
  * the warm-up left nothing in the document (no page, no focus moved).
  */
+import os from 'node:os';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { type E2E, fixture, seed, startE2E } from '../helpers/e2e/harness.ts';
-import { UI_TIMEOUT, tile } from '../helpers/e2e/ui.ts';
+import { UI_TIMEOUT, call, tile } from '../helpers/e2e/ui.ts';
 
 let e: E2E;
 
@@ -67,4 +68,30 @@ test('a Details click after start-up parses none of the app page\'s templates; t
   expect(during.filter((t) => !after(t))).toEqual([]);
   expect(during.length).toBeGreaterThan(0); // the recording sees the click's parses
   await expect.poll(async () => (await sent()).some((m) => m.includes('integration.get')), { timeout: UI_TIMEOUT }).toBe(true); // and its requests
+});
+
+test('a page with runs and permissions, after a warm-up whose app had none, parses none of its templates either', async () => {
+  const { page, api } = e;
+  // Back to the catalog first: an open page would show the new run and grants itself.
+  await page.getByTestId('nav-catalog').click();
+  await tile(page, 'args_env').waitFor({ timeout: UI_TIMEOUT });
+  const [app] = (await call(api, 'apps.list', {})).filter((a) => a.name === 'args_env');
+  const run = await call(api, 'runs.start', { ref: app!.id, cols: 80, rows: 24 });
+  await expect.poll(async () => (await call(api, 'apps.get', { ref: app!.id })).history.find((r) => r.id === run.runNumber)?.outcome, { timeout: UI_TIMEOUT }).toBe('exit');
+  await call(api, 'grants.add', {
+    ref: app!.id,
+    grants: [
+      { kind: 'folder', host: os.tmpdir(), guest: '/tmp', access: 'read' },
+      { kind: 'env', name: 'A', value: 'b' },
+      { kind: 'args', args: ['x'] },
+      { kind: 'limit', name: 'timeout-seconds', value: 5 },
+    ],
+  });
+  const before = (await parsed()).length;
+  await tile(page, 'args_env').getByTestId('app-details').click();
+  await page.locator('[data-testid="app-page"] [data-testid="run-row"]').waitFor({ timeout: UI_TIMEOUT });
+  await page.locator('[data-testid="app-page"] [data-testid="badge-custom-permissions"]').waitFor({ timeout: UI_TIMEOUT });
+  const during = (await parsed()).slice(before);
+  const after = (t: string): boolean => t.includes('Loading') || t.includes('integration-') || t.includes('Not available in web mode');
+  expect(during.filter((t) => !after(t))).toEqual([]);
 });
