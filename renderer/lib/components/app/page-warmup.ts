@@ -64,13 +64,21 @@ export function withEveryPart(d: AppDetails): AppDetails {
 /** Mounts and unmounts app `appId`'s page off screen, once its details are here and the page is idle again. */
 export async function warmAppPage(appId: string): Promise<void> {
   const given = await request('apps.get', { ref: appId });
-  for (const details of [withNoParts(given), withEveryPart(given)]) {
+  for (const [details, layOut] of [[withNoParts(given), false], [withEveryPart(given), true]] as const) {
     await new Promise((resolve) => requestIdleCallback(resolve, { timeout: 3000 }));
     const box = document.createElement('div');
     box.inert = true;
     box.setAttribute('aria-hidden', 'true');
-    box.hidden = true;
+    box.hidden = !layOut;
+    // Laid out once (invisible, off the flow, the main area's width): Chromium keeps the shapes of
+    // the page's words and the styles of its elements for the click's own layout.
+    if (layOut) box.style.cssText = `position:absolute;left:0;top:0;width:${document.getElementById('main')?.clientWidth ?? 1000}px;height:0;overflow:hidden;visibility:hidden;contain:strict;pointer-events:none`;
     const page = mount(AppPage, { target: box, props: { appId, given: details } });
+    if (layOut) {
+      document.body.append(box);
+      void box.firstElementChild?.scrollHeight;
+      box.remove();
+    }
     void unmount(page);
   }
 }
