@@ -5,13 +5,15 @@
  * (the catalog's first) is mounted once into a detached, inert, hidden box and unmounted in the
  * same task: its effects never run (`mount` leaves them for a flush that does not come before
  * `unmount`), so it asks for nothing more (no integration.get, no focus, no announcement), and
- * nothing is laid out or shown. The one request is a read, `apps.get` for that app.
+ * nothing is shown. The one request is a read, `apps.get` for that app.
  *
  * The page is mounted twice, in two idle moments, whatever that app has: with every list and
  * optional part empty, and with one example of each (a finished and a running run, a grant of
  * each kind, activity entries, a denial, an older build). A branch never mounted here (a history
  * table when the first app had not run yet, say) kept its first parse and compile for the Details
  * click (issue 14.5, round 4 of docs/design/details.md). The examples are never shown, stored or sent.
+ * The second is also laid out once (invisible, inert, off the flow, removed in the same task): the
+ * click's layout then finds Chromium's shapes of the page's words and its elements' styles cached.
  */
 import { mount, unmount } from 'svelte';
 import type { AppDetails } from '../../../../preload/api.ts';
