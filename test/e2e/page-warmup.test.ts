@@ -6,9 +6,10 @@
  * components' templates (only the loading shell's and the integration card's answer), and that
  * the warm-up left nothing in the document (no page, no focus moved).
  */
+import os from 'node:os';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { type E2E, fixture, seed, startE2E } from '../helpers/e2e/harness.ts';
-import { UI_TIMEOUT, tile } from '../helpers/e2e/ui.ts';
+import { UI_TIMEOUT, call, tile } from '../helpers/e2e/ui.ts';
 
 let e: E2E;
 
@@ -16,9 +17,20 @@ beforeAll(async () => {
   e = await startE2E();
   await seed(e.api, fixture('args_env.wasm'));
   await e.page.addInitScript(() => {
-    const w = window as unknown as { __parsed: string[]; __sent: string[] };
+    const w = window as unknown as { __parsed: string[]; __sent: string[]; __replies: string[] };
     w.__parsed = [];
     w.__sent = [];
+    w.__replies = [];
+    // The replies' heads ('{"id":N,'), as the page's sockets receive them.
+    const Native = window.WebSocket;
+    window.WebSocket = class extends Native {
+      constructor(...a: ConstructorParameters<typeof WebSocket>) {
+        super(...a);
+        this.addEventListener('message', (m: MessageEvent) => {
+          if (typeof m.data === 'string' && m.data.startsWith('{"id":')) w.__replies.push(m.data.slice(0, m.data.indexOf(',') + 1));
+        });
+      }
+    };
     // What the page sends main (web mode's request socket), as text.
     const send = WebSocket.prototype.send;
     WebSocket.prototype.send = function (this: WebSocket, data: Parameters<WebSocket['send']>[0]) {
@@ -67,4 +79,56 @@ test('a Details click after start-up parses none of the app page\'s templates; t
   expect(during.filter((t) => !after(t))).toEqual([]);
   expect(during.length).toBeGreaterThan(0); // the recording sees the click's parses
   await expect.poll(async () => (await sent()).some((m) => m.includes('integration.get')), { timeout: UI_TIMEOUT }).toBe(true); // and its requests
+});
+
+test('a page with runs and permissions, after a warm-up whose app had none, parses none of its templates either', async () => {
+  const { page, api } = e;
+  // Back to the catalog first: an open page would show the new run and grants itself.
+  await page.getByTestId('nav-catalog').click();
+  await tile(page, 'args_env').waitFor({ timeout: UI_TIMEOUT });
+  const [app] = (await call(api, 'apps.list', {})).filter((a) => a.name === 'args_env');
+  const run = await call(api, 'runs.start', { ref: app!.id, cols: 80, rows: 24 });
+  await expect.poll(async () => (await call(api, 'apps.get', { ref: app!.id })).history.find((r) => r.id === run.runNumber)?.outcome, { timeout: UI_TIMEOUT }).toBe('exit');
+  await call(api, 'grants.add', {
+    ref: app!.id,
+    grants: [
+      { kind: 'folder', host: os.tmpdir(), guest: '/tmp', access: 'read' },
+      { kind: 'env', name: 'A', value: 'b' },
+      { kind: 'args', args: ['x'] },
+      { kind: 'limit', name: 'timeout-seconds', value: 5 },
+    ],
+  });
+  // The catalog's tile shows the change first (its own templates, not the page's).
+  await tile(page, 'args_env').getByTestId('badge-custom-permissions').waitFor({ timeout: UI_TIMEOUT });
+  const before = (await parsed()).length;
+  await tile(page, 'args_env').getByTestId('app-details').click();
+  await page.locator('[data-testid="app-page"] [data-testid="run-row"]').waitFor({ timeout: UI_TIMEOUT });
+  await page.locator('[data-testid="app-page"] [data-testid="badge-custom-permissions"]').waitFor({ timeout: UI_TIMEOUT });
+  const during = (await parsed()).slice(before);
+  const after = (t: string): boolean => t.includes('Loading') || t.includes('integration-') || t.includes('Not available in web mode');
+  expect(during.filter((t) => !after(t))).toEqual([]);
+});
+
+test('a pointer resting on Details asks for the details; a click after the answer shows the whole page at once', async () => {
+  const { page } = e;
+  await page.getByTestId('nav-catalog').click();
+  await page.mouse.move(0, 0);
+  const details = tile(page, 'args_env').getByTestId('app-details');
+  await details.waitFor({ timeout: UI_TIMEOUT });
+  const asked = async (): Promise<string[]> => (await sent()).filter((m) => m.includes('"apps.get"'));
+  const before = (await asked()).length;
+  await details.hover();
+  await expect.poll(async () => (await asked()).length, { timeout: UI_TIMEOUT }).toBe(before + 1);
+  const { id } = JSON.parse((await asked()).at(-1)!) as { id: number };
+  await expect.poll(() => page.evaluate((head) => (window as unknown as { __replies: string[] }).__replies.includes(head), `{"id":${id},`), { timeout: UI_TIMEOUT }).toBe(true);
+  // Whether the page ever shows its "Loading…" shell.
+  await page.evaluate(() => {
+    const w = window as unknown as { __loading: boolean };
+    w.__loading = false;
+    new MutationObserver(() => (w.__loading ||= document.querySelector('[data-testid="app-page"] .loading') !== null)).observe(document.body, { childList: true, subtree: true });
+  });
+  await details.click();
+  await page.locator('[data-testid="app-page"] [data-testid="run-row"]').waitFor({ timeout: UI_TIMEOUT });
+  expect(await page.evaluate(() => (window as unknown as { __loading: boolean }).__loading)).toBe(false);
+  expect((await asked()).length).toBe(before + 1); // the press and the page took that answer
 });

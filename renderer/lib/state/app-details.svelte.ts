@@ -7,7 +7,9 @@ import { errorMessage, status } from './status.svelte.ts';
 /** How long an `apps.get` asked for ahead waits for the page that takes it. */
 const AHEAD_MS = 2000;
 /** An app's details asked for ahead of its page (see `askAhead`), until a page takes them or they go stale. */
-let ahead: { appId: string; at: number; reply: Promise<AppDetails>; off: () => void } | null = null;
+let ahead: Ahead | null = null;
+/** `value` is the answer once it is here. */
+interface Ahead { appId: string; at: number; reply: Promise<AppDetails>; value: AppDetails | null; off: () => void }
 
 function dropAhead(): void {
   ahead?.off();
@@ -15,26 +17,31 @@ function dropAhead(): void {
 }
 
 /**
- * Asks main for app `appId`'s details ahead of its page (the Details button's pointerdown, issue
- * 14.5): the page that opens at the click takes the answer instead of asking only once it is
- * mounted. Read-only; dropped unused after a moment, and dropped if the app changes meanwhile (the
- * page then asks afresh, as it would have).
+ * Asks main for app `appId`'s details ahead of its page (the Details button reached by the pointer
+ * or the keyboard, and its pointerdown; issue 14.5): the page that opens at the click takes the
+ * answer instead of asking only once it is mounted, and when it is already here the click renders
+ * the whole page in its own task (no "Loading…" first). Read-only; one app at a time; asked once
+ * while fresh; dropped unused after a moment, and dropped if the app changes meanwhile (the page
+ * then asks afresh, as it would have).
  */
 export function askAhead(appId: string): void {
+  if (ahead && ahead.appId === appId && performance.now() - ahead.at < AHEAD_MS / 2) return;
   dropAhead();
   const reply = request('apps.get', { ref: appId });
   reply.catch(() => undefined); // the page that takes it handles a failure
   const off = on('apps.changed', (e) => {
     if (e.appId === null || e.appId === appId) dropAhead();
   });
-  ahead = { appId, at: performance.now(), reply, off };
+  const entry: Ahead = { appId, at: performance.now(), reply, value: null, off };
+  reply.then((d) => (entry.value = d), () => undefined);
+  ahead = entry;
 }
 
 /** The details of app `appId` asked for ahead, if fresh; taken once. */
-function takeAhead(appId: string): Promise<AppDetails> | null {
+function takeAhead(appId: string): Ahead | null {
   const a = ahead;
   dropAhead();
-  return a && a.appId === appId && performance.now() - a.at < AHEAD_MS ? a.reply : null;
+  return a && a.appId === appId && performance.now() - a.at < AHEAD_MS ? a : null;
 }
 
 /** Loads and edits one app; `dispose` when the page goes away. */
@@ -64,7 +71,10 @@ export class AppDetailsState {
     this.off = on('apps.changed', (e) => {
       if (e.appId === null || e.appId === appId) void this.load();
     });
-    void this.load(takeAhead(appId));
+    const early = takeAhead(appId);
+    // Already answered: the page's first render is the whole page, not "Loading…" then the page.
+    if (early?.value) this.details = early.value;
+    else void this.load(early?.reply ?? null);
   }
 
   dispose(): void {
