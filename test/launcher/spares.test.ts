@@ -25,6 +25,15 @@ async function runIn(w: ReturnType<SpareWorker['take']>, module: Program, args: 
   return { out: Buffer.concat(chunks).toString(), code: o.kind === 'exit' ? o.code : undefined };
 }
 
+/** Two spares' worth of policy (no idle stop, no floor, no refill delay) and the two fixture programs a and b, compiled. */
+async function twoApps(): Promise<{ spares: SpareWorker; a: Promise<Program>; b: Promise<Program>; ma: Program; mb: Program }> {
+  const spares = new SpareWorker({ idleMs: 60_000, minFreeBytes: 0, refillDelayMs: 0, count: 2 });
+  const a = loadCommand(fs.readFileSync(fixture('proc.wasm')));
+  const b = loadCommand(fs.readFileSync(fixture('args_env.wasm')));
+  const [ma, mb] = await Promise.all([a, b]);
+  return { spares, a, b, ma, mb };
+}
+
 describe('SpareWorker, several spares', () => {
   it('keeps one spare primed with each of the modules run last, and hands a run the one primed with its module', async () => {
     const spares = new SpareWorker({ idleMs: 60_000, minFreeBytes: 0, refillDelayMs: 0, count: 2 });
@@ -63,10 +72,7 @@ describe('SpareWorker, several spares', () => {
   });
 
   it('keeps a plain spare beside the one primed with the only module run, so the next app\'s run finds a booted worker', async () => {
-    const spares = new SpareWorker({ idleMs: 60_000, minFreeBytes: 0, refillDelayMs: 0, count: 2 });
-    const a = loadCommand(fs.readFileSync(fixture('proc.wasm')));
-    const b = loadCommand(fs.readFileSync(fixture('args_env.wasm')));
-    const [ma, mb] = await Promise.all([a, b]);
+    const { spares, a, b, ma, mb } = await twoApps();
     try {
       spares.expect([a]);
       await until(() => spares.ready.length === 2);
@@ -86,10 +92,7 @@ describe('SpareWorker, several spares', () => {
   });
 
   it('hands a run a spare that has booted rather than one still booting, even one primed with its module', async () => {
-    const spares = new SpareWorker({ idleMs: 60_000, minFreeBytes: 0, refillDelayMs: 0, count: 2 });
-    const a = loadCommand(fs.readFileSync(fixture('proc.wasm')));
-    const b = loadCommand(fs.readFileSync(fixture('args_env.wasm')));
-    const [ma, mb] = await Promise.all([a, b]);
+    const { spares, a, b, ma, mb } = await twoApps();
     try {
       spares.expect([a]);
       await until(() => spares.ready.length === 1 && primedModule(spares.ready[0]!) === ma);
@@ -108,10 +111,7 @@ describe('SpareWorker, several spares', () => {
   });
 
   it('boots one spare at a time, the one for the module run last first', async () => {
-    const spares = new SpareWorker({ idleMs: 60_000, minFreeBytes: 0, refillDelayMs: 0, count: 2 });
-    const a = loadCommand(fs.readFileSync(fixture('proc.wasm')));
-    const b = loadCommand(fs.readFileSync(fixture('args_env.wasm')));
-    const [ma, mb] = await Promise.all([a, b]);
+    const { spares, a, b, ma, mb } = await twoApps();
     try {
       spares.expect([a, b]);
       await until(() => spares.all.length > 0);
@@ -126,10 +126,7 @@ describe('SpareWorker, several spares', () => {
   });
 
   it('primes no spare while a run is starting, and says when a primed instance is made', async () => {
-    const spares = new SpareWorker({ idleMs: 60_000, minFreeBytes: 0, refillDelayMs: 0, count: 2 });
-    const a = loadCommand(fs.readFileSync(fixture('proc.wasm')));
-    const b = loadCommand(fs.readFileSync(fixture('args_env.wasm')));
-    const [ma, mb] = await Promise.all([a, b]);
+    const { spares, a, b, ma, mb } = await twoApps();
     try {
       spares.expect([a, b]); // a's spare boots, then b's
       for (let i = 0; i < 10_000 && spares.all.length < 2; i++) await new Promise((r) => setTimeout(r, 1));
