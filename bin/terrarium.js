@@ -105,10 +105,13 @@ async function start() {
   // it imports lazily is resolved as its shim would: beside it, and packages from the project;
   // a script chunk (the library, `run APP`'s modules) is run from its code cache in the same
   // way, its static imports handed to it, without its shim and the shims it imports.
-  // A `run FILE` may import no module at all: this thread's module compile cache is turned on
-  // before its first import (node:module and the cache's set-up, ~0.3 ms, only when one comes),
-  // workers' at once; every other start imports (the library, koffi's package) and turns it on now.
-  enableCompileCache({ modules: startKind(process.argv.slice(2)) !== 'run-file' });
+  // A `run FILE` or `run APP` may import no module at all (the library and run APP's own modules
+  // are scripts too): this thread's module compile cache is turned on before its first import or
+  // its first file host call (koffi's package; compile-cache.js), node:module and the cache's
+  // set-up (~0.3 ms) only when one comes, workers' at once; every other start imports and turns
+  // it on now.
+  const kind = startKind(process.argv.slice(2));
+  enableCompileCache({ modules: kind !== 'run-file' && kind !== 'run-app' });
   const { script, shim, main, scripts = {} } = bundle.start;
   const at = new URL(`../out/cli/${shim}`, here).href;
   /**
@@ -116,9 +119,11 @@ async function start() {
    * @returns {Promise<unknown>}
    */
   const importModule = async (spec) => {
-    enableCompileCache();
     const chunk = spec.startsWith('./') ? scripts[spec.slice(2)] : undefined;
-    if (chunk === undefined) return import(spec.startsWith('./') ? new URL(spec, at).href : spec);
+    if (chunk === undefined) {
+      enableCompileCache();
+      return import(spec.startsWith('./') ? new URL(spec, at).href : spec);
+    }
     const deps = await Promise.all(chunk.deps.map(importModule));
     return loadCachedScript(new URL(`../out/cli/${chunk.script}`, here), new URL(spec, at).href, importModule, deps);
   };

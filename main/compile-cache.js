@@ -160,6 +160,9 @@ function rewriteLacking() {
   const bit = 1 << USES.indexOf(name);
   if (bit <= 0 || (usedBits & bit) !== 0) return;
   usedBits |= bit;
+  // The file path loads koffi's package (CommonJS, through the module compile cache), which a
+  // start that turned the cache off until its first import (bin: `run FILE`, `run APP`) turns on now.
+  if (name === 'files') enableCompileCache();
   rewriteLacking();
 };
 

@@ -9,6 +9,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { isoTime } from '../shared/iso-time.ts';
 
 /** Most entries one run writes. */
 export const MAX_ENTRIES_PER_RUN = 20;
@@ -46,7 +47,7 @@ export function hostLog(home: string | (() => string), label: string): HostLog {
         const file = logFile();
         fs.mkdirSync(homeDir(), { recursive: true });
         if ((fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0) > MAX_LOG_BYTES) fs.renameSync(file, `${file}.1`);
-        fs.appendFileSync(file, `${new Date().toISOString()} ${label}: ${message}${body}${more}\n`);
+        fs.appendFileSync(file, `${isoTime(Date.now())} ${label}: ${message}${body}${more}\n`);
       } catch {
         // A log that cannot be written must not stop the run.
       }

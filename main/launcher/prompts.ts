@@ -8,6 +8,7 @@ import { type Question, grantAccessFor, grantFolderFor } from './asking.ts';
 import type { LauncherEmit, PromptRequest } from './events.ts';
 import { promptSafe } from './prompt-text.ts';
 import type { Choice } from './run-answers.ts';
+import { isoTime } from '../shared/iso-time.ts';
 
 interface Pending {
   request: PromptRequest;
@@ -40,7 +41,7 @@ export class PromptBroker {
       folder: promptSafe(grantFolderFor(q.operation, q.path)),
       grantAccess: grantAccessFor(q.operation),
       reason: q.reason === null ? null : promptSafe(q.reason, 200),
-      expiresAt: new Date(Date.now() + this.timeoutMs).toISOString(),
+      expiresAt: isoTime(Date.now() + this.timeoutMs),
       insistent,
     };
     if (q.upgrade) {

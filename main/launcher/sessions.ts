@@ -25,6 +25,7 @@ import { ModuleCache, settled, startTrace } from './warm.ts';
 import { SETTLE_MS } from '../library/store.ts';
 import { SpareWorker } from './spares.ts';
 import { Scrollback } from './scrollback.ts';
+import { isoTime } from '../shared/iso-time.ts';
 
 interface Session {
   /** Settles once the run is over and recorded. */
@@ -320,7 +321,7 @@ export class Sessions {
       endOfInput: () => handle.endStdin(),
       interrupt: () => handle.cancel(),
     });
-    const info: SessionInfo = { runId, runNumber: o.runNumber, appId: o.appId, appName: o.appName, args: o.args.slice(1), startedAt: new Date().toISOString() };
+    const info: SessionInfo = { runId, runNumber: o.runNumber, appId: o.appId, appName: o.appName, args: o.args.slice(1), startedAt: isoTime(Date.now()) };
     this.scrollback.begin(info);
     const ended = handle.done.then((outcome) => {
       underWay();

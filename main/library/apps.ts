@@ -4,6 +4,7 @@ import type { Inspection } from './inspect.ts';
 import { all, exec, one, sql } from './sql.ts';
 import type { TranspiledRecord } from './transpiled-store.ts';
 import type { AppKind, AppRecord, AppSummary, Manifest, SortOrder } from './types.ts';
+import { isoTime } from '../shared/iso-time.ts';
 
 /** The kind column follows from the inspection, so the two never disagree. */
 const kindOf = (i: Inspection): AppKind => (i.component ? 'component' : 'preview1');
@@ -14,7 +15,7 @@ interface AppRow {
   manifest: string | null; inspection: string; kind: string;
 }
 
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+const iso = (ms: number | null): string | null => (ms === null ? null : isoTime(ms));
 
 function toRecord(r: AppRow): AppRecord {
   return {

@@ -2,6 +2,7 @@
 import type Database from 'better-sqlite3';
 import { all, exec, one, sql } from './sql.ts';
 import type { AuditEntry, Decision, UnknownAccess } from './types.ts';
+import { isoTime } from '../shared/iso-time.ts';
 
 export type { Decision } from './types.ts';
 
@@ -56,8 +57,8 @@ export function listAudit(db: Database.Database, appId: string, opts: { decision
     ? sql`SELECT * FROM audit WHERE app_id = ${appId} AND id < ${before} ORDER BY id DESC LIMIT ${limit}`
     : sql`SELECT * FROM audit WHERE app_id = ${appId} AND id < ${before} AND decision = ${opts.decision} ORDER BY id DESC LIMIT ${limit}`;
   return all<AuditRow>(db, q).map((r) => ({
-    id: r.id, runId: r.run_id, operation: r.operation, path: r.path, decision: r.decision, at: new Date(r.at).toISOString(),
-    count: r.count, firstAt: new Date(r.first_at).toISOString(), lastAt: new Date(r.at).toISOString(), summary: r.summary === 1,
+    id: r.id, runId: r.run_id, operation: r.operation, path: r.path, decision: r.decision, at: isoTime(r.at),
+    count: r.count, firstAt: isoTime(r.first_at), lastAt: isoTime(r.at), summary: r.summary === 1,
   }));
 }
 

@@ -2,6 +2,7 @@
 import type Database from 'better-sqlite3';
 import { all, exec, sql } from './sql.ts';
 import type { FolderIdentity, GrantAccess, GrantInput, GrantRecord, LimitName } from './types.ts';
+import { isoTime } from '../shared/iso-time.ts';
 
 interface GrantRow {
   id: number; kind: string; host: string | null; guest: string | null; value: string | null;
@@ -10,7 +11,7 @@ interface GrantRow {
 }
 
 function toRecord(r: GrantRow): GrantRecord {
-  const meta = { id: r.id, createdAt: new Date(r.created_at).toISOString(), lastUsedAt: r.last_used_at === null ? null : new Date(r.last_used_at).toISOString() };
+  const meta = { id: r.id, createdAt: isoTime(r.created_at), lastUsedAt: r.last_used_at === null ? null : isoTime(r.last_used_at) };
   switch (r.kind) {
     case 'folder':
       return {

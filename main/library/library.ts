@@ -28,6 +28,7 @@ import { readPackage } from './wasmer-toml.ts';
 import { transpileForInstall } from './install-component.ts';
 import { type TranspiledRecord, packForStore, readTranspiled, sweepTranspiled, writeTranspiled } from './transpiled-store.ts';
 import type { TranspiledFiles } from '../wasm/transpile.ts';
+import { isoTime } from '../shared/iso-time.ts';
 
 
 /** Largest module accepted by default (256 MiB). */
@@ -434,7 +435,7 @@ export class Library {
         decisions = CASE WHEN json_array_length(decisions) < ? THEN json_insert(decisions, '$[#]', json(?)) ELSE decisions END,
         more_decisions = more_decisions + (json_array_length(decisions) >= ?)
       WHERE id = ?`)
-      .run(AUDIT_ROWS_PER_RUN, JSON.stringify({ operation, path, decision, at: new Date().toISOString() }), AUDIT_ROWS_PER_RUN, id);
+      .run(AUDIT_ROWS_PER_RUN, JSON.stringify({ operation, path, decision, at: isoTime(Date.now()) }), AUDIT_ROWS_PER_RUN, id);
   }
 
   /** Logs how a "Run once" ended. */
@@ -446,7 +447,7 @@ export class Library {
   onceLog(limit = 100): { id: number; name: string; sha256: string; source: string; startedAt: string; outcome: string | null; exitCode: number | null; decisions: unknown[]; moreDecisions: number }[] {
     return (this.db.prepare('SELECT * FROM once_runs ORDER BY started_at DESC, id DESC LIMIT ?').all(limit) as {
       id: number; name: string; sha256: string; source: string; started_at: number; outcome: string | null; exit_code: number | null; decisions: string; more_decisions: number;
-    }[]).map((r) => ({ id: r.id, name: r.name, sha256: r.sha256, source: r.source, startedAt: new Date(r.started_at).toISOString(), outcome: r.outcome, exitCode: r.exit_code, decisions: JSON.parse(r.decisions) as unknown[], moreDecisions: r.more_decisions }));
+    }[]).map((r) => ({ id: r.id, name: r.name, sha256: r.sha256, source: r.source, startedAt: isoTime(r.started_at), outcome: r.outcome, exitCode: r.exit_code, decisions: JSON.parse(r.decisions) as unknown[], moreDecisions: r.more_decisions }));
   }
 
   /** Forgets a "deny always" answer (or all of them); returns how many. */

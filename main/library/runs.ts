@@ -2,6 +2,7 @@
 import type Database from 'better-sqlite3';
 import { all, exec, run, sql } from './sql.ts';
 import type { RunRecord } from './types.ts';
+import { isoTime } from '../shared/iso-time.ts';
 
 interface RunRow {
   id: number; args: string; started_at: number; ended_at: number | null; exit_code: number | null;
@@ -35,8 +36,8 @@ export function listRuns(db: Database.Database, appId: string, limit = 100): Run
   return all<RunRow>(db, sql`SELECT * FROM runs WHERE app_id = ${appId} ORDER BY started_at DESC, id DESC LIMIT ${limit}`).map((r) => ({
     id: r.id,
     args: JSON.parse(r.args) as string[],
-    startedAt: new Date(r.started_at).toISOString(),
-    endedAt: r.ended_at === null ? null : new Date(r.ended_at).toISOString(),
+    startedAt: isoTime(r.started_at),
+    endedAt: r.ended_at === null ? null : isoTime(r.ended_at),
     outcome: r.ended_at !== null ? r.outcome ?? 'exit' : alive(r.pid) ? 'running' : 'interrupted',
     exitCode: r.exit_code,
     bytesOut: r.bytes_out,

@@ -102,7 +102,7 @@ test('terrarium run FILE.wasm from the bundle loads neither node:os nor node:mod
   expect((await cli(home, ['run', fixture('stdio.wasm'), 'echo'], { env: { XDG_CACHE_HOME: cache } })).code).toBe(0);
   expect(fs.readdirSync(path.join(cache, 'terrarium', 'compile'))).toEqual(['scripts']);
   expect((await cli(home, ['--version'], { env: { XDG_CACHE_HOME: cache } })).code).toBe(0);
-  expect(fs.readdirSync(path.join(cache, 'terrarium', 'compile')).filter((f) => f !== 'scripts')).toHaveLength(1);
+  expect(fs.readdirSync(path.join(cache, 'terrarium', 'compile')).filter((f) => f.startsWith(`v${process.versions.node}`))).toHaveLength(1);
 });
 
 test('terrarium run FILE.wasm loads no ES module of the bundle, and its script\'s code cache is made once, after a run', async (ctx) => {
@@ -217,6 +217,33 @@ test('terrarium run --dir reading a file loads the native host calls but not nod
   // The host calls read a worker's hand-off (host-calls/thread-data.ts): the command's own thread
   // has none, and loading node:worker_threads to find that out cost ~3 ms of every such start.
   expect(builtins).not.toContain('NativeModule worker_threads');
+});
+
+test('terrarium run APP from the bundle loads neither node:os nor node:module (nor the module compile cache)', async (ctx) => {
+  const { urls } = await loaded('app-bundle', ['run', 'tool', 'echo']);
+  if (!fromBundle(urls)) ctx.skip(); // run from the .ts sources: they import both (npm run build)
+  const log = path.join(logs, 'app-builtins.json');
+  const cache = tempDir('xdg-cache-app-builtins');
+  const r = await cli(home, ['run', 'tool', 'echo'], { nodeArgs: ['--import', BUILTINS_HOOK], env: { LOADED_LOG: log, XDG_CACHE_HOME: cache } });
+  expect(r.code, r.stderr).toBe(0);
+  const builtins = JSON.parse(fs.readFileSync(log, 'utf8')) as string[];
+  expect(builtins).toContain('NativeModule sqlite'); // it did open the library
+  // The library and run APP's own modules are scripts (no import), the library's folder is
+  // TERRARIUM_HOME or comes from $HOME (library/home.ts homeDir): ~0.5 ms of a start.
+  for (const m of ['os', 'module']) expect(builtins, m).not.toContain(`NativeModule ${m}`);
+  // Only the scripts' caches were written: no folder of Node's module compile cache.
+  expect(fs.readdirSync(path.join(cache, 'terrarium', 'compile')).filter((f) => f.startsWith(`v${process.versions.node}`))).toEqual([]);
+});
+
+test('terrarium run APP from the bundle turns the module compile cache on before the file host calls load koffi', async (ctx) => {
+  const { urls } = await loaded('app-bundle-files', ['run', 'tool', 'echo']);
+  if (!fromBundle(urls)) ctx.skip();
+  const cache = tempDir('xdg-cache-app-files');
+  // TERRARIUM_HOST_CALLS=native loads the native host calls (koffi's package) as the run starts.
+  const r = await cli(home, ['run', 'tool', 'echo'], { env: { XDG_CACHE_HOME: cache, TERRARIUM_HOST_CALLS: 'native' } });
+  expect(r.code, r.stderr).toBe(0);
+  // Node's module compile cache has a folder of its own beside the scripts' (compile-cache.js).
+  expect(fs.readdirSync(path.join(cache, 'terrarium', 'compile')).filter((f) => f.startsWith(`v${process.versions.node}`))).toHaveLength(1);
 });
 
 test('terrarium run APP opens the library through node:sqlite and loads no better-sqlite3, schemas, manifest parser or child_process', async () => {

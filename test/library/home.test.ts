@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { appDataFolder, dataHome, defaultLibraryHome, migrateLibrary } from '../../main/library/home.ts';
+import os from 'node:os';
+import { appDataFolder, dataHome, defaultLibraryHome, homeDir, migrateLibrary } from '../../main/library/home.ts';
 import { cleanup, fixture, openLibrary, storeListing, tempDir } from '../helpers/library.ts';
 
 afterEach(cleanup);
@@ -20,6 +21,17 @@ describe('dataHome', () => {
     expect(dataHome({}, 'linux', '/home/ada')).toBe('/home/ada/.local/share/terrarium/library');
     expect(dataHome({ XDG_DATA_HOME: '/data' }, 'linux', '/home/ada')).toBe('/data/terrarium/library');
     expect(dataHome({ TERRARIUM_HOME: '/tmp/lib' }, 'win32', 'C:\\Users\\ada')).toBe(path.resolve('/tmp/lib'));
+  });
+
+  it('takes the home folder as os.homedir() does: $HOME on POSIX (even empty), else the system\'s', () => {
+    expect(homeDir({ HOME: '/home/ada' }, 'linux')).toBe('/home/ada');
+    expect(homeDir({ HOME: '' }, 'darwin')).toBe('');
+    expect(homeDir({}, 'linux')).toBe(os.homedir());
+    expect(homeDir({ HOME: '/home/ada' }, 'win32')).toBe(os.homedir()); // USERPROFILE and the system's, not HOME
+    expect(homeDir()).toBe(os.homedir());
+    // The library's folder needs it only when neither TERRARIUM_HOME nor the platform's variable names one.
+    expect(dataHome({ TERRARIUM_HOME: '/tmp/lib' })).toBe(path.resolve('/tmp/lib'));
+    expect(dataHome({}, 'linux')).toBe(path.join(os.homedir(), '.local', 'share', 'terrarium', 'library'));
   });
 
   it("is never inside Electron's user-data folder on Windows (which --delete-app-data removes), nor is it that folder on macOS", () => {
