@@ -28,12 +28,13 @@ export function askAhead(appId: string): void {
   if (ahead && ahead.appId === appId && performance.now() - ahead.at < AHEAD_MS / 2) return;
   dropAhead();
   const reply = request('apps.get', { ref: appId });
-  reply.catch(() => undefined); // the page that takes it handles a failure
   const off = on('apps.changed', (e) => {
     if (e.appId === null || e.appId === appId) dropAhead();
   });
   const entry: Ahead = { appId, at: performance.now(), reply, value: null, off };
-  reply.then((d) => (entry.value = d), () => undefined);
+  // A failed answer is not kept: the next press, or the page, asks afresh (a page that took it
+  // already shows the failure, as it would its own request's).
+  reply.then((d) => (entry.value = d), () => ahead === entry && dropAhead());
   ahead = entry;
 }
 
