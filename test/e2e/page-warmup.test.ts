@@ -7,6 +7,7 @@
  * the warm-up left nothing in the document (no page, no focus moved).
  */
 import os from 'node:os';
+import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { type E2E, fixture, seed, startE2E } from '../helpers/e2e/harness.ts';
 import { UI_TIMEOUT, call, tile } from '../helpers/e2e/ui.ts';
@@ -62,6 +63,20 @@ afterAll(async () => {
 });
 
 const sent = (): Promise<string[]> => e.page.evaluate(() => (window as unknown as { __sent: string[] }).__sent);
+/** The apps.get requests the page has sent, as text. */
+const asked = async (): Promise<string[]> => (await sent()).filter((m) => m.includes('"apps.get"'));
+/** Waits until the page's socket has received the answer to request `id`. */
+const answered = (id: number): Promise<void> =>
+  expect.poll(() => e.page.evaluate((head) => (window as unknown as { __replies: string[] }).__replies.includes(head), `{"id":${id},`), { timeout: UI_TIMEOUT }).toBe(true);
+
+/** The catalog shown, the pointer away from every button: args_env's Details button. */
+async function detailsInCatalog(): Promise<Locator> {
+  await e.page.getByTestId('nav-catalog').click();
+  await e.page.mouse.move(0, 0);
+  const details = tile(e.page, 'args_env').getByTestId('app-details');
+  await details.waitFor({ timeout: UI_TIMEOUT });
+  return details;
+}
 const parsed = (): Promise<string[]> => e.page.evaluate(() => (window as unknown as { __parsed: string[] }).__parsed);
 
 test('a Details click after start-up parses none of the app page\'s templates; the warm-up left nothing behind', async () => {
@@ -120,16 +135,12 @@ test('a page with runs and permissions, after a warm-up whose app had none, pars
 
 test('a pointer resting on Details asks for the details; a click after the answer shows the whole page at once', async () => {
   const { page } = e;
-  await page.getByTestId('nav-catalog').click();
-  await page.mouse.move(0, 0);
-  const details = tile(page, 'args_env').getByTestId('app-details');
-  await details.waitFor({ timeout: UI_TIMEOUT });
-  const asked = async (): Promise<string[]> => (await sent()).filter((m) => m.includes('"apps.get"'));
+  const details = await detailsInCatalog();
   const before = (await asked()).length;
   await details.hover();
   await expect.poll(async () => (await asked()).length, { timeout: UI_TIMEOUT }).toBe(before + 1);
   const { id } = JSON.parse((await asked()).at(-1)!) as { id: number };
-  await expect.poll(() => page.evaluate((head) => (window as unknown as { __replies: string[] }).__replies.includes(head), `{"id":${id},`), { timeout: UI_TIMEOUT }).toBe(true);
+  await answered(id);
   // Whether the page ever shows its "Loading…" shell.
   await page.evaluate(() => {
     const w = window as unknown as { __loading: boolean };
@@ -144,11 +155,7 @@ test('a pointer resting on Details asks for the details; a click after the answe
 
 test('a failed answer asked for ahead is not kept: the click after it asks again and shows the page', async () => {
   const { page } = e;
-  await page.getByTestId('nav-catalog').click();
-  await page.mouse.move(0, 0);
-  const details = tile(page, 'args_env').getByTestId('app-details');
-  await details.waitFor({ timeout: UI_TIMEOUT });
-  const asked = async (): Promise<string[]> => (await sent()).filter((m) => m.includes('"apps.get"'));
+  const details = await detailsInCatalog();
   await page.waitForTimeout(1100); // the previous test's ask is no longer fresh
   const before = (await asked()).length;
   await page.evaluate(() => ((window as unknown as { __breakNextGet: boolean }).__breakNextGet = true));
@@ -157,7 +164,7 @@ test('a failed answer asked for ahead is not kept: the click after it asks again
   const failed = (await asked()).at(-1)!;
   expect(failed).toContain('no-such-app');
   const { id } = JSON.parse(failed) as { id: number };
-  await expect.poll(() => page.evaluate((head) => (window as unknown as { __replies: string[] }).__replies.includes(head), `{"id":${id},`), { timeout: UI_TIMEOUT }).toBe(true);
+  await answered(id);
   await details.click();
   await page.locator('[data-testid="app-page"] [data-testid="run-row"]').waitFor({ timeout: UI_TIMEOUT });
   const again = (await asked()).slice(before + 1);
