@@ -153,6 +153,22 @@ test('a pointer resting on Details asks for the details; a click after the answe
   expect((await asked()).length).toBe(before + 1); // the press and the page took that answer
 });
 
+test('a pointer passing over Details on its way elsewhere asks for nothing', async () => {
+  const { page } = e;
+  const details = await detailsInCatalog();
+  await page.waitForTimeout(1100); // the previous test's ask is no longer fresh (a fresh one is not asked again)
+  const before = (await asked()).length;
+  const box = (await details.boundingBox())!;
+  // Across the button and off it at once, as a pointer crossing the catalog does.
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.move(0, 0);
+  await page.waitForTimeout(300);
+  expect((await asked()).length).toBe(before);
+  // Resting on it asks (the test above: once the answer is there the click renders the page at once).
+  await details.hover();
+  await expect.poll(async () => (await asked()).length, { timeout: UI_TIMEOUT }).toBe(before + 1);
+});
+
 test('a failed answer asked for ahead is not kept: the click after it asks again and shows the page', async () => {
   const { page } = e;
   const details = await detailsInCatalog();

@@ -17,8 +17,8 @@ function dropAhead(): void {
 }
 
 /**
- * Asks main for app `appId`'s details ahead of its page (the Details button reached by the pointer
- * or the keyboard, and its pointerdown; issue 14.5): the page that opens at the click takes the
+ * Asks main for app `appId`'s details ahead of its page (the Details button rested on by the pointer
+ * (`pointerOnDetails`) or reached by the keyboard, and its pointerdown; issue 14.5): the page that opens at the click takes the
  * answer instead of asking only once it is mounted, and when it is already here the click renders
  * the whole page in its own task (no "Loading…" first). Read-only; one app at a time; asked once
  * while fresh; dropped unused after a moment, and dropped if the app changes meanwhile (the page
@@ -36,6 +36,30 @@ export function askAhead(appId: string): void {
   // already shows the failure, as it would its own request's).
   reply.then((d) => (entry.value = d), () => ahead === entry && dropAhead());
   ahead = entry;
+}
+
+/**
+ * How long the pointer rests on a Details button before its app is asked for: a pointer passing
+ * over the catalog's tiles on its way elsewhere asks for none of them (one `apps.get` per button
+ * crossed, before), and a person's press comes well after it (its pointerdown asks at once anyway).
+ */
+const REST_MS = 40;
+/** The Details button the pointer is on, until it has rested there REST_MS. */
+let resting: ReturnType<typeof setTimeout> | null = null;
+
+/** The pointer reached app `appId`'s Details button: its details are asked for once it rests there. */
+export function pointerOnDetails(appId: string): void {
+  pointerOffDetails();
+  resting = setTimeout(() => {
+    resting = null;
+    askAhead(appId);
+  }, REST_MS);
+}
+
+/** The pointer left a Details button (or pressed it: the press asks by itself). */
+export function pointerOffDetails(): void {
+  if (resting !== null) clearTimeout(resting);
+  resting = null;
 }
 
 /** The details of app `appId` asked for ahead, if fresh; taken once. */
