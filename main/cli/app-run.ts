@@ -25,7 +25,9 @@ export async function runApp(ref: string, args: string[]): Promise<number> {
     stale: (notice) => void process.stderr.write(`terrarium: ${promptSafe(notice, 2000)}\n`),
     hostError: hostErrorLine,
     prepareFailed: (err, names) => withAppSuggestion(err, ref, names, visible),
-  });
+  // The command ends with process.exit (main.ts, exit.ts `exitWhenWritten`): the library's
+  // connection is left to it, with no WAL keeper (docs/design/runapp.md, seventh pass).
+  }, { untilExit: true });
   // A limit reached is said with the value the app's grants set.
   const exitCode = terminalExit(result, result.timeoutMs, result.memoryMaxBytes);
   if (hints.skipped > 0) process.stderr.write(`terrarium: ${hints.skipped} more denials not shown; see: terrarium audit ${result.appName}\n`);

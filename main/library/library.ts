@@ -102,6 +102,8 @@ export class Library {
   private watchAfterMs: number | undefined;
   /** openForRun's read-only connection, closed after `db` (db.ts `openWalKeeper`). */
   private walKeeper: Database.Database | undefined;
+  /** openForRun's `untilExit`: `close` leaves the connection for the process's exit to drop. */
+  private leftToExit = false;
 
   private constructor(home: string, db: Database.Database, store: ModuleStore) {
     this.home = home;
@@ -125,8 +127,15 @@ export class Library {
    * checkpoints the WAL, so recording the run costs no fsync (db.ts `openWalKeeper`); its commits
    * checkpoint once the WAL holds RUN_WAL_PAGES, so the WAL every start reads stays short. It watches
    * for changes (`onChange`) only once a run has gone on for RUN_WATCH_AFTER_MS.
+   *
+   * `untilExit`: the process ends with `process.exit` once the run is over (the CLI). Then `close`
+   * leaves the connection open, for the exit to drop: `process.exit` closes no SQLite connection
+   * (Node runs no environment clean-up then), so nothing checkpoints, as the WAL keeper would
+   * ensure, and the keeper's connection (an open, a read, two closes: ~0.4 ms of a run) is not
+   * made. A process that ended otherwise would close it in its clean-up, a checkpoint: slower,
+   * never wrong. docs/design/runapp.md, seventh pass.
    */
-  static openForRun(home = defaultLibraryHome()): Library {
+  static openForRun(home = defaultLibraryHome(), options: { untilExit?: boolean } = {}): Library {
     fs.mkdirSync(home, { recursive: true });
     const file = path.join(home, 'library.db');
     const engine = nodeSqlite();
@@ -134,6 +143,10 @@ export class Library {
     const db = openDatabase(file, undefined, connect, { walPages: RUN_WAL_PAGES });
     const lib = new Library(home, db, new ModuleStore(path.join(home, 'store')));
     lib.watchAfterMs = RUN_WATCH_AFTER_MS;
+    if (options.untilExit === true) {
+      lib.leftToExit = true;
+      return lib;
+    }
     try {
       lib.walKeeper = openWalKeeper(file, connect);
     } catch {
@@ -142,10 +155,12 @@ export class Library {
     return lib;
   }
 
+  /** Stops watching for changes and closes the library (one opened `untilExit` stays open for the exit to drop). */
   close(): void {
     this.stopWatching?.();
     this.stopWatching = undefined;
     this.changeListeners.clear();
+    if (this.leftToExit) return;
     this.db.close();
     this.walKeeper?.close();
   }
