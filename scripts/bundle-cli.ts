@@ -40,6 +40,8 @@ const GROUPS: { name: string; test: RegExp; priority: number }[] = [
   // window's sessions (sessions, warm, spares, scrollback, prompts, line discipline) go with the
   // api: spares.ts makes a BroadcastChannel, whose node:worker_threads (and the stream library it
   // loads) cost a `run APP` ~3 ms when it sat in this chunk.
+  // The install path's own modules (library/install-path.ts): only an install imports them.
+  { name: 'install', test: /^main\/library\/(install-path|download|inspect|inspect-component|inspect-error|wasmer-toml|install-component)\.ts$/, priority: 2 },
   {
     name: 'library', priority: 1,
     test: /^main\/(library\/|launcher\/(?!(sessions|warm|spares|scrollback|prompts|line-discipline)\.ts$)|cli\/(app-run|tty-prompt|hint-limit)\.ts$|api\/terminal-app\.ts$)/,

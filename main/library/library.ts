@@ -11,21 +11,17 @@ import { releaseBytes } from '../shared/release-bytes.ts';
 import { randomHex } from './hash.ts';
 import { type Connect, RUN_WAL_PAGES, betterSqlite, openDatabase, openWalKeeper } from './db.ts';
 import { nodeSqlite, openNodeSqlite } from './db-node-sqlite.ts';
-import { type Progress, checkSha256, download, urlFileName } from './download.ts';
+import type { Progress } from './download.ts';
 import { appNameFrom, checkAppName } from './app-name.ts';
 import { AUDIT_ROWS_PER_RUN, type AuditRecord, type Decision, addAudit, addDenial, listAudit, listDenials, removeDenials, setUnknownAccess, unknownAccess } from './audit.ts';
 import { RUN_WATCH_AFTER_MS, appRevision, bumpRevision, signalChange, watchChanges, watchChangesLater } from './changes.ts';
 import { addGrant, listGrants, narrows, type RevokeMatch, pinGrant, resetGrants, revokeGrants, touchGrants, writableFolders } from './grants.ts';
 import { type FolderPin, pinFolder, plantedLink } from '../shared/folder-pin.ts';
 import { defaultLibraryHome } from './home.ts';
-import { inspectModule } from './inspect.ts';
 import { endRunRow, listRuns, startRunRow } from './runs.ts';
 import { ModuleStore } from './store.ts';
 import { dropUnusedSignatures, moduleSignature, recordSignature } from './signatures.ts';
 import type { AppRecord, AppSummary, GrantInput, GrantRecord, InstallDone, InstallSource, Manifest, RunRecord, UnknownAccess } from './types.ts';
-import { readPackage } from './wasmer-toml.ts';
-// Issue 15: components that need the WASI 0.2 host are transpiled at install time.
-import { transpileForInstall } from './install-component.ts';
 import { type TranspiledRecord, packForStore, readTranspiled, sweepTranspiled, writeTranspiled } from './transpiled-store.ts';
 import type { TranspiledFiles } from '../wasm/transpile.ts';
 import { isoTime } from '../shared/iso-time.ts';
@@ -253,6 +249,9 @@ export class Library {
    */
   async prepareInstall(src: InstallSource, opts: InstallOptions = {}): Promise<PreparedInstall> {
     const maxBytes = opts.maxBytes ?? DEFAULT_MAX_MODULE_BYTES;
+    // Loaded here, not with the library: a run never installs (./install-path.ts). Issue 15:
+    // components that need the WASI 0.2 host are transpiled at install time (transpileForInstall).
+    const { checkSha256, download, inspectModule, readPackage, transpileForInstall, urlFileName } = await import('./install-path.ts');
     let bytes: Uint8Array;
     let name: string;
     let manifest: Manifest | null = null;
