@@ -33,13 +33,19 @@ const GROUPS: { name: string; test: RegExp; priority: number }[] = [
     name: 'shell', priority: 5,
     test: /^(main\/cli\/(main|commands|define|parse|tokens|exit-codes|exit|help|suggest|usage-error|run-command|run-args|values|tty-screen)|main\/shared\/coded-error|preload\/safe-text|main\/api\/(terminal-prompt|terminal-run)|main\/launcher\/(prompt-text|run-answers|host-log)|main\/library\/home)\.ts$|^main\/(wasm\/(?!transpile-worker\.js$)|shared\/)|^main\/runtime\/(?!worker[.-]|p2\/(?!program\.ts$))/,
   },
-  // `run APP`'s own modules: the api's app entry, the terminal's prompt and hints.
-  { name: 'app-run', test: /^main\/(cli\/(app-run|tty-prompt|hint-limit)|api\/terminal-app)\.ts$/, priority: 2 },
-  // The library and the launcher's run preparation (`run APP` and the library commands); the
+  // The library, the launcher's run preparation (`run APP` and the library commands) and `run
+  // APP`'s own modules (the api's app entry, the terminal's prompt and hints): one script, so a
+  // `run APP` reads, deserialises and runs one script and its cache, not two (a chunk of its own
+  // cost ~0.5 ms for 5 KB, ~0.6 M instructions; docs/design/runapp.md, seventh pass). The
   // window's sessions (sessions, warm, spares, scrollback, prompts, line discipline) go with the
   // api: spares.ts makes a BroadcastChannel, whose node:worker_threads (and the stream library it
   // loads) cost a `run APP` ~3 ms when it sat in this chunk.
-  { name: 'library', test: /^main\/(library\/|launcher\/(?!(sessions|warm|spares|scrollback|prompts|line-discipline)\.ts$))/, priority: 1 },
+  // The install path's own modules (library/install-path.ts): only an install imports them.
+  { name: 'install', test: /^main\/library\/(install-path|download|inspect|inspect-component|inspect-error|wasmer-toml|install-component)\.ts$/, priority: 2 },
+  {
+    name: 'library', priority: 1,
+    test: /^main\/(library\/|launcher\/(?!(sessions|warm|spares|scrollback|prompts|line-discipline)\.ts$)|cli\/(app-run|tty-prompt|hint-limit)\.ts$|api\/terminal-app\.ts$)/,
+  },
 ];
 
 const BUILTIN = new Set(builtinModules);
@@ -131,7 +137,7 @@ const SCRIPT_GROUP = 'shell';
  * library and its own modules). As ES modules, Node's compile cache held only their top levels,
  * so every library function a run called was compiled again at every start (issue 14.2).
  */
-const SCRIPT_GROUPS_VIA_SHIM = ['library', 'app-run'];
+const SCRIPT_GROUPS_VIA_SHIM = ['library'];
 
 /**
  * `code` with every non-ASCII character written as its `\\uXXXX` escape, which means the same in a

@@ -41,10 +41,11 @@ export interface AppRunResult extends TerminalResult {
 
 /**
  * Runs app `ref` with `args` after its default arguments; the run is recorded (start, end, bytes)
- * like a run from the window.
+ * like a run from the window. `untilExit`: the process ends with `process.exit` after it (the
+ * CLI), which drops the library's connection (Library.openForRun's `untilExit`).
  */
-export async function runApp(ref: string, args: string[], ui: AppRunUi): Promise<AppRunResult> {
-  const lib = Library.openForRun();
+export async function runApp(ref: string, args: string[], ui: AppRunUi, options: { untilExit?: boolean } = {}): Promise<AppRunResult> {
+  const lib = Library.openForRun(undefined, options);
   try {
     let run: PreparedRun;
     try {

@@ -18,6 +18,8 @@ export async function runApp(ref: string, args: string[]): Promise<number> {
   const hints = limitHints(({ q, folder }: { q: Question; folder: string }) => {
     process.stderr.write(`terrarium: denied ${q.appName} ${q.operation} ${promptSafe(q.path)} (no terminal to ask on; to allow it: terrarium grant ${q.appName} --dir ${promptSafe(folder)})\n`);
   });
+  // untilExit: the command ends with process.exit (main.ts, exit.ts `exitWhenWritten`), which
+  // drops the library's connection: no WAL keeper (docs/design/runapp.md, seventh pass).
   const result = await runInstalledApp(ref, args, {
     prompter: ttyPrompter(),
     denied: (q, folder) => hints.say({ q, folder }),
@@ -25,7 +27,7 @@ export async function runApp(ref: string, args: string[]): Promise<number> {
     stale: (notice) => void process.stderr.write(`terrarium: ${promptSafe(notice, 2000)}\n`),
     hostError: hostErrorLine,
     prepareFailed: (err, names) => withAppSuggestion(err, ref, names, visible),
-  });
+  }, { untilExit: true });
   // A limit reached is said with the value the app's grants set.
   const exitCode = terminalExit(result, result.timeoutMs, result.memoryMaxBytes);
   if (hints.skipped > 0) process.stderr.write(`terrarium: ${hints.skipped} more denials not shown; see: terrarium audit ${result.appName}\n`);

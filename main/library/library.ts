@@ -11,21 +11,17 @@ import { releaseBytes } from '../shared/release-bytes.ts';
 import { randomHex } from './hash.ts';
 import { type Connect, RUN_WAL_PAGES, betterSqlite, openDatabase, openWalKeeper } from './db.ts';
 import { nodeSqlite, openNodeSqlite } from './db-node-sqlite.ts';
-import { type Progress, checkSha256, download, urlFileName } from './download.ts';
+import type { Progress } from './download.ts';
 import { appNameFrom, checkAppName } from './app-name.ts';
 import { AUDIT_ROWS_PER_RUN, type AuditRecord, type Decision, addAudit, addDenial, listAudit, listDenials, removeDenials, setUnknownAccess, unknownAccess } from './audit.ts';
 import { RUN_WATCH_AFTER_MS, appRevision, bumpRevision, signalChange, watchChanges, watchChangesLater } from './changes.ts';
 import { addGrant, listGrants, narrows, type RevokeMatch, pinGrant, resetGrants, revokeGrants, touchGrants, writableFolders } from './grants.ts';
 import { type FolderPin, pinFolder, plantedLink } from '../shared/folder-pin.ts';
 import { defaultLibraryHome } from './home.ts';
-import { inspectModule } from './inspect.ts';
 import { endRunRow, listRuns, startRunRow } from './runs.ts';
 import { ModuleStore } from './store.ts';
 import { dropUnusedSignatures, moduleSignature, recordSignature } from './signatures.ts';
 import type { AppRecord, AppSummary, GrantInput, GrantRecord, InstallDone, InstallSource, Manifest, RunRecord, UnknownAccess } from './types.ts';
-import { readPackage } from './wasmer-toml.ts';
-// Issue 15: components that need the WASI 0.2 host are transpiled at install time.
-import { transpileForInstall } from './install-component.ts';
 import { type TranspiledRecord, packForStore, readTranspiled, sweepTranspiled, writeTranspiled } from './transpiled-store.ts';
 import type { TranspiledFiles } from '../wasm/transpile.ts';
 import { isoTime } from '../shared/iso-time.ts';
@@ -102,6 +98,8 @@ export class Library {
   private watchAfterMs: number | undefined;
   /** openForRun's read-only connection, closed after `db` (db.ts `openWalKeeper`). */
   private walKeeper: Database.Database | undefined;
+  /** openForRun's `untilExit`: `close` leaves the connection for the process's exit to drop. */
+  private leftToExit = false;
 
   private constructor(home: string, db: Database.Database, store: ModuleStore) {
     this.home = home;
@@ -125,8 +123,15 @@ export class Library {
    * checkpoints the WAL, so recording the run costs no fsync (db.ts `openWalKeeper`); its commits
    * checkpoint once the WAL holds RUN_WAL_PAGES, so the WAL every start reads stays short. It watches
    * for changes (`onChange`) only once a run has gone on for RUN_WATCH_AFTER_MS.
+   *
+   * `untilExit`: the process ends with `process.exit` once the run is over (the CLI). Then `close`
+   * leaves the connection open, for the exit to drop: `process.exit` closes no SQLite connection
+   * (Node runs no environment clean-up then), so nothing checkpoints, as the WAL keeper would
+   * ensure, and the keeper's connection (an open, a read, two closes: ~0.4 ms of a run) is not
+   * made. A process that ended otherwise would close it in its clean-up, a checkpoint: slower,
+   * never wrong. docs/design/runapp.md, seventh pass.
    */
-  static openForRun(home = defaultLibraryHome()): Library {
+  static openForRun(home = defaultLibraryHome(), options: { untilExit?: boolean } = {}): Library {
     fs.mkdirSync(home, { recursive: true });
     const file = path.join(home, 'library.db');
     const engine = nodeSqlite();
@@ -134,6 +139,10 @@ export class Library {
     const db = openDatabase(file, undefined, connect, { walPages: RUN_WAL_PAGES });
     const lib = new Library(home, db, new ModuleStore(path.join(home, 'store')));
     lib.watchAfterMs = RUN_WATCH_AFTER_MS;
+    if (options.untilExit === true) {
+      lib.leftToExit = true;
+      return lib;
+    }
     try {
       lib.walKeeper = openWalKeeper(file, connect);
     } catch {
@@ -142,10 +151,12 @@ export class Library {
     return lib;
   }
 
+  /** Stops watching for changes and closes the library (one opened `untilExit` stays open for the exit to drop). */
   close(): void {
     this.stopWatching?.();
     this.stopWatching = undefined;
     this.changeListeners.clear();
+    if (this.leftToExit) return;
     this.db.close();
     this.walKeeper?.close();
   }
@@ -238,6 +249,9 @@ export class Library {
    */
   async prepareInstall(src: InstallSource, opts: InstallOptions = {}): Promise<PreparedInstall> {
     const maxBytes = opts.maxBytes ?? DEFAULT_MAX_MODULE_BYTES;
+    // Loaded here, not with the library: a run never installs (./install-path.ts). Issue 15:
+    // components that need the WASI 0.2 host are transpiled at install time (transpileForInstall).
+    const { checkSha256, download, inspectModule, readPackage, transpileForInstall, urlFileName } = await import('./install-path.ts');
     let bytes: Uint8Array;
     let name: string;
     let manifest: Manifest | null = null;

@@ -51,6 +51,27 @@ test('a short run of an app whose stored module is unchanged since it was last h
   expect(second.builtins).not.toContain('NativeModule internal/fs/watchers');
 }, 30_000);
 
+/** An --import hook writing, at exit, how many of the process's open files are $DB_FILE (Linux: /proc/self/fd). */
+const FD_HOOK = `data:text/javascript,${encodeURIComponent(
+  `process.on('exit', () => { const fs = process.getBuiltinModule('node:fs'); const n = fs.readdirSync('/proc/self/fd').filter((fd) => { try { return fs.readlinkSync('/proc/self/fd/' + fd) === process.env.DB_FILE; } catch { return false; } }).length; fs.writeFileSync(process.env.FDS_LOG, String(n)); });`,
+)}`;
+
+test('a run APP records its end and leaves its one library connection to process.exit: no WAL keeper, no checkpoint', async (ctx) => {
+  if (process.platform !== 'linux') ctx.skip(); // reads /proc/self/fd
+  const log = path.join(tempDir('fds'), 'n.txt');
+  const db = fs.realpathSync(path.join(home, 'library.db'));
+  const r = await cli(home, ['run', 'tool', 'echo'], { nodeArgs: ['--import', FD_HOOK], env: { FDS_LOG: log, DB_FILE: db } });
+  expect(r.code, r.stderr).toBe(0);
+  expect(r.stderr).toMatch(/^ok \d+ checks/);
+  // Open at exit, and only one: the run's own connection (a keeper would be a second; a close, none).
+  expect(fs.readFileSync(log, 'utf8')).toBe('1');
+  // process.exit closed nothing, so nothing checkpointed: the WAL holds the run's frames.
+  expect(fs.statSync(`${db}-wal`).size).toBeGreaterThan(0);
+  const last = await cli(home, ['history', 'tool', '--json']);
+  expect(last.code, last.stderr).toBe(0);
+  expect((JSON.parse(last.stdout) as { outcome: string | null }[])[0]).toMatchObject({ outcome: 'exit' });
+}, 30_000);
+
 test('a stored module changed in place, its size and modification time kept, is refused by the next run', async () => {
   const store = path.join(home, 'store');
   const [name] = fs.readdirSync(store).filter((n) => n.endsWith('.wasm'));

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { cli, cliPath } from '../helpers/cli.ts';
 import { withLibrary } from '../helpers/library.ts';
-import { fixture } from '../helpers/paths.ts';
+import { fixture, repoRoot } from '../helpers/paths.ts';
 import { removeTempDirs, tempDir } from '../helpers/temp.ts';
 
 /**
@@ -280,7 +280,16 @@ test('terrarium run APP runs the library and its own modules as scripts with cod
   await run();
   const dir = path.join(cache, 'terrarium', 'compile', 'scripts');
   const made = fs.readdirSync(dir).sort();
-  expect(made.map(cacheKind)).toEqual(['app-run.run-app', 'library.run-app', 'shell.run-app']);
+  // `run APP`'s own modules are in the library's script: one script and one cache besides the shell's.
+  expect(made.map(cacheKind)).toEqual(['library.run-app', 'shell.run-app']);
+  // The install path's modules (library/install-path.ts) are a chunk that only an install imports:
+  // the library script every run reads and deserialises is without them.
+  expect(chunks(urls)).not.toContain('install');
+  const start = (JSON.parse(fs.readFileSync(path.join(repoRoot, 'out/cli/sources.json'), 'utf8')) as { start: { scripts: Record<string, { script: string }> } }).start;
+  const libraryScript = Object.values(start.scripts).map((s) => s.script).find((f) => f.startsWith('library-'))!;
+  const text = fs.readFileSync(path.join(repoRoot, 'out/cli', libraryScript), 'latin1');
+  expect(text).toContain('// main/library/store.ts'); // the bundle marks each module's place
+  for (const m of ['download', 'inspect', 'inspect-component', 'wasmer-toml', 'install-component']) expect(text, m).not.toContain(`// main/library/${m}.ts`);
   const stamps = (): number[][] => made.map((f) => fs.statSync(path.join(dir, f))).map((s) => [s.ino, s.mtimeMs]);
   const first = stamps();
   await run();

@@ -60,6 +60,38 @@ test('a run recorded through node:sqlite is read back by better-sqlite3, and the
   expect(fs.existsSync(path.join(home, 'library.db-wal'))).toBe(false);
 });
 
+/** How many of this process's open files are `file` (Linux: /proc/self/fd). */
+function openCount(file: string): number {
+  const real = fs.realpathSync(file);
+  return fs.readdirSync('/proc/self/fd').filter((fd) => {
+    try {
+      return fs.readlinkSync(`/proc/self/fd/${fd}`) === real;
+    } catch {
+      return false;
+    }
+  }).length;
+}
+
+test('a library opened for a run until the process exits has no WAL keeper, and its close leaves the connection open', async (ctx) => {
+  if (process.platform !== 'linux') ctx.skip(); // reads /proc/self/fd
+  const home = await homeWithApp();
+  const file = path.join(home, 'library.db');
+  const kept = Library.openForRun(home);
+  expect(openCount(file)).toBe(2); // the run's connection and the WAL keeper
+  kept.close();
+  expect(openCount(file)).toBe(0);
+  const lib = Library.openForRun(home, { untilExit: true });
+  expect(openCount(file)).toBe(1);
+  const runId = lib.runStarted(lib.app('tool'), [], []);
+  lib.runEnded(runId, 'exit', 0, 1);
+  lib.close();
+  // Left for process.exit to drop (it closes no SQLite connection, so nothing checkpoints).
+  expect(lib.db.open).toBe(true);
+  expect(openCount(file)).toBe(1);
+  lib.db.close(); // this test's process does not exit here
+  expect(withLibrary(home, (l) => l.history('tool')[0])).toMatchObject({ id: runId, outcome: 'exit', bytesOut: 1 });
+});
+
 test('runs one after another keep the WAL they leave short: checkpointed at RUN_WAL_PAGES, the file cut back', async () => {
   const home = await homeWithApp();
   const wal = path.join(home, 'library.db-wal');
