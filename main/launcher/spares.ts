@@ -8,6 +8,7 @@ import { BroadcastChannel, type Worker } from 'node:worker_threads';
 import { bootWorker, primeWorker } from '../runtime/run.ts';
 import type { Program } from '../runtime/p2/program.ts';
 import { SPARE_BOOTED_CHANNEL } from '../runtime/worker-protocol.ts';
+import { startTrace } from './warm.ts';
 
 /** When spare workers are kept. */
 export interface SparePolicy {
@@ -82,6 +83,7 @@ export class SpareWorker {
       const spare = this.spares.find((s) => s.worker.threadId === threadId);
       if (spare && primed === true) spare.instantiated = true;
       else if (spare) {
+        startTrace.mark?.('a spare worker has booted');
         spare.booted = true;
         spare.onBooted();
         // The next spare wanted boots now (one at a time), unless a run is starting.
@@ -262,6 +264,7 @@ export class SpareWorker {
   }
 
   private boot(module: Promise<Program> | undefined): void {
+    startTrace.mark?.('a spare worker boots');
     const w = bootWorker();
     w.unref();
     let onBooted!: () => void;
