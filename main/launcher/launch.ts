@@ -14,8 +14,16 @@ import { type Prompter, type Question, decider, readOnlyGrantAround } from './as
 import { statusOptions } from './grant-status.ts';
 import { type Policy, policyFor } from './policy.ts';
 import { followRevocations } from './revocation.ts';
-import type { ModuleCache } from './warm.ts';
+import { type ModuleCache, startTrace } from './warm.ts';
 import { hostLog } from './host-log.ts';
+import type { Worker } from 'node:worker_threads';
+import { ModuleReadError, loadInWorker } from '../runtime/run.ts';
+
+/**
+ * Hands a module's load to a booted spare (launcher/spares.ts `loadIn`): `start(worker)` asks that
+ * worker and returns the module to be; undefined when no spare fits (the main thread's path then).
+ */
+export type LoadInSpare = (start: (worker: Worker) => Promise<Program>) => Promise<Program> | undefined;
 
 /** A run about to start. */
 export interface PreparedRun {
@@ -67,9 +75,33 @@ function componentSource(lib: Library, app: AppRecord): { source: ComponentSourc
   };
 }
 
-/** `app`'s compiled module capped at `memoryMaxBytes`, from `modules` (read in the background if it is not there). */
-function cachedModule(lib: Library, app: AppRecord, memoryMaxBytes: number | undefined, modules: ModuleCache, component?: ComponentSource): Promise<Program> {
-  return modules.load(app.sha256, lib.store.pathOf(app.sha256), memoryMaxBytes, () => lib.moduleBytesInBackground(app), component);
+/**
+ * `app`'s compiled module capped at `memoryMaxBytes`, from `modules`; not there, it is read, proven
+ * and compiled by a spare worker (`inSpare`, a preview1 app's only: warm-runs.md round 10), else
+ * read in the background on this thread.
+ */
+function cachedModule(
+  lib: Library, app: AppRecord, memoryMaxBytes: number | undefined, modules: ModuleCache, component?: ComponentSource, inSpare?: LoadInSpare,
+): Promise<Program> {
+  return modules.load(app.sha256, lib.store.pathOf(app.sha256), memoryMaxBytes, () => {
+    const module = app.kind === 'preview1' ? inSpare?.((worker) => loadedInWorker(lib, app, memoryMaxBytes, worker)) : undefined;
+    return module !== undefined ? { module } : lib.moduleBytesInBackground(app);
+  }, component);
+}
+
+/**
+ * `app`'s module read, proven and compiled by `worker` (runtime `loadInWorker`): its signature
+ * recorded as a run's read records one, a missing or changed file refused as `moduleBytes` refuses it.
+ */
+async function loadedInWorker(lib: Library, app: AppRecord, memoryMaxBytes: number | undefined, worker: Worker): Promise<Program> {
+  try {
+    const r = await loadInWorker(worker, { ...lib.moduleToLoad(app), memoryMaxBytes });
+    startTrace.mark?.(`module read, checked and compiled in its worker (read ${r.hashed ? 'and hashed ' : ''}${r.ms.read.toFixed(1)} ms, compile ${r.ms.compile.toFixed(1)} ms; the worker's CPU ${r.ms.readCpu.toFixed(1)} + ${r.ms.compileCpu.toFixed(1)} ms)`);
+    lib.moduleProven(app, r.signature);
+    return r.module;
+  } catch (err) {
+    throw err instanceof ModuleReadError ? lib.moduleRefused(app, err) : err;
+  }
 }
 
 /**
@@ -78,9 +110,9 @@ function cachedModule(lib: Library, app: AppRecord, memoryMaxBytes: number | und
  * recorded or pinned. The run itself asks `modules` again, so a changed file or cap is read and compiled anew.
  * Undefined for a component (its run may need the transpiler).
  */
-export function warmModule(lib: Library, app: AppRecord, modules: ModuleCache): Promise<Program> | undefined {
+export function warmModule(lib: Library, app: AppRecord, modules: ModuleCache, inSpare?: LoadInSpare): Promise<Program> | undefined {
   if (app.kind !== 'preview1') return undefined;
-  const module = cachedModule(lib, app, policyFor(lib.grants(app.id), process.env).memoryMaxBytes, modules);
+  const module = cachedModule(lib, app, policyFor(lib.grants(app.id), process.env).memoryMaxBytes, modules, undefined, inSpare);
   module.catch(() => undefined); // the run reports it, if it comes
   return module;
 }
@@ -89,13 +121,13 @@ export function warmModule(lib: Library, app: AppRecord, modules: ModuleCache): 
  * Prepares and records the start of a run of app `ref` with `extraArgs` after its default ones;
  * its compiled module comes from `modules` when it holds it (the window's warm runs).
  */
-export function prepareRun(lib: Library, ref: string, extraArgs: string[], modules?: ModuleCache): PreparedRun {
+export function prepareRun(lib: Library, ref: string, extraArgs: string[], modules?: ModuleCache, inSpare?: LoadInSpare): PreparedRun {
   const app = lib.app(ref);
   const policy = policyFor(lib.grants(app.id), process.env, statusOptions(lib));
   const args = [app.name, ...policy.defaultArgs, ...extraArgs];
   const component = componentSource(lib, app);
   const module = modules
-    ? cachedModule(lib, app, policy.memoryMaxBytes, modules, component.source)
+    ? cachedModule(lib, app, policy.memoryMaxBytes, modules, component.source, inSpare)
     : loadCommand(lib.moduleBytes(app), policy.memoryMaxBytes, component.source);
   component.keep(module);
   module.catch(() => undefined); // reported through the run's outcome

@@ -180,11 +180,14 @@ export class Sessions {
   /**
    * Compiles app `ref`'s module into `modules` in the background, for a Run the person is about to
    * make (`runs.warm`): what a cold Run would wait for (reading and compiling flite's 21 MB, tens
-   * of ms) happens while the pointer rests on the button. Unknown apps throw `not-found`; the rest
-   * is `warmModule`'s (nothing recorded or started; a failure is the run's to report).
+   * of ms) happens while the pointer rests on the button. A booted spare does it (the one the Run
+   * would take: a plain one, else the one least worth keeping), and the Run then takes that spare,
+   * its instance made (warm-runs.md round 10); with none booted, this thread reads in the background
+   * and compiles. Unknown apps throw `not-found`; the rest is `warmModule`'s (nothing recorded or
+   * started; a failure is the run's to report).
    */
   warm(ref: string): void {
-    warmModule(this.lib, this.lib.app(ref), this.modules);
+    warmModule(this.lib, this.lib.app(ref), this.modules, (start) => this.spare.loadIn(start));
   }
 
   /**
@@ -200,7 +203,8 @@ export class Sessions {
       if (!path.isAbsolute(d.path) || !fs.existsSync(d.path) || !fs.statSync(d.path).isDirectory()) throw new CodedError('bad-folder', `${d.path} is not a folder`);
       if (d.always) this.lib.grant(ref, [{ kind: 'folder', host: d.path, guest: d.path, access: 'read-write' }]);
     }
-    const run = prepareRun(this.lib, ref, [...args, ...files], this.modules);
+    // A module not cached is read, checked and compiled by the spare the run then takes (warm-runs.md round 10).
+    const run = prepareRun(this.lib, ref, [...args, ...files], this.modules, (load) => this.spare.loadIn(load));
     if (startTrace.mark) {
       startTrace.mark('run prepared (module asked, run recorded)');
       void run.module.then(() => startTrace.mark?.('module ready'), () => undefined);

@@ -8,6 +8,7 @@ import { BroadcastChannel, type Worker } from 'node:worker_threads';
 import { bootWorker, primeWorker } from '../runtime/run.ts';
 import type { Program } from '../runtime/p2/program.ts';
 import { SPARE_BOOTED_CHANNEL } from '../runtime/worker-protocol.ts';
+import { startTrace } from './warm.ts';
 
 /** When spare workers are kept. */
 export interface SparePolicy {
@@ -41,6 +42,15 @@ interface Spare {
   module?: Promise<Program>;
   /** Its primed instance is made (said so on `SPARE_BOOTED_CHANNEL`). */
   instantiated?: boolean;
+  /** It reads, checks and compiles its `module` itself (`loadIn`), and is primed with it by then. */
+  loads?: boolean;
+  /**
+   * Its module was loaded by `loadIn`, for a run about to come (the pointer on Run): not replaced
+   * as stale by a refill before a run takes it (or it idles out).
+   */
+  ahead?: boolean;
+  /** Forgets it when its thread ends (removed when a run takes it; a run's own listeners stay). */
+  gone: () => void;
 }
 
 /**
@@ -73,6 +83,7 @@ export class SpareWorker {
       const spare = this.spares.find((s) => s.worker.threadId === threadId);
       if (spare && primed === true) spare.instantiated = true;
       else if (spare) {
+        startTrace.mark?.('a spare worker has booted');
         spare.booted = true;
         spare.onBooted();
         // The next spare wanted boots now (one at a time), unless a run is starting.
@@ -144,11 +155,9 @@ export class SpareWorker {
     // Lower is better: booted, then primed with `module`, then the least worth keeping (no module or
     // one no longer recent, then the one run least recently).
     const order = (s: Spare): number => (s.booted ? 0 : 2) + (module !== undefined && s.module === module ? 0 : 1);
-    const worth = (s: Spare): number => {
-      const i = s.module === undefined ? -1 : this.recent.indexOf(s.module);
-      return i === -1 ? -Infinity : -i;
-    };
-    const pick = [...this.spares].sort((a, b) => order(a) - order(b) || worth(a) - worth(b))[0];
+    // A spare loading another module itself (`loadIn`) stays that module's until it has.
+    const free = this.spares.filter((s) => s.loads !== true || s.module === module);
+    const pick = free.sort((a, b) => order(a) - order(b) || this.worth(a) - this.worth(b))[0];
     if (pick) this.spares.splice(this.spares.indexOf(pick), 1);
     if (pick?.instantiated === true) this.handedReady.add(pick.worker);
     if (module !== undefined) this.remember(module, true);
@@ -157,10 +166,47 @@ export class SpareWorker {
     void underWay.then(() => this.fill(this.policy.refillDelayMs), () => this.fill(this.policy.refillDelayMs));
     const w = pick?.worker;
     if (!w || w.threadId < 0) return undefined;
-    w.removeAllListeners('exit');
-    w.removeAllListeners('error');
+    w.off('exit', pick!.gone);
+    w.off('error', pick!.gone);
     w.ref();
     return w;
+  }
+
+  /**
+   * Has a booted spare load a module itself (warm-runs.md round 10): `start(worker)` asks it (run.ts
+   * `loadInWorker`) and returns the module to be; the spare is then primed with it (the worker
+   * instantiates it itself), so a run of that module (`take` given the same promise) is handed
+   * this very worker. The spare is the one `take` would hand a run of a module no spare is primed
+   * with: a plain one, else the one whose module is the least worth keeping. Undefined, asking
+   * nothing, when none has booted (the read would wait for the rest of a boot); a spare whose
+   * load fails is dropped.
+   */
+  loadIn(start: (worker: Worker) => Promise<Program>): Promise<Program> | undefined {
+    const spare = this.spares.filter((s) => s.booted === true && s.loads !== true).sort((a, b) => this.worth(a) - this.worth(b))[0];
+    if (spare === undefined) return undefined;
+    const module = start(spare.worker);
+    spare.module = module;
+    spare.loads = true;
+    spare.ahead = true;
+    spare.instantiated = false;
+    this.idle();
+    // Loaded, it is a spare primed with `module` like any other; failed, it is dropped.
+    module.then(() => {
+      spare.loads = false;
+    }, () => {
+      spare.loads = false;
+      const i = this.spares.indexOf(spare);
+      if (i < 0) return;
+      this.spares.splice(i, 1);
+      void spare.worker.terminate();
+    });
+    return module;
+  }
+
+  /** How much spare `s` is worth keeping (lower: less): none or a module no longer recent, then the one run least recently. */
+  private worth(s: Spare): number {
+    const i = s.module === undefined ? -1 : this.recent.indexOf(s.module);
+    return i === -1 ? -Infinity : -i;
   }
 
   /** Stops every spare and boots no other; resolves once their threads are gone. */
@@ -207,7 +253,7 @@ export class SpareWorker {
         continue;
       }
       if (this.spares.length >= this.policy.count) {
-        const stale = this.spares.find((s) => !wanted.includes(s.module));
+        const stale = this.spares.find((s) => !wanted.includes(s.module) && s.ahead !== true);
         if (!stale) return;
         this.spares.splice(this.spares.indexOf(stale), 1);
         void stale.worker.terminate();
@@ -218,16 +264,19 @@ export class SpareWorker {
   }
 
   private boot(module: Promise<Program> | undefined): void {
+    startTrace.mark?.('a spare worker boots');
     const w = bootWorker();
     w.unref();
     let onBooted!: () => void;
-    const spare: Spare = { worker: w, boot: new Promise<void>((r) => (onBooted = r)), onBooted: () => onBooted() };
-    const gone = (): void => {
-      const i = this.spares.indexOf(spare);
-      if (i >= 0) this.spares.splice(i, 1);
+    const spare: Spare = {
+      worker: w, boot: new Promise<void>((r) => (onBooted = r)), onBooted: () => onBooted(),
+      gone: () => {
+        const i = this.spares.indexOf(spare);
+        if (i >= 0) this.spares.splice(i, 1);
+      },
     };
-    w.once('exit', gone);
-    w.on('error', gone);
+    w.once('exit', spare.gone);
+    w.on('error', spare.gone);
     this.spares.push(spare);
     this.idle();
     if (module !== undefined) this.prime(spare, module);
@@ -241,7 +290,8 @@ export class SpareWorker {
     spare.module = module;
     Promise.all([module, spare.boot]).then(async ([m]) => {
       await this.quiet();
-      if (this.spares.includes(spare)) primeWorker(spare.worker, m);
+      // Not if it has been given another module to load itself since (`loadIn`).
+      if (this.spares.includes(spare) && spare.module === module) primeWorker(spare.worker, m);
     }, () => undefined);
   }
 

@@ -33,6 +33,15 @@ export interface BackgroundRead {
 }
 
 /**
+ * A module read, checked and compiled elsewhere (a run's worker: warm-runs.md round 10): the main
+ * thread neither reads, hashes nor compiles it. `module` rejects if the bytes were not the
+ * installed ones (nothing of them ran); the cache hands out this very promise.
+ */
+export interface LoadedElsewhere {
+  module: Promise<Program>;
+}
+
+/**
  * Compiles what `read` returns: checked bytes at once, or bytes read in the background, compiled
  * while their hash is checked (the module is handed out only once the check has passed).
  */
@@ -68,9 +77,10 @@ interface CacheEntry {
   stamp: string;
 }
 
-/** The identity, size and times of file `p` (library/store.ts's signature): any write or replacement changes it. */
-function stampOf(p: string): string {
-  return statSignature(fs.statSync(p, { bigint: true }));
+/** The identity, size and times of file `p` (library/store.ts's signature: any write or replacement changes it), and its size. */
+function stampOf(p: string): { stamp: string; size: number } {
+  const st = fs.statSync(p, { bigint: true });
+  return { stamp: statSignature(st), size: Number(st.size) };
 }
 
 /**
@@ -90,16 +100,18 @@ export class ModuleCache {
   /**
    * The compiled module of the file `file` whose content is `sha256`, its memory capped at
    * `memoryMaxBytes`; `read` returns its bytes checked against `sha256` (or throws), or a
-   * `BackgroundRead` (the main thread neither reads nor hashes them); `component` says where a
+   * `BackgroundRead` (the main thread neither reads nor hashes them), or the module loaded
+   * elsewhere (`LoadedElsewhere`, counted at the file's size); `component` says where a
    * component's transpiled output is (runtime/load.ts).
    */
   load(
-    sha256: string, file: string, memoryMaxBytes: number | undefined, read: () => Uint8Array | Promise<BackgroundRead>, component?: ComponentSource,
+    sha256: string, file: string, memoryMaxBytes: number | undefined, read: () => Uint8Array | Promise<BackgroundRead> | LoadedElsewhere, component?: ComponentSource,
   ): Promise<Program> {
     const key = `${sha256}/${memoryMaxBytes ?? 'none'}`;
     let stamp: string | null;
+    let fileSize = 0;
     try {
-      stamp = stampOf(file);
+      ({ stamp, size: fileSize } = stampOf(file));
     } catch {
       stamp = null; // missing: `read` says why
     }
@@ -110,8 +122,19 @@ export class ModuleCache {
       return hit.module;
     }
     if (hit) this.drop(key);
-    const loaded = compileRead(read(), memoryMaxBytes, component);
-    const module = loaded.then((l) => l.module);
+    const r = read();
+    let module: Promise<Program>;
+    let sized: Promise<number>;
+    if (r instanceof Uint8Array || r instanceof Promise) {
+      const loaded = compileRead(r, memoryMaxBytes, component);
+      module = loaded.then((l) => l.module);
+      sized = loaded.then((l) => l.size);
+    } else {
+      // Loaded elsewhere: the cache holds (and returns) that very promise, counted at the file's
+      // size (a file changed meanwhile is refused by the load, and the entry dropped).
+      module = r.module;
+      sized = r.module.then(() => fileSize);
+    }
     module.then((m) => resolved.set(module, m), () => undefined);
     if (stamp === null) return module;
     const entry: CacheEntry = { module, size: 0, stamp };
@@ -120,11 +143,11 @@ export class ModuleCache {
       if (this.entries.get(key) === entry) this.drop(key);
     });
     // Counted once its size is known; a module larger than the byte bound is not kept.
-    void loaded.then((l) => {
+    void sized.then((size) => {
       if (this.entries.get(key) !== entry) return;
-      if (l.size > this.bounds.bytes) return this.drop(key);
-      entry.size = l.size;
-      this.total += l.size;
+      if (size > this.bounds.bytes) return this.drop(key);
+      entry.size = size;
+      this.total += size;
       this.evict();
     }, () => undefined);
     this.evict();

@@ -532,6 +532,25 @@ export class Library {
   }
 
   /**
+   * What a run's worker needs to read and prove `app`'s stored module itself (runtime `loadInWorker`,
+   * warm-runs.md round 10): its file, hash and the stat signature recorded for it, if any. The
+   * worker's answer comes back through `moduleProven` or `moduleRefused`.
+   */
+  moduleToLoad(app: AppRecord): { file: string; sha256: string; recorded?: string } {
+    return { file: this.store.pathOf(app.sha256), sha256: app.sha256, recorded: moduleSignature(this.db, app.sha256) };
+  }
+
+  /** `app`'s module was read and proven elsewhere (`moduleToLoad`): `signature`, if any, is recorded as `moduleBytes` records one. */
+  moduleProven(app: AppRecord, signature: string | undefined): void {
+    if (signature !== undefined) this.keepSignature(app.sha256, signature);
+  }
+
+  /** The error a run of `app` ends with when its module could not be read or proven elsewhere (`err`): as `moduleBytes` throws. */
+  moduleRefused(app: AppRecord, err: unknown): CodedError {
+    return moduleChanged(app, err);
+  }
+
+  /**
    * Checks app's stored module ahead of its first run (the window's idle time, warm-runs.md round 8):
    * when no stat signature is recorded for it and its file has been left alone for SETTLE_MS, its
    * bytes are read and hashed in the background and, found right, its signature is recorded, as a

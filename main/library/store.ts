@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomHex, sha256Hash, sha256Hex } from './hash.ts';
+import { checkHash, readModuleChecked, settled, settlesIn, statSignature } from '../shared/module-check.ts';
 
 const SHA256 = /^[0-9a-f]{64}$/;
 const TEMP = /^tmp-(\d+)-[0-9a-f]+$/;
@@ -22,38 +23,9 @@ function alive(pid: number): boolean {
   }
 }
 
-/**
- * A stored file's stat signature: size, device, inode, and modification and change times in
- * nanoseconds. Any write through the file system sets the change time (which no program can set
- * back), and a replaced file has another inode; docs/design/runapp.md says what it does not see.
- */
-export function statSignature(st: fs.BigIntStats): string {
-  return `${st.size}:${st.dev}:${st.ino}:${st.mtimeNs}:${st.ctimeNs}`;
-}
-
-/**
- * How long a file must have been left unchanged before its signature is trusted (Git's "racy
- * clean" entries): the file system's clock is coarse (a few ms on Linux, 2 s on FAT), so a write
- * made in the same tick as the change before it may leave both times as they were.
- */
-export const SETTLE_MS = 2000;
-
-/** How many ms after `nowMs` the file stat'ed as `st` will have been left unchanged for SETTLE_MS (0: it has). */
-function settlesIn(st: fs.BigIntStats, nowMs: number): number {
-  const last = st.ctimeNs > st.mtimeNs ? st.ctimeNs : st.mtimeNs;
-  const left = BigInt(SETTLE_MS) * 1_000_000n - (BigInt(nowMs) * 1_000_000n - last);
-  return left > 0n ? Math.ceil(Number(left) / 1e6) : 0;
-}
-
-/** True when the file stat'ed as `st` last changed at least SETTLE_MS before `nowMs`. */
-function settled(st: fs.BigIntStats, nowMs: number): boolean {
-  return settlesIn(st, nowMs) === 0;
-}
-
-/** Throws unless the stored module's `actual` hash is the `expected` one. */
-function checkHash(expected: string, actual: string): void {
-  if (actual !== expected) throw new Error(`the stored module changed on disk (expected sha256 ${expected}, found ${actual})`);
-}
+// The check of a stored module's bytes (stat signature or hash) is one rule for the store and a
+// run's worker alike: main/shared/module-check.ts.
+export { SETTLE_MS, statSignature } from '../shared/module-check.ts';
 
 /** The content-addressed store of module bytes. */
 export class ModuleStore {
@@ -122,18 +94,7 @@ export class ModuleStore {
    * and the file had settled (docs/design/runapp.md).
    */
   readChecked(sha256: string, recorded: string | undefined): { bytes: Uint8Array; signature?: string } {
-    const fd = fs.openSync(this.pathOf(sha256), 'r');
-    try {
-      const bytes = fs.readFileSync(fd);
-      // Taken after the read: a change during it shows in the ctime, as one made before.
-      const st = fs.fstatSync(fd, { bigint: true });
-      const now = statSignature(st);
-      if (recorded !== undefined && now === recorded && BigInt(bytes.length) === st.size) return { bytes };
-      checkHash(sha256, sha256Hex(bytes));
-      return settled(st, Date.now()) ? { bytes, signature: now } : { bytes };
-    } finally {
-      fs.closeSync(fd);
-    }
+    return readModuleChecked(this.pathOf(sha256), sha256, recorded);
   }
 
   /**

@@ -42,9 +42,11 @@ export interface ComponentSource {
  * or a WASI 0.2 component (issue 15): an adapter-built one runs its preview1 core module 0
  * (wasm/unbundle.ts), any other on the WASI 0.2 host from `component`'s stored output or, failing
  * that, transpiled now in the transpiler's worker (never on this thread: the window's main process
- * keeps answering). `TERRARIUM_COMPONENT_HOST=wasi-0.2` forces the 0.2 host (tests).
+ * keeps answering). `TERRARIUM_COMPONENT_HOST=wasi-0.2` forces the 0.2 host (tests). `sync`: a core
+ * module is compiled on this thread at once (`new WebAssembly.Module`), for a thread with nothing
+ * else to do (a run's worker loading its module: worker-main.ts), never main's.
  */
-export async function loadCommand(bytes: Uint8Array, memoryMaxBytes?: number, component?: ComponentSource): Promise<Program> {
+export async function loadCommand(bytes: Uint8Array, memoryMaxBytes?: number, component?: ComponentSource, sync = false): Promise<Program> {
   let prepared = bytes;
   // wasm32 memory ends at 4 GiB (65536 pages): a larger cap is no cap.
   const pages = memoryMaxBytes === undefined ? MAX_PAGES_32 : Math.min(MAX_PAGES_32, Math.max(1, Math.floor(memoryMaxBytes / PAGE_BYTES)));
@@ -62,9 +64,9 @@ export async function loadCommand(bytes: Uint8Array, memoryMaxBytes?: number, co
   }
   let module: WebAssembly.Module;
   try {
-    module = await WebAssembly.compile(prepared as Uint8Array<ArrayBuffer>);
+    module = sync ? new WebAssembly.Module(prepared as Uint8Array<ArrayBuffer>) : await WebAssembly.compile(prepared as Uint8Array<ArrayBuffer>);
   } catch (err) {
-    throw new LoadError(`not a valid WebAssembly module: ${(err as Error).message.replace(/^WebAssembly\.compile\(\): /, '')}`);
+    throw new LoadError(`not a valid WebAssembly module: ${(err as Error).message.replace(/^WebAssembly\.(compile|Module)\(\): /, '')}`);
   }
   for (const imp of WebAssembly.Module.imports(module)) {
     if (imp.module !== WASI_MODULE || imp.kind !== 'function') {
@@ -85,6 +87,15 @@ export async function loadCommand(bytes: Uint8Array, memoryMaxBytes?: number, co
 const START_SECTION = 8;
 /** Modules compiled by `loadCommand` that have no start section. */
 const runsNothingWhenInstantiated = new WeakSet<WebAssembly.Module>();
+
+/**
+ * Notes that `module`, compiled by `loadCommand` in a run's worker and posted to this thread (run.ts
+ * `loadInWorker`), has no start section, as that worker's `instantiatesInert` said: a structured
+ * clone does not carry this thread's note.
+ */
+export function noteInert(module: WebAssembly.Module): void {
+  runsNothingWhenInstantiated.add(module);
+}
 
 /**
  * True when `program` is a preview1 module compiled by `loadCommand` that has no start section:

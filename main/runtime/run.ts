@@ -14,8 +14,8 @@ import { createVerdict } from './host-calls/verdict.ts';
 import { Ring, createRing } from './ring.ts';
 import { OutputPool } from './output-pool.ts';
 import { startSameThread } from './same-thread.ts';
-import type { Preopen, PrimeMessage, WorkerConfig, WorkerMessage } from './worker-protocol.ts';
-import { instantiatesInert } from './load.ts';
+import type { LoadMessage, Preopen, PrimeMessage, WorkerConfig, WorkerMessage } from './worker-protocol.ts';
+import { LoadError, instantiatesInert, noteInert } from './load.ts';
 
 export type { Preopen } from './worker-protocol.ts';
 
@@ -154,6 +154,54 @@ export function primeWorker(worker: Worker, module: Program): boolean {
   return true;
 }
 
+/** What `loadInWorker` asks of a spare: `LoadMessage`'s. */
+export type LoadRequest = LoadMessage['load'];
+
+/** A stored module that could not be read or proven (missing, or changed on disk): `loadInWorker`'s refusal. */
+export class ModuleReadError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ModuleReadError';
+  }
+}
+
+/**
+ * Has the spare `worker` (from `bootWorker`, given no run yet) read, prove and compile the stored
+ * module `request` names (worker-protocol.ts `LoadMessage`, warm-runs.md round 10): this thread
+ * neither reads nor compiles it. Resolves to the compiled module (this thread's structured clone,
+ * sharing V8's compiled code), which the worker has instantiated ahead of its run when it runs no
+ * code by being instantiated (as `primeWorker`'s), and the stat `signature` to record, if any; and
+ * how long the worker took (ms). Rejects with a `ModuleReadError` (missing or changed file), a
+ * `LoadError` (not a runnable module), or an `Error` if the worker ends first.
+ */
+export function loadInWorker(worker: Worker, request: LoadRequest): Promise<{ module: WebAssembly.Module; signature?: string; ms: { read: number; compile: number; readCpu: number; compileCpu: number }; hashed: boolean }> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (m: WorkerMessage): void => {
+      if (m.type !== 'loaded' && m.type !== 'load-failed') return;
+      done();
+      if (m.type === 'load-failed') return reject(m.read ? new ModuleReadError(m.message) : new LoadError(m.message));
+      if (m.inert) {
+        noteInert(m.module);
+        primedWith.set(worker, m.module);
+      }
+      resolve({ module: m.module, signature: m.signature, ms: m.ms, hashed: m.hashed });
+    };
+    const onExit = (): void => {
+      done();
+      reject(new Error('the worker loading the module ended'));
+    };
+    const done = (): void => {
+      worker.off('message', onMessage);
+      worker.off('exit', onExit);
+      worker.off('error', onExit);
+    };
+    worker.on('message', onMessage);
+    worker.on('exit', onExit);
+    worker.on('error', onExit);
+    worker.postMessage({ load: request } satisfies LoadMessage);
+  });
+}
+
 /** The module spare `worker` was primed with and no run has taken yet (diagnostics, tests). */
 export function primedModule(worker: Worker): Program | undefined {
   return primedWith.get(worker);
@@ -232,6 +280,7 @@ export function startRun(spec: RunSpec, booted?: Worker): RunHandle {
     void Promise.all([drained, gone]).then(() => settle(o));
   };
   worker.on('message', (m: WorkerMessage) => {
+    if (m.type === 'loaded' || m.type === 'load-failed') return; // `loadInWorker`'s
     if (m.type === 'log') spec.onLog?.(m.message, m.detail);
     else if (m.type === 'stale') {
       const p = spec.preopens[m.index]!;

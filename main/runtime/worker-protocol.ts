@@ -74,6 +74,17 @@ export interface PrimeMessage {
 }
 
 /**
+ * Sent to a spare worker before any configuration (warm-runs.md round 10): read the stored module
+ * `file` here, prove its bytes (main/shared/module-check.ts: by the stat signature `recorded`, else
+ * by `sha256`), compile it with its memory capped at `memoryMaxBytes` (load.ts `loadCommand`), post
+ * the compiled module back (`loaded`, or `load-failed`) and instantiate it ahead of its run, as a
+ * `PrimeMessage` would. Nothing of the bytes runs before they are proven; a preview1 module only.
+ */
+export interface LoadMessage {
+  load: { file: string; sha256: string; recorded?: string; memoryMaxBytes?: number };
+}
+
+/**
  * The BroadcastChannel on which a spare worker says it has booted (`{ threadId }`), once, before any
  * configuration, and that its primed instance is made (`{ threadId, primed: true }`): a channel of its own, so the word can never reach the handler of the run that takes it.
  */
@@ -85,4 +96,12 @@ export type WorkerMessage =
   | { type: 'trap'; message: string; memoryAtCap: boolean }
   | { type: 'log'; message: string; detail?: string }
   | { type: 'stale'; index: number; reason: string }
-  | { type: 'ask'; operation: import('./ask.ts').AskOperation; path: string };
+  | { type: 'ask'; operation: import('./ask.ts').AskOperation; path: string }
+  /**
+   * A `LoadMessage`'s answer: the compiled module; `inert`, it runs no code when instantiated (load.ts
+   * `instantiatesInert`: the worker instantiates it now); `signature`, to record (the bytes were
+   * hashed and found right on a settled file); `ms`, how long reading (and checking) and compiling took; `hashed`, the bytes were hashed (no recorded signature held).
+   */
+  | { type: 'loaded'; module: WebAssembly.Module; inert: boolean; signature?: string; ms: { read: number; compile: number; readCpu: number; compileCpu: number }; hashed: boolean }
+  /** A `LoadMessage` refused: `read`, the file is missing or changed (else the module cannot be run: a `LoadError`). */
+  | { type: 'load-failed'; read: boolean; message: string };

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type Api, createApi } from '../../main/api/index.ts';
 import { Library } from '../../main/library/library.ts';
 import { moduleSignature } from '../../main/library/signatures.ts';
@@ -442,4 +442,169 @@ describe('stored modules checked ahead of their first run (warm-runs.md round 8)
       lib.close();
     }
   }, 20_000);
+});
+
+describe('a cold module read, checked and compiled in its run\'s own worker (warm-runs.md round 10)', () => {
+  const IN_WORKER = /^module read, checked and compiled in its worker/;
+
+  /** Waits until `sessions` has a booted spare primed with nothing. */
+  async function bootedSpare(sessions: Sessions): Promise<void> {
+    const plain = (): boolean => sessions.spare.ready.some((w) => primedModule(w) === undefined);
+    for (let i = 0; i < 500 && !plain(); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(plain()).toBe(true);
+  }
+
+  /**
+   * What this (the main) thread does with `file` while `body` runs: its opens (fs.openSync,
+   * fs.promises.open, fs.readFileSync by name) and its WebAssembly compiles. A worker's own reads
+   * and compiles are on its own thread, with its own `fs` and `WebAssembly`.
+   */
+  async function mainThreadUse<T>(file: string, body: () => Promise<T>): Promise<{ result: T; opens: number; compiles: number }> {
+    const spies = [vi.spyOn(fs, 'openSync'), vi.spyOn(fs.promises, 'open'), vi.spyOn(fs, 'readFileSync')];
+    const compile = vi.spyOn(WebAssembly, 'compile');
+    try {
+      const result = await body();
+      const opens = spies.reduce((n, s) => n + s.mock.calls.filter((c) => String(c[0]) === file).length, 0);
+      return { result, opens, compiles: compile.mock.calls.length };
+    } finally {
+      for (const s of [...spies, compile]) s.mockRestore();
+    }
+  }
+
+  it('a cold Run given a booted spare: the main thread neither reads nor compiles the module; the module it posts back serves the next Run', async () => {
+    const { lib, ids: [id] } = await libraryWith(['proc.wasm', 'proc']);
+    const { sessions, run } = openSessions(lib);
+    const app = lib.app(id);
+    const file = lib.store.pathOf(app.sha256);
+    try {
+      await bootedSpare(sessions);
+      const cold = await mainThreadUse(file, () => run(id, ['exit', '3']));
+      expect(cold.result.out).toBe('exiting 3\n');
+      expect(cold.result.exit).toMatchObject({ outcome: 'exit', exitCode: 3 });
+      expect(cold.result.marks.some((m) => IN_WORKER.test(m))).toBe(true);
+      expect(cold.result.marks).not.toContain('module read and hashed');
+      expect(cold.opens).toBe(0);
+      expect(cold.compiles).toBe(0);
+      // Posted back into the cache: the next Run is warm, nothing read or compiled anywhere.
+      expect(sessions.modules.has(app.sha256)).toBe(true);
+      expect(sessions.modules.size.bytes).toBe(fs.statSync(file).size);
+      await primedSpares(sessions);
+      const warm = await mainThreadUse(file, () => run(id, ['exit', '4']));
+      expect(warm.result.out).toBe('exiting 4\n');
+      expect(warm.result.marks).toContain(PRIMED);
+      expect(warm.result.marks.some((m) => IN_WORKER.test(m))).toBe(false);
+      expect(warm.opens).toBe(0);
+      expect(warm.compiles).toBe(0);
+      expect(lib.history(id).map((r) => r.outcome)).toEqual(['exit', 'exit']);
+    } finally {
+      await sessions.stopAll();
+      lib.close();
+    }
+  });
+
+  it('a stored file changed on disk is refused by the worker, never run, and the run recorded as load-error', async () => {
+    const { lib, ids: [id] } = await libraryWith(['proc.wasm', 'proc']);
+    const { sessions, run } = openSessions(lib);
+    const app = lib.app(id);
+    const file = lib.store.pathOf(app.sha256);
+    try {
+      const other = fs.readFileSync(file);
+      other[other.length - 1] = other[other.length - 1]! ^ 1;
+      fs.writeFileSync(file, other);
+      await bootedSpare(sessions);
+      const changed = await mainThreadUse(file, () => run(id, ['exit', '3']));
+      expect(changed.opens).toBe(0); // refused by the worker's check, not this thread's
+      expect(changed.result.out).toBe('');
+      expect(changed.result.exit).toMatchObject({ outcome: 'load-error', exitCode: null });
+      expect(changed.result.exit.message).toMatch(/^cannot run proc: the stored module changed on disk \(expected sha256/);
+      expect(lib.history(id)[0]).toMatchObject({ outcome: 'load-error' });
+      expect(moduleSignature(lib.db, app.sha256)).toBeUndefined();
+      expect(sessions.modules.has(app.sha256)).toBe(false);
+    } finally {
+      await sessions.stopAll();
+      lib.close();
+    }
+  });
+
+  it('a module whose memory is over the cap is refused in the worker with the message the main thread gives', async () => {
+    // Its memory's minimum is 66 pages (4.1 MiB), over a 1 MiB cap.
+    const { lib, ids: [id] } = await libraryWith(['iov_huge.wasm', 'big']);
+    lib.grant(id, [{ kind: 'limit', name: 'memory-max-mib', value: 1 }]);
+    const here = openSessions(lib);
+    let message: string;
+    try {
+      const r = await here.run(id); // no spare booted yet: this thread's path
+      expect(r.marks.some((m) => IN_WORKER.test(m))).toBe(false);
+      expect(r.exit).toMatchObject({ outcome: 'load-error' });
+      message = r.exit.message;
+    } finally {
+      await here.sessions.stopAll();
+    }
+    const there = openSessions(lib);
+    try {
+      await bootedSpare(there.sessions);
+      const { result: r, compiles } = await mainThreadUse(lib.store.pathOf(lib.app(id).sha256), () => there.run(id));
+      expect(compiles).toBe(0); // the worker's refusal
+      expect(r.marks.some((m) => IN_WORKER.test(m))).toBe(false); // refused, not loaded
+      expect(r.exit).toMatchObject({ outcome: 'load-error', message });
+      expect(lib.history(id).map((h) => h.outcome)).toEqual(['load-error', 'load-error']);
+    } finally {
+      await there.sessions.stopAll();
+      lib.close();
+    }
+  });
+
+  it('runs.warm loads the module in a plain spare, which the Run then takes, primed, the main thread reading and compiling nothing', async () => {
+    const { lib, ids: [id] } = await libraryWith(['args_env.wasm', 'env']);
+    const { sessions, run } = openSessions(lib);
+    const app = lib.app(id);
+    const file = lib.store.pathOf(app.sha256);
+    try {
+      await bootedSpare(sessions);
+      const r = await mainThreadUse(file, async () => {
+        sessions.warm(id);
+        for (let i = 0; i < 500 && sessions.spare.instantiated.length === 0; i++) await new Promise((res) => setTimeout(res, 20));
+        expect(sessions.modules.has(app.sha256)).toBe(true);
+        expect(lib.app(id).lastRunAt).toBeNull(); // nothing recorded
+        return run(id, ['x']);
+      });
+      expect(r.result.out).toContain('argv[1]=x\n');
+      expect(r.result.marks).toContain(PRIMED);
+      expect(r.opens).toBe(0);
+      expect(r.compiles).toBe(0);
+    } finally {
+      await sessions.stopAll();
+      lib.close();
+    }
+  });
+});
+
+describe('a module loaded ahead by a spare (runs.warm) and the spares\' refill', () => {
+  it('a spare loading or holding the module of the app under the pointer is not replaced as stale before its Run', async () => {
+    const { lib, ids: [a, b] } = await libraryWith(['proc.wasm', 'a'], ['args_env.wasm', 'b']);
+    const { sessions, run } = openSessions(lib);
+    try {
+      for (let i = 0; i < 500 && sessions.spare.ready.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      await run(a, ['exit', '0']);
+      // a's spare and a plain one.
+      for (let i = 0; i < 500 && sessions.spare.ready.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+      await primedSpares(sessions);
+      // a again: its spare taken; the plain one is primed with a in its place and another plain one boots.
+      await run(a, ['exit', '0']);
+      for (let i = 0; i < 500 && sessions.spare.ready.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      // The pointer on b's Run while that plain spare boots: a booted spare loads b.
+      sessions.warm(b);
+      const loading = sessions.spare.all.find((w) => sessions.spare.ready.includes(w));
+      // The plain one boots; the refill that follows must not end the spare holding b.
+      for (let i = 0; i < 500 && sessions.spare.ready.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(sessions.spare.all).toContain(loading);
+      const r = await run(b, ['x']);
+      expect(r.out).toContain('argv[1]=x\n');
+      expect(r.marks).toContain(PRIMED);
+    } finally {
+      await sessions.stopAll();
+      lib.close();
+    }
+  });
 });
