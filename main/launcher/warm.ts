@@ -7,12 +7,10 @@ import { type ComponentSource, loadCommand } from '../runtime/load.ts';
 import type { Program } from '../runtime/p2/program.ts';
 import { statSignature } from '../library/store.ts';
 import { releaseBytes } from '../shared/release-bytes.ts';
+import { startTrace } from './start-trace.ts';
 
-/**
- * Where a window run's start-up time goes (bench/window.ts --trace sets `mark`; unset otherwise, so
- * production pays one property read per step and logs nothing).
- */
-export const startTrace: { mark?: (step: string) => void } = {};
+// The window's steps are marked here too (sessions.ts, spares.ts, bench/window.ts import it from here).
+export { startTrace };
 
 /** How much the module cache holds at most. */
 export interface CacheBounds {
