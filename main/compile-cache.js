@@ -119,7 +119,7 @@ const accepted = [];
  */
 function saveCache(target, script, uses) {
   try {
-    if (!process.getBuiltinModule('node:worker_threads').isMainThread) return;
+    if (!target.endsWith('.worker') && !process.getBuiltinModule('node:worker_threads').isMainThread) return;
     const trailer = Buffer.alloc(TRAILER_BYTES);
     trailer.writeUInt32LE(MAGIC, 0);
     trailer.writeUInt32LE(uses, 4);
@@ -205,6 +205,15 @@ function writeScriptCache(target, data) {
   for (const f of files.slice(KEEP_SCRIPT_CACHES)) fs.rmSync(path().join(dir, f.name), { force: true });
 }
 
+/**
+ * Set to `'worker'` on the global by a run's worker before it loads the runtime (runtime/worker.js):
+ * its scripts' caches are then the `worker` kind's, made by a spare once it has booted (the
+ * functions a boot runs; a worker never reaches `exit`: it is terminated), and written by it
+ * through the function it finds under `WORKER_BOOTED` (set only when the cache was missing or refused).
+ */
+const WORKER_KIND = Symbol.for('terrarium.script-kind');
+const WORKER_BOOTED = Symbol.for('terrarium.worker-booted');
+
 /** @type {Map<string, Record<string, unknown>>} the scripts run in this thread, by URL */
 const scripts = new Map();
 
@@ -242,7 +251,8 @@ export const loadCachedScript = (
     /** @type {Buffer | undefined} */
     let cachedData;
     let madeWith = 0;
-    const kind = startKind(process.argv.slice(2));
+    // A run's worker (runtime/worker.js says so) keeps a cache of its own, which it writes itself.
+    const kind = /** @type {Record<symbol, string | undefined>} */ (/** @type {unknown} */ (globalThis))[WORKER_KIND] ?? startKind(process.argv.slice(2));
     try {
       cacheFile = path().join(cacheDir(), 'scripts', `${path().basename(file, '.script.js')}.${process.versions.v8}-${process.arch}.t1.${kind}`);
       const read = fs.readFileSync(cacheFile);
@@ -257,6 +267,10 @@ export const loadCachedScript = (
     const script = new vm.Script(source, { filename: file, cachedData });
     if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) {
       const target = cacheFile;
+      if (kind === 'worker') {
+        // A worker is terminated, never exits: it writes once booted (runtime/worker-main.ts).
+        /** @type {Record<symbol, () => void>} */ (/** @type {unknown} */ (globalThis))[WORKER_BOOTED] = () => saveCache(target, script, 0);
+      }
       const needsRun = kind.startsWith('run-');
       process.once('exit', () => {
         if (!needsRun || runStarted) saveCache(target, script, usedBits);

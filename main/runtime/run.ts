@@ -114,7 +114,45 @@ const STDIN_RING = 1024 * 1024;
 const OUTPUT_RING = 1024 * 1024;
 const YIELD_EVERY = 1024 * 1024;
 const MAX_TIMER_MS = 2 ** 31 - 1;
-const workerUrl = new URL('./worker.js', import.meta.url);
+/** This tree's own worker entry (beside this module: the sources, tsc's out/app, or the bundle's out/cli). */
+const ownWorkerUrl = new URL('./worker.js', import.meta.url);
+let workerUrl: URL | undefined;
+
+/**
+ * The worker entry a run's worker starts from: out/cli's (scripts/bundle-cli.ts, the runtime as one
+ * cached script) when this module is the sources' or tsc's (a checkout: tests, `bench:window`, `npm
+ * start`) and that bundle is fresh (out/cli/sources.json newer than every source it was made from,
+ * bin/terrarium.js's rule); this tree's own otherwise. A worker of the sources loads ~40 modules
+ * (and node:fs's ES facade, which loads fs/promises, readline and the REPL's history): 47-60 ms of
+ * its thread's CPU per boot against 4-10 (docs/design/warm-runs.md round 11). Decided once, at the
+ * first boot. The same sources make both, so the worker runs the same code either way.
+ */
+export function workerEntry(): URL {
+  return (workerUrl ??= freshBundleWorker() ?? ownWorkerUrl);
+}
+
+/** out/cli/worker.js of the checkout this module is in, when it is fresh; undefined otherwise. */
+function freshBundleWorker(): URL | undefined {
+  const here = import.meta.url;
+  const root = here.endsWith('/main/runtime/run.ts') ? new URL('../../', here)
+    : here.endsWith('/out/app/main/runtime/run.js') ? new URL('../../../../', here) : undefined;
+  return root === undefined ? undefined : freshWorkerIn(root); // undefined: the bundle itself, or a packaged app (which has none)
+}
+
+/** `root`'s out/cli/worker.js when its out/cli/sources.json is newer than every source listed there (the worker's among them); undefined otherwise. */
+export function freshWorkerIn(root: URL): URL | undefined {
+  try {
+    const manifest = new URL('out/cli/sources.json', root);
+    const built = fs.statSync(manifest).mtimeMs;
+    const { sources } = JSON.parse(fs.readFileSync(manifest, 'utf8')) as { sources: string[] };
+    if (!sources.includes('main/runtime/worker-main.ts')) return undefined;
+    for (const s of sources) if (fs.statSync(new URL(s, root)).mtimeMs > built) return undefined;
+    return new URL('out/cli/worker.js', root);
+  } catch {
+    return undefined; // none, or a source gone: this tree's own
+  }
+}
+
 /** Whether the native host calls passed their self-test in this process (host-calls/verdict.ts). */
 const hostCallsVerdict = createVerdict();
 
@@ -134,7 +172,7 @@ export function bootWorker(spare = true): Worker {
   // Loaded here, not at import: a run on the command's own thread never needs it (~3 ms at start).
   const { Worker } = process.getBuiltinModule('node:worker_threads');
   const workerData: WorkerData = { hostCallsVerdict, resourcesPath: (process as { resourcesPath?: string }).resourcesPath, spare };
-  return new Worker(workerUrl, { stdout: false, stderr: false, workerData });
+  return new Worker(workerEntry(), { stdout: false, stderr: false, workerData });
 }
 
 /** The module each primed spare holds an instance of (main's object: the same one, not a copy). */

@@ -94,6 +94,9 @@ const config = await new Promise<WorkerConfig>((resolve) => {
     const booted = new BroadcastChannel(SPARE_BOOTED_CHANNEL);
     booted.postMessage({ threadId });
     booted.close();
+    // The runtime's script cache, when it had none (the bundle: compile-cache.js; once per build).
+    const saveCache = (globalThis as unknown as Record<symbol, (() => void) | undefined>)[Symbol.for('terrarium.worker-booted')];
+    if (saveCache) setImmediate(saveCache);
   }
 });
 guardLoading(config.hostCallsGuard);

@@ -3,4 +3,6 @@
 import { enableCompileCache } from '../compile-cache.js';
 
 enableCompileCache();
+// The bundled runtime's script keeps a code cache of a worker's own (compile-cache.js loadCachedScript).
+/** @type {Record<symbol, string>} */ (/** @type {unknown} */ (globalThis))[Symbol.for('terrarium.script-kind')] = 'worker';
 await import('./worker-main.ts');

@@ -1,0 +1,82 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { freshWorkerIn } from '../../main/runtime/run.ts';
+
+// A checkout's run workers start from out/cli's bundled worker while it is fresh (warm-runs.md round 11).
+describe('freshWorkerIn', () => {
+  let dir: string | undefined;
+  afterEach(() => {
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    dir = undefined;
+  });
+
+  /** A checkout with two sources and a bundle made from them; returns its root URL. */
+  function checkout(): URL {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'worker-entry-'));
+    const sources = ['main/runtime/worker-main.ts', 'main/runtime/guest.ts'];
+    for (const s of sources) {
+      fs.mkdirSync(path.join(dir, path.dirname(s)), { recursive: true });
+      fs.writeFileSync(path.join(dir, s), '');
+      fs.utimesSync(path.join(dir, s), new Date(1000), new Date(1000));
+    }
+    fs.mkdirSync(path.join(dir, 'out/cli'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'out/cli/worker.js'), '');
+    fs.writeFileSync(path.join(dir, 'out/cli/sources.json'), JSON.stringify({ sources }));
+    return pathToFileURL(`${dir}/`);
+  }
+
+  it('is the bundle\'s worker while no source is newer than the bundle', () => {
+    const root = checkout();
+    expect(freshWorkerIn(root)?.href).toBe(new URL('out/cli/worker.js', root).href);
+  });
+
+  it('is none once a source changed after the bundle, or went', () => {
+    const root = checkout();
+    fs.utimesSync(new URL('main/runtime/guest.ts', root), new Date(), new Date(Date.now() + 60_000));
+    expect(freshWorkerIn(root)).toBeUndefined();
+    fs.rmSync(new URL('main/runtime/guest.ts', root));
+    expect(freshWorkerIn(root)).toBeUndefined();
+  });
+
+  it('is none without a bundle, or with one that holds no worker', () => {
+    const root = checkout();
+    fs.writeFileSync(new URL('out/cli/sources.json', root), JSON.stringify({ sources: ['main/runtime/guest.ts'] }));
+    expect(freshWorkerIn(root)).toBeUndefined();
+    fs.rmSync(new URL('out/cli', root), { recursive: true });
+    expect(freshWorkerIn(root)).toBeUndefined();
+  });
+});
+
+// A run's worker keeps a script cache of its own kind, written by a spare once booted: it is
+// terminated, never reaches `exit` (warm-runs.md round 11).
+describe('a worker\'s script cache', () => {
+  it('is the worker kind\'s, written when the spare says it has booted', async () => {
+    const { loadCachedScript } = await import('../../main/compile-cache.js');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'worker-cache-'));
+    const g = globalThis as unknown as Record<symbol, unknown>;
+    const saved = process.env.XDG_CACHE_HOME;
+    try {
+      process.env.XDG_CACHE_HOME = dir;
+      g[Symbol.for('terrarium.script-kind')] = 'worker';
+      const file = path.join(dir, 'w-x.0123.script.js');
+      fs.writeFileSync(file, '(function (importMetaUrl, importModule) {\nreturn { __proto__: null, a: () => 1 };\n})\n');
+      const url = pathToFileURL(file);
+      const out = loadCachedScript(url, url.href, (s) => import(s));
+      expect((out.a as () => number)()).toBe(1);
+      const booted = g[Symbol.for('terrarium.worker-booted')] as (() => void) | undefined;
+      expect(booted).toBeTypeOf('function');
+      booted!();
+      const caches = fs.readdirSync(path.join(dir, 'terrarium', 'compile', 'scripts'));
+      expect(caches).toEqual([`w-x.0123.${process.versions.v8}-${process.arch}.t1.worker`]);
+    } finally {
+      if (saved === undefined) delete process.env.XDG_CACHE_HOME;
+      else process.env.XDG_CACHE_HOME = saved;
+      delete g[Symbol.for('terrarium.script-kind')];
+      delete g[Symbol.for('terrarium.worker-booted')];
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
