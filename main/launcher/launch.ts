@@ -14,7 +14,8 @@ import { type Prompter, type Question, decider, readOnlyGrantAround } from './as
 import { statusOptions } from './grant-status.ts';
 import { type Policy, policyFor } from './policy.ts';
 import { followRevocations } from './revocation.ts';
-import { type ModuleCache, startTrace } from './warm.ts';
+import type { ModuleCache } from './warm.ts';
+import { startTrace } from './start-trace.ts';
 import { hostLog } from './host-log.ts';
 import type { Worker } from 'node:worker_threads';
 import { ModuleReadError, loadInWorker } from '../runtime/run.ts';

@@ -8,11 +8,9 @@ import type { Program } from '../runtime/p2/program.ts';
 import { statSignature } from '../library/store.ts';
 import { releaseBytes } from '../shared/release-bytes.ts';
 
-/**
- * Where a window run's start-up time goes (bench/window.ts --trace sets `mark`; unset otherwise, so
- * production pays one property read per step and logs nothing).
- */
-export const startTrace: { mark?: (step: string) => void } = {};
+import { startTrace } from './start-trace.ts';
+
+export { startTrace };
 
 /** How much the module cache holds at most. */
 export interface CacheBounds {
