@@ -8,8 +8,8 @@
 // A CommonJS script (bin/package.json), not an ES module: an ES entry costs Node's asynchronous
 // module job, `import.meta` and the entry's link (~0.3–0.5 M instructions of every start), and a
 // `run FILE` from the bundle imports no ES module at all (docs/design/start2.md, third pass).
-// main/compile-cache.js, an ES module the bundle's shims import too, is loaded with `require`
-// (synchronous; one module instance with their imports, ~0.2 M instructions).
+// main/compile-cache.cjs is CommonJS, loaded with `require` (an ES module through `require` cost
+// ~0.3 ms more); the bundle's shims import it through compile-cache.js and meet the same instance.
 // Built-ins come from `process.getBuiltinModule` (Node 22.3+) on Node 24; an older Node only
 // hands over (node:child_process), loaded where needed: it costs a start ~4 ms of CPU.
 'use strict';
@@ -88,10 +88,10 @@ const freshBundle = (
  * @returns {Promise<void>}
  */
 async function start() {
-  // An ES module loaded synchronously (require of ESM, Node 22.12+): the shims' imports of it meet
-  // this instance. Not at the top: an older Node only hands over.
+  // CommonJS: the shims' imports of compile-cache.js meet this instance (Node's CommonJS cache).
+  // Not at the top: an older Node only hands over.
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- bin is a CommonJS script (bin/package.json)
-  const { enableCompileCache, loadCachedScript, startKind } = /** @type {typeof import('../main/compile-cache.js')} */ (require('../main/compile-cache.js'));
+  const { enableCompileCache, loadCachedScript, startKind } = /** @type {typeof import('../main/compile-cache.cjs')} */ (require('../main/compile-cache.cjs'));
   const { pathToFileURL } = process.getBuiltinModule('node:url');
   const here = pathToFileURL(__filename);
   const bundle = freshBundle();

@@ -244,7 +244,11 @@ export async function bundleCli(): Promise<string[]> {
     // files beside their own (jco-transpile's generator loads its .core.wasm; native modules).
     external: (id: string) => builtinModules.includes(id) || id.startsWith('node:') || !(id.startsWith('.') || path.isAbsolute(id)),
     logLevel: 'warn',
-    plugins: [{ name: 'builtins-at-first-use', renderChunk: (code: string) => ({ code: builtinsAtFirstUse(code) }) }],
+    plugins: [
+      // main/compile-cache.js stays outside too (CommonJS behind an ES face, which rolldown would
+      // bundle whole): a run's worker imports it as the shims do, one instance in the thread
+      // (docs/design/runapp.md, eighth pass). From out/cli/, as the shims' import reads.
+      { name: 'compile-cache-outside', resolveId: (id: string) => (/(^|\/)compile-cache\.js$/.test(id) ? { id: '../../main/compile-cache.js', external: 'relative' as const } : null) },{ name: 'builtins-at-first-use', renderChunk: (code: string) => ({ code: builtinsAtFirstUse(code) }) }],
     // A lazily imported module that a group also holds stays in its group's chunk: as intended.
     onLog: (level, log, handler) => {
       if (log.code !== 'INEFFECTIVE_DYNAMIC_IMPORT') handler(level, log);

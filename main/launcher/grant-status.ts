@@ -62,9 +62,20 @@ export function withStatus(grants: readonly GrantRecord[], o: StatusOptions = {}
   return out;
 }
 
-/** How `lib` handles older grants: every writable folder of every app, identities recorded. */
+/**
+ * How `lib` handles older grants: every writable folder of every app, identities recorded. The
+ * writable folders are read at the first older grant's check (before its pin is recorded), not
+ * for grants that have their identity: most runs have none, and the query was a statement of
+ * every run (docs/design/runapp.md, eighth pass).
+ */
 export function statusOptions(lib: Library): StatusOptions {
-  return { writable: lib.writableFolders(), onPin: (id, pin) => lib.pinGrant(id, pin) };
+  let writable: readonly string[] | undefined;
+  return {
+    get writable() {
+      return (writable ??= lib.writableFolders());
+    },
+    onPin: (id, pin) => lib.pinGrant(id, pin),
+  };
 }
 
 /** App `ref`'s grants with their status (see `withStatus`), as `terrarium grants` and the window show them. */

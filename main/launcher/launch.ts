@@ -124,7 +124,7 @@ export function warmModule(lib: Library, app: AppRecord, modules: ModuleCache, i
  */
 export function prepareRun(lib: Library, ref: string, extraArgs: string[], modules?: ModuleCache, inSpare?: LoadInSpare): PreparedRun {
   const app = lib.app(ref);
-  const policy = policyFor(lib.grants(app.id), process.env, statusOptions(lib));
+  const policy = policyFor(lib.grantsOf(app.id), process.env, statusOptions(lib));
   const args = [app.name, ...policy.defaultArgs, ...extraArgs];
   const component = componentSource(lib, app);
   const module = modules

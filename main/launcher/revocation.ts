@@ -11,7 +11,6 @@
 import path from 'node:path';
 import type { Library } from '../library/library.ts';
 import type { GrantAccess } from '../library/types.ts';
-import { isCoded } from '../shared/coded-error.ts';
 import type { Preopen, RunHandle } from '../runtime/run.ts';
 
 /** `p` is `dir` or lies below it. */
@@ -19,17 +18,10 @@ function under(p: string, dir: string): boolean {
   return p === dir || p.startsWith(dir.endsWith(path.sep) ? dir : `${dir}${path.sep}`);
 }
 
-/** The folder grants of `appId` by id: host path and access (none once the app is uninstalled). */
+/** The folder grants of `appId` by id: host path and access (none once the app is uninstalled: its grants went with it). */
 function folderGrants(lib: Library, appId: string): Map<number, { host: string; access: GrantAccess }> {
   const m = new Map<number, { host: string; access: GrantAccess }>();
-  let grants;
-  try {
-    grants = lib.grants(appId);
-  } catch (err) {
-    if (isCoded(err, 'not-found')) return m;
-    throw err;
-  }
-  for (const g of grants) if (g.kind === 'folder') m.set(g.id, { host: g.host, access: g.access });
+  for (const g of lib.grantsOf(appId)) if (g.kind === 'folder') m.set(g.id, { host: g.host, access: g.access });
   return m;
 }
 

@@ -356,6 +356,15 @@ export class Library {
   }
 
   /**
+   * The grants of the app with id `appId`, which the caller has just read (`app`): not looked up
+   * again, as `grants(ref)` does (a statement of every run, docs/design/runapp.md, eighth pass).
+   * None for an app uninstalled meanwhile (its grants go with it), as `grants` gives none then.
+   */
+  grantsOf(appId: string): GrantRecord[] {
+    return listGrants(this.db, appId);
+  }
+
+  /**
    * Stores the person's grants (all or none). A folder grant records what it grants (the folder's
    * resolved path and identity); a folder reached through a symbolic link that lies inside a
    * folder some grant makes writable is refused, as an app could have put that link there.

@@ -29,7 +29,7 @@ beforeEach(() => {
   put('package.json', '{ "type": "module" }\n');
   put('bin/package.json', fs.readFileSync(path.join(repoRoot, 'bin/package.json'), 'utf8'));
   put('bin/terrarium.js', fs.readFileSync(path.join(repoRoot, 'bin/terrarium.js'), 'utf8'));
-  put('main/compile-cache.js', fs.readFileSync(path.join(repoRoot, 'main/compile-cache.js'), 'utf8'));
+  for (const f of ['main/compile-cache.cjs', 'main/compile-cache.js']) put(f, fs.readFileSync(path.join(repoRoot, f), 'utf8'));
   put('main/cli.ts', "process.stdout.write('sources\\n');\n");
   put('main/deep/edited.ts', 'export const x: number = 1;\n');
   put('out/cli/cli.js', "process.stdout.write('bundle\\n');\n");
