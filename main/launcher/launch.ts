@@ -124,6 +124,9 @@ export function warmModule(lib: Library, app: AppRecord, modules: ModuleCache, i
  */
 export function prepareRun(lib: Library, ref: string, extraArgs: string[], modules?: ModuleCache, inSpare?: LoadInSpare): PreparedRun {
   const app = lib.app(ref);
+  // The revision before the grants: a revoke committed after this read is seen by `follow` (its
+  // first check compares against it), whether or not the grants below already lack what it took.
+  const revision = lib.revision(app.id);
   const policy = policyFor(lib.grantsOf(app.id), process.env, statusOptions(lib));
   const args = [app.name, ...policy.defaultArgs, ...extraArgs];
   const component = componentSource(lib, app);
@@ -151,7 +154,7 @@ export function prepareRun(lib: Library, ref: string, extraArgs: string[], modul
         return allowed;
       };
     },
-    follow: (handle, preopens) => followRevocations(lib, app.id, handle, preopens, widened),
+    follow: (handle, preopens) => followRevocations(lib, app.id, handle, preopens, widened, revision),
     finish(outcome, bytesOut) {
       lib.runEnded(runId, outcome.kind, outcome.kind === 'exit' ? outcome.code : null, bytesOut);
     },

@@ -27,10 +27,14 @@ function folderGrants(lib: Library, appId: string): Map<number, { host: string; 
 
 /**
  * Keeps run `handle` of app `appId` (started with `preopens`) in step with the library's grants
- * until the run ends.
+ * until the run ends. `since`: the app's revision read before the grants `preopens` came from
+ * (launch.ts `prepareRun`); a change committed since then, before this call, is applied at once
+ * (no later change might come to announce it). Without it, the revision now.
  */
-export function followRevocations(lib: Library, appId: string, handle: RunHandle, preopens: readonly Preopen[], widened: ReadonlySet<number> = new Set()): void {
-  let revision = lib.revision(appId);
+export function followRevocations(
+  lib: Library, appId: string, handle: RunHandle, preopens: readonly Preopen[], widened: ReadonlySet<number> = new Set(), since?: number,
+): void {
+  let revision = since ?? lib.revision(appId);
   // Every folder grant the run has known, including those an "allow always" adds while it runs.
   const known = folderGrants(lib, appId);
   const check = (): void => {
@@ -56,4 +60,5 @@ export function followRevocations(lib: Library, appId: string, handle: RunHandle
   };
   const stop = lib.onChange(check);
   void handle.done.finally(stop);
+  if (since !== undefined) check();
 }

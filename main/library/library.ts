@@ -614,11 +614,17 @@ export class Library {
 
   /** Records that a run starts (and that the grants it uses were used); returns the run id. */
   runStarted(app: AppRecord, args: string[], grantIds: number[]): number {
-    return this.db.transaction(() => {
-      const now = Date.now();
-      touchGrants(this.db, grantIds, now);
-      return startRunRow(this.db, app.id, args, now, process.pid);
-    }).immediate();
+    try {
+      return this.db.transaction(() => {
+        const now = Date.now();
+        touchGrants(this.db, grantIds, now);
+        return startRunRow(this.db, app.id, args, now, process.pid);
+      }).immediate();
+    } catch (err) {
+      // Uninstalled (here or in another process) since it was looked up: its runs went with it.
+      if (!/FOREIGN KEY constraint failed/.test((err as Error).message) || findApp(this.db, app.id) !== undefined) throw err;
+      throw new CodedError('not-found', `no installed app is called "${app.name}" (it was uninstalled)`);
+    }
   }
 
   /** Records how a run ended. */
