@@ -182,11 +182,11 @@ const TRAILER_BYTES = 8;
 
 /**
  * The most script caches kept (older ones, of earlier builds, are removed when one is written): a
- * build makes up to 6 (the shell's for 4 kinds, the library's for 2; `run APP`'s own modules are
- * in the library's script), so two builds' and more (a checkout and a worktree, the last build and
- * the one before).
+ * build makes up to 7 (the shell's for 4 kinds, the library's for 2, a run worker's; `run APP`'s
+ * own modules are in the library's script), so three builds' (a checkout and a worktree, the last
+ * build and the one before).
  */
-const KEEP_SCRIPT_CACHES = 14;
+const KEEP_SCRIPT_CACHES = 21;
 
 /**
  * Writes `data` as script cache `target`: whole or not at all (another start may be reading it),

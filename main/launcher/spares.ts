@@ -187,6 +187,9 @@ export class SpareWorker {
     const module = start(spare.worker);
     spare.module = module;
     spare.loads = true;
+    // One spare at most is kept for a run about to come (the last Run the pointer rested on, or the
+    // run starting): an earlier one is again a spare like the others, replaceable by a refill.
+    for (const s of this.spares) s.ahead = false;
     spare.ahead = true;
     spare.instantiated = false;
     this.idle();
