@@ -135,18 +135,18 @@ test('terrarium run FILE.wasm loads no ES module of the bundle, and its script\'
   expect((await cli(home, ['list'], { env: { XDG_CACHE_HOME: cache } })).code).toBe(0);
   const other = fs.readdirSync(dir).filter((f) => !made.includes(f)).sort();
   expect(other.map(cacheKind)).toEqual(['library.other', 'shell.other']);
-  // Caches of earlier builds do not pile up: writing one keeps the newest 14 (two builds' worth).
+  // Caches of earlier builds do not pile up: writing one keeps the newest 21 (three builds' worth, 7 each).
   const crowded = tempDir('xdg-crowded');
   const old = path.join(crowded, 'terrarium', 'compile', 'scripts');
   fs.mkdirSync(old, { recursive: true });
-  for (let i = 0; i < 20; i++) {
+  for (let i = 0; i < 30; i++) {
     const f = path.join(old, `shell-earlier${i}.0123.other`);
     fs.writeFileSync(f, '');
     fs.utimesSync(f, 1_000_000 + i, 1_000_000 + i);
   }
   expect((await cli(home, ['list'], { env: { XDG_CACHE_HOME: crowded } })).code).toBe(0);
   const left = fs.readdirSync(old);
-  expect(left).toHaveLength(14);
+  expect(left).toHaveLength(21);
   expect(left).toContain(made[0]!.replace(/run-file$/, 'other'));
   expect(left).toContain('shell-earlier19.0123.other');
   expect(left).not.toContain('shell-earlier0.0123.other');
