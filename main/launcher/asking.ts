@@ -1,8 +1,11 @@
 /**
  * Deciding an access outside an app's grants (DESIGN §5): "deny always" answers first, then the
- * app's mode ('deny' never asks), then the person, through whatever UI the run has. Every
- * decision lands in the audit log; "allow always" becomes a folder grant (from the next run on),
- * "deny always" a remembered denial.
+ * files the person handed to the run by gesture, then the app's mode ('deny' never asks), then the
+ * person, through whatever UI the run has. A "deny always" or the deny mode recorded while the
+ * question was on screen (another window, another process) outranks the answer: standing rules
+ * are read again once it comes (the revocation that recorded them found no answer yet to take
+ * back). Every decision lands in the audit log; "allow always" becomes a folder grant (from the
+ * next run on), "deny always" a remembered denial.
  */
 import path from 'node:path';
 import type { Library } from '../library/library.ts';
@@ -80,14 +83,17 @@ export function decider(
       if (!asked) onDenied?.(q);
       return false;
     };
+    const deniedAlways = (): boolean => lib.denials(app.id).some((d) => p === d || p.startsWith(d.endsWith('/') ? d : `${d}/`));
+    if (deniedAlways()) return denied(false);
     // Files the person handed to this run by gesture: exactly those, for this run (audited as used).
     if (oneTimeFiles.has(p) && GESTURE_OPERATIONS.includes(operation)) {
       lib.recordAudit(app.id, runId, operation, p, 'allowed');
       return true;
     }
-    if (lib.denials(app.id).some((d) => p === d || p.startsWith(d.endsWith('/') ? d : `${d}/`))) return denied(false);
     if (lib.unknownAccess(app.id) === 'deny' || prompter === null) return denied(false);
     const answer = await prompter(q);
+    // Recorded while the question was on screen: the standing rule wins over this answer.
+    if (answer !== 'deny' && answer !== 'deny-always' && (deniedAlways() || lib.unknownAccess(app.id) === 'deny')) return denied(false);
     if (answer === 'deny') return denied(true);
     if (answer === 'deny-always') {
       lib.denyAlways(app.id, p);

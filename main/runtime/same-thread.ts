@@ -14,7 +14,7 @@
  * (its reader gone) ends the guest at its next write.
  */
 import vm from 'node:vm';
-import { Filetype } from './abi.ts';
+import { Filetype, RIGHTS_DIRECTORY, Rights } from './abi.ts';
 import { ProcExit } from './errors.ts';
 import { createLedger } from './host-calls/fd-ledger.ts';
 import { createLoadGuard } from './host-calls/load-guard.ts';
@@ -38,18 +38,29 @@ const callGuest = new vm.Script('globalThis[Symbol.for("terrarium.sameThreadGues
  */
 export function fitsSameThread(spec: RunSpec, module: Program): boolean {
   if (process.env.TERRARIUM_SAME_THREAD === '0' || spec.backpressure !== undefined) return false;
-  const { asks, reads } = isComponentProgram(module) ? componentReach(module) : moduleReach(module);
+  const { asks, reads, folders } = isComponentProgram(module) ? componentReach(module) : moduleReach(module);
   // An app run always has an ask folder (launcher/launch.ts); a module that cannot reach it never asks.
   if (asks && spec.preopens.some((p) => p.ask)) return false;
+  // A grant can be revoked while the run goes on (launcher/revocation.ts), and only a free thread
+  // hears it: the guest here holds this one to the end. A module that can reach a granted folder
+  // runs where the revocation reaches it at its next access (DESIGN §3.1).
+  if (folders && spec.preopens.some((p) => p.grantId !== undefined)) return false;
   return spec.stdinFd !== undefined || !reads;
 }
 
-/** Whether preview1 module `module` may ask (path functions, `fd_readdir`) and may read stdin. */
-function moduleReach(module: WebAssembly.Module): { asks: boolean; reads: boolean } {
+/**
+ * Whether preview1 module `module` may ask (path functions, `fd_readdir`), may read stdin, and may
+ * reach a preopened folder: a path function, or a call a folder descriptor has the right to make
+ * (abi.ts RIGHTS_DIRECTORY: its times, its stat, its listing, sync, advice, flags). What else it
+ * may call on a folder descriptor only reads or narrows the run's own table (fdstat, prestat,
+ * close, renumber) or is refused for a folder (byte calls, seek).
+ */
+function moduleReach(module: WebAssembly.Module): { asks: boolean; reads: boolean; folders: boolean } {
   const names = WebAssembly.Module.imports(module).map((i) => i.name);
   return {
     asks: names.some((n) => n.startsWith('path_') || n === 'fd_readdir'),
     reads: names.some((n) => n === 'fd_read' || n === 'poll_oneoff'),
+    folders: names.some((n) => n.startsWith('path_') || (Object.hasOwn(Rights, n) && (Rights[n as keyof typeof Rights] & RIGHTS_DIRECTORY) !== 0)),
   };
 }
 

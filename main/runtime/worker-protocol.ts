@@ -16,7 +16,10 @@ export interface Preopen {
    * "allow changes too?" instead of failing (upgrade.ts). Only with `readOnly` and an ask root.
    */
   upgradable?: boolean;
-  /** The grant this folder comes from (bookkeeping for revocation; the runtime ignores it). */
+  /**
+   * The grant this folder comes from (bookkeeping for revocation): a run with one goes to a worker
+   * when its module can reach a folder (same-thread.ts), so a revocation reaches it.
+   */
   grantId?: number;
   /**
    * What the person granted: the worker opens `pin.resolved` following no symlink and checks its

@@ -160,6 +160,23 @@ test('a file handed over by gesture may be read and rewritten; linking, renaming
   lib.close();
 });
 
+test('"deny always" answers before a file handed over by gesture; the deny mode does not stop one', async () => {
+  const { lib, app, runId } = await setup();
+  const asked: string[] = [];
+  const decide = decider(lib, app, runId, async (q) => {
+    asked.push(q.operation);
+    return 'allow-once';
+  }, undefined, new Set(['/docs/letter.txt', '/kept/note.txt']));
+  lib.setUnknownAccess(app.id, 'deny');
+  // Handing a file over is how an app that may ask nothing gets one.
+  expect(await decide('read', '/kept/note.txt')).toBe(true);
+  lib.denyAlways(app.id, '/docs');
+  expect(await decide('read', '/docs/letter.txt')).toBe(false);
+  expect(await decide('write', '/docs/letter.txt')).toBe(false);
+  expect(asked).toEqual([]);
+  lib.close();
+});
+
 test('prompt text shows control characters and bidi marks as escapes and is length-capped', () => {
   expect(promptSafe('/tmp/a\x1b[2Jb')).toBe('/tmp/a\\u{1b}[2Jb');
   expect(promptSafe('/tmp/\u202Etxt.exe')).toBe('/tmp/\\u{202e}txt.exe');

@@ -68,6 +68,21 @@ describe('choosing the thread', () => {
     expect(r.here).toEqual([true]);
   });
 
+  it('runs a module that can reach a granted folder in a worker, where a revocation reaches it', async () => {
+    const folder = tempDir('same-thread-grant');
+    const granted = { hostPath: folder, guestPath: '/data', readOnly: false, grantId: 7 };
+    // revoke_times sets its folder's times (fd_filestat_set_times): a revocable grant sends it to a worker.
+    const revocable = await run('revoke_times.wasm', ['0'], { preopens: [granted] });
+    expect(revocable.outcome).toEqual({ kind: 'exit', code: 0 });
+    expect(revocable.out).toBe('end\n');
+    expect(revocable.here).toEqual([false]);
+    // The same folder given for the run alone (`run --dir`: nothing to revoke) stays here.
+    const { grantId: _, ...ownFolder } = granted;
+    expect((await run('revoke_times.wasm', ['0'], { preopens: [ownFolder] })).here).toEqual([true]);
+    // A module that reaches no folder stays here with a grant.
+    expect((await run('proc', ['exit', '0'], { preopens: [granted] })).here).toEqual([true]);
+  });
+
   it('runs a module that reads stdin on this thread only when stdin is a host fd', async () => {
     const ring = await run('stdio', ['pattern']);
     expect(ring.outcome).toEqual({ kind: 'exit', code: 0 });

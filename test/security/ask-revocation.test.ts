@@ -1,6 +1,6 @@
 /**
  * Adversarial review (secreview): ask answers and revocation, the cases that hold. Companion of
- * ask-pending.hole.test.ts (the same run with the denial made while the question is pending).
+ * ask-pending.test.ts (the same run with the denial made while the question is pending).
  * A real run of test/fixtures/ask_probe in ask mode reads a file outside every grant twice; the
  * person allows the first read once. A "deny always" or the deny mode recorded *after* that answer
  * takes the remembered allow away: the second read is refused (wasi-libc EACCES, errno 2) and the

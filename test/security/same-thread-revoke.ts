@@ -1,5 +1,5 @@
 /**
- * Shared by same-thread-revoke.test.ts and same-thread-revoke.hole.test.ts: installs
+ * Used by same-thread-revoke.test.ts: installs
  * test/fixtures/revoke_times.wasm with a folder granted read & write, runs it with `terrarium run
  * APP` (process A), and once it has changed the folder's times runs `terrarium revoke` (process B).
  */

@@ -23,16 +23,19 @@ export const isComponentProgram = (p: Program): p is ComponentProgram => !(p ins
 
 /**
  * What a component may call that decides where it may run (same-thread.ts): a path operation or
- * a directory listing (either may ask the person), and a read of an input stream (stdin among
- * them). Read from the WIT names jco's glue spells out for every function the component lowers
- * (`[method]descriptor.open-at`): a function it does not import is in no glue. Glue that imports
- * the filesystem but spells no descriptor method by that name (another jco) counts as asking.
+ * a directory listing (either may ask the person), a read of an input stream (stdin among them),
+ * and any reach of a preopened folder (the filesystem interface at all). Read from the WIT names
+ * jco's glue spells out for every function the component lowers (`[method]descriptor.open-at`):
+ * a function it does not import is in no glue. Glue that imports the filesystem but spells no
+ * descriptor method by that name (another jco) counts as asking.
  */
-export function componentReach(p: ComponentProgram): { asks: boolean; reads: boolean } {
+export function componentReach(p: ComponentProgram): { asks: boolean; reads: boolean; folders: boolean } {
   const asks = /\[method\]descriptor\.([a-z-]+-at|read-directory)\b/.test(p.js)
     || (p.js.includes('wasi:filesystem/types') && !p.js.includes('[method]descriptor.'));
   const reads = /\[method\]input-stream\.|\[method\]output-stream\.(blocking-)?splice\b|wasi:io\/poll/.test(p.js);
-  return { asks, reads };
+  // Any of the filesystem interface: a preopened folder's descriptor is its way in.
+  const folders = p.js.includes('wasi:filesystem/');
+  return { asks, reads, folders };
 }
 
 export { TRANSPILER, type TranspiledFiles, transpileComponent } from '../../wasm/transpile.ts';

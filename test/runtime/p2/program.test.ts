@@ -31,8 +31,8 @@ describe('componentReach', () => {
   it('reads the fixtures: path operations and listings ask, stdin echo reads, a bare exit does neither', async () => {
     expect(componentReach(await fullHost('path_ops'))).toMatchObject({ asks: true });
     expect(componentReach(await fullHost('fd_readdir'))).toMatchObject({ asks: true });
-    expect(componentReach(await fullHost('stdio'))).toEqual({ asks: false, reads: true });
-    expect(componentReach(await fullHost('proc'))).toEqual({ asks: false, reads: false });
+    expect(componentReach(await fullHost('stdio'))).toMatchObject({ asks: false, reads: true });
+    expect(componentReach(await fullHost('proc'))).toMatchObject({ asks: false, reads: false });
   });
 
   it('every descriptor method that takes a path or lists a folder asks; no other one reaches a path function', () => {
@@ -55,5 +55,11 @@ describe('componentReach', () => {
   it('glue that imports the filesystem but names no descriptor method the way it expects counts as asking', () => {
     expect(componentReach(glue("imports['wasi:filesystem/types'].Descriptor.prototype.openAt")).asks).toBe(true);
     expect(componentReach(glue("imports['wasi:cli/stdout']")).asks).toBe(false);
+  });
+
+  it('any of the filesystem interface reaches a preopened folder; stdio and exit alone do not', () => {
+    expect(componentReach(glue("imports['wasi:filesystem/types'].Descriptor.prototype.setTimes")).folders).toBe(true);
+    expect(componentReach(glue("imports['wasi:filesystem/preopens'].getDirectories")).folders).toBe(true);
+    expect(componentReach(glue("imports['wasi:cli/stdout']; imports['wasi:cli/exit']")).folders).toBe(false);
   });
 });

@@ -1,5 +1,6 @@
 /**
- * HOLE (secreview, 2026-12-08): a "deny always" (or the app set to deny unknown access) recorded
+ * Was a hole (secreview, 2026-12-08; fixed in launcher/asking.ts `decider`, which reads the standing
+ * rules again once the answer comes): a "deny always" (or the app set to deny unknown access) recorded
  * while a question about that very path is on screen does not reach the run. The answer given to
  * the pending question lands after the revocation's `forgetAnswers` ran (which had nothing to take
  * back yet, so it did not even raise the ask generation), is remembered by the run on both sides
