@@ -14,8 +14,14 @@ import { KOFFI_CACHE, prepareKoffi } from './scripts/koffi-binaries.ts';
 const FILES = [
   'out/**',
   'package.json',
-  // The bundled command of a checkout (scripts/bundle-cli.ts); the packaged app runs out/app.
-  '!out/cli{,/**/*}',
+  // Of the bundled command (scripts/bundle-cli.ts), only its run worker and what that loads: the
+  // worker's entry and module, the runtime's cached script and its ES face (the shell chunk), the
+  // WASI 0.2 host it imports for a component, and the compile-cache module it imports from outside
+  // the bundle (../../main/ from out/cli). The packaged app's run workers start from it
+  // (main/runtime/run.ts workerEntry: ~40 modules fewer per boot); its main process and `terrarium`
+  // command run out/app. check:package runs a guest in the packed worker.
+  'main/compile-cache.{js,cjs}',
+  '!out/cli/!(worker.js|worker-main-*.js|worker-protocol-*.js|shell-*.js|run-component-*.js)',
   '!out/**/*.map',
   '!out/app/main/web{,/**/*}',
   '!out/app/main/cli/ui-command.js',

@@ -68,10 +68,17 @@ export function runPackedCli(launcher: string, entry: string, work: string, fixt
   // The packed runtime's native host calls (koffi, from the resources folder) load and pass their
   // self-test: forced, a missing or broken binary is an error (exit 70) instead of the portable calls.
   problems.push(...check(launcher, { args: ['run', 'cat', '--', '/data/note.txt'], status: 0, stdout: 'cat /data/note.txt tab\there "quoted" é\n' }, { ...env, TERRARIUM_HOST_CALLS: 'native' }));
-  // stdin to stdout through a module run directly: every byte value, as it is.
+  // A run that would fit on the command's own thread, in a run worker instead (the packed bundled
+  // worker, run.ts workerEntry): its exit code and output.
+  const inWorker = { ...env, TERRARIUM_SAME_THREAD: '0' };
+  problems.push(...check(launcher, { args: ['run', 'proc', '--', 'exit', '7'], status: 7, stdout: 'exiting 7\n' }, inWorker));
+  // stdin to stdout through a module run directly: every byte value, as it is (on the command's
+  // thread, and through a run worker's rings).
   const bytes = Buffer.from(Array.from({ length: 64 * 1024 }, (_, i) => (i * 7 + (i >> 8)) & 0xff));
-  const echo = spawnSync(launcher, ['run', path.join(fixtures, 'stdio.wasm'), '--', 'echo'], { env, input: bytes, timeout: 30_000 });
-  if (echo.status !== 0 || !echo.stdout.equals(bytes)) problems.push(`terrarium run stdio.wasm -- echo exited with ${echo.status} and gave back ${echo.stdout?.length ?? 0} of ${bytes.length} bytes${echo.stdout?.equals(bytes) ? '' : ', not the same'}`);
+  for (const [how, e] of [['', env], [' (in a worker)', inWorker]] as const) {
+    const echo = spawnSync(launcher, ['run', path.join(fixtures, 'stdio.wasm'), '--', 'echo'], { env: e, input: bytes, timeout: 30_000 });
+    if (echo.status !== 0 || !echo.stdout.equals(bytes)) problems.push(`terrarium run stdio.wasm -- echo${how} exited with ${echo.status} and gave back ${echo.stdout?.length ?? 0} of ${bytes.length} bytes${echo.stdout?.equals(bytes) ? '' : ', not the same'}`);
+  }
   // "Add as a command" for the app, as the desktop app writes it on Linux (main/integration),
   // run as a person would run it: the app's own command, through the packed CLI.
   const info = spawnSync(launcher, ['info', 'cat', '--json'], { env, encoding: 'utf8' });
