@@ -14,14 +14,13 @@ import { KOFFI_CACHE, prepareKoffi } from './scripts/koffi-binaries.ts';
 const FILES = [
   'out/**',
   'package.json',
-  // Of the bundled command (scripts/bundle-cli.ts), only its run worker and what that loads: the
-  // worker's entry and module, the runtime's cached script and its ES face (the shell chunk), the
-  // WASI 0.2 host it imports for a component, and the compile-cache module it imports from outside
-  // the bundle (../../main/ from out/cli). The packaged app's run workers start from it
-  // (main/runtime/run.ts workerEntry: ~40 modules fewer per boot); its main process and `terrarium`
-  // command run out/app. check:package runs a guest in the packed worker.
+  // The bundled command (scripts/bundle-cli.ts), which the packaged `terrarium` command runs
+  // (main/desktop/cli-mode.ts) and its run workers start from (main/runtime/run.ts workerEntry),
+  // with the compile-cache module it imports from outside the bundle (../../main/ from out/cli).
+  // Not its list of sources (bin/terrarium.js's freshness rule: a package has no sources) nor web
+  // mode's command. check:package runs the packed command and a guest in a packed worker.
   'main/compile-cache.{js,cjs}',
-  '!out/cli/!(worker.js|worker-main-*.js|worker-protocol-*.js|shell-*.js|run-component-*.js)',
+  '!out/cli/{sources.json,ui-command-*.js}',
   '!out/**/*.map',
   '!out/app/main/web{,/**/*}',
   '!out/app/main/cli/ui-command.js',

@@ -6,7 +6,8 @@
  * the app). A real module goes through `install`, `grant`, `run` with the grant, an exit code, and stdin
  * to stdout byte for byte; a natively-0.2 component installed (so transpiled by the packed
  * jco-transpile, issue 15) and run on the WASI 0.2 host with a grant; then the
- * app's own command, as "Add as a command" writes it, through the packed CLI.
+ * app's own command, as "Add as a command" writes it, through the packed CLI. The packed command
+ * is the bundled one (main/desktop/cli-mode.ts): its script caches must be in the user's folder.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -88,6 +89,13 @@ export function runPackedCli(launcher: string, entry: string, work: string, fixt
   fs.mkdirSync(path.dirname(command), { recursive: true });
   fs.writeFileSync(command, commandLauncher({ platform: 'linux', home: work, executable: '', icon: '', cli: [launcher] }, { id, name: 'cat' }), { mode: 0o755 });
   problems.push(...check(command, { args: ['/data/note.txt'], status: 0, stdout: 'cat /data/note.txt tab\there "quoted" é\n' }, env));
+  // The packed command is the bundled one (main/desktop/cli-mode.ts): its scripts' V8 code caches,
+  // one per kind of start, are in the user's cache folder ($HOME/.cache here); out/app's writes none.
+  const scripts = path.join(work, '.cache', 'terrarium', 'compile', 'scripts');
+  const caches = fs.existsSync(scripts) ? fs.readdirSync(scripts) : [];
+  for (const kind of ['other', 'run-app', 'run-file']) {
+    if (!caches.some((c) => c.startsWith('shell-') && c.endsWith(`.t1.${kind}`))) problems.push(`the packed command left no script cache of the bundle's shell for a start of kind ${kind} in the user's cache folder (${caches.join(', ')})`);
+  }
   return problems;
 }
 

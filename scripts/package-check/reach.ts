@@ -25,12 +25,10 @@ export const LEFT_OUT: Readonly<Record<string, string>> = {
 
 /**
  * Packed files that import, on purpose, files of a pattern left out (a chunk's name carries its
- * hash), each with the reason: the package carries the bundled command (out/cli) for its run
- * workers only, whose runtime script also holds the command's lazy imports of its other chunks.
+ * hash), each with the reason.
  */
 export const LEFT_OUT_PATTERNS: readonly [RegExp, string][] = [
-  [/^out\/cli\/(?:library|library-commands|ui-command)-[\w-]{8}\.js$/, "the bundled command's own commands (`run APP`, the library's, `ui --web`): a run's worker runs none; the packaged command is out/app's"],
-  [/^out\/cli\/transpile-worker\.js$/, "the bundled command's transpiler thread: a run's worker never transpiles (the packaged app starts out/app's)"],
+  [/^out\/cli\/ui-command-[\w-]{8}\.js$/, 'web mode is not packed; the packed CLI refuses `ui` before the bundle loads (main/desktop/cli-mode.ts)'],
 ];
 
 /** Packages the packed code tries on purpose and does without (in a try/catch), each with the reason. */
