@@ -120,23 +120,36 @@ let workerUrl: URL | undefined;
 
 /**
  * The worker entry a run's worker starts from: out/cli's (scripts/bundle-cli.ts, the runtime as one
- * cached script) when this module is the sources' or tsc's (a checkout: tests, `bench:window`, `npm
- * start`) and that bundle is fresh (out/cli/sources.json newer than every source it was made from,
- * bin/terrarium.js's rule); this tree's own otherwise. A worker of the sources loads ~40 modules
- * (and node:fs's ES facade, which loads fs/promises, readline and the REPL's history): 47-60 ms of
- * its thread's CPU per boot against 4-10 (docs/design/warm-runs.md round 11). Decided once, at the
- * first boot. The same sources make both, so the worker runs the same code either way.
+ * cached script) in a packaged app (which carries it: electron-builder.config.ts), and in a checkout
+ * when this module is the sources' or tsc's (tests, `bench:window`, `npm start`) and that bundle is
+ * fresh (out/cli/sources.json newer than every source it was made from, bin/terrarium.js's rule);
+ * this tree's own otherwise. A worker of the sources loads ~40 modules (and node:fs's ES facade,
+ * which loads fs/promises, readline and the REPL's history): 47-60 ms of its thread's CPU per boot
+ * against 4-10 (docs/design/warm-runs.md rounds 11 and 12). Decided once, at the first boot. The
+ * same sources make both, so the worker runs the same code either way.
  */
 export function workerEntry(): URL {
-  return (workerUrl ??= freshBundleWorker() ?? ownWorkerUrl);
+  return (workerUrl ??= bundleWorker() ?? ownWorkerUrl);
 }
 
-/** out/cli/worker.js of the checkout this module is in, when it is fresh; undefined otherwise. */
-function freshBundleWorker(): URL | undefined {
+/** The bundled worker this module's tree has (the package's, or the checkout's when fresh); undefined otherwise. */
+function bundleWorker(): URL | undefined {
   const here = import.meta.url;
   const root = here.endsWith('/main/runtime/run.ts') ? new URL('../../', here)
     : here.endsWith('/out/app/main/runtime/run.js') ? new URL('../../../../', here) : undefined;
-  return root === undefined ? undefined : freshWorkerIn(root); // undefined: the bundle itself, or a packaged app (which has none)
+  return packagedWorker(here) ?? (root === undefined ? undefined : freshWorkerIn(root)); // undefined: the bundle itself
+}
+
+/**
+ * The bundled worker a packaged app carries (out/cli/worker.js beside out/app, electron-builder.config.ts)
+ * when `url` (this module's) is tsc's run.js inside one; undefined otherwise. Electron shows the app's
+ * asar as a folder named app.asar (the OnlyLoadAppFromAsar fuse loads the app from nowhere else,
+ * scripts/after-pack.ts), and a URL's separators are `/` on every system. One build made the
+ * package's out/app and out/cli: there is no freshness to check. The worker's V8 code caches go to
+ * the user's cache folder (compile-cache.cjs cacheDir), never beside the code (an asar is read-only).
+ */
+export function packagedWorker(url: string): URL | undefined {
+  return url.startsWith('file:') && url.endsWith('/app.asar/out/app/main/runtime/run.js') ? new URL('../../../cli/worker.js', url) : undefined;
 }
 
 /** `root`'s out/cli/worker.js when its out/cli/sources.json is newer than every source listed there (the worker's among them); undefined otherwise. */

@@ -6,7 +6,8 @@
  * the app). A real module goes through `install`, `grant`, `run` with the grant, an exit code, and stdin
  * to stdout byte for byte; a natively-0.2 component installed (so transpiled by the packed
  * jco-transpile, issue 15) and run on the WASI 0.2 host with a grant; then the
- * app's own command, as "Add as a command" writes it, through the packed CLI.
+ * app's own command, as "Add as a command" writes it, through the packed CLI. The packed command
+ * is the bundled one (main/desktop/cli-mode.ts): its script caches must be in the user's folder.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -68,10 +69,17 @@ export function runPackedCli(launcher: string, entry: string, work: string, fixt
   // The packed runtime's native host calls (koffi, from the resources folder) load and pass their
   // self-test: forced, a missing or broken binary is an error (exit 70) instead of the portable calls.
   problems.push(...check(launcher, { args: ['run', 'cat', '--', '/data/note.txt'], status: 0, stdout: 'cat /data/note.txt tab\there "quoted" é\n' }, { ...env, TERRARIUM_HOST_CALLS: 'native' }));
-  // stdin to stdout through a module run directly: every byte value, as it is.
+  // A run that would fit on the command's own thread, in a run worker instead (the packed bundled
+  // worker, run.ts workerEntry): its exit code and output.
+  const inWorker = { ...env, TERRARIUM_SAME_THREAD: '0' };
+  problems.push(...check(launcher, { args: ['run', 'proc', '--', 'exit', '7'], status: 7, stdout: 'exiting 7\n' }, inWorker));
+  // stdin to stdout through a module run directly: every byte value, as it is (on the command's
+  // thread, and through a run worker's rings).
   const bytes = Buffer.from(Array.from({ length: 64 * 1024 }, (_, i) => (i * 7 + (i >> 8)) & 0xff));
-  const echo = spawnSync(launcher, ['run', path.join(fixtures, 'stdio.wasm'), '--', 'echo'], { env, input: bytes, timeout: 30_000 });
-  if (echo.status !== 0 || !echo.stdout.equals(bytes)) problems.push(`terrarium run stdio.wasm -- echo exited with ${echo.status} and gave back ${echo.stdout?.length ?? 0} of ${bytes.length} bytes${echo.stdout?.equals(bytes) ? '' : ', not the same'}`);
+  for (const [how, e] of [['', env], [' (in a worker)', inWorker]] as const) {
+    const echo = spawnSync(launcher, ['run', path.join(fixtures, 'stdio.wasm'), '--', 'echo'], { env: e, input: bytes, timeout: 30_000 });
+    if (echo.status !== 0 || !echo.stdout.equals(bytes)) problems.push(`terrarium run stdio.wasm -- echo${how} exited with ${echo.status} and gave back ${echo.stdout?.length ?? 0} of ${bytes.length} bytes${echo.stdout?.equals(bytes) ? '' : ', not the same'}`);
+  }
   // "Add as a command" for the app, as the desktop app writes it on Linux (main/integration),
   // run as a person would run it: the app's own command, through the packed CLI.
   const info = spawnSync(launcher, ['info', 'cat', '--json'], { env, encoding: 'utf8' });
@@ -81,6 +89,13 @@ export function runPackedCli(launcher: string, entry: string, work: string, fixt
   fs.mkdirSync(path.dirname(command), { recursive: true });
   fs.writeFileSync(command, commandLauncher({ platform: 'linux', home: work, executable: '', icon: '', cli: [launcher] }, { id, name: 'cat' }), { mode: 0o755 });
   problems.push(...check(command, { args: ['/data/note.txt'], status: 0, stdout: 'cat /data/note.txt tab\there "quoted" é\n' }, env));
+  // The packed command is the bundled one (main/desktop/cli-mode.ts): its scripts' V8 code caches,
+  // one per kind of start, are in the user's cache folder ($HOME/.cache here); out/app's writes none.
+  const scripts = path.join(work, '.cache', 'terrarium', 'compile', 'scripts');
+  const caches = fs.existsSync(scripts) ? fs.readdirSync(scripts) : [];
+  for (const kind of ['other', 'run-app', 'run-file']) {
+    if (!caches.some((c) => c.startsWith('shell-') && c.endsWith(`.t1.${kind}`))) problems.push(`the packed command left no script cache of the bundle's shell for a start of kind ${kind} in the user's cache folder (${caches.join(', ')})`);
+  }
   return problems;
 }
 

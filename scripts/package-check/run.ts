@@ -1,7 +1,8 @@
 /**
  * The offline packaging check: build (optionally), pack an unpacked build of every target (Linux
  * x64, Windows x64, macOS x64 and arm64) with electron-builder against stand-in Electrons, verify
- * each, and run the packed `terrarium` command of the Linux build. Electron is never downloaded.
+ * each, and run the packed `terrarium` command and a packed run worker of the Linux build. Electron
+ * is never downloaded.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -12,6 +13,7 @@ import { extractApp, runPackedCli } from './cli-run.ts';
 import { writeStandInCodesign, writeStandInElectron } from './stand-in.ts';
 import { TARGETS, type Target, layoutOf } from './targets.ts';
 import { verifyBuild } from './verify.ts';
+import { runPackedWorker } from './worker-run.ts';
 
 export const REPO = path.resolve(import.meta.dirname, '..', '..');
 
@@ -75,7 +77,11 @@ export async function checkPackage(options: { build: boolean; keep?: boolean; lo
       }
       if (target.os === 'linux') {
         const layout = layoutOf(target, appOutDir);
-        const entry = extractApp(layout.resources, path.join(work, 'app'));
+        // Into a folder named app.asar, as Electron shows the asar to the code (main/runtime/run.ts packagedWorker).
+        const app = path.join(work, 'resources', 'app.asar');
+        const entry = extractApp(layout.resources, app);
+        const worker = runPackedWorker(app, layout.resources, work, path.join(REPO, 'bench', 'programs', 'hello.wasm'), 'RESULT hello, world\n');
+        problems.push(...worker.map((p) => `${name}: ${p}`));
         const cli = runPackedCli(path.join(layout.resources, 'bin', 'terrarium'), entry, work, path.join(REPO, 'test', 'fixtures'));
         problems.push(...cli.map((p) => `${name}: ${p}`));
       }

@@ -11,12 +11,12 @@ import { FuseV1Options, getCurrentFuseWire } from '@electron/fuses';
 import { packedLauncher } from '../../main/integration/cli-launch.ts';
 import { FUSES } from '../after-pack.ts';
 import { readAsar } from './asar.ts';
-import { reachable } from './reach.ts';
+import { LEFT_OUT_PATTERNS, reachable } from './reach.ts';
 import { koffiPackedPaths } from '../koffi-binaries.ts';
 import { LINUX_GLIBC, type Target, binaryKind, glibcFloor, layoutOf, nativeOf } from './targets.ts';
 
-/** What the app needs to start: the main process, the page, the preload, and package.json. */
-export const REQUIRED = ['package.json', 'out/app/main/desktop/entry.js', 'out/app/main/cli.js', 'out/renderer/index.html', 'out/preload/index.cjs'];
+/** What the app needs to start: the main process, the page, the preload, package.json, and its run workers' entry. */
+export const REQUIRED = ['package.json', 'out/app/main/desktop/entry.js', 'out/app/main/cli.js', 'out/renderer/index.html', 'out/preload/index.cjs', 'out/cli/worker.js'];
 
 /** Packages `npm install --omit=dev` would install: the root's dependencies, transitively, optional ones included. */
 function productionPackages(repo: string): Set<string> {
@@ -39,6 +39,9 @@ function productionPackages(repo: string): Set<string> {
 
 /** A packed path that must not be there, or null. */
 function forbidden(p: string, production: Set<string>, natives: readonly string[]): string | null {
+  // The bundled run worker's compile-cache module, which scripts/bundle-cli.ts leaves outside the
+  // bundle (at ../../main/ from out/cli: one instance with bin's in a checkout); plain JavaScript.
+  if (/^main(?:\/compile-cache\.c?js)?$/.test(p)) return null;
   if (/^(?:test|bench|renderer|preload|main|scripts|resources|dist)(?:\/|$)/.test(p)) return 'a source or build folder';
   if (/\.(?:ts|mts|cts|svelte|map)$/.test(p) && !p.endsWith('.d.ts')) return 'a source or source map';
   // Issue 15: jco-transpile's optimiser (binaryen, 93 MB) is never used, so never shipped.
@@ -101,10 +104,14 @@ export async function verifyBuild(target: Target, appOutDir: string, repo: strin
   }
 
   const files = new Set(asar.entries.filter((e) => e.kind === 'file').map((e) => e.path));
-  const roots = ['package.json', ...(main ? [main] : []), 'out/preload/index.cjs', ...[...files].filter((f) => f.startsWith('out/renderer/'))];
+  // The run workers' entry is one too: the packed run.js starts them from it (main/runtime/run.ts
+  // packagedWorker; the Linux build runs a guest in one, worker-run.ts).
+  const roots = ['package.json', ...(main ? [main] : []), 'out/preload/index.cjs', 'out/cli/worker.js', ...[...files].filter((f) => f.startsWith('out/renderer/'))];
   const { reached, missing } = reachable({ files, read: (p) => asar.read(p) }, roots);
   problems.push(...missing);
-  for (const f of files) if (!reached.has(f)) problems.push(`${f} is packed, but no entry point (window, preload, page or CLI) loads it`);
+  for (const f of files) if (!reached.has(f)) problems.push(`${f} is packed, but no entry point (window, preload, page, CLI or run worker) loads it`);
+  // The bundled command's chunks a run worker never loads, though its script names them.
+  for (const f of files) for (const [re, why] of LEFT_OUT_PATTERNS) if (re.test(f)) problems.push(`${f} is packed, but is left out on purpose: ${why}`);
 
   const launcher = packedLauncher(target.os, layout.executable);
   const launcherFile = path.join(layout.resources, 'bin', launcher.name);

@@ -1,5 +1,6 @@
 /** CLI mode of the packaged app: which argv asks for it, and what the command gets. */
 import { describe, expect, it } from 'vitest';
+import { inPackage } from '../../main/desktop/cli-mode.ts';
 import { CLI_FLAG, cliArguments, cliPrefix } from '../../main/integration/cli-launch.ts';
 
 describe('cliArguments', () => {
@@ -21,5 +22,27 @@ describe('cliArguments', () => {
     expect(cliPrefix('linux')).toEqual(['--ozone-platform=headless', '--disable-gpu', CLI_FLAG, '--']);
     expect(cliPrefix('darwin')).toEqual(['--disable-gpu', CLI_FLAG, '--']);
     expect(cliPrefix('win32')).toEqual(['--disable-gpu', CLI_FLAG, '--']);
+  });
+});
+
+// In a package, the command runs the bundled command the package carries (warm-runs.md round 12).
+describe('inPackage', () => {
+  it("is true for tsc's cli-mode.js inside an app.asar, on every system", () => {
+    for (const url of [
+      'file:///opt/Terrarium/resources/app.asar/out/app/main/desktop/cli-mode.js',
+      'file:///Applications/Terrarium.app/Contents/Resources/app.asar/out/app/main/desktop/cli-mode.js',
+      'file:///C:/Users/A%20B/AppData/Local/Programs/Terrarium/resources/app.asar/out/app/main/desktop/cli-mode.js',
+    ]) expect(inPackage(url), url).toBe(true);
+  });
+
+  it('is false in a checkout (sources, tsc\'s), beside no asar, and for other modules', () => {
+    for (const url of [
+      'file:///work/main/main/desktop/cli-mode.ts',
+      'file:///work/main/out/app/main/desktop/cli-mode.js',
+      'file:///opt/Terrarium/resources/app/out/app/main/desktop/cli-mode.js',
+      'file:///opt/Terrarium/resources/app.asar/out/app/main/desktop/entry.js',
+      'data:text/javascript,/app.asar/out/app/main/desktop/cli-mode.js',
+    ]) expect(inPackage(url), url).toBe(false);
+    expect(inPackage(new URL('../../main/desktop/cli-mode.ts', import.meta.url).href)).toBe(false);
   });
 });

@@ -60,6 +60,10 @@ describe('the verifier', () => {
       'out/app/main/web/server.js': "import 'ws';",
       'test/api.test.ts': '',
       'main/cli.ts': '',
+      // The bundled worker's compile-cache module is packed beside out/ (at ../../main/ from out/cli).
+      'main/compile-cache.js': '',
+      // Web mode's command, which the packed CLI refuses before the bundle loads.
+      'out/cli/ui-command-DDDDDDDD.js': '',
       'out/app/main/x.js.map': '',
       'node_modules/vitest/index.js': '',
       // Issue 15: jco-transpile's optimiser, a production dependency Terrarium never runs.
@@ -93,6 +97,8 @@ describe('the verifier', () => {
       /^node_modules\/oxc-minify\/index\.js is packed \(oxc-minify, jco-transpile's minifier/,
       /win32-x64\.node is packed \(another target's/,
       /^out\/app\/main\/web\/server\.js is packed, but no entry point/,
+      /^out\/cli\/worker\.js is not in the asar/,
+      /^out\/cli\/ui-command-DDDDDDDD\.js is packed, but is left out on purpose/,
       /launcher \(resources\/bin\/terrarium\) is missing/,
       // koffi's binary for the target (the native host calls) lives in the resources folder.
       /^resources\/koffi\/darwin_x64\/koffi\.node is not in the resources folder/,
@@ -100,6 +106,7 @@ describe('the verifier', () => {
       /OnlyLoadAppFromAsar fuse is not on/,
     ];
     for (const e of expected) expect(problems.some((p) => e.test(p)), `${e}\n${problems.join('\n')}`).toBe(true);
+    expect(problems.filter((p) => p.startsWith('main/compile-cache.js is packed (')), problems.join('\n')).toEqual([]);
   });
 
   it('tells each target binary by its header', () => {
@@ -155,6 +162,26 @@ describe('reachability', () => {
     const { reached, missing } = reachable(files(tree), ['entry.js']);
     expect(missing).toEqual([]);
     expect([...reached].filter((f) => f.endsWith('.js')).sort()).toEqual(['entry.js', 'node_modules/gen/node_modules/shim/dist/nodejs/cli.js', 'node_modules/gen/vendor/gen.js']);
+  });
+
+  it("follows a cached script's edges (the bundle's: its shim's import and URL); web mode's chunk may be left out", () => {
+    const tree = {
+      'out/cli/worker.js': 'import { a } from "../../main/compile-cache.js"; await import("./worker-main-AAAAAAAA.js");',
+      'main/compile-cache.js': "/** @type {typeof import('./compile-cache.cjs')} */",
+      'main/compile-cache.cjs': '',
+      'out/cli/worker-main-AAAAAAAA.js': 'import { b } from "./shell-BBBBBBBB.js";',
+      'out/cli/shell-BBBBBBBB.js': 'import { loadCachedScript } from "../../main/compile-cache.js";\nloadCachedScript(new URL("./shell-BBBBBBBB.0123456789abcdef.script.js", import.meta.url), import.meta.url, (s) => import(s));',
+      'out/cli/shell-BBBBBBBB.0123456789abcdef.script.js':
+        '(function (importMetaUrl, importModule) {\nconst c = () => importModule("./run-component-CCCCCCCC.js");\nconst l = () => importModule("./ui-command-DDDDDDDD.js");\nconst t = new URL("./transpile-worker.js", importMetaUrl);\nconst w = new URL("./worker.js", importMetaUrl);\n})',
+      'out/cli/run-component-CCCCCCCC.js': '',
+      'out/cli/transpile-worker.js': '',
+    };
+    const { reached, missing } = reachable(files(tree), ['out/cli/worker.js']);
+    expect(missing).toEqual([]);
+    expect([...reached].sort()).toEqual(Object.keys(tree).sort());
+    // Without the component host, the script's import of it is missing (once).
+    const { 'out/cli/run-component-CCCCCCCC.js': _, ...partial } = tree;
+    expect(reachable(files(partial), ['out/cli/worker.js']).missing).toEqual(['out/cli/shell-BBBBBBBB.0123456789abcdef.script.js imports ./run-component-CCCCCCCC.js, which is not packed']);
   });
 
   it('reports an import of a file that is not packed', () => {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { freshWorkerIn } from '../../main/runtime/run.ts';
+import { freshWorkerIn, packagedWorker, workerEntry } from '../../main/runtime/run.ts';
 
 // A checkout's run workers start from out/cli's bundled worker while it is fresh (warm-runs.md round 11).
 describe('freshWorkerIn', () => {
@@ -47,6 +47,36 @@ describe('freshWorkerIn', () => {
     expect(freshWorkerIn(root)).toBeUndefined();
     fs.rmSync(new URL('out/cli', root), { recursive: true });
     expect(freshWorkerIn(root)).toBeUndefined();
+  });
+});
+
+// A packaged app's run workers start from the bundled worker it carries (warm-runs.md round 12):
+// its run.js is known by where Electron shows it, inside app.asar.
+describe('packagedWorker', () => {
+  it('is out/cli/worker.js beside out/app for tsc\'s run.js inside an app.asar, on every system', () => {
+    for (const url of [
+      'file:///opt/Terrarium/resources/app.asar/out/app/main/runtime/run.js',
+      'file:///tmp/.mount_TerrarXYZ/resources/app.asar/out/app/main/runtime/run.js',
+      'file:///Applications/Terrarium.app/Contents/Resources/app.asar/out/app/main/runtime/run.js',
+      'file:///C:/Users/A%20B/AppData/Local/Programs/Terrarium/resources/app.asar/out/app/main/runtime/run.js',
+    ]) expect(packagedWorker(url)?.href, url).toBe(url.replace(/\/out\/app\/main\/runtime\/run\.js$/, '/out/cli/worker.js'));
+  });
+
+  it('is none for a checkout (sources, tsc\'s, the bundle), an app folder beside no asar, and other modules', () => {
+    for (const url of [
+      'file:///work/main/main/runtime/run.ts',
+      'file:///work/main/out/app/main/runtime/run.js',
+      'file:///work/main/out/cli/shell-BqrlYrXv.js',
+      'file:///opt/Terrarium/resources/app/out/app/main/runtime/run.js',
+      'file:///opt/Terrarium/resources/app.asar.unpacked/out/app/main/runtime/run.js',
+      'file:///opt/Terrarium/resources/app.asar/out/app/main/runtime/worker.js',
+      'data:text/javascript,/app.asar/out/app/main/runtime/run.js',
+    ]) expect(packagedWorker(url), url).toBeUndefined();
+  });
+
+  it('is none for this test\'s own run.ts, whose workers start from the checkout\'s rule', () => {
+    expect(packagedWorker(new URL('../../main/runtime/run.ts', import.meta.url).href)).toBeUndefined();
+    expect(workerEntry().href).toMatch(/\/(?:out\/cli|main\/runtime)\/worker\.js$/);
   });
 });
 
