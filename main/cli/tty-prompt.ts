@@ -37,13 +37,28 @@ export function promptTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
 }
 
 /**
- * A prompter on /dev/tty, or null when there is no terminal to ask on. The question is drawn
+ * Whether the app's output (fd 1) goes to a pipe or a socket (`| tee`, `| less`): its reader draws
+ * it on the terminal whenever it gets to it, so after a question drawn meanwhile, which an app's
+ * look-alike question could then cover (docs/design/secreview2.md, hole 5).
+ */
+export function outputPiped(): boolean {
+  try {
+    const s = fs.fstatSync(1);
+    return s.isFIFO() || s.isSocket();
+  } catch {
+    return false; // no fd 1: nothing draws it later
+  }
+}
+
+/**
+ * A prompter on /dev/tty, or null when there is no terminal to ask on, or when the app's output is
+ * piped (outputPiped: the question would not be the last thing drawn). The question is drawn
  * after TERMINAL_RESET (see tty-screen.ts), and only input typed after it was drawn answers it.
  */
 export function ttyPrompter(timeoutMs = promptTimeoutMs()): ChoicePrompter | null {
   // Asked of fds 0 and 2, not of process.stdin and stderr: making those streams, and loading
   // node:tty with node:net for a fd that is no terminal, cost every run APP ~2–4 ms (issue 14.2).
-  if (process.platform === 'win32' || !isTerminal(0) || !isTerminal(2)) return null;
+  if (process.platform === 'win32' || !isTerminal(0) || !isTerminal(2) || outputPiped()) return null;
   return async (q, insistent) => {
     const fd = fs.openSync('/dev/tty', 'r+');
     // The app's own stdin pump reads the same terminal: hold it while the person answers.

@@ -8,13 +8,18 @@
  * - the normal screen (the alternate one is left), synchronized output off;
  * - attributes (concealed, colours, reverse) reset, the ASCII character set in G0 and shifted in,
  *   insert mode off, reverse-video screen off, auto-wrap on, the cursor shown;
- * - origin mode off and the scroll region the whole screen (both move the cursor home, hence:)
+ * - left/right margin mode off (DECLRMM, which also restores full-width margins: docs/design/
+ *   secreview2.md hole 4), origin mode off and the scroll region the whole screen (these move the
+ *   cursor home, hence the move below);
+ * - normal cursor keys and keypad, and the kitty keyboard protocol's flags popped, so the keys
+ *   that answer arrive as plain characters;
  * - the palette and the default colours reset (OSC 104, 110, 111, 112), so the text cannot be
  *   drawn in a colour made equal to the background;
  * - the cursor to the bottom line, and a new line (the screen scrolls up, nothing is overwritten).
  *
- * The question is distinguishable from anything the app printed: the app is paused while it is on
- * screen (its worker waits for the answer and all it wrote before asking is already out), so the
+ * The question is distinguishable from anything the app printed when the app's output goes to the
+ * terminal itself (with its output piped, another program draws it later, so nothing is asked:
+ * tty-prompt.ts `outputPiped`): the app is paused while it is on screen (its worker waits for the answer and all it wrote before asking is already out), so the
  * real question is always the last thing drawn, at the bottom, under a rule that says everything
  * above it is the app's; input typed before it was drawn is thrown away, so an app's look-alike
  * question answered early answers nothing. A full-screen app's screen state is lost by the reset;
@@ -30,7 +35,8 @@ export const TERMINAL_RESET = [
   `\x18${ST}`,
   `${ESC}[?1049l${ESC}[?1047l${ESC}[?47l${ESC}[?2026l`,
   `${ESC}[0m\x0f${ESC}(B${ESC}[4l${ESC}[?5l${ESC}[?7h${ESC}[?25h`,
-  `${ESC}[?6l${ESC}[r`,
+  `${ESC}[?69l${ESC}[?6l${ESC}[r`,
+  `${ESC}[?1l${ESC}>${ESC}[<u`,
   `${ESC}]104${ST}${ESC}]110${ST}${ESC}]111${ST}${ESC}]112${ST}`,
   `${ESC}[9999;1H\r\n${ESC}[2K`,
 ].join('');

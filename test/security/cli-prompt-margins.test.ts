@@ -1,5 +1,5 @@
 /**
- * HOLE (fails on the code of 2026-12-08 on purpose; docs/design/secreview2.md, hole 4): the CLI's
+ * Was a hole (docs/design/secreview2.md, hole 4; fixed in main/cli/tty-screen.ts TERMINAL_RESET): the CLI's
  * permission question (`terrarium run APP` in ask mode, main/cli/tty-prompt.ts) is drawn on the
  * terminal the app writes to, after TERMINAL_RESET (main/cli/tty-screen.ts) has undone what the
  * app's output could have left behind. It resets the top/bottom scroll region and origin mode but
