@@ -8,8 +8,9 @@
 // A CommonJS script (bin/package.json), not an ES module: an ES entry costs Node's asynchronous
 // module job, `import.meta` and the entry's link (~0.3–0.5 M instructions of every start), and a
 // `run FILE` from the bundle imports no ES module at all (docs/design/start2.md, third pass).
-// main/compile-cache.cjs is CommonJS, loaded with `require` (an ES module through `require` cost
-// ~0.3 ms more); the bundle's shims import it through compile-cache.js and meet the same instance.
+// main/compile-cache.cjs is CommonJS, compiled here with its CommonJS wrapper's parameters, not
+// through `require` (`compileCache`); the bundle's shims import it through compile-cache.js and
+// meet the same instance.
 // Built-ins come from `process.getBuiltinModule` (Node 22.3+) on Node 24; an older Node only
 // hands over (node:child_process), loaded where needed: it costs a start ~4 ms of CPU.
 'use strict';
@@ -83,15 +84,35 @@ const freshBundle = (
   }
 );
 
+const compileCache = (
+  /**
+   * main/compile-cache.cjs's exports: its text compiled as a function of CommonJS's wrapper
+   * parameters and called as Node's loader would, without `require`. A `require` of a module beside
+   * bin costs a `run FILE` ~1.5–2 ms of CPU (issue 14.2; docs/design/start2.md, binstart): its
+   * resolution (`_findPath`, the JavaScript realpath, the package scope for `exports`) is code
+   * nothing else in such a start runs. compile-cache.cjs takes nothing through `require`. Its
+   * first instance in a thread keeps its exports on the realm's global, where compile-cache.js (the
+   * ES face the shims import) takes them: one instance however it was loaded.
+   * @returns {typeof import('../main/compile-cache.cjs')}
+   */
+  function compileCache() {
+    const file = `${process.getBuiltinModule('node:path').dirname(__dirname)}/main/compile-cache.cjs`;
+    const text = process.getBuiltinModule('node:fs').readFileSync(file, 'utf8');
+    const wrapper = process.getBuiltinModule('node:vm').compileFunction(text, ['exports', 'require', 'module', '__filename', '__dirname'], { filename: file });
+    const cjs = { exports: {} };
+    wrapper.call(cjs.exports, cjs.exports, require, cjs, file, `${file.slice(0, file.lastIndexOf('/'))}`);
+    return /** @type {typeof import('../main/compile-cache.cjs')} */ (cjs.exports);
+  }
+);
+
 /**
  * Runs the command on Node 24: the bundle when it is fresh, the sources otherwise.
  * @returns {Promise<void>}
  */
 async function start() {
-  // CommonJS: the shims' imports of compile-cache.js meet this instance (Node's CommonJS cache).
-  // Not at the top: an older Node only hands over.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- bin is a CommonJS script (bin/package.json)
-  const { enableCompileCache, loadCachedScript, startKind } = /** @type {typeof import('../main/compile-cache.cjs')} */ (require('../main/compile-cache.cjs'));
+  // The shims' imports of compile-cache.js meet this instance (the realm's global). Not at the
+  // top: an older Node only hands over.
+  const { enableCompileCache, loadCachedScript, startKind } = compileCache();
   const { pathToFileURL } = process.getBuiltinModule('node:url');
   const here = pathToFileURL(__filename);
   const bundle = freshBundle();

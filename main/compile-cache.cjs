@@ -1,11 +1,13 @@
 // Plain JavaScript (type-checked through JSDoc) so that it can run before Node's TypeScript
 // stripper is first needed: the entry points load it, turn the cache on, and only then import
 // the TypeScript modules, which then come from the cache without being stripped again.
-// CommonJS: bin/terrarium.js `require`s it at every start, where an ES module through `require`
-// costs Node's ES loader (~0.3 ms of CPU, ~0.4 M instructions: docs/design/runapp.md, eighth
-// pass). compile-cache.js re-exports it for ES importers (the bundle's shims, a run's worker,
-// tests): Node gives them this same instance (its CommonJS cache), so the once-per-thread scripts
-// and the use bits stay shared.
+// CommonJS: bin/terrarium.js compiles it at every start as Node's CommonJS loader would, without
+// `require` (docs/design/start2.md, binstart), where an ES module costs Node's ES loader (~0.3 ms
+// of CPU: docs/design/runapp.md, eighth pass). compile-cache.js re-exports it for ES importers (the
+// bundle's shims, a run's worker, tests). One instance per thread whichever way it was loaded: the
+// first puts its exports on the realm's global (`SELF`), and a later load (compile-cache.js's
+// `require` after bin's compile) takes those, so the once-per-thread scripts and the use bits
+// stay shared.
 'use strict';
 
 /**
@@ -158,8 +160,8 @@ function rewriteLacking() {
 
 // main/start-use.ts calls this (on this realm's global: the bundled script cannot import this
 // module, which bin loads as its own). A start whose caches hold what it used adds no `exit`
-// listener and writes nothing.
-/** @type {Record<symbol, (name: string) => void>} */ (/** @type {unknown} */ (globalThis))[Symbol.for('terrarium.start-used')] = (name) => {
+// listener and writes nothing. The first instance's only (`SELF`).
+/** @type {Record<symbol, (name: string) => void>} */ (/** @type {unknown} */ (globalThis))[Symbol.for('terrarium.start-used')] ??= (name) => {
   if (name === 'run') {
     runStarted = true;
     return;
@@ -292,4 +294,11 @@ const loadCachedScript = (
   }
 );
 
-module.exports = { cacheDir, enableCompileCache, startKind, loadCachedScript };
+/**
+ * Where this thread's first instance keeps its exports: the one bin compiled (bin/terrarium.js
+ * `compileCache`) or the first `require`d, whichever came first.
+ */
+const SELF = Symbol.for('terrarium.compile-cache');
+
+const own = { cacheDir, enableCompileCache, startKind, loadCachedScript };
+module.exports = /** @type {Record<symbol, typeof own | undefined>} */ (/** @type {unknown} */ (globalThis))[SELF] ??= own;
