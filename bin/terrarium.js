@@ -84,24 +84,74 @@ const freshBundle = (
   }
 );
 
+/**
+ * The folder of bin's own code cache of compile-cache.cjs: compile-cache.cjs `cacheDir()`'s rule
+ * (per user: never a shared folder another user could plant code in), which is not loaded yet.
+ * @returns {string}
+ */
+function launcherCacheDir() {
+  const { join } = process.getBuiltinModule('node:path');
+  const home = () => (process.platform === 'win32' ? undefined : process.env.HOME) || process.getBuiltinModule('node:os').homedir();
+  if (process.platform === 'win32') return join(process.env.LOCALAPPDATA ?? join(home(), 'AppData', 'Local'), 'Terrarium', 'Cache', 'compile', 'launcher');
+  if (process.platform === 'darwin') return join(home(), 'Library', 'Caches', 'Terrarium', 'compile', 'launcher');
+  return join(process.env.XDG_CACHE_HOME || join(home(), '.cache'), 'terrarium', 'compile', 'launcher');
+}
+
+/** The trailer of bin's cache of compile-cache.cjs: this magic ("tlc1" little-endian), then the text's length (uint32 LE each). */
+const LAUNCHER_MAGIC = 0x31636c74;
+
 const compileCache = (
   /**
-   * main/compile-cache.cjs's exports: its text compiled as a function of CommonJS's wrapper
-   * parameters and called as Node's loader would, without `require`. A `require` of a module beside
-   * bin costs a `run FILE` ~1.5–2 ms of CPU (issue 14.2; docs/design/start2.md, binstart): its
-   * resolution (`_findPath`, the JavaScript realpath, the package scope for `exports`) is code
-   * nothing else in such a start runs. compile-cache.cjs takes nothing through `require`. Its
-   * first instance in a thread keeps its exports on the realm's global, where compile-cache.js (the
-   * ES face the shims import) takes them: one instance however it was loaded.
+   * main/compile-cache.cjs's exports: its text compiled in CommonJS's wrapper and called as Node's
+   * loader would, without `require`, from a V8 code cache of its own. A `require` of a module
+   * beside bin costs a `run FILE` ~1–2 ms of CPU (issue 14.2; docs/design/start2.md, binstart): its
+   * resolution (`_findPath`, the JavaScript realpath, the package scope) is code nothing else in
+   * such a start runs; and parsing the file's 15 KB and compiling what a start calls is ~1.5 M
+   * instructions, ~0.5 ms, where the cache's are ~0.1 M. The cache file (per user,
+   * `launcherCacheDir`, named by a hash of the file's path so that checkouts keep one each) holds
+   * V8's data, then the very text it was made from and a trailer: V8 checks only a text's length,
+   * so the cache is used only when the file's bytes equal the ones it holds (an edit of any kind,
+   * whatever its mtime, is a mismatch). Made at the exit of a start that found none or a mismatch,
+   * as the bundle's scripts' are (compile-cache.cjs `writeScriptCache`). compile-cache.cjs takes
+   * nothing through `require`; its first instance in a thread keeps its exports on the realm's
+   * global, where compile-cache.js (the ES face the shims import) takes them.
    * @returns {typeof import('../main/compile-cache.cjs')}
    */
   function compileCache() {
-    const file = `${process.getBuiltinModule('node:path').dirname(__dirname)}/main/compile-cache.cjs`;
-    const text = process.getBuiltinModule('node:fs').readFileSync(file, 'utf8');
-    const wrapper = process.getBuiltinModule('node:vm').compileFunction(text, ['exports', 'require', 'module', '__filename', '__dirname'], { filename: file });
+    const fs = process.getBuiltinModule('node:fs');
+    const dir = `${process.getBuiltinModule('node:path').dirname(__dirname)}/main`;
+    const file = `${dir}/compile-cache.cjs`;
+    const text = fs.readFileSync(file);
+    let hash = 0x811c9dc5; // FNV-1a of the path
+    for (let i = 0; i < file.length; i++) hash = Math.imul(hash ^ file.charCodeAt(i), 0x01000193);
+    const target = `${launcherCacheDir()}/compile-cache-${(hash >>> 0).toString(16)}.${process.versions.v8}-${process.arch}.l1`;
+    /** @type {Buffer | undefined} */
+    let cachedData;
+    try {
+      const read = fs.readFileSync(target);
+      const end = read.length - 8;
+      const at = end - text.length;
+      if (at > 0 && read.readUInt32LE(end) === LAUNCHER_MAGIC && read.readUInt32LE(end + 4) === text.length && text.equals(read.subarray(at, end))) cachedData = read.subarray(0, at);
+    } catch {
+      // none yet: compiled from the text
+    }
+    const script = new (process.getBuiltinModule('node:vm').Script)(`(function (exports, require, module, __filename, __dirname) {${text.toString('utf8')}\n})`, { filename: file, cachedData });
     const cjs = { exports: {} };
-    wrapper.call(cjs.exports, cjs.exports, require, cjs, file, `${file.slice(0, file.lastIndexOf('/'))}`);
-    return /** @type {typeof import('../main/compile-cache.cjs')} */ (cjs.exports);
+    script.runInThisContext().call(cjs.exports, cjs.exports, require, cjs, file, dir);
+    const exports = /** @type {typeof import('../main/compile-cache.cjs')} */ (cjs.exports);
+    if (cachedData === undefined || script.cachedDataRejected === true) {
+      process.once('exit', () => {
+        try {
+          const trailer = Buffer.alloc(8);
+          trailer.writeUInt32LE(LAUNCHER_MAGIC, 0);
+          trailer.writeUInt32LE(text.length, 4);
+          exports.writeScriptCache(target, Buffer.concat([script.createCachedData(), text, trailer]));
+        } catch {
+          // a read-only cache folder: the next start compiles from the text again
+        }
+      });
+    }
+    return exports;
   }
 );
 

@@ -300,5 +300,7 @@ const loadCachedScript = (
  */
 const SELF = Symbol.for('terrarium.compile-cache');
 
-const own = { cacheDir, enableCompileCache, startKind, loadCachedScript };
+// writeScriptCache: bin's own code cache of this file (bin/terrarium.js `compileCache`) is written
+// the same way.
+const own = { cacheDir, enableCompileCache, startKind, loadCachedScript, writeScriptCache };
 module.exports = /** @type {Record<symbol, typeof own | undefined>} */ (/** @type {unknown} */ (globalThis))[SELF] ??= own;
