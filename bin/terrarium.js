@@ -4,7 +4,7 @@
 // On Node 24 it turns the compile cache on before any TypeScript loads (main/compile-cache.js),
 // then runs the bundled command (out/cli/, made by `npm run build`: no type stripping at start-up;
 // its main script from V8's code cache, scripts/bundle-cli.ts) when it is newer than every source
-// it was made from, and main/cli.ts otherwise.
+// it was made from (compile-cache.cjs `freshBundle`), and main/cli.ts otherwise.
 // A CommonJS script (bin/package.json), not an ES module: an ES entry costs Node's asynchronous
 // module job, `import.meta` and the entry's link (~0.3–0.5 M instructions of every start), and a
 // `run FILE` from the bundle imports no ES module at all (docs/design/start2.md, third pass).
@@ -15,90 +15,22 @@
 // hands over (node:child_process), loaded where needed: it costs a start ~4 ms of CPU.
 'use strict';
 
-/**
- * How to start the bundle (scripts/bundle-cli.ts): the script holding the command, its shim and
- * the export that runs it, and every script chunk by its shim's name with its static imports.
- * @typedef {{ script: string, shim: string, main: string, scripts?: Record<string, { script: string, deps: string[] }> }} BundleStart
- */
-
-// In parentheses: V8 compiles such a function with its module instead of pre-parsing it there and
+// In parentheses: V8 compiles such a function with the script instead of pre-parsing it there and
 // parsing it again at its first call; every start calls these (docs/design/start2.md).
-const mtimeReader = (
+const launcherCacheDir = (
   /**
-   * A reader of a file's modification time in ms, exactly `fs.statSync(file).mtimeMs` (it throws
-   * when the file is gone). Through the fs binding's `stat`, which fills one shared Float64Array,
-   * when it gives `probe`'s time as `fs.statSync` does (checked at every start, so another Node's
-   * layout falls back); through `fs.statSync` otherwise. Each `fs.statSync` makes a Stats object,
-   * its fields boxed: ~1.2 KB of young allocation a file, ~180 KB and ~0.8 ms for the bundle's
-   * sources, which tipped `run APP` into a scavenge (docs/design/runapp.md).
-   * @param {typeof import('node:fs').statSync} statSync
-   * @param {string} probe
-   * @returns {(file: string) => number}
+   * The folder of bin's own code cache of compile-cache.cjs: compile-cache.cjs `cacheDir()`'s rule
+   * (per user: never a shared folder another user could plant code in), which is not loaded yet.
+   * @returns {string}
    */
-  function mtimeReader(statSync, probe) {
-    try {
-      // process.binding is deprecated (DEP0111, a warning only under --pending-deprecation): not one
-      // a command's user should see.
-      const warn = process.emitWarning;
-      /** @type {{ stat(path: string, bigint: boolean, req: undefined, throwIfNoEntry: boolean): Float64Array }} */
-      let fsBinding;
-      process.emitWarning = () => {};
-      try {
-        fsBinding = /** @type {any} */ (process).binding('fs');
-      } finally {
-        process.emitWarning = warn;
-      }
-      /** @param {string} file */
-      const read = (file) => {
-        const v = fsBinding.stat(file, false, undefined, true);
-        return v[12] * 1e3 + v[13] / 1e6; // mtime: seconds, nanoseconds (lib/internal/fs/utils.js getStatsFromBinding)
-      };
-      if (read(probe) === statSync(probe).mtimeMs) return read;
-    } catch {
-      // no such binding (another Node): the public call
-    }
-    return (file) => statSync(file).mtimeMs;
+  function launcherCacheDir() {
+    const { join } = process.getBuiltinModule('node:path');
+    const home = () => (process.platform === 'win32' ? undefined : process.env.HOME) || process.getBuiltinModule('node:os').homedir();
+    if (process.platform === 'win32') return join(process.env.LOCALAPPDATA ?? join(home(), 'AppData', 'Local'), 'Terrarium', 'Cache', 'compile', 'launcher');
+    if (process.platform === 'darwin') return join(home(), 'Library', 'Caches', 'Terrarium', 'compile', 'launcher');
+    return join(process.env.XDG_CACHE_HOME || join(home(), '.cache'), 'terrarium', 'compile', 'launcher');
   }
 );
-
-const freshBundle = (
-  /**
-   * out/cli/sources.json when out/cli/ exists and no source it was bundled from has changed (or
-   * gone) since; null otherwise.
-   * @returns {{ sources: string[], start?: BundleStart } | null}
-   */
-  function freshBundle() {
-    const { readFileSync, statSync } = process.getBuiltinModule('node:fs');
-    const root = `${process.getBuiltinModule('node:path').dirname(__dirname)}/`;
-    try {
-      const manifest = `${root}out/cli/sources.json`;
-      const mtime = mtimeReader(statSync, manifest);
-      const built = mtime(manifest);
-      /** @type {{ sources: string[], start?: BundleStart }} */
-      const info = JSON.parse(readFileSync(manifest, 'utf8'));
-      for (const s of info.sources) if (mtime(root + s) > built) return null;
-      return info;
-    } catch {
-      return null;
-    }
-  }
-);
-
-/**
- * The folder of bin's own code cache of compile-cache.cjs: compile-cache.cjs `cacheDir()`'s rule
- * (per user: never a shared folder another user could plant code in), which is not loaded yet.
- * @returns {string}
- */
-function launcherCacheDir() {
-  const { join } = process.getBuiltinModule('node:path');
-  const home = () => (process.platform === 'win32' ? undefined : process.env.HOME) || process.getBuiltinModule('node:os').homedir();
-  if (process.platform === 'win32') return join(process.env.LOCALAPPDATA ?? join(home(), 'AppData', 'Local'), 'Terrarium', 'Cache', 'compile', 'launcher');
-  if (process.platform === 'darwin') return join(home(), 'Library', 'Caches', 'Terrarium', 'compile', 'launcher');
-  return join(process.env.XDG_CACHE_HOME || join(home(), '.cache'), 'terrarium', 'compile', 'launcher');
-}
-
-/** The trailer of bin's cache of compile-cache.cjs: this magic ("tlc1" little-endian), then the text's length (uint32 LE each). */
-const LAUNCHER_MAGIC = 0x31636c74;
 
 const compileCache = (
   /**
@@ -108,10 +40,10 @@ const compileCache = (
    * resolution (`_findPath`, the JavaScript realpath, the package scope) is code nothing else in
    * such a start runs; and parsing the file's 15 KB and compiling what a start calls is ~1.5 M
    * instructions, ~0.5 ms, where the cache's are ~0.1 M. The cache file (per user,
-   * `launcherCacheDir`, named by a hash of the file's path so that checkouts keep one each) holds
-   * V8's data, then the very text it was made from and a trailer: V8 checks only a text's length,
-   * so the cache is used only when the file's bytes equal the ones it holds (an edit of any kind,
-   * whatever its mtime, is a mismatch). Made at the exit of a start that found none or a mismatch,
+   * `launcherCacheDir`, named by a hash of the file's path so that checkouts keep one each; `.l2`
+   * its layout) holds the very text it was made from, then V8's data: V8 checks only a text's
+   * length, so the cache is used only when the file's bytes equal the ones it holds (an edit of
+   * any kind, whatever its mtime, is a mismatch). Made at the exit of a start that found none or a mismatch,
    * as the bundle's scripts' are (compile-cache.cjs `writeScriptCache`). compile-cache.cjs takes
    * nothing through `require`; its first instance in a thread keeps its exports on the realm's
    * global, where compile-cache.js (the ES face the shims import) takes them.
@@ -124,14 +56,12 @@ const compileCache = (
     const text = fs.readFileSync(file);
     let hash = 0x811c9dc5; // FNV-1a of the path
     for (let i = 0; i < file.length; i++) hash = Math.imul(hash ^ file.charCodeAt(i), 0x01000193);
-    const target = `${launcherCacheDir()}/compile-cache-${(hash >>> 0).toString(16)}.${process.versions.v8}-${process.arch}.l1`;
+    const target = `${launcherCacheDir()}/compile-cache-${(hash >>> 0).toString(16)}.${process.versions.v8}-${process.arch}.l2`;
     /** @type {Buffer | undefined} */
     let cachedData;
     try {
       const read = fs.readFileSync(target);
-      const end = read.length - 8;
-      const at = end - text.length;
-      if (at > 0 && read.readUInt32LE(end) === LAUNCHER_MAGIC && read.readUInt32LE(end + 4) === text.length && text.equals(read.subarray(at, end))) cachedData = read.subarray(0, at);
+      if (read.length > text.length && text.equals(read.subarray(0, text.length))) cachedData = read.subarray(text.length);
     } catch {
       // none yet: compiled from the text
     }
@@ -142,10 +72,7 @@ const compileCache = (
     if (cachedData === undefined || script.cachedDataRejected === true) {
       process.once('exit', () => {
         try {
-          const trailer = Buffer.alloc(8);
-          trailer.writeUInt32LE(LAUNCHER_MAGIC, 0);
-          trailer.writeUInt32LE(text.length, 4);
-          exports.writeScriptCache(target, Buffer.concat([script.createCachedData(), text, trailer]));
+          exports.writeScriptCache(target, Buffer.concat([text, script.createCachedData()]));
         } catch {
           // a read-only cache folder: the next start compiles from the text again
         }
@@ -155,52 +82,54 @@ const compileCache = (
   }
 );
 
-/**
- * Runs the command on Node 24: the bundle when it is fresh, the sources otherwise.
- * @returns {Promise<void>}
- */
-async function start() {
-  // The shims' imports of compile-cache.js meet this instance (the realm's global). Not at the
-  // top: an older Node only hands over.
-  const { enableCompileCache, loadCachedScript, startKind } = compileCache();
-  const { pathToFileURL } = process.getBuiltinModule('node:url');
-  const here = pathToFileURL(__filename);
-  const bundle = freshBundle();
-  if (bundle?.start === undefined) {
-    enableCompileCache();
-    await import(new URL(bundle === null ? '../main/cli.ts' : '../out/cli/cli.js', here).href);
-    return;
-  }
-  // The bundle's script holds the whole command (and all of `run FILE`): run it straight from
-  // its code cache, without the entry and the shim as ES modules (~1 ms here, issue 14.2). What
-  // it imports lazily is resolved as its shim would: beside it, and packages from the project;
-  // a script chunk (the library, `run APP`'s modules) is run from its code cache in the same
-  // way, its static imports handed to it, without its shim and the shims it imports.
-  // A `run FILE` or `run APP` may import no module at all (the library and run APP's own modules
-  // are scripts too): this thread's module compile cache is turned on before its first import or
-  // its first file host call (koffi's package; compile-cache.js), node:module and the cache's
-  // set-up (~0.3 ms) only when one comes, workers' at once; every other start imports and turns
-  // it on now.
-  const kind = startKind(process.argv.slice(2));
-  enableCompileCache({ modules: kind !== 'run-file' && kind !== 'run-app' });
-  const { script, shim, main, scripts = {} } = bundle.start;
-  const at = new URL(`../out/cli/${shim}`, here).href;
+const start = (
   /**
-   * @param {string} spec
-   * @returns {Promise<unknown>}
+   * Runs the command on Node 24: the bundle when it is fresh, the sources otherwise.
+   * @returns {Promise<void>}
    */
-  const importModule = async (spec) => {
-    const chunk = spec.startsWith('./') ? scripts[spec.slice(2)] : undefined;
-    if (chunk === undefined) {
+  async function start() {
+    // The shims' imports of compile-cache.js meet this instance (the realm's global). Not at the
+    // top: an older Node only hands over.
+    const { enableCompileCache, freshBundle, loadCachedScript, startKind } = compileCache();
+    const { pathToFileURL } = process.getBuiltinModule('node:url');
+    const here = pathToFileURL(__filename);
+    const bundle = freshBundle(`${process.getBuiltinModule('node:path').dirname(__dirname)}/`);
+    if (bundle?.start === undefined) {
       enableCompileCache();
-      return import(spec.startsWith('./') ? new URL(spec, at).href : spec);
+      await import(new URL(bundle === null ? '../main/cli.ts' : '../out/cli/cli.js', here).href);
+      return;
     }
-    const deps = await Promise.all(chunk.deps.map(importModule));
-    return loadCachedScript(new URL(`../out/cli/${chunk.script}`, here), new URL(spec, at).href, importModule, deps);
-  };
-  const exports = loadCachedScript(new URL(`../out/cli/${script}`, here), at, importModule);
-  await /** @type {(argv: string[]) => Promise<never>} */ (exports[main])(process.argv.slice(2));
-}
+    // The bundle's script holds the whole command (and all of `run FILE`): run it straight from
+    // its code cache, without the entry and the shim as ES modules (~1 ms here, issue 14.2). What
+    // it imports lazily is resolved as its shim would: beside it, and packages from the project;
+    // a script chunk (the library, `run APP`'s modules) is run from its code cache in the same
+    // way, its static imports handed to it, without its shim and the shims it imports.
+    // A `run FILE` or `run APP` may import no module at all (the library and run APP's own modules
+    // are scripts too): this thread's module compile cache is turned on before its first import or
+    // its first file host call (koffi's package; compile-cache.js), node:module and the cache's
+    // set-up (~0.3 ms) only when one comes, workers' at once; every other start imports and turns
+    // it on now.
+    const kind = startKind(process.argv.slice(2));
+    enableCompileCache({ modules: kind !== 'run-file' && kind !== 'run-app' });
+    const { script, shim, main, scripts = {} } = bundle.start;
+    const at = new URL(`../out/cli/${shim}`, here).href;
+    /**
+     * @param {string} spec
+     * @returns {Promise<unknown>}
+     */
+    const importModule = async (spec) => {
+      const chunk = spec.startsWith('./') ? scripts[spec.slice(2)] : undefined;
+      if (chunk === undefined) {
+        enableCompileCache();
+        return import(spec.startsWith('./') ? new URL(spec, at).href : spec);
+      }
+      const deps = await Promise.all(chunk.deps.map(importModule));
+      return loadCachedScript(new URL(`../out/cli/${chunk.script}`, here), new URL(spec, at).href, importModule, deps);
+    };
+    const exports = loadCachedScript(new URL(`../out/cli/${script}`, here), at, importModule);
+    await /** @type {(argv: string[]) => Promise<never>} */ (exports[main])(process.argv.slice(2));
+  }
+);
 
 if (Number(process.versions.node.split('.')[0]) >= 24) {
   // A rejection is reported as an uncaught error (exit code 1), as a top-level await's was.

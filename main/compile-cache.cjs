@@ -102,6 +102,76 @@ const startKind = (
 );
 
 /**
+ * How to start the bundle (scripts/bundle-cli.ts): the script holding the command, its shim and
+ * the export that runs it, and every script chunk by its shim's name with its static imports.
+ * @typedef {{ script: string, shim: string, main: string, scripts?: Record<string, { script: string, deps: string[] }> }} BundleStart
+ */
+
+// In parentheses: V8 compiles such a function with its module instead of pre-parsing it there and
+// parsing it again at its first call; every start calls these (docs/design/start2.md).
+const mtimeReader = (
+  /**
+   * A reader of a file's modification time in ms, exactly `fs.statSync(file).mtimeMs` (it throws
+   * when the file is gone). Through the fs binding's `stat`, which fills one shared Float64Array,
+   * when it gives `probe`'s time as `fs.statSync` does (checked at every start, so another Node's
+   * layout falls back); through `fs.statSync` otherwise. Each `fs.statSync` makes a Stats object,
+   * its fields boxed: ~1.2 KB of young allocation a file, ~180 KB and ~0.8 ms for the bundle's
+   * sources, which tipped `run APP` into a scavenge (docs/design/runapp.md).
+   * @param {typeof import('node:fs').statSync} statSync
+   * @param {string} probe
+   * @returns {(file: string) => number}
+   */
+  function mtimeReader(statSync, probe) {
+    try {
+      // process.binding is deprecated (DEP0111, a warning only under --pending-deprecation): not one
+      // a command's user should see.
+      const warn = process.emitWarning;
+      /** @type {{ stat(path: string, bigint: boolean, req: undefined, throwIfNoEntry: boolean): Float64Array }} */
+      let fsBinding;
+      process.emitWarning = () => {};
+      try {
+        fsBinding = /** @type {any} */ (process).binding('fs');
+      } finally {
+        process.emitWarning = warn;
+      }
+      /** @param {string} file */
+      const read = (file) => {
+        const v = fsBinding.stat(file, false, undefined, true);
+        return /** @type {number} */ (v[12]) * 1e3 + /** @type {number} */ (v[13]) / 1e6; // mtime: seconds, nanoseconds (lib/internal/fs/utils.js getStatsFromBinding)
+      };
+      if (read(probe) === statSync(probe).mtimeMs) return read;
+    } catch {
+      // no such binding (another Node): the public call
+    }
+    return (file) => statSync(file).mtimeMs;
+  }
+);
+
+const freshBundle = (
+  /**
+   * out/cli/sources.json when out/cli/ exists and no source it was bundled from has changed (or
+   * gone) since; null otherwise. bin/terrarium.js asks at every start, before it runs the bundle:
+   * here, compiled from bin's code cache of this file, not parsed at every start in bin.
+   * @param {string} root the project's folder, ending with '/'
+   * @returns {{ sources: string[], start?: BundleStart } | null}
+   */
+  function freshBundle(root) {
+    const { readFileSync, statSync } = process.getBuiltinModule('node:fs');
+    try {
+      const manifest = `${root}out/cli/sources.json`;
+      const mtime = mtimeReader(statSync, manifest);
+      const built = mtime(manifest);
+      /** @type {{ sources: string[], start?: BundleStart }} */
+      const info = JSON.parse(readFileSync(manifest, 'utf8'));
+      for (const s of info.sources) if (mtime(root + s) > built) return null;
+      return info;
+    } catch {
+      return null;
+    }
+  }
+);
+
+/**
  * What a start may use beyond its kind's common path, each a bit of a script cache's trailer: a
  * cache is rewritten at the exit of a start that used one it was not made with (see
  * `loadCachedScript`). `files`: the host calls (a guest's first path call: path_open, the
@@ -302,5 +372,5 @@ const SELF = Symbol.for('terrarium.compile-cache');
 
 // writeScriptCache: bin's own code cache of this file (bin/terrarium.js `compileCache`) is written
 // the same way.
-const own = { cacheDir, enableCompileCache, startKind, loadCachedScript, writeScriptCache };
+const own = { cacheDir, enableCompileCache, freshBundle, startKind, loadCachedScript, writeScriptCache };
 module.exports = /** @type {Record<symbol, typeof own | undefined>} */ (/** @type {unknown} */ (globalThis))[SELF] ??= own;

@@ -42,7 +42,7 @@ function launcherCache(): { file: string; stat: fs.Stats } {
   const dir = path.join(cache, 'terrarium', 'compile', 'launcher');
   const files = fs.readdirSync(dir);
   expect(files).toHaveLength(1);
-  expect(files[0]).toMatch(/^compile-cache-[0-9a-f]+\.[\w.-]+\.l1$/);
+  expect(files[0]).toMatch(/^compile-cache-[0-9a-f]+\.[\w.-]+\.l2$/);
   return { file: path.join(dir, files[0]!), stat: fs.statSync(path.join(dir, files[0]!)) };
 }
 
@@ -51,8 +51,8 @@ test('the first start makes the cache of compile-cache.cjs, holding its text; th
   const first = launcherCache();
   const text = fs.readFileSync(path.join(root, 'main/compile-cache.cjs'));
   const data = fs.readFileSync(first.file);
-  expect(data.subarray(data.length - 8 - text.length, data.length - 8).equals(text)).toBe(true);
-  expect(data.readUInt32LE(data.length - 4)).toBe(text.length);
+  expect(data.subarray(0, text.length).equals(text)).toBe(true);
+  expect(data.length).toBeGreaterThan(text.length); // and V8's data after it
   start();
   const second = launcherCache();
   expect([second.stat.ino, second.stat.mtimeMs]).toEqual([first.stat.ino, first.stat.mtimeMs]); // accepted: not rewritten
@@ -75,5 +75,5 @@ test('compile-cache.cjs edited in place to another text of the same length, its 
   expect(fs.existsSync(path.join(cache, 'terrarium', 'compilf'))).toBe(true);
   // And the cache was made again, from the new text.
   const data = fs.readFileSync(launcherCache().file);
-  expect(data.subarray(data.length - 8 - edited.length, data.length - 8).toString('utf8')).toBe(edited);
+  expect(data.subarray(0, edited.length).toString('utf8')).toBe(edited);
 });
