@@ -364,6 +364,73 @@ const loadCachedScript = (
   }
 );
 
+/*
+ * launcherCache: how bin/terrarium.js loads this file (its `compileCache`). Not through `require`:
+ * a `require` of a module beside bin cost a `run FILE` ~1–2 ms of CPU (issue 14.2;
+ * docs/design/start2.md, binstart), its resolution (`_findPath`, the JavaScript realpath, the
+ * package scope) being code nothing else in such a start runs. bin compiles this text in CommonJS's
+ * wrapper and calls it as Node's loader would, with a V8 code cache of its own: parsing this file
+ * and compiling what a start calls was ~1.5 M instructions (~0.5 ms), and what bin itself holds is
+ * parsed by Node at every start, so bin keeps only the loader and everything else a start runs is
+ * here (`freshBundle`, `startCommand`). The cache file (per user, compile/launcher/ beside
+ * `cacheDir()`'s scripts, named by a hash of this file's path so that checkouts keep one each,
+ * `.l2` its layout) holds the very text it was made from, then V8's data: V8 checks only a text's
+ * length, so the data is used only when this file's bytes equal the ones the cache holds (an edit
+ * of any kind, whatever its modification time, is a mismatch). It is made at the exit of a start
+ * that found none, a mismatch or a refusal, as the scripts' are (`writeScriptCache`). This file
+ * takes nothing through `require`; its first instance in a thread keeps its exports on the realm's
+ * global (`SELF`), where compile-cache.js, the ES face the shims import, takes them.
+ */
+const startCommand = (
+  /**
+   * Runs the command (bin/terrarium.js, on Node 24): the bundle when it is fresh, the sources
+   * otherwise. Here, not in bin: Node parses bin at every start, this comes from bin's code cache
+   * of this file (bin/terrarium.js `compileCache`, `launcherCache` below).
+   * @param {string} bin bin/terrarium.js's path
+   * @param {(url: string) => Promise<unknown>} importer bin's `import()` (a `vm.Script` has none of its own)
+   * @returns {Promise<void>}
+   */
+  async function startCommand(bin, importer) {
+    const { pathToFileURL } = process.getBuiltinModule('node:url');
+    const here = pathToFileURL(bin);
+    const bundle = freshBundle(`${path().dirname(path().dirname(bin))}/`);
+    if (bundle?.start === undefined) {
+      enableCompileCache();
+      await importer(new URL(bundle === null ? '../main/cli.ts' : '../out/cli/cli.js', here).href);
+      return;
+    }
+    // The bundle's script holds the whole command (and all of `run FILE`): run it straight from
+    // its code cache, without the entry and the shim as ES modules (~1 ms here, issue 14.2). What
+    // it imports lazily is resolved as its shim would: beside it, and packages from the project;
+    // a script chunk (the library, `run APP`'s modules) is run from its code cache in the same
+    // way, its static imports handed to it, without its shim and the shims it imports.
+    // A `run FILE` or `run APP` may import no module at all (the library and run APP's own modules
+    // are scripts too): this thread's module compile cache is turned on before its first import or
+    // its first file host call (koffi's package; compile-cache.js), node:module and the cache's
+    // set-up (~0.3 ms) only when one comes, workers' at once; every other start imports and turns
+    // it on now.
+    const kind = startKind(process.argv.slice(2));
+    enableCompileCache({ modules: kind !== 'run-file' && kind !== 'run-app' });
+    const { script, shim, main, scripts = {} } = bundle.start;
+    const at = new URL(`../out/cli/${shim}`, here).href;
+    /**
+     * @param {string} spec
+     * @returns {Promise<unknown>}
+     */
+    const importModule = async (spec) => {
+      const chunk = spec.startsWith('./') ? scripts[spec.slice(2)] : undefined;
+      if (chunk === undefined) {
+        enableCompileCache();
+        return importer(spec.startsWith('./') ? new URL(spec, at).href : spec);
+      }
+      const deps = await Promise.all(chunk.deps.map(importModule));
+      return loadCachedScript(new URL(`../out/cli/${chunk.script}`, here), new URL(spec, at).href, importModule, deps);
+    };
+    const exports = loadCachedScript(new URL(`../out/cli/${script}`, here), at, importModule);
+    await /** @type {(argv: string[]) => Promise<never>} */ (exports[main])(process.argv.slice(2));
+  }
+);
+
 /**
  * Where this thread's first instance keeps its exports: the one bin compiled (bin/terrarium.js
  * `compileCache`) or the first `require`d, whichever came first.
@@ -372,5 +439,5 @@ const SELF = Symbol.for('terrarium.compile-cache');
 
 // writeScriptCache: bin's own code cache of this file (bin/terrarium.js `compileCache`) is written
 // the same way.
-const own = { cacheDir, enableCompileCache, freshBundle, startKind, loadCachedScript, writeScriptCache };
+const own = { cacheDir, enableCompileCache, freshBundle, startCommand, startKind, loadCachedScript, writeScriptCache };
 module.exports = /** @type {Record<symbol, typeof own | undefined>} */ (/** @type {unknown} */ (globalThis))[SELF] ??= own;
