@@ -1,139 +1,71 @@
 #!/usr/bin/env node
-// Entry point of the `terrarium` command. Terrarium runs on Node 24 (the version Electron 45
-// embeds), which the project pins as a dev dependency; an older `node` on PATH hands over to it.
-// On Node 24 it turns the compile cache on before any TypeScript loads (main/compile-cache.js),
-// then runs the bundled command (out/cli/, made by `npm run build`: no type stripping at start-up;
-// its main script from V8's code cache, scripts/bundle-cli.ts) when it is newer than every source
-// it was made from, and main/cli.ts otherwise.
-// A CommonJS script (bin/package.json), not an ES module: an ES entry costs Node's asynchronous
-// module job, `import.meta` and the entry's link (~0.3–0.5 M instructions of every start), and a
-// `run FILE` from the bundle imports no ES module at all (docs/design/start2.md, third pass).
-// main/compile-cache.cjs is CommonJS, loaded with `require` (an ES module through `require` cost
-// ~0.3 ms more); the bundle's shims import it through compile-cache.js and meet the same instance.
-// Built-ins come from `process.getBuiltinModule` (Node 22.3+) on Node 24; an older Node only
-// hands over (node:child_process), loaded where needed: it costs a start ~4 ms of CPU.
+// Entry point of the `terrarium` command (Node 24, the version Electron 45 embeds, pinned as a dev
+// dependency; an older `node` on PATH hands over to it). Kept small: Node parses it at every
+// start. What it starts is main/compile-cache.cjs `startCommand`, compiled from a V8 code cache
+// (`compileCache`): the bundle (out/cli/) while it is fresh, main/cli.ts otherwise. CommonJS
+// (bin/package.json): an ES entry costs Node's module job and link (docs/design/start2.md).
 'use strict';
 
-/**
- * How to start the bundle (scripts/bundle-cli.ts): the script holding the command, its shim and
- * the export that runs it, and every script chunk by its shim's name with its static imports.
- * @typedef {{ script: string, shim: string, main: string, scripts?: Record<string, { script: string, deps: string[] }> }} BundleStart
- */
-
-// In parentheses: V8 compiles such a function with its module instead of pre-parsing it there and
-// parsing it again at its first call; every start calls these (docs/design/start2.md).
-const mtimeReader = (
+// In parentheses: compiled with the script, not pre-parsed and parsed again at the first call.
+const launcherCacheDir = (
   /**
-   * A reader of a file's modification time in ms, exactly `fs.statSync(file).mtimeMs` (it throws
-   * when the file is gone). Through the fs binding's `stat`, which fills one shared Float64Array,
-   * when it gives `probe`'s time as `fs.statSync` does (checked at every start, so another Node's
-   * layout falls back); through `fs.statSync` otherwise. Each `fs.statSync` makes a Stats object,
-   * its fields boxed: ~1.2 KB of young allocation a file, ~180 KB and ~0.8 ms for the bundle's
-   * sources, which tipped `run APP` into a scavenge (docs/design/runapp.md).
-   * @param {typeof import('node:fs').statSync} statSync
-   * @param {string} probe
-   * @returns {(file: string) => number}
+   * The folder of bin's code cache of compile-cache.cjs: `cacheDir()`'s rule there, not loaded yet.
+   * @returns {string}
    */
-  function mtimeReader(statSync, probe) {
-    try {
-      // process.binding is deprecated (DEP0111, a warning only under --pending-deprecation): not one
-      // a command's user should see.
-      const warn = process.emitWarning;
-      /** @type {{ stat(path: string, bigint: boolean, req: undefined, throwIfNoEntry: boolean): Float64Array }} */
-      let fsBinding;
-      process.emitWarning = () => {};
-      try {
-        fsBinding = /** @type {any} */ (process).binding('fs');
-      } finally {
-        process.emitWarning = warn;
-      }
-      /** @param {string} file */
-      const read = (file) => {
-        const v = fsBinding.stat(file, false, undefined, true);
-        return v[12] * 1e3 + v[13] / 1e6; // mtime: seconds, nanoseconds (lib/internal/fs/utils.js getStatsFromBinding)
-      };
-      if (read(probe) === statSync(probe).mtimeMs) return read;
-    } catch {
-      // no such binding (another Node): the public call
-    }
-    return (file) => statSync(file).mtimeMs;
+  function launcherCacheDir() {
+    const { join } = process.getBuiltinModule('node:path');
+    const home = () => (process.platform === 'win32' ? undefined : process.env.HOME) || process.getBuiltinModule('node:os').homedir();
+    if (process.platform === 'win32') return join(process.env.LOCALAPPDATA ?? join(home(), 'AppData', 'Local'), 'Terrarium', 'Cache', 'compile', 'launcher');
+    if (process.platform === 'darwin') return join(home(), 'Library', 'Caches', 'Terrarium', 'compile', 'launcher');
+    return join(process.env.XDG_CACHE_HOME || join(home(), '.cache'), 'terrarium', 'compile', 'launcher');
   }
 );
 
-const freshBundle = (
+const compileCache = (
   /**
-   * out/cli/sources.json when out/cli/ exists and no source it was bundled from has changed (or
-   * gone) since; null otherwise.
-   * @returns {{ sources: string[], start?: BundleStart } | null}
+   * main/compile-cache.cjs's exports, compiled from a code cache of its own that holds the text it
+   * was made from (compile-cache.cjs `launcherCache`: why, and the cache's rules).
+   * @returns {typeof import('../main/compile-cache.cjs')}
    */
-  function freshBundle() {
-    const { readFileSync, statSync } = process.getBuiltinModule('node:fs');
-    const root = `${process.getBuiltinModule('node:path').dirname(__dirname)}/`;
+  function compileCache() {
+    const fs = process.getBuiltinModule('node:fs');
+    const dir = `${process.getBuiltinModule('node:path').dirname(__dirname)}/main`;
+    const file = `${dir}/compile-cache.cjs`;
+    const text = fs.readFileSync(file);
+    let hash = 0x811c9dc5; // FNV-1a of the path
+    for (let i = 0; i < file.length; i++) hash = Math.imul(hash ^ file.charCodeAt(i), 0x01000193);
+    const target = `${launcherCacheDir()}/compile-cache-${(hash >>> 0).toString(16)}.${process.versions.v8}-${process.arch}.l2`;
+    /** @type {Buffer | undefined} */
+    let cachedData;
     try {
-      const manifest = `${root}out/cli/sources.json`;
-      const mtime = mtimeReader(statSync, manifest);
-      const built = mtime(manifest);
-      /** @type {{ sources: string[], start?: BundleStart }} */
-      const info = JSON.parse(readFileSync(manifest, 'utf8'));
-      for (const s of info.sources) if (mtime(root + s) > built) return null;
-      return info;
+      const read = fs.readFileSync(target);
+      if (read.length > text.length && text.equals(read.subarray(0, text.length))) cachedData = read.subarray(text.length);
     } catch {
-      return null;
+      // none yet: compiled from the text
     }
+    const script = new (process.getBuiltinModule('node:vm').Script)(`(function (exports, require, module, __filename, __dirname) {${text.toString('utf8')}\n})`, { filename: file, cachedData });
+    const cjs = { exports: {} };
+    script.runInThisContext().call(cjs.exports, cjs.exports, require, cjs, file, dir);
+    const exports = /** @type {typeof import('../main/compile-cache.cjs')} */ (cjs.exports);
+    if (cachedData === undefined || script.cachedDataRejected === true) {
+      process.once('exit', () => {
+        try {
+          exports.writeScriptCache(target, Buffer.concat([text, script.createCachedData()]));
+        } catch {
+          // a read-only cache folder: the next start compiles from the text again
+        }
+      });
+    }
+    return exports;
   }
 );
 
-/**
- * Runs the command on Node 24: the bundle when it is fresh, the sources otherwise.
- * @returns {Promise<void>}
- */
-async function start() {
-  // CommonJS: the shims' imports of compile-cache.js meet this instance (Node's CommonJS cache).
-  // Not at the top: an older Node only hands over.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- bin is a CommonJS script (bin/package.json)
-  const { enableCompileCache, loadCachedScript, startKind } = /** @type {typeof import('../main/compile-cache.cjs')} */ (require('../main/compile-cache.cjs'));
-  const { pathToFileURL } = process.getBuiltinModule('node:url');
-  const here = pathToFileURL(__filename);
-  const bundle = freshBundle();
-  if (bundle?.start === undefined) {
-    enableCompileCache();
-    await import(new URL(bundle === null ? '../main/cli.ts' : '../out/cli/cli.js', here).href);
-    return;
-  }
-  // The bundle's script holds the whole command (and all of `run FILE`): run it straight from
-  // its code cache, without the entry and the shim as ES modules (~1 ms here, issue 14.2). What
-  // it imports lazily is resolved as its shim would: beside it, and packages from the project;
-  // a script chunk (the library, `run APP`'s modules) is run from its code cache in the same
-  // way, its static imports handed to it, without its shim and the shims it imports.
-  // A `run FILE` or `run APP` may import no module at all (the library and run APP's own modules
-  // are scripts too): this thread's module compile cache is turned on before its first import or
-  // its first file host call (koffi's package; compile-cache.js), node:module and the cache's
-  // set-up (~0.3 ms) only when one comes, workers' at once; every other start imports and turns
-  // it on now.
-  const kind = startKind(process.argv.slice(2));
-  enableCompileCache({ modules: kind !== 'run-file' && kind !== 'run-app' });
-  const { script, shim, main, scripts = {} } = bundle.start;
-  const at = new URL(`../out/cli/${shim}`, here).href;
-  /**
-   * @param {string} spec
-   * @returns {Promise<unknown>}
-   */
-  const importModule = async (spec) => {
-    const chunk = spec.startsWith('./') ? scripts[spec.slice(2)] : undefined;
-    if (chunk === undefined) {
-      enableCompileCache();
-      return import(spec.startsWith('./') ? new URL(spec, at).href : spec);
-    }
-    const deps = await Promise.all(chunk.deps.map(importModule));
-    return loadCachedScript(new URL(`../out/cli/${chunk.script}`, here), new URL(spec, at).href, importModule, deps);
-  };
-  const exports = loadCachedScript(new URL(`../out/cli/${script}`, here), at, importModule);
-  await /** @type {(argv: string[]) => Promise<never>} */ (exports[main])(process.argv.slice(2));
-}
 
 if (Number(process.versions.node.split('.')[0]) >= 24) {
-  // A rejection is reported as an uncaught error (exit code 1), as a top-level await's was.
-  void start();
+  // A rejection is reported as an uncaught error (exit code 1), as a top-level await's was. Not at
+  // the top: an older Node only hands over. `import()` here: compile-cache.cjs runs from a
+  // `vm.Script`, which has none of its own.
+  void compileCache().startCommand(__filename, (url) => import(url));
 } else {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- bin is a CommonJS script (bin/package.json)
   const { spawnSync } = require('node:child_process');

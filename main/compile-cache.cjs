@@ -1,11 +1,13 @@
 // Plain JavaScript (type-checked through JSDoc) so that it can run before Node's TypeScript
 // stripper is first needed: the entry points load it, turn the cache on, and only then import
 // the TypeScript modules, which then come from the cache without being stripped again.
-// CommonJS: bin/terrarium.js `require`s it at every start, where an ES module through `require`
-// costs Node's ES loader (~0.3 ms of CPU, ~0.4 M instructions: docs/design/runapp.md, eighth
-// pass). compile-cache.js re-exports it for ES importers (the bundle's shims, a run's worker,
-// tests): Node gives them this same instance (its CommonJS cache), so the once-per-thread scripts
-// and the use bits stay shared.
+// CommonJS: bin/terrarium.js compiles it at every start as Node's CommonJS loader would, without
+// `require` (docs/design/start2.md, binstart), where an ES module costs Node's ES loader (~0.3 ms
+// of CPU: docs/design/runapp.md, eighth pass). compile-cache.js re-exports it for ES importers (the
+// bundle's shims, a run's worker, tests). One instance per thread whichever way it was loaded: the
+// first puts its exports on the realm's global (`SELF`), and a later load (compile-cache.js's
+// `require` after bin's compile) takes those, so the once-per-thread scripts and the use bits
+// stay shared.
 'use strict';
 
 /**
@@ -100,6 +102,76 @@ const startKind = (
 );
 
 /**
+ * How to start the bundle (scripts/bundle-cli.ts): the script holding the command, its shim and
+ * the export that runs it, and every script chunk by its shim's name with its static imports.
+ * @typedef {{ script: string, shim: string, main: string, scripts?: Record<string, { script: string, deps: string[] }> }} BundleStart
+ */
+
+// In parentheses: V8 compiles such a function with its module instead of pre-parsing it there and
+// parsing it again at its first call; every start calls these (docs/design/start2.md).
+const mtimeReader = (
+  /**
+   * A reader of a file's modification time in ms, exactly `fs.statSync(file).mtimeMs` (it throws
+   * when the file is gone). Through the fs binding's `stat`, which fills one shared Float64Array,
+   * when it gives `probe`'s time as `fs.statSync` does (checked at every start, so another Node's
+   * layout falls back); through `fs.statSync` otherwise. Each `fs.statSync` makes a Stats object,
+   * its fields boxed: ~1.2 KB of young allocation a file, ~180 KB and ~0.8 ms for the bundle's
+   * sources, which tipped `run APP` into a scavenge (docs/design/runapp.md).
+   * @param {typeof import('node:fs').statSync} statSync
+   * @param {string} probe
+   * @returns {(file: string) => number}
+   */
+  function mtimeReader(statSync, probe) {
+    try {
+      // process.binding is deprecated (DEP0111, a warning only under --pending-deprecation): not one
+      // a command's user should see.
+      const warn = process.emitWarning;
+      /** @type {{ stat(path: string, bigint: boolean, req: undefined, throwIfNoEntry: boolean): Float64Array }} */
+      let fsBinding;
+      process.emitWarning = () => {};
+      try {
+        fsBinding = /** @type {any} */ (process).binding('fs');
+      } finally {
+        process.emitWarning = warn;
+      }
+      /** @param {string} file */
+      const read = (file) => {
+        const v = fsBinding.stat(file, false, undefined, true);
+        return /** @type {number} */ (v[12]) * 1e3 + /** @type {number} */ (v[13]) / 1e6; // mtime: seconds, nanoseconds (lib/internal/fs/utils.js getStatsFromBinding)
+      };
+      if (read(probe) === statSync(probe).mtimeMs) return read;
+    } catch {
+      // no such binding (another Node): the public call
+    }
+    return (file) => statSync(file).mtimeMs;
+  }
+);
+
+const freshBundle = (
+  /**
+   * out/cli/sources.json when out/cli/ exists and no source it was bundled from has changed (or
+   * gone) since; null otherwise. bin/terrarium.js asks at every start, before it runs the bundle:
+   * here, compiled from bin's code cache of this file, not parsed at every start in bin.
+   * @param {string} root the project's folder, ending with '/'
+   * @returns {{ sources: string[], start?: BundleStart } | null}
+   */
+  function freshBundle(root) {
+    const { readFileSync, statSync } = process.getBuiltinModule('node:fs');
+    try {
+      const manifest = `${root}out/cli/sources.json`;
+      const mtime = mtimeReader(statSync, manifest);
+      const built = mtime(manifest);
+      /** @type {{ sources: string[], start?: BundleStart }} */
+      const info = JSON.parse(readFileSync(manifest, 'utf8'));
+      for (const s of info.sources) if (mtime(root + s) > built) return null;
+      return info;
+    } catch {
+      return null;
+    }
+  }
+);
+
+/**
  * What a start may use beyond its kind's common path, each a bit of a script cache's trailer: a
  * cache is rewritten at the exit of a start that used one it was not made with (see
  * `loadCachedScript`). `files`: the host calls (a guest's first path call: path_open, the
@@ -158,8 +230,8 @@ function rewriteLacking() {
 
 // main/start-use.ts calls this (on this realm's global: the bundled script cannot import this
 // module, which bin loads as its own). A start whose caches hold what it used adds no `exit`
-// listener and writes nothing.
-/** @type {Record<symbol, (name: string) => void>} */ (/** @type {unknown} */ (globalThis))[Symbol.for('terrarium.start-used')] = (name) => {
+// listener and writes nothing. The first instance's only (`SELF`).
+/** @type {Record<symbol, (name: string) => void>} */ (/** @type {unknown} */ (globalThis))[Symbol.for('terrarium.start-used')] ??= (name) => {
   if (name === 'run') {
     runStarted = true;
     return;
@@ -292,4 +364,80 @@ const loadCachedScript = (
   }
 );
 
-module.exports = { cacheDir, enableCompileCache, startKind, loadCachedScript };
+/*
+ * launcherCache: how bin/terrarium.js loads this file (its `compileCache`). Not through `require`:
+ * a `require` of a module beside bin cost a `run FILE` ~1–2 ms of CPU (issue 14.2;
+ * docs/design/start2.md, binstart), its resolution (`_findPath`, the JavaScript realpath, the
+ * package scope) being code nothing else in such a start runs. bin compiles this text in CommonJS's
+ * wrapper and calls it as Node's loader would, with a V8 code cache of its own: parsing this file
+ * and compiling what a start calls was ~1.5 M instructions (~0.5 ms), and what bin itself holds is
+ * parsed by Node at every start, so bin keeps only the loader and everything else a start runs is
+ * here (`freshBundle`, `startCommand`). The cache file (per user, compile/launcher/ beside
+ * `cacheDir()`'s scripts, named by a hash of this file's path so that checkouts keep one each,
+ * `.l2` its layout) holds the very text it was made from, then V8's data: V8 checks only a text's
+ * length, so the data is used only when this file's bytes equal the ones the cache holds (an edit
+ * of any kind, whatever its modification time, is a mismatch). It is made at the exit of a start
+ * that found none, a mismatch or a refusal, as the scripts' are (`writeScriptCache`). This file
+ * takes nothing through `require`; its first instance in a thread keeps its exports on the realm's
+ * global (`SELF`), where compile-cache.js, the ES face the shims import, takes them.
+ */
+const startCommand = (
+  /**
+   * Runs the command (bin/terrarium.js, on Node 24): the bundle when it is fresh, the sources
+   * otherwise. Here, not in bin: Node parses bin at every start, this comes from bin's code cache
+   * of this file (bin/terrarium.js `compileCache`, `launcherCache` below).
+   * @param {string} bin bin/terrarium.js's path
+   * @param {(url: string) => Promise<unknown>} importer bin's `import()` (a `vm.Script` has none of its own)
+   * @returns {Promise<void>}
+   */
+  async function startCommand(bin, importer) {
+    const { pathToFileURL } = process.getBuiltinModule('node:url');
+    const here = pathToFileURL(bin);
+    const bundle = freshBundle(`${path().dirname(path().dirname(bin))}/`);
+    if (bundle?.start === undefined) {
+      enableCompileCache();
+      await importer(new URL(bundle === null ? '../main/cli.ts' : '../out/cli/cli.js', here).href);
+      return;
+    }
+    // The bundle's script holds the whole command (and all of `run FILE`): run it straight from
+    // its code cache, without the entry and the shim as ES modules (~1 ms here, issue 14.2). What
+    // it imports lazily is resolved as its shim would: beside it, and packages from the project;
+    // a script chunk (the library, `run APP`'s modules) is run from its code cache in the same
+    // way, its static imports handed to it, without its shim and the shims it imports.
+    // A `run FILE` or `run APP` may import no module at all (the library and run APP's own modules
+    // are scripts too): this thread's module compile cache is turned on before its first import or
+    // its first file host call (koffi's package; compile-cache.js), node:module and the cache's
+    // set-up (~0.3 ms) only when one comes, workers' at once; every other start imports and turns
+    // it on now.
+    const kind = startKind(process.argv.slice(2));
+    enableCompileCache({ modules: kind !== 'run-file' && kind !== 'run-app' });
+    const { script, shim, main, scripts = {} } = bundle.start;
+    const at = new URL(`../out/cli/${shim}`, here).href;
+    /**
+     * @param {string} spec
+     * @returns {Promise<unknown>}
+     */
+    const importModule = async (spec) => {
+      const chunk = spec.startsWith('./') ? scripts[spec.slice(2)] : undefined;
+      if (chunk === undefined) {
+        enableCompileCache();
+        return importer(spec.startsWith('./') ? new URL(spec, at).href : spec);
+      }
+      const deps = await Promise.all(chunk.deps.map(importModule));
+      return loadCachedScript(new URL(`../out/cli/${chunk.script}`, here), new URL(spec, at).href, importModule, deps);
+    };
+    const exports = loadCachedScript(new URL(`../out/cli/${script}`, here), at, importModule);
+    await /** @type {(argv: string[]) => Promise<never>} */ (exports[main])(process.argv.slice(2));
+  }
+);
+
+/**
+ * Where this thread's first instance keeps its exports: the one bin compiled (bin/terrarium.js
+ * `compileCache`) or the first `require`d, whichever came first.
+ */
+const SELF = Symbol.for('terrarium.compile-cache');
+
+// writeScriptCache: bin's own code cache of this file (bin/terrarium.js `compileCache`) is written
+// the same way.
+const own = { cacheDir, enableCompileCache, freshBundle, startCommand, startKind, loadCachedScript, writeScriptCache };
+module.exports = /** @type {Record<symbol, typeof own | undefined>} */ (/** @type {unknown} */ (globalThis))[SELF] ??= own;

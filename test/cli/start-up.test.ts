@@ -100,7 +100,7 @@ test('terrarium run FILE.wasm from the bundle loads neither node:os nor node:mod
   // folder of it; a start of another kind (which imports) turns it on at once, as before.
   const cache = tempDir('xdg-modules');
   expect((await cli(home, ['run', fixture('stdio.wasm'), 'echo'], { env: { XDG_CACHE_HOME: cache } })).code).toBe(0);
-  expect(fs.readdirSync(path.join(cache, 'terrarium', 'compile'))).toEqual(['scripts']);
+  expect(fs.readdirSync(path.join(cache, 'terrarium', 'compile')).sort()).toEqual(['launcher', 'scripts']); // bin's cache of compile-cache.cjs, the scripts'
   expect((await cli(home, ['--version'], { env: { XDG_CACHE_HOME: cache } })).code).toBe(0);
   expect(fs.readdirSync(path.join(cache, 'terrarium', 'compile')).filter((f) => f.startsWith(`v${process.versions.node}`))).toHaveLength(1);
 });
@@ -110,9 +110,9 @@ test('terrarium run FILE.wasm loads no ES module of the bundle, and its script\'
   if (!fromBundle(urls)) ctx.skip(); // run from the .ts sources: no bundle to check (npm run build)
   // bin runs the bundle's script, which holds the whole run path: no entry, shim or facade module
   // (each a resolve, a read and a link), and nothing of the library's or the api's chunks.
-  // compile-cache is CommonJS (its ES face, compile-cache.js, is for ES importers: ~0.3 ms less
-  // than an ES module through require).
-  expect(ownModules(urls)).toEqual(['bin/terrarium.js', 'main/compile-cache.cjs']);
+  // compile-cache.cjs is CommonJS, compiled by bin itself: no `require`, whose resolution is
+  // ~1.5 ms of code nothing else in the start runs (its ES face, compile-cache.js, is for ES importers).
+  expect(ownModules(urls)).toEqual(['bin/terrarium.js']);
   // The chunk's code runs as a script whose V8 code cache is written after a run (with the
   // functions it compiled), once per kind of start, and is not rewritten while V8 accepts it.
   const cache = tempDir('xdg-cache');
@@ -272,7 +272,7 @@ test('terrarium run APP runs the library and its own modules as scripts with cod
   // called was compiled at every start. Now bin runs each chunk's script (compile-cache.js), its
   // static imports handed to it: no shim is loaded (each a resolve, a read and a link),
   // and no ES chunk (worker-protocol.js, shared with a run's worker, only the window's spares import).
-  expect(ownModules(urls).map((u) => u.replace(/-[\w-]{8}\.js$/, '.js'))).toEqual(['bin/terrarium.js', 'main/compile-cache.cjs']);
+  expect(ownModules(urls).map((u) => u.replace(/-[\w-]{8}\.js$/, '.js'))).toEqual(['bin/terrarium.js']);
   const cache = tempDir('xdg-cache-app');
   const run = async (): Promise<void> => {
     const r = await cli(home, ['run', 'tool', 'echo'], { env: { XDG_CACHE_HOME: cache } });
@@ -297,6 +297,33 @@ test('terrarium run APP runs the library and its own modules as scripts with cod
   await run();
   expect(fs.readdirSync(dir).sort()).toEqual(made); // nothing added
   expect(stamps()).toEqual(first); // accepted by V8: not rewritten
+});
+
+/**
+ * An --import hook counting, at exit, the `vm.Script`s made of each file: compile-cache's
+ * `loadCachedScript` takes `Script` from node:vm at each call.
+ */
+const SCRIPTS_HOOK = `data:text/javascript,${encodeURIComponent(`
+const vm = process.getBuiltinModule('node:vm');
+const made = {};
+const Script = vm.Script;
+vm.Script = class extends Script { constructor(text, options) { super(text, options); const f = String(options?.filename ?? '').split('/').pop(); made[f] = (made[f] ?? 0) + 1; } };
+process.on('exit', () => process.getBuiltinModule('node:fs').writeFileSync(process.env.LOADED_LOG, JSON.stringify(made)));
+`)}`;
+
+test('bin and the bundle\'s shims share one compile-cache: a command that imports the shell\'s shim runs its script once', async (ctx) => {
+  const { urls } = await loaded('list-chunks', ['list']);
+  if (!fromBundle(urls)) ctx.skip(); // run from the .ts sources: no script
+  // `list` imports the library commands' chunk, which imports the shell's shim (compile-cache.js);
+  // bin ran the shell's script already, through the compile-cache.cjs it compiled without `require`.
+  expect(chunks(urls)).toContain('library-commands');
+  const log = path.join(logs, 'list-scripts.json');
+  const r = await cli(home, ['list'], { nodeArgs: ['--import', SCRIPTS_HOOK], env: { LOADED_LOG: log } });
+  expect(r.code, r.stderr).toBe(0);
+  const made = JSON.parse(fs.readFileSync(log, 'utf8')) as Record<string, number>;
+  const shell = Object.keys(made).filter((f) => /^shell-.*\.script\.js$/.test(f));
+  expect(shell).toHaveLength(1);
+  expect(made[shell[0]!]).toBe(1); // a second instance would keep scripts of its own and run it again
 });
 
 test('terrarium run APP records its run in the WAL it leaves for the next full open, and does not sweep', async () => {
