@@ -7,6 +7,7 @@
 import { expect, test, vi } from 'vitest';
 import { FdTable } from '../../main/runtime/fd-table.ts';
 import { createImports, providers, providersOf } from '../../main/runtime/host.ts';
+import { warmUp } from '../../main/runtime/guest.ts';
 import { GuestMemory } from '../../main/runtime/memory.ts';
 import { Ring, createRing } from '../../main/runtime/ring.ts';
 import { GuestStdio } from '../../main/runtime/stdio.ts';
@@ -53,4 +54,12 @@ test('the lookup gives, for every preview1 name, the function providers gives (t
     // New closures each time: the same source text is the same function of the same family.
     expect([name, String(lookup(name))]).toEqual([name, String(all[name])]);
   }
+});
+
+test('a spare\'s warm-up still makes every family, so the run after it compiles none of them', () => {
+  vi.mocked(path.pathOps).mockClear();
+  vi.mocked(poll.poll).mockClear();
+  warmUp();
+  expect(path.pathOps).toHaveBeenCalledTimes(1);
+  expect(poll.poll).toHaveBeenCalledTimes(1);
 });
