@@ -46,8 +46,18 @@ const NULL_DEVICE = '/dev/null';
  * for a character device that is not the null device, which is where output goes in scripts.
  */
 export function isTerminal(fd: number): boolean {
+  let st: fs.Stats;
   try {
-    const st = fs.fstatSync(fd);
+    st = fs.fstatSync(fd);
+  } catch {
+    return process.getBuiltinModule('node:tty').isatty(fd); // as below: node:tty decides
+  }
+  return terminalWith(fd, st);
+}
+
+/** `isTerminal(fd)` for an fd whose `fstat` gave `st`. */
+function terminalWith(fd: number, st: fs.Stats): boolean {
+  try {
     if (!st.isCharacterDevice()) return false;
     const nul = fs.statSync(NULL_DEVICE);
     if (st.rdev === nul.rdev && st.dev === nul.dev) return false;
@@ -57,30 +67,27 @@ export function isTerminal(fd: number): boolean {
   return process.getBuiltinModule('node:tty').isatty(fd);
 }
 
-/** The filetype the guest is told for host fd `fd`. */
-function stdioType(fd: number): number {
+/**
+ * What a run needs to know of host fd `fd`, from one `fstat` (a start asked it up to four times
+ * per fd, each a Stats object; docs/design/start2.md, "Tables and checks at first use"):
+ * - `type`: the filetype the guest is told;
+ * - `unwatched`: no live person's: a file, or a device that is not a terminal (/dev/null);
+ * - `pipe`: a pipe or a socket (what `cat f | terrarium run app` and a spawning program give).
+ */
+export function stdioFacts(fd: number): { type: number; unwatched: boolean; pipe: boolean } {
+  let st: fs.Stats;
   try {
-    const st = fs.fstatSync(fd);
-    return st.isFile() ? Filetype.regular_file : st.isCharacterDevice() ? Filetype.character_device : Filetype.unknown;
+    st = fs.fstatSync(fd);
   } catch {
-    return isTerminal(fd) ? Filetype.character_device : Filetype.unknown;
+    // Not an fd fstat answers: a terminal if node:tty says so (then watched), otherwise unknown.
+    return { type: process.getBuiltinModule('node:tty').isatty(fd) ? Filetype.character_device : Filetype.unknown, unwatched: false, pipe: false };
   }
-}
-
-/** True when host fd `fd` is a pipe or a socket (what `cat f | terrarium run app` and a spawning program give). */
-function isPipe(fd: number): boolean {
-  try {
-    const st = fs.fstatSync(fd);
-    return st.isFIFO() || st.isSocket();
-  } catch {
-    return false;
-  }
-}
-
-/** True when host fd `fd` is no live person's: a file, or a device that is not a terminal (/dev/null). */
-function unwatched(fd: number): boolean {
-  const t = stdioType(fd);
-  return t === Filetype.regular_file || (t === Filetype.character_device && !isTerminal(fd));
+  const type = st.isFile() ? Filetype.regular_file : st.isCharacterDevice() ? Filetype.character_device : Filetype.unknown;
+  return {
+    type,
+    unwatched: type === Filetype.regular_file || (type === Filetype.character_device && !terminalWith(fd, st)),
+    pipe: st.isFIFO() || st.isSocket(),
+  };
 }
 
 /** A run wired to this process's own stdio. */
@@ -117,8 +124,9 @@ export interface TerminalResult {
  */
 export async function runInTerminal(r: TerminalRun): Promise<TerminalResult> {
   // A file, or a device that is not a terminal (/dev/null), is read straight from fd 0 by the guest.
-  const stdinType = stdioType(0);
-  const stdinIsFile = unwatched(0);
+  const stdio = [stdioFacts(0), stdioFacts(1), stdioFacts(2)] as const;
+  const stdinType = stdio[0].type;
+  const stdinIsFile = stdio[0].unwatched;
   let brokenPipe = false;
   let bytesOut = 0;
   const log = hostLog(() => dataHome(), `run ${r.args[0] ?? ''}`);
@@ -127,7 +135,7 @@ export async function runInTerminal(r: TerminalRun): Promise<TerminalResult> {
     args: r.args,
     env: r.env,
     preopens: r.preopens,
-    stdioTypes: [stdinType, stdioType(1), stdioType(2)],
+    stdioTypes: [stdinType, stdio[1].type, stdio[2].type],
     memoryMaxBytes: r.memoryMaxBytes,
     stdinFd: stdinIsFile ? 0 : undefined,
     timeoutMs: r.timeoutMs,
@@ -135,7 +143,7 @@ export async function runInTerminal(r: TerminalRun): Promise<TerminalResult> {
     onStale: r.onStale,
     readOnlyDirs: r.readOnlyDirs,
     sameThread: true,
-    holdOutput: [unwatched(1), unwatched(2)],
+    holdOutput: [stdio[1].unwatched, stdio[2].unwatched],
     onOutput: (stream, data) => {
       bytesOut += data.length;
       if (brokenPipe) return;
@@ -153,7 +161,7 @@ export async function runInTerminal(r: TerminalRun): Promise<TerminalResult> {
     },
   };
   // A pipe is read by the guest itself too when it may be (no worker, no stdin ring, no chunks).
-  if (!stdinIsFile && isPipe(0) && (await fitsPipeStdin(spec))) {
+  if (!stdinIsFile && stdio[0].pipe && (await fitsPipeStdin(spec))) {
     spec.stdinFd = 0;
   }
   const handle = startRun(spec);

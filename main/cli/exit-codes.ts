@@ -25,14 +25,18 @@ export const ExitCode = {
   brokenPipe: 141,
 } as const;
 
-const { failed, usage, internal, load } = ExitCode;
+let table: CodeTable<number> | undefined;
 
 /**
  * Each error code → the exit code. The command line's own mistakes (and a request the contract
  * refuses, which only a wrong word on the command line can cause) are usage errors; a module a run
  * cannot load is `load`; a bug is `internal`; everything else is a command that failed.
+ * Made at the first call (a command that fails), not when the bundle's script loads: 40 keys'
+ * map transitions and strings at every start (docs/design/start2.md, "Tables and checks at first use").
  */
-export const EXIT_CODES: CodeTable<number> = {
+export function exitCodes(): CodeTable<number> {
+  const { failed, usage, internal, load } = ExitCode;
+  return (table ??= {
   'bad-request': usage, 'unknown-request': internal, unsupported: failed,
   'not-found': failed, 'bad-file': failed, 'bad-folder': failed, 'bad-path': failed, 'bad-name': failed, 'duplicate-name': failed,
   unreadable: failed, 'no-preview': internal, 'no-prompt': internal, running: failed, 'not-running': failed,
@@ -44,9 +48,10 @@ export const EXIT_CODES: CodeTable<number> = {
   'bad-command': failed, exists: failed, io: failed,
   usage,
   internal,
-};
+  });
+}
 
 /** The exit code for an error with `code`. */
 export function exitCodeFor(code: ErrorCode): number {
-  return EXIT_CODES[code];
+  return exitCodes()[code];
 }

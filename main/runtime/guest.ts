@@ -9,7 +9,7 @@ import { Filetype, RIGHTS_ALL, RIGHTS_DIRECTORY, RIGHTS_DIR_MUTATE, RIGHTS_FILE_
 import type { WasiContext } from './context.ts';
 import { ProcExit } from './errors.ts';
 import { FdTable, type StdioStream } from './fd-table.ts';
-import { createImports, forwarder, wrap } from './host.ts';
+import { createImports, forwarder, providers, wrap } from './host.ts';
 import { clockTimeGetImport } from './clock-shim.ts';
 import { clockTimeGet } from './families/clock-random.ts';
 import { WASI_MODULE } from '../wasm/preview1.ts';
@@ -195,6 +195,8 @@ const EMPTY_MODULE = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0
 export function warmUp(): void {
   const ctx = { args: [], env: [] } as unknown as WasiContext;
   createImports(ctx, new WebAssembly.Module(EMPTY_MODULE), () => undefined);
+  // createImports makes only the families a module imports (none here): make them all.
+  providers(ctx);
   clockTimeGetImport(() => 0);
   wrap('clock_time_get', clockTimeGet(ctx), () => undefined, 2);
 }

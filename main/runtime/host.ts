@@ -4,9 +4,9 @@
  * exception becomes `io` (and is reported: one line, the stack apart), and `proc_exit` unwinds. Functions a module imports
  * that preview1 does not define answer `nosys`.
  */
-import { PREVIEW1_SIGNATURES, WASI_MODULE, isPreview1Name } from '../wasm/preview1.ts';
+import { PREVIEW1_SIGNATURES, type Preview1Name, WASI_MODULE, isPreview1Name } from '../wasm/preview1.ts';
 import { Errno } from './abi.ts';
-import type { Preview1Imports, WasiContext, WasiFunction } from './context.ts';
+import type { Preview1Imports, Provider, WasiContext, WasiFunction } from './context.ts';
 import { ProcExit, WasiError, errnoFromNode } from './errors.ts';
 import { argsEnv } from './families/args-env.ts';
 import { clockRandom, clockTimeGet } from './families/clock-random.ts';
@@ -30,6 +30,28 @@ export function providers(ctx: WasiContext): Preview1Imports {
  * Where host errors go: `message` is one line naming the function and the error (no stack);
  * `detail` is the stack, for Terrarium's own log only, never for the app's output.
  */
+/**
+ * The families `providers` joins, most needed first. Their names are disjoint
+ * (test/runtime/host.test.ts), so taking a name from the first family that has it gives the
+ * function `providers` gives.
+ */
+const FAMILIES: readonly ((ctx: WasiContext) => Provider)[] = [fdIo, proc, fdMeta, argsEnv, clockRandom, pathOps, poll, sock];
+
+/**
+ * A lookup of the host function of each preview1 name, as `providers(ctx)[name]`, that makes a
+ * family only when a name it has is asked for: a module that imports no path, poll or socket
+ * function (hello: fd_close, fd_fdstat_get, fd_seek, fd_write, proc_exit) does not make those
+ * families' closures, nor compile them (docs/design/start2.md, "Tables and checks at first use").
+ */
+export function providersOf(ctx: WasiContext): (name: Preview1Name) => WasiFunction {
+  const made: Provider = {};
+  let next = 0;
+  return (name) => {
+    while (made[name] === undefined && next < FAMILIES.length) Object.assign(made, FAMILIES[next++]!(ctx));
+    return made[name] as WasiFunction;
+  };
+}
+
 export type HostReport = (message: string, detail?: string) => void;
 
 type Arg = number | bigint;
@@ -106,7 +128,7 @@ export function forwarder(name: string, slot: { f: WasiFunction }): WasiFunction
 export function createImports(
   ctx: WasiContext, module: WebAssembly.Module, report: HostReport,
 ): WebAssembly.Imports {
-  const all = providers(ctx);
+  const all = providersOf(ctx);
   const wasi: Record<string, WasiFunction> = {};
   for (const imp of WebAssembly.Module.imports(module)) {
     if (imp.module !== WASI_MODULE || imp.kind !== 'function') continue;
@@ -116,7 +138,7 @@ export function createImports(
       wasi[imp.name] = clockTimeGetImport(wrap(imp.name, clockTimeGet(ctx), report, 2) as (id: number, out: number) => number);
       continue;
     }
-    wasi[imp.name] = isPreview1Name(imp.name) ? wrap(imp.name, all[imp.name], report) : () => Errno.nosys;
+    wasi[imp.name] = isPreview1Name(imp.name) ? wrap(imp.name, all(imp.name), report) : () => Errno.nosys;
   }
   return { [WASI_MODULE]: wasi };
 }

@@ -37,7 +37,7 @@ let mode: 'native' | 'linux-procfd' | 'portable' | undefined;
  * (decided with the host calls, at the first walk).
  */
 export function resolverMode(): 'native' | 'linux-procfd' | 'portable' {
-  return (mode ??= hostCalls.kind === 'native' ? 'native' : portableMode);
+  return (mode ??= hostCalls.kind === 'native' ? 'native' : portableMode());
 }
 
 /**
@@ -582,14 +582,14 @@ export function verifySame(fd: number, dir: DirRef, name: string): void {
  * checked to still lead to it. Call `verifyListed` after reading it.
  */
 export function listPath(d: DirRef): string {
-  if (resolverMode() !== 'portable' && portableMode === 'linux-procfd') return `/proc/self/fd/${d.fd}`;
+  if (resolverMode() !== 'portable' && portableMode() === 'linux-procfd') return `/proc/self/fd/${d.fd}`;
   checkListed(d);
   return d.path;
 }
 
 /** Re-checks after a listing by path that the path still led to `d`. */
 export function verifyListed(d: DirRef): void {
-  if (resolverMode() === 'portable' || portableMode !== 'linux-procfd') checkListed(d);
+  if (resolverMode() === 'portable' || portableMode() !== 'linux-procfd') checkListed(d);
 }
 
 function checkListed(d: DirRef): void {

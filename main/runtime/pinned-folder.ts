@@ -86,7 +86,7 @@ function walkPortable(resolved: string, root: string, parts: string[]): number {
 export function openPinned(pin: FolderPin): number {
   const { root, parts } = components(pin.resolved);
   // On Linux the walk goes through /proc/self/fd (race-free) whichever host calls the runs use.
-  const fd = portableMode === 'linux-procfd' ? walkProcFd(parts) : walkPortable(pin.resolved, root, parts);
+  const fd = portableMode() === 'linux-procfd' ? walkProcFd(parts) : walkPortable(pin.resolved, root, parts);
   try {
     const st = fs.fstatSync(fd, { bigint: true });
     if (!st.isDirectory()) throw staleFolder(`${pin.resolved} is no longer a folder`);

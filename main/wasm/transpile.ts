@@ -5,8 +5,6 @@
  */
 import { CodedError } from '../shared/coded-error.ts';
 
-const workerUrl = new URL('./transpile-worker.js', import.meta.url);
-
 /** The transpiler's output: file name → bytes (one `.js`, the rest `.wasm` core modules). */
 export type TranspiledFiles = Record<string, Uint8Array>;
 
@@ -102,7 +100,7 @@ export function startTranspiler(): void {
   if (warm !== undefined) return;
   // Loaded here, not at import: the runtime's worker imports this module too and never needs it.
   const { Worker } = process.getBuiltinModule('node:worker_threads');
-  const worker = new Worker(workerUrl, { stdout: false, stderr: false });
+  const worker = new Worker(new URL('./transpile-worker.js', import.meta.url), { stdout: false, stderr: false });
   const w: Warm = { worker, pending: new Map() };
   warm = w;
   const fail = (err: Error): void => {

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { EXIT_CODES } from '../../main/cli/exit-codes.ts';
+import { exitCodes } from '../../main/cli/exit-codes.ts';
 import { ERROR_CODES } from '../../main/shared/coded-error.ts';
 import { cli } from '../helpers/cli.ts';
 import { fixture } from '../helpers/paths.ts';
@@ -36,10 +36,10 @@ it.each([
 });
 
 it('every error code has an exit code, and the codes people cause are not internal', () => {
-  expect(Object.keys(EXIT_CODES).sort()).toEqual([...ERROR_CODES].sort());
-  expect(EXIT_CODES.usage).toBe(2);
-  expect(EXIT_CODES['bad-request']).toBe(2);
-  expect(EXIT_CODES['not-found']).toBe(1);
-  expect(EXIT_CODES['cannot-load']).toBe(125);
-  expect(EXIT_CODES.internal).toBe(70);
+  expect(Object.keys(exitCodes()).sort()).toEqual([...ERROR_CODES].sort());
+  expect(exitCodes().usage).toBe(2);
+  expect(exitCodes()['bad-request']).toBe(2);
+  expect(exitCodes()['not-found']).toBe(1);
+  expect(exitCodes()['cannot-load']).toBe(125);
+  expect(exitCodes().internal).toBe(70);
 });

@@ -221,6 +221,34 @@ test('terrarium run --dir reading a file loads the native host calls but not nod
   expect(builtins).not.toContain('NativeModule worker_threads');
 });
 
+/** An --import hook writing, at exit, the paths given to fs.accessSync (the bundle reads the same fs object). */
+const ACCESS_HOOK = `data:text/javascript,${encodeURIComponent(`
+const fs = process.getBuiltinModule('node:fs');
+const paths = [];
+const access = fs.accessSync;
+fs.accessSync = (p, ...rest) => { paths.push(String(p)); return access(p, ...rest); };
+process.on('exit', () => fs.writeFileSync(process.env.LOADED_LOG, JSON.stringify(paths)));
+`)}`;
+
+test('a run asks whether /proc/self/fd exists only when it reaches a folder by the portable calls, not at every start', async () => {
+  // The portable calls' way to a held folder (host-calls/portable.ts portableMode) was decided when
+  // the module loaded: an accessSync at every start (~0.1 ms), which a run without folders never uses.
+  const accessed = async (name: string, args: string[], env: Record<string, string> = {}): Promise<string[]> => {
+    const log = path.join(logs, `${name}-access.json`);
+    const r = await cli(home, args, { nodeArgs: ['--import', ACCESS_HOOK], env: { ...env, LOADED_LOG: log } });
+    expect(r.code, r.stderr).toBe(0);
+    return JSON.parse(fs.readFileSync(log, 'utf8')) as string[];
+  };
+  expect(await accessed('file', ['run', fixture('stdio.wasm'), 'echo'])).not.toContain('/proc/self/fd');
+  expect(await accessed('app', ['run', 'tool', 'echo'])).not.toContain('/proc/self/fd');
+  if (process.platform !== 'linux') return;
+  // A run that opens a file through the portable calls still asks, once, before its first open.
+  const dir = tempDir('granted-portable');
+  fs.writeFileSync(path.join(dir, 'note.txt'), 'hi');
+  const portable = await accessed('dir-portable', ['run', '--dir', `${dir}::/data`, fixture('e2e_cat.wasm'), '/data/note.txt'], { TERRARIUM_HOST_CALLS: 'portable' });
+  expect(portable.filter((p) => p === '/proc/self/fd')).toHaveLength(1);
+});
+
 test('terrarium run APP from the bundle loads neither node:os nor node:module (nor the module compile cache)', async (ctx) => {
   const { urls } = await loaded('app-bundle', ['run', 'tool', 'echo']);
   if (!fromBundle(urls)) ctx.skip(); // run from the .ts sources: they import both (npm run build)

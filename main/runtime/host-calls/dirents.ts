@@ -1,9 +1,18 @@
 import type { DirEntries, EntryKind } from './types.ts';
 
-/** `d_type` values (the same on Linux and macOS), by number: an array, so a lookup is an index. */
-const KINDS: EntryKind[] = [];
-for (const [t, kind] of [[1, 'fifo'], [2, 'char'], [4, 'directory'], [6, 'block'], [8, 'file'], [10, 'symlink'], [12, 'socket']] as const) KINDS[t] = kind;
-for (let t = 0; t < 256; t++) KINDS[t] ??= 'unknown';
+let kinds: EntryKind[] | undefined;
+
+/**
+ * `d_type` values (the same on Linux and macOS), by number: an array, so a lookup is an index.
+ * Made at the first listing, not when the bundle's script loads (a 256-entry loop at every start).
+ */
+function entryKinds(): EntryKind[] {
+  if (kinds !== undefined) return kinds;
+  const k: EntryKind[] = [];
+  for (const [t, kind] of [[1, 'fifo'], [2, 'char'], [4, 'directory'], [6, 'block'], [8, 'file'], [10, 'symlink'], [12, 'socket']] as const) k[t] = kind;
+  for (let t = 0; t < 256; t++) k[t] ??= 'unknown';
+  return (kinds = k);
+}
 
 /** Where the fields of one `struct dirent64` are. */
 export interface DirentLayout {
@@ -23,6 +32,7 @@ function u32At(b: Uint8Array, at: number): number {
  * each name as its bytes in `buf` (no string made).
  */
 export function parseDirents(buf: Uint8Array, n: number, L: DirentLayout, out: DirEntries): void {
+  const KINDS = entryKinds();
   for (let at = 0; at < n;) {
     const reclen = buf[at + L.reclen]! | (buf[at + L.reclen + 1]! << 8);
     if (reclen === 0) break;

@@ -15,9 +15,16 @@ import type { DirRef } from '../path-resolve.ts';
 import { hostError } from './host-error.ts';
 import type { HostCalls, HostStat, TimeSpec } from './types.ts';
 
-/** How the portable calls reach a held directory: its fd through /proc, or its host path. */
-export const portableMode: 'linux-procfd' | 'portable' =
-  process.env.TERRARIUM_RESOLVER === 'portable' || !hasProcFd() ? 'portable' : 'linux-procfd';
+let procFdMode: 'linux-procfd' | 'portable' | undefined;
+
+/**
+ * How the portable calls reach a held directory: its fd through /proc, or its host path. Decided
+ * at the first call, not when the module loads: a run that opens no folder never asks (an
+ * `accessSync` at every start, ~0.1 ms; docs/design/start2.md, "Tables and checks at first use").
+ */
+export function portableMode(): 'linux-procfd' | 'portable' {
+  return (procFdMode ??= process.env.TERRARIUM_RESOLVER === 'portable' || !hasProcFd() ? 'portable' : 'linux-procfd');
+}
 
 function hasProcFd(): boolean {
   if (process.platform !== 'linux') return false;
@@ -36,7 +43,7 @@ function hasProcFd(): boolean {
  * single checked component.
  */
 export function childPath(dir: DirRef, name: string): string {
-  return portableMode === 'linux-procfd' && dir.fd >= 0 ? `/proc/self/fd/${dir.fd}/${name}` : nodePath.join(dir.path, name);
+  return portableMode() === 'linux-procfd' && dir.fd >= 0 ? `/proc/self/fd/${dir.fd}/${name}` : nodePath.join(dir.path, name);
 }
 
 const nsToSeconds = (ns: bigint): number => Number(ns / 1_000_000_000n) + Number(ns % 1_000_000_000n) / 1e9;
