@@ -105,3 +105,14 @@ export function jsonSafe(json: string): string {
     return out;
   });
 }
+
+/**
+ * The key two app names are compared on (secreview2 hole 2): names drawn alike or differing only
+ * in case are the same name. NFKC (so `e` + U+0301 is `é`, and a fullwidth or ligature form its
+ * plain letters), then case folded by upper- then lower-casing (so `ÉCOLE` is `école`, `STRASSE`
+ * is `straße`, a final sigma is a sigma), then NFKC again (case mapping can undo a composition).
+ * Confusables across scripts (Cyrillic `а` for Latin `a`) are not folded: that needs UTS #39.
+ */
+export function nameKey(name: string): string {
+  return name.normalize('NFKC').toUpperCase().toLowerCase().normalize('NFKC');
+}

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { AppRecord, AuditEntry, GrantInput, GrantRecord, InstallSourceInput, RunRecord } from '../../preload/api.ts';
 import { AUDIT_PAGE_MAX, SORT_ORDERS, UNKNOWN_ACCESS, DECISIONS } from '../../preload/schema-parts.ts';
-import { jsonSafe, safeText, visible as v } from '../../preload/safe-text.ts';
+import { jsonSafe, nameKey, safeText, visible as v } from '../../preload/safe-text.ts';
 import { splitWords } from '../../preload/words.ts';
 import { promptSafe } from '../api/terminal-prompt.ts';
 import { CodedError, isCoded } from '../shared/coded-error.ts';
@@ -227,7 +227,7 @@ async function libraryCommandOn(core: Core, command: string, p: Parsed): Promise
         // The window's message asks for another name in its field; here it is --name.
         if (!isCoded(err, 'duplicate-name')) throw err;
         const wanted = opt(p, 'name') ?? preview.name;
-        const taken = (await core.call('apps.list', {})).find((a) => a.name.toLowerCase() === wanted.toLowerCase());
+        const taken = (await core.call('apps.list', {})).find((a) => nameKey(a.name) === nameKey(wanted));
         const from = taken === undefined ? '' : ` (from ${(await core.call('apps.get', { ref: taken.id })).app.source.location})`;
         throw new CodedError('duplicate-name', `an app called "${taken?.name ?? wanted}" is already installed${from}; choose another name with --name`);
       }

@@ -20,20 +20,24 @@ export function appNameProblem(name: string): string | null {
   return null;
 }
 
-/** `name` trimmed, or CodedError('bad-name') saying why it cannot be an app name. */
+/**
+ * `name` trimmed and in Unicode's NFC (one spelling of each drawn name: `e` + U+0301 is `é`;
+ * duplicates are found on `nameKey`, preload/safe-text.ts), or CodedError('bad-name') saying why
+ * it cannot be an app name.
+ */
 export function checkAppName(name: string): string {
-  const n = name.trim();
+  const n = name.normalize('NFC').trim();
   const problem = appNameProblem(n);
   if (problem !== null) throw new CodedError('bad-name', `"${visible(name)}" cannot be an app name: ${problem}`);
   return n;
 }
 
 /**
- * A clean app name made from `raw` (a file name, the end of a URL, a package's name): unsafe
+ * A clean app name made from `raw` (a file name, the end of a URL, a package's name), in NFC: unsafe
  * characters become U+FFFD (visible, never acting), `/` and `\` dashes, at most APP_NAME_MAX units
  * cut at a grapheme boundary; `fallback` when nothing usable is left.
  */
 export function appNameFrom(raw: string, fallback = 'app'): string {
-  const name = cutText(replaceUnsafe(raw, '\uFFFD').replace(/[/\\]/g, '-').trim(), APP_NAME_MAX).text.trim();
+  const name = cutText(replaceUnsafe(raw.normalize('NFC'), '\uFFFD').replace(/[/\\]/g, '-').trim(), APP_NAME_MAX).text.trim();
   return appNameProblem(name) === null ? name : fallback;
 }

@@ -1,6 +1,7 @@
 /** The `apps` and `builds` tables. */
 import type Database from 'better-sqlite3';
 import type { Inspection } from './inspect.ts';
+import { nameKey } from '../../preload/safe-text.ts';
 import { all, exec, one, sql } from './sql.ts';
 import type { TranspiledRecord } from './transpiled-store.ts';
 import type { AppKind, AppRecord, AppSummary, Manifest, SortOrder } from './types.ts';
@@ -28,16 +29,16 @@ function toRecord(r: AppRow): AppRecord {
   };
 }
 
-/** The app with id `ref`, else the one named `ref` (case-insensitive). */
+/** The app with id `ref`, else the one named `ref` (compared on `nameKey`: case and normal form aside). */
 export function findApp(db: Database.Database, ref: string): AppRecord | undefined {
   const r = one<AppRow>(db, sql`SELECT * FROM apps WHERE id = ${ref}`)
-    ?? one<AppRow>(db, sql`SELECT * FROM apps WHERE name = ${ref} COLLATE NOCASE`);
+    ?? one<AppRow>(db, sql`SELECT * FROM apps WHERE name_key = ${nameKey(ref)}`);
   return r && toRecord(r);
 }
 
-/** The app named `name` (case-insensitive), ignoring ids. */
+/** The app named `name` (compared on `nameKey`), ignoring ids. */
 export function findAppByName(db: Database.Database, name: string): AppRecord | undefined {
-  const r = one<AppRow>(db, sql`SELECT * FROM apps WHERE name = ${name} COLLATE NOCASE`);
+  const r = one<AppRow>(db, sql`SELECT * FROM apps WHERE name_key = ${nameKey(name)}`);
   return r && toRecord(r);
 }
 
@@ -70,8 +71,8 @@ export interface AppWrite {
 
 /** Inserts a new app and its first build. */
 export function insertApp(db: Database.Database, id: string, w: AppWrite, now: number): void {
-  exec(db, sql`INSERT INTO apps (id, name, version, description, source_kind, source, sha256, size, installed_at, manifest, inspection, kind)
-    VALUES (${id}, ${w.name}, ${w.version}, ${w.description}, ${w.sourceKind}, ${w.source}, ${w.sha256}, ${w.size}, ${now},
+  exec(db, sql`INSERT INTO apps (id, name, name_key, version, description, source_kind, source, sha256, size, installed_at, manifest, inspection, kind)
+    VALUES (${id}, ${w.name}, ${nameKey(w.name)}, ${w.version}, ${w.description}, ${w.sourceKind}, ${w.source}, ${w.sha256}, ${w.size}, ${now},
       ${w.manifest && JSON.stringify(w.manifest)}, ${JSON.stringify(w.inspection)}, ${kindOf(w.inspection)})`);
   exec(db, sql`INSERT INTO builds (app_id, version, sha256, size, installed_at) VALUES (${id}, ${w.version}, ${w.sha256}, ${w.size}, ${now})`);
 }

@@ -48,6 +48,7 @@ export function migrate(db: Database.Database, migrations: Migration[] = allMigr
     for (const m of migrations) {
       if (m.version <= current) continue;
       db.exec(m.up);
+      m.after?.(db);
       db.pragma(`user_version = ${m.version}`);
     }
   }).immediate();

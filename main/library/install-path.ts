@@ -8,4 +8,5 @@
 export { checkSha256, download, urlFileName } from './download.ts';
 export { inspectModule } from './inspect.ts';
 export { readPackage } from './wasmer-toml.ts';
+export { readFileCapped } from './read-file.ts';
 export { transpileForInstall } from './install-component.ts';

@@ -66,20 +66,14 @@ export function sourceFrom(arg: string): InstallSource {
   return isDir ? { kind: 'package', dir: abs } : { kind: 'file', path: abs };
 }
 
-function readFileCapped(file: string, maxBytes: number): Uint8Array {
-  let st: fs.Stats;
-  try {
-    st = fs.statSync(file);
-  } catch (err) {
-    throw new CodedError('unreadable', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-  if (!st.isFile()) throw new CodedError('unreadable', `${file} is not a file`);
-  if (st.size > maxBytes) throw new CodedError('too-large', `${file} is ${st.size} bytes, over the limit of ${maxBytes}`);
-  try {
-    return fs.readFileSync(file);
-  } catch (err) {
-    throw new CodedError('unreadable', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
+/**
+ * Whether `write` comes from where `app` was installed from: the same URL, package folder or
+ * absolute file path. An app installed from dropped bytes (recorded as a bare file name) has no
+ * source, so nothing is ever the same as it (secreview2 hole 3).
+ */
+function sameSource(app: AppRecord, write: AppWrite): boolean {
+  if (app.source.kind !== write.sourceKind || app.source.location !== write.source) return false;
+  return app.source.kind !== 'file' || path.isAbsolute(app.source.location);
 }
 
 /** Why app `app`'s stored module cannot run (missing or changed): `module-changed`. */
@@ -251,7 +245,7 @@ export class Library {
     const maxBytes = opts.maxBytes ?? DEFAULT_MAX_MODULE_BYTES;
     // Loaded here, not with the library: a run never installs (./install-path.ts). Issue 15:
     // components that need the WASI 0.2 host are transpiled at install time (transpileForInstall).
-    const { checkSha256, download, inspectModule, readPackage, transpileForInstall, urlFileName } = await import('./install-path.ts');
+    const { checkSha256, download, inspectModule, readFileCapped, readPackage, transpileForInstall, urlFileName } = await import('./install-path.ts');
     let bytes: Uint8Array;
     let name: string;
     let manifest: Manifest | null = null;
@@ -274,9 +268,9 @@ export class Library {
       name = location.replace(/\.wasm$/i, '');
       kind = 'file';
     } else {
-      bytes = readFileCapped(src.path, maxBytes);
-      location = src.path;
-      name = path.basename(src.path).replace(/\.wasm$/i, '');
+      location = path.resolve(src.path);
+      bytes = readFileCapped(location, maxBytes);
+      name = path.basename(location).replace(/\.wasm$/i, '');
     }
     if (opts.sha256 !== undefined) checkSha256(bytes, opts.sha256);
     const inspection = await inspectModule(bytes);
@@ -292,8 +286,10 @@ export class Library {
       manifest,
       inspection,
     };
-    const existing = findAppByName(this.db, write.name);
-    const updates = existing && existing.source.kind === kind && existing.source.location === location ? { id: existing.id, name: existing.name } : null;
+    // Dropped bytes have no source (their file name is no place): they never update an app
+    // (secreview2 hole 3), and a taken name is refused at commit.
+    const existing = src.kind === 'bytes' ? undefined : findAppByName(this.db, write.name);
+    const updates = existing && sameSource(existing, write) ? { id: existing.id, name: existing.name } : null;
     return { bytes, write, updates, transpiled };
   }
 
@@ -316,7 +312,9 @@ export class Library {
         const now = Date.now();
         const existing = findAppByName(this.db, write.name);
         if (existing) {
-          if (existing.source.kind !== write.sourceKind || existing.source.location !== write.source) {
+          // Only the update the review showed (`prepared.updates`), and only while the source is
+          // still the same: anything else under a taken name is refused, never merged into the app.
+          if (prepared.updates?.id !== existing.id || !sameSource(existing, write)) {
             throw new CodedError('duplicate-name', `an app called "${existing.name}" is already installed (from ${existing.source.location}); choose another name with --name`);
           }
           // The module file goes into place first (restoring it if it had gone missing), then the row.

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { visible } from '../../preload/safe-text.ts';
 import { CodedError } from '../shared/coded-error.ts';
+import { readRegularFile } from './read-file.ts';
 import type { Manifest } from './types.ts';
 
 /** A package folder's module to install and its manifest. */
@@ -14,6 +15,9 @@ export interface PackageInfo {
   name: string;
   manifest: Manifest;
 }
+
+/** Largest `wasmer.toml` read (1 MiB; real ones are a few hundred bytes). */
+export const MANIFEST_MAX_BYTES = 1024 * 1024;
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
@@ -45,13 +49,15 @@ function resolvedInside(dir: string, file: string, what: string): string {
 export async function readPackage(dir: string): Promise<PackageInfo> {
   const { parse } = await import('smol-toml');
   const file = path.join(dir, 'wasmer.toml');
-  let text: string;
-  try {
-    text = fs.readFileSync(resolvedInside(dir, file, 'wasmer.toml'), 'utf8');
-  } catch (err) {
-    if (err instanceof CodedError) throw err;
+  // Through one descriptor, regular files only, at most MANIFEST_MAX_BYTES (secreview2 hole 1:
+  // a named pipe hung the install, a sparse file was read whole).
+  const read = readRegularFile(resolvedInside(dir, file, 'wasmer.toml'), MANIFEST_MAX_BYTES);
+  if (!(read instanceof Uint8Array)) {
+    if (read.refused === 'not-file') throw new CodedError('bad-manifest', 'wasmer.toml is not a regular file');
+    if (read.refused === 'too-large') throw new CodedError('bad-manifest', `wasmer.toml is ${read.size} bytes, over the limit of ${MANIFEST_MAX_BYTES}`);
     throw new CodedError('bad-manifest', `${dir} has no readable wasmer.toml`);
   }
+  const text = Buffer.from(read.buffer, read.byteOffset, read.byteLength).toString('utf8');
   let doc: Record<string, unknown>;
   try {
     doc = parse(text) as Record<string, unknown>;

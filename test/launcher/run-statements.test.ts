@@ -59,7 +59,7 @@ test('a run looks its app up once, and reads no writable folders for grants that
   run!.module.catch(() => undefined);
   // By name: the id look-up finds nothing, the name look-up the app; not again by its id for its grants.
   expect(ran.filter(byId)).toHaveLength(1);
-  expect(ran.filter((s) => /FROM apps WHERE name =/.test(s))).toHaveLength(1);
+  expect(ran.filter((s) => /FROM apps WHERE name_key =/.test(s))).toHaveLength(1);
   expect(ran.filter(writable)).toEqual([]);
   expect(run!.preopens[0]).toMatchObject({ hostPath: dir, guestPath: '/data', readOnly: false });
   expect(run!.policy.env).toEqual([['A', '1']]);

@@ -167,6 +167,73 @@ describe('migrations', () => {
   });
 });
 
+describe('migration 10: the name key (secreview2 hole 2)', () => {
+  /** A library at version 9 holding apps named `names` (installed in that order) and a grant for each. */
+  function v9Library(names: string[]): string {
+    const home = tempDir('terrarium-home-');
+    const v9 = new Database(path.join(home, 'library.db'));
+    migrate(v9, migrations.filter((m) => m.version <= 9));
+    const bytes = fs.readFileSync(fixture('stdio'));
+    names.forEach((name, i) => {
+      v9.prepare(`INSERT INTO apps (id, name, source_kind, source, sha256, size, installed_at, inspection)
+        VALUES (?, ?, 'file', ?, ?, ?, ?, '{"sha256":"x"}')`).run(`a${i}`, name, `/x/${i}.wasm`, sha256(bytes), bytes.length, 1700000000000 + i);
+      v9.prepare(`INSERT INTO grants (app_id, kind, host, guest, access, created_at) VALUES (?, 'folder', ?, '/d', 'read', 1)`).run(`a${i}`, `/d${i}`);
+    });
+    v9.close();
+    fs.mkdirSync(path.join(home, 'store'));
+    fs.writeFileSync(path.join(home, 'store', `${sha256(bytes)}.wasm`), bytes);
+    return home;
+  }
+
+  const rows = (lib: Library): { id: string; name: string; name_key: string }[] =>
+    lib.db.prepare('SELECT id, name, name_key FROM apps ORDER BY id').all() as { id: string; name: string; name_key: string }[];
+
+  for (const opener of ['Library.open', 'Library.openForRun'] as const) {
+    test(`keys are filled from the names; of two that clash the later is renamed, both kept (${opener})`, () => {
+      const long = '\u00e9'.repeat(100);
+      const home = v9Library(['caf\u00e9', 'CAFE\u0301', 'Caf\u00e9 (2)', long, '\u00c9'.repeat(100), 'plain']);
+      const lib = opener === 'Library.open' ? openLibrary(home) : Library.openForRun(home);
+      try {
+        expect(lib.db.pragma('user_version', { simple: true })).toBe(LATEST);
+        expect(rows(lib)).toEqual([
+          { id: 'a0', name: 'caf\u00e9', name_key: 'caf\u00e9' },
+          // The later café, renamed; "(2)" is the name of another app, which keeps it.
+          { id: 'a1', name: 'CAFE\u0301 (3)', name_key: 'caf\u00e9 (3)' },
+          { id: 'a2', name: 'Caf\u00e9 (2)', name_key: 'caf\u00e9 (2)' },
+          { id: 'a3', name: long, name_key: long },
+          // Cut to the longest name with the suffix.
+          { id: 'a4', name: `${'\u00c9'.repeat(95)}\u2026 (2)`, name_key: `${'\u00e9'.repeat(95)}... (2)` }, // NFKC: … is ...
+          { id: 'a5', name: 'plain', name_key: 'plain' },
+        ]);
+        expect(rows(lib)[4]!.name).toHaveLength(100);
+        // Nothing dropped: every app keeps its grant; a lookup in either form finds the first.
+        for (let i = 0; i < 6; i++) expect(lib.grants(`a${i}`).map((g) => g.kind === 'folder' && g.host)).toEqual([`/d${i}`]);
+        expect(lib.app('CAF\u00c9').id).toBe('a0');
+        expect(lib.app('cafe\u0301 (3)').id).toBe('a1');
+        // The key is unique: a row the library did not check is refused by SQLite itself.
+        expect(() => lib.db.prepare(`UPDATE apps SET name_key = 'plain' WHERE id = 'a0'`).run()).toThrow(/UNIQUE/);
+      } finally {
+        lib.close();
+      }
+    });
+  }
+
+  test('a migration step in JS that throws rolls the whole migration back', () => {
+    const db = new Database(':memory:');
+    try {
+      migrate(db, [{ version: 1, up: 'CREATE TABLE t (x)' }]);
+      const failing = { version: 2, up: `INSERT INTO t VALUES (1)`, after: (): void => {
+        throw new Error('no');
+      } };
+      expect(() => migrate(db, [{ version: 1, up: 'CREATE TABLE t (x)' }, failing])).toThrow('no');
+      expect(db.pragma('user_version', { simple: true })).toBe(1);
+      expect(db.prepare('SELECT count(*) AS n FROM t').get()).toEqual({ n: 0 });
+    } finally {
+      db.close();
+    }
+  });
+});
+
 describe('opening', () => {
   test('a library opened for a run (node:sqlite) has the same settings: WAL, foreign keys, busy timeout, synchronous NORMAL', () => {
     const home = tempDir('terrarium-home-');

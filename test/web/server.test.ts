@@ -342,7 +342,8 @@ test('flow control: a client that acknowledges has at most a window of output un
     if (bin && autoAck) c.ws.send(encode({ ack: bytes }));
   });
   c.ws.send(encode({ ack: 0 }));
-  const p = await call(c, 'install.preview', { source: { kind: 'bytes', fileName: 'flood.wasm', bytes: floodModule() } });
+  // A name of its own: dropped bytes never update an app, and the backpressure test's flood.wasm stays installed.
+  const p = await call(c, 'install.preview', { source: { kind: 'bytes', fileName: 'flood-acks.wasm', bytes: floodModule() } });
   const appId = ((await call(c, 'install.confirm', { previewId: (p.value as { previewId: string }).previewId })).value as { app: { id: string } }).app.id;
   let emitted = 0;
   const off = api.onEvent((n, payload) => { if (n === 'run.output') emitted += (payload as { data: Uint8Array }).data.length; });
@@ -378,7 +379,8 @@ test('a requests socket (?role=requests) gets no events, and its requests are an
   const r = await connect(`ws://127.0.0.1:${srv.port}/api?token=${srv.token}&role=requests`, { origin });
   if (!('ws' in r)) throw new Error(`refused: ${r.refused}`);
   sockets.push(r.ws);
-  const p = await call(r, 'install.preview', { source: { kind: 'bytes', fileName: 'flood.wasm', bytes: floodModule() } });
+  // A name of its own (dropped bytes never update an app: docs/design/secreview2.md, hole 3).
+  const p = await call(r, 'install.preview', { source: { kind: 'bytes', fileName: 'flood-requests.wasm', bytes: floodModule() } });
   const appId = ((await call(r, 'install.confirm', { previewId: (p.value as { previewId: string }).previewId })).value as { app: { id: string } }).app.id;
   let emitted = 0;
   const off = api.onEvent((n, payload) => { if (n === 'run.output') emitted += (payload as { data: Uint8Array }).data.length; });
