@@ -17,10 +17,11 @@ const FILES = [
   // The bundled command (scripts/bundle-cli.ts), which the packaged `terrarium` command runs
   // (main/desktop/cli-mode.ts) and its run workers start from (main/runtime/run.ts workerEntry),
   // with the compile-cache module it imports from outside the bundle (../../main/ from out/cli).
-  // Not its list of sources (bin/terrarium.js's freshness rule: a package has no sources) nor web
-  // mode's command. check:package runs the packed command and a guest in a packed worker.
+  // Not its list of sources (bin/terrarium.js's freshness rule: a package has no sources; cli-mode
+  // starts the bundle from out/cli/start.json), its ES entry (a checkout's route for a bundle of no
+  // start), nor web mode's command. check:package runs the packed command and a guest in a packed worker.
   'main/compile-cache.{js,cjs}',
-  '!out/cli/{sources.json,ui-command-*.js}',
+  '!out/cli/{sources.json,cli.js,ui-command-*.js}',
   '!out/**/*.map',
   '!out/app/main/web{,/**/*}',
   '!out/app/main/cli/ui-command.js',

@@ -228,22 +228,30 @@ function rewriteLacking() {
   });
 }
 
-// main/start-use.ts calls this (on this realm's global: the bundled script cannot import this
-// module, which bin loads as its own). A start whose caches hold what it used adds no `exit`
-// listener and writes nothing. The first instance's only (`SELF`).
-/** @type {Record<symbol, (name: string) => void>} */ (/** @type {unknown} */ (globalThis))[Symbol.for('terrarium.start-used')] ??= (name) => {
-  if (name === 'run') {
-    runStarted = true;
-    return;
-  }
-  const bit = 1 << USES.indexOf(name);
-  if (bit <= 0 || (usedBits & bit) !== 0) return;
-  usedBits |= bit;
-  // The file path loads koffi's package (CommonJS, through the module compile cache), which a
-  // start that turned the cache off until its first import (bin: `run FILE`, `run APP`) turns on now.
-  if (name === 'files') enableCompileCache();
-  rewriteLacking();
-};
+/**
+ * Puts on this realm's global what main/runtime/start-use.ts calls (the bundled script cannot
+ * import this module, which bin loads as its own): from a thread's first `loadCachedScript` on,
+ * the only starts whose uses matter (a script's cache; bin turning the module cache on at the first
+ * file host call). Not at this module's top level: a thread that only asks `freshBundle` (the
+ * window's run.ts `freshWorkerIn`) must not have its uses turn the module compile cache on. A
+ * start whose caches hold what it used adds no `exit` listener and writes nothing. The first
+ * instance's only (`SELF`).
+ */
+function listenForUses() {
+  /** @type {Record<symbol, (name: string) => void>} */ (/** @type {unknown} */ (globalThis))[Symbol.for('terrarium.start-used')] ??= (name) => {
+    if (name === 'run') {
+      runStarted = true;
+      return;
+    }
+    const bit = 1 << USES.indexOf(name);
+    if (bit <= 0 || (usedBits & bit) !== 0) return;
+    usedBits |= bit;
+    // The file path loads koffi's package (CommonJS, through the module compile cache), which a
+    // start that turned the cache off until its first import (bin: `run FILE`, `run APP`) turns on now.
+    if (name === 'files') enableCompileCache();
+    rewriteLacking();
+  };
+}
 
 /**
  * A script cache file: V8's data, then a trailer of this magic and the `USES` bits it was made with
@@ -322,6 +330,7 @@ const loadCachedScript = (
     // Once per thread: bin/terrarium.js may run it before the shim that other chunks import does.
     const loaded = scripts.get(url.href);
     if (loaded !== undefined) return loaded;
+    listenForUses();
     const fs = process.getBuiltinModule('node:fs');
     const vm = process.getBuiltinModule('node:vm');
     const file = process.getBuiltinModule('node:url').fileURLToPath(url);
@@ -399,20 +408,49 @@ const startCommand = (
       await importer(new URL(bundle === null ? '../main/cli.ts' : '../out/cli/cli.js', here).href);
       return;
     }
-    // The bundle's script holds the whole command (and all of `run FILE`): run it straight from
-    // its code cache, without the entry and the shim as ES modules (~1 ms here, issue 14.2). What
-    // it imports lazily is resolved as its shim would: beside it, and packages from the project;
-    // a script chunk (the library, `run APP`'s modules) is run from its code cache in the same
-    // way, its static imports handed to it, without its shim and the shims it imports.
-    // A `run FILE` or `run APP` may import no module at all (the library and run APP's own modules
-    // are scripts too): this thread's module compile cache is turned on before its first import or
-    // its first file host call (koffi's package; compile-cache.js), node:module and the cache's
-    // set-up (~0.3 ms) only when one comes, workers' at once; every other start imports and turns
-    // it on now.
+    await runBundle(new URL('../out/cli/', here), bundle.start, importer);
+  }
+);
+
+/**
+ * Runs the packaged app's bundled command (main/desktop/cli-mode.ts): as `startCommand` runs a
+ * fresh bundle, without a freshness check (one build made the package's out/app and out/cli, and
+ * a package carries no sources): its start is out/cli/start.json (scripts/bundle-cli.ts), which
+ * the package carries where it leaves out sources.json.
+ * @param {string} startFile the package's out/cli/start.json, as a file URL
+ * @param {(url: string) => Promise<unknown>} importer the caller's `import()`: packages resolve from it
+ * @returns {Promise<void>}
+ */
+async function startPackaged(startFile, importer) {
+  const at = new URL(startFile);
+  /** @type {BundleStart} */
+  const start = JSON.parse(process.getBuiltinModule('node:fs').readFileSync(at, 'utf8'));
+  await runBundle(new URL('./', at), start, importer);
+}
+
+const runBundle = (
+  /**
+   * Runs the bundle in `out` (out/cli/) from its start (`BundleStart`).
+   * The bundle's script holds the whole command (and all of `run FILE`): run it straight from
+   * its code cache, without the entry and the shim as ES modules (~1 ms here, issue 14.2). What
+   * it imports lazily is resolved as its shim would: beside it, and packages from the importer's
+   * place; a script chunk (the library, `run APP`'s modules) is run from its code cache in the same
+   * way, its static imports handed to it, without its shim and the shims it imports.
+   * A `run FILE` or `run APP` may import no module at all (the library and run APP's own modules
+   * are scripts too): this thread's module compile cache is turned on before its first import or
+   * its first file host call (koffi's package; compile-cache.js), node:module and the cache's
+   * set-up (~0.3 ms) only when one comes, workers' at once; every other start imports and turns
+   * it on now.
+   * @param {URL} out the bundle's folder, ending with '/'
+   * @param {BundleStart} start
+   * @param {(url: string) => Promise<unknown>} importer
+   * @returns {Promise<void>}
+   */
+  async function runBundle(out, start, importer) {
     const kind = startKind(process.argv.slice(2));
     enableCompileCache({ modules: kind !== 'run-file' && kind !== 'run-app' });
-    const { script, shim, main, scripts = {} } = bundle.start;
-    const at = new URL(`../out/cli/${shim}`, here).href;
+    const { script, shim, main, scripts = {} } = start;
+    const at = new URL(shim, out).href;
     /**
      * @param {string} spec
      * @returns {Promise<unknown>}
@@ -424,9 +462,9 @@ const startCommand = (
         return importer(spec.startsWith('./') ? new URL(spec, at).href : spec);
       }
       const deps = await Promise.all(chunk.deps.map(importModule));
-      return loadCachedScript(new URL(`../out/cli/${chunk.script}`, here), new URL(spec, at).href, importModule, deps);
+      return loadCachedScript(new URL(chunk.script, out), new URL(spec, at).href, importModule, deps);
     };
-    const exports = loadCachedScript(new URL(`../out/cli/${script}`, here), at, importModule);
+    const exports = loadCachedScript(new URL(script, out), at, importModule);
     await /** @type {(argv: string[]) => Promise<never>} */ (exports[main])(process.argv.slice(2));
   }
 );
@@ -439,5 +477,5 @@ const SELF = Symbol.for('terrarium.compile-cache');
 
 // writeScriptCache: bin's own code cache of this file (bin/terrarium.js `compileCache`) is written
 // the same way.
-const own = { cacheDir, enableCompileCache, freshBundle, startCommand, startKind, loadCachedScript, writeScriptCache };
+const own = { cacheDir, enableCompileCache, freshBundle, startCommand, startPackaged, startKind, loadCachedScript, writeScriptCache };
 module.exports = /** @type {Record<symbol, typeof own | undefined>} */ (/** @type {unknown} */ (globalThis))[SELF] ??= own;

@@ -4,7 +4,8 @@
  * type-stripping dozens of `.ts` files (Node 24 loads its stripper at every start: ~40 ms here).
  * `bin/terrarium.js` uses the bundle while `out/cli/sources.json` says it is newer than every
  * source it was made from, and the `.ts` sources otherwise (a checkout edited since its build).
- * The packaged app does not carry it (it runs `out/app`, compiled by tsc).
+ * The packaged app carries it (but sources.json) and runs its command and run workers from it
+ * (main/desktop/cli-mode.ts through out/cli/start.json, main/runtime/run.ts `packagedWorker`).
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -295,7 +296,11 @@ export async function bundleCli(): Promise<string[]> {
     }
   }
   const list = [...sources].sort();
-  fs.writeFileSync(path.join(outDir, 'sources.json'), `${JSON.stringify({ sources: list, start: start && { ...start, scripts } })}\n`);
+  const bundleStart = start && { ...start, scripts };
+  fs.writeFileSync(path.join(outDir, 'sources.json'), `${JSON.stringify({ sources: list, start: bundleStart })}\n`);
+  // The start alone, for the packaged command (compile-cache.cjs `startPackaged`): a package
+  // carries no sources and so no sources.json (electron-builder.config.ts), and one build made it.
+  if (bundleStart !== undefined) fs.writeFileSync(path.join(outDir, 'start.json'), `${JSON.stringify(bundleStart)}\n`);
   return list;
 }
 

@@ -3,8 +3,10 @@
  * It never opens a window and never asks for the single-instance lock, so it runs beside an open
  * Terrarium window (both use the same library; SQLite's WAL lets them). In a package it runs the
  * bundled command the package carries (out/cli, scripts/bundle-cli.ts: its main script from V8's
- * code cache) instead of tsc's out/app: ~85 ms less CPU a command (docs/design/warm-runs.md round 12).
+ * code cache, as bin/terrarium.js runs a fresh bundle) instead of tsc's out/app: ~85 ms less CPU a
+ * command (docs/design/warm-runs.md round 12; docs/design/start2.md, startroute).
  */
+import { fileURLToPath } from 'node:url';
 import { ExitCode } from '../cli/exit-codes.ts';
 
 /** Commands the installed app leaves to its window: web mode is for checkouts, and is not packed. */
@@ -29,12 +31,13 @@ export async function runCli(args: readonly string[]): Promise<void> {
     await import('../cli.ts');
     return;
   }
-  // As bin/terrarium.js's ES route: the module compile cache on (the user's cache folder), through
-  // the compile-cache module the bundle's shims import (one instance: its scripts run once), then
-  // the bundle's entry. One build made out/app and out/cli: no freshness to check.
-  const cache = (await import(new URL('../../../../main/compile-cache.js', import.meta.url).href)) as typeof import('../compile-cache.js');
-  cache.enableCompileCache();
-  await import(new URL('../../../cli/cli.js', import.meta.url).href);
+  // As bin/terrarium.js runs a fresh bundle: its main script straight from its V8 code cache
+  // (compile-cache.cjs `startPackaged`, the start scripts/bundle-cli.ts wrote to out/cli/start.json),
+  // no entry nor shim as ES modules. One build made out/app and out/cli: no freshness to check.
+  // compile-cache.cjs through `require` (its first instance in the thread, which the bundle's shims
+  // then share through compile-cache.js): an ES import of compile-cache.js would add a module.
+  const cache = process.getBuiltinModule('node:module').createRequire(import.meta.url)(fileURLToPath(new URL('../../../../main/compile-cache.cjs', import.meta.url))) as typeof import('../compile-cache.cjs');
+  await cache.startPackaged(new URL('../../../cli/start.json', import.meta.url).href, (url) => import(url));
 }
 
 /** Whether `url` (this module's) is tsc's cli-mode.js inside a packaged app's asar (as run.ts `packagedWorker` tells it). */

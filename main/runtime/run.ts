@@ -152,18 +152,26 @@ export function packagedWorker(url: string): URL | undefined {
   return url.startsWith('file:') && url.endsWith('/app.asar/out/app/main/runtime/run.js') ? new URL('../../../cli/worker.js', url) : undefined;
 }
 
-/** `root`'s out/cli/worker.js when its out/cli/sources.json is newer than every source listed there (the worker's among them); undefined otherwise. */
+/**
+ * `root`'s out/cli/worker.js when its bundle is fresh by bin/terrarium.js's rule (compile-cache.cjs
+ * `freshBundle`: out/cli/sources.json newer than every source listed there) and holds the worker
+ * (main/runtime/worker-main.ts among its sources); undefined otherwise (none, or a source gone or
+ * changed: this tree's own).
+ */
 export function freshWorkerIn(root: URL): URL | undefined {
-  try {
-    const manifest = new URL('out/cli/sources.json', root);
-    const built = fs.statSync(manifest).mtimeMs;
-    const { sources } = JSON.parse(fs.readFileSync(manifest, 'utf8')) as { sources: string[] };
-    if (!sources.includes('main/runtime/worker-main.ts')) return undefined;
-    for (const s of sources) if (fs.statSync(new URL(s, root)).mtimeMs > built) return undefined;
-    return new URL('out/cli/worker.js', root);
-  } catch {
-    return undefined; // none, or a source gone: this tree's own
-  }
+  const info = launcherModule().freshBundle(process.getBuiltinModule('node:url').fileURLToPath(root));
+  return info?.sources.includes('main/runtime/worker-main.ts') === true ? new URL('out/cli/worker.js', root) : undefined;
+}
+
+/**
+ * compile-cache.cjs (beside main/runtime/, in the sources and in tsc's out/app): the instance this
+ * thread has (bin's, on the realm's global) or through `require`, which only defines its functions.
+ * Not an import: the bundle holds this module, and its script would then import compile-cache.js
+ * at every start; the bundle never asks (`bundleWorker`).
+ */
+function launcherModule(): typeof import('../compile-cache.cjs') {
+  return (globalThis as unknown as Record<symbol, typeof import('../compile-cache.cjs') | undefined>)[Symbol.for('terrarium.compile-cache')]
+    ?? (process.getBuiltinModule('node:module').createRequire(import.meta.url)('../compile-cache.cjs') as typeof import('../compile-cache.cjs'));
 }
 
 /** Whether the native host calls passed their self-test in this process (host-calls/verdict.ts). */

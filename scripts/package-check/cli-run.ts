@@ -12,6 +12,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { commandLauncher } from '../../main/integration/commands.ts';
 import { readAsar } from './asar.ts';
 
@@ -80,6 +81,7 @@ export function runPackedCli(launcher: string, entry: string, work: string, fixt
     const echo = spawnSync(launcher, ['run', path.join(fixtures, 'stdio.wasm'), '--', 'echo'], { env: e, input: bytes, timeout: 30_000 });
     if (echo.status !== 0 || !echo.stdout.equals(bytes)) problems.push(`terrarium run stdio.wasm -- echo${how} exited with ${echo.status} and gave back ${echo.stdout?.length ?? 0} of ${bytes.length} bytes${echo.stdout?.equals(bytes) ? '' : ', not the same'}`);
   }
+  problems.push(...checkRoute(launcher, env, work, fixtures));
   // "Add as a command" for the app, as the desktop app writes it on Linux (main/integration),
   // run as a person would run it: the app's own command, through the packed CLI.
   const info = spawnSync(launcher, ['info', 'cat', '--json'], { env, encoding: 'utf8' });
@@ -97,6 +99,39 @@ export function runPackedCli(launcher: string, entry: string, work: string, fixt
     if (!caches.some((c) => c.startsWith('shell-') && c.endsWith(`.t1.${kind}`))) problems.push(`the packed command left no script cache of the bundle's shell for a start of kind ${kind} in the user's cache folder (${caches.join(', ')})`);
   }
   return problems;
+}
+
+/**
+ * The packed command's route (main/desktop/cli-mode.ts, compile-cache.cjs `startPackaged`): a
+ * `run FILE` on the command's thread runs the bundle's main script from its code cache and imports
+ * no module of the bundle (no out/cli/cli.js, no shim) on that thread, as bin/terrarium.js runs a
+ * fresh bundle. An import hook (module.registerHooks, through NODE_OPTIONS) reports every module
+ * of out/cli the command's thread resolves; the run must still give its output, and the shell's
+ * script cache of the run-file kind must be the one it used (written by an earlier run).
+ */
+function checkRoute(launcher: string, env: NodeJS.ProcessEnv, work: string, fixtures: string): string[] {
+  const hook = path.join(work, 'trace-bundle-imports.mjs');
+  fs.writeFileSync(hook, [
+    "import { registerHooks } from 'node:module';",
+    "import { isMainThread } from 'node:worker_threads';",
+    'if (isMainThread) registerHooks({',
+    '  resolve(spec, context, next) {',
+    '    const r = next(spec, context);',
+    "    if (r.url.includes('/out/cli/')) process.stderr.write(`BUNDLE MODULE ${r.url}\\n`);",
+    '    return r;',
+    '  },',
+    '});',
+    '',
+  ].join('\n'));
+  const traced = { ...env, NODE_OPTIONS: `--import=${pathToFileURL(hook).href}` };
+  const bytes = 'through the cached script\n';
+  const what = `${path.basename(launcher)} run stdio.wasm -- echo (its modules traced)`;
+  const r = spawnSync(launcher, ['run', path.join(fixtures, 'stdio.wasm'), '--', 'echo'], { env: traced, input: bytes, encoding: 'utf8', timeout: 30_000 });
+  if (r.error) return [`${what}: ${r.error.message}`];
+  if (r.status !== 0 || r.stdout !== bytes) return [`${what} exited with ${r.status} and printed ${JSON.stringify(r.stdout)}: ${r.stderr.trim()}`];
+  const imported = r.stderr.split('\n').filter((l) => l.startsWith('BUNDLE MODULE '));
+  if (imported.length > 0) return [`${what} imported modules of the bundle instead of running its script from the cache (compile-cache.cjs startPackaged): ${imported.join('; ')}`];
+  return [];
 }
 
 /** Runs one step; returns what went differently (nothing, when all is well). */

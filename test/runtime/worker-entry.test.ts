@@ -1,9 +1,11 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freshWorkerIn, packagedWorker, workerEntry } from '../../main/runtime/run.ts';
+import { repoRoot } from '../helpers/paths.ts';
 
 // A checkout's run workers start from out/cli's bundled worker while it is fresh (warm-runs.md round 11).
 describe('freshWorkerIn', () => {
@@ -47,6 +49,27 @@ describe('freshWorkerIn', () => {
     expect(freshWorkerIn(root)).toBeUndefined();
     fs.rmSync(new URL('out/cli', root), { recursive: true });
     expect(freshWorkerIn(root)).toBeUndefined();
+  });
+
+  // It asks compile-cache.cjs `freshBundle` (bin's rule), loading that module where no start did
+  // (the window, tests): which must then leave the thread as it was. A run's later use of files
+  // would otherwise turn Node's module compile cache on in the window's process (a start's hook,
+  // compile-cache.cjs listenForUses, installed only by a thread's first cached script).
+  it('asks bin\'s rule without turning anything on in the asking process', () => {
+    const root = checkout();
+    const code = [
+      `const { freshWorkerIn } = await import(${JSON.stringify(pathToFileURL(path.join(repoRoot, 'main/runtime/run.ts')).href)});`,
+      `const { noteStartUse } = await import(${JSON.stringify(pathToFileURL(path.join(repoRoot, 'main/runtime/start-use.ts')).href)});`,
+      `const worker = freshWorkerIn(new URL(${JSON.stringify(root.href)}));`,
+      "noteStartUse('files');",
+      "console.log(JSON.stringify({ worker: worker?.href ?? null, compileCache: process.env.NODE_COMPILE_CACHE ?? null, hook: typeof globalThis[Symbol.for('terrarium.start-used')] }));",
+    ].join('\n');
+    const env: NodeJS.ProcessEnv = { ...process.env, XDG_CACHE_HOME: path.join(dir!, 'cache') };
+    delete env.NODE_COMPILE_CACHE;
+    delete env.NODE_OPTIONS;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { env, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ worker: new URL('out/cli/worker.js', root).href, compileCache: null, hook: 'undefined' });
   });
 });
 
