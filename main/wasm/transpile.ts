@@ -50,7 +50,47 @@ export const transpilesAsked = (): number => asked;
 /** How many of `transpilesAsked` ran on this thread itself (tests: the window's main never does). */
 export const transpilesHere = (): number => askedHere;
 
-/** Transpiles component `bytes` (about 0.5 s, issue 15) on this thread (loadTranspiler). */
+/**
+ * What jco cannot be trusted to write into its bindings (secreview3 hole 1): jco 0.15 writes every
+ * core module's import names (module and field) and export names into the generated JavaScript
+ * unescaped, either bare (only when the name is an ASCII identifier) or inside a single-quoted
+ * string literal (`'NAME': { 'FIELD': exports0['EXPORT'] }`, `exports1['EXPORT']`), never in a
+ * template literal or a comment. A quote of any kind or `\` ends or bends such a literal, and a
+ * line terminator (LF, CR: C0; U+2028/U+2029) breaks it; `${` means nothing there. The other
+ * controls (C0, DEL, C1) are refused too: no real name holds one, and a message that names the
+ * component must not carry them to a terminal. The identifiers jco derives from export names
+ * (`exports1MKrun`, `run$1`) keep only ASCII letters, digits and `$`.
+ */
+const UNSAFE_IN_BINDINGS = /['"`\\\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+/** `name` for a one-line message: printable ASCII as is, anything else as `\u{…}`, at most 60 characters. */
+function shown(name: string): string {
+  const s = name.replace(/[^\x20-\x7e]|\\/gu, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
+  return s.length > 60 ? `${s.slice(0, 60)}…` : s;
+}
+
+/**
+ * Refuses core modules a name of which jco's bindings cannot hold safely (UNSAFE_IN_BINDINGS):
+ * at install (transpileComponent) and at every run before the bindings compile (p2/program.ts
+ * compileProgram), so an output stored by an earlier version is refused too.
+ */
+export function checkCoreNames(modules: Iterable<WebAssembly.Module>): void {
+  for (const m of modules) {
+    for (const i of WebAssembly.Module.imports(m)) {
+      for (const name of [i.module, i.name]) {
+        if (UNSAFE_IN_BINDINGS.test(name)) throw new Error(`a core module imports a name ("${shown(name)}") that cannot be written safely into its bindings`);
+      }
+    }
+    for (const e of WebAssembly.Module.exports(m)) {
+      if (UNSAFE_IN_BINDINGS.test(e.name)) throw new Error(`a core module exports a name ("${shown(e.name)}") that cannot be written safely into its bindings`);
+    }
+  }
+}
+
+/**
+ * Transpiles component `bytes` (about 0.5 s, issue 15) on this thread (loadTranspiler); refuses
+ * one whose core modules' names the bindings cannot hold (checkCoreNames).
+ */
 export async function transpileComponent(bytes: Uint8Array): Promise<TranspiledFiles> {
   asked++;
   askedHere++;
@@ -60,7 +100,11 @@ export async function transpileComponent(bytes: Uint8Array): Promise<TranspiledF
     noTypescript: true, noNodejsCompat: false, noComponentErrorWrapping: false, validLiftingOptimization: false,
     tracing: false, base64Cutoff: 5000,
   });
-  return Object.fromEntries(out.files);
+  const files: TranspiledFiles = Object.fromEntries(out.files);
+  checkCoreNames(await Promise.all(Object.entries(files).filter(([name]) => name.endsWith('.wasm')).map(
+    ([, b]) => WebAssembly.compile(b as Uint8Array<ArrayBuffer>),
+  )));
+  return files;
 }
 
 /**

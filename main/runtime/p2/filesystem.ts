@@ -94,7 +94,12 @@ export function filesystemInterfaces(s: Scratch): Record<string, Record<string, 
   const remembered = (fd: number, pf: number, path: string | undefined): ReturnType<typeof stat> | undefined => {
     const l = last;
     last = undefined;
-    return l !== undefined && l.calls === s.calls && l.fd === fd && l.pf === pf && l.path === path ? l.st : undefined;
+    if (l === undefined || l.calls !== s.calls || l.fd !== fd || l.pf !== pf || l.path !== path) return undefined;
+    // Still reachable? A revocation or a taken-back answer is no preview1 call (secreview3 hole 3):
+    // fd_fdstat_get makes no system call (the table's recorded type) but goes through the table's
+    // liveness check, and throws what a stat would (`access`).
+    s.call('fd_fdstat_get', fd, s.out());
+    return l.st;
   };
 
   class DirectoryEntryStream extends Resource {
@@ -138,7 +143,15 @@ export function filesystemInterfaces(s: Scratch): Record<string, Record<string, 
     readonly flags: Flags;
     /** A preopen: dropping it never closes the run's descriptor (get-directories may be asked again). */
     private readonly preopen: boolean;
-    private type: string | undefined;
+    /**
+     * Streams and listings made from this descriptor that the guest has not dropped: each uses
+     * `fd`, so the fd stays open (its number taken) until the last of them and the descriptor are
+     * dropped. Otherwise the next open would reuse the number and a kept stream would reach that
+     * file (secreview3 hole 2); Wasmtime's streams likewise hold the open file.
+     */
+    private children = 0;
+    /** The guest dropped this descriptor (its fd is closed once `children` is 0). */
+    private dropped = false;
     constructor(fd: number, flags: Flags, preopen = false) {
       super();
       this.fd = fd;
@@ -148,6 +161,21 @@ export function filesystemInterfaces(s: Scratch): Record<string, Record<string, 
 
     override [Symbol.dispose](): void {
       super[Symbol.dispose]();
+      if (this.dropped) return;
+      this.dropped = true;
+      if (this.children === 0) this.close();
+    }
+
+    /** `r`, counted as a child: its drop lets the fd close (see `children`). */
+    private child<T extends Resource>(r: T): T {
+      this.children++;
+      r.onDrop = () => {
+        if (--this.children === 0 && this.dropped) this.close();
+      };
+      return r;
+    }
+
+    private close(): void {
       if (this.preopen) return;
       try {
         s.call('fd_close', this.fd);
@@ -170,17 +198,17 @@ export function filesystemInterfaces(s: Scratch): Record<string, Record<string, 
     readViaStream(offset: bigint): InputStream {
       let at = offset;
       if (!this.flags.read) throw 'bad-descriptor';
-      return new InputStream((len) => {
+      return this.child(new InputStream((len) => {
         s.call('fd_pread', this.fd, s.iovec(len), 1, at, s.out());
         const n = s.m.u32At(s.out());
         at += BigInt(n);
         return s.view(n);
-      });
+      }));
     }
 
     private sink(at: () => bigint, moved: (n: number) => void): OutputStream {
       if (!this.flags.write) throw 'bad-descriptor';
-      return new OutputStream((src, from, len) => {
+      return this.child(new OutputStream((src, from, len) => {
         const bytes = src.subarray(from, from + len);
         for (let off = 0; off < bytes.length;) {
           s.m.write(DATA, bytes.subarray(off));
@@ -190,7 +218,7 @@ export function filesystemInterfaces(s: Scratch): Record<string, Record<string, 
           off += n;
           moved(n);
         }
-      });
+      }));
     }
 
     writeViaStream(offset: bigint): OutputStream {
@@ -217,13 +245,13 @@ export function filesystemInterfaces(s: Scratch): Record<string, Record<string, 
     }
 
     getType(): string {
-      // The type the descriptor table recorded at open (no system call), asked once: an open
-      // descriptor's file never changes type, and the adapter asks twice per file it opens.
-      this.type ??= attempt(false, () => {
+      // The type the descriptor table recorded at open (no system call): fd_fdstat_get every time,
+      // as the table's liveness check (a revoked grant or a taken-back answer is `access`, as any
+      // other call; secreview3 hole 3's class), though an open descriptor's file never changes type.
+      return attempt(false, () => {
         s.call('fd_fdstat_get', this.fd, s.out());
         return TYPES[s.m.u8At(s.out())] ?? 'unknown';
       });
-      return this.type;
     }
 
     setSize(size: bigint): void {
@@ -257,7 +285,7 @@ export function filesystemInterfaces(s: Scratch): Record<string, Record<string, 
     }
 
     readDirectory(): DirectoryEntryStream {
-      return new DirectoryEntryStream(this.fd);
+      return this.child(new DirectoryEntryStream(this.fd));
     }
 
     stat() {
@@ -372,7 +400,7 @@ export function filesystemInterfaces(s: Scratch): Record<string, Record<string, 
   };
 
   lowerDescriptor(Descriptor);
-  adoptStandIns(Descriptor, ['fstat', 'pstat', 'sink', 'mutate']);
+  adoptStandIns(Descriptor, ['fstat', 'pstat', 'sink', 'mutate', 'child', 'close']);
   adoptStandIns(DirectoryEntryStream, ['fill']);
   return {
     'wasi:filesystem/types': { Descriptor, DirectoryEntryStream, filesystemErrorCode: () => undefined },

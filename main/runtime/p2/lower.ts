@@ -43,9 +43,20 @@ export class Resource {
     return this.rep;
   }
 
+  /**
+   * Called once when the guest drops this: a child's hold on its parent ends (filesystem.ts: a
+   * stream or listing keeps its descriptor's fd open until then).
+   */
+  onDrop: (() => void) | undefined = undefined;
+
   /** Dropped by the guest: forgotten (subclasses release what they hold, then call this). */
   [Symbol.dispose](): void {
     live.delete(this.rep);
+    const f = this.onDrop;
+    if (f !== undefined) {
+      this.onDrop = undefined;
+      f();
+    }
   }
 
   /** The drop of a handle a fast path made (jco's glue never saw the object). */

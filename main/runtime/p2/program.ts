@@ -4,7 +4,7 @@
  * stored (library/transpiled-store.ts), or, for a component that is not installed, when it runs.
  */
 import { capMemory } from '../module-limits.ts';
-import type { TranspiledFiles } from '../../wasm/transpile.ts';
+import { type TranspiledFiles, checkCoreNames } from '../../wasm/transpile.ts';
 
 /** What a run's worker instantiates for a component. */
 export interface ComponentProgram {
@@ -40,12 +40,17 @@ export function componentReach(p: ComponentProgram): { asks: boolean; reads: boo
 
 export { TRANSPILER, type TranspiledFiles, transpileComponent } from '../../wasm/transpile.ts';
 
-/** Compiles transpiled files, every core memory capped at `maxPages` (as for preview1 modules). */
+/**
+ * Compiles transpiled files, every core memory capped at `maxPages` (as for preview1 modules).
+ * Refuses core modules with a name jco's bindings cannot hold (checkCoreNames, secreview3 hole 1)
+ * before anything compiles the bindings: every run, an output stored by an earlier version too.
+ */
 export async function compileProgram(files: TranspiledFiles, maxPages: number): Promise<ComponentProgram> {
   const js = Object.entries(files).find(([name]) => name.endsWith('.js'));
   if (js === undefined) throw new Error('the transpiled component has no bindings');
   const cores = await Promise.all(Object.entries(files).filter(([name]) => name.endsWith('.wasm')).map(
     async ([name, b]): Promise<[string, WebAssembly.Module]> => [name, await WebAssembly.compile(capMemory(b, maxPages) as Uint8Array<ArrayBuffer>)],
   ));
+  checkCoreNames(cores.map(([, m]) => m));
   return { kind: 'component', js: Buffer.from(js[1]).toString('utf8'), cores };
 }

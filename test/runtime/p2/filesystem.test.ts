@@ -21,11 +21,18 @@ interface Descriptor {
   metadataHashAt(pf: { symlinkFollow: boolean }, p: string): { lower: bigint; upper: bigint };
   renameAt(from: string, to: Descriptor, p: string): void;
   getType(): string;
+  openAt(pf: { symlinkFollow: boolean }, p: string, o: object, f: { read?: boolean }): Descriptor;
+  stat(): { size: bigint };
+  metadataHash(): { lower: bigint; upper: bigint };
+  readViaStream(offset: bigint): Disposable & { read(len: bigint): Uint8Array };
+  readDirectory(): Disposable;
+  readonly fd: number;
+  [Symbol.dispose](): void;
 }
 
-/** The 0.2 host over one read-write folder (fd 3, preopened as /d). */
-function host(dir: string): Descriptor {
-  const fds = new FdTable();
+/** The 0.2 host over one read-write folder (fd 3, preopened as /d); `revoked[0]` revokes its grant. */
+function host(dir: string, revoked?: Int32Array): Descriptor {
+  const fds = new FdTable(revoked);
   for (let i = 0; i < 3; i++) fds.add({ kind: 'stdio', filetype: Filetype.character_device, stream: i as 0 | 1 | 2, fdflags: 0, rightsBase: 0, rightsInheriting: 0 });
   fds.add({
     kind: 'dir', hostFd: fs.openSync(dir, 'r'), filetype: Filetype.directory, fdflags: 0, readOnly: false,
@@ -58,6 +65,69 @@ describe('descriptors of the WASI 0.2 host', () => {
     fs.writeFileSync(path.join(dir, 'c'), '');
     expect(d.statAt(follow, 'a').size).toBe(5n);
     expect(d.metadataHashAt(follow, 'c').lower).toBe(ino(path.join(dir, 'c')));
+    expect(d.getType()).toBe('directory');
+  });
+
+  // secreview3 hole 3 and its class: a memo (the last stat, the type) answered after revocation.
+  it('get-type and metadata-hash(-at) right after a stat are access once the grant is revoked', () => {
+    const dir = tempDir('p2-fs');
+    fs.writeFileSync(path.join(dir, 'a'), 'aaa');
+    const revoked = new Int32Array(new SharedArrayBuffer(4));
+    const d = host(dir, revoked);
+    const follow = { symlinkFollow: false };
+    const f = d.openAt(follow, 'a', {}, { read: true });
+    expect([d.getType(), f.getType(), f.getType()]).toEqual(['directory', 'regular-file', 'regular-file']);
+    expect(d.statAt(follow, 'a').size).toBe(3n);
+    Atomics.store(revoked, 0, 1);
+    const code = (g: () => unknown): unknown => {
+      try {
+        return g();
+      } catch (err) {
+        return err;
+      }
+    };
+    expect(code(() => d.metadataHashAt(follow, 'a'))).toBe('access');
+    Atomics.store(revoked, 0, 0);
+    expect(f.stat().size).toBe(3n);
+    Atomics.store(revoked, 0, 1);
+    expect(code(() => f.metadataHash())).toBe('access');
+    expect(code(() => f.getType())).toBe('access');
+    expect(code(() => d.getType())).toBe('access');
+  });
+
+  // secreview3 hole 2: a stream or listing keeps its descriptor's fd (and number) until it is dropped.
+  it('a descriptor\'s fd closes once it and its last stream or listing are dropped, and only once', () => {
+    const dir = tempDir('p2-fs');
+    fs.writeFileSync(path.join(dir, 'a'), 'aaa');
+    fs.writeFileSync(path.join(dir, 'b'), 'bbb');
+    const d = host(dir);
+    const follow = { symlinkFollow: false };
+    const a = d.openAt(follow, 'a', {}, { read: true });
+    const fd = a.fd;
+    const r1 = a.readViaStream(0n);
+    const r2 = a.readViaStream(1n);
+    a[Symbol.dispose]();
+    a[Symbol.dispose](); // a second drop closes nothing more
+    const b = d.openAt(follow, 'b', {}, { read: true });
+    expect(b.fd).not.toBe(fd);
+    r1[Symbol.dispose]();
+    expect(Buffer.from(r2.read(8n)).toString()).toBe('aa');
+    r2[Symbol.dispose]();
+    r2[Symbol.dispose]();
+    // a's number is free now, b's still taken.
+    const c = d.openAt(follow, 'a', {}, { read: true });
+    expect(c.fd).toBe(fd);
+    expect(d.openAt(follow, 'a', {}, { read: true }).fd).not.toBe(b.fd);
+    // A listing holds its folder's fd the same way; the preopen is never closed.
+    const sub = d.openAt(follow, '.', { directory: true }, { read: true });
+    const list = sub.readDirectory();
+    sub[Symbol.dispose]();
+    expect(d.openAt(follow, 'a', {}, { read: true }).fd).not.toBe(sub.fd);
+    list[Symbol.dispose]();
+    expect(d.openAt(follow, 'a', {}, { read: true }).fd).toBe(sub.fd);
+    const top = d.readDirectory();
+    d[Symbol.dispose]();
+    top[Symbol.dispose]();
     expect(d.getType()).toBe('directory');
   });
 

@@ -10,7 +10,9 @@
  * its bytes into another of its files; a hostile one reads a file through a stream it was never
  * given for it. (The rights are still the new fd's own, so no grant is exceeded.)
  *
- * HOLE (fails on the code of its day on purpose): the kept stream must never reach b.txt / sub-b.
+ * Was a hole (secreview3 hole 2; fixed in p2fix: a Descriptor counts its live streams and
+ * listings and closes its fd only when it and the last of them are dropped): the kept stream must
+ * never reach b.txt / sub-b.
  */
 import fs from 'node:fs';
 import path from 'node:path';
