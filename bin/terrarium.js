@@ -34,10 +34,13 @@ const compileCache = (
     const text = fs.readFileSync(file);
     let hash = 0x811c9dc5; // FNV-1a of the path
     for (let i = 0; i < file.length; i++) hash = Math.imul(hash ^ file.charCodeAt(i), 0x01000193);
-    const target = `${launcherCacheDir()}/compile-cache-${(hash >>> 0).toString(16)}.${process.versions.v8}-${process.arch}.l2`;
+    /** @type {string | undefined} */
+    let target;
     /** @type {Buffer | undefined} */
     let cachedData;
     try {
+      // Inside the try: with no HOME and no passwd entry, homedir() throws; the text still runs.
+      target = `${launcherCacheDir()}/compile-cache-${(hash >>> 0).toString(16)}.${process.versions.v8}-${process.arch}.l2`;
       const read = fs.readFileSync(target);
       if (read.length > text.length && text.equals(read.subarray(0, text.length))) cachedData = read.subarray(text.length);
     } catch {
@@ -47,10 +50,11 @@ const compileCache = (
     const cjs = { exports: {} };
     script.runInThisContext().call(cjs.exports, cjs.exports, require, cjs, file, dir);
     const exports = /** @type {typeof import('../main/compile-cache.cjs')} */ (cjs.exports);
-    if (cachedData === undefined || script.cachedDataRejected === true) {
+    if (target !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) {
+      const to = target;
       process.once('exit', () => {
         try {
-          exports.writeScriptCache(target, Buffer.concat([text, script.createCachedData()]));
+          exports.writeScriptCache(to, Buffer.concat([text, script.createCachedData()]));
         } catch {
           // a read-only cache folder: the next start compiles from the text again
         }
